@@ -1,0 +1,73 @@
+/* tandem-bench.c — runs one of Tandem's benchmarks and prints its figures
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-bench"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tandem-bench.h"
+
+static const struct
+{
+  const char *name;
+  const char *description;
+  int (*run) (int argc, char **argv);
+} benches[] = {
+  { "model", "op apply rate, large project load and save times", tandem_bench_model },
+};
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+double
+tandem_bench_percentile (double *values,
+                         gsize   n_values,
+                         double  p)
+{
+  gsize idx;
+
+  if (n_values == 0)
+    return 0.0;
+
+  qsort (values, n_values, sizeof *values, compare_doubles);
+  idx = (gsize) (p / 100.0 * (double) (n_values - 1) + 0.5);
+  return values[MIN (idx, n_values - 1)];
+}
+
+static void
+usage (void)
+{
+  g_print ("Usage: tandem-bench BENCHMARK [OPTION…]\n\nBenchmarks:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+    g_print ("  %-8s %s\n", benches[i].name, benches[i].description);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage ();
+      return argc < 2 ? EXIT_FAILURE : EXIT_SUCCESS;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+    if (strcmp (argv[1], benches[i].name) == 0)
+      return benches[i].run (argc - 1, argv + 1);
+
+  g_printerr ("tandem-bench: unknown benchmark “%s”\n", argv[1]);
+  usage ();
+  return EXIT_FAILURE;
+}

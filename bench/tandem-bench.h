@@ -1,0 +1,18 @@
+/* tandem-bench.h — shared helpers for the benchmark programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Each benchmark is a function that parses its own arguments and prints its
+ * figures on stdout; it returns the process exit status. */
+int    tandem_bench_model (int argc, char **argv);
+
+/* Percentile @p (0..100) of @values (sorted in place). */
+double tandem_bench_percentile (double *values, gsize n_values, double p);
+
+G_END_DECLS

@@ -1,0 +1,255 @@
+/* tandem-window-actions.c — the win.* actions and which of them are enabled
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tandem-window-private.h"
+
+static GtkFileFilter *
+new_project_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Tandem Projects"));
+  gtk_file_filter_add_pattern (filter, "*.tandem");
+  gtk_file_filter_add_mime_type (filter, "application/x-tandem-project");
+  return filter;
+}
+
+/* GtkFileChooserNative goes through the file chooser portal inside Flatpak.
+ * GTK 4.10 replaces it with GtkFileDialog; 4.8 is what we build against. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
+static GtkFileChooserNative *
+new_chooser (TandemWindow         *self,
+             const char           *title,
+             GtkFileChooserAction  action,
+             const char           *accept)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = new_project_filter ();
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  return chooser;
+}
+
+static void
+on_open_response (GtkFileChooserNative *chooser,
+                  int                   response,
+                  TandemWindow         *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (self->modified)
+        {
+          TandemWindow *window =
+            tandem_window_new (TANDEM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+          tandem_window_open_file (window, file);
+          gtk_window_present (GTK_WINDOW (window));
+        }
+      else
+        {
+          tandem_window_open_file (self, file);
+        }
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  chooser = new_chooser (self, _("Open Project"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"));
+  g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+save_or_toast (TandemWindow *self,
+               GFile        *file)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_window_save_to_file (self, file, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not save: %s"), error->message);
+
+      tandem_window_show_toast (self, message);
+    }
+}
+
+static void
+on_save_as_response (GtkFileChooserNative *chooser,
+                     int                   response,
+                     TandemWindow         *self)
+{
+  gboolean close_after = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "close-after"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *basename = g_file_get_basename (chosen);
+      g_autoptr(GFile) file = NULL;
+
+      if (g_str_has_suffix (basename, ".tandem"))
+        {
+          file = g_object_ref (chosen);
+        }
+      else
+        {
+          g_autoptr(GFile) parent = g_file_get_parent (chosen);
+          g_autofree char *name = g_strconcat (basename, ".tandem", NULL);
+
+          file = g_file_get_child (parent, name);
+        }
+
+      save_or_toast (self, file);
+      if (close_after && !self->modified)
+        gtk_window_close (GTK_WINDOW (self));
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+show_save_as (TandemWindow *self,
+              gboolean      close_after)
+{
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  chooser = new_chooser (self, _("Save Project"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"));
+  name = g_strconcat (tandem_project_get_name (self->project), ".tandem", NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "close-after", GINT_TO_POINTER (close_after));
+  g_signal_connect (chooser, "response", G_CALLBACK (on_save_as_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  show_save_as (TANDEM_WINDOW (widget), FALSE);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+
+  if (self->file == NULL)
+    show_save_as (self, FALSE);
+  else
+    save_or_toast (self, self->file);
+}
+
+static void
+save_and_close_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+
+  if (self->file == NULL)
+    {
+      show_save_as (self, TRUE);
+      return;
+    }
+
+  save_or_toast (self, self->file);
+  if (!self->modified)
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_str_equal (action_name, "win.undo"))
+    ok = tandem_history_undo (self->history, &error);
+  else
+    ok = tandem_history_redo (self->history, &error);
+
+  if (!ok && error != NULL)
+    tandem_window_show_toast (self, error->message);
+}
+
+static void
+play_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Transport changes are ops like any other edit, so everyone in a session
+   * follows them, but they are not worth an undo step. */
+  op = tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing",
+                                  !tandem_project_get_playing (self->project));
+  if (!tandem_project_apply (self->project, op, NULL, &error))
+    tandem_window_show_toast (self, error->message);
+}
+
+void
+_tandem_window_actions_update (TandemWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  g_assert (TANDEM_IS_WINDOW (self));
+
+  gtk_widget_action_set_enabled (widget, "win.undo", tandem_history_can_undo (self->history));
+  gtk_widget_action_set_enabled (widget, "win.redo", tandem_history_can_redo (self->history));
+}
+
+/* Menu items whose action is not installed (export, hosting and joining until
+ * those features are built in) show up insensitive. */
+void
+_tandem_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.save-and-close", NULL,
+                                   save_and_close_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-as", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
+}

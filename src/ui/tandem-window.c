@@ -1,0 +1,433 @@
+/* tandem-window.c — the main window: one project, its history and its file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tandem-window-private.h"
+
+G_DEFINE_FINAL_TYPE (TandemWindow, tandem_window, ADW_TYPE_APPLICATION_WINDOW)
+
+TandemWindow *
+tandem_window_new (TandemApplication *app)
+{
+  return g_object_new (TANDEM_TYPE_WINDOW, "application", app, NULL);
+}
+
+/**
+ * tandem_window_get_project:
+ *
+ * Returns: (transfer none): the project shown in the window
+ */
+TandemProject *
+tandem_window_get_project (TandemWindow *self)
+{
+  g_return_val_if_fail (TANDEM_IS_WINDOW (self), NULL);
+
+  return self->project;
+}
+
+/**
+ * tandem_window_get_history:
+ *
+ * Returns: (transfer none): the edit path of the window's project
+ */
+TandemHistory *
+tandem_window_get_history (TandemWindow *self)
+{
+  g_return_val_if_fail (TANDEM_IS_WINDOW (self), NULL);
+
+  return self->history;
+}
+
+void
+tandem_window_show_toast (TandemWindow *self,
+                          const char   *message)
+{
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+update_title (TandemWindow *self)
+{
+  const char *name = tandem_project_get_name (self->project);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->file != NULL)
+    {
+      g_autofree char *basename = g_file_get_basename (self->file);
+
+      subtitle = self->modified ? g_strdup_printf ("%s •", basename) : g_strdup (basename);
+    }
+  else
+    {
+      subtitle = g_strdup (self->modified ? _("Not Saved •") : _("Not Saved"));
+    }
+
+  adw_window_title_set_title (self->window_title, name);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  title = g_strdup_printf ("%s — %s", name, _("Tandem"));
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+update_summary (TandemWindow *self)
+{
+  guint n_tracks = g_list_model_get_n_items (tandem_project_get_tracks (self->project));
+  guint n_patterns = g_list_model_get_n_items (tandem_project_get_patterns (self->project));
+  g_autofree char *tracks = NULL;
+  g_autofree char *patterns = NULL;
+  g_autofree char *description = NULL;
+
+  tracks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u track", "%u tracks", n_tracks),
+                            n_tracks);
+  patterns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u pattern", "%u patterns",
+                                           n_patterns),
+                              n_patterns);
+  /* Translators: a summary like “4 tracks · 1 pattern · 104 BPM” */
+  description = g_strdup_printf (_("%s · %s · %.0f BPM"), tracks, patterns,
+                                 tandem_project_get_tempo (self->project));
+
+  adw_status_page_set_title (self->summary_page, tandem_project_get_name (self->project));
+  adw_status_page_set_description (self->summary_page, description);
+}
+
+static void
+on_op_applied (TandemWindow  *self,
+               TandemOp      *op,
+               TandemProject *project)
+{
+  update_summary (self);
+  update_title (self);
+}
+
+#define AUTOSAVE_DELAY_SECONDS 2
+
+static gboolean
+autosave_cb (gpointer user_data)
+{
+  TandemWindow *self = TANDEM_WINDOW (user_data);
+  g_autoptr(GError) error = NULL;
+
+  self->autosave_source = 0;
+  if (self->modified && !tandem_draft_write (self->draft, self->project, self->file, &error))
+    g_warning ("Could not write a draft of the project: %s", error->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_history_applied (TandemWindow  *self,
+                    TandemOp      *op,
+                    TandemOp      *inverse,
+                    TandemHistory *history)
+{
+  if (!self->modified)
+    {
+      self->modified = TRUE;
+      update_title (self);
+    }
+
+  if (self->autosave_source == 0)
+    self->autosave_source = g_timeout_add_seconds (AUTOSAVE_DELAY_SECONDS, autosave_cb, self);
+}
+
+static void
+forget_draft (TandemWindow *self)
+{
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  tandem_draft_discard (self->draft);
+}
+
+static void
+on_playing_changed (TandemWindow  *self,
+                    GParamSpec    *pspec,
+                    TandemProject *project)
+{
+  gboolean playing = tandem_project_get_playing (project);
+
+  gtk_toggle_button_set_active (self->play_button, playing);
+  gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
+                            playing ? "media-playback-stop-symbolic"
+                                    : "media-playback-start-symbolic");
+}
+
+void
+_tandem_window_set_project (TandemWindow  *self,
+                            TandemProject *project,
+                            GFile         *file)
+{
+  g_assert (TANDEM_IS_WINDOW (self));
+  g_assert (TANDEM_IS_PROJECT (project));
+
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+
+  g_set_object (&self->project, project);
+  g_set_object (&self->file, file);
+  g_clear_object (&self->history);
+  self->history = tandem_history_new (project);
+  self->modified = FALSE;
+
+  g_signal_connect_object (project, "op-applied", G_CALLBACK (on_op_applied), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (project, "reset", G_CALLBACK (update_summary), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (project, "notify::playing", G_CALLBACK (on_playing_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "applied", G_CALLBACK (on_history_applied), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "notify::can-undo",
+                           G_CALLBACK (_tandem_window_actions_update), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "notify::can-redo",
+                           G_CALLBACK (_tandem_window_actions_update), self,
+                           G_CONNECT_SWAPPED);
+
+  update_title (self);
+  update_summary (self);
+  on_playing_changed (self, NULL, project);
+  _tandem_window_actions_update (self);
+}
+
+void
+tandem_window_load_demo (TandemWindow *self)
+{
+  g_autoptr(TandemProject) project = tandem_project_new_demo ();
+
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+
+  _tandem_window_set_project (self, project, NULL);
+}
+
+/**
+ * tandem_window_open_file:
+ *
+ * Opens @file in the window. A file that cannot be opened leaves the current
+ * project as it is and says why in a toast.
+ */
+void
+tandem_window_open_file (TandemWindow *self,
+                         GFile        *file)
+{
+  g_autoptr(TandemProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TANDEM_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Only local files can be opened"));
+  else
+    project = tandem_project_new_from_file (path, &error);
+
+  if (project == NULL)
+    {
+      g_autofree char *basename = g_file_get_basename (file);
+      g_autofree char *message = g_strdup_printf (_("Could not open “%s”: %s"),
+                                                  basename, error->message);
+
+      g_warning ("%s", message);
+      if (self->project == NULL)
+        tandem_window_load_demo (self);
+      tandem_window_show_toast (self, message);
+      return;
+    }
+
+  _tandem_window_set_project (self, project, file);
+}
+
+gboolean
+tandem_window_save_to_file (TandemWindow *self,
+                            GFile        *file,
+                            GError      **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (TANDEM_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Only local files can be saved"));
+      return FALSE;
+    }
+
+  if (!tandem_project_save_to_file (self->project, path, error))
+    return FALSE;
+
+  g_set_object (&self->file, file);
+  self->modified = FALSE;
+  forget_draft (self);
+  update_title (self);
+  return TRUE;
+}
+
+/**
+ * tandem_window_restore_draft:
+ *
+ * Shows the draft @draft_id — unsaved work a crash interrupted — as a
+ * modified project, so the user can save it.
+ */
+gboolean
+tandem_window_restore_draft (TandemWindow *self,
+                             const char   *draft_id,
+                             GError      **error)
+{
+  g_autoptr(TandemDraft) draft = NULL;
+  g_autoptr(TandemProject) project = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  g_return_val_if_fail (TANDEM_IS_WINDOW (self), FALSE);
+
+  draft = tandem_draft_new_for_id (draft_id);
+  if (draft == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Invalid draft id");
+      return FALSE;
+    }
+
+  project = tandem_draft_read (draft, &file, error);
+  if (project == NULL)
+    return FALSE;
+
+  _tandem_window_set_project (self, project, file);
+  tandem_draft_free (self->draft);
+  self->draft = g_steal_pointer (&draft);
+  self->modified = TRUE;
+  update_title (self);
+  return TRUE;
+}
+
+static void
+save_window_state (TandemWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   TandemWindow     *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_strcmp0 (response, "save") == 0)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.save-and-close", NULL);
+    }
+}
+
+static gboolean
+tandem_window_close_request (GtkWindow *window)
+{
+  TandemWindow *self = TANDEM_WINDOW (window);
+  AdwMessageDialog *dialog;
+
+  save_window_state (self);
+
+  if (!self->modified || self->close_confirmed)
+    {
+      forget_draft (self);
+      return GTK_WINDOW_CLASS (tandem_window_parent_class)->close_request (window);
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save Changes?"),
+                                                       _("Unsaved changes to the project "
+                                                         "will be lost if you close it now.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_close_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return GDK_EVENT_STOP;
+}
+
+static void
+tandem_window_dispose (GObject *object)
+{
+  TandemWindow *self = TANDEM_WINDOW (object);
+
+  g_clear_object (&self->history);
+  g_clear_object (&self->project);
+  g_clear_object (&self->file);
+  g_clear_object (&self->settings);
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  g_clear_pointer (&self->draft, tandem_draft_free);
+
+  G_OBJECT_CLASS (tandem_window_parent_class)->dispose (object);
+}
+
+static void
+tandem_window_class_init (TandemWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = tandem_window_dispose;
+  window_class->close_request = tandem_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tandem-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, summary_page);
+
+  _tandem_window_class_actions_init (widget_class);
+}
+
+static void
+tandem_window_init (TandemWindow *self)
+{
+  g_autoptr(TandemProject) project = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  self->draft = tandem_draft_new ();
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (DEVELOPMENT)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  project = tandem_project_new_demo ();
+  _tandem_window_set_project (self, project, NULL);
+}

@@ -1,0 +1,32 @@
+/* tandem-window.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tandem-application.h"
+#include "tandem-model.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_TYPE_WINDOW (tandem_window_get_type ())
+G_DECLARE_FINAL_TYPE (TandemWindow, tandem_window, TANDEM, WINDOW, AdwApplicationWindow)
+
+TandemWindow  *tandem_window_new          (TandemApplication *app);
+TandemProject *tandem_window_get_project  (TandemWindow      *self);
+TandemHistory *tandem_window_get_history  (TandemWindow      *self);
+void           tandem_window_load_demo    (TandemWindow      *self);
+void           tandem_window_open_file    (TandemWindow      *self,
+                                           GFile             *file);
+gboolean       tandem_window_save_to_file (TandemWindow      *self,
+                                           GFile             *file,
+                                           GError           **error);
+gboolean       tandem_window_restore_draft (TandemWindow     *self,
+                                            const char       *draft_id,
+                                            GError          **error);
+void           tandem_window_show_toast   (TandemWindow      *self,
+                                           const char        *message);
+
+G_END_DECLS

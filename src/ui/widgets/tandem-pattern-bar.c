@@ -1,0 +1,561 @@
+/* tandem-pattern-bar.c — pick, add, copy and remove patterns; set their length
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tandem-pattern-bar.h"
+#include "tandem-widgets-private.h"
+
+struct _TandemPatternBar
+{
+  GtkWidget      parent_instance;
+
+  TandemProject *project;
+  TandemHistory *history;
+  GSignalGroup  *project_signals;
+  GSignalGroup  *pattern_signals;
+  GListModel    *patterns;
+
+  GtkWidget     *dropdown;
+  GtkWidget     *length_spin;
+
+  /* Set while the widgets are updated from the model or while the patterns
+   * list changes under the drop-down: nothing the widgets report then is a
+   * user edit. */
+  guint          syncing;
+};
+
+G_DEFINE_FINAL_TYPE (TandemPatternBar, tandem_pattern_bar, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_PROJECT,
+  PROP_HISTORY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static TandemPattern *
+current_pattern (TandemPatternBar *self,
+                 guint            *position)
+{
+  const char *id;
+  guint n;
+
+  if (self->project == NULL)
+    return NULL;
+
+  id = tandem_project_get_current_pattern (self->project);
+  n = g_list_model_get_n_items (self->patterns);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TandemPattern) pattern = g_list_model_get_item (self->patterns, i);
+
+      if (g_strcmp0 (tandem_pattern_get_id (pattern), id) == 0 || (i == 0 && *id == '\0'))
+        {
+          if (position != NULL)
+            *position = i;
+          return pattern;
+        }
+    }
+
+  /* A dangling or empty current pattern shows the first one, as the grid does. */
+  if (n > 0)
+    {
+      g_autoptr(TandemPattern) first = g_list_model_get_item (self->patterns, 0);
+
+      if (position != NULL)
+        *position = 0;
+      return first;
+    }
+  return NULL;
+}
+
+static void
+sync_from_model (TandemPatternBar *self)
+{
+  TandemPattern *pattern;
+  guint position = GTK_INVALID_LIST_POSITION;
+  guint n = self->patterns != NULL ? g_list_model_get_n_items (self->patterns) : 0;
+
+  self->syncing++;
+
+  pattern = current_pattern (self, &position);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->dropdown), position);
+  g_signal_group_set_target (self->pattern_signals, pattern);
+  if (pattern != NULL)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->length_spin),
+                               tandem_pattern_get_length (pattern));
+
+  gtk_widget_set_sensitive (self->dropdown, pattern != NULL);
+  gtk_widget_set_sensitive (self->length_spin, pattern != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.new", self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.duplicate", pattern != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.delete", n > 1);
+
+  self->syncing--;
+}
+
+static void
+apply_batch (TandemPatternBar *self,
+             TandemOp         *first,
+             TandemOp         *second)
+{
+  TandemOp *batch = tandem_op_new_batch ();
+
+  /* One op for both halves: all or nothing, one undo step. */
+  tandem_op_batch_add (batch, first);
+  tandem_op_batch_add (batch, second);
+  _tandem_widgets_apply (self->history, batch);
+}
+
+static char *
+unused_pattern_name (TandemPatternBar *self)
+{
+  guint n = g_list_model_get_n_items (self->patterns);
+
+  for (guint number = n + 1; ; number++)
+    {
+      /* Translators: the name of a new pattern, “Pattern 2” */
+      g_autofree char *name = g_strdup_printf (_("Pattern %u"), number);
+      gboolean used = FALSE;
+
+      for (guint i = 0; i < n && !used; i++)
+        {
+          g_autoptr(TandemPattern) pattern = g_list_model_get_item (self->patterns, i);
+
+          used = g_strcmp0 (tandem_pattern_get_name (pattern), name) == 0;
+        }
+      if (!used)
+        return g_steal_pointer (&name);
+    }
+}
+
+static void
+pattern_new (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (widget);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *id = tandem_id_new ();
+  g_autofree char *name = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  name = unused_pattern_name (self);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "length");
+  json_builder_add_int_value (builder, 16);
+  json_builder_end_object (builder);
+
+  apply_batch (self,
+               tandem_op_new_insert (TANDEM_ENTITY_PATTERN, -1, json_builder_get_root (builder)),
+               tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern", id));
+}
+
+static JsonNode *
+find_pattern_json (TandemProject *project,
+                   const char    *id)
+{
+  g_autoptr(JsonNode) root = tandem_project_to_json (project);
+  JsonObject *object = json_node_get_object (root);
+  JsonArray *patterns;
+
+  if (!json_object_has_member (object, "patterns"))
+    return NULL;
+
+  patterns = json_object_get_array_member (object, "patterns");
+  for (guint i = 0; i < json_array_get_length (patterns); i++)
+    {
+      JsonObject *pattern = json_array_get_object_element (patterns, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (pattern, "id", NULL), id) == 0)
+        return json_node_copy (json_array_get_element (patterns, i));
+    }
+  return NULL;
+}
+
+static void
+pattern_duplicate (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (widget);
+  g_autofree char *id = tandem_id_new ();
+  g_autofree char *name = NULL;
+  TandemPattern *pattern;
+  JsonObject *object;
+  JsonNode *data;
+  guint position;
+
+  if ((pattern = current_pattern (self, &position)) == NULL ||
+      (data = find_pattern_json (self->project, tandem_pattern_get_id (pattern))) == NULL)
+    return;
+
+  /* Translators: the name of a copied pattern, “Verse (Copy)” */
+  name = g_strdup_printf (_("%s (Copy)"), tandem_pattern_get_name (pattern));
+  object = json_node_get_object (data);
+  json_object_set_string_member (object, "id", id);
+  json_object_set_string_member (object, "name",
+                                 tandem_name_is_valid (name) ? name
+                                                             : tandem_pattern_get_name (pattern));
+
+  apply_batch (self,
+               tandem_op_new_insert (TANDEM_ENTITY_PATTERN, position + 1, data),
+               tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern", id));
+}
+
+static void
+pattern_delete (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (widget);
+  g_autoptr(TandemPattern) next = NULL;
+  TandemPattern *pattern;
+  guint position;
+
+  if ((pattern = current_pattern (self, &position)) == NULL ||
+      g_list_model_get_n_items (self->patterns) < 2)
+    return;
+
+  /* The neighbour becomes current first, so current-pattern never dangles. */
+  next = g_list_model_get_item (self->patterns, position > 0 ? position - 1 : 1);
+  apply_batch (self,
+               tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern",
+                                         tandem_pattern_get_id (next)),
+               tandem_op_new_delete (TANDEM_ENTITY_PATTERN, tandem_pattern_get_id (pattern)));
+}
+
+static void
+pattern_select (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (self->project == NULL ||
+      g_strcmp0 (tandem_project_get_current_pattern (self->project), id) == 0)
+    return;
+
+  _tandem_widgets_apply (self->history,
+                         tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
+                                                   "current-pattern", id));
+}
+
+static void
+pattern_set_length (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (widget);
+  int length = CLAMP (g_variant_get_int32 (parameter), 1, TANDEM_MAX_STEPS);
+  TandemPattern *pattern = current_pattern (self, NULL);
+
+  if (pattern == NULL || tandem_pattern_get_length (pattern) == (guint) length)
+    return;
+
+  _tandem_widgets_apply (self->history,
+                         tandem_op_new_set_int (TANDEM_ENTITY_PATTERN,
+                                                tandem_pattern_get_id (pattern),
+                                                "length", length));
+}
+
+static void
+on_selected_changed (TandemPatternBar *self,
+                     GParamSpec       *pspec,
+                     GtkDropDown      *dropdown)
+{
+  TandemPattern *pattern = gtk_drop_down_get_selected_item (dropdown);
+
+  if (self->syncing > 0 || pattern == NULL)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "pattern.select", "s",
+                              tandem_pattern_get_id (pattern));
+}
+
+static void
+on_length_changed (TandemPatternBar *self,
+                   GtkSpinButton    *spin)
+{
+  if (self->syncing > 0)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "pattern.set-length", "i",
+                              gtk_spin_button_get_value_as_int (spin));
+}
+
+/* Bracket the drop-down's own reaction to a change of the list: connected
+ * before the drop-down sees the change, and after. */
+static void
+on_patterns_changing (TandemPatternBar *self)
+{
+  self->syncing++;
+}
+
+static void
+on_patterns_changed (TandemPatternBar *self)
+{
+  self->syncing--;
+  sync_from_model (self);
+}
+
+static void
+on_project_bind (TandemPatternBar *self,
+                 TandemProject    *project,
+                 GSignalGroup     *group)
+{
+  self->patterns = g_object_ref (tandem_project_get_patterns (project));
+  g_signal_connect_object (self->patterns, "items-changed",
+                           G_CALLBACK (on_patterns_changing), self, G_CONNECT_SWAPPED);
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->dropdown), self->patterns);
+  g_signal_connect_object (self->patterns, "items-changed",
+                           G_CALLBACK (on_patterns_changed), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
+static void
+on_project_unbind (TandemPatternBar *self,
+                   GSignalGroup     *group)
+{
+  self->syncing++;
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->dropdown), NULL);
+  self->syncing--;
+  if (self->patterns != NULL)
+    g_signal_handlers_disconnect_by_data (self->patterns, self);
+  g_clear_object (&self->patterns);
+}
+
+static void
+tandem_pattern_bar_dispose (GObject *object)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (object);
+  GtkWidget *child;
+
+  if (self->project_signals != NULL)
+    g_signal_group_set_target (self->project_signals, NULL);
+  if (self->pattern_signals != NULL)
+    g_signal_group_set_target (self->pattern_signals, NULL);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  self->dropdown = self->length_spin = NULL;
+
+  g_clear_object (&self->project_signals);
+  g_clear_object (&self->pattern_signals);
+  g_clear_object (&self->project);
+  g_clear_object (&self->history);
+
+  G_OBJECT_CLASS (tandem_pattern_bar_parent_class)->dispose (object);
+}
+
+static void
+tandem_pattern_bar_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      g_value_set_object (value, self->project);
+      break;
+    case PROP_HISTORY:
+      g_value_set_object (value, self->history);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_pattern_bar_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      tandem_pattern_bar_set_project (self, g_value_get_object (value));
+      break;
+    case PROP_HISTORY:
+      tandem_pattern_bar_set_history (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_pattern_bar_class_init (TandemPatternBarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tandem_pattern_bar_dispose;
+  object_class->get_property = tandem_pattern_bar_get_property;
+  object_class->set_property = tandem_pattern_bar_set_property;
+
+  properties[PROP_PROJECT] =
+    g_param_spec_object ("project", NULL, NULL, TANDEM_TYPE_PROJECT,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_HISTORY] =
+    g_param_spec_object ("history", NULL, NULL, TANDEM_TYPE_HISTORY,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "pattern.new", NULL, pattern_new);
+  gtk_widget_class_install_action (widget_class, "pattern.duplicate", NULL, pattern_duplicate);
+  gtk_widget_class_install_action (widget_class, "pattern.delete", NULL, pattern_delete);
+  gtk_widget_class_install_action (widget_class, "pattern.select", "s", pattern_select);
+  gtk_widget_class_install_action (widget_class, "pattern.set-length", "i",
+                                   pattern_set_length);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "patternbar");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_TOOLBAR);
+}
+
+static void
+tandem_pattern_bar_init (TandemPatternBar *self)
+{
+  GtkExpression *expression;
+  GtkWidget *label, *linked, *spacer;
+
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                              6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Patterns"),
+                                  -1);
+
+  expression = gtk_property_expression_new (TANDEM_TYPE_PATTERN, NULL, "name");
+  self->dropdown = gtk_drop_down_new (NULL, expression);
+  gtk_widget_set_tooltip_text (self->dropdown, _("Current Pattern"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->dropdown),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Current Pattern"),
+                                  -1);
+  g_signal_connect_object (self->dropdown, "notify::selected",
+                           G_CALLBACK (on_selected_changed), self, G_CONNECT_SWAPPED);
+  gtk_widget_set_parent (self->dropdown, GTK_WIDGET (self));
+
+  linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (linked, "linked");
+  gtk_widget_set_parent (linked, GTK_WIDGET (self));
+  {
+    struct { const char *icon, *tooltip, *action; } buttons[] = {
+      { "list-add-symbolic", N_("New Pattern"), "pattern.new" },
+      { "edit-copy-symbolic", N_("Duplicate Pattern"), "pattern.duplicate" },
+      { "user-trash-symbolic", N_("Delete Pattern"), "pattern.delete" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      {
+        GtkWidget *button = gtk_button_new_from_icon_name (buttons[i].icon);
+
+        gtk_widget_set_tooltip_text (button, _(buttons[i].tooltip));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _(buttons[i].tooltip),
+                                        -1);
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), buttons[i].action);
+        gtk_box_append (GTK_BOX (linked), button);
+      }
+  }
+
+  spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_set_hexpand (spacer, TRUE);
+  gtk_widget_set_parent (spacer, GTK_WIDGET (self));
+
+  /* Translators: label of the pattern length spin button */
+  label = gtk_label_new_with_mnemonic (_("_Steps"));
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_parent (label, GTK_WIDGET (self));
+  self->length_spin = gtk_spin_button_new_with_range (1, TANDEM_MAX_STEPS, 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->length_spin);
+  gtk_widget_set_tooltip_text (self->length_spin, _("Pattern Length in Steps"));
+  g_signal_connect_object (self->length_spin, "value-changed",
+                           G_CALLBACK (on_length_changed), self, G_CONNECT_SWAPPED);
+  gtk_widget_set_parent (self->length_spin, GTK_WIDGET (self));
+
+  self->project_signals = g_signal_group_new (TANDEM_TYPE_PROJECT);
+  g_signal_connect_object (self->project_signals, "bind",
+                           G_CALLBACK (on_project_bind), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->project_signals, "unbind",
+                           G_CALLBACK (on_project_unbind), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->project_signals, "notify::current-pattern",
+                                 G_CALLBACK (sync_from_model), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->project_signals, "reset",
+                                 G_CALLBACK (sync_from_model), self, G_CONNECT_SWAPPED);
+
+  self->pattern_signals = g_signal_group_new (TANDEM_TYPE_PATTERN);
+  g_signal_group_connect_object (self->pattern_signals, "notify::length",
+                                 G_CALLBACK (sync_from_model), self, G_CONNECT_SWAPPED);
+
+  sync_from_model (self);
+}
+
+GtkWidget *
+tandem_pattern_bar_new (void)
+{
+  return g_object_new (TANDEM_TYPE_PATTERN_BAR, NULL);
+}
+
+TandemProject *
+tandem_pattern_bar_get_project (TandemPatternBar *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PATTERN_BAR (self), NULL);
+
+  return self->project;
+}
+
+void
+tandem_pattern_bar_set_project (TandemPatternBar *self,
+                                TandemProject    *project)
+{
+  g_return_if_fail (TANDEM_IS_PATTERN_BAR (self));
+  g_return_if_fail (project == NULL || TANDEM_IS_PROJECT (project));
+
+  if (!g_set_object (&self->project, project))
+    return;
+
+  g_signal_group_set_target (self->project_signals, project);
+  sync_from_model (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
+}
+
+TandemHistory *
+tandem_pattern_bar_get_history (TandemPatternBar *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PATTERN_BAR (self), NULL);
+
+  return self->history;
+}
+
+void
+tandem_pattern_bar_set_history (TandemPatternBar *self,
+                                TandemHistory    *history)
+{
+  g_return_if_fail (TANDEM_IS_PATTERN_BAR (self));
+  g_return_if_fail (history == NULL || TANDEM_IS_HISTORY (history));
+
+  if (g_set_object (&self->history, history))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
+}

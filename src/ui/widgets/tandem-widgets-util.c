@@ -1,0 +1,109 @@
+/* tandem-widgets-util.c — small drawing and editing helpers for the widgets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-ui"
+
+#include "config.h"
+
+#include "tandem-widgets-private.h"
+
+gboolean
+_tandem_widgets_apply (TandemHistory *history,
+                       TandemOp      *op)
+{
+  g_autoptr(TandemOp) owned = op;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (op != NULL, FALSE);
+
+  if (history == NULL)
+    return FALSE;
+
+  if (!tandem_history_apply (history, owned, &error))
+    {
+      g_debug ("Edit not applied: %s", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+_tandem_widgets_parse_color (const char *spec,
+                             GdkRGBA    *color)
+{
+  if (spec == NULL || !gdk_rgba_parse (color, spec))
+    gdk_rgba_parse (color, "#3584e4");
+}
+
+void
+_tandem_widgets_lookup_color (GtkWidget  *widget,
+                              const char *name,
+                              const char *fallback,
+                              GdkRGBA    *color)
+{
+  GtkStyleContext *context;
+  gboolean found;
+
+  /* gtk_style_context_lookup_color is the only way to read a named colour in
+   * GTK 4.8; it is deprecated from 4.10 on. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  context = gtk_widget_get_style_context (widget);
+  found = gtk_style_context_lookup_color (context, name, color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (!found)
+    gdk_rgba_parse (color, fallback);
+}
+
+void
+_tandem_widgets_get_fg (GtkWidget *widget,
+                        GdkRGBA   *color)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+void
+_tandem_widgets_palette (guint    index,
+                         GdkRGBA *color)
+{
+  /* GNOME HIG palette, the “3” shades: readable in light and dark mode. */
+  static const char * const palette[] = {
+    "#3584e4", "#33d17a", "#f6d32d", "#ff7800", "#e01b24", "#9141ac", "#986a44",
+    "#2190a4",
+  };
+
+  gdk_rgba_parse (color, palette[index % G_N_ELEMENTS (palette)]);
+}
+
+void
+_tandem_widgets_append_rounded (GtkSnapshot           *snapshot,
+                                const graphene_rect_t *rect,
+                                float                  radius,
+                                const GdkRGBA         *color)
+{
+  GskRoundedRect rounded;
+
+  gsk_rounded_rect_init_from_rect (&rounded, rect, radius);
+  gtk_snapshot_push_rounded_clip (snapshot, &rounded);
+  gtk_snapshot_append_color (snapshot, color, rect);
+  gtk_snapshot_pop (snapshot);
+}
+
+void
+_tandem_widgets_append_outline (GtkSnapshot           *snapshot,
+                                const graphene_rect_t *rect,
+                                float                  radius,
+                                float                  width,
+                                const GdkRGBA         *color)
+{
+  GskRoundedRect rounded;
+  const float widths[4] = { width, width, width, width };
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  gsk_rounded_rect_init_from_rect (&rounded, rect, radius);
+  gtk_snapshot_append_border (snapshot, &rounded, widths, colors);
+}
