@@ -208,7 +208,6 @@ tandem_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (tandem_application_parent_class)->startup (app);
 
-  g_set_application_name (_("Tandem"));
   gtk_window_set_default_icon_name (APP_ID);
 
   self->settings = g_settings_new (APP_ID);

@@ -5,7 +5,12 @@
 #pragma once
 
 #include "tandem-autosave.h"
+#include "tandem-transport-bar.h"
 #include "tandem-window.h"
+#include "widgets/tandem-grid-view.h"
+#include "widgets/tandem-mixer-view.h"
+#include "widgets/tandem-pattern-bar.h"
+#include "widgets/tandem-timeline-view.h"
 
 G_BEGIN_DECLS
 
@@ -23,11 +28,18 @@ struct _TandemWindow
   guint                 autosave_source;
 
   /* Template children */
-  AdwWindowTitle       *window_title;
+  AdwViewSwitcherTitle *window_title;
+  AdwViewStack         *view_stack;
+  GtkLabel             *project_label;
+  GtkLabel             *status_label;
+  TandemPatternBar     *pattern_bar;
+  TandemGridView       *grid_view;
+  TandemMixerView      *mixer_view;
+  TandemTimelineView   *timeline_view;
   AdwToastOverlay      *toast_overlay;
   GtkMenuButton        *primary_menu_button;
   GtkToggleButton      *play_button;
-  AdwStatusPage        *summary_page;
+  TandemTransportBar   *transport_bar;
 };
 
 void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);

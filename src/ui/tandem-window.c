@@ -71,33 +71,13 @@ update_title (TandemWindow *self)
       subtitle = g_strdup (self->modified ? _("Not Saved •") : _("Not Saved"));
     }
 
-  adw_window_title_set_title (self->window_title, name);
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  adw_view_switcher_title_set_title (self->window_title, name);
+  adw_view_switcher_title_set_subtitle (self->window_title, subtitle);
+  gtk_label_set_label (self->project_label, name);
+  gtk_label_set_label (self->status_label, subtitle);
 
   title = g_strdup_printf ("%s — %s", name, _("Tandem"));
   gtk_window_set_title (GTK_WINDOW (self), title);
-}
-
-static void
-update_summary (TandemWindow *self)
-{
-  guint n_tracks = g_list_model_get_n_items (tandem_project_get_tracks (self->project));
-  guint n_patterns = g_list_model_get_n_items (tandem_project_get_patterns (self->project));
-  g_autofree char *tracks = NULL;
-  g_autofree char *patterns = NULL;
-  g_autofree char *description = NULL;
-
-  tracks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u track", "%u tracks", n_tracks),
-                            n_tracks);
-  patterns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u pattern", "%u patterns",
-                                           n_patterns),
-                              n_patterns);
-  /* Translators: a summary like “4 tracks · 1 pattern · 104 BPM” */
-  description = g_strdup_printf (_("%s · %s · %.0f BPM"), tracks, patterns,
-                                 tandem_project_get_tempo (self->project));
-
-  adw_status_page_set_title (self->summary_page, tandem_project_get_name (self->project));
-  adw_status_page_set_description (self->summary_page, description);
 }
 
 static void
@@ -105,7 +85,6 @@ on_op_applied (TandemWindow  *self,
                TandemOp      *op,
                TandemProject *project)
 {
-  update_summary (self);
   update_title (self);
 }
 
@@ -181,7 +160,7 @@ _tandem_window_set_project (TandemWindow  *self,
 
   g_signal_connect_object (project, "op-applied", G_CALLBACK (on_op_applied), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (project, "reset", G_CALLBACK (update_summary), self,
+  g_signal_connect_object (project, "reset", G_CALLBACK (update_title), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (project, "notify::playing", G_CALLBACK (on_playing_changed), self,
                            G_CONNECT_SWAPPED);
@@ -194,8 +173,13 @@ _tandem_window_set_project (TandemWindow  *self,
                            G_CALLBACK (_tandem_window_actions_update), self,
                            G_CONNECT_SWAPPED);
 
+  tandem_transport_bar_set_history (self->transport_bar, self->history);
+  g_object_set (self->pattern_bar, "project", project, "history", self->history, NULL);
+  g_object_set (self->grid_view, "project", project, "history", self->history, NULL);
+  g_object_set (self->mixer_view, "project", project, "history", self->history, NULL);
+  g_object_set (self->timeline_view, "project", project, "history", self->history, NULL);
+
   update_title (self);
-  update_summary (self);
   on_playing_changed (self, NULL, project);
   _tandem_window_actions_update (self);
 }
@@ -400,12 +384,25 @@ tandem_window_class_init (TandemWindowClass *klass)
   object_class->dispose = tandem_window_dispose;
   window_class->close_request = tandem_window_close_request;
 
+  g_type_ensure (TANDEM_TYPE_TRANSPORT_BAR);
+  g_type_ensure (TANDEM_TYPE_PATTERN_BAR);
+  g_type_ensure (TANDEM_TYPE_GRID_VIEW);
+  g_type_ensure (TANDEM_TYPE_MIXER_VIEW);
+  g_type_ensure (TANDEM_TYPE_TIMELINE_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tandem-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, play_button);
-  gtk_widget_class_bind_template_child (widget_class, TandemWindow, summary_page);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, transport_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, project_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, pattern_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, grid_view);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, mixer_view);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, timeline_view);
 
   _tandem_window_class_actions_init (widget_class);
 }

@@ -1386,7 +1386,7 @@ _tandem_grid_view_popup_menu (TandemGridView *self,
   const TandemCell *cell;
   GridRow *row;
   graphene_rect_t rect;
-  guint r;
+  guint r = 0;
 
   g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
 

@@ -45,14 +45,8 @@ G_DEFINE_FINAL_TYPE (TandemMixerStrip, tandem_mixer_strip, GTK_TYPE_WIDGET)
 
 static void
 apply (TandemMixerStrip *self,
-       const char       *prop,
        TandemOp         *op)
 {
-  if (self->history == NULL)
-    {
-      tandem_op_unref (op);
-      return;
-    }
   _tandem_widgets_apply (self->history, op);
 }
 
@@ -62,12 +56,12 @@ apply_double (TandemMixerStrip *self,
               double            value)
 {
   if (self->track != NULL)
-    apply (self, prop, tandem_op_new_set_double (TANDEM_ENTITY_TRACK,
-                                                 tandem_track_get_id (self->track),
-                                                 prop, value));
+    apply (self, tandem_op_new_set_double (TANDEM_ENTITY_TRACK,
+                                           tandem_track_get_id (self->track),
+                                           prop, value));
   else
-    apply (self, prop, tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL,
-                                                 "master-volume", value));
+    apply (self, tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL,
+                                           "master-volume", value));
 }
 
 /* ---- model → widgets ----------------------------------------------------- */
@@ -179,9 +173,9 @@ on_toggled (TandemMixerStrip *self,
   if (self->syncing > 0 || self->track == NULL)
     return;
 
-  apply (self, prop, tandem_op_new_set_boolean (TANDEM_ENTITY_TRACK,
-                                                tandem_track_get_id (self->track),
-                                                prop, active));
+  apply (self, tandem_op_new_set_boolean (TANDEM_ENTITY_TRACK,
+                                          tandem_track_get_id (self->track),
+                                          prop, active));
   /* A refused edit (say the track was deleted meanwhile) snaps back. */
   sync_values (self);
 }
@@ -285,7 +279,7 @@ add_range_controller (TandemMixerStrip *self,
 static void
 build (TandemMixerStrip *self)
 {
-  static const double marks[] = { 6, 0, -6, -12, -24, -48 };
+  static const double marks[] = { 0, -6, -12, -24, -48 };
   GtkWidget *header, *middle, *buttons;
 
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -299,6 +293,9 @@ build (TandemMixerStrip *self)
   gtk_label_set_ellipsize (GTK_LABEL (self->name_label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (self->name_label), 8);
   gtk_widget_add_css_class (self->name_label, "heading");
+  gtk_widget_set_margin_top (header, 10);
+  gtk_widget_set_margin_start (header, 8);
+  gtk_widget_set_margin_end (header, 8);
   gtk_box_append (GTK_BOX (header), self->swatch);
   gtk_box_append (GTK_BOX (header), self->name_label);
   gtk_widget_set_parent (header, GTK_WIDGET (self));
@@ -306,6 +303,7 @@ build (TandemMixerStrip *self)
   middle = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   gtk_widget_set_vexpand (middle, TRUE);
   gtk_widget_set_halign (middle, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_bottom (middle, 4);
   self->meter = tandem_meter_new ();
   gtk_widget_set_margin_top (self->meter, 10);
   gtk_widget_set_margin_bottom (self->meter, 30);
@@ -318,13 +316,14 @@ build (TandemMixerStrip *self)
   gtk_scale_set_format_value_func (GTK_SCALE (self->fader), format_volume, NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
     {
-      g_autofree char *label = marks[i] == 0 ? g_strdup ("0") : g_strdup_printf ("%+g", marks[i]);
+      /* A typographic minus, as in “−12” */
+      g_autofree char *label = marks[i] == 0 ? g_strdup ("0")
+                                             : g_strdup_printf ("−%g", -marks[i]);
 
-      gtk_scale_add_mark (GTK_SCALE (self->fader), marks[i], GTK_POS_RIGHT,
-                          marks[i] == 6 ? NULL : label);
+      gtk_scale_add_mark (GTK_SCALE (self->fader), marks[i], GTK_POS_RIGHT, label);
     }
   gtk_widget_set_vexpand (self->fader, TRUE);
-  gtk_widget_set_size_request (self->fader, -1, 150);
+  gtk_widget_set_size_request (self->fader, -1, 200);
   gtk_widget_set_tooltip_text (self->fader, _("Volume (double-click for 0 dB)"));
   if (self->track == NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->fader),
@@ -341,11 +340,14 @@ build (TandemMixerStrip *self)
   gtk_scale_set_value_pos (GTK_SCALE (self->pan), GTK_POS_TOP);
   gtk_scale_set_format_value_func (GTK_SCALE (self->pan), format_pan, NULL, NULL);
   gtk_widget_set_tooltip_text (self->pan, _("Pan (double-click to centre)"));
+  gtk_widget_set_margin_start (self->pan, 8);
+  gtk_widget_set_margin_end (self->pan, 8);
   add_range_controller (self, self->pan);
   gtk_widget_set_parent (self->pan, GTK_WIDGET (self));
 
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_bottom (buttons, 10);
   /* Translators: the label of a track's mute button, keep it one letter */
   self->mute = gtk_toggle_button_new_with_label (C_("mixer", "M"));
   gtk_widget_set_tooltip_text (self->mute, _("Mute"));
@@ -363,6 +365,8 @@ build (TandemMixerStrip *self)
   /* The master strip has only a fader; its box stretches it to the others' height. */
   gtk_widget_set_visible (self->pan, self->track != NULL);
   gtk_widget_set_visible (buttons, self->track != NULL);
+  if (self->track == NULL)
+    gtk_widget_set_margin_bottom (middle, 10);
 
   g_signal_connect_object (self->fader, "value-changed",
                            G_CALLBACK (on_fader_changed), self, G_CONNECT_SWAPPED);

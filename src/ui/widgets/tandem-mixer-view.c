@@ -152,6 +152,21 @@ clear_strips (TandemMixerView *self)
 }
 
 static void
+rebuild_strips (TandemMixerView *self)
+{
+  clear_strips (self);
+  if (self->project == NULL)
+    return;
+
+  on_tracks_changed (self, 0, 0, g_list_model_get_n_items (self->tracks), self->tracks);
+  self->master = create_strip (self, NULL);
+  gtk_widget_set_margin_top (self->master, 6);
+  gtk_widget_set_margin_bottom (self->master, 6);
+  gtk_widget_set_margin_end (self->master, 6);
+  gtk_widget_insert_after (self->master, GTK_WIDGET (self), self->separator);
+}
+
+static void
 on_project_bind (TandemMixerView *self,
                  TandemProject   *project,
                  GSignalGroup    *group)
@@ -312,6 +327,9 @@ tandem_mixer_view_init (TandemMixerView *self)
                            G_CALLBACK (on_project_bind), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->project_signals, "unbind",
                            G_CALLBACK (on_project_unbind), self, G_CONNECT_SWAPPED);
+  /* A loaded document may bring new values without notifying each one. */
+  g_signal_group_connect_object (self->project_signals, "reset",
+                                 G_CALLBACK (rebuild_strips), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -346,16 +364,7 @@ tandem_mixer_view_set_project (TandemMixerView *self,
   clear_strips (self);
   g_set_object (&self->project, project);
   g_signal_group_set_target (self->project_signals, project);
-
-  if (project != NULL)
-    {
-      on_tracks_changed (self, 0, 0, g_list_model_get_n_items (self->tracks), self->tracks);
-      self->master = create_strip (self, NULL);
-      gtk_widget_set_margin_top (self->master, 6);
-      gtk_widget_set_margin_bottom (self->master, 6);
-      gtk_widget_set_margin_end (self->master, 6);
-      gtk_widget_insert_after (self->master, GTK_WIDGET (self), self->separator);
-    }
+  rebuild_strips (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }

@@ -333,7 +333,8 @@ on_project_unbind (TandemPatternBar *self,
                    GSignalGroup     *group)
 {
   self->syncing++;
-  gtk_drop_down_set_model (GTK_DROP_DOWN (self->dropdown), NULL);
+  if (self->dropdown != NULL)
+    gtk_drop_down_set_model (GTK_DROP_DOWN (self->dropdown), NULL);
   self->syncing--;
   if (self->patterns != NULL)
     g_signal_handlers_disconnect_by_data (self->patterns, self);
@@ -350,13 +351,13 @@ tandem_pattern_bar_dispose (GObject *object)
     g_signal_group_set_target (self->project_signals, NULL);
   if (self->pattern_signals != NULL)
     g_signal_group_set_target (self->pattern_signals, NULL);
+  g_clear_object (&self->project_signals);
+  g_clear_object (&self->pattern_signals);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   self->dropdown = self->length_spin = NULL;
 
-  g_clear_object (&self->project_signals);
-  g_clear_object (&self->pattern_signals);
   g_clear_object (&self->project);
   g_clear_object (&self->history);
 
@@ -435,6 +436,17 @@ tandem_pattern_bar_class_init (TandemPatternBarClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_TOOLBAR);
 }
 
+static const struct
+{
+  const char *icon;
+  const char *tooltip;
+  const char *action;
+} pattern_buttons[] = {
+  { "list-add-symbolic", N_("New Pattern"), "pattern.new" },
+  { "edit-copy-symbolic", N_("Duplicate Pattern"), "pattern.duplicate" },
+  { "user-trash-symbolic", N_("Delete Pattern"), "pattern.delete" },
+};
+
 static void
 tandem_pattern_bar_init (TandemPatternBar *self)
 {
@@ -460,25 +472,18 @@ tandem_pattern_bar_init (TandemPatternBar *self)
   linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_add_css_class (linked, "linked");
   gtk_widget_set_parent (linked, GTK_WIDGET (self));
-  {
-    struct { const char *icon, *tooltip, *action; } buttons[] = {
-      { "list-add-symbolic", N_("New Pattern"), "pattern.new" },
-      { "edit-copy-symbolic", N_("Duplicate Pattern"), "pattern.duplicate" },
-      { "user-trash-symbolic", N_("Delete Pattern"), "pattern.delete" },
-    };
+  for (guint i = 0; i < G_N_ELEMENTS (pattern_buttons); i++)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name (pattern_buttons[i].icon);
 
-    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-      {
-        GtkWidget *button = gtk_button_new_from_icon_name (buttons[i].icon);
-
-        gtk_widget_set_tooltip_text (button, _(buttons[i].tooltip));
-        gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _(buttons[i].tooltip),
-                                        -1);
-        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), buttons[i].action);
-        gtk_box_append (GTK_BOX (linked), button);
-      }
-  }
+      gtk_widget_set_tooltip_text (button, _(pattern_buttons[i].tooltip));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _(pattern_buttons[i].tooltip),
+                                      -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), pattern_buttons[i].action);
+      gtk_box_append (GTK_BOX (linked), button);
+    }
 
   spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_set_hexpand (spacer, TRUE);

@@ -17,6 +17,7 @@ _tandem_widgets_apply (TandemHistory *history,
 
   g_return_val_if_fail (op != NULL, FALSE);
 
+  /* Without a history the widget is read-only. */
   if (history == NULL)
     return FALSE;
 

@@ -1,0 +1,363 @@
+/* test-mixer.c — the mixer's faders, pans and buttons edit the model
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "widgets/tandem-mixer-view.h"
+
+typedef struct
+{
+  TandemProject   *project;
+  TandemHistory   *history;
+  GtkWidget       *window;
+  TandemMixerView *mixer;
+} Fixture;
+
+static gboolean
+have_display (void)
+{
+  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
+}
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done (data));
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  if (!have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  f->project = tandem_project_new_demo ();
+  f->history = tandem_history_new (f->project);
+  f->mixer = TANDEM_MIXER_VIEW (tandem_mixer_view_new ());
+  g_object_set (f->mixer, "project", f->project, "history", f->history, NULL);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->mixer));
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate_until (is_mapped, f->mixer);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->history);
+  g_clear_object (&f->project);
+}
+
+static TandemTrack *
+track_at (Fixture *f,
+          guint    index)
+{
+  g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (f->project),
+                                                        index);
+  return track;
+}
+
+static void
+remote_apply (Fixture  *f,
+              TandemOp *op)
+{
+  g_autoptr(TandemOp) owned = op;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tandem_project_apply (f->project, owned, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_strips (Fixture       *f,
+             gconstpointer  data)
+{
+  TandemMixerStrip *strip;
+
+  if (f->window == NULL)
+    return;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      strip = tandem_mixer_view_get_strip (f->mixer, i);
+      g_assert_nonnull (strip);
+      g_assert_true (tandem_mixer_strip_get_track (strip) == track_at (f, i));
+    }
+  g_assert_null (tandem_mixer_view_get_strip (f->mixer, 4));
+  strip = tandem_mixer_view_get_strip (f->mixer, -1);
+  g_assert_nonnull (strip);
+  g_assert_null (tandem_mixer_strip_get_track (strip));
+
+  /* The controls start at the model's values. */
+  strip = tandem_mixer_view_get_strip (f->mixer, 2);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (tandem_mixer_strip_get_fader (strip)),
+                                  -6.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (tandem_mixer_strip_get_pan (strip)),
+                                  -0.2, 1e-9);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (tandem_mixer_strip_get_mute (strip))),
+                   ==, "Mute");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (tandem_mixer_strip_get_solo (strip))),
+                   ==, "Solo");
+}
+
+static void
+test_fader (Fixture       *f,
+            gconstpointer  data)
+{
+  TandemMixerStrip *strip;
+  GtkRange *fader;
+
+  if (f->window == NULL)
+    return;
+
+  strip = tandem_mixer_view_get_strip (f->mixer, 1);
+  fader = tandem_mixer_strip_get_fader (strip);
+  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -2.0);
+
+  gtk_range_set_value (fader, -12.0);
+  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -12.0);
+  g_assert_true (tandem_history_undo (f->history, NULL));
+  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -2.0);
+  g_assert_cmpfloat (gtk_range_get_value (fader), ==, -2.0);
+
+  /* A drag is many edits and one undo step. */
+  tandem_mixer_strip_begin_drag (strip);
+  gtk_range_set_value (fader, -10.0);
+  gtk_range_set_value (fader, -20.0);
+  gtk_range_set_value (fader, -30.5);
+  tandem_mixer_strip_end_drag (strip);
+  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -30.5);
+  g_assert_true (tandem_history_undo (f->history, NULL));
+  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -2.0);
+  g_assert_false (tandem_history_can_undo (f->history));
+
+  /* Double click: back to 0 dB. */
+  tandem_mixer_strip_reset_volume (strip);
+  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, 0.0);
+  g_assert_cmpfloat (gtk_range_get_value (fader), ==, 0.0);
+}
+
+static void
+test_pan (Fixture       *f,
+          gconstpointer  data)
+{
+  TandemMixerStrip *strip;
+
+  if (f->window == NULL)
+    return;
+
+  strip = tandem_mixer_view_get_strip (f->mixer, 3);
+  gtk_range_set_value (tandem_mixer_strip_get_pan (strip), -0.5);
+  g_assert_cmpfloat_with_epsilon (tandem_track_get_pan (track_at (f, 3)), -0.5, 1e-9);
+  tandem_mixer_strip_reset_pan (strip);
+  g_assert_cmpfloat (tandem_track_get_pan (track_at (f, 3)), ==, 0.0);
+  g_assert_true (tandem_history_undo (f->history, NULL));
+  g_assert_true (tandem_history_undo (f->history, NULL));
+  g_assert_cmpfloat_with_epsilon (tandem_track_get_pan (track_at (f, 3)), 0.2, 1e-9);
+}
+
+static void
+test_mute_solo (Fixture       *f,
+                gconstpointer  data)
+{
+  TandemMixerStrip *strip;
+  GtkToggleButton *mute, *solo;
+
+  if (f->window == NULL)
+    return;
+
+  strip = tandem_mixer_view_get_strip (f->mixer, 0);
+  mute = tandem_mixer_strip_get_mute (strip);
+  solo = tandem_mixer_strip_get_solo (strip);
+
+  gtk_toggle_button_set_active (mute, TRUE);
+  g_assert_true (tandem_track_get_mute (track_at (f, 0)));
+  gtk_toggle_button_set_active (solo, TRUE);
+  g_assert_true (tandem_track_get_solo (track_at (f, 0)));
+
+  g_assert_true (tandem_history_undo (f->history, NULL));
+  g_assert_false (tandem_track_get_solo (track_at (f, 0)));
+  g_assert_false (gtk_toggle_button_get_active (solo));
+  g_assert_true (tandem_history_undo (f->history, NULL));
+  g_assert_false (tandem_track_get_mute (track_at (f, 0)));
+  g_assert_false (gtk_toggle_button_get_active (mute));
+  g_assert_true (tandem_history_redo (f->history, NULL));
+  g_assert_true (gtk_toggle_button_get_active (mute));
+}
+
+static void
+test_remote_edit (Fixture       *f,
+                  gconstpointer  data)
+{
+  TandemMixerStrip *strip;
+  TandemMixerStrip *master;
+
+  if (f->window == NULL)
+    return;
+
+  strip = tandem_mixer_view_get_strip (f->mixer, 0);
+  master = tandem_mixer_view_get_strip (f->mixer, -1);
+
+  remote_apply (f, tandem_op_new_set_double (TANDEM_ENTITY_TRACK,
+                                             tandem_track_get_id (track_at (f, 0)),
+                                             "volume", -7.5));
+  remote_apply (f, tandem_op_new_set_boolean (TANDEM_ENTITY_TRACK,
+                                              tandem_track_get_id (track_at (f, 0)),
+                                              "mute", TRUE));
+  remote_apply (f, tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL,
+                                             "master-volume", -3.0));
+
+  g_assert_cmpfloat (gtk_range_get_value (tandem_mixer_strip_get_fader (strip)), ==, -7.5);
+  g_assert_true (gtk_toggle_button_get_active (tandem_mixer_strip_get_mute (strip)));
+  g_assert_cmpfloat (gtk_range_get_value (tandem_mixer_strip_get_fader (master)), ==, -3.0);
+  /* Showing someone else's edit sends no edit back. */
+  g_assert_false (tandem_history_can_undo (f->history));
+}
+
+static void
+test_master (Fixture       *f,
+             gconstpointer  data)
+{
+  TandemMixerStrip *master;
+
+  if (f->window == NULL)
+    return;
+
+  master = tandem_mixer_view_get_strip (f->mixer, -1);
+  gtk_range_set_value (tandem_mixer_strip_get_fader (master), -9.0);
+  g_assert_cmpfloat (tandem_project_get_master_volume (f->project), ==, -9.0);
+  tandem_mixer_strip_reset_volume (master);
+  g_assert_cmpfloat (tandem_project_get_master_volume (f->project), ==, 0.0);
+}
+
+static void
+test_tracks_follow (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *deleted = NULL;
+
+  if (f->window == NULL)
+    return;
+
+  deleted = g_strdup (tandem_track_get_id (track_at (f, 1)));
+  remote_apply (f, tandem_op_new_delete (TANDEM_ENTITY_TRACK, deleted));
+  g_assert_true (tandem_mixer_strip_get_track (tandem_mixer_view_get_strip (f->mixer, 1)) ==
+                 track_at (f, 1));
+  g_assert_null (tandem_mixer_view_get_strip (f->mixer, 3));
+
+  /* Following the list sent no edit back. */
+  g_assert_false (tandem_history_can_undo (f->history));
+}
+
+typedef struct
+{
+  guint calls;
+  guint master_calls;
+} MeterSource;
+
+static void
+meter_source (int       track_index,
+              float    *peak_l,
+              float    *peak_r,
+              gpointer  user_data)
+{
+  MeterSource *source = user_data;
+
+  source->calls++;
+  if (track_index < 0)
+    source->master_calls++;
+  *peak_l = track_index == 0 ? 0.5f : 0.0f;
+  *peak_r = track_index == 0 ? 1.0f : 0.0f;
+}
+
+static gboolean
+meters_polled (gpointer data)
+{
+  MeterSource *source = data;
+
+  return source->master_calls >= 2;
+}
+
+static void
+test_meters (Fixture       *f,
+             gconstpointer  data)
+{
+  MeterSource source = { 0 };
+  TandemMeter *meter;
+
+  if (f->window == NULL)
+    return;
+
+  tandem_mixer_view_set_meter_source (f->mixer, meter_source, &source);
+  iterate_until (meters_polled, &source);
+
+  meter = tandem_mixer_strip_get_meter (tandem_mixer_view_get_strip (f->mixer, 0));
+  g_assert_cmpfloat_with_epsilon (tandem_meter_get_level (meter, 0), -6.02, 0.5);
+  g_assert_cmpfloat_with_epsilon (tandem_meter_get_level (meter, 1), 0.0, 0.5);
+  meter = tandem_mixer_strip_get_meter (tandem_mixer_view_get_strip (f->mixer, 1));
+  g_assert_cmpfloat (tandem_meter_get_level (meter, 0), <=, -59.9);
+
+  /* Off screen, nobody polls. */
+  tandem_mixer_view_set_meter_source (f->mixer, NULL, NULL);
+  meter = tandem_mixer_strip_get_meter (tandem_mixer_view_get_strip (f->mixer, 0));
+  g_assert_cmpfloat (tandem_meter_get_level (meter, 0), <=, -59.9);
+  source.calls = 0;
+  gtk_widget_set_visible (GTK_WIDGET (f->mixer), FALSE);
+  tandem_mixer_view_set_meter_source (f->mixer, meter_source, &source);
+  for (guint i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (source.calls, ==, 0);
+  tandem_mixer_view_set_meter_source (f->mixer, NULL, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (have_display ())
+    {
+      gtk_init ();
+      adw_init ();
+    }
+
+#define ADD(path, func) \
+  g_test_add ("/mixer/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("strips", test_strips);
+  ADD ("fader", test_fader);
+  ADD ("pan", test_pan);
+  ADD ("mute-solo", test_mute_solo);
+  ADD ("remote-edit", test_remote_edit);
+  ADD ("master", test_master);
+  ADD ("tracks-follow", test_tracks_follow);
+  ADD ("meters", test_meters);
+#undef ADD
+
+  return g_test_run ();
+}
