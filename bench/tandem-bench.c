@@ -18,6 +18,8 @@ static const struct
   int (*run) (int argc, char **argv);
 } benches[] = {
   { "model", "op apply rate, large project load and save times", tandem_bench_model },
+  { "sync", "edit-to-remote-apply latency, server fan-out, raw WebSocket RTT", tandem_bench_sync },
+  { "audio", "offline render speed, callback time percentiles, JACK soak xruns", tandem_bench_audio },
 };
 
 static int

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 /* Each benchmark is a function that parses its own arguments and prints its
  * figures on stdout; it returns the process exit status. */
 int    tandem_bench_model (int argc, char **argv);
+int    tandem_bench_sync  (int argc, char **argv);
+int    tandem_bench_audio (int argc, char **argv);
 
 /* Percentile @p (0..100) of @values (sorted in place). */
 double tandem_bench_percentile (double *values, gsize n_values, double p);

@@ -1,0 +1,396 @@
+/* tandem-history.c — local edits with undo and redo
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-model"
+
+#include "config.h"
+
+#include "tandem-model-private.h"
+
+/* Old steps are dropped beyond this; a step can be a whole paint stroke. */
+#define MAX_UNDO_STEPS 1000
+
+typedef struct
+{
+  TandemOp *op;      /* what the step did */
+  TandemOp *inverse; /* what undoes it */
+} Step;
+
+struct _TandemHistory
+{
+  GObject        parent_instance;
+  TandemProject *project;
+  GQueue         undo;   /* of Step*, newest at the head */
+  GQueue         redo;
+  guint          group_depth;
+  TandemOp      *group_ops;      /* batch being collected */
+  GPtrArray     *group_inverses; /* inverses in the order applied */
+};
+
+G_DEFINE_FINAL_TYPE (TandemHistory, tandem_history, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PROJECT,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
+  N_PROPS
+};
+
+enum {
+  APPLIED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+step_free (gpointer data)
+{
+  Step *step = data;
+
+  tandem_op_unref (step->op);
+  tandem_op_unref (step->inverse);
+  g_free (step);
+}
+
+static Step *
+step_new (TandemOp *op,
+          TandemOp *inverse)
+{
+  Step *step = g_new (Step, 1);
+
+  step->op = op;
+  step->inverse = inverse;
+  return step;
+}
+
+static void
+tandem_history_dispose (GObject *object)
+{
+  TandemHistory *self = (TandemHistory *) object;
+
+  g_queue_clear_full (&self->undo, step_free);
+  g_queue_clear_full (&self->redo, step_free);
+  g_clear_pointer (&self->group_ops, tandem_op_unref);
+  g_clear_pointer (&self->group_inverses, g_ptr_array_unref);
+  g_clear_object (&self->project);
+
+  G_OBJECT_CLASS (tandem_history_parent_class)->dispose (object);
+}
+
+static void
+tandem_history_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TandemHistory *self = TANDEM_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT: g_value_set_object (value, self->project); break;
+    case PROP_CAN_UNDO: g_value_set_boolean (value, tandem_history_can_undo (self)); break;
+    case PROP_CAN_REDO: g_value_set_boolean (value, tandem_history_can_redo (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_history_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TandemHistory *self = TANDEM_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      g_set_object (&self->project, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tandem_history_class_init (TandemHistoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tandem_history_dispose;
+  object_class->get_property = tandem_history_get_property;
+  object_class->set_property = tandem_history_set_property;
+
+  properties[PROP_PROJECT] =
+    g_param_spec_object ("project", NULL, NULL, TANDEM_TYPE_PROJECT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_UNDO] =
+    g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CAN_REDO] =
+    g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TandemHistory::applied:
+   * @op: the op that was applied
+   * @inverse: the op that undoes it
+   *
+   * Emitted after a local edit, an undo or a redo was applied to the project.
+   */
+  signals[APPLIED] =
+    g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  TANDEM_TYPE_OP | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  TANDEM_TYPE_OP | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+tandem_history_init (TandemHistory *self)
+{
+  g_queue_init (&self->undo);
+  g_queue_init (&self->redo);
+}
+
+/**
+ * tandem_history_new:
+ *
+ * Returns: (transfer full): an empty history for @project
+ */
+TandemHistory *
+tandem_history_new (TandemProject *project)
+{
+  g_return_val_if_fail (TANDEM_IS_PROJECT (project), NULL);
+  return g_object_new (TANDEM_TYPE_HISTORY, "project", project, NULL);
+}
+
+/** tandem_history_get_project: Returns: (transfer none): the project */
+TandemProject *
+tandem_history_get_project (TandemHistory *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), NULL);
+  return self->project;
+}
+
+/* can-undo / can-redo before a change, to notify only what changed. */
+typedef struct
+{
+  gboolean can_undo;
+  gboolean can_redo;
+} Snapshot;
+
+static Snapshot
+snapshot (TandemHistory *self)
+{
+  Snapshot s = { tandem_history_can_undo (self), tandem_history_can_redo (self) };
+  return s;
+}
+
+static void
+notify_changes (TandemHistory *self,
+                Snapshot       before)
+{
+  if (before.can_undo != tandem_history_can_undo (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  if (before.can_redo != tandem_history_can_redo (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+}
+
+static void
+push_undo (TandemHistory *self,
+           Step          *step)
+{
+  g_queue_push_head (&self->undo, step);
+  while (self->undo.length > MAX_UNDO_STEPS)
+    step_free (g_queue_pop_tail (&self->undo));
+}
+
+/**
+ * tandem_history_apply:
+ *
+ * Applies @op to the project and records how to undo it. Clears redo.
+ *
+ * Returns: %TRUE on success; on error nothing changed
+ */
+gboolean
+tandem_history_apply (TandemHistory  *self,
+                      TandemOp       *op,
+                      GError        **error)
+{
+  TandemOp *inverse = NULL;
+  Snapshot before;
+
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), FALSE);
+  g_return_val_if_fail (op != NULL, FALSE);
+
+  if (!tandem_project_apply (self->project, op, &inverse, error))
+    return FALSE;
+
+  before = snapshot (self);
+  g_queue_clear_full (&self->redo, step_free);
+  if (self->group_depth > 0)
+    {
+      tandem_op_batch_add (self->group_ops, tandem_op_ref (op));
+      g_ptr_array_add (self->group_inverses, tandem_op_ref (inverse));
+    }
+  else
+    push_undo (self, step_new (tandem_op_ref (op), tandem_op_ref (inverse)));
+  notify_changes (self, before);
+
+  g_signal_emit (self, signals[APPLIED], 0, op, inverse);
+  tandem_op_unref (inverse);
+  return TRUE;
+}
+
+/**
+ * tandem_history_begin_group:
+ *
+ * Starts collecting edits into one undo step. Groups nest.
+ */
+void
+tandem_history_begin_group (TandemHistory *self)
+{
+  g_return_if_fail (TANDEM_IS_HISTORY (self));
+
+  if (self->group_depth++ == 0)
+    {
+      self->group_ops = tandem_op_new_batch ();
+      self->group_inverses = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_op_unref);
+    }
+}
+
+/**
+ * tandem_history_end_group:
+ *
+ * Ends a group; the outermost end records the collected edits as one step.
+ */
+void
+tandem_history_end_group (TandemHistory *self)
+{
+  g_autoptr(TandemOp) ops = NULL;
+  g_autoptr(GPtrArray) inverses = NULL;
+  TandemOp *inverse;
+  Snapshot before;
+
+  g_return_if_fail (TANDEM_IS_HISTORY (self));
+  g_return_if_fail (self->group_depth > 0);
+
+  if (--self->group_depth > 0)
+    return;
+
+  ops = g_steal_pointer (&self->group_ops);
+  inverses = g_steal_pointer (&self->group_inverses);
+  if (inverses->len == 0)
+    return;
+
+  before = snapshot (self);
+  if (inverses->len == 1)
+    push_undo (self, step_new (tandem_op_ref (tandem_op_batch_get_op (ops, 0)),
+                               tandem_op_ref (g_ptr_array_index (inverses, 0))));
+  else
+    {
+      inverse = tandem_op_new_batch ();
+      for (guint i = inverses->len; i > 0; i--)
+        tandem_op_batch_add (inverse, tandem_op_ref (g_ptr_array_index (inverses, i - 1)));
+      push_undo (self, step_new (g_steal_pointer (&ops), inverse));
+    }
+  notify_changes (self, before);
+}
+
+/** tandem_history_can_undo: Returns: whether there is a step to undo */
+gboolean
+tandem_history_can_undo (TandemHistory *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), FALSE);
+  return self->undo.length > 0;
+}
+
+/** tandem_history_can_redo: Returns: whether there is a step to redo */
+gboolean
+tandem_history_can_redo (TandemHistory *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), FALSE);
+  return self->redo.length > 0;
+}
+
+/* Applies the top step of @from backwards and moves it to @to. A step that
+ * no longer applies (someone else deleted what it touches) is dropped. */
+static gboolean
+travel (TandemHistory  *self,
+        GQueue         *from,
+        GQueue         *to,
+        GError        **error)
+{
+  Step *step;
+  TandemOp *reverse = NULL;
+  Snapshot before;
+  gboolean ok;
+
+  g_return_val_if_fail (self->group_depth == 0, FALSE);
+
+  if (g_queue_is_empty (from))
+    return TRUE;
+
+  before = snapshot (self);
+  step = g_queue_pop_head (from);
+  ok = tandem_project_apply (self->project, step->inverse, &reverse, error);
+  if (ok)
+    {
+      /* The new step does what the old one undid, undone by what it did:
+       * the freshly computed inverse is exact even after concurrent edits. */
+      Step *moved = step_new (tandem_op_ref (step->inverse), reverse);
+
+      if (to == &self->undo)
+        push_undo (self, moved);
+      else
+        g_queue_push_head (to, moved);
+    }
+  notify_changes (self, before);
+  if (ok)
+    g_signal_emit (self, signals[APPLIED], 0, step->inverse, reverse);
+  step_free (step);
+  return ok;
+}
+
+/**
+ * tandem_history_undo:
+ *
+ * Undoes the last step. When it no longer applies, the step is dropped and
+ * @error says why.
+ */
+gboolean
+tandem_history_undo (TandemHistory  *self,
+                     GError        **error)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), FALSE);
+  return travel (self, &self->undo, &self->redo, error);
+}
+
+/** tandem_history_redo: Redoes the last undone step (see tandem_history_undo()). */
+gboolean
+tandem_history_redo (TandemHistory  *self,
+                     GError        **error)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), FALSE);
+  return travel (self, &self->redo, &self->undo, error);
+}
+
+/** tandem_history_clear: Forgets all steps (after loading another project). */
+void
+tandem_history_clear (TandemHistory *self)
+{
+  Snapshot before;
+
+  g_return_if_fail (TANDEM_IS_HISTORY (self));
+
+  before = snapshot (self);
+  g_queue_clear_full (&self->undo, step_free);
+  g_queue_clear_full (&self->redo, step_free);
+  notify_changes (self, before);
+}

@@ -1,0 +1,42 @@
+/* tandem-history.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tandem-project.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_TYPE_HISTORY (tandem_history_get_type ())
+G_DECLARE_FINAL_TYPE (TandemHistory, tandem_history, TANDEM, HISTORY, GObject)
+
+/*
+ * The local edit path: every user edit goes through tandem_history_apply(),
+ * which applies the op to the project and records its inverse for undo.
+ * Undo and redo apply ops through the same path.
+ *
+ * Properties: "project", "can-undo", "can-redo".
+ *
+ * Signals:
+ *   ::applied (TandemOp *op, TandemOp *inverse) — after each local edit, undo
+ *     or redo was applied. The sync client listens to this to send the edit.
+ */
+TandemHistory *tandem_history_new         (TandemProject *project);
+TandemProject *tandem_history_get_project (TandemHistory *self);
+gboolean       tandem_history_apply       (TandemHistory *self,
+                                           TandemOp      *op,
+                                           GError       **error);
+/* Edits between begin and end form one undo step (a drag, a paint stroke).
+ * Groups nest; the outermost end closes the step. */
+void           tandem_history_begin_group (TandemHistory *self);
+void           tandem_history_end_group   (TandemHistory *self);
+gboolean       tandem_history_can_undo    (TandemHistory *self);
+gboolean       tandem_history_can_redo    (TandemHistory *self);
+gboolean       tandem_history_undo        (TandemHistory *self,
+                                           GError       **error);
+gboolean       tandem_history_redo        (TandemHistory *self,
+                                           GError       **error);
+void           tandem_history_clear       (TandemHistory *self);
+
+G_END_DECLS

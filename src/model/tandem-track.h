@@ -1,0 +1,26 @@
+/* tandem-track.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tandem-model-types.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_TYPE_TRACK (tandem_track_get_type ())
+G_DECLARE_FINAL_TYPE (TandemTrack, tandem_track, TANDEM, TRACK, GObject)
+
+/* Properties (also the names ops and files use): "id" (construct-only),
+ * "name", "color" ("#rrggbb"), "instrument", "volume" (dB), "pan" (-1..1),
+ * "mute", "solo". Setters are for the model's op code; everyone else submits ops. */
+const char *tandem_track_get_id         (TandemTrack *self);
+const char *tandem_track_get_name       (TandemTrack *self);
+const char *tandem_track_get_color      (TandemTrack *self);
+const char *tandem_track_get_instrument (TandemTrack *self);
+double      tandem_track_get_volume     (TandemTrack *self);
+double      tandem_track_get_pan        (TandemTrack *self);
+gboolean    tandem_track_get_mute       (TandemTrack *self);
+gboolean    tandem_track_get_solo       (TandemTrack *self);
+
+G_END_DECLS
