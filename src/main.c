@@ -8,8 +8,10 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "tandem-application.h"
+#include "tandem-export-command.h"
 
 int
 main (int    argc,
@@ -21,6 +23,10 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Exporting needs no display, so it is handled before GTK starts. */
+  if (argc >= 2 && g_str_equal (argv[1], "--export"))
+    return tandem_export_command (argc - 2, argv + 2);
 
   app = tandem_application_new ();
 

@@ -11,6 +11,7 @@
 
 #include "tandem-application.h"
 #include "tandem-autosave.h"
+#include "tandem-preferences-window.h"
 #include "tandem-window.h"
 
 struct _TandemApplication
@@ -23,6 +24,9 @@ G_DEFINE_FINAL_TYPE (TandemApplication, tandem_application, ADW_TYPE_APPLICATION
 
 static const GOptionEntry main_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  /* Handled in main() before GTK starts; listed here for --help. */
+  { "export", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Render IN.tandem to OUT.wav or OUT.flac and exit"), N_("IN.tandem OUT.wav") },
   { NULL }
 };
 
@@ -193,10 +197,25 @@ new_window_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  TandemApplication *self = TANDEM_APPLICATION (user_data);
+  GtkWidget *preferences = tandem_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_modal (GTK_WINDOW (preferences), TRUE);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "quit", quit_action },
   { "new-window", new_window_action },
+  { "preferences", preferences_action },
 };
 
 static void
@@ -205,6 +224,7 @@ tandem_application_startup (GApplication *app)
   TandemApplication *self = TANDEM_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *new_window_accels[] = { "<Control><Shift>n", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (tandem_application_parent_class)->startup (app);
 
@@ -220,6 +240,8 @@ tandem_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window",
                                          new_window_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
 }
 
 static void

@@ -228,8 +228,8 @@ _tandem_window_actions_update (TandemWindow *self)
   gtk_widget_action_set_enabled (widget, "win.redo", tandem_history_can_redo (self->history));
 }
 
-/* Menu items whose action is not installed (export, hosting and joining until
- * those features are built in) show up insensitive. */
+/* Menu items whose action is not installed (hosting and joining until those
+ * features are built in) show up insensitive. */
 void
 _tandem_window_class_actions_init (GtkWidgetClass *widget_class)
 {

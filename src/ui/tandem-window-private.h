@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tandem-autosave.h"
+#include "tandem-engine.h"
 #include "tandem-transport-bar.h"
 #include "tandem-window.h"
 #include "widgets/tandem-grid-view.h"
@@ -25,6 +26,12 @@ struct _TandemWindow
   gboolean              close_confirmed;
   GSettings            *settings;
   TandemDraft          *draft;
+  TandemEngine         *engine;
+  guint                 open_output_source;
+  gboolean              audio_off_reported;
+  GCancellable         *export_cancellable;
+  GtkRevealer          *export_revealer;
+  GtkProgressBar       *export_progress;
   guint                 autosave_source;
 
   /* Template children */
@@ -44,6 +51,11 @@ struct _TandemWindow
 
 void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);
 void _tandem_window_actions_update (TandemWindow *self);
+void _tandem_window_class_export_init (GtkWidgetClass *widget_class);
+void _tandem_window_update_status (TandemWindow *self);
+void _tandem_window_audio_init    (TandemWindow *self);
+void _tandem_window_audio_start   (TandemWindow *self);
+void _tandem_window_audio_dispose (TandemWindow *self);
 void _tandem_window_set_project    (TandemWindow  *self,
                                     TandemProject *project,
                                     GFile         *file);

@@ -53,6 +53,29 @@ tandem_window_show_toast (TandemWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+void
+_tandem_window_update_status (TandemWindow *self)
+{
+  g_autofree char *status = NULL;
+  const char *saved;
+
+  if (self->file != NULL)
+    saved = self->modified ? _("Modified") : _("Saved");
+  else
+    saved = _("Not Saved");
+
+  if (self->engine != NULL && !tandem_engine_get_available (self->engine))
+    /* Translators: “Not Saved · Audio Off” */
+    status = g_strdup_printf (_("%s · %s"), saved, _("Audio Off"));
+  else
+    status = g_strdup (saved);
+
+  gtk_label_set_label (self->status_label, status);
+  if (self->engine != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                                 tandem_engine_get_status (self->engine));
+}
+
 static void
 update_title (TandemWindow *self)
 {
@@ -74,7 +97,7 @@ update_title (TandemWindow *self)
   adw_view_switcher_title_set_title (self->window_title, name);
   adw_view_switcher_title_set_subtitle (self->window_title, subtitle);
   gtk_label_set_label (self->project_label, name);
-  gtk_label_set_label (self->status_label, subtitle);
+  _tandem_window_update_status (self);
 
   title = g_strdup_printf ("%s — %s", name, _("Tandem"));
   gtk_window_set_title (GTK_WINDOW (self), title);
@@ -173,6 +196,7 @@ _tandem_window_set_project (TandemWindow  *self,
                            G_CALLBACK (_tandem_window_actions_update), self,
                            G_CONNECT_SWAPPED);
 
+  tandem_engine_set_project (self->engine, project);
   tandem_transport_bar_set_history (self->transport_bar, self->history);
   g_object_set (self->pattern_bar, "project", project, "history", self->history, NULL);
   g_object_set (self->grid_view, "project", project, "history", self->history, NULL);
@@ -364,6 +388,10 @@ tandem_window_dispose (GObject *object)
 {
   TandemWindow *self = TANDEM_WINDOW (object);
 
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  _tandem_window_audio_dispose (self);
   g_clear_object (&self->history);
   g_clear_object (&self->project);
   g_clear_object (&self->file);
@@ -375,6 +403,14 @@ tandem_window_dispose (GObject *object)
 }
 
 static void
+tandem_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (tandem_window_parent_class)->map (widget);
+
+  _tandem_window_audio_start (TANDEM_WINDOW (widget));
+}
+
+static void
 tandem_window_class_init (TandemWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -383,6 +419,7 @@ tandem_window_class_init (TandemWindowClass *klass)
 
   object_class->dispose = tandem_window_dispose;
   window_class->close_request = tandem_window_close_request;
+  widget_class->map = tandem_window_map;
 
   g_type_ensure (TANDEM_TYPE_TRANSPORT_BAR);
   g_type_ensure (TANDEM_TYPE_PATTERN_BAR);
@@ -404,7 +441,11 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, mixer_view);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, timeline_view);
 
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, export_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, export_progress);
+
   _tandem_window_class_actions_init (widget_class);
+  _tandem_window_class_export_init (widget_class);
 }
 
 static void
@@ -416,6 +457,7 @@ tandem_window_init (TandemWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   self->draft = tandem_draft_new ();
+  _tandem_window_audio_init (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

@@ -26,6 +26,9 @@ gboolean       tandem_window_save_to_file (TandemWindow      *self,
 gboolean       tandem_window_restore_draft (TandemWindow     *self,
                                             const char       *draft_id,
                                             GError          **error);
+void           tandem_window_export_to_file (TandemWindow    *self,
+                                             GFile           *file);
+gboolean       tandem_window_is_exporting   (TandemWindow    *self);
 void           tandem_window_show_toast   (TandemWindow      *self,
                                            const char        *message);
 

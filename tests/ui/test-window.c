@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sndfile.h>
+#include <string.h>
 
 #include "tandem-application.h"
 #include "tandem-window.h"
@@ -214,6 +216,121 @@ test_window_refuses_broken_file (void)
   g_rmdir (dir);
 }
 
+static gboolean
+export_finished (gpointer data)
+{
+  return !tandem_window_is_exporting (TANDEM_WINDOW (data));
+}
+
+/* Reads @path with libsndfile: a real audio file of about @seconds, not silent. */
+static void
+assert_audio_file (const char *path,
+                   double      min_seconds)
+{
+  SF_INFO info = { 0 };
+  SNDFILE *sf = sf_open (path, SFM_READ, &info);
+  float buffer[4096];
+  sf_count_t n;
+  float peak = 0.0f;
+
+  g_assert_nonnull (sf);
+  g_assert_cmpint (info.samplerate, ==, 48000);
+  g_assert_cmpint (info.channels, ==, 2);
+  g_assert_cmpfloat ((double) info.frames / info.samplerate, >=, min_seconds);
+  while ((n = sf_read_float (sf, buffer, G_N_ELEMENTS (buffer))) > 0)
+    for (sf_count_t i = 0; i < n; i++)
+      peak = MAX (peak, ABS (buffer[i]));
+  sf_close (sf);
+  g_assert_cmpfloat (peak, >, 0.05f);
+  g_assert_cmpfloat (peak, <=, 1.0f);
+}
+
+static void
+test_window_exports_audio (void)
+{
+  g_autoptr(TandemApplication) app = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  TandemWindow *window;
+
+  if (!have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("tandem-ui-XXXXXX", NULL);
+  path = g_build_filename (dir, "beat.flac", NULL);
+  file = g_file_new_for_path (path);
+
+  app = start_app ();
+  window = activate_and_wait (app);
+  tandem_window_export_to_file (window, file);
+  g_assert_true (tandem_window_is_exporting (window));
+  iterate_until (export_finished, window);
+
+  /* The demo beat: four loops of a 16-step pattern at 104 BPM is over 9 s. */
+  assert_audio_file (path, 9.0);
+
+  close_and_wait (app, window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* `tandem --export` works without a display and says why when it cannot. */
+static void
+test_export_command (void)
+{
+  const char *build_dir = g_getenv ("TANDEM_BUILD_DIR");
+  const char *source_dir = g_getenv ("TANDEM_SOURCE_DIR");
+  g_autofree char *tandem = NULL;
+  g_autofree char *example = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tandem-export-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "demo.wav", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (build_dir == NULL || source_dir == NULL)
+    {
+      g_test_skip ("run through meson test");
+      return;
+    }
+
+  tandem = g_build_filename (build_dir, "src", "tandem", NULL);
+  example = g_build_filename (source_dir, "examples", "demo.tandem", NULL);
+
+  {
+    const char *argv[] = { tandem, "--export", example, out, NULL };
+    const char *envp[] = { "LANG=C", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, (char **) envp, G_SPAWN_DEFAULT,
+                                 NULL, NULL, NULL, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    assert_audio_file (out, 9.0);
+  }
+
+  /* A missing input is refused with its reason, and no file appears. */
+  {
+    g_autofree char *missing = g_build_filename (dir, "missing.tandem", NULL);
+    g_autofree char *out2 = g_build_filename (dir, "never.wav", NULL);
+    const char *argv[] = { tandem, "--export", missing, out2, NULL };
+    const char *envp[] = { "LANG=C", NULL };
+
+    g_clear_pointer (&err, g_free);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, (char **) envp, G_SPAWN_DEFAULT,
+                                 NULL, NULL, NULL, &err, &status, &error));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (err, "missing.tandem"));
+    g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
+  }
+
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -226,6 +343,8 @@ main (int    argc,
   g_test_add_func ("/ui/window/opens-with-demo", test_window_opens_with_demo);
   g_test_add_func ("/ui/window/edit-undo-redo", test_window_edit_undo_redo);
   g_test_add_func ("/ui/window/refuses-broken-file", test_window_refuses_broken_file);
+  g_test_add_func ("/ui/window/exports-audio", test_window_exports_audio);
+  g_test_add_func ("/ui/export-command", test_export_command);
 
   return g_test_run ();
 }
