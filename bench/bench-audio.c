@@ -1,0 +1,465 @@
+/* bench-audio.c — render speed, callback time percentiles and a JACK soak
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-bench"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
+#include <sndfile.h>
+
+#include "tandem-audio.h"
+#include "tandem-bench.h"
+#include "tandem-dsp.h"
+#include "tandem-engine-private.h"
+
+#define RATE 48000
+#define TR808 "/usr/share/hydrogen/data/drumkits/TR808EmulationKit"
+
+static const char *sample_files[] = {
+  "808_Kick_Long.flac", "808_Snare_1.flac", "808_Clap.flac", "808_Hat_Closed.flac",
+  "808_Hat_Open.flac", "808_Tom_Low.flac", "808_Cowbell.flac", "808_Conga.flac",
+};
+static const char *builtins[] = {
+  "kick", "snare", "hat-closed", "hat-open", "clap", "tom", "rim", "synth",
+};
+
+static void
+apply (TandemProject *project,
+       TandemOp      *op)
+{
+  g_autoptr(TandemOp) owned = op;
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_project_apply (project, owned, NULL, &error))
+    g_error ("bench project: %s", error->message);
+}
+
+/* A stand-in when hydrogen-data is missing: a decaying 44.1 kHz noise burst. */
+static char *
+write_fallback_sample (const char *dir,
+                       guint       i)
+{
+  g_autofree char *name = g_strdup_printf ("fallback-%u.wav", i);
+  char *path = g_build_filename (dir, name, NULL);
+  SF_INFO info = { .samplerate = 44100, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
+  SNDFILE *file = sf_open (path, SFM_WRITE, &info);
+  g_autofree float *frames = g_new (float, 22050);
+  guint32 rng = 1 + i;
+
+  for (guint f = 0; f < 22050; f++)
+    frames[f] = 0.5f * expf (-(float) f / 4000.0f) * tandem_rng_float (&rng);
+  sf_writef_float (file, frames, 22050);
+  sf_close (file);
+  return path;
+}
+
+static char **
+import_samples (TandemSampleStore *store,
+                const char        *tmpdir)
+{
+  char **hashes = g_new0 (char *, G_N_ELEMENTS (sample_files) + 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_files); i++)
+    {
+      g_autofree char *path = g_build_filename (TR808, sample_files[i], NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_free (path);
+          path = write_fallback_sample (tmpdir, i);
+        }
+      hashes[i] = tandem_sample_store_import_file (store, path, NULL, &error);
+      if (hashes[i] == NULL)
+        g_error ("%s", error->message);
+    }
+  return hashes;
+}
+
+/* Sixteen tracks, eight of them samples; each plays @hits steps per bar. */
+static TandemProject *
+make_project (char  **hashes,
+              guint   hits,
+              double  tempo)
+{
+  TandemProject *project = tandem_project_new ();
+  g_autoptr(JsonBuilder) b = NULL;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, "p");
+  json_builder_set_member_name (b, "length");
+  json_builder_add_int_value (b, 16);
+  json_builder_end_object (b);
+  apply (project, tandem_op_new_insert (TANDEM_ENTITY_PATTERN, -1, json_builder_get_root (b)));
+  apply (project, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern", "p"));
+  apply (project, tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", tempo));
+
+  for (guint t = 0; t < 16; t++)
+    {
+      g_autofree char *id = g_strdup_printf ("t%u", t);
+      g_autofree char *instrument = NULL;
+      JsonObject *obj = json_object_new ();
+
+      if (t < 8)
+        {
+          JsonObject *info = json_object_new ();
+
+          json_object_set_string_member (info, "id", hashes[t]);
+          json_object_set_string_member (info, "name", sample_files[t]);
+          json_object_set_string_member (info, "format", "flac");
+          json_object_set_int_member (info, "frames", 44100);
+          json_object_set_int_member (info, "rate", 44100);
+          json_object_set_int_member (info, "channels", 1);
+          json_object_set_int_member (info, "bytes", 1000);
+          apply (project, tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1,
+                                                json_node_init_object (json_node_alloc (), info)));
+          json_object_unref (info);
+          instrument = g_strconcat ("sample:", hashes[t], NULL);
+        }
+      else
+        instrument = g_strdup (builtins[t - 8]);
+
+      json_object_set_string_member (obj, "id", id);
+      json_object_set_string_member (obj, "instrument", instrument);
+      json_object_set_double_member (obj, "volume", -12.0);
+      json_object_set_double_member (obj, "pan", ((double) t - 7.5) / 8.0);
+      apply (project, tandem_op_new_insert (TANDEM_ENTITY_TRACK, -1,
+                                            json_node_init_object (json_node_alloc (), obj)));
+      json_object_unref (obj);
+
+      for (guint s = 0; s < 16; s++)
+        if (s % (16 / hits) == t % (16 / hits))
+          apply (project, tandem_op_new_set_cell ("p", id, s, "velocity", 70 + (int) ((s * 7 + t) % 57)));
+    }
+  return project;
+}
+
+static double
+now_us (void)
+{
+  return (double) g_get_monotonic_time ();
+}
+
+static double
+wall_precise_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
+}
+
+/* CPU time of this thread: what the render costs, minus time other
+ * processes on a shared machine took from us. */
+static double
+cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
+}
+
+static void
+print_percentiles (const char *what,
+                   double     *times,
+                   gsize       n,
+                   double      period_us)
+{
+  double p50 = tandem_bench_percentile (times, n, 50);
+  double p99 = tandem_bench_percentile (times, n, 99);
+  double p999 = tandem_bench_percentile (times, n, 99.9);
+  double max = tandem_bench_percentile (times, n, 100);
+
+  g_print ("%s (%" G_GSIZE_FORMAT " callbacks, period %.0f µs):\n", what, n, period_us);
+  g_print ("  p50 %7.1f µs  %5.2f %%\n", p50, 100 * p50 / period_us);
+  g_print ("  p99 %7.1f µs  %5.2f %%\n", p99, 100 * p99 / period_us);
+  g_print ("  p99.9 %5.1f µs  %5.2f %%\n", p999, 100 * p999 / period_us);
+  g_print ("  max %7.1f µs  %5.2f %%\n", max, 100 * max / period_us);
+}
+
+static void
+bench_offline (char              **hashes,
+               TandemSampleStore  *store,
+               guint               seconds)
+{
+  g_autoptr(TandemProject) project = make_project (hashes, 4, 124.0);
+  g_autoptr(TandemRenderPlan) plan = NULL;
+  TandemRenderer *renderer = tandem_renderer_new (RATE, 4096);
+  g_autofree float *buf = g_new (float, 2 * 4096);
+  guint64 frames = (guint64) seconds * RATE, voices = 0, blocks = 0;
+  double t0, c0, elapsed, cpu;
+
+  /* As the export renders: blocks of 4096 frames, no track meters. */
+  plan = tandem_export_compile_plan (project, RATE, store);
+  tandem_renderer_set_metering (renderer, FALSE);
+  tandem_renderer_set_plan (renderer, plan);
+  t0 = now_us ();
+  c0 = cpu_us ();
+  for (guint64 done = 0; done < frames; done += 4096, blocks++)
+    {
+      tandem_renderer_process (renderer, buf, 4096);
+      voices += tandem_renderer_get_active_voices (renderer);
+    }
+  elapsed = (now_us () - t0) / 1e6;
+  cpu = (cpu_us () - c0) / 1e6;
+  tandem_renderer_free (renderer);
+
+  g_print ("Offline render, 16 tracks (8 samples, 8 synthesized), 124 BPM, %u s of audio:\n", seconds);
+  g_print ("  %.3f s wall: %.0f× real time; %.3f s CPU: %.0f× real time (mean %.1f voices)\n\n",
+           elapsed, (double) seconds / elapsed, cpu, (double) seconds / cpu,
+           (double) voices / (double) blocks);
+}
+
+/* Mean active voices over a few seconds of @project at 128 frames. */
+static double
+mean_voices (TandemProject     *project,
+             TandemSampleStore *store)
+{
+  g_autoptr(TandemRenderPlan) plan = tandem_export_compile_plan (project, RATE, store);
+  TandemRenderer *renderer = tandem_renderer_new (RATE, 128);
+  float buf[2 * 128];
+  guint64 voices = 0, n = 0;
+
+  tandem_renderer_set_plan (renderer, plan);
+  for (guint i = 0; i < 4 * RATE / 128; i++)
+    {
+      tandem_renderer_process (renderer, buf, 128);
+      if (i >= RATE / 128)
+        {
+          voices += tandem_renderer_get_active_voices (renderer);
+          n++;
+        }
+    }
+  tandem_renderer_free (renderer);
+  return (double) voices / (double) n;
+}
+
+static void
+bench_callbacks (char              **hashes,
+                 TandemSampleStore  *store)
+{
+  double tempo = 120.0, voices;
+  g_autoptr(TandemProject) project = NULL;
+  g_autoptr(TandemRenderPlan) plan = NULL;
+  TandemRenderer *renderer;
+  gsize n = 20 * RATE / 128;
+  g_autofree double *times = g_new (double, n);
+  g_autofree double *cpu_times = g_new (double, n);
+  float buf[2 * 128];
+  guint min_voices = G_MAXUINT;
+  guint64 sum_voices = 0;
+
+  /* Find the tempo at which about 64 voices sound at once. */
+  project = make_project (hashes, 8, tempo);
+  voices = mean_voices (project, store);
+  tempo = CLAMP (tempo * 66.0 / MAX (voices, 1.0), TANDEM_TEMPO_MIN, TANDEM_TEMPO_MAX);
+  g_clear_object (&project);
+  project = make_project (hashes, 8, tempo);
+
+  plan = tandem_export_compile_plan (project, RATE, store);
+  renderer = tandem_renderer_new (RATE, 128);
+  tandem_renderer_set_plan (renderer, plan);
+  for (guint i = 0; i < 2 * RATE / 128; i++)
+    tandem_renderer_process (renderer, buf, 128);
+  for (gsize i = 0; i < n; i++)
+    {
+      double t0 = wall_precise_us (), c0 = cpu_us ();
+      guint v;
+
+      tandem_renderer_process (renderer, buf, 128);
+      cpu_times[i] = cpu_us () - c0;
+      times[i] = wall_precise_us () - t0;
+      v = tandem_renderer_get_active_voices (renderer);
+      min_voices = MIN (min_voices, v);
+      sum_voices += v;
+    }
+  tandem_renderer_free (renderer);
+
+  g_print ("Callback render time, 128 frames at 48 kHz, 16 tracks at %.0f BPM, "
+           "%.1f voices on average (min %u):\n", tempo, (double) sum_voices / n, min_voices);
+  print_percentiles ("  wall clock (includes preemption by other processes)", times, n, 128.0 * 1e6 / RATE);
+  print_percentiles ("  thread CPU time", cpu_times, n, 128.0 * 1e6 / RATE);
+  g_print ("\n");
+}
+
+static gboolean
+jack_is_up (void)
+{
+  g_autoptr(GSubprocess) lsp = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                 NULL, "jack_lsp", NULL);
+
+  return lsp != NULL && g_subprocess_wait_check (lsp, NULL, NULL);
+}
+
+typedef struct
+{
+  TandemProject  *project;
+  GMainLoop      *loop;
+  guint           edits;
+  TandemPaOutput *output;
+  guint64         warmup_xruns;
+} Soak;
+
+static gboolean
+soak_warmed_up (gpointer data)
+{
+  Soak *soak = data;
+
+  soak->warmup_xruns = tandem_pa_output_get_xruns (soak->output);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+soak_edit (gpointer data)
+{
+  Soak *soak = data;
+  g_autofree char *id = g_strdup_printf ("t%u", soak->edits % 16);
+
+  /* Someone is always turning a knob: every edit republishes the plan. */
+  apply (soak->project, tandem_op_new_set_double (TANDEM_ENTITY_TRACK, id, "volume",
+                                                  -12.0 - (double) (soak->edits % 7)));
+  soak->edits++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+soak_done (gpointer data)
+{
+  g_main_loop_quit (((Soak *) data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+bench_soak (char              **hashes,
+            TandemSampleStore  *store,
+            guint               seconds)
+{
+  g_autoptr(GSubprocess) jackd = NULL;
+  g_autoptr(TandemProject) project = make_project (hashes, 4, 124.0);
+  g_autoptr(TandemEngine) engine = tandem_engine_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  gsize capacity = (gsize) (seconds + 5) * RATE / 64;
+  /* Zeroed, so the callback never takes a page fault writing them. */
+  g_autofree double *times = g_new0 (double, capacity);
+  g_autofree guint64 *frames = g_new0 (guint64, capacity);
+  Soak soak = { project, loop, 0, NULL, 0 };
+  TandemPaOutput *output;
+  guint64 xruns, callbacks;
+  gsize n;
+
+  if (!jack_is_up ())
+    {
+      g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+      g_subprocess_launcher_setenv (launcher, "JACK_NO_AUDIO_RESERVATION", "1", TRUE);
+      jackd = g_subprocess_launcher_spawn (launcher, &error, "jackd", "--no-realtime",
+                                           "-d", "dummy", "-r", "48000", "-p", "256", NULL);
+      if (jackd == NULL)
+        {
+          g_printerr ("Soak skipped: cannot start jackd: %s\n", error->message);
+          return 1;
+        }
+      for (guint i = 0; i < 50 && !jack_is_up (); i++)
+        g_usleep (100000);
+    }
+  g_setenv ("JACK_NO_START_SERVER", "1", TRUE);
+
+  tandem_engine_set_sample_store (engine, store);
+  tandem_engine_set_project (engine, project);
+  apply (project, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", TRUE));
+  while (tandem_sample_cache_get_pending (tandem_engine_get_sample_cache (engine)) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  tandem_engine_update_plan (engine);
+
+  if (!tandem_engine_open (engine, "JACK", RATE, 256, &error))
+    {
+      g_printerr ("Soak skipped: %s\n", error->message);
+      if (jackd != NULL)
+        g_subprocess_send_signal (jackd, SIGTERM);
+      return 1;
+    }
+  output = _tandem_engine_get_output (engine);
+  tandem_pa_output_record_times (output, times, frames, capacity);
+  soak.output = output;
+
+  g_timeout_add (1000, soak_warmed_up, &soak);
+  g_timeout_add (100, soak_edit, &soak);
+  g_timeout_add_seconds (seconds, soak_done, &soak);
+  g_main_loop_run (loop);
+
+  xruns = tandem_pa_output_get_xruns (output);
+  callbacks = tandem_pa_output_get_callbacks (output);
+  n = tandem_pa_output_get_n_times (output);
+  g_print ("JACK soak (jackd --no-realtime -d dummy -r 48000 -p 256), %s, %u s, "
+           "%u edits republishing the plan:\n", tandem_engine_get_status (engine), seconds, soak.edits);
+  g_print ("  %" G_GUINT64_FORMAT " callbacks, %" G_GUINT64_FORMAT " xruns (%" G_GUINT64_FORMAT
+           " in the first second, while JACK connects the client)\n",
+           callbacks, xruns, soak.warmup_xruns);
+  if (n > 0)
+    print_percentiles ("  callback time", times, n, (double) frames[0] * 1e6 / RATE);
+  tandem_engine_close (engine);
+
+  g_source_remove_by_user_data (&soak);
+  if (jackd != NULL)
+    {
+      g_subprocess_send_signal (jackd, SIGTERM);
+      g_subprocess_wait (jackd, NULL, NULL);
+    }
+  return 0;
+}
+
+int
+tandem_bench_audio (int    argc,
+                    char **argv)
+{
+  int soak_seconds = 20;
+  int offline_seconds = 60;
+  GOptionEntry entries[] = {
+    { "soak", 0, 0, G_OPTION_ARG_INT, &soak_seconds, "Seconds of JACK soak (0: skip)", "SECONDS" },
+    { "offline", 0, 0, G_OPTION_ARG_INT, &offline_seconds, "Seconds of audio to render offline", "SECONDS" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— audio engine benchmark");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemSampleStore) store = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_auto(GStrv) hashes = NULL;
+  int status = 0;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  tmpdir = g_dir_make_tmp ("tandem-bench-audio-XXXXXX", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *store_dir = g_build_filename (tmpdir, "samples", NULL);
+
+    store = tandem_sample_store_new (store_dir);
+  }
+  hashes = import_samples (store, tmpdir);
+
+  bench_offline (hashes, store, (guint) MAX (offline_seconds, 1));
+  bench_callbacks (hashes, store);
+  if (soak_seconds > 0)
+    status = bench_soak (hashes, store, (guint) soak_seconds);
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  }
+  return status;
+}

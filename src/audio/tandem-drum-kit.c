@@ -1,0 +1,59 @@
+/* tandem-drum-kit.c — the synthesized drums, rendered once per sample rate
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-audio"
+
+#include "config.h"
+
+#include "tandem-drum-kit.h"
+#include "tandem-voice.h"
+
+/* Fixed so every render of a project is the same, whatever the rate. */
+#define KIT_SEED 0x2545f491u
+
+static GMutex kits_lock;
+static GHashTable *kits;   /* rate → TandemDrumKit */
+
+static TandemDrumKit *
+build_kit (guint sample_rate)
+{
+  TandemDrumKit *kit = g_new0 (TandemDrumKit, 1);
+
+  for (TandemVoiceKind kind = TANDEM_VOICE_KICK; kind <= TANDEM_VOICE_RIM; kind++)
+    {
+      GArray *frames = g_array_new (FALSE, TRUE, sizeof (float));
+      TandemVoice voice;
+      gboolean more = TRUE;
+
+      tandem_voice_start_drum (&voice, kind, (float) sample_rate, 1.0f, KIT_SEED + kind);
+      while (more)
+        {
+          guint at = frames->len;
+
+          g_array_set_size (frames, at + 256);
+          more = _tandem_voice_render_drum (&voice, &g_array_index (frames, float, at), 256);
+        }
+      kit->n_frames[kind] = frames->len;
+      kit->frames[kind] = (const float *) g_array_free (frames, FALSE);
+    }
+  return kit;
+}
+
+const TandemDrumKit *
+tandem_drum_kit_get (guint sample_rate)
+{
+  TandemDrumKit *kit;
+
+  g_mutex_lock (&kits_lock);
+  if (kits == NULL)
+    kits = g_hash_table_new (NULL, NULL);
+  kit = g_hash_table_lookup (kits, GUINT_TO_POINTER (sample_rate));
+  if (kit == NULL)
+    {
+      kit = build_kit (sample_rate);
+      g_hash_table_insert (kits, GUINT_TO_POINTER (sample_rate), kit);
+    }
+  g_mutex_unlock (&kits_lock);
+  return kit;
+}

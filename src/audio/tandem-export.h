@@ -1,0 +1,58 @@
+/* tandem-export.h — renders a project to a .wav or .flac file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tandem-model.h"
+#include "tandem-render-plan.h"
+
+G_BEGIN_DECLS
+
+/* Loops of the current pattern rendered when the arrangement is empty. */
+#define TANDEM_EXPORT_PATTERN_LOOPS 4
+/* Longest tail rendered after the last step for decays to finish. */
+#define TANDEM_EXPORT_MAX_TAIL_SECONDS 4
+
+/* @fraction goes from 0 to 1. Called on the thread that runs the export. */
+typedef void (*TandemExportProgress) (double   fraction,
+                                      gpointer user_data);
+
+/**
+ * tandem_export_render_to_file:
+ * @path: ends in .wav or .flac (24-bit PCM either way)
+ *
+ * Renders the song from its first bar to the end of the last clip (or the
+ * current pattern TANDEM_EXPORT_PATTERN_LOOPS times when the arrangement is
+ * empty), then the tail until it is silent, with the same code the audio
+ * callback runs. Samples come from the default sample store and are decoded
+ * synchronously, so call this from a worker thread in an app. The file only
+ * appears when the render succeeded. Probability draws use seed 0.
+ */
+gboolean tandem_export_render_to_file      (TandemProject        *project,
+                                            const char           *path,
+                                            guint                 sample_rate,
+                                            TandemExportProgress  progress,
+                                            gpointer              user_data,
+                                            GCancellable         *cancellable,
+                                            GError              **error);
+/* The same with an explicit sample store (NULL: the default) and seed. */
+gboolean tandem_export_render_to_file_full (TandemProject        *project,
+                                            const char           *path,
+                                            guint                 sample_rate,
+                                            TandemSampleStore    *store,
+                                            guint64               seed,
+                                            TandemExportProgress  progress,
+                                            gpointer              user_data,
+                                            GCancellable         *cancellable,
+                                            GError              **error);
+
+/* The plan an export plays: song mode from bar 1 (or the current pattern),
+ * playing, with samples decoded from @store (NULL: no samples). */
+TandemRenderPlan *tandem_export_compile_plan  (TandemProject     *project,
+                                               guint              sample_rate,
+                                               TandemSampleStore *store);
+/* Frames of music in @plan before the tail. */
+guint64           tandem_export_music_frames  (const TandemRenderPlan *plan);
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+/* tandem-renderer.h — the sequencer and voice pool that turn a plan into frames
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tandem-meter.h"
+#include "tandem-render-plan.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_MAX_VOICES 128
+
+/* The whole audio-thread state: transport, voices, scratch buffers. The same
+ * code runs in the PortAudio callback and in offline renders (export, tests),
+ * which is why an offline render equals what the device played. */
+typedef struct _TandemRenderer TandemRenderer;
+
+/* @max_block bounds the scratch buffers; process() accepts any frame count
+ * and works through it in pieces of at most @max_block. */
+TandemRenderer *tandem_renderer_new          (guint                   sample_rate,
+                                              guint                   max_block);
+void            tandem_renderer_free         (TandemRenderer         *self);
+/* Track meters cost a little; offline renders turn them off (default: on). */
+void            tandem_renderer_set_metering (TandemRenderer         *self,
+                                              gboolean                metering);
+/* Probability draws hash this seed with the step and track: equal seeds give
+ * equal renders. */
+void            tandem_renderer_set_seed     (TandemRenderer         *self,
+                                              guint64                 seed);
+/* Switches to @plan (borrowed: keep it alive until the renderer uses another
+ * one). Voices of tracks that are gone, or whose sample changed, stop. */
+TANDEM_REALTIME
+void            tandem_renderer_set_plan     (TandemRenderer         *self,
+                                              const TandemRenderPlan *plan);
+TANDEM_REALTIME
+const TandemRenderPlan *tandem_renderer_get_plan (TandemRenderer     *self);
+/* Renders @n_frames of interleaved stereo float into @out (overwritten). */
+TANDEM_REALTIME
+void            tandem_renderer_process      (TandemRenderer         *self,
+                                              float                  *out,
+                                              guint                   n_frames);
+/* Moves the song/pattern position: the next step played is @step. */
+TANDEM_REALTIME
+void            tandem_renderer_locate       (TandemRenderer         *self,
+                                              guint64                 step);
+/* The step last played (pattern step, or song step in song mode), -1 when stopped. */
+TANDEM_REALTIME
+gint64          tandem_renderer_get_position (TandemRenderer         *self);
+TANDEM_REALTIME
+gboolean        tandem_renderer_is_playing   (TandemRenderer         *self);
+TANDEM_REALTIME
+guint           tandem_renderer_get_active_voices (TandemRenderer    *self);
+TANDEM_REALTIME
+const TandemMeterLevels *tandem_renderer_get_levels (TandemRenderer  *self);
+
+G_END_DECLS

@@ -1,0 +1,223 @@
+/* tandem-sample.c — decoding with libsndfile, resampling with libsamplerate
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-audio"
+
+#include "config.h"
+
+#include <math.h>
+#include <samplerate.h>
+#include <sndfile.h>
+#include <string.h>
+
+#include "tandem-sample.h"
+
+G_DEFINE_QUARK (tandem-audio-error-quark, tandem_audio_error)
+
+TandemSample *
+tandem_sample_new_from_frames (const float *frames,
+                               gsize        n_frames,
+                               guint        rate)
+{
+  TandemSample *sample = g_new0 (TandemSample, 1);
+
+  g_atomic_ref_count_init (&sample->ref_count);
+  sample->rate = rate;
+  sample->n_frames = n_frames;
+  sample->frames = g_new0 (float, MAX (n_frames, 1));
+  if (frames != NULL)
+    memcpy (sample->frames, frames, n_frames * sizeof (float));
+  return sample;
+}
+
+TandemSample *
+tandem_sample_ref (TandemSample *sample)
+{
+  g_return_val_if_fail (sample != NULL, NULL);
+  g_atomic_ref_count_inc (&sample->ref_count);
+  return sample;
+}
+
+void
+tandem_sample_unref (TandemSample *sample)
+{
+  g_return_if_fail (sample != NULL);
+  if (g_atomic_ref_count_dec (&sample->ref_count))
+    {
+      g_free (sample->frames);
+      g_free (sample);
+    }
+}
+
+/* libsndfile quietly shortens a WAV or AIFF whose data chunk runs past the
+ * end of the file; its log says "data : 142084 (should be 71020)". A header
+ * that promises more than the file holds means the file was cut off, unless
+ * it is a streaming placeholder (0 or 0xFFFFFFFF). */
+static gboolean
+is_cut_off (SNDFILE *file)
+{
+  char log[8192] = "";
+  g_auto(GStrv) lines = NULL;
+
+  sf_command (file, SFC_GET_LOG_INFO, log, sizeof log);
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint64 declared, actual;
+      const char *should;
+
+      if (!g_str_has_prefix (lines[i], "data :") && !g_str_has_prefix (lines[i], "SSND :"))
+        continue;
+      should = strstr (lines[i], "(should be ");
+      if (should == NULL)
+        continue;
+      declared = g_ascii_strtoull (lines[i] + 6, NULL, 10);
+      actual = g_ascii_strtoull (should + strlen ("(should be "), NULL, 10);
+      if (declared != 0 && declared < 0xFFFFFF00u && declared > actual)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static float *
+read_mono (SNDFILE     *file,
+           const SF_INFO *info,
+           const char  *name,
+           gsize       *n_read,
+           GError     **error)
+{
+  enum { CHUNK = 4096 };
+  g_autofree float *buf = g_new (float, (gsize) CHUNK * info->channels);
+  g_autofree float *mono = g_new (float, MAX (info->frames, 1));
+  gsize done = 0;
+
+  while (done < (gsize) info->frames)
+    {
+      sf_count_t want = MIN (CHUNK, (sf_count_t) (info->frames - done));
+      sf_count_t got = sf_readf_float (file, buf, want);
+
+      for (sf_count_t i = 0; i < got; i++)
+        {
+          float sum = 0.0f;
+
+          for (int c = 0; c < info->channels; c++)
+            sum += buf[i * info->channels + c];
+          sum /= (float) info->channels;
+          /* Float files can hold NaN or huge values; they would poison the mix. */
+          mono[done + i] = isfinite (sum) ? CLAMP (sum, -4.0f, 4.0f) : 0.0f;
+        }
+      done += got;
+      if (got < want)
+        break;
+    }
+
+  if (done == 0)
+    {
+      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_CORRUPT,
+                   "“%s” contains no audio", name);
+      return NULL;
+    }
+  /* Ogg Vorbis frame counts are estimates; elsewhere a short read means the
+   * file was cut off. */
+  if (done < (gsize) info->frames
+      && (info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_OGG)
+    {
+      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_CORRUPT,
+                   "“%s” is truncated: %" G_GSIZE_FORMAT " of %" G_GINT64_FORMAT " frames",
+                   name, done, (gint64) info->frames);
+      return NULL;
+    }
+  *n_read = done;
+  return g_steal_pointer (&mono);
+}
+
+TandemSample *
+tandem_sample_decode_file (const char *path,
+                           guint       rate,
+                           GError    **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree float *mono = NULL;
+  SF_INFO info = { 0 };
+  SNDFILE *file;
+  gsize n_frames = 0;
+  TandemSample *sample;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (rate >= 8000, NULL);
+
+  name = g_filename_display_basename (path);
+  file = sf_open (path, SFM_READ, &info);
+  if (file == NULL)
+    {
+      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_NOT_AUDIO,
+                   "“%s” is not an audio file Tandem can read: %s",
+                   name, sf_strerror (NULL));
+      return NULL;
+    }
+  if (info.channels < 1 || info.channels > 64 || info.samplerate < 1000
+      || info.samplerate > 768000 || info.frames <= 0)
+    {
+      sf_close (file);
+      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_CORRUPT,
+                   "“%s” has an invalid format (%d channels at %d Hz, %" G_GINT64_FORMAT " frames)",
+                   name, info.channels, info.samplerate, (gint64) info.frames);
+      return NULL;
+    }
+  if (info.frames > (sf_count_t) info.samplerate * TANDEM_SAMPLE_MAX_SECONDS)
+    {
+      sf_close (file);
+      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_TOO_LONG,
+                   "“%s” is longer than %d seconds", name, TANDEM_SAMPLE_MAX_SECONDS);
+      return NULL;
+    }
+
+  if (is_cut_off (file))
+    {
+      sf_close (file);
+      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_CORRUPT,
+                   "“%s” is truncated: the file ends before its audio data does", name);
+      return NULL;
+    }
+  mono = read_mono (file, &info, name, &n_frames, error);
+  sf_close (file);
+  if (mono == NULL)
+    return NULL;
+
+  if ((guint) info.samplerate == rate)
+    {
+      sample = tandem_sample_new_from_frames (NULL, 0, rate);
+      g_free (sample->frames);
+      sample->frames = g_steal_pointer (&mono);
+      sample->n_frames = n_frames;
+      return sample;
+    }
+
+  {
+    double ratio = (double) rate / (double) info.samplerate;
+    gsize out_frames = (gsize) llround ((double) n_frames * ratio);
+    gsize capacity = out_frames + 64;
+    SRC_DATA data = { 0 };
+    int err;
+
+    sample = tandem_sample_new_from_frames (NULL, capacity, rate);
+    data.data_in = mono;
+    data.input_frames = (long) n_frames;
+    data.data_out = sample->frames;
+    data.output_frames = (long) capacity;
+    data.src_ratio = ratio;
+    err = src_simple (&data, SRC_SINC_MEDIUM_QUALITY, 1);
+    if (err != 0)
+      {
+        tandem_sample_unref (sample);
+        g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_RESAMPLE,
+                     "Could not resample “%s”: %s", name, src_strerror (err));
+        return NULL;
+      }
+    /* The length is what the rate change implies; the converter may stop a
+     * few frames short, which stay zero (the buffer was zero-filled). */
+    sample->n_frames = out_frames;
+  }
+  return sample;
+}

@@ -1,0 +1,105 @@
+/* tandem-voice.h — one sounding note: a drum hit, a synth note or a sample
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tandem-dsp.h"
+#include "tandem-render-plan.h"
+
+G_BEGIN_DECLS
+
+/* A plain struct in a fixed pool: starting a voice only writes fields. */
+typedef struct
+{
+  TandemVoiceKind kind;      /* NONE: the slot is free */
+  guint           track;     /* index in the current plan */
+  guint64         track_uid;
+  guint64         serial;    /* start order, for stealing the oldest */
+  float           sr;        /* sample rate */
+  guint64         age;       /* frames rendered */
+  guint32         rng;
+  gboolean        choked;
+
+  /* Tone: a sine whose frequency glides from f0 to f1. */
+  float phase, freq, freq_end, freq_coeff;
+  float tone_env, tone_coeff;
+  /* Second tone (snare body, tom). */
+  float phase2, freq2, tone2_env, tone2_coeff;
+  /* Noise through a filter (low-, band- or high-pass). */
+  float noise_env, noise_coeff, square_mix;
+  guint filter_mode;
+  TandemSvf filter;
+  /* Hats: two square waves under the noise for a metallic edge. */
+  float sq_phase[2], sq_inc[2];
+  /* Clap: bursts restart the noise envelope; the last one rings longer. */
+  guint64 burst_at;
+  guint bursts_left, burst_gap;
+  float tail_coeff;
+
+  /* Synth: two detuned band-limited saws into a low-pass with an envelope. */
+  float saw_phase[2], saw_inc[2];
+  float amp_env, release_coeff, cutoff_env, cutoff_coeff, cutoff_at_update;
+  guint64 gate_frames;
+
+  /* One-shots: samples, and the pre-rendered drums (tandem-drum-kit.h). */
+  const TandemSample *sample;
+  const float *shot;
+  gsize shot_len;
+  gsize sample_pos;
+  float choke_env, choke_coeff;
+
+  float amp;                 /* velocity gain */
+} TandemVoice;
+
+void     tandem_voice_start_drum   (TandemVoice        *voice,
+                                    TandemVoiceKind     kind,
+                                    float               sample_rate,
+                                    float               amp,
+                                    guint32             seed);
+void     tandem_voice_start_synth  (TandemVoice        *voice,
+                                    float               sample_rate,
+                                    float               amp,
+                                    float               freq,
+                                    guint64             gate_frames,
+                                    guint32             seed);
+void     tandem_voice_start_sample (TandemVoice        *voice,
+                                    const TandemSample *sample,
+                                    float               amp);
+/* A drum from the pre-rendered kit: @frames is one full-velocity hit. */
+void     tandem_voice_start_shot   (TandemVoice        *voice,
+                                    TandemVoiceKind     kind,
+                                    const float        *frames,
+                                    gsize               n_frames,
+                                    float               sample_rate,
+                                    float               amp);
+/* A closed hat cuts an open hat short (a 4 ms fade, not a click). */
+TANDEM_REALTIME
+void     tandem_voice_choke        (TandemVoice        *voice);
+
+/* Adds @n_frames of the voice to @bus. Returns FALSE when the voice has
+ * finished (it then frees its slot). */
+TANDEM_REALTIME
+gboolean tandem_voice_render       (TandemVoice        *voice,
+                                    float              *bus,
+                                    guint               n_frames);
+
+/* Private to the voice files. */
+TANDEM_REALTIME gboolean _tandem_voice_render_drum   (TandemVoice *voice,
+                                                      float       *bus,
+                                                      guint        n_frames);
+TANDEM_REALTIME gboolean _tandem_voice_render_synth  (TandemVoice *voice,
+                                                      float       *bus,
+                                                      guint        n_frames);
+TANDEM_REALTIME gboolean _tandem_voice_render_shot   (TandemVoice *voice,
+                                                      float       *bus,
+                                                      guint        n_frames);
+
+/* Equal-tempered frequency of scale degree @degree in @key_root (0 = C) with
+ * @intervals of @n_degrees; degree 0 is the root in octave 3 (C3 = 130.8 Hz). */
+double   tandem_voice_degree_to_freq (int           degree,
+                                      int           key_root,
+                                      const guint8 *intervals,
+                                      guint         n_degrees);
+
+G_END_DECLS

@@ -1,0 +1,163 @@
+/* test-export.c — rendering a project to .wav and .flac
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sndfile.h>
+
+#include "audio-test-utils.h"
+
+typedef struct
+{
+  guint  calls;
+  double last;
+  gboolean monotonic;
+} Progress;
+
+static void
+on_progress (double   fraction,
+             gpointer user_data)
+{
+  Progress *p = user_data;
+
+  p->monotonic &= fraction >= p->last;
+  p->last = fraction;
+  p->calls++;
+}
+
+static float *
+read_all (const char *path,
+          SF_INFO    *info)
+{
+  SNDFILE *file = sf_open (path, SFM_READ, info);
+  float *frames;
+
+  g_assert_nonnull (file);
+  frames = g_new (float, info->frames * info->channels);
+  g_assert_cmpint (sf_readf_float (file, frames, info->frames), ==, info->frames);
+  sf_close (file);
+  return frames;
+}
+
+static void
+check_export (const char *name,
+              int         major_format)
+{
+  g_autoptr(TandemProject) project = tandem_project_new_demo ();
+  g_autofree char *path = g_build_filename (atu_tmpdir (), name, NULL);
+  g_autofree char *part = g_strdup_printf ("%s.part%s", path, strrchr (name, '.'));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemRenderPlan) plan = NULL;
+  g_autofree float *file = NULL;
+  g_autofree float *reference = NULL;
+  TandemRenderer *renderer;
+  Progress progress = { 0, 0.0, TRUE };
+  SF_INFO info = { 0 };
+  guint64 music;
+  double max_diff = 0;
+
+  g_assert_true (tandem_export_render_to_file (project, path, ATU_RATE, on_progress, &progress, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_true (progress.monotonic);
+  g_assert_cmpuint (progress.calls, >=, 10);
+  g_assert_cmpfloat (progress.last, ==, 1.0);
+
+  file = read_all (path, &info);
+  g_assert_cmpint (info.format & SF_FORMAT_TYPEMASK, ==, major_format);
+  g_assert_cmpint (info.samplerate, ==, ATU_RATE);
+  g_assert_cmpint (info.channels, ==, 2);
+
+  /* Four bars at 104 BPM, then a tail that ends when the sound does. */
+  plan = tandem_export_compile_plan (project, ATU_RATE, NULL);
+  music = tandem_export_music_frames (plan);
+  g_assert_cmpint (music, ==, (gint64) floor (64 * ATU_RATE * 60.0 / (104.0 * 4) + 0.5));
+  g_assert_cmpint (info.frames, >, (sf_count_t) music);
+  g_assert_cmpint (info.frames, <=, (sf_count_t) music + ATU_RATE * TANDEM_EXPORT_MAX_TAIL_SECONDS);
+
+  /* The file is the offline render, to 24-bit precision. */
+  renderer = tandem_renderer_new (ATU_RATE, 4096);
+  tandem_renderer_set_plan (renderer, plan);
+  reference = g_new0 (float, 2 * music);
+  tandem_renderer_process (renderer, reference, (guint) music);
+  tandem_renderer_free (renderer);
+  for (gsize i = 0; i < 2 * music; i++)
+    max_diff = MAX (max_diff, fabs ((double) file[i] - reference[i]));
+  g_assert_cmpfloat (max_diff, <=, 1.01 / (1 << 23));
+  g_assert_cmpfloat (atu_peak (file, 2 * music), >, 0.2f);
+}
+
+static void
+test_wav (void)
+{
+  check_export ("demo.wav", SF_FORMAT_WAV);
+}
+
+static void
+test_flac (void)
+{
+  check_export ("demo.FLAC", SF_FORMAT_FLAC);
+}
+
+static void
+test_pattern_loops (void)
+{
+  g_autoptr(TandemProject) project = atu_project_new (120.0, 4, 12);
+  g_autofree char *path = g_build_filename (atu_tmpdir (), "loops.wav", NULL);
+  g_autoptr(GError) error = NULL;
+  SF_INFO info = { 0 };
+  g_autofree float *frames = NULL;
+
+  atu_add_track (project, "kick", "kick");
+  atu_set_cell (project, "p0", "kick", 0, "velocity", 127);
+  /* No arrangement: the current pattern plays four times. */
+  g_assert_true (tandem_export_render_to_file (project, path, ATU_RATE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  frames = read_all (path, &info);
+  g_assert_cmpint (info.frames, >, 4 * 12 * 6000);
+  for (guint loop = 0; loop < 4; loop++)
+    g_assert_cmpfloat (fabsf (frames[2 * (loop * 12 * 6000 + 100)]), >, 0.01f);
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr(TandemProject) project = tandem_project_new_demo ();
+  g_autofree char *mp3 = g_build_filename (atu_tmpdir (), "song.mp3", NULL);
+  g_autofree char *wav = g_build_filename (atu_tmpdir (), "cancelled.wav", NULL);
+  g_autofree char *nodir = g_build_filename (atu_tmpdir (), "no", "such", "dir.wav", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (tandem_export_render_to_file (project, mp3, ATU_RATE, NULL, NULL, NULL, &error));
+  g_assert_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_FORMAT);
+  g_assert_false (g_file_test (mp3, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (tandem_export_render_to_file (project, wav, ATU_RATE, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (wav, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  g_assert_false (tandem_export_render_to_file (project, nodir, ATU_RATE, NULL, NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/audio/export/wav", test_wav);
+  g_test_add_func ("/audio/export/flac", test_flac);
+  g_test_add_func ("/audio/export/pattern-loops", test_pattern_loops);
+  g_test_add_func ("/audio/export/errors", test_errors);
+
+  return g_test_run ();
+}
