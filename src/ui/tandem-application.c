@@ -123,7 +123,25 @@ tandem_application_open (GApplication  *app,
     {
       TandemWindow *window = tandem_window_new (TANDEM_APPLICATION (app));
 
-      tandem_window_open_file (window, files[i]);
+      /* A clicked tandem:// link arrives here through the desktop file. */
+      if (g_file_has_uri_scheme (files[i], "tandem"))
+        {
+          g_autofree char *link = g_file_get_uri (files[i]);
+          g_autoptr(GError) error = NULL;
+
+          if (!tandem_window_join_session (window, link, &error))
+            {
+              g_autofree char *message = g_strdup_printf (_("Could not join: %s"),
+                                                          error->message);
+
+              tandem_window_show_toast (window, message);
+            }
+        }
+      else
+        {
+          tandem_window_open_file (window, files[i]);
+        }
+
       gtk_window_present (GTK_WINDOW (window));
     }
 }

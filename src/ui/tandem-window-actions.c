@@ -226,10 +226,10 @@ _tandem_window_actions_update (TandemWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.undo", tandem_history_can_undo (self->history));
   gtk_widget_action_set_enabled (widget, "win.redo", tandem_history_can_redo (self->history));
+  gtk_widget_action_set_enabled (widget, "win.copy-invite", self->invite_link != NULL);
+  gtk_widget_action_set_enabled (widget, "win.leave", self->client != NULL);
 }
 
-/* Menu items whose action is not installed (hosting and joining until those
- * features are built in) show up insensitive. */
 void
 _tandem_window_class_actions_init (GtkWidgetClass *widget_class)
 {

@@ -6,6 +6,8 @@
 
 #include "tandem-autosave.h"
 #include "tandem-engine.h"
+#include "tandem-session-host.h"
+#include "tandem-sync-client.h"
 #include "tandem-transport-bar.h"
 #include "tandem-window.h"
 #include "widgets/tandem-grid-view.h"
@@ -30,6 +32,12 @@ struct _TandemWindow
   guint                 open_output_source;
   gboolean              audio_off_reported;
   GCancellable         *export_cancellable;
+  TandemSyncClient     *client;     /* NULL when not in a session */
+  TandemSessionHost    *host;       /* non-NULL when this window hosts */
+  char                 *invite_link;
+  char                 *session_endpoint;
+  gboolean              ever_live;
+  gboolean              unreachable_reported;
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
   guint                 autosave_source;
@@ -52,6 +60,9 @@ struct _TandemWindow
 void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);
 void _tandem_window_actions_update (TandemWindow *self);
 void _tandem_window_class_export_init (GtkWidgetClass *widget_class);
+void _tandem_window_class_session_init (GtkWidgetClass *widget_class);
+void _tandem_window_leave_session      (TandemWindow   *self);
+char *_tandem_window_dup_session_status (TandemWindow  *self);
 void _tandem_window_update_status (TandemWindow *self);
 void _tandem_window_audio_init    (TandemWindow *self);
 void _tandem_window_audio_start   (TandemWindow *self);

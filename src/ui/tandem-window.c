@@ -57,9 +57,12 @@ void
 _tandem_window_update_status (TandemWindow *self)
 {
   g_autofree char *status = NULL;
+  g_autofree char *session = _tandem_window_dup_session_status (self);
   const char *saved;
 
-  if (self->file != NULL)
+  if (session != NULL)
+    saved = session;
+  else if (self->file != NULL)
     saved = self->modified ? _("Modified") : _("Saved");
   else
     saved = _("Not Saved");
@@ -169,6 +172,10 @@ _tandem_window_set_project (TandemWindow  *self,
 {
   g_assert (TANDEM_IS_WINDOW (self));
   g_assert (TANDEM_IS_PROJECT (project));
+
+  /* A session shares one project: opening another one leaves it. */
+  if (self->project != NULL && self->project != project)
+    _tandem_window_leave_session (self);
 
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
@@ -388,6 +395,7 @@ tandem_window_dispose (GObject *object)
 {
   TandemWindow *self = TANDEM_WINDOW (object);
 
+  _tandem_window_leave_session (self);
   if (self->export_cancellable != NULL)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
@@ -446,6 +454,7 @@ tandem_window_class_init (TandemWindowClass *klass)
 
   _tandem_window_class_actions_init (widget_class);
   _tandem_window_class_export_init (widget_class);
+  _tandem_window_class_session_init (widget_class);
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include "tandem-application.h"
 #include "tandem-model.h"
+#include "tandem-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,14 @@ gboolean       tandem_window_restore_draft (TandemWindow     *self,
 void           tandem_window_export_to_file (TandemWindow    *self,
                                              GFile           *file);
 gboolean       tandem_window_is_exporting   (TandemWindow    *self);
+gboolean       tandem_window_host_session   (TandemWindow    *self,
+                                             guint16          port,
+                                             GError         **error);
+gboolean       tandem_window_join_session   (TandemWindow    *self,
+                                             const char      *link,
+                                             GError         **error);
+const char    *tandem_window_get_invite_link (TandemWindow   *self);
+TandemSyncClient *tandem_window_get_sync_client (TandemWindow *self);
 void           tandem_window_show_toast   (TandemWindow      *self,
                                            const char        *message);
 
