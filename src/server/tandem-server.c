@@ -1,0 +1,215 @@
+/* tandem-server.c — the headless session server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-server"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include "tandem-sync.h"
+
+static int opt_port = 8421;
+static char *opt_data_dir = NULL;
+static char *opt_bind = NULL;
+static char *opt_admin_token = NULL;
+static char *opt_public_host = NULL;
+static gboolean opt_list = FALSE;
+static gboolean opt_version = FALSE;
+static gint64 opt_max_message_bytes = 0;
+static double opt_max_ops_per_second = 0;
+static int opt_max_clients = 0;
+static int opt_max_sessions = 0;
+static int opt_max_queue = 0;
+static int opt_snapshot_every = 0;
+
+static GOptionEntry entries[] = {
+  { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port to listen on (0: any free port; default 8421)", "N" },
+  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &opt_data_dir, "Directory of sessions, journals and the admin token (required)", "DIR" },
+  { "bind", 'b', 0, G_OPTION_ARG_STRING, &opt_bind, "IP address to listen on (default: all interfaces)", "ADDR" },
+  { "admin-token", 0, 0, G_OPTION_ARG_STRING, &opt_admin_token, "Token for the HTTP API (default: $TANDEM_ADMIN_TOKEN, else DIR/admin-token, created if missing)", "TOKEN" },
+  { "public-host", 0, 0, G_OPTION_ARG_STRING, &opt_public_host, "Host name to put in invite links (default: the request's Host)", "HOST" },
+  { "list", 'l', 0, G_OPTION_ARG_NONE, &opt_list, "List the sessions stored in DIR and exit", NULL },
+  { "max-message-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_message_bytes, "Largest accepted message (default 1048576)", "BYTES" },
+  { "max-ops-per-second", 0, 0, G_OPTION_ARG_DOUBLE, &opt_max_ops_per_second, "Edits per second per client (default 200, bursts of twice that)", "N" },
+  { "max-clients", 0, 0, G_OPTION_ARG_INT, &opt_max_clients, "Clients per session (default 64)", "N" },
+  { "max-sessions", 0, 0, G_OPTION_ARG_INT, &opt_max_sessions, "Sessions per server (default 256)", "N" },
+  { "max-queue", 0, 0, G_OPTION_ARG_INT, &opt_max_queue, "Unacknowledged batches per client before it is dropped (default 4096)", "N" },
+  { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &opt_snapshot_every, "Journal records between snapshots (default 1000)", "N" },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
+  { NULL }
+};
+
+static char *
+load_admin_token (GError **error)
+{
+  g_autofree char *path = g_build_filename (opt_data_dir, "admin-token", NULL);
+  g_autofree char *contents = NULL;
+  const char *env = g_getenv ("TANDEM_ADMIN_TOKEN");
+
+  if (opt_admin_token)
+    return g_strdup (opt_admin_token);
+  if (env && *env)
+    return g_strdup (env);
+  if (g_file_get_contents (path, &contents, NULL, NULL))
+    return g_strdup (g_strstrip (contents));
+
+  /* 256 random bits, URL-safe. */
+  {
+    guint8 raw[32];
+    g_autofree char *token = NULL;
+    FILE *f = fopen ("/dev/urandom", "rb");
+
+    if (f == NULL || fread (raw, 1, sizeof raw, f) != sizeof raw)
+      {
+        if (f)
+          fclose (f);
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot read /dev/urandom");
+        return NULL;
+      }
+    fclose (f);
+    token = g_base64_encode (raw, sizeof raw);
+    for (char *p = token; *p; p++)
+      *p = *p == '+' ? '-' : *p == '/' ? '_' : *p == '=' ? '\0' : *p;
+    if (!g_file_set_contents_full (path, token, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+      return NULL;
+    g_message ("Created a new admin token in %s", path);
+    return g_steal_pointer (&token);
+  }
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_message ("Shutting down");
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+list_sessions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemSessionServer) server = tandem_session_server_new (opt_data_dir, &error);
+  g_auto(GStrv) ids = NULL;
+
+  if (server == NULL)
+    {
+      g_printerr ("tandem-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  ids = tandem_session_server_list_sessions (server);
+  g_print ("%-24s %10s\n", "SESSION", "SEQ");
+  for (guint i = 0; ids[i]; i++)
+    g_print ("%-24s %10" G_GUINT64_FORMAT "\n", ids[i], tandem_session_server_get_seq (server, ids[i]));
+  g_print ("%u session(s) in %s\n", g_strv_length (ids), opt_data_dir);
+  return EXIT_SUCCESS;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("- host Tandem sessions");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemSessionServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *admin_token = NULL;
+  TandemServerLimits limits;
+
+  g_log_writer_default_set_use_stderr (TRUE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Sessions are created with the HTTP API on the same port:\n"
+    "  curl -X POST -H \"Authorization: Bearer $(cat DIR/admin-token)\" http://HOST:PORT/sessions\n"
+    "See docs/server.md for the data directory, the API, the limits and the errors.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("tandem-server: %s\nTry \"tandem-server --help\".\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (opt_version)
+    {
+      g_print ("tandem-server %s (protocol %s)\n", PACKAGE_VERSION, TANDEM_PROTOCOL_SUBPROTOCOL);
+      return EXIT_SUCCESS;
+    }
+  if (opt_data_dir == NULL)
+    {
+      g_printerr ("tandem-server: --data-dir is required\nTry \"tandem-server --help\".\n");
+      return EXIT_FAILURE;
+    }
+  if (opt_port < 0 || opt_port > 65535)
+    {
+      g_printerr ("tandem-server: --port must be 0..65535\n");
+      return EXIT_FAILURE;
+    }
+  if (g_mkdir_with_parents (opt_data_dir, 0700) != 0)
+    {
+      g_printerr ("tandem-server: cannot create %s: %s\n", opt_data_dir, g_strerror (errno));
+      return EXIT_FAILURE;
+    }
+  if (opt_list)
+    return list_sessions ();
+
+  if ((admin_token = load_admin_token (&error)) == NULL)
+    {
+      g_printerr ("tandem-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  server = tandem_session_server_new (opt_data_dir, &error);
+  if (server == NULL)
+    {
+      g_printerr ("tandem-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  limits = *tandem_session_server_get_limits (server);
+  if (opt_max_message_bytes > 0)
+    limits.max_message_bytes = opt_max_message_bytes;
+  if (opt_max_ops_per_second > 0)
+    {
+      limits.max_ops_per_second = opt_max_ops_per_second;
+      limits.ops_burst = 2 * opt_max_ops_per_second;
+      limits.max_messages_per_second = MAX (limits.max_messages_per_second, 2 * opt_max_ops_per_second);
+    }
+  if (opt_max_clients > 0)
+    limits.max_clients_per_session = opt_max_clients;
+  if (opt_max_sessions > 0)
+    limits.max_sessions = opt_max_sessions;
+  if (opt_max_queue > 0)
+    limits.max_outbound_queue = opt_max_queue;
+  if (opt_snapshot_every > 0)
+    limits.snapshot_every = opt_snapshot_every;
+  tandem_session_server_set_limits (server, &limits);
+  tandem_session_server_set_admin_token (server, admin_token);
+  explicit_bzero (admin_token, strlen (admin_token));
+  if (opt_public_host)
+    tandem_session_server_set_public_host (server, opt_public_host);
+
+  if (!tandem_session_server_listen (server, opt_bind, opt_port, &error))
+    {
+      g_printerr ("tandem-server: cannot listen: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  g_message ("%u session(s) recovered from %s", tandem_session_server_get_n_sessions (server),
+             opt_data_dir);
+  /* The one line on stdout: tools and tests read the port from it. */
+  g_print ("tandem-server listening on port %u\n", tandem_session_server_get_port (server));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+
+  tandem_session_server_shutdown (server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,195 @@
+/* tandem-invite.c — invite link parsing and formatting
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tandem-invite.h"
+#include "tandem-protocol.h"
+
+G_DEFINE_BOXED_TYPE (TandemInvite, tandem_invite, tandem_invite_copy, tandem_invite_free)
+
+static gboolean
+is_url_safe (const char *s,
+             gsize       max_len)
+{
+  gsize n = 0;
+
+  if (s == NULL || *s == '\0')
+    return FALSE;
+  for (; *s; s++, n++)
+    if (!(g_ascii_isalnum (*s) || *s == '-' || *s == '_') || n >= max_len)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+tandem_invite_is_valid_session_id (const char *id)
+{
+  return is_url_safe (id, 64);
+}
+
+TandemInvite *
+tandem_invite_new (const char *host,
+                   guint16     port,
+                   const char *session_id,
+                   const char *token)
+{
+  TandemInvite *self = g_new0 (TandemInvite, 1);
+
+  self->host = g_strdup (host);
+  self->port = port;
+  self->session_id = g_strdup (session_id);
+  self->token = g_strdup (token);
+  return self;
+}
+
+TandemInvite *
+tandem_invite_copy (const TandemInvite *self)
+{
+  return tandem_invite_new (self->host, self->port, self->session_id, self->token);
+}
+
+void
+tandem_invite_free (TandemInvite *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->host);
+  g_free (self->session_id);
+  if (self->token)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_free (self);
+}
+
+static gboolean
+invite_error (GError    **error,
+              const char *link_kind,
+              const char *what)
+{
+  g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_INVITE,
+               "Not a valid %s link: %s", link_kind, what);
+  return FALSE;
+}
+
+TandemInvite *
+tandem_invite_parse (const char  *link,
+                     GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autofree char *session = NULL;
+  const char *scheme;
+  const char *path;
+  const char *host;
+  const char *token = NULL;
+  gboolean ws;
+  int port;
+
+  if (link == NULL || *link == '\0')
+    {
+      invite_error (error, "session", "the link is empty");
+      return NULL;
+    }
+  uri = g_uri_parse (link, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  if (uri == NULL)
+    {
+      invite_error (error, "session", "it is not a URL (expected tandem://HOST:PORT/SESSION?token=…)");
+      return NULL;
+    }
+  scheme = g_uri_get_scheme (uri);
+  ws = g_ascii_strcasecmp (scheme, "ws") == 0;
+  if (!ws && g_ascii_strcasecmp (scheme, "tandem") != 0)
+    {
+      invite_error (error, "session", "the scheme must be tandem:// or ws://");
+      return NULL;
+    }
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    {
+      invite_error (error, scheme, "the host is missing");
+      return NULL;
+    }
+  port = g_uri_get_port (uri);
+  if (port <= 0 || port > 65535)
+    {
+      invite_error (error, scheme, "the port is missing");
+      return NULL;
+    }
+  path = g_uri_get_path (uri);
+  if (ws)
+    {
+      if (!g_str_has_prefix (path, TANDEM_PROTOCOL_PATH_PREFIX))
+        {
+          invite_error (error, scheme, "the path must be /session/SESSION");
+          return NULL;
+        }
+      session = g_strdup (path + strlen (TANDEM_PROTOCOL_PATH_PREFIX));
+    }
+  else
+    session = g_strdup (path[0] == '/' ? path + 1 : path);
+  if (!tandem_invite_is_valid_session_id (session))
+    {
+      invite_error (error, scheme, "the session id is missing or malformed");
+      return NULL;
+    }
+  if (g_uri_get_query (uri) != NULL)
+    {
+      params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+      if (params == NULL)
+        {
+          invite_error (error, scheme, "the query is malformed");
+          return NULL;
+        }
+      token = g_hash_table_lookup (params, "token");
+      if (token != NULL && !is_url_safe (token, 256))
+        {
+          invite_error (error, scheme, "the token is malformed");
+          return NULL;
+        }
+    }
+  return tandem_invite_new (host, port, session, token);
+}
+
+static char *
+format_host (const char *host)
+{
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]", host);
+  return g_strdup (host);
+}
+
+char *
+tandem_invite_to_link (const TandemInvite *self)
+{
+  g_autofree char *host = format_host (self->host);
+
+  if (self->token)
+    return g_strdup_printf ("tandem://%s:%u/%s?token=%s", host, self->port,
+                            self->session_id, self->token);
+  return g_strdup_printf ("tandem://%s:%u/%s", host, self->port, self->session_id);
+}
+
+char *
+tandem_invite_to_ws_url (const TandemInvite *self)
+{
+  g_autofree char *endpoint = tandem_invite_get_endpoint (self);
+
+  if (self->token)
+    return g_strdup_printf ("%s?token=%s", endpoint, self->token);
+  return g_steal_pointer (&endpoint);
+}
+
+char *
+tandem_invite_get_endpoint (const TandemInvite *self)
+{
+  g_autofree char *host = format_host (self->host);
+
+  return g_strdup_printf ("ws://%s:%u" TANDEM_PROTOCOL_PATH_PREFIX "%s", host, self->port,
+                          self->session_id);
+}

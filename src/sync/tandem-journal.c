@@ -1,0 +1,344 @@
+/* tandem-journal.c — snapshot + append-only journal with torn-tail recovery
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "tandem-journal.h"
+#include "tandem-protocol.h"
+
+struct _TandemJournal
+{
+  char     *dir;
+  char     *journal_path;
+  char     *snapshot_path;
+  int       fd;
+  guint     n_records;
+  gboolean  fsync;
+  gboolean  dirty;
+};
+
+static guint32 crc_table[256];
+
+static void
+crc_table_init (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      for (guint32 i = 0; i < 256; i++)
+        {
+          guint32 c = i;
+
+          for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+          crc_table[i] = c;
+        }
+      g_once_init_leave (&once, 1);
+    }
+}
+
+guint32
+tandem_crc32 (const void *data,
+              gsize       length)
+{
+  const guint8 *p = data;
+  guint32 c = 0xffffffffu;
+
+  crc_table_init ();
+  for (gsize i = 0; i < length; i++)
+    c = crc_table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+  return c ^ 0xffffffffu;
+}
+
+static gboolean
+set_errno_error (GError    **error,
+                 const char *what,
+                 const char *path)
+{
+  int saved = errno;
+
+  g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+               "%s “%s”: %s", what, path, g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  fsync (fd);
+  close (fd);
+  return TRUE;
+}
+
+TandemJournal *
+tandem_journal_open (const char  *dir,
+                     GError     **error)
+{
+  g_autoptr(TandemJournal) self = g_new0 (TandemJournal, 1);
+
+  self->fd = -1;
+  self->fsync = TRUE;
+  self->dir = g_strdup (dir);
+  self->journal_path = g_build_filename (dir, "journal.log", NULL);
+  self->snapshot_path = g_build_filename (dir, "snapshot.json", NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      set_errno_error (error, "Cannot create", dir);
+      return NULL;
+    }
+  self->fd = open (self->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (self->fd < 0)
+    {
+      set_errno_error (error, "Cannot open", self->journal_path);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+tandem_journal_free (TandemJournal *self)
+{
+  if (self == NULL)
+    return;
+  if (self->fd >= 0)
+    {
+      if (self->dirty && self->fsync)
+        fdatasync (self->fd);
+      close (self->fd);
+    }
+  g_free (self->dir);
+  g_free (self->journal_path);
+  g_free (self->snapshot_path);
+  g_free (self);
+}
+
+void
+tandem_journal_set_fsync (TandemJournal *self,
+                          gboolean       fsync)
+{
+  self->fsync = !!fsync;
+}
+
+guint
+tandem_journal_get_n_records (TandemJournal *self)
+{
+  return self->n_records;
+}
+
+/* Checks one line (without its newline) and returns its seq, or 0 when the
+ * record is damaged. */
+static guint64
+check_record (const char *line,
+              gsize       length)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  char crc_text[9];
+  guint64 crc;
+  char *end = NULL;
+  JsonNode *root;
+  JsonNode *seq;
+
+  if (length < 10 || line[8] != ' ')
+    return 0;
+  memcpy (crc_text, line, 8);
+  crc_text[8] = '\0';
+  crc = g_ascii_strtoull (crc_text, &end, 16);
+  if (end != crc_text + 8 || crc != tandem_crc32 (line + 9, length - 9))
+    return 0;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, line + 9, length - 9, NULL))
+    return 0;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return 0;
+  seq = json_object_get_member (json_node_get_object (root), "seq");
+  if (seq == NULL || json_node_get_value_type (seq) != G_TYPE_INT64 || json_node_get_int (seq) <= 0)
+    return 0;
+  return (guint64) json_node_get_int (seq);
+}
+
+gboolean
+tandem_journal_recover (TandemJournal  *self,
+                        JsonNode      **snapshot,
+                        guint64        *snapshot_seq,
+                        GPtrArray     **records,
+                        guint          *n_dropped,
+                        GError        **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonNode) snap = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint64 base = 0;
+  guint64 expected;
+  gsize length = 0;
+  gsize pos = 0;
+  guint dropped = 0;
+
+  if (g_file_test (self->snapshot_path, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *obj;
+      JsonNode *seq;
+
+      if (!json_parser_load_from_mapped_file (parser, self->snapshot_path, &local_error))
+        {
+          g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                       "Cannot read snapshot “%s”: %s", self->snapshot_path,
+                       local_error->message);
+          return FALSE;
+        }
+      snap = json_parser_steal_root (parser);
+      if (snap == NULL || !JSON_NODE_HOLDS_OBJECT (snap)
+          || (seq = json_object_get_member (obj = json_node_get_object (snap), "seq")) == NULL
+          || json_node_get_value_type (seq) != G_TYPE_INT64
+          || g_strcmp0 (json_object_get_string_member_with_default (obj, "format", ""),
+                        "tandem-snapshot") != 0)
+        {
+          g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                       "“%s” is not a Tandem snapshot", self->snapshot_path);
+          return FALSE;
+        }
+      base = (guint64) json_node_get_int (seq);
+    }
+
+  if (!g_file_get_contents (self->journal_path, &contents, &length, &local_error))
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                   "Cannot read journal: %s", local_error->message);
+      return FALSE;
+    }
+
+  expected = base + 1;
+  while (pos < length)
+    {
+      const char *line = contents + pos;
+      const char *nl = memchr (line, '\n', length - pos);
+      guint64 seq;
+
+      if (nl == NULL)
+        break;
+      seq = check_record (line, nl - line);
+      if (seq == 0 || (seq > base && seq != expected))
+        break;
+      if (seq > base)
+        {
+          g_ptr_array_add (out, g_strndup (line + 9, nl - line - 9));
+          expected++;
+        }
+      pos = nl - contents + 1;
+    }
+
+  if (pos < length)
+    {
+      /* Everything from the first damaged record on is dropped: normally a
+       * single record torn by a crash mid-write. */
+      for (gsize i = pos; i < length; i++)
+        if (contents[i] == '\n')
+          dropped++;
+      if (contents[length - 1] != '\n')
+        dropped++;
+      g_warning ("Journal “%s”: dropping %u damaged record(s) at offset %" G_GSIZE_FORMAT,
+                 self->journal_path, dropped, pos);
+      if (ftruncate (self->fd, pos) != 0 || fsync (self->fd) != 0)
+        return set_errno_error (error, "Cannot truncate", self->journal_path);
+    }
+
+  self->n_records = out->len;
+  *snapshot = g_steal_pointer (&snap);
+  *snapshot_seq = base;
+  *records = g_steal_pointer (&out);
+  if (n_dropped)
+    *n_dropped = dropped;
+  return TRUE;
+}
+
+gboolean
+tandem_journal_append (TandemJournal  *self,
+                       const char     *record,
+                       GError        **error)
+{
+  gsize len = strlen (record);
+  g_autofree char *line = g_malloc (len + 10);
+  gsize done = 0;
+
+  g_return_val_if_fail (memchr (record, '\n', len) == NULL, FALSE);
+
+  g_snprintf (line, 10, "%08x ", tandem_crc32 (record, len));
+  memcpy (line + 9, record, len);
+  line[len + 9] = '\n';
+  while (done < len + 10)
+    {
+      ssize_t n = write (self->fd, line + done, len + 10 - done);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return set_errno_error (error, "Cannot write", self->journal_path);
+        }
+      done += n;
+    }
+  self->n_records++;
+  self->dirty = TRUE;
+  return TRUE;
+}
+
+gboolean
+tandem_journal_sync (TandemJournal  *self,
+                     GError        **error)
+{
+  if (!self->dirty)
+    return TRUE;
+  if (self->fsync && fdatasync (self->fd) != 0)
+    return set_errno_error (error, "Cannot sync", self->journal_path);
+  self->dirty = FALSE;
+  return TRUE;
+}
+
+gboolean
+tandem_journal_write_snapshot (TandemJournal  *self,
+                               JsonNode       *snapshot,
+                               GError        **error)
+{
+  g_autofree char *text = json_to_string (snapshot, FALSE);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!tandem_journal_sync (self, error))
+    return FALSE;
+  if (!g_file_set_contents_full (self->snapshot_path, text, -1,
+                                 self->fsync ? G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE
+                                             : G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &local_error))
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                   "Cannot write snapshot: %s", local_error->message);
+      return FALSE;
+    }
+  if (self->fsync)
+    sync_dir (self->dir);
+  /* A crash before this truncate leaves old records behind; recovery skips
+   * the ones the snapshot already contains. */
+  if (ftruncate (self->fd, 0) != 0)
+    return set_errno_error (error, "Cannot truncate", self->journal_path);
+  if (self->fsync && fsync (self->fd) != 0)
+    return set_errno_error (error, "Cannot sync", self->journal_path);
+  self->n_records = 0;
+  return TRUE;
+}

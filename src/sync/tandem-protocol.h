@@ -1,0 +1,136 @@
+/* tandem-protocol.h — the Tandem session protocol: names, codes and message codec
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* See docs/protocol.md. The version is carried twice: in the WebSocket
+ * subprotocol name and in the hello message. */
+#define TANDEM_PROTOCOL_VERSION     1
+#define TANDEM_PROTOCOL_SUBPROTOCOL "tandem.v1"
+#define TANDEM_PROTOCOL_PATH_PREFIX "/session/"
+
+/* Error codes carried by "error" and "reject" messages (the "code" member). */
+#define TANDEM_CODE_BAD_MESSAGE         "bad-message"
+#define TANDEM_CODE_UNKNOWN_TYPE        "unknown-type"
+#define TANDEM_CODE_UNSUPPORTED_VERSION "unsupported-version"
+#define TANDEM_CODE_UNAUTHORIZED        "unauthorized"
+#define TANDEM_CODE_NO_SUCH_SESSION     "no-such-session"
+#define TANDEM_CODE_NOT_JOINED          "not-joined"
+#define TANDEM_CODE_FORBIDDEN           "forbidden"
+#define TANDEM_CODE_INVALID_OP          "invalid-op"
+#define TANDEM_CODE_DUPLICATE           "duplicate"
+#define TANDEM_CODE_TOO_LARGE           "message-too-large"
+#define TANDEM_CODE_TOO_MANY_OPS        "too-many-ops"
+#define TANDEM_CODE_RATE_LIMITED        "rate-limited"
+#define TANDEM_CODE_FLOOD               "flood"
+#define TANDEM_CODE_SESSION_FULL        "session-full"
+#define TANDEM_CODE_SLOW_CONSUMER       "slow-consumer"
+#define TANDEM_CODE_BINARY_FRAME        "binary-frame"
+#define TANDEM_CODE_TIMEOUT             "timeout"
+#define TANDEM_CODE_REPLACED            "replaced"
+#define TANDEM_CODE_SHUTDOWN            "shutdown"
+#define TANDEM_CODE_INTERNAL            "internal"
+
+/* WebSocket close codes the server uses (4000-4999 is the private range). */
+typedef enum
+{
+  TANDEM_CLOSE_NORMAL              = 1000,
+  TANDEM_CLOSE_GOING_AWAY          = 1001,
+  TANDEM_CLOSE_PROTOCOL_ERROR      = 1002,
+  TANDEM_CLOSE_UNSUPPORTED_DATA    = 1003,
+  TANDEM_CLOSE_TOO_BIG             = 1009,
+  TANDEM_CLOSE_UNSUPPORTED_VERSION = 4001,
+  TANDEM_CLOSE_UNAUTHORIZED        = 4003,
+  TANDEM_CLOSE_NO_SUCH_SESSION     = 4004,
+  TANDEM_CLOSE_FLOOD               = 4008,
+  TANDEM_CLOSE_SESSION_FULL        = 4009,
+  TANDEM_CLOSE_SLOW_CONSUMER       = 4010,
+  TANDEM_CLOSE_TIMEOUT             = 4011,
+  TANDEM_CLOSE_REPLACED            = 4012,
+  TANDEM_CLOSE_INTERNAL            = 4013,
+} TandemCloseCode;
+
+typedef enum
+{
+  TANDEM_ROLE_OWNER,
+  TANDEM_ROLE_EDITOR,
+  TANDEM_ROLE_VIEWER,
+  TANDEM_N_ROLES
+} TandemRole;
+
+const char *tandem_role_to_string   (TandemRole  role);
+gboolean    tandem_role_from_string (const char *str,
+                                     TandemRole *role);
+
+#define TANDEM_SYNC_ERROR (tandem_sync_error_quark ())
+
+/**
+ * TandemSyncError:
+ * @TANDEM_SYNC_ERROR_PROTOCOL: a message is not valid protocol JSON
+ * @TANDEM_SYNC_ERROR_REMOTE: the peer sent an error message (the GError message
+ *   is "code: human message")
+ * @TANDEM_SYNC_ERROR_INVITE: an invite link cannot be parsed
+ * @TANDEM_SYNC_ERROR_JOURNAL: the journal or snapshot cannot be read or written
+ * @TANDEM_SYNC_ERROR_LIMIT: a configured limit was reached
+ * @TANDEM_SYNC_ERROR_FAILED: anything else (a socket could not be opened…)
+ */
+typedef enum
+{
+  TANDEM_SYNC_ERROR_PROTOCOL,
+  TANDEM_SYNC_ERROR_REMOTE,
+  TANDEM_SYNC_ERROR_INVITE,
+  TANDEM_SYNC_ERROR_JOURNAL,
+  TANDEM_SYNC_ERROR_LIMIT,
+  TANDEM_SYNC_ERROR_FAILED,
+} TandemSyncError;
+
+GQuark      tandem_sync_error_quark (void);
+
+/* Monotonic and wall clocks in microseconds, as carried by ping/pong. */
+gint64      tandem_protocol_now_us  (void);
+
+/*
+ * Parsing. tandem_message_parse() returns the message object (a new ref of
+ * the parser's root) and its "type", or NULL with TANDEM_SYNC_ERROR_PROTOCOL.
+ * The helpers below read optional members with type checks.
+ */
+JsonObject *tandem_message_parse        (const char  *text,
+                                         gsize        length,
+                                         const char **type,
+                                         GError     **error);
+gboolean    tandem_message_get_string   (JsonObject  *obj,
+                                         const char  *member,
+                                         const char **value);
+gboolean    tandem_message_get_int      (JsonObject  *obj,
+                                         const char  *member,
+                                         gint64      *value);
+char       *tandem_message_to_string    (JsonObject  *obj);
+
+/* Builders: each returns the message as compact JSON text. */
+char       *tandem_message_error        (const char  *code,
+                                         const char  *message);
+char       *tandem_message_reject       (guint64      client_seq,
+                                         const char  *code,
+                                         const char  *message);
+char       *tandem_message_ping         (gint64       client_time,
+                                         guint64      last_seq);
+char       *tandem_message_pong         (gint64       client_time,
+                                         gint64       server_time);
+/* @ops is an array node of op objects; it is copied. */
+char       *tandem_message_batch        (guint64      seq,
+                                         const char  *client_id,
+                                         guint64      client_seq,
+                                         JsonNode    *ops);
+char       *tandem_message_submit       (const char  *client_id,
+                                         guint64      client_seq,
+                                         JsonNode    *ops);
+
+/* A human message for a WebSocket close code. */
+const char *tandem_close_code_describe  (gushort      code);
+
+G_END_DECLS

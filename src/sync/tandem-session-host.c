@@ -1,0 +1,271 @@
+/* tandem-session-host.c — the in-app session server thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tandem-invite.h"
+#include "tandem-session-host.h"
+#include "tandem-session-server.h"
+
+struct _TandemSessionHost
+{
+  GObject              parent_instance;
+
+  char                *bind_address;
+  char                *public_host;
+  TandemServerLimits   limits;
+  gboolean             fsync;
+
+  GThread             *thread;
+  GMainContext        *context;   /* the server thread's */
+  GMainLoop           *loop;
+  GMutex               mutex;
+  GCond                cond;
+  gboolean             started;
+
+  /* Start parameters and results, handed over under the mutex. */
+  guint16              port;
+  char                *data_dir;
+  JsonNode            *project;
+  GError              *error;
+  char                *session_id;
+  char                *tokens[TANDEM_N_ROLES];
+};
+
+G_DEFINE_FINAL_TYPE (TandemSessionHost, tandem_session_host, G_TYPE_OBJECT)
+
+static gpointer
+host_thread (gpointer data)
+{
+  TandemSessionHost *self = data;
+  g_autoptr(TandemSessionServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  char *tokens[TANDEM_N_ROLES] = { NULL, };
+  char *id = NULL;
+
+  /* libsoup attaches to the thread-default context of its creator. */
+  g_main_context_push_thread_default (self->context);
+  server = tandem_session_server_new (self->data_dir, &error);
+  if (server != NULL)
+    {
+      tandem_session_server_set_limits (server, &self->limits);
+      tandem_session_server_set_fsync (server, self->fsync);
+    }
+  if (server != NULL
+      && tandem_session_server_listen (server, self->bind_address, self->port, &error))
+    id = tandem_session_server_create_session (server, self->project, tokens, &error);
+
+  g_mutex_lock (&self->mutex);
+  if (id != NULL)
+    {
+      self->port = tandem_session_server_get_port (server);
+      self->session_id = id;
+      memcpy (self->tokens, tokens, sizeof tokens);
+    }
+  else
+    self->error = g_steal_pointer (&error);
+  self->started = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  if (id != NULL)
+    g_main_loop_run (self->loop);
+
+  if (server)
+    tandem_session_server_shutdown (server);
+  /* Let the close frames go out before the sockets are dropped. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_clear_object (&server);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+gboolean
+tandem_session_host_start (TandemSessionHost  *self,
+                           guint16             port,
+                           const char         *data_dir,
+                           JsonNode           *project,
+                           GError            **error)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_HOST (self), FALSE);
+  g_return_val_if_fail (self->thread == NULL, FALSE);
+
+  self->port = port;
+  g_free (self->data_dir);
+  self->data_dir = g_strdup (data_dir);
+  g_clear_pointer (&self->project, json_node_unref);
+  self->project = project ? json_node_copy (project) : NULL;
+  self->started = FALSE;
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->thread = g_thread_new ("tandem-session-host", host_thread, self);
+
+  g_mutex_lock (&self->mutex);
+  while (!self->started)
+    g_cond_wait (&self->cond, &self->mutex);
+  g_mutex_unlock (&self->mutex);
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->error));
+      g_thread_join (g_steal_pointer (&self->thread));
+      g_clear_pointer (&self->loop, g_main_loop_unref);
+      g_clear_pointer (&self->context, g_main_context_unref);
+      return FALSE;
+    }
+  g_message ("Hosting session %s on port %u", self->session_id, self->port);
+  return TRUE;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tandem_session_host_stop (TandemSessionHost *self)
+{
+  g_return_if_fail (TANDEM_IS_SESSION_HOST (self));
+  if (self->thread == NULL)
+    return;
+  g_main_context_invoke (self->context, quit_cb, self->loop);
+  g_thread_join (g_steal_pointer (&self->thread));
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->session_id, g_free);
+  for (guint r = 0; r < TANDEM_N_ROLES; r++)
+    {
+      if (self->tokens[r])
+        explicit_bzero (self->tokens[r], strlen (self->tokens[r]));
+      g_clear_pointer (&self->tokens[r], g_free);
+    }
+}
+
+gboolean
+tandem_session_host_is_running (TandemSessionHost *self)
+{
+  return self->thread != NULL;
+}
+
+guint16
+tandem_session_host_get_port (TandemSessionHost *self)
+{
+  return self->thread ? self->port : 0;
+}
+
+const char *
+tandem_session_host_get_session_id (TandemSessionHost *self)
+{
+  return self->session_id;
+}
+
+static TandemInvite *
+make_invite (TandemSessionHost *self,
+             TandemRole         role)
+{
+  g_autofree char *host = NULL;
+
+  if (self->thread == NULL || role >= TANDEM_N_ROLES)
+    return NULL;
+  if (self->public_host)
+    host = g_strdup (self->public_host);
+  else if (self->bind_address && strcmp (self->bind_address, "0.0.0.0") != 0
+           && strcmp (self->bind_address, "::") != 0)
+    host = g_strdup (self->bind_address);
+  else
+    host = g_strdup (g_get_host_name ());
+  return tandem_invite_new (host, self->port, self->session_id, self->tokens[role]);
+}
+
+char *
+tandem_session_host_dup_invite (TandemSessionHost *self,
+                                TandemRole         role)
+{
+  g_autoptr(TandemInvite) invite = make_invite (self, role);
+
+  return invite ? tandem_invite_to_link (invite) : NULL;
+}
+
+char *
+tandem_session_host_dup_ws_url (TandemSessionHost *self,
+                                TandemRole         role)
+{
+  g_autoptr(TandemInvite) invite = make_invite (self, role);
+
+  return invite ? tandem_invite_to_ws_url (invite) : NULL;
+}
+
+void
+tandem_session_host_set_bind_address (TandemSessionHost *self,
+                                      const char        *address)
+{
+  g_free (self->bind_address);
+  self->bind_address = g_strdup (address);
+}
+
+void
+tandem_session_host_set_limits (TandemSessionHost        *self,
+                                const TandemServerLimits *limits)
+{
+  self->limits = *limits;
+}
+
+void
+tandem_session_host_set_fsync (TandemSessionHost *self,
+                               gboolean           fsync)
+{
+  self->fsync = !!fsync;
+}
+
+void
+tandem_session_host_set_public_host (TandemSessionHost *self,
+                                     const char        *host)
+{
+  g_free (self->public_host);
+  self->public_host = g_strdup (host);
+}
+
+static void
+tandem_session_host_finalize (GObject *object)
+{
+  TandemSessionHost *self = TANDEM_SESSION_HOST (object);
+
+  tandem_session_host_stop (self);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_clear_pointer (&self->project, json_node_unref);
+  g_clear_error (&self->error);
+  g_free (self->data_dir);
+  g_free (self->bind_address);
+  g_free (self->public_host);
+  G_OBJECT_CLASS (tandem_session_host_parent_class)->finalize (object);
+}
+
+static void
+tandem_session_host_class_init (TandemSessionHostClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tandem_session_host_finalize;
+}
+
+static void
+tandem_session_host_init (TandemSessionHost *self)
+{
+  tandem_server_limits_init_defaults (&self->limits);
+  self->fsync = TRUE;
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+}
+
+TandemSessionHost *
+tandem_session_host_new (void)
+{
+  return g_object_new (TANDEM_TYPE_SESSION_HOST, NULL);
+}

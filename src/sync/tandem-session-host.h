@@ -1,0 +1,57 @@
+/* tandem-session-host.h — runs a session server inside the app, on its own thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "tandem-protocol.h"
+#include "tandem-session-server.h"
+
+G_BEGIN_DECLS
+
+#define TANDEM_TYPE_SESSION_HOST (tandem_session_host_get_type ())
+G_DECLARE_FINAL_TYPE (TandemSessionHost, tandem_session_host, TANDEM, SESSION_HOST, GObject)
+
+/*
+ * The host owns a thread with its own GMainContext running a
+ * TandemSessionServer, so a busy UI never delays the other participants.
+ * The app joins its own session with a TandemSyncClient like everyone else.
+ */
+TandemSessionHost *tandem_session_host_new             (void);
+/* Before start: the address to listen on (default: all interfaces) and the
+ * host name put in invite links (default: the bind address if it is not a
+ * wildcard, else this machine's host name). */
+void               tandem_session_host_set_bind_address (TandemSessionHost *self,
+                                                         const char        *address);
+void               tandem_session_host_set_public_host  (TandemSessionHost *self,
+                                                         const char        *host);
+/* Before start: limits other than the defaults, and whether journals are
+ * fsync'ed (on by default). */
+void               tandem_session_host_set_limits       (TandemSessionHost *self,
+                                                         const TandemServerLimits *limits);
+void               tandem_session_host_set_fsync        (TandemSessionHost *self,
+                                                         gboolean           fsync);
+/* Starts the server thread on @port (0: a free port), journaling into
+ * @data_dir (NULL: memory only), with a new session holding @project (a
+ * project JSON object, NULL for an empty project). Blocks until the server
+ * listens or failed. */
+gboolean           tandem_session_host_start            (TandemSessionHost *self,
+                                                         guint16            port,
+                                                         const char        *data_dir,
+                                                         JsonNode          *project,
+                                                         GError           **error);
+gboolean           tandem_session_host_is_running       (TandemSessionHost *self);
+guint16            tandem_session_host_get_port         (TandemSessionHost *self);
+const char        *tandem_session_host_get_session_id   (TandemSessionHost *self);
+/* tandem://HOST:PORT/SESSION?token=… for @role. */
+char              *tandem_session_host_dup_invite       (TandemSessionHost *self,
+                                                         TandemRole         role);
+/* The equivalent ws://HOST:PORT/session/SESSION?token=… URL. */
+char              *tandem_session_host_dup_ws_url       (TandemSessionHost *self,
+                                                         TandemRole         role);
+/* Flushes the journals, closes every connection and joins the thread. */
+void               tandem_session_host_stop             (TandemSessionHost *self);
+
+G_END_DECLS

@@ -1,0 +1,934 @@
+/* tandem-session-server.c — WebSocket endpoint, connections and session registry
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "tandem-invite.h"
+#include "tandem-session-server-private.h"
+
+G_DEFINE_FINAL_TYPE (TandemSessionServer, tandem_session_server, G_TYPE_OBJECT)
+
+void
+tandem_server_limits_init_defaults (TandemServerLimits *limits)
+{
+  limits->max_message_bytes = 1024 * 1024;
+  limits->max_ops_per_second = 200;
+  limits->ops_burst = 400;
+  limits->max_messages_per_second = 400;
+  limits->max_flood_strikes = 50;
+  limits->max_ops_per_batch = 1000;
+  limits->max_clients_per_session = 64;
+  limits->max_sessions = 256;
+  limits->max_outbound_queue = 4096;
+  limits->hello_timeout_ms = 10000;
+  limits->idle_timeout_ms = 30000;
+  limits->presence_interval_ms = 50;
+  limits->snapshot_every = 1000;
+  limits->max_catchup = 1000;
+}
+
+char *
+_tandem_random_token (gsize n_bytes)
+{
+  g_autofree guint8 *buf = g_malloc (n_bytes);
+  gsize done = 0;
+  char *text;
+
+  while (done < n_bytes)
+    {
+      ssize_t n = getrandom (buf + done, n_bytes - done, 0);
+
+      if (n < 0)
+        g_error ("getrandom failed: %s", g_strerror (errno));
+      done += n;
+    }
+  text = g_base64_encode (buf, n_bytes);
+  explicit_bzero (buf, n_bytes);
+  for (char *p = text; *p; p++)
+    {
+      if (*p == '+')
+        *p = '-';
+      else if (*p == '/')
+        *p = '_';
+      else if (*p == '=')
+        {
+          *p = '\0';
+          break;
+        }
+    }
+  return text;
+}
+
+char *
+_tandem_token_hash (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+GSource *
+_tandem_server_add_timeout (TandemSessionServer *self,
+                            guint                ms,
+                            GSourceFunc          func,
+                            gpointer             data)
+{
+  GSource *source = g_timeout_source_new (ms);
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, self->context);
+  return source;
+}
+
+/* Connections */
+
+static void peer_detach (TandemPeer *peer);
+
+static void
+peer_free (TandemPeer *peer)
+{
+  if (peer->presence_source)
+    {
+      g_source_destroy (peer->presence_source);
+      g_source_unref (peer->presence_source);
+    }
+  g_signal_handlers_disconnect_by_data (peer->conn, peer);
+  g_object_unref (peer->conn);
+  g_clear_pointer (&peer->cursor, json_node_unref);
+  g_free (peer->path_session);
+  g_free (peer->client_id);
+  g_free (peer->name);
+  g_free (peer->color);
+  g_free (peer);
+}
+
+void
+_tandem_peer_send (TandemPeer *peer,
+                   char       *text)
+{
+  if (!peer->closing
+      && soup_websocket_connection_get_state (peer->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (peer->conn, text);
+  g_free (text);
+}
+
+void
+_tandem_peer_send_batch (TandemPeer *peer,
+                         const char *text,
+                         guint64     seq)
+{
+  if (peer->closing
+      || soup_websocket_connection_get_state (peer->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  soup_websocket_connection_send_text (peer->conn, text);
+  peer->sent_seq = seq;
+  if (peer->sent_seq - MIN (peer->acked_seq, peer->sent_seq)
+      > peer->server->limits.max_outbound_queue)
+    _tandem_peer_fail (peer, TANDEM_CODE_SLOW_CONSUMER,
+                       "The connection fell too far behind the session",
+                       TANDEM_CLOSE_SLOW_CONSUMER);
+}
+
+void
+_tandem_peer_fail (TandemPeer *peer,
+                   const char *code,
+                   const char *message,
+                   gushort     close_code)
+{
+  if (peer->closing)
+    return;
+  g_debug ("Closing client %s: %s", peer->client_id ? peer->client_id : "(not joined)", code);
+  _tandem_peer_send (peer, tandem_message_error (code, message));
+  peer->closing = TRUE;
+  peer_detach (peer);
+  if (soup_websocket_connection_get_state (peer->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (peer->conn, close_code, code);
+}
+
+TandemPeer *
+_tandem_session_find_peer (TandemSession *session,
+                           const char    *client_id)
+{
+  for (guint i = 0; i < session->peers->len; i++)
+    {
+      TandemPeer *peer = session->peers->pdata[i];
+
+      if (g_strcmp0 (peer->client_id, client_id) == 0)
+        return peer;
+    }
+  return NULL;
+}
+
+static char *
+leave_message (TandemPeer *peer)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "leave");
+  json_builder_set_member_name (b, "client");
+  json_builder_add_string_value (b, peer->client_id);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static char *
+presence_message (TandemPeer *peer)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "presence");
+  json_builder_set_member_name (b, "client");
+  json_builder_add_string_value (b, peer->client_id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, peer->name ? peer->name : "");
+  json_builder_set_member_name (b, "color");
+  json_builder_add_string_value (b, peer->color ? peer->color : "");
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, tandem_role_to_string (peer->role));
+  if (peer->cursor)
+    {
+      json_builder_set_member_name (b, "cursor");
+      json_builder_add_value (b, json_node_copy (peer->cursor));
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* Leaves the session (if joined) and tells the others. */
+static void
+peer_detach (TandemPeer *peer)
+{
+  TandemSession *session = peer->session;
+  g_autofree char *leave = NULL;
+
+  if (session == NULL)
+    return;
+  peer->session = NULL;
+  g_ptr_array_remove (session->peers, peer);
+  leave = leave_message (peer);
+  _tandem_session_broadcast (session, NULL, leave);
+}
+
+static void
+on_closed (SoupWebsocketConnection *conn,
+           TandemPeer              *peer)
+{
+  TandemSessionServer *self = peer->server;
+
+  peer->closing = TRUE;
+  peer_detach (peer);
+  g_ptr_array_remove (self->peers, peer);
+  peer_free (peer);
+}
+
+static void
+on_error (SoupWebsocketConnection *conn,
+          GError                  *error,
+          TandemPeer              *peer)
+{
+  g_debug ("Connection error: %s", error->message);
+}
+
+static void
+send_presence_now (TandemPeer *peer)
+{
+  g_autofree char *text = NULL;
+
+  peer->presence_dirty = FALSE;
+  peer->last_presence_us = g_get_monotonic_time ();
+  if (peer->session == NULL)
+    return;
+  text = presence_message (peer);
+  _tandem_session_broadcast (peer->session, peer, text);
+}
+
+static gboolean
+presence_timeout_cb (gpointer data)
+{
+  TandemPeer *peer = data;
+
+  g_clear_pointer (&peer->presence_source, g_source_unref);
+  if (peer->presence_dirty)
+    send_presence_now (peer);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_presence (TandemPeer *peer,
+                 JsonObject *msg)
+{
+  const TandemServerLimits *limits = &peer->server->limits;
+  const char *name = NULL, *color = NULL;
+  JsonNode *cursor = json_object_get_member (msg, "cursor");
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait_us;
+
+  if ((json_object_has_member (msg, "name") && !tandem_message_get_string (msg, "name", &name))
+      || (json_object_has_member (msg, "color") && !tandem_message_get_string (msg, "color", &color))
+      || (name && strlen (name) > 128) || (color && strlen (color) > 32)
+      || (cursor && !JSON_NODE_HOLDS_OBJECT (cursor) && !JSON_NODE_HOLDS_NULL (cursor)))
+    {
+      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
+                                                     "Presence needs a name (≤ 128 bytes), a colour "
+                                                     "(≤ 32 bytes) and a cursor object"));
+      return;
+    }
+  if (cursor)
+    {
+      g_autofree char *cursor_text = json_to_string (cursor, FALSE);
+
+      if (strlen (cursor_text) > 1024)
+        {
+          _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
+                                                         "The cursor is larger than 1 KiB"));
+          return;
+        }
+      g_clear_pointer (&peer->cursor, json_node_unref);
+      if (!JSON_NODE_HOLDS_NULL (cursor))
+        peer->cursor = json_node_copy (cursor);
+    }
+  if (name)
+    { g_free (peer->name); peer->name = g_strdup (name); }
+  if (color)
+    { g_free (peer->color); peer->color = g_strdup (color); }
+
+  /* Throttled, trailing edge: the latest state always goes out. */
+  peer->presence_dirty = TRUE;
+  wait_us = peer->last_presence_us + (gint64) limits->presence_interval_ms * 1000 - now;
+  if (wait_us <= 0)
+    send_presence_now (peer);
+  else if (peer->presence_source == NULL)
+    peer->presence_source = _tandem_server_add_timeout (peer->server, wait_us / 1000 + 1,
+                                                        presence_timeout_cb, peer);
+}
+
+static gboolean
+is_valid_client_id (const char *id)
+{
+  return tandem_invite_is_valid_session_id (id);
+}
+
+static void
+handle_hello (TandemPeer *peer,
+              JsonObject *msg)
+{
+  TandemSessionServer *self = peer->server;
+  TandemSession *session;
+  TandemPeer *old;
+  const char *token = NULL, *client = NULL, *name = NULL, *color = NULL;
+  g_autofree char *welcome = NULL;
+  gint64 version = 0;
+  gint64 last_seq = -1;
+  TandemRole role;
+
+  if (!tandem_message_get_int (msg, "version", &version) || version != TANDEM_PROTOCOL_VERSION)
+    {
+      g_autofree char *text = g_strdup_printf ("This server speaks protocol version %d (%s) only",
+                                               TANDEM_PROTOCOL_VERSION,
+                                               TANDEM_PROTOCOL_SUBPROTOCOL);
+      _tandem_peer_fail (peer, TANDEM_CODE_UNSUPPORTED_VERSION, text,
+                         TANDEM_CLOSE_UNSUPPORTED_VERSION);
+      return;
+    }
+  session = g_hash_table_lookup (self->sessions, peer->path_session);
+  if (session == NULL)
+    {
+      _tandem_peer_fail (peer, TANDEM_CODE_NO_SUCH_SESSION, "There is no such session",
+                         TANDEM_CLOSE_NO_SUCH_SESSION);
+      return;
+    }
+  tandem_message_get_string (msg, "token", &token);
+  if (!_tandem_session_check_token (session, token, &role))
+    {
+      _tandem_peer_fail (peer, TANDEM_CODE_UNAUTHORIZED,
+                         token ? "The session token is wrong" : "The hello carries no session token",
+                         TANDEM_CLOSE_UNAUTHORIZED);
+      return;
+    }
+  if (!tandem_message_get_string (msg, "client", &client) || !is_valid_client_id (client)
+      || (json_object_has_member (msg, "last_seq") && !tandem_message_get_int (msg, "last_seq", &last_seq))
+      || (json_object_has_member (msg, "name") && !tandem_message_get_string (msg, "name", &name))
+      || (json_object_has_member (msg, "color") && !tandem_message_get_string (msg, "color", &color))
+      || (name && strlen (name) > 128) || (color && strlen (color) > 32))
+    {
+      _tandem_peer_fail (peer, TANDEM_CODE_BAD_MESSAGE,
+                         "The hello needs a client id ([A-Za-z0-9_-], ≤ 64 characters) and "
+                         "may carry last_seq, name and color",
+                         TANDEM_CLOSE_PROTOCOL_ERROR);
+      return;
+    }
+
+  old = _tandem_session_find_peer (session, client);
+  if (old != NULL)
+    _tandem_peer_fail (old, TANDEM_CODE_REPLACED, "This client connected again",
+                       TANDEM_CLOSE_REPLACED);
+  if (session->peers->len >= self->limits.max_clients_per_session)
+    {
+      _tandem_peer_fail (peer, TANDEM_CODE_SESSION_FULL, "The session is full",
+                         TANDEM_CLOSE_SESSION_FULL);
+      return;
+    }
+
+  /* The welcome must describe only durable state. */
+  _tandem_session_commit (session);
+
+  peer->client_id = g_strdup (client);
+  peer->name = g_strdup (name ? name : "");
+  peer->color = g_strdup (color ? color : "");
+  peer->role = role;
+  welcome = _tandem_session_build_welcome (session, peer, last_seq);
+  peer->session = session;
+  peer->sent_seq = peer->acked_seq = session->seq;
+  g_ptr_array_add (session->peers, peer);
+  _tandem_peer_send (peer, g_steal_pointer (&welcome));
+  send_presence_now (peer);
+}
+
+static void
+handle_submit (TandemPeer *peer,
+               JsonObject *msg)
+{
+  const TandemServerLimits *limits = &peer->server->limits;
+  JsonNode *ops = json_object_get_member (msg, "ops");
+  const char *client = NULL;
+  gint64 cseq = 0;
+  guint n_ops;
+
+  if (!tandem_message_get_int (msg, "cseq", &cseq) || cseq <= 0
+      || ops == NULL || !JSON_NODE_HOLDS_ARRAY (ops)
+      || (json_object_has_member (msg, "client")
+          && (!tandem_message_get_string (msg, "client", &client)
+              || strcmp (client, peer->client_id) != 0)))
+    {
+      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
+                                                     "A submit needs cseq (> 0), an ops array and "
+                                                     "the client id of this connection"));
+      return;
+    }
+  n_ops = json_array_get_length (json_node_get_array (ops));
+  if (n_ops == 0 || n_ops > limits->max_ops_per_batch)
+    {
+      g_autofree char *text = g_strdup_printf ("A batch holds 1 to %u ops", limits->max_ops_per_batch);
+      _tandem_session_reject (peer->session, peer, cseq, TANDEM_CODE_TOO_MANY_OPS, text);
+      return;
+    }
+  if (!tandem_rate_limit_take (&peer->ops_limit, n_ops, g_get_monotonic_time ()))
+    {
+      g_autofree char *text = g_strdup_printf ("More than %g ops per second",
+                                               limits->max_ops_per_second);
+      _tandem_session_reject (peer->session, peer, cseq, TANDEM_CODE_RATE_LIMITED, text);
+      if (++peer->strikes > limits->max_flood_strikes)
+        {
+          /* The rejects queued so far go out before the final error. */
+          _tandem_session_commit (peer->session);
+          _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many edits: disconnected",
+                             TANDEM_CLOSE_FLOOD);
+        }
+      return;
+    }
+  _tandem_session_submit (peer->session, peer, cseq, json_node_get_array (ops));
+}
+
+static void
+on_message (SoupWebsocketConnection *conn,
+            SoupWebsocketDataType    data_type,
+            GBytes                  *message,
+            TandemPeer              *peer)
+{
+  const TandemServerLimits *limits = &peer->server->limits;
+  g_autoptr(JsonObject) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *type = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (message, &size);
+  gint64 now = g_get_monotonic_time ();
+
+  if (peer->closing)
+    return;
+  peer->last_recv_us = now;
+  if (data_type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      _tandem_peer_fail (peer, TANDEM_CODE_BINARY_FRAME, "Only JSON text messages are accepted",
+                         TANDEM_CLOSE_UNSUPPORTED_DATA);
+      return;
+    }
+  if (size > limits->max_message_bytes)
+    {
+      g_autofree char *text = g_strdup_printf ("Messages are limited to %" G_GSIZE_FORMAT " bytes",
+                                               limits->max_message_bytes);
+      _tandem_peer_fail (peer, TANDEM_CODE_TOO_LARGE, text, TANDEM_CLOSE_TOO_BIG);
+      return;
+    }
+  if (!tandem_rate_limit_take (&peer->msg_limit, 1, now))
+    {
+      if (++peer->strikes > limits->max_flood_strikes)
+        _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many messages: disconnected",
+                           TANDEM_CLOSE_FLOOD);
+      else
+        _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_RATE_LIMITED,
+                                                       "Too many messages; this one was dropped"));
+      return;
+    }
+  if (peer->strikes > 0 && tandem_rate_limit_take (&peer->ops_limit, 0, now)
+      && peer->ops_limit.tokens >= peer->ops_limit.burst)
+    peer->strikes = 0;
+
+  msg = tandem_message_parse (data, size, &type, &error);
+  if (msg == NULL)
+    {
+      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE, error->message));
+      return;
+    }
+
+  if (strcmp (type, "hello") == 0)
+    {
+      if (peer->session != NULL)
+        _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
+                                                       "Already joined"));
+      else
+        handle_hello (peer, msg);
+      return;
+    }
+  if (strcmp (type, "ping") == 0)
+    {
+      gint64 t = 0, seq;
+
+      tandem_message_get_int (msg, "t", &t);
+      if (peer->session && tandem_message_get_int (msg, "seq", &seq) && seq >= 0)
+        peer->acked_seq = MAX (peer->acked_seq, (guint64) seq);
+      _tandem_peer_send (peer, tandem_message_pong (t, tandem_protocol_now_us ()));
+      return;
+    }
+  if (peer->session == NULL)
+    {
+      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_NOT_JOINED,
+                                                     "Send a hello with the session token first"));
+      return;
+    }
+  if (strcmp (type, "submit") == 0)
+    handle_submit (peer, msg);
+  else if (strcmp (type, "ack") == 0)
+    {
+      gint64 seq;
+
+      if (tandem_message_get_int (msg, "seq", &seq) && seq >= 0)
+        peer->acked_seq = MAX (peer->acked_seq, (guint64) seq);
+    }
+  else if (strcmp (type, "presence") == 0)
+    handle_presence (peer, msg);
+  else if (strcmp (type, "leave") == 0)
+    {
+      peer->closing = TRUE;
+      peer_detach (peer);
+      soup_websocket_connection_close (peer->conn, TANDEM_CLOSE_NORMAL, "leave");
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("Unknown message type “%s”", type);
+      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_UNKNOWN_TYPE, text));
+    }
+}
+
+static void
+websocket_cb (SoupServer              *soup,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *conn,
+              gpointer                 user_data)
+{
+  TandemSessionServer *self = user_data;
+  TandemPeer *peer = g_new0 (TandemPeer, 1);
+  const TandemServerLimits *limits = &self->limits;
+  gint64 now = g_get_monotonic_time ();
+
+  peer->server = self;
+  peer->conn = g_object_ref (conn);
+  peer->created_us = peer->last_recv_us = now;
+  peer->path_session = g_strdup (g_str_has_prefix (path, TANDEM_PROTOCOL_PATH_PREFIX)
+                                 ? path + strlen (TANDEM_PROTOCOL_PATH_PREFIX) : "");
+  tandem_rate_limit_init (&peer->ops_limit, limits->max_ops_per_second, limits->ops_burst, now);
+  tandem_rate_limit_init (&peer->msg_limit, limits->max_messages_per_second,
+                          limits->max_messages_per_second, now);
+  g_ptr_array_add (self->peers, peer);
+
+  /* libsoup's own limit drops the connection without a close frame, so it
+   * sits well above ours: we answer oversize messages ourselves. */
+  soup_websocket_connection_set_max_incoming_payload_size (conn, limits->max_message_bytes * 2 + 65536);
+  soup_websocket_connection_set_keepalive_interval (conn, 0);
+  g_signal_connect (conn, "message", G_CALLBACK (on_message), peer);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_closed), peer);
+  g_signal_connect (conn, "error", G_CALLBACK (on_error), peer);
+
+  if (self->shut_down)
+    _tandem_peer_fail (peer, TANDEM_CODE_SHUTDOWN, "The server is shutting down",
+                       TANDEM_CLOSE_GOING_AWAY);
+}
+
+static void
+early_cb (SoupServer        *soup,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *protocols = soup_message_headers_get_list (headers, "Sec-WebSocket-Protocol");
+  g_autofree char *body = NULL;
+
+  /* A client of another protocol version gets a clear answer instead of
+   * libsoup's bare 400. */
+  if (protocols == NULL
+      || soup_header_contains (protocols, TANDEM_PROTOCOL_SUBPROTOCOL))
+    return;
+  body = tandem_message_error (TANDEM_CODE_UNSUPPORTED_VERSION,
+                               "This server speaks the " TANDEM_PROTOCOL_SUBPROTOCOL " subprotocol only");
+  soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static gboolean
+sweep_cb (gpointer data)
+{
+  TandemSessionServer *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = self->peers->len; i > 0; i--)
+    {
+      TandemPeer *peer;
+
+      if (i > self->peers->len)
+        continue;
+      peer = self->peers->pdata[i - 1];
+      if (peer->closing)
+        continue;
+      if (peer->session == NULL
+          && now - peer->created_us > (gint64) self->limits.hello_timeout_ms * 1000)
+        _tandem_peer_fail (peer, TANDEM_CODE_TIMEOUT, "No hello in time", TANDEM_CLOSE_TIMEOUT);
+      else if (now - peer->last_recv_us > (gint64) self->limits.idle_timeout_ms * 1000)
+        _tandem_peer_fail (peer, TANDEM_CODE_TIMEOUT, "No message in time (send pings)",
+                           TANDEM_CLOSE_TIMEOUT);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+restart_sweep (TandemSessionServer *self)
+{
+  guint interval = MIN (self->limits.hello_timeout_ms, self->limits.idle_timeout_ms) / 4;
+
+  if (self->sweep_source)
+    {
+      g_source_destroy (self->sweep_source);
+      g_source_unref (self->sweep_source);
+    }
+  self->sweep_source = _tandem_server_add_timeout (self, CLAMP (interval, 10, 1000), sweep_cb, self);
+}
+
+/* GObject */
+
+static void
+tandem_session_server_dispose (GObject *object)
+{
+  TandemSessionServer *self = TANDEM_SESSION_SERVER (object);
+
+  tandem_session_server_shutdown (self);
+  G_OBJECT_CLASS (tandem_session_server_parent_class)->dispose (object);
+}
+
+static void
+tandem_session_server_finalize (GObject *object)
+{
+  TandemSessionServer *self = TANDEM_SESSION_SERVER (object);
+
+  while (self->peers->len > 0)
+    {
+      TandemPeer *peer = g_ptr_array_steal_index (self->peers, self->peers->len - 1);
+
+      peer->session = NULL;
+      peer_free (peer);
+    }
+  g_ptr_array_unref (self->peers);
+  g_hash_table_unref (self->sessions);
+  g_clear_object (&self->soup);
+  g_main_context_unref (self->context);
+  g_free (self->data_dir);
+  g_free (self->admin_token_hash);
+  g_free (self->public_host);
+  G_OBJECT_CLASS (tandem_session_server_parent_class)->finalize (object);
+}
+
+static void
+tandem_session_server_class_init (TandemSessionServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tandem_session_server_dispose;
+  object_class->finalize = tandem_session_server_finalize;
+}
+
+static void
+tandem_session_server_init (TandemSessionServer *self)
+{
+  char *protocols[] = { (char *) TANDEM_PROTOCOL_SUBPROTOCOL, NULL };
+
+  self->context = g_main_context_ref_thread_default ();
+  self->fsync = TRUE;
+  tandem_server_limits_init_defaults (&self->limits);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify) _tandem_session_free);
+  self->peers = g_ptr_array_new ();
+  self->soup = soup_server_new ("server-header", "tandem-server/" PACKAGE_VERSION, NULL);
+  soup_server_add_early_handler (self->soup, "/session", early_cb, self, NULL);
+  soup_server_add_websocket_handler (self->soup, "/session", NULL, protocols,
+                                     websocket_cb, self, NULL);
+  _tandem_server_http_init (self);
+  restart_sweep (self);
+}
+
+static gboolean
+recover_sessions (TandemSessionServer  *self,
+                  GError              **error)
+{
+  g_autofree char *dir = g_build_filename (self->data_dir, "sessions", NULL);
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                   "Cannot create “%s”: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+  if ((d = g_dir_open (dir, 0, error)) == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GError) local_error = NULL;
+      TandemSession *session;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR) || !tandem_invite_is_valid_session_id (name))
+        continue;
+      session = _tandem_session_recover (self, path, &local_error);
+      if (session == NULL)
+        {
+          g_warning ("Session %s not recovered: %s", name, local_error->message);
+          continue;
+        }
+      g_hash_table_insert (self->sessions, session->id, session);
+    }
+  return TRUE;
+}
+
+TandemSessionServer *
+tandem_session_server_new (const char  *data_dir,
+                           GError     **error)
+{
+  g_autoptr(TandemSessionServer) self = g_object_new (TANDEM_TYPE_SESSION_SERVER, NULL);
+
+  if (data_dir != NULL)
+    {
+      self->data_dir = g_strdup (data_dir);
+      if (!recover_sessions (self, error))
+        return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+tandem_session_server_set_limits (TandemSessionServer      *self,
+                                  const TandemServerLimits *limits)
+{
+  g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
+  self->limits = *limits;
+  restart_sweep (self);
+}
+
+const TandemServerLimits *
+tandem_session_server_get_limits (TandemSessionServer *self)
+{
+  return &self->limits;
+}
+
+void
+tandem_session_server_set_admin_token (TandemSessionServer *self,
+                                       const char          *token)
+{
+  g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
+  g_free (self->admin_token_hash);
+  self->admin_token_hash = token ? _tandem_token_hash (token) : NULL;
+}
+
+void
+tandem_session_server_set_fsync (TandemSessionServer *self,
+                                 gboolean             fsync)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  self->fsync = !!fsync;
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((TandemSession *) value)->journal)
+      tandem_journal_set_fsync (((TandemSession *) value)->journal, self->fsync);
+}
+
+void
+tandem_session_server_set_public_host (TandemSessionServer *self,
+                                       const char          *host)
+{
+  g_free (self->public_host);
+  self->public_host = g_strdup (host);
+}
+
+gboolean
+tandem_session_server_listen (TandemSessionServer  *self,
+                              const char           *address,
+                              guint16               port,
+                              GError              **error)
+{
+  g_autoptr(GSocketAddress) addr = NULL;
+
+  g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), FALSE);
+  if (address == NULL)
+    return soup_server_listen_all (self->soup, port, 0, error);
+  addr = g_inet_socket_address_new_from_string (address, port);
+  if (addr == NULL)
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_FAILED,
+                   "“%s” is not an IP address", address);
+      return FALSE;
+    }
+  return soup_server_listen (self->soup, addr, 0, error);
+}
+
+guint16
+tandem_session_server_get_port (TandemSessionServer *self)
+{
+  GSList *uris = soup_server_get_uris (self->soup);
+  guint16 port = 0;
+
+  if (uris)
+    port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+char *
+tandem_session_server_create_session (TandemSessionServer  *self,
+                                      JsonNode             *project_json,
+                                      char                **tokens,
+                                      GError              **error)
+{
+  g_autoptr(TandemProject) project = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *dir = NULL;
+  TandemSession *session;
+
+  g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), NULL);
+  if (g_hash_table_size (self->sessions) >= self->limits.max_sessions)
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_LIMIT,
+                   "This server hosts at most %u sessions", self->limits.max_sessions);
+      return NULL;
+    }
+  project = project_json ? tandem_project_new_from_json (project_json, error) : tandem_project_new ();
+  if (project == NULL)
+    return NULL;
+  id = _tandem_random_token (16);
+  for (guint r = 0; r < TANDEM_N_ROLES; r++)
+    tokens[r] = _tandem_random_token (32);
+  if (self->data_dir)
+    dir = g_build_filename (self->data_dir, "sessions", id, NULL);
+  session = _tandem_session_new (self, id, dir, project, tokens, error);
+  if (session == NULL)
+    {
+      for (guint r = 0; r < TANDEM_N_ROLES; r++)
+        g_clear_pointer (&tokens[r], g_free);
+      return NULL;
+    }
+  g_hash_table_insert (self->sessions, session->id, session);
+  g_info ("Session %s created", id);
+  return g_steal_pointer (&id);
+}
+
+guint
+tandem_session_server_get_n_sessions (TandemSessionServer *self)
+{
+  return g_hash_table_size (self->sessions);
+}
+
+char **
+tandem_session_server_list_sessions (TandemSessionServer *self)
+{
+  g_autofree gpointer *keys = g_hash_table_get_keys_as_array (self->sessions, NULL);
+  char **ids = g_strdupv ((char **) keys);
+
+  qsort (ids, g_strv_length (ids), sizeof (char *), (GCompareFunc) g_strcmp0);
+  return ids;
+}
+
+char *
+tandem_session_server_dup_project_string (TandemSessionServer *self,
+                                          const char          *session_id)
+{
+  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+
+  return session ? tandem_project_to_string (session->project) : NULL;
+}
+
+guint64
+tandem_session_server_get_seq (TandemSessionServer *self,
+                               const char          *session_id)
+{
+  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+
+  return session ? session->seq : 0;
+}
+
+guint
+tandem_session_server_get_n_clients (TandemSessionServer *self,
+                                     const char          *session_id)
+{
+  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+
+  return session ? session->peers->len : 0;
+}
+
+void
+tandem_session_server_shutdown (TandemSessionServer *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->shut_down)
+    return;
+  self->shut_down = TRUE;
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    _tandem_session_flush (value);
+  for (guint i = self->peers->len; i > 0; i--)
+    if (i <= self->peers->len)
+      _tandem_peer_fail (self->peers->pdata[i - 1], TANDEM_CODE_SHUTDOWN,
+                         "The server is shutting down", TANDEM_CLOSE_GOING_AWAY);
+  if (self->sweep_source)
+    {
+      g_source_destroy (self->sweep_source);
+      g_clear_pointer (&self->sweep_source, g_source_unref);
+    }
+  if (self->soup)
+    soup_server_disconnect (self->soup);
+}

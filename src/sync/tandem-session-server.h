@@ -1,0 +1,87 @@
+/* tandem-session-server.h — hosts Tandem sessions over WebSocket and HTTP
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "tandem-protocol.h"
+
+G_BEGIN_DECLS
+
+/* Every limit the server enforces; see docs/server.md for the error each
+ * one answers with. */
+typedef struct
+{
+  gsize  max_message_bytes;        /* one incoming WebSocket message */
+  double max_ops_per_second;       /* per client, sustained */
+  double ops_burst;                /* per client, short bursts */
+  double max_messages_per_second;  /* per client, every message type */
+  guint  max_flood_strikes;        /* refused messages before disconnecting */
+  guint  max_ops_per_batch;
+  guint  max_clients_per_session;
+  guint  max_sessions;
+  guint  max_outbound_queue;       /* batches sent but not yet acknowledged */
+  guint  hello_timeout_ms;
+  guint  idle_timeout_ms;
+  guint  presence_interval_ms;
+  guint  snapshot_every;           /* journal records before compaction */
+  guint  max_catchup;              /* missed batches sent instead of a snapshot */
+} TandemServerLimits;
+
+void tandem_server_limits_init_defaults (TandemServerLimits *limits);
+
+#define TANDEM_TYPE_SESSION_SERVER (tandem_session_server_get_type ())
+G_DECLARE_FINAL_TYPE (TandemSessionServer, tandem_session_server, TANDEM, SESSION_SERVER, GObject)
+
+/*
+ * The server runs on the thread-default GMainContext of the thread that
+ * creates it. With a @data_dir, it recovers every session found there and
+ * journals every accepted batch; with NULL, sessions live in memory only.
+ */
+TandemSessionServer *tandem_session_server_new           (const char          *data_dir,
+                                                          GError             **error);
+void                 tandem_session_server_set_limits    (TandemSessionServer *self,
+                                                          const TandemServerLimits *limits);
+const TandemServerLimits *
+                     tandem_session_server_get_limits    (TandemSessionServer *self);
+/* Session creation over HTTP needs "Authorization: Bearer @token". With no
+ * admin token, POST /sessions is refused. */
+void                 tandem_session_server_set_admin_token (TandemSessionServer *self,
+                                                          const char          *token);
+/* Journals call fdatasync unless turned off (benchmarks of the network path). */
+void                 tandem_session_server_set_fsync     (TandemSessionServer *self,
+                                                          gboolean             fsync);
+/* The host name put into invite links made by the HTTP API (default: the
+ * request's Host header). */
+void                 tandem_session_server_set_public_host (TandemSessionServer *self,
+                                                          const char          *host);
+/* @address NULL listens on all interfaces; @port 0 picks a free port. */
+gboolean             tandem_session_server_listen        (TandemSessionServer *self,
+                                                          const char          *address,
+                                                          guint16              port,
+                                                          GError             **error);
+guint16              tandem_session_server_get_port      (TandemSessionServer *self);
+
+/* Creates a session holding @project (a project JSON object, or NULL for an
+ * empty project). Returns the session id and the three role tokens
+ * (indexed by TandemRole); the server keeps only their hashes. */
+char                *tandem_session_server_create_session (TandemSessionServer *self,
+                                                          JsonNode            *project,
+                                                          char               **tokens,
+                                                          GError             **error);
+guint                tandem_session_server_get_n_sessions (TandemSessionServer *self);
+/* Session ids, sorted; free with g_strfreev(). */
+char               **tandem_session_server_list_sessions (TandemSessionServer *self);
+/* The session's canonical project JSON, as every replica must have it. */
+char                *tandem_session_server_dup_project_string (TandemSessionServer *self,
+                                                          const char          *session_id);
+guint64              tandem_session_server_get_seq       (TandemSessionServer *self,
+                                                          const char          *session_id);
+guint                tandem_session_server_get_n_clients (TandemSessionServer *self,
+                                                          const char          *session_id);
+/* Flushes every journal, closes every connection (1001) and stops listening. */
+void                 tandem_session_server_shutdown      (TandemSessionServer *self);
+
+G_END_DECLS

@@ -1,0 +1,109 @@
+/* tandem-sync-client.h — keeps a local project in sync with a session
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tandem-model.h"
+#include "tandem-participant.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TANDEM_SYNC_STATE_OFFLINE,      /* not connected and not trying */
+  TANDEM_SYNC_STATE_CONNECTING,   /* first connection attempt */
+  TANDEM_SYNC_STATE_LIVE,         /* joined: edits flow both ways */
+  TANDEM_SYNC_STATE_RECONNECTING, /* lost the connection; retrying with backoff */
+} TandemSyncState;
+
+#define TANDEM_TYPE_SYNC_STATE (tandem_sync_state_get_type ())
+GType tandem_sync_state_get_type (void) G_GNUC_CONST;
+const char *tandem_sync_state_to_string (TandemSyncState state);
+
+#define TANDEM_TYPE_SYNC_CLIENT (tandem_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (TandemSyncClient, tandem_sync_client, TANDEM, SYNC_CLIENT, GObject)
+
+/*
+ * Local edits (through @history, or tandem_sync_client_submit()) apply at
+ * once and stay pending until the server echoes them. Remote batches are
+ * shown on top of the confirmed state with the pending edits re-applied.
+ * Runs on the thread-default GMainContext of the thread that creates it.
+ *
+ * Properties: "project", "history", "state" (TandemSyncState), "client-id",
+ * "display-name", "color", "role" (NULL until joined), "n-pending".
+ *
+ * Signals:
+ *   ::rejected (TandemOp *op, const char *code, const char *message) — the
+ *     server refused a batch of ours; it has been rolled back.
+ *   ::op-dropped (TandemOp *op, const char *message) — a pending edit no
+ *     longer applied after remote edits (e.g. its entity was deleted) and
+ *     was dropped before it was sent.
+ *   ::error (const char *code, const char *message) — an error message from
+ *     the server; codes are those of docs/protocol.md.
+ *   ::participant-joined / ::participant-left / ::participant-updated
+ *     (TandemParticipant *participant) — other people in the session.
+ *   ::batch-received (guint64 seq, const char *client_id, guint64 client_seq)
+ *     — after a batch of the session (anyone's, ours included) was applied.
+ */
+TandemSyncClient *tandem_sync_client_new              (TandemProject    *project,
+                                                       TandemHistory    *history);
+/* Starts joining the session of @invite (tandem:// or ws:// link with its
+ * token). Returns FALSE only when the link is malformed. */
+gboolean          tandem_sync_client_connect          (TandemSyncClient *self,
+                                                       const char       *invite,
+                                                       GError          **error);
+/* Says goodbye to the session and goes offline; pending edits are kept and
+ * sent after the next connect. */
+void              tandem_sync_client_disconnect       (TandemSyncClient *self);
+
+/* Applies @op locally and sends it (for callers without a TandemHistory). */
+gboolean          tandem_sync_client_submit           (TandemSyncClient *self,
+                                                       TandemOp         *op,
+                                                       GError          **error);
+
+TandemSyncState   tandem_sync_client_get_state        (TandemSyncClient *self);
+const char       *tandem_sync_client_get_client_id    (TandemSyncClient *self);
+const char       *tandem_sync_client_get_role         (TandemSyncClient *self);
+TandemProject    *tandem_sync_client_get_project      (TandemSyncClient *self);
+/* The session sequence number the confirmed state reflects. */
+guint64           tandem_sync_client_get_seq          (TandemSyncClient *self);
+guint             tandem_sync_client_get_n_pending    (TandemSyncClient *self);
+/* Other participants (TandemParticipant), in join order. */
+GListModel       *tandem_sync_client_get_participants (TandemSyncClient *self);
+
+void              tandem_sync_client_set_display_name (TandemSyncClient *self,
+                                                       const char       *name);
+void              tandem_sync_client_set_color        (TandemSyncClient *self,
+                                                       const char       *color);
+/* Where this user is: any of the fields may be NULL / -1. Throttled. */
+void              tandem_sync_client_set_cursor       (TandemSyncClient *self,
+                                                       const char       *pattern_id,
+                                                       const char       *track_id,
+                                                       int               step,
+                                                       const char       *control);
+
+/* Estimated server clock minus local monotonic clock, in µs, from the
+ * ping/pong exchange with the lowest round trip; and that round trip. */
+gint64            tandem_sync_client_get_clock_offset (TandemSyncClient *self);
+gint64            tandem_sync_client_get_rtt          (TandemSyncClient *self);
+
+/* Tuning (defaults: ping every 2 s, dead after 6 s of silence; reconnect
+ * after 250 ms doubling up to 10 s, with jitter; continuous edits sent at
+ * most every 33 ms). */
+void              tandem_sync_client_set_heartbeat    (TandemSyncClient *self,
+                                                       guint             interval_ms,
+                                                       guint             timeout_ms);
+void              tandem_sync_client_set_backoff      (TandemSyncClient *self,
+                                                       guint             min_ms,
+                                                       guint             max_ms);
+void              tandem_sync_client_set_coalesce_interval (TandemSyncClient *self,
+                                                       guint             ms);
+
+/* Test hook: drops the connection as a network failure would (no close
+ * frame); the client then reconnects by itself. */
+void              tandem_sync_client_drop_connection_for_tests (TandemSyncClient *self);
+
+G_END_DECLS

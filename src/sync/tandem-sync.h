@@ -1,0 +1,14 @@
+/* tandem-sync.h — the sync layer: protocol, session server, sync client, in-app host
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tandem-invite.h"
+#include "tandem-journal.h"
+#include "tandem-participant.h"
+#include "tandem-protocol.h"
+#include "tandem-rate-limit.h"
+#include "tandem-session-host.h"
+#include "tandem-session-server.h"
+#include "tandem-sync-client.h"

@@ -1,0 +1,81 @@
+/* sync-test-utils.h — fixtures for the sync tests: servers, clients, raw sockets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "tandem-model.h"
+#include "tandem-sync.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  TandemSessionServer *server;
+  char                *data_dir;
+  guint16              port;
+  char                *session_id;
+  char                *tokens[TANDEM_N_ROLES];
+} SyncTestServer;
+
+void            sync_test_init            (int          *argc,
+                                           char       ***argv);
+/* A fresh temporary directory (removed by sync_test_rm_rf). */
+char           *sync_test_make_tmpdir     (void);
+void            sync_test_rm_rf           (const char   *path);
+
+/* An in-process server on 127.0.0.1, port 0, with one session holding the
+ * demo project. @limits may be NULL; @durable journals into a temp dir. */
+SyncTestServer *sync_test_server_new      (const TandemServerLimits *limits,
+                                           gboolean      durable);
+char           *sync_test_server_invite   (SyncTestServer *ts,
+                                           TandemRole    role);
+char           *sync_test_server_project  (SyncTestServer *ts);
+void            sync_test_server_free     (SyncTestServer *ts);
+
+/* Iterates the thread-default main context until @cond returns TRUE or
+ * @timeout_ms passed (a guard against hangs, not a timing assertion). */
+gboolean        sync_test_wait            (gboolean    (*cond) (gpointer data),
+                                           gpointer      data,
+                                           guint         timeout_ms);
+/* Iterates for about @ms, whatever happens. */
+void            sync_test_spin            (guint         ms);
+
+/* A client with a fresh project, quick heartbeat and backoff. */
+TandemSyncClient *sync_test_client_new    (void);
+gboolean        sync_test_wait_live       (TandemSyncClient *client);
+/* Waits until every client is live, has no pending edits and is at the
+ * server's seq. */
+gboolean        sync_test_wait_converged  (SyncTestServer   *ts,
+                                           TandemSyncClient **clients,
+                                           guint              n_clients,
+                                           guint              timeout_ms);
+
+/* Raw WebSocket connections for hostile-input tests: messages are queued
+ * and read with sync_test_raw_next. */
+SoupWebsocketConnection *sync_test_raw_connect (guint16     port,
+                                                const char *session_id,
+                                                const char *protocol);
+/* The next text message (parsed), or NULL if the connection closed or
+ * nothing came in time. */
+JsonObject     *sync_test_raw_next        (SoupWebsocketConnection *conn,
+                                           guint         timeout_ms);
+/* Skips messages until one of @type; returns it (or NULL). */
+JsonObject     *sync_test_raw_expect      (SoupWebsocketConnection *conn,
+                                           const char   *type,
+                                           guint         timeout_ms);
+gboolean        sync_test_raw_wait_closed (SoupWebsocketConnection *conn,
+                                           guint         timeout_ms);
+/* Sends a hello for @token and waits for the welcome (NULL if refused). */
+JsonObject     *sync_test_raw_join        (SoupWebsocketConnection *conn,
+                                           const char   *session_id,
+                                           const char   *token,
+                                           const char   *client_id);
+
+/* A random cell toggle or property change on @project, valid right now. */
+TandemOp       *sync_test_random_op       (TandemProject *project,
+                                           GRand         *rand);
+
+G_END_DECLS

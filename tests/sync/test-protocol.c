@@ -1,0 +1,291 @@
+/* test-protocol.c — invite links, message codec, journal recovery, rate limits
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync-test"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "sync-test-utils.h"
+
+static void
+test_invite_forms (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemInvite) a = tandem_invite_parse ("tandem://studio.local:8421/AbC-_9?token=tok_en-1", &error);
+  g_autoptr(TandemInvite) b = NULL;
+  g_autoptr(TandemInvite) v6 = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *ws = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *v6_link = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (a->host, ==, "studio.local");
+  g_assert_cmpuint (a->port, ==, 8421);
+  g_assert_cmpstr (a->session_id, ==, "AbC-_9");
+  g_assert_cmpstr (a->token, ==, "tok_en-1");
+
+  ws = tandem_invite_to_ws_url (a);
+  g_assert_cmpstr (ws, ==, "ws://studio.local:8421/session/AbC-_9?token=tok_en-1");
+  endpoint = tandem_invite_get_endpoint (a);
+  g_assert_cmpstr (endpoint, ==, "ws://studio.local:8421/session/AbC-_9");
+  g_assert_null (strstr (endpoint, "tok_en"));
+
+  b = tandem_invite_parse (ws, &error);
+  g_assert_no_error (error);
+  link = tandem_invite_to_link (b);
+  g_assert_cmpstr (link, ==, "tandem://studio.local:8421/AbC-_9?token=tok_en-1");
+
+  v6 = tandem_invite_new ("::1", 9000, "s1", "t");
+  v6_link = tandem_invite_to_link (v6);
+  g_assert_cmpstr (v6_link, ==, "tandem://[::1]:9000/s1?token=t");
+  g_clear_pointer (&v6, tandem_invite_free);
+  v6 = tandem_invite_parse (v6_link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (v6->host, ==, "::1");
+}
+
+static void
+test_invite_errors (void)
+{
+  static const struct { const char *link; const char *says; } cases[] = {
+    { "", "empty" },
+    { "not a link", "not a URL" },
+    { "http://h:1/s?token=t", "scheme" },
+    { "tandem://:1/s?token=t", "host" },
+    { "tandem://h/s?token=t", "port" },
+    { "tandem://h:1/?token=t", "session id" },
+    { "tandem://h:1/a/b?token=t", "session id" },
+    { "ws://h:1/other/s?token=t", "/session/" },
+    { "tandem://h:1/s?token=a%20b", "token" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TandemInvite) invite = tandem_invite_parse (cases[i].link, &error);
+
+      g_assert_null (invite);
+      g_assert_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_INVITE);
+      if (strstr (error->message, cases[i].says) == NULL)
+        g_error ("“%s”: message “%s” does not mention “%s”", cases[i].link, error->message,
+                 cases[i].says);
+    }
+}
+
+static void
+test_codec (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  g_autoptr(TandemOp) op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", 120);
+  g_autoptr(JsonNode) ops = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *text = NULL;
+  g_autofree char *err = tandem_message_error ("flood", "Too many");
+  const char *type = NULL;
+  gint64 v;
+
+  json_node_take_array (ops, json_array_new ());
+  json_array_add_element (json_node_get_array (ops), tandem_op_to_json (op));
+  text = tandem_message_batch (7, "c1", 3, ops);
+  obj = tandem_message_parse (text, strlen (text), &type, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (type, ==, "batch");
+  g_assert_true (tandem_message_get_int (obj, "seq", &v));
+  g_assert_cmpint (v, ==, 7);
+  g_assert_true (tandem_message_get_int (obj, "cseq", &v));
+  g_assert_cmpint (v, ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "ops")), ==, 1);
+  g_assert_nonnull (strstr (err, "\"code\":\"flood\""));
+
+  g_clear_pointer (&obj, json_object_unref);
+  obj = tandem_message_parse ("{\"type\":", 8, &type, &error);
+  g_assert_null (obj);
+  g_assert_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL);
+  g_clear_error (&error);
+  obj = tandem_message_parse ("[1,2]", 5, &type, &error);
+  g_assert_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL);
+  g_clear_error (&error);
+  obj = tandem_message_parse ("{\"type\":3}", 10, &type, &error);
+  g_assert_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL);
+}
+
+static void
+test_crc (void)
+{
+  /* The standard check value of CRC-32/ISO-HDLC. */
+  g_assert_cmphex (tandem_crc32 ("123456789", 9), ==, 0xcbf43926);
+}
+
+static char *
+record (guint64 seq)
+{
+  g_autoptr(TandemOp) op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", 60 + seq);
+  g_autoptr(JsonNode) ops = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (ops, json_array_new ());
+  json_array_add_element (json_node_get_array (ops), tandem_op_to_json (op));
+  return tandem_message_batch (seq, "client", seq, ops);
+}
+
+static void
+test_journal_torn_tail (void)
+{
+  g_autofree char *dir = sync_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "journal.log", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) snapshot = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  guint64 base = 99;
+  guint dropped = 0;
+
+  {
+    g_autoptr(TandemJournal) j = tandem_journal_open (dir, &error);
+
+    g_assert_no_error (error);
+    for (guint64 s = 1; s <= 5; s++)
+      {
+        g_autofree char *r = record (s);
+
+        g_assert_true (tandem_journal_append (j, r, &error));
+      }
+    g_assert_true (tandem_journal_sync (j, &error));
+  }
+
+  /* A crash in the middle of writing record 6: half a line, no newline. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  {
+    g_autofree char *r = record (6);
+    g_autofree char *torn = g_strdup_printf ("%s%08x %.*s", contents, tandem_crc32 (r, strlen (r)),
+                                             (int) strlen (r) / 2, r);
+
+    g_assert_true (g_file_set_contents (path, torn, -1, NULL));
+  }
+
+  {
+    g_autoptr(TandemJournal) j = tandem_journal_open (dir, &error);
+
+    g_assert_true (tandem_journal_recover (j, &snapshot, &base, &records, &dropped, &error));
+    g_assert_no_error (error);
+    g_assert_null (snapshot);
+    g_assert_cmpuint (base, ==, 0);
+    g_assert_cmpuint (records->len, ==, 5);
+    g_assert_cmpuint (dropped, ==, 1);
+    g_clear_pointer (&records, g_ptr_array_unref);
+
+    /* The torn bytes are gone: appending continues a clean file. */
+    {
+      g_autofree char *r = record (6);
+
+      g_assert_true (tandem_journal_append (j, r, &error));
+      g_assert_true (tandem_journal_sync (j, &error));
+    }
+  }
+  {
+    g_autoptr(TandemJournal) j = tandem_journal_open (dir, &error);
+
+    g_assert_true (tandem_journal_recover (j, &snapshot, &base, &records, &dropped, &error));
+    g_assert_cmpuint (records->len, ==, 6);
+    g_assert_cmpuint (dropped, ==, 0);
+    g_clear_pointer (&records, g_ptr_array_unref);
+  }
+
+  /* A flipped byte inside the last complete record fails its CRC. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  contents[length - 5] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  {
+    g_autoptr(TandemJournal) j = tandem_journal_open (dir, &error);
+
+    g_assert_true (tandem_journal_recover (j, &snapshot, &base, &records, &dropped, &error));
+    g_assert_cmpuint (records->len, ==, 5);
+    g_assert_cmpuint (dropped, ==, 1);
+  }
+  sync_test_rm_rf (dir);
+}
+
+static void
+test_journal_snapshot (void)
+{
+  g_autofree char *dir = sync_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) snapshot = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  guint64 base = 0;
+  guint dropped = 0;
+
+  {
+    g_autoptr(TandemJournal) j = tandem_journal_open (dir, &error);
+
+    for (guint64 s = 1; s <= 3; s++)
+      {
+        g_autofree char *r = record (s);
+
+        g_assert_true (tandem_journal_append (j, r, &error));
+      }
+    g_assert_true (json_parser_load_from_data (parser,
+                   "{\"format\":\"tandem-snapshot\",\"version\":1,\"seq\":3,\"project\":{}}", -1, NULL));
+    g_assert_true (tandem_journal_write_snapshot (j, json_parser_get_root (parser), &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (tandem_journal_get_n_records (j), ==, 0);
+    for (guint64 s = 4; s <= 5; s++)
+      {
+        g_autofree char *r = record (s);
+
+        g_assert_true (tandem_journal_append (j, r, &error));
+      }
+    g_assert_true (tandem_journal_sync (j, &error));
+  }
+  {
+    g_autoptr(TandemJournal) j = tandem_journal_open (dir, &error);
+
+    g_assert_true (tandem_journal_recover (j, &snapshot, &base, &records, &dropped, &error));
+    g_assert_nonnull (snapshot);
+    g_assert_cmpuint (base, ==, 3);
+    g_assert_cmpuint (records->len, ==, 2);
+    g_assert_nonnull (strstr (records->pdata[0], "\"seq\":4"));
+  }
+  sync_test_rm_rf (dir);
+}
+
+static void
+test_rate_limit (void)
+{
+  TandemRateLimit rl;
+  gint64 t = 1000000;
+  guint taken = 0;
+
+  tandem_rate_limit_init (&rl, 10, 5, t);
+  while (tandem_rate_limit_take (&rl, 1, t))
+    taken++;
+  g_assert_cmpuint (taken, ==, 5);
+  g_assert_false (tandem_rate_limit_take (&rl, 1, t + 50000));
+  g_assert_true (tandem_rate_limit_take (&rl, 1, t + 100000));
+  /* Refill stops at the burst size. */
+  g_assert_true (tandem_rate_limit_take (&rl, 5, t + 100 * G_USEC_PER_SEC));
+  g_assert_false (tandem_rate_limit_take (&rl, 1, t + 100 * G_USEC_PER_SEC));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  sync_test_init (&argc, &argv);
+  g_test_add_func ("/sync/invite/forms", test_invite_forms);
+  g_test_add_func ("/sync/invite/errors", test_invite_errors);
+  g_test_add_func ("/sync/protocol/codec", test_codec);
+  g_test_add_func ("/sync/journal/crc", test_crc);
+  g_test_add_func ("/sync/journal/torn-tail", test_journal_torn_tail);
+  g_test_add_func ("/sync/journal/snapshot", test_journal_snapshot);
+  g_test_add_func ("/sync/rate-limit", test_rate_limit);
+  return g_test_run ();
+}
