@@ -169,8 +169,6 @@ gboolean  _tandem_row_is_default        (const TandemCell *row);
 /* Row encoding: {"velocity":"<128 hex>","probability":…,"note":…}.
  * @prefix starts error messages (may be ""). */
 JsonNode *_tandem_row_to_json           (const TandemCell *row);
-void      _tandem_row_write             (GString          *out,
-                                         const TandemCell *row);
 gboolean  _tandem_row_from_json         (JsonNode         *node,
                                          const char       *prefix,
                                          TandemCell       *row,
@@ -256,21 +254,20 @@ take_array (JsonArray *array)
   return node;
 }
 
-/* Parses @data strictly (RFC 8259, UTF-8), refusing nesting deeper than
- * @max_depth; errors are TANDEM_MODEL_ERROR_INVALID with line and column. */
-/* Canonical text of @node: members in insertion order, doubles in their
- * shortest exact form; @pretty indents by two spaces. */
+/* tandem-json-guard.c: json-glib behind a linear pre-scan that refuses
+ * more than @max_bytes, nesting deeper than @max_depth and anything
+ * RFC 8259 does not allow (json-glib 1.6 is lenient); errors are
+ * TANDEM_MODEL_ERROR_INVALID, "line L, column C: …". */
+JsonNode *_tandem_json_parse          (const char       *data,
+                                       gsize             length,
+                                       gsize             max_bytes,
+                                       guint             max_depth,
+                                       GError          **error);
+/* @node as text by JsonGenerator: members in insertion order, so equal
+ * trees give equal bytes; @pretty indents by two spaces and ends with a
+ * newline. */
 char     *_tandem_json_to_string      (JsonNode         *node,
                                        gboolean          pretty,
                                        gsize            *length);
-/* The pieces of that text, for writers that skip the JsonNode tree. */
-void      _tandem_json_write_string   (GString          *out,
-                                       const char       *str);
-void      _tandem_json_write_double   (GString          *out,
-                                       double            value);
-JsonNode *_tandem_json_parse          (const char       *data,
-                                       gsize             length,
-                                       guint             max_depth,
-                                       GError          **error);
 
 G_END_DECLS

@@ -6,12 +6,15 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tandem-model-private.h"
 
 /* Batches nest (undo groups of batches); deeper than this is hostile input. */
 #define MAX_BATCH_DEPTH 32
+/* An op carries at most a project's worth of entities. */
+#define MAX_OP_BYTES TANDEM_FILE_MAX_BYTES
 
 struct _TandemOp
 {
@@ -330,6 +333,82 @@ add_string (JsonObject *obj,
   json_object_set_member (obj, name, json_node_init_string (json_node_alloc (), value));
 }
 
+/* JSON has no NaN or infinity (json-glib would write "inf.0", which no
+ * reader takes): an op holding one writes null there instead, and is refused
+ * when applied either way. */
+static gboolean
+has_non_finite (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          if (has_non_finite (member))
+            return TRUE;
+        return FALSE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        for (guint i = 0; i < n; i++)
+          if (has_non_finite (json_array_get_element (array, i)))
+            return TRUE;
+        return FALSE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) == G_TYPE_DOUBLE
+             && !isfinite (json_node_get_double (node));
+    case JSON_NODE_NULL:
+    default:
+      return FALSE;
+    }
+}
+
+static JsonNode *
+copy_finite (JsonNode *node)
+{
+  if (!has_non_finite (node))
+    return json_node_copy (node);
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          json_object_set_member (copy, name, copy_finite (member));
+        return take_object (copy);
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+        JsonArray *copy = json_array_sized_new (n);
+
+        for (guint i = 0; i < n; i++)
+          json_array_add_element (copy, copy_finite (json_array_get_element (array, i)));
+        return take_array (copy);
+      }
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_new (JSON_NODE_NULL);
+    }
+}
+
 /** tandem_op_to_json: Returns: (transfer full): the op's JSON form (docs/ops.md) */
 JsonNode *
 tandem_op_to_json (const TandemOp *op)
@@ -362,11 +441,11 @@ tandem_op_to_json (const TandemOp *op)
           json_object_set_int_member (obj, "step", op->step);
         }
       add_string (obj, "prop", op->prop);
-      json_object_set_member (obj, "value", json_node_copy (op->value));
+      json_object_set_member (obj, "value", copy_finite (op->value));
       break;
     case TANDEM_OP_INSERT:
       json_object_set_int_member (obj, "index", op->index);
-      json_object_set_member (obj, "value", json_node_copy (op->value));
+      json_object_set_member (obj, "value", copy_finite (op->value));
       break;
     case TANDEM_OP_DELETE:
       add_string (obj, "id", op->id);
@@ -656,7 +735,8 @@ tandem_op_from_string (const char  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  node = _tandem_json_parse (json, strlen (json), MAX_BATCH_DEPTH * 2 + 16, &local_error);
+  node = _tandem_json_parse (json, strlen (json), MAX_OP_BYTES, MAX_BATCH_DEPTH * 2 + 16,
+                             &local_error);
   if (node == NULL)
     {
       g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_INVALID,

@@ -158,8 +158,9 @@ _tandem_pattern_set_row (TandemPattern    *self,
   const TandemCell *now;
 
   stored = g_hash_table_lookup (self->rows, track_id);
-  for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
-    old[i] = stored != NULL ? stored[i] : _tandem_cell_default;
+  if (notify)
+    for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
+      old[i] = stored != NULL ? stored[i] : _tandem_cell_default;
 
   if (row == NULL || _tandem_row_is_default (row))
     {
@@ -253,55 +254,6 @@ hex_node (const guint8 *bytes)
   return json_node_init_string (json_node_alloc (), buf);
 }
 
-static void
-append_hex (GString      *out,
-            const guint8 *bytes)
-{
-  gsize start = out->len;
-  char *p;
-
-  g_string_set_size (out, start + TANDEM_MAX_STEPS * 2);
-  p = out->str + start;
-  for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
-    {
-      *p++ = hex_digits[bytes[i] >> 4];
-      *p++ = hex_digits[bytes[i] & 0xf];
-    }
-}
-
-/* The same text _tandem_row_to_json() gives once written out. */
-void
-_tandem_row_write (GString          *out,
-                   const TandemCell *row)
-{
-  guint8 bytes[TANDEM_MAX_STEPS];
-  gboolean prob_default = TRUE, note_default = TRUE;
-
-  for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
-    {
-      bytes[i] = row[i].velocity;
-      prob_default &= row[i].probability == 100;
-      note_default &= row[i].note == 0;
-    }
-  g_string_append (out, "{\"velocity\":\"");
-  append_hex (out, bytes);
-  if (!prob_default)
-    {
-      for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
-        bytes[i] = row[i].probability;
-      g_string_append (out, "\",\"probability\":\"");
-      append_hex (out, bytes);
-    }
-  if (!note_default)
-    {
-      for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
-        bytes[i] = (guint8) (row[i].note + 64);
-      g_string_append (out, "\",\"note\":\"");
-      append_hex (out, bytes);
-    }
-  g_string_append (out, "\"}");
-}
-
 JsonNode *
 _tandem_row_to_json (const TandemCell *row)
 {
@@ -331,25 +283,19 @@ _tandem_row_to_json (const TandemCell *row)
   return take_object (obj);
 }
 
-/* Hex digit values; -1 for anything else. */
-static const gint8 hex_table[256] = {
-  ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4,
-  ['5'] = 5, ['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9,
-  ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15,
-  ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15,
+/* Hex digit values plus one; 0 for anything else (the table is zero-filled). */
+static const guint8 hex_table[256] = {
+  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+  ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+  ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+  ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
-static inline int
-hex_value (char c)
-{
-  /* The table is zero-filled: tell a real '0' from an unlisted byte. */
-  int v = hex_table[(guchar) c];
-
-  return v != 0 || c == '0' ? v : -1;
-}
-
-/* Decodes one 128-digit member into @out; FALSE with @bad_step set when a
- * digit is not hex (-1) or a value is outside @min..@max. */
+/* Decodes one 128-digit member into @values; FALSE with @bad_step set when
+ * a digit is not hex (values[bad_step] = G_MININT) or a value is outside
+ * @min..@max. A project file holds thousands of rows: the loops have no
+ * early exits, so the compiler can keep them tight; errors are looked for
+ * afterwards. */
 static gboolean
 decode_hex_row (const char *str,
                 int         bias,
@@ -358,18 +304,32 @@ decode_hex_row (const char *str,
                 int        *values,
                 guint      *bad_step)
 {
+  guint8 bad = 0;
+  gboolean in_range = TRUE;
+
   for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
     {
-      int hi = hex_value (str[2 * i]);
-      int lo = hex_value (str[2 * i + 1]);
+      /* an invalid digit wraps to 0xff */
+      guint8 hi = (guint8) (hex_table[(guchar) str[2 * i]] - 1);
+      guint8 lo = (guint8) (hex_table[(guchar) str[2 * i + 1]] - 1);
 
-      if ((hi | lo) < 0)
+      bad |= hi | lo;
+      values[i] = (hi << 4 | lo) - bias;
+    }
+  for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
+    in_range &= values[i] >= min && values[i] <= max;
+  if (bad <= 0xf && in_range)
+    return TRUE;
+
+  /* the first bad step, as a reader going step by step would see it */
+  for (guint i = 0; i < TANDEM_MAX_STEPS; i++)
+    {
+      if (hex_table[(guchar) str[2 * i]] == 0 || hex_table[(guchar) str[2 * i + 1]] == 0)
         {
           *bad_step = i;
           values[i] = G_MININT;
           return FALSE;
         }
-      values[i] = hi * 16 + lo - bias;
       if (values[i] < min || values[i] > max)
         {
           *bad_step = i;

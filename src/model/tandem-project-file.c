@@ -79,13 +79,14 @@ tandem_project_new_from_data (const char  *data,
                    length / (1024 * 1024), TANDEM_FILE_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
-  root = _tandem_json_parse (data, length, TANDEM_FILE_MAX_DEPTH, &local_error);
+  root = _tandem_json_parse (data, length, TANDEM_FILE_MAX_BYTES, TANDEM_FILE_MAX_DEPTH,
+                             &local_error);
   if (root == NULL)
     {
       damaged (error, local_error->message);
       return NULL;
     }
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_FILE_FORMAT,
                    "Not a Tandem project");

@@ -863,118 +863,6 @@ tandem_project_to_json (TandemProject *self)
   return _tandem_entity_to_json (self, TANDEM_ENTITY_PROJECT, G_OBJECT (self), FALSE);
 }
 
-static void
-write_prop (GString              *out,
-            GObject              *object,
-            const TandemPropDesc *desc)
-{
-  gpointer field = G_STRUCT_MEMBER_P (object, desc->offset);
-  GType type = desc->pspec->value_type;
-
-  _tandem_json_write_string (out, desc->name);
-  g_string_append_c (out, ':');
-  if (type == G_TYPE_BOOLEAN)
-    g_string_append (out, *(gboolean *) field ? "true" : "false");
-  else if (type == G_TYPE_DOUBLE)
-    _tandem_json_write_double (out, *(double *) field);
-  else if (type == G_TYPE_UINT)
-    g_string_append_printf (out, "%u", *(guint *) field);
-  else if (type == G_TYPE_UINT64)
-    g_string_append_printf (out, "%" G_GUINT64_FORMAT, *(guint64 *) field);
-  else if (G_TYPE_IS_ENUM (type))
-    _tandem_json_write_string (out, g_enum_get_value (G_PARAM_SPEC_ENUM (desc->pspec)->enum_class,
-                                                      *(int *) field)->value_nick);
-  else
-    _tandem_json_write_string (out, *(char **) field);
-}
-
-static void write_entity (GString *out, TandemProject *project, TandemEntityKind kind,
-                          GObject *entity);
-
-static void
-write_list (GString          *out,
-            TandemProject    *project,
-            const char       *name,
-            TandemEntityKind  kind)
-{
-  GListModel *model = G_LIST_MODEL (_tandem_project_get_store (project, kind));
-  guint n = g_list_model_get_n_items (model);
-
-  g_string_append_c (out, ',');
-  _tandem_json_write_string (out, name);
-  g_string_append (out, ":[");
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (model, i);
-
-      if (i > 0)
-        g_string_append_c (out, ',');
-      write_entity (out, project, kind, item);
-    }
-  g_string_append_c (out, ']');
-}
-
-/* Writes exactly what _tandem_entity_to_json() and the compact writer give,
- * without building the tree: to_string is called often (sync compares
- * replicas with it, snapshots are made of it). */
-static void
-write_entity (GString          *out,
-              TandemProject    *project,
-              TandemEntityKind  kind,
-              GObject          *entity)
-{
-  const TandemPropDesc *props;
-  guint n_props;
-
-  g_string_append_c (out, '{');
-  if (kind != TANDEM_ENTITY_PROJECT)
-    {
-      g_string_append (out, "\"id\":");
-      _tandem_json_write_string (out, _tandem_entity_get_id (entity));
-    }
-  props = _tandem_props_get (kind, &n_props);
-  for (guint i = 0; i < n_props; i++)
-    {
-      if (i > 0 || kind != TANDEM_ENTITY_PROJECT)
-        g_string_append_c (out, ',');
-      write_prop (out, entity, &props[i]);
-    }
-
-  if (kind == TANDEM_ENTITY_PATTERN)
-    {
-      TandemPattern *pattern = TANDEM_PATTERN (entity);
-      GListModel *tracks = G_LIST_MODEL (project->tracks);
-      guint n = g_list_model_get_n_items (tracks);
-      gboolean first = TRUE;
-
-      g_string_append (out, ",\"cells\":{");
-      if (g_hash_table_size (pattern->rows) > 0)
-        for (guint i = 0; i < n; i++)
-          {
-            g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, i);
-            const TandemCell *row = g_hash_table_lookup (pattern->rows, track->id);
-
-            if (row == NULL)
-              continue;
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            _tandem_json_write_string (out, track->id);
-            g_string_append_c (out, ':');
-            _tandem_row_write (out, row);
-          }
-      g_string_append_c (out, '}');
-    }
-  else if (kind == TANDEM_ENTITY_PROJECT)
-    {
-      write_list (out, project, "samples", TANDEM_ENTITY_SAMPLE);
-      write_list (out, project, "tracks", TANDEM_ENTITY_TRACK);
-      write_list (out, project, "patterns", TANDEM_ENTITY_PATTERN);
-      write_list (out, project, "clips", TANDEM_ENTITY_CLIP);
-    }
-  g_string_append_c (out, '}');
-}
-
 /**
  * tandem_project_to_string:
  *
@@ -984,13 +872,12 @@ write_entity (GString          *out,
 char *
 tandem_project_to_string (TandemProject *self)
 {
-  GString *out;
+  g_autoptr(JsonNode) node = NULL;
 
   g_return_val_if_fail (TANDEM_IS_PROJECT (self), NULL);
 
-  out = g_string_sized_new (16 * 1024);
-  write_entity (out, self, TANDEM_ENTITY_PROJECT, G_OBJECT (self));
-  return g_string_free (out, FALSE);
+  node = tandem_project_to_json (self);
+  return _tandem_json_to_string (node, FALSE, NULL);
 }
 
 static const char * const list_members[] = { "samples", "tracks", "patterns", "clips" };

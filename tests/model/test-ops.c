@@ -637,6 +637,8 @@ test_op_json_shape (void)
     { "{\"op\":\"batch\"}", TANDEM_MODEL_ERROR_INVALID },
     { "{\"op\":\"batch\",\"ops\":[{\"op\":\"nope\"}]}", TANDEM_MODEL_ERROR_UNKNOWN_OP },
     { "not json", TANDEM_MODEL_ERROR_INVALID },
+    { "{\"op\":\"delete\",\"kind\":\"clip\",\"id\":\"c\"} {}", TANDEM_MODEL_ERROR_INVALID },
+    { "", TANDEM_MODEL_ERROR_INVALID },
   };
   const char *good[] = {
     "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"tempo\",\"value\":128}",
@@ -701,7 +703,11 @@ test_json_reader (void)
     "\"unpaired \\ud83e\"", "\"bad \\x escape\"", "\"tab\there\"", "01", "1.", "-", "+1",
     ".5", "1e", "tru", "nul", "\"unterminated", "[1,]", "{\"a\":1,}", "NaN", "Infinity",
     "1 2", "\"a\" \"b\"",
+    /* json-glib 1.6 alone would take these: the pre-scan refuses them */
+    "0x10", "'single'", "/* comment */ 1", "\"nul \\u0000 cut\"", "12345678901234567890123",
+    "-9223372036854775809", "\"raw\001control\"",
   };
+  g_autofree char *brackets = g_strnfill (100, '[');
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     {
@@ -724,6 +730,19 @@ test_json_reader (void)
       g_assert_cmpstr (json_node_get_string (tandem_op_get_value (reparsed)), ==,
                        strings[i].expected);
     }
+
+  /* brackets inside a string are not nesting */
+  {
+    g_autofree char *json = g_strdup_printf ("{\"op\":\"set\",\"kind\":\"project\","
+                                             "\"prop\":\"name\",\"value\":\"%s\\\"{\"}",
+                                             brackets);
+    g_autofree char *expected = g_strconcat (brackets, "\"{", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TandemOp) op = tandem_op_from_string (json, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_node_get_string (tandem_op_get_value (op)), ==, expected);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
     {
