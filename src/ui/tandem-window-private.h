@@ -38,6 +38,8 @@ struct _TandemWindow
   char                 *session_endpoint;
   gboolean              ever_live;
   gboolean              unreachable_reported;
+  GtkMenuButton        *participants_button;
+  GtkListBox           *participants_list;
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
   guint                 autosave_source;
@@ -61,6 +63,7 @@ void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);
 void _tandem_window_actions_update (TandemWindow *self);
 void _tandem_window_class_export_init (GtkWidgetClass *widget_class);
 void _tandem_window_class_session_init (GtkWidgetClass *widget_class);
+void _tandem_window_session_init       (TandemWindow   *self);
 void _tandem_window_leave_session      (TandemWindow   *self);
 char *_tandem_window_dup_session_status (TandemWindow  *self);
 void _tandem_window_update_status (TandemWindow *self);

@@ -10,6 +10,7 @@
 
 #include "tandem-invite.h"
 #include "tandem-window-private.h"
+#include "widgets/tandem-grid-cell.h"
 
 static char *
 display_name (TandemWindow *self)
@@ -73,6 +74,129 @@ update_remote_cursors (TandemWindow *self)
   tandem_grid_view_set_remote_cursors (self->grid_view, cursors);
 }
 
+static char *
+describe_activity (TandemWindow      *self,
+                   TandemParticipant *participant)
+{
+  const char *track_id = tandem_participant_get_cursor_track (participant);
+  const char *control = tandem_participant_get_cursor_control (participant);
+  TandemTrack *track = track_id != NULL ? tandem_project_find_track (self->project, track_id)
+                                        : NULL;
+
+  if (track != NULL && tandem_participant_get_cursor_step (participant) >= 0)
+    /* Translators: what someone is editing, e.g. “Kick, step 3” */
+    return g_strdup_printf (_("%s, step %d"), tandem_track_get_name (track),
+                            tandem_participant_get_cursor_step (participant) + 1);
+  if (control != NULL && control[0] != '\0')
+    return g_strdup (control);
+  return NULL;
+}
+
+static GtkWidget *
+new_person_row (const char *name,
+                const char *color,
+                const char *detail)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *dot = gtk_label_new (NULL);
+  g_autofree char *markup = NULL;
+  GdkRGBA rgba;
+
+  if (color == NULL || !gdk_rgba_parse (&rgba, color))
+    color = "#3584e4";
+  markup = g_markup_printf_escaped ("<span foreground=\"%s\">●</span>", color);
+  gtk_label_set_markup (GTK_LABEL (dot), markup);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dot), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (detail != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), detail);
+  return row;
+}
+
+static const char *
+role_label (const char *role)
+{
+  if (g_strcmp0 (role, "owner") == 0)
+    return _("Host");
+  if (g_strcmp0 (role, "viewer") == 0)
+    return _("Listening");
+  return _("Editor");
+}
+
+static void
+update_participants (TandemWindow *self)
+{
+  GListModel *participants;
+  GtkWidget *child;
+  g_autofree char *own_name = display_name (self);
+  g_autofree char *own_color = g_settings_get_string (self->settings, "display-color");
+  g_autofree char *own_detail = NULL;
+  g_autofree char *you = NULL;
+  gint64 rtt;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->participants_list))) != NULL)
+    gtk_list_box_remove (self->participants_list, child);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->participants_button), self->client != NULL);
+  if (self->client == NULL)
+    return;
+
+  /* Translators: the user's own row in the participants list */
+  you = g_strdup_printf (_("%s (You)"), own_name);
+  rtt = tandem_sync_client_get_rtt (self->client);
+  if (rtt > 0)
+    /* Translators: a role and a network round trip, e.g. “Host · 3 ms round trip” */
+    own_detail = g_strdup_printf (_("%s · %.1f ms round trip"),
+                                  role_label (tandem_sync_client_get_role (self->client)),
+                                  rtt / 1000.0);
+  else
+    own_detail = g_strdup (role_label (tandem_sync_client_get_role (self->client)));
+  gtk_list_box_append (self->participants_list, new_person_row (you, own_color, own_detail));
+
+  participants = tandem_sync_client_get_participants (self->client);
+  for (guint i = 0; i < g_list_model_get_n_items (participants); i++)
+    {
+      g_autoptr(TandemParticipant) p = g_list_model_get_item (participants, i);
+      g_autofree char *activity = describe_activity (self, p);
+      g_autofree char *detail = NULL;
+
+      if (activity != NULL)
+        detail = g_strdup_printf (_("%s · %s"), role_label (tandem_participant_get_role (p)),
+                                  activity);
+      else
+        detail = g_strdup (role_label (tandem_participant_get_role (p)));
+
+      gtk_list_box_append (self->participants_list,
+                           new_person_row (tandem_participant_get_name (p),
+                                           tandem_participant_get_color (p), detail));
+    }
+}
+
+static void
+on_participant_updated (TandemWindow *self)
+{
+  update_remote_cursors (self);
+  update_participants (self);
+}
+
+/* Tells the others which cell has the keyboard focus here. */
+static void
+on_focus_widget_changed (TandemWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (self->client == NULL || focus == NULL || !TANDEM_IS_GRID_CELL (focus))
+    return;
+
+  tandem_sync_client_set_cursor (self->client,
+                                 tandem_project_get_current_pattern (self->project),
+                                 tandem_grid_cell_get_track_id (TANDEM_GRID_CELL (focus)),
+                                 tandem_grid_cell_get_step (TANDEM_GRID_CELL (focus)),
+                                 NULL);
+}
+
 static void
 on_participant_joined (TandemWindow      *self,
                        TandemParticipant *participant)
@@ -80,7 +204,7 @@ on_participant_joined (TandemWindow      *self,
   /* Translators: a toast, %s is a person's name */
   show_toast_printf (self, _("%s joined"), tandem_participant_get_name (participant));
   _tandem_window_update_status (self);
-  update_remote_cursors (self);
+  on_participant_updated (self);
 }
 
 static void
@@ -90,7 +214,7 @@ on_participant_left (TandemWindow      *self,
   /* Translators: a toast, %s is a person's name */
   show_toast_printf (self, _("%s left"), tandem_participant_get_name (participant));
   _tandem_window_update_status (self);
-  update_remote_cursors (self);
+  on_participant_updated (self);
 }
 
 static void
@@ -157,6 +281,7 @@ on_state_changed (TandemWindow *self)
 
   _tandem_window_update_status (self);
   _tandem_window_actions_update (self);
+  update_participants (self);
 }
 
 /* The project was replaced by the session's: local undo steps no longer apply. */
@@ -196,7 +321,7 @@ join_link (TandemWindow *self,
   g_signal_connect_object (self->client, "participant-left",
                            G_CALLBACK (on_participant_left), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "participant-updated",
-                           G_CALLBACK (update_remote_cursors), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_participant_updated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "rejected", G_CALLBACK (on_rejected), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "op-dropped", G_CALLBACK (on_op_dropped), self,
@@ -335,6 +460,8 @@ _tandem_window_leave_session (TandemWindow *self)
 
   if (self->grid_view != NULL)
     update_remote_cursors (self);
+  if (self->participants_list != NULL)
+    update_participants (self);
   if (self->status_label != NULL)
     {
       _tandem_window_update_status (self);
@@ -592,6 +719,15 @@ leave_action (GtkWidget  *widget,
 
   _tandem_window_leave_session (self);
   tandem_window_show_toast (self, _("You left the session; the project stays here"));
+}
+
+void
+_tandem_window_session_init (TandemWindow *self)
+{
+  g_signal_connect_object (self, "notify::focus-widget", G_CALLBACK (on_focus_widget_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->participants_button, "notify::active",
+                           G_CALLBACK (update_participants), self, G_CONNECT_SWAPPED);
 }
 
 void

@@ -449,6 +449,8 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, mixer_view);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, timeline_view);
 
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, participants_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, participants_list);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, export_revealer);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, export_progress);
 
@@ -467,6 +469,7 @@ tandem_window_init (TandemWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->draft = tandem_draft_new ();
   _tandem_window_audio_init (self);
+  _tandem_window_session_init (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
