@@ -10,6 +10,7 @@
 #include <math.h>
 #include <signal.h>
 #include <sndfile.h>
+#include <string.h>
 
 #include "tandem-audio.h"
 #include "tandem-bench.h"
@@ -243,13 +244,14 @@ mean_voices (TandemProject     *project,
 
 static void
 bench_callbacks (char              **hashes,
-                 TandemSampleStore  *store)
+                 TandemSampleStore  *store,
+                 guint               seconds)
 {
   double tempo = 120.0, voices;
   g_autoptr(TandemProject) project = NULL;
   g_autoptr(TandemRenderPlan) plan = NULL;
   TandemRenderer *renderer;
-  gsize n = 20 * RATE / 128;
+  gsize n = (gsize) seconds * RATE / 128;
   g_autofree double *times = g_new (double, n);
   g_autofree double *cpu_times = g_new (double, n);
   float buf[2 * 128];
@@ -297,6 +299,81 @@ jack_is_up (void)
                                                  NULL, "jack_lsp", NULL);
 
   return lsp != NULL && g_subprocess_wait_check (lsp, NULL, NULL);
+}
+
+#define JACKD_RT    "jackd -R -P 70 -d dummy -r 48000 -p 256"
+#define JACKD_PLAIN "jackd --no-realtime -d dummy -r 48000 -p 256"
+
+static GSubprocess *
+start_jackd (gboolean   realtime,
+             GError   **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_auto(GStrv) argv = g_strsplit (realtime ? JACKD_RT : JACKD_PLAIN, " ", -1);
+  g_autoptr(GSubprocess) jackd = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "JACK_NO_AUDIO_RESERVATION", "1", TRUE);
+  jackd = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, error);
+  if (jackd == NULL)
+    return NULL;
+  for (guint i = 0; i < 50 && !jack_is_up (); i++)
+    {
+      if (g_subprocess_get_identifier (jackd) == NULL)
+        break;
+      g_usleep (100000);
+    }
+  if (!jack_is_up ())
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server did not come up");
+      g_subprocess_force_exit (jackd);
+      g_subprocess_wait (jackd, NULL, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&jackd);
+}
+
+/* Threads of process @pid ("self" or a number) running SCHED_FIFO or
+ * SCHED_RR; @max_prio gets the highest real-time priority among them. */
+static guint
+rt_threads (const char *pid,
+            guint      *max_prio)
+{
+  g_autofree char *dir_path = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *tid;
+  guint count = 0;
+
+  if (pid == NULL)
+    return 0;
+  dir_path = g_strdup_printf ("/proc/%s/task", pid);
+  dir = g_dir_open (dir_path, 0, NULL);
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, tid, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *rest;
+
+      if (!g_file_get_contents (path, &stat, NULL, NULL) || (rest = strrchr (stat, ')')) == NULL)
+        continue;
+      /* After "pid (comm)": field 3 (state) is fields[0]; rt_priority is
+       * field 40 and policy field 41 (proc(5)). */
+      fields = g_strsplit (rest + 2, " ", -1);
+      if (g_strv_length (fields) > 38)
+        {
+          guint policy = (guint) g_ascii_strtoull (fields[38], NULL, 10);
+          guint prio = (guint) g_ascii_strtoull (fields[37], NULL, 10);
+
+          if (policy == 1 || policy == 2)
+            {
+              count++;
+              if (max_prio != NULL)
+                *max_prio = MAX (*max_prio, prio);
+            }
+        }
+    }
+  return count;
 }
 
 typedef struct
@@ -354,23 +431,40 @@ bench_soak (char              **hashes,
   Soak soak = { project, loop, 0, NULL, 0 };
   TandemPaOutput *output;
   guint64 xruns, callbacks;
+  const char *server = "an already running JACK server";
+  guint client_rt, client_prio = 0;
   gsize n;
 
   if (!jack_is_up ())
     {
-      g_autoptr(GSubprocessLauncher) launcher =
-        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-
-      g_subprocess_launcher_setenv (launcher, "JACK_NO_AUDIO_RESERVATION", "1", TRUE);
-      jackd = g_subprocess_launcher_spawn (launcher, &error, "jackd", "--no-realtime",
-                                           "-d", "dummy", "-r", "48000", "-p", "256", NULL);
-      if (jackd == NULL)
+      /* Real-time first: JACK's process thread, which runs our callback,
+       * is then SCHED_FIFO and other processes cannot preempt it. Without
+       * the privilege (no root, no rtkit/limits.conf) jackd would either
+       * refuse or quietly run its threads as ordinary ones. */
+      jackd = start_jackd (TRUE, &error);
+      if (jackd == NULL || rt_threads (g_subprocess_get_identifier (jackd), NULL) == 0)
         {
-          g_printerr ("Soak skipped: cannot start jackd: %s\n", error->message);
-          return 1;
+          g_autofree char *why = error != NULL ? g_strdup (error->message)
+                                               : g_strdup ("its threads are not SCHED_FIFO");
+
+          g_clear_error (&error);
+          if (jackd != NULL)
+            {
+              g_subprocess_send_signal (jackd, SIGTERM);
+              g_subprocess_wait (jackd, NULL, NULL);
+              g_clear_object (&jackd);
+            }
+          g_print ("Note: jackd -R failed (%s); falling back to --no-realtime\n", why);
+          jackd = start_jackd (FALSE, &error);
+          if (jackd == NULL)
+            {
+              g_printerr ("Soak skipped: cannot start jackd: %s\n", error->message);
+              return 1;
+            }
+          server = JACKD_PLAIN;
         }
-      for (guint i = 0; i < 50 && !jack_is_up (); i++)
-        g_usleep (100000);
+      else
+        server = JACKD_RT;
     }
   g_setenv ("JACK_NO_START_SERVER", "1", TRUE);
 
@@ -392,6 +486,8 @@ bench_soak (char              **hashes,
   tandem_pa_output_record_times (output, times, frames, capacity);
   soak.output = output;
 
+  /* PortAudio's JACK client thread exists once the stream runs. */
+  client_rt = rt_threads ("self", &client_prio);
   g_timeout_add (1000, soak_warmed_up, &soak);
   g_timeout_add (100, soak_edit, &soak);
   g_timeout_add_seconds (seconds, soak_done, &soak);
@@ -400,8 +496,12 @@ bench_soak (char              **hashes,
   xruns = tandem_pa_output_get_xruns (output);
   callbacks = tandem_pa_output_get_callbacks (output);
   n = tandem_pa_output_get_n_times (output);
-  g_print ("JACK soak (jackd --no-realtime -d dummy -r 48000 -p 256), %s, %u s, "
-           "%u edits republishing the plan:\n", tandem_engine_get_status (engine), seconds, soak.edits);
+  g_print ("JACK soak (%s), %s, %u s, %u edits republishing the plan:\n",
+           server, tandem_engine_get_status (engine), seconds, soak.edits);
+  if (client_rt > 0)
+    g_print ("  callback thread: SCHED_FIFO, priority %u\n", client_prio);
+  else
+    g_print ("  callback thread: not real-time (SCHED_OTHER)\n");
   g_print ("  %" G_GUINT64_FORMAT " callbacks, %" G_GUINT64_FORMAT " xruns (%" G_GUINT64_FORMAT
            " in the first second, while JACK connects the client)\n",
            callbacks, xruns, soak.warmup_xruns);
@@ -424,9 +524,11 @@ tandem_bench_audio (int    argc,
 {
   int soak_seconds = 20;
   int offline_seconds = 60;
+  int callback_seconds = 20;
   GOptionEntry entries[] = {
     { "soak", 0, 0, G_OPTION_ARG_INT, &soak_seconds, "Seconds of JACK soak (0: skip)", "SECONDS" },
     { "offline", 0, 0, G_OPTION_ARG_INT, &offline_seconds, "Seconds of audio to render offline", "SECONDS" },
+    { "callbacks", 0, 0, G_OPTION_ARG_INT, &callback_seconds, "Seconds of 128-frame callbacks to time (0: skip)", "SECONDS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— audio engine benchmark");
@@ -453,7 +555,8 @@ tandem_bench_audio (int    argc,
   hashes = import_samples (store, tmpdir);
 
   bench_offline (hashes, store, (guint) MAX (offline_seconds, 1));
-  bench_callbacks (hashes, store);
+  if (callback_seconds > 0)
+    bench_callbacks (hashes, store, (guint) callback_seconds);
   if (soak_seconds > 0)
     status = bench_soak (hashes, store, (guint) soak_seconds);
 

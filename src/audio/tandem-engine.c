@@ -14,7 +14,9 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "tandem-engine-private.h"
 #include "tandem-meter.h"
@@ -22,16 +24,20 @@
 #include "tandem-plan-compile.h"
 #include "tandem-renderer.h"
 #include "tandem-spsc-ring.h"
+#include "tandem-transport-clock.h"
 
 #define WATCHDOG_MS      500
 #define REOPEN_EVERY     4        /* watchdog ticks between reopen attempts */
+#define STALE_ANCHOR_US  (60 * G_USEC_PER_SEC)
 
-typedef enum { COMMAND_LOCATE } CommandKind;
+typedef enum { COMMAND_LOCATE, COMMAND_ANCHOR } CommandKind;
 
 typedef struct
 {
   CommandKind kind;
   guint64     step;
+  double      frame;          /* ANCHOR: device frame of grid step @step */
+  double      step_frames;    /* ANCHOR */
 } Command;
 
 struct _TandemEngine
@@ -67,6 +73,15 @@ struct _TandemEngine
   guint               compile_source;
   guint               watchdog_source;
   guint64             plans_compiled;
+
+  /* Shared transport (see tandem-transport-clock.h) */
+  gint64              clock_offset;   /* session clock − local monotonic clock, µs */
+  gboolean            anchor_sent;
+  Command             sent_anchor;
+  gint64              sent_offset;
+  atomic_uint         cb_seq;         /* seqlock over cb_frame and cb_time */
+  atomic_ullong       cb_frame;       /* renderer clock at the last callback's start */
+  atomic_llong        cb_time;        /* … and the monotonic time then (µs) */
 };
 
 G_DEFINE_FINAL_TYPE (TandemEngine, tandem_engine, G_TYPE_OBJECT)
@@ -109,6 +124,16 @@ engine_render (float    *out,
   TandemEngine *self = user_data;
   TandemRenderPlan *plan = atomic_exchange_explicit (&self->pending, NULL, memory_order_acq_rel);
   Command command;
+  struct timespec now;
+
+  /* Ties the device clock to the monotonic clock for the main thread. */
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  atomic_fetch_add_explicit (&self->cb_seq, 1, memory_order_acq_rel);
+  atomic_store_explicit (&self->cb_frame, tandem_renderer_get_clock (self->renderer),
+                         memory_order_relaxed);
+  atomic_store_explicit (&self->cb_time, (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000,
+                         memory_order_relaxed);
+  atomic_fetch_add_explicit (&self->cb_seq, 1, memory_order_release);
 
   if (plan != NULL)
     {
@@ -119,6 +144,8 @@ engine_render (float    *out,
   while (tandem_spsc_ring_pop (self->commands, &command))
     if (command.kind == COMMAND_LOCATE)
       tandem_renderer_locate (self->renderer, command.step);
+    else
+      tandem_renderer_anchor (self->renderer, command.frame, command.step, command.step_frames);
 
   tandem_renderer_process (self->renderer, out, n_frames);
 
@@ -164,6 +191,71 @@ publish_plan (TandemEngine     *self,
   collect_plans (self);
 }
 
+/* Shared transport: converts the project's anchor (session clock) into a
+ * frame of the device and hands it to the renderer, before the plan that
+ * starts playing, so the renderer starts on the anchor and not at once. */
+static void
+update_transport (TandemEngine *self)
+{
+  Command command = { COMMAND_ANCHOR, 0, 0.0, 0.0 };
+  guint64 ref_frame = 0;
+  gint64 ref_time = 0, latency = 0;
+  guint seq = 0;
+
+  if (self->project == NULL || !tandem_project_get_playing (self->project)
+      || tandem_project_get_anchor_time (self->project) == 0
+      /* An anchor this far ahead is from another clock (a file saved on
+       * another machine): play at once rather than wait for it. */
+      || (gint64) tandem_project_get_anchor_time (self->project)
+         > g_get_monotonic_time () + self->clock_offset + STALE_ANCHOR_US)
+    {
+      self->anchor_sent = FALSE;
+      return;
+    }
+
+  if (self->output != NULL)
+    {
+      for (guint tries = 0; tries < 100; tries++)
+        {
+          seq = atomic_load_explicit (&self->cb_seq, memory_order_acquire);
+          ref_frame = atomic_load_explicit (&self->cb_frame, memory_order_relaxed);
+          ref_time = atomic_load_explicit (&self->cb_time, memory_order_relaxed);
+          if ((seq & 1) == 0 && atomic_load_explicit (&self->cb_seq, memory_order_acquire) == seq)
+            break;
+        }
+      latency = tandem_pa_output_get_latency (self->output);
+    }
+  if (self->output == NULL || ref_time == 0)
+    {
+      /* No callback yet (or no device): the renderer is not running, its
+       * next frame is now. */
+      ref_frame = tandem_renderer_get_clock (self->renderer);
+      ref_time = g_get_monotonic_time ();
+    }
+
+  command.step = tandem_project_get_anchor_step (self->project);
+  command.step_frames = tandem_plan_step_frames (self->rate,
+                                                 tandem_project_get_tempo (self->project),
+                                                 tandem_project_get_steps_per_beat (self->project));
+  command.frame =
+    tandem_transport_frame_for_time ((gint64) tandem_project_get_anchor_time (self->project),
+                                     self->clock_offset, latency, ref_time, ref_frame, self->rate);
+  /* The reference pair jitters by the callback's scheduling; resend only
+   * when the anchor changed or the device clock drifted by over 1 ms. */
+  if (self->anchor_sent && command.step == self->sent_anchor.step
+      && command.step_frames == self->sent_anchor.step_frames
+      && self->sent_offset == self->clock_offset
+      && fabs (command.frame - self->sent_anchor.frame) < self->rate / 1000.0)
+    return;
+  self->anchor_sent = TRUE;
+  self->sent_anchor = command;
+  self->sent_offset = self->clock_offset;
+  if (self->output == NULL)
+    tandem_renderer_anchor (self->renderer, command.frame, command.step, command.step_frames);
+  else
+    tandem_spsc_ring_push (self->commands, &command);
+}
+
 static TandemSample *
 lookup_sample (const char *hash,
                gpointer    user_data)
@@ -187,6 +279,7 @@ tandem_engine_update_plan (TandemEngine *self)
   options.sample_rate = self->rate;
   options.lookup = lookup_sample;
   options.lookup_data = self;
+  update_transport (self);
   publish_plan (self, tandem_plan_compile (self->project, &options));
   self->plans_compiled++;
 }
@@ -330,6 +423,7 @@ watchdog_tick (gpointer user_data)
   TandemEngine *self = user_data;
 
   collect_plans (self);
+  update_transport (self);
 
   if (self->output != NULL && !tandem_pa_output_is_active (self->output))
     {
@@ -684,6 +778,32 @@ tandem_engine_set_position (TandemEngine *self,
     tandem_renderer_locate (self->renderer, step);
   else
     tandem_spsc_ring_push (self->commands, &command);
+}
+
+void
+tandem_engine_set_clock_offset (TandemEngine *self,
+                                gint64        offset_us)
+{
+  g_return_if_fail (TANDEM_IS_ENGINE (self));
+
+  if (self->clock_offset == offset_us)
+    return;
+  self->clock_offset = offset_us;
+  update_transport (self);
+}
+
+gint64
+tandem_engine_get_clock_offset (TandemEngine *self)
+{
+  g_return_val_if_fail (TANDEM_IS_ENGINE (self), 0);
+  return self->clock_offset;
+}
+
+gint64
+tandem_engine_get_output_latency (TandemEngine *self)
+{
+  g_return_val_if_fail (TANDEM_IS_ENGINE (self), 0);
+  return self->output != NULL ? tandem_pa_output_get_latency (self->output) : 0;
 }
 
 gint64

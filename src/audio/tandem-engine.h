@@ -66,6 +66,16 @@ void               tandem_engine_update_plan      (TandemEngine      *self);
 void               tandem_engine_set_position     (TandemEngine      *self,
                                                    guint64            step);
 
+/* The shared transport: the project's "anchor-time" is on the session clock;
+ * @offset_us is that clock minus the local monotonic clock (0 when not in a
+ * session; the sync client's estimate in one). The engine starts and keeps
+ * the beat where the anchor says, after the output latency. */
+void               tandem_engine_set_clock_offset (TandemEngine      *self,
+                                                   gint64             offset_us);
+gint64             tandem_engine_get_clock_offset (TandemEngine      *self);
+/* PortAudio's output latency of the running stream (µs), else 0. */
+gint64             tandem_engine_get_output_latency (TandemEngine    *self);
+
 /* Polled by the UI (e.g. in a tick callback); lock-free reads. */
 gint64             tandem_engine_get_playhead     (TandemEngine      *self);
 float              tandem_engine_get_track_peak   (TandemEngine      *self,

@@ -15,7 +15,7 @@
 #include "tandem-dsp.h"
 #include "tandem-mixer.h"
 
-TANDEM_REALTIME float
+TANDEM_REALTIME TANDEM_DSP_CLONES float
 tandem_mixer_add_track (const float *bus,
                         guint        n,
                         float        gain,
@@ -72,18 +72,37 @@ tandem_mixer_add_track (const float *bus,
   return peak * gain;
 }
 
-TANDEM_REALTIME void
-tandem_mixer_master (const float *left,
-                     const float *right,
+TANDEM_REALTIME TANDEM_DSP_CLONES void
+tandem_mixer_master (const float *restrict left,
+                     const float *restrict right,
                      guint        n,
                      float        master_gain,
-                     float       *out,
+                     float       *restrict out,
                      float       *peak_left,
                      float       *peak_right)
 {
   float pl = 0.0f, pr = 0.0f;
+  guint i = 0;
 
-  for (guint i = 0; i < n; i++)
+#if defined(__SSE__) || defined(__x86_64__)
+  {
+    /* Vector max |x| (a float max reduction does not vectorize by itself). */
+    const __m128 mask = _mm_castsi128_ps (_mm_set1_epi32 (0x7fffffff));
+    __m128 al = _mm_setzero_ps (), ar = _mm_setzero_ps ();
+    float lanes[4];
+
+    for (; i + 4 <= n; i += 4)
+      {
+        al = _mm_max_ps (al, _mm_and_ps (_mm_loadu_ps (left + i), mask));
+        ar = _mm_max_ps (ar, _mm_and_ps (_mm_loadu_ps (right + i), mask));
+      }
+    _mm_storeu_ps (lanes, al);
+    pl = MAX (MAX (lanes[0], lanes[1]), MAX (lanes[2], lanes[3]));
+    _mm_storeu_ps (lanes, ar);
+    pr = MAX (MAX (lanes[0], lanes[1]), MAX (lanes[2], lanes[3]));
+  }
+#endif
+  for (; i < n; i++)
     {
       pl = MAX (pl, fabsf (left[i]));
       pr = MAX (pr, fabsf (right[i]));
@@ -94,7 +113,22 @@ tandem_mixer_master (const float *left,
   if (pl <= TANDEM_SOFT_CLIP_KNEE && pr <= TANDEM_SOFT_CLIP_KNEE)
     {
       /* Below the knee the soft clip is the identity: just interleave. */
-      for (guint i = 0; i < n; i++)
+      i = 0;
+#if defined(__SSE__) || defined(__x86_64__)
+      {
+        const __m128 g = _mm_set1_ps (master_gain);
+
+        for (; i + 4 <= n; i += 4)
+          {
+            __m128 l = _mm_mul_ps (_mm_loadu_ps (left + i), g);
+            __m128 r = _mm_mul_ps (_mm_loadu_ps (right + i), g);
+
+            _mm_storeu_ps (out + 2 * i, _mm_unpacklo_ps (l, r));
+            _mm_storeu_ps (out + 2 * i + 4, _mm_unpackhi_ps (l, r));
+          }
+      }
+#endif
+      for (; i < n; i++)
         {
           out[2 * i] = left[i] * master_gain;
           out[2 * i + 1] = right[i] * master_gain;
@@ -102,7 +136,7 @@ tandem_mixer_master (const float *left,
     }
   else
     {
-      for (guint i = 0; i < n; i++)
+      for (i = 0; i < n; i++)
         {
           out[2 * i] = tandem_soft_clip (left[i] * master_gain);
           out[2 * i + 1] = tandem_soft_clip (right[i] * master_gain);

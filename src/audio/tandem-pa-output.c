@@ -246,6 +246,14 @@ tandem_pa_output_get_rate (TandemPaOutput *self)
   return self->rate;
 }
 
+gint64
+tandem_pa_output_get_latency (TandemPaOutput *self)
+{
+  const PaStreamInfo *info = self->stream != NULL ? Pa_GetStreamInfo (self->stream) : NULL;
+
+  return info != NULL ? (gint64) (info->outputLatency * 1.0e6) : 0;
+}
+
 guint64
 tandem_pa_output_get_xruns (TandemPaOutput *self)
 {

@@ -38,6 +38,8 @@ void            tandem_pa_output_abandon       (TandemPaOutput     *self);
 gboolean        tandem_pa_output_is_active     (TandemPaOutput     *self);
 const char     *tandem_pa_output_get_device_name (TandemPaOutput   *self);
 guint           tandem_pa_output_get_rate      (TandemPaOutput     *self);
+/* The stream's output latency (Pa_GetStreamInfo outputLatency) in µs. */
+gint64          tandem_pa_output_get_latency   (TandemPaOutput     *self);
 /* Callbacks PortAudio flagged with an output underflow or overflow. */
 guint64         tandem_pa_output_get_xruns     (TandemPaOutput     *self);
 guint64         tandem_pa_output_get_callbacks (TandemPaOutput     *self);

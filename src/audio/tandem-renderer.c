@@ -18,6 +18,7 @@
 #include "tandem-dsp.h"
 #include "tandem-mixer.h"
 #include "tandem-renderer.h"
+#include "tandem-transport-clock.h"
 #include "tandem-voice.h"
 
 struct _TandemRenderer
@@ -38,6 +39,20 @@ struct _TandemRenderer
   guint64                 seq_step;       /* song or pattern position of the next step */
   guint64                 start_step;     /* where play starts */
   gint64                  position;
+
+  /* Shared transport (tandem_renderer_anchor): device frames count always;
+   * while anchored the timing comes from the anchor, not the plan's tempo. */
+  guint64                 clock;          /* device frames rendered so far */
+  guint64                 origin;         /* clock at transport frame 0 */
+  gboolean                anchored;
+  gboolean                armed;          /* an anchor waits for the plan to play */
+  double                  armed_frame;    /* device frames */
+  guint64                 armed_step;
+  double                  armed_step_frames;
+  gboolean                retime;         /* a re-anchor waits for its step */
+  guint64                 retime_step;
+  double                  retime_frame;   /* transport frames */
+  double                  retime_step_frames;
 
   guint                   n_active;
   guint64                 voice_serial;
@@ -106,16 +121,19 @@ tandem_renderer_set_plan (TandemRenderer         *self,
   if (plan == self->plan)
     return;
 
-  if (self->playing && plan != NULL && plan->step_frames != self->step_frames)
+  if (self->playing && plan != NULL && plan->step_frames != self->step_frames && !self->anchored)
     {
       self->anchor_frame += (double) (self->grid_step - self->anchor_step) * self->step_frames;
       self->anchor_step = self->grid_step;
     }
-  if (plan != NULL)
+  if (plan != NULL && !self->anchored)
     {
       self->step_frames = plan->step_frames;
       self->swing_frames = plan->swing_frames;
     }
+  else if (plan != NULL)
+    self->swing_frames = plan->step_frames > 0
+                         ? self->step_frames * plan->swing_frames / plan->step_frames : 0;
 
   /* Voices follow their track by id; nothing may point into the old plan
    * once this returns, since the main thread frees it after our ack. */
@@ -303,6 +321,110 @@ play_step (TandemRenderer *self)
   self->grid_step++;
 }
 
+/* The first grid step at or after @step whose onset is not before transport
+ * frame @frame. */
+TANDEM_REALTIME static guint64
+first_step_from (TandemRenderer *self,
+                 guint64         step,
+                 double          frame)
+{
+  double onset = self->anchor_frame + (double) (step - self->anchor_step) * self->step_frames;
+  double ahead = frame - onset;
+  guint64 g = step;
+
+  if (ahead > 0.0)
+    g += (guint64) ceil (ahead / self->step_frames);
+  /* Swing makes odd steps late: the one before may still be ahead. */
+  if (g > step && ((g - 1) & 1)
+      && self->anchor_frame + (double) (g - 1 - self->anchor_step) * self->step_frames
+         + self->swing_frames >= frame - 0.5)
+    g--;
+  return g;
+}
+
+TANDEM_REALTIME static void
+take_anchor (TandemRenderer *self,
+             double          frame,
+             guint64         step,
+             double          step_frames)
+{
+  guint64 g;
+
+  self->anchor_frame = frame;
+  self->anchor_step = step;
+  self->swing_frames = self->step_frames > 0
+                       ? self->swing_frames * step_frames / self->step_frames : 0;
+  self->step_frames = step_frames;
+  g = first_step_from (self, MAX (step, self->grid_step), (double) self->frame);
+  if (g != self->grid_step)
+    {
+      /* Joined late, or the clock estimate moved: skip to the step due now. */
+      self->grid_step = g;
+      self->seq_step = tandem_transport_sequence_step (self->plan, g);
+    }
+}
+
+TANDEM_REALTIME static void
+start_armed (TandemRenderer *self)
+{
+  const TandemRenderPlan *plan = self->plan;
+
+  self->armed = FALSE;
+  self->playing = TRUE;
+  self->anchored = TRUE;
+  self->retime = FALSE;
+  self->frame = 0;
+  self->origin = self->clock;
+  self->position = -1;
+  self->step_frames = self->armed_step_frames;
+  self->swing_frames = plan->step_frames > 0
+                       ? self->step_frames * plan->swing_frames / plan->step_frames : 0;
+  self->anchor_frame = self->armed_frame - (double) self->origin;
+  self->anchor_step = self->armed_step;
+  self->grid_step = first_step_from (self, self->armed_step, 0.0);
+  self->seq_step = tandem_transport_sequence_step (plan, self->grid_step);
+}
+
+TANDEM_REALTIME void
+tandem_renderer_anchor (TandemRenderer *self,
+                        double          frame,
+                        guint64         grid_step,
+                        double          step_frames)
+{
+  if (step_frames <= 0.0)
+    return;
+  if (!self->playing)
+    {
+      /* Started when the plan says so (at once if it already does). */
+      self->armed = TRUE;
+      self->armed_frame = frame;
+      self->armed_step = grid_step;
+      self->armed_step_frames = step_frames;
+      if (self->plan != NULL && self->plan->playing)
+        start_armed (self);
+      return;
+    }
+  self->anchored = TRUE;
+  if (grid_step <= self->grid_step)
+    {
+      self->retime = FALSE;
+      take_anchor (self, frame - (double) self->origin, grid_step, step_frames);
+    }
+  else
+    {
+      self->retime = TRUE;
+      self->retime_step = grid_step;
+      self->retime_frame = frame - (double) self->origin;
+      self->retime_step_frames = step_frames;
+    }
+}
+
+TANDEM_REALTIME guint64
+tandem_renderer_get_clock (TandemRenderer *self)
+{
+  return self->clock;
+}
+
 TANDEM_REALTIME static gint64
 next_onset (TandemRenderer *self)
 {
@@ -330,29 +452,59 @@ render_voices (TandemRenderer *self,
     if (self->voices[i].kind != TANDEM_VOICE_NONE)
       active[n_active++] = (guint8) i;
 
-  for (guint t = 0; t < plan->n_tracks; t++)
+  for (guint t = 0; t < plan->n_tracks && n_active > 0; t++)
     {
       const TandemPlanTrack *track = &plan->tracks[t];
-      gboolean any = FALSE;
-      float peak;
+      guint8 mine[TANDEM_MAX_VOICES];
+      guint n_mine = 0, kept = 0;
+      gboolean plain = TRUE;
+      float peak = 0.0f;
 
+      /* Take this track's voices out of the active list. */
       for (guint a = 0; a < n_active; a++)
         {
-          TandemVoice *v = &self->voices[active[a]];
-
-          if (v->kind == TANDEM_VOICE_NONE || v->track != t)
-            continue;
-          if (!any)
-            memset (self->bus, 0, n * sizeof (float));
-          any = TRUE;
-          if (!tandem_voice_render (v, self->bus, n))
-            voice_free (self, v);
+          if (self->voices[active[a]].track == t)
+            mine[n_mine++] = active[a];
+          else
+            active[kept++] = active[a];
         }
-      if (!any)
+      n_active = kept;
+      if (n_mine == 0)
         continue;
-      peak = tandem_mixer_add_track (self->bus, n, track->gain, track->pan_left, track->pan_right,
-                                     self->mix_left + offset, self->mix_right + offset,
-                                     self->metering);
+
+      for (guint a = 0; a < n_mine && plain; a++)
+        plain = tandem_voice_is_plain_shot (&self->voices[mine[a]]);
+      if (plain && n_mine <= TANDEM_MIX_MAX_SHOTS)
+        {
+          /* The common case: a few hits ringing on the track, straight into
+           * the mix (no bus to clear, fill and read back). */
+          TandemVoice *shots[TANDEM_MIX_MAX_SHOTS];
+          float gain = track->gain;
+
+          for (guint a = 0; a < n_mine; a++)
+            shots[a] = &self->voices[mine[a]];
+          tandem_voice_mix_shots (shots, n_mine, n, gain * track->pan_left, gain * track->pan_right,
+                                  self->mix_left + offset, self->mix_right + offset,
+                                  self->metering ? &peak : NULL);
+          for (guint a = 0; a < n_mine; a++)
+            if (tandem_voice_shot_done (shots[a]))
+              voice_free (self, shots[a]);
+          peak *= gain;
+        }
+      else
+        {
+          memset (self->bus, 0, n * sizeof (float));
+          for (guint a = 0; a < n_mine; a++)
+            {
+              TandemVoice *v = &self->voices[mine[a]];
+
+              if (!tandem_voice_render (v, self->bus, n))
+                voice_free (self, v);
+            }
+          peak = tandem_mixer_add_track (self->bus, n, track->gain, track->pan_left, track->pan_right,
+                                         self->mix_left + offset, self->mix_right + offset,
+                                         self->metering);
+        }
       if (t < TANDEM_METER_MAX_TRACKS)
         self->track_peaks[t] = MAX (self->track_peaks[t], peak);
     }
@@ -373,7 +525,14 @@ process_block (TandemRenderer *self,
 
   while (self->playing)
     {
-      gint64 onset = next_onset (self) - (gint64) self->frame;
+      gint64 onset;
+
+      if (self->retime && self->grid_step >= self->retime_step)
+        {
+          self->retime = FALSE;
+          take_anchor (self, self->retime_frame, self->retime_step, self->retime_step_frames);
+        }
+      onset = next_onset (self) - (gint64) self->frame;
 
       if (onset >= (gint64) n)
         break;
@@ -403,10 +562,13 @@ follow_transport (TandemRenderer *self)
 {
   const TandemRenderPlan *plan = self->plan;
 
-  if (plan->playing && !self->playing)
+  if (plan->playing && !self->playing && self->armed)
+    start_armed (self);
+  else if (plan->playing && !self->playing)
     {
       self->playing = TRUE;
       self->frame = 0;
+      self->origin = self->clock;
       self->grid_step = 0;
       self->anchor_step = 0;
       self->anchor_frame = 0.0;
@@ -417,6 +579,9 @@ follow_transport (TandemRenderer *self)
     {
       /* Notes ring out; nothing new starts. */
       self->playing = FALSE;
+      self->anchored = FALSE;
+      self->armed = FALSE;
+      self->retime = FALSE;
       self->position = -1;
     }
 }
@@ -430,9 +595,13 @@ tandem_renderer_process (TandemRenderer *self,
   guint csr = _mm_getcsr ();
 #endif
 
-  memset (out, 0, (gsize) n_frames * 2 * sizeof (float));
+  /* With a plan, the master writes every frame of @out. */
   if (self->plan == NULL)
-    return;
+    {
+      memset (out, 0, (gsize) n_frames * 2 * sizeof (float));
+      self->clock += n_frames;
+      return;
+    }
 
   tandem_rt_flush_denormals ();
   follow_transport (self);
@@ -443,6 +612,7 @@ tandem_renderer_process (TandemRenderer *self,
       process_block (self, out + 2 * done, n);
       done += n;
     }
+  self->clock += n_frames;
 #if defined(__SSE__) || defined(__x86_64__)
   _mm_setcsr (csr);
 #endif

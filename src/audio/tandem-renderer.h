@@ -44,6 +44,22 @@ void            tandem_renderer_process      (TandemRenderer         *self,
 TANDEM_REALTIME
 void            tandem_renderer_locate       (TandemRenderer         *self,
                                               guint64                 step);
+/* The shared transport: grid step @grid_step begins at device frame @frame
+ * (counted like tandem_renderer_get_clock(); fractional) and the following
+ * steps come every @step_frames. Stopped: starts playing as soon as the plan
+ * says "playing" (at once if it does); a @frame in the past joins at the
+ * next step due, in phase. Playing: the new timing takes
+ * over when @grid_step comes (at once if it is already past), which is how
+ * a tempo change lands on its bar. The plan's "playing" still stops. */
+TANDEM_REALTIME
+void            tandem_renderer_anchor       (TandemRenderer         *self,
+                                              double                  frame,
+                                              guint64                 grid_step,
+                                              double                  step_frames);
+/* Device frames rendered since the renderer was made: the next process()
+ * call renders from this frame on. */
+TANDEM_REALTIME
+guint64         tandem_renderer_get_clock    (TandemRenderer         *self);
 /* The step last played (pattern step, or song step in song mode), -1 when stopped. */
 TANDEM_REALTIME
 gint64          tandem_renderer_get_position (TandemRenderer         *self);

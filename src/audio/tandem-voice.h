@@ -37,9 +37,12 @@ typedef struct
   guint bursts_left, burst_gap;
   float tail_coeff;
 
-  /* Synth: two detuned band-limited saws into a low-pass with an envelope. */
+  /* Synth: two detuned band-limited saws into a low-pass with an envelope.
+   * Oscillators and envelopes are functions of the frame, stepped once per
+   * 32-frame piece: amp_env is release_coeff^(piece - gate + 1), scaled by
+   * release_step (release_coeff^32) per piece; cutoff_env by cutoff_coeff. */
   float saw_phase[2], saw_inc[2];
-  float amp_env, release_coeff, cutoff_env, cutoff_coeff, cutoff_at_update;
+  float amp_env, release_coeff, release_step, cutoff_env, cutoff_coeff;
   guint64 gate_frames;
 
   /* One-shots: samples, and the pre-rendered drums (tandem-drum-kit.h). */
@@ -83,6 +86,37 @@ TANDEM_REALTIME
 gboolean tandem_voice_render       (TandemVoice        *voice,
                                     float              *bus,
                                     guint               n_frames);
+
+/* TRUE for a one-shot (sample or drum) that is not fading out: it can go
+ * through tandem_voice_mix_shots(). */
+TANDEM_REALTIME static inline gboolean
+tandem_voice_is_plain_shot (const TandemVoice *voice)
+{
+  return voice->kind != TANDEM_VOICE_NONE && voice->kind != TANDEM_VOICE_SYNTH && !voice->choked;
+}
+
+/* Up to TANDEM_MIX_MAX_SHOTS plain one-shots, all that sounds on their
+ * track (in voice-pool order): adds them straight into the planar stereo
+ * mix with the track's gain × pan gains @gl / @gr in one pass, bit for bit
+ * what rendering them into a zeroed bus and tandem_mixer_add_track() would
+ * give. With @peak, stores their largest |frame| before the track gain.
+ * Then check each voice with tandem_voice_shot_done(). */
+#define TANDEM_MIX_MAX_SHOTS 4
+TANDEM_REALTIME
+void     tandem_voice_mix_shots    (TandemVoice *const *voices,
+                                    guint               n_voices,
+                                    guint               n_frames,
+                                    float               gl,
+                                    float               gr,
+                                    float              *left,
+                                    float              *right,
+                                    float              *peak);
+
+TANDEM_REALTIME static inline gboolean
+tandem_voice_shot_done (const TandemVoice *voice)
+{
+  return voice->sample_pos >= voice->shot_len;
+}
 
 /* Private to the voice files. */
 TANDEM_REALTIME gboolean _tandem_voice_render_drum   (TandemVoice *voice,

@@ -74,6 +74,8 @@ struct _TandemProject
   gboolean        loop_enabled;
   guint           loop_start;
   guint           loop_length;
+  guint64         anchor_time;  /* session clock (µs) when grid step anchor_step begins */
+  guint64         anchor_step;
 
   GListStore     *tracks;
   GListStore     *patterns;

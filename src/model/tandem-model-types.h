@@ -83,6 +83,7 @@ typedef enum
 #define TANDEM_NOTE_MAX           24
 #define TANDEM_MAX_NAME_LEN       128    /* bytes of UTF-8 */
 #define TANDEM_MAX_ID_LEN         64
+#define TANDEM_MAX_ANCHOR         (G_GUINT64_CONSTANT (1) << 53) /* anchor-time, anchor-step */
 
 GQuark       tandem_model_error_quark      (void);
 const char  *tandem_entity_kind_to_string  (TandemEntityKind kind);

@@ -31,6 +31,8 @@ static TandemPropDesc project_props[] = {
   PROP ("loop-enabled", TANDEM_CHECK_NONE, "", TandemProject, loop_enabled, TRUE),
   PROP ("loop-start", TANDEM_CHECK_NONE, "", TandemProject, loop_start, TRUE),
   PROP ("loop-length", TANDEM_CHECK_NONE, "", TandemProject, loop_length, TRUE),
+  PROP ("anchor-time", TANDEM_CHECK_NONE, " µs", TandemProject, anchor_time, TRUE),
+  PROP ("anchor-step", TANDEM_CHECK_NONE, "", TandemProject, anchor_step, TRUE),
 };
 
 static TandemPropDesc track_props[] = {

@@ -26,6 +26,8 @@ enum {
   PROP_LOOP_ENABLED,
   PROP_LOOP_START,
   PROP_LOOP_LENGTH,
+  PROP_ANCHOR_TIME,
+  PROP_ANCHOR_STEP,
   N_PROPS
 };
 
@@ -91,6 +93,8 @@ tandem_project_get_property (GObject    *object,
     case PROP_LOOP_ENABLED: g_value_set_boolean (value, self->loop_enabled); break;
     case PROP_LOOP_START: g_value_set_uint (value, self->loop_start); break;
     case PROP_LOOP_LENGTH: g_value_set_uint (value, self->loop_length); break;
+    case PROP_ANCHOR_TIME: g_value_set_uint64 (value, self->anchor_time); break;
+    case PROP_ANCHOR_STEP: g_value_set_uint64 (value, self->anchor_step); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -131,6 +135,12 @@ tandem_project_class_init (TandemProjectClass *klass)
     g_param_spec_uint ("loop-start", NULL, NULL, 0, TANDEM_MAX_BARS - 1, 0, ro);
   properties[PROP_LOOP_LENGTH] =
     g_param_spec_uint ("loop-length", NULL, NULL, 1, TANDEM_MAX_BARS, 4, ro);
+  /* The transport anchor: grid step "anchor-step" begins at "anchor-time" µs
+   * of the session clock (see docs/protocol.md, "Clock and transport"). */
+  properties[PROP_ANCHOR_TIME] =
+    g_param_spec_uint64 ("anchor-time", NULL, NULL, 0, TANDEM_MAX_ANCHOR, 0, ro);
+  properties[PROP_ANCHOR_STEP] =
+    g_param_spec_uint64 ("anchor-step", NULL, NULL, 0, TANDEM_MAX_ANCHOR, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -388,6 +398,22 @@ tandem_project_get_loop_length (TandemProject *self)
 {
   g_return_val_if_fail (TANDEM_IS_PROJECT (self), 1);
   return self->loop_length;
+}
+
+/** tandem_project_get_anchor_time: Returns: the session clock time (µs) of the anchor step */
+guint64
+tandem_project_get_anchor_time (TandemProject *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PROJECT (self), 0);
+  return self->anchor_time;
+}
+
+/** tandem_project_get_anchor_step: Returns: the grid step that begins at the anchor time */
+guint64
+tandem_project_get_anchor_step (TandemProject *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PROJECT (self), 0);
+  return self->anchor_step;
 }
 
 /** tandem_project_get_tracks: Returns: (transfer none): the tracks, in grid order */

@@ -24,7 +24,12 @@ G_DECLARE_FINAL_TYPE (TandemProject, tandem_project, TANDEM, PROJECT, GObject)
  *   "name", "tempo" (BPM), "swing" (percent), "steps-per-beat", "beats-per-bar",
  *   "key-root" (0..11, 0 = C), "scale" (TandemScale), "master-volume" (dB),
  *   "playing", "play-mode" (TandemPlayMode), "current-pattern" (pattern id or ""),
- *   "loop-enabled", "loop-start" (bar), "loop-length" (bars).
+ *   "loop-enabled", "loop-start" (bar), "loop-length" (bars),
+ *   "anchor-time" (µs of the session clock, 0 = not anchored: start at once)
+ *   and "anchor-step" (grid step counted from the song/pattern start): while
+ *   playing, grid step anchor-step begins at anchor-time and the following
+ *   steps follow at the tempo. Ops that start playing or change the tempo
+ *   set them (see src/sync/tandem-transport.h).
  *
  * Signals:
  *   ::op-applied (TandemOp *op) — after every op applied successfully, with
@@ -50,6 +55,8 @@ const char       *tandem_project_get_current_pattern (TandemProject *self);
 gboolean          tandem_project_get_loop_enabled (TandemProject *self);
 guint             tandem_project_get_loop_start (TandemProject *self);
 guint             tandem_project_get_loop_length (TandemProject *self);
+guint64           tandem_project_get_anchor_time (TandemProject *self);
+guint64           tandem_project_get_anchor_step (TandemProject *self);
 
 /* Ordered lists of TandemTrack, TandemPattern, TandemClip, TandemSampleInfo. */
 GListModel       *tandem_project_get_tracks     (TandemProject *self);

@@ -195,6 +195,24 @@ tandem_sample_store_import_file (TandemSampleStore  *self,
                                  const char         *expected_hash,
                                  GError            **error)
 {
+  return tandem_sample_store_import_file_full (self, path, expected_hash, NULL, error);
+}
+
+/**
+ * tandem_sample_store_import_file_full:
+ * @added: (out) (optional): TRUE when the store did not hold the sample before
+ *
+ * Like tandem_sample_store_import_file(), and says whether the sample is new.
+ *
+ * Returns: (transfer full) (nullable): the hash, or NULL with @error set
+ */
+char *
+tandem_sample_store_import_file_full (TandemSampleStore  *self,
+                                      const char         *path,
+                                      const char         *expected_hash,
+                                      gboolean           *added,
+                                      GError            **error)
+{
   g_autoptr(GFile) source = NULL;
   g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GFileIOStream) tmp_stream = NULL;
@@ -267,6 +285,8 @@ tandem_sample_store_import_file (TandemSampleStore  *self,
     }
 
   target = g_build_filename (self->dir, hash, NULL);
+  if (added != NULL)
+    *added = FALSE;
   if (g_file_test (target, G_FILE_TEST_IS_REGULAR))
     g_unlink (template);
   else if (g_rename (template, target) != 0)
@@ -278,5 +298,7 @@ tandem_sample_store_import_file (TandemSampleStore  *self,
                    "Cannot store the sample: %s", g_strerror (saved));
       return NULL;
     }
+  else if (added != NULL)
+    *added = TRUE;
   return g_steal_pointer (&hash);
 }

@@ -27,5 +27,11 @@ char              *tandem_sample_store_import_file (TandemSampleStore *self,
                                                     const char        *path,
                                                     const char        *expected_hash,
                                                     GError           **error);
+/* The same; @added (optional) says whether the store did not hold it before. */
+char              *tandem_sample_store_import_file_full (TandemSampleStore *self,
+                                                         const char        *path,
+                                                         const char        *expected_hash,
+                                                         gboolean          *added,
+                                                         GError           **error);
 
 G_END_DECLS

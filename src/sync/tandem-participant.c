@@ -20,6 +20,7 @@ struct _TandemParticipant
   char    *cursor_track;
   int      cursor_step;
   char    *cursor_control;
+  gint64   rtt;
 };
 
 G_DEFINE_FINAL_TYPE (TandemParticipant, tandem_participant, G_TYPE_OBJECT)
@@ -34,6 +35,7 @@ enum {
   PROP_CURSOR_TRACK,
   PROP_CURSOR_STEP,
   PROP_CURSOR_CONTROL,
+  PROP_RTT,
   N_PROPS
 };
 
@@ -72,6 +74,7 @@ tandem_participant_get_property (GObject    *object,
     case PROP_CURSOR_TRACK: g_value_set_string (value, self->cursor_track); break;
     case PROP_CURSOR_STEP: g_value_set_int (value, self->cursor_step); break;
     case PROP_CURSOR_CONTROL: g_value_set_string (value, self->cursor_control); break;
+    case PROP_RTT: g_value_set_int64 (value, self->rtt); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -114,6 +117,7 @@ tandem_participant_class_init (TandemParticipantClass *klass)
   properties[PROP_CURSOR_TRACK] = g_param_spec_string ("cursor-track", NULL, NULL, NULL, ro);
   properties[PROP_CURSOR_STEP] = g_param_spec_int ("cursor-step", NULL, NULL, -1, G_MAXINT, -1, ro);
   properties[PROP_CURSOR_CONTROL] = g_param_spec_string ("cursor-control", NULL, NULL, NULL, ro);
+  properties[PROP_RTT] = g_param_spec_int64 ("rtt", NULL, NULL, -1, G_MAXINT64, -1, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -121,6 +125,7 @@ static void
 tandem_participant_init (TandemParticipant *self)
 {
   self->cursor_step = -1;
+  self->rtt = -1;
 }
 
 TandemParticipant *
@@ -171,6 +176,13 @@ tandem_participant_get_cursor_step (TandemParticipant *self)
   return self->cursor_step;
 }
 
+gint64
+tandem_participant_get_rtt (TandemParticipant *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PARTICIPANT (self), -1);
+  return self->rtt;
+}
+
 const char *
 tandem_participant_get_cursor_control (TandemParticipant *self)
 {
@@ -207,10 +219,16 @@ tandem_participant_update_from_json (TandemParticipant *self,
 {
   JsonNode *cursor_node = json_object_get_member (obj, "cursor");
   JsonObject *cursor = NULL;
-  JsonNode *step;
+  JsonNode *step, *rtt = json_object_get_member (obj, "rtt");
   int step_value = -1;
 
   g_object_freeze_notify (G_OBJECT (self));
+  if (rtt && JSON_NODE_HOLDS_VALUE (rtt) && json_node_get_value_type (rtt) == G_TYPE_INT64
+      && json_node_get_int (rtt) >= 0 && json_node_get_int (rtt) != self->rtt)
+    {
+      self->rtt = json_node_get_int (rtt);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RTT]);
+    }
   if (member_string (obj, "name"))
     update_string (self, &self->name, member_string (obj, "name"), PROP_NAME);
   if (member_string (obj, "color"))

@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (TandemParticipant, tandem_participant, TANDEM, PARTICIPANT
  * Properties: "client-id" (construct-only), "name", "color" ("#rrggbb"),
  * "role" ("owner", "editor", "viewer"), and the cursor: "cursor-pattern",
  * "cursor-track" (ids or NULL), "cursor-step" (-1 when none) and
- * "cursor-control" (a mixer control such as "volume", or NULL).
+ * "cursor-control" (a mixer control such as "volume", or NULL), and "rtt":
+ * their round trip to the server in µs as they measured it (-1: unknown).
  */
 TandemParticipant *tandem_participant_new                (const char        *client_id);
 const char        *tandem_participant_get_client_id      (TandemParticipant *self);
@@ -26,6 +27,7 @@ const char        *tandem_participant_get_cursor_pattern (TandemParticipant *sel
 const char        *tandem_participant_get_cursor_track   (TandemParticipant *self);
 int                tandem_participant_get_cursor_step    (TandemParticipant *self);
 const char        *tandem_participant_get_cursor_control (TandemParticipant *self);
+gint64             tandem_participant_get_rtt            (TandemParticipant *self);
 
 /* Updates from a presence or participant object of the protocol; notifies
  * the properties that changed. */

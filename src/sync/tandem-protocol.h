@@ -35,6 +35,14 @@ G_BEGIN_DECLS
 #define TANDEM_CODE_REPLACED            "replaced"
 #define TANDEM_CODE_SHUTDOWN            "shutdown"
 #define TANDEM_CODE_INTERNAL            "internal"
+/* Sample transfer (HTTP, see docs/server.md). */
+#define TANDEM_CODE_BAD_NAME            "bad-name"
+#define TANDEM_CODE_NOT_IN_SESSION      "not-in-session"
+#define TANDEM_CODE_NOT_UPLOADED        "not-uploaded"
+#define TANDEM_CODE_SAMPLE_TOO_LARGE    "sample-too-large"
+#define TANDEM_CODE_QUOTA_EXCEEDED      "quota-exceeded"
+#define TANDEM_CODE_BAD_OFFSET          "bad-offset"
+#define TANDEM_CODE_HASH_MISMATCH       "hash-mismatch"
 
 /* WebSocket close codes the server uses (4000-4999 is the private range). */
 typedef enum

@@ -26,11 +26,11 @@ respond_json (SoupServerMessage *msg,
                                     g_steal_pointer (&body), len);
 }
 
-static void
-respond_error (SoupServerMessage *msg,
-               guint              status,
-               const char        *code,
-               const char        *message)
+void
+_tandem_server_respond_error (SoupServerMessage *msg,
+                              guint              status,
+                              const char        *code,
+                              const char        *message)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -47,6 +47,8 @@ respond_error (SoupServerMessage *msg,
   root = json_builder_get_root (b);
   respond_json (msg, status, root);
 }
+
+#define respond_error _tandem_server_respond_error
 
 static gboolean
 check_admin (TandemSessionServer *self,
@@ -215,6 +217,11 @@ sessions_cb (SoupServer        *soup,
   TandemSessionServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
 
+  if (g_str_has_prefix (path, "/sessions/"))
+    {
+      _tandem_server_samples_handle (self, msg, path);
+      return;
+    }
   if (strcmp (path, "/sessions") != 0)
     {
       respond_error (msg, SOUP_STATUS_NOT_FOUND, TANDEM_CODE_NO_SUCH_SESSION, "Not found");
@@ -263,9 +270,21 @@ health_cb (SoupServer        *soup,
   respond_json (msg, SOUP_STATUS_OK, root);
 }
 
+static void
+sessions_early_cb (SoupServer        *soup,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  if (g_str_has_prefix (path, "/sessions/"))
+    _tandem_server_samples_early (user_data, msg, path);
+}
+
 void
 _tandem_server_http_init (TandemSessionServer *self)
 {
+  soup_server_add_early_handler (self->soup, "/sessions", sessions_early_cb, self, NULL);
   soup_server_add_handler (self->soup, "/sessions", sessions_cb, self, NULL);
   soup_server_add_handler (self->soup, "/health", health_cb, self, NULL);
 }

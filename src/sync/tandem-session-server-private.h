@@ -26,6 +26,7 @@ struct _TandemPeer
   char                    *name;
   char                    *color;
   JsonNode                *cursor;
+  gint64                   rtt_us;      /* the client's measured round trip; -1: unknown */
   TandemRole               role;
   gboolean                 closing;
   TandemRateLimit          ops_limit;
@@ -56,6 +57,10 @@ struct _TandemSession
   GQueue               outbox;        /* OutboxEntry, waiting for the journal sync */
   GSource             *commit_source;
   gboolean             broken;
+  char                *samples_dir;   /* <dir>/samples, or under the server's temp dir */
+  GHashTable          *uploads;       /* hash → upload in progress */
+  guint64              sample_bytes;  /* stored samples + reserved by uploads */
+  gboolean             sample_bytes_known;
 };
 
 struct _TandemSessionServer
@@ -73,6 +78,8 @@ struct _TandemSessionServer
   GPtrArray          *peers;         /* every connection, joined or not */
   GSource            *sweep_source;
   gboolean            shut_down;
+  char               *tmp_dir;       /* samples of memory-only sessions */
+  guint64             sample_bytes_received;
 };
 
 /* tandem-session.c */
@@ -139,5 +146,25 @@ char          *_tandem_token_hash            (const char          *token);
 
 /* tandem-server-http.c */
 void           _tandem_server_http_init      (TandemSessionServer *self);
+void           _tandem_server_respond_error  (SoupServerMessage   *msg,
+                                              guint                status,
+                                              const char          *code,
+                                              const char          *message);
+
+/* tandem-server-samples.c */
+/* Handles /sessions/<id>/samples/<hash> and /sessions/<id>/uploads/<hash>. */
+void           _tandem_server_samples_handle (TandemSessionServer *self,
+                                              SoupServerMessage   *msg,
+                                              const char          *path);
+/* Refuses oversized or unauthenticated uploads before their body is read. */
+gboolean       _tandem_server_samples_early  (TandemSessionServer *self,
+                                              SoupServerMessage   *msg,
+                                              const char          *path);
+/* Checks the sample registry after a batch: NULL if within the limits,
+ * else the reject code and a message in @message. */
+const char    *_tandem_session_check_samples (TandemSession       *session,
+                                              char               **message);
+void           _tandem_session_samples_free  (TandemSession       *session);
+void           _tandem_server_samples_cleanup (TandemSessionServer *self);
 
 G_END_DECLS

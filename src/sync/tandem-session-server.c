@@ -32,6 +32,9 @@ tandem_server_limits_init_defaults (TandemServerLimits *limits)
   limits->presence_interval_ms = 50;
   limits->snapshot_every = 1000;
   limits->max_catchup = 1000;
+  limits->max_sample_bytes = G_GUINT64_CONSTANT (100) * 1024 * 1024;
+  limits->max_session_sample_bytes = G_GUINT64_CONSTANT (1024) * 1024 * 1024;
+  limits->max_sample_chunk = 8 * 1024 * 1024;
 }
 
 char *
@@ -202,6 +205,11 @@ presence_message (TandemPeer *peer)
       json_builder_set_member_name (b, "cursor");
       json_builder_add_value (b, json_node_copy (peer->cursor));
     }
+  if (peer->rtt_us >= 0)
+    {
+      json_builder_set_member_name (b, "rtt");
+      json_builder_add_int_value (b, peer->rtt_us);
+    }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
@@ -274,16 +282,19 @@ handle_presence (TandemPeer *peer,
   const char *name = NULL, *color = NULL;
   JsonNode *cursor = json_object_get_member (msg, "cursor");
   gint64 now = g_get_monotonic_time ();
-  gint64 wait_us;
+  gint64 wait_us, rtt = -1;
 
   if ((json_object_has_member (msg, "name") && !tandem_message_get_string (msg, "name", &name))
       || (json_object_has_member (msg, "color") && !tandem_message_get_string (msg, "color", &color))
       || (name && strlen (name) > 128) || (color && strlen (color) > 32)
-      || (cursor && !JSON_NODE_HOLDS_OBJECT (cursor) && !JSON_NODE_HOLDS_NULL (cursor)))
+      || (cursor && !JSON_NODE_HOLDS_OBJECT (cursor) && !JSON_NODE_HOLDS_NULL (cursor))
+      || (json_object_has_member (msg, "rtt")
+          && (!tandem_message_get_int (msg, "rtt", &rtt) || rtt < 0 || rtt > 60 * G_USEC_PER_SEC)))
     {
       _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
                                                      "Presence needs a name (≤ 128 bytes), a colour "
-                                                     "(≤ 32 bytes) and a cursor object"));
+                                                     "(≤ 32 bytes), a cursor object and a "
+                                                     "round trip of 0 … 60 s"));
       return;
     }
   if (cursor)
@@ -300,6 +311,8 @@ handle_presence (TandemPeer *peer,
       if (!JSON_NODE_HOLDS_NULL (cursor))
         peer->cursor = json_node_copy (cursor);
     }
+  if (rtt >= 0)
+    peer->rtt_us = rtt;
   if (name)
     { g_free (peer->name); peer->name = g_strdup (name); }
   if (color)
@@ -557,6 +570,7 @@ websocket_cb (SoupServer              *soup,
   peer->server = self;
   peer->conn = g_object_ref (conn);
   peer->created_us = peer->last_recv_us = now;
+  peer->rtt_us = -1;
   peer->path_session = g_strdup (g_str_has_prefix (path, TANDEM_PROTOCOL_PATH_PREFIX)
                                  ? path + strlen (TANDEM_PROTOCOL_PATH_PREFIX) : "");
   tandem_rate_limit_init (&peer->ops_limit, limits->max_ops_per_second, limits->ops_burst, now);
@@ -662,6 +676,7 @@ tandem_session_server_finalize (GObject *object)
     }
   g_ptr_array_unref (self->peers);
   g_hash_table_unref (self->sessions);
+  _tandem_server_samples_cleanup (self);
   g_clear_object (&self->soup);
   g_main_context_unref (self->context);
   g_free (self->data_dir);

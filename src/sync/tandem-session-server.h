@@ -28,6 +28,9 @@ typedef struct
   guint  presence_interval_ms;
   guint  snapshot_every;           /* journal records before compaction */
   guint  max_catchup;              /* missed batches sent instead of a snapshot */
+  guint64 max_sample_bytes;        /* one sample file */
+  guint64 max_session_sample_bytes; /* all the samples of one session */
+  gsize  max_sample_chunk;         /* one upload request body */
 } TandemServerLimits;
 
 void tandem_server_limits_init_defaults (TandemServerLimits *limits);
@@ -81,6 +84,8 @@ guint64              tandem_session_server_get_seq       (TandemSessionServer *s
                                                           const char          *session_id);
 guint                tandem_session_server_get_n_clients (TandemSessionServer *self,
                                                           const char          *session_id);
+/* Bytes of sample upload bodies received so far (all sessions). */
+guint64              tandem_session_server_get_sample_bytes_received (TandemSessionServer *self);
 /* Flushes every journal, closes every connection (1001) and stops listening. */
 void                 tandem_session_server_shutdown      (TandemSessionServer *self);
 

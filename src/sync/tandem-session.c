@@ -80,6 +80,7 @@ _tandem_session_free (TandemSession *session)
   g_ptr_array_unref (session->records);
   g_hash_table_unref (session->clients);
   g_ptr_array_unref (session->peers);
+  _tandem_session_samples_free (session);
   explicit_bzero (session->token_hash, sizeof session->token_hash);
   g_free (session->id);
   g_free (session->dir);
@@ -428,6 +429,20 @@ _tandem_session_reject (TandemSession *session,
   queue_reject (session, author, client_seq, code, message);
 }
 
+static gboolean
+touches_samples (TandemOp *op)
+{
+  if (tandem_op_get_kind (op) == TANDEM_OP_BATCH)
+    {
+      for (guint i = 0; i < tandem_op_batch_get_n_ops (op); i++)
+        if (touches_samples (tandem_op_batch_get_op (op, i)))
+          return TRUE;
+      return FALSE;
+    }
+  return tandem_op_get_kind (op) == TANDEM_OP_INSERT
+         && tandem_op_get_entity (op) == TANDEM_ENTITY_SAMPLE;
+}
+
 void
 _tandem_session_submit (TandemSession *session,
                         TandemPeer    *author,
@@ -491,6 +506,18 @@ _tandem_session_submit (TandemSession *session,
     {
       queue_reject (session, author, client_seq, TANDEM_CODE_INVALID_OP, error->message);
       return;
+    }
+  if (touches_samples (batch))
+    {
+      g_autofree char *msg = NULL;
+      const char *code = _tandem_session_check_samples (session, &msg);
+
+      if (code != NULL)
+        {
+          tandem_project_apply (session->project, inverse, NULL, NULL);
+          queue_reject (session, author, client_seq, code, msg);
+          return;
+        }
     }
 
   text = tandem_message_batch (session->seq + 1, author->client_id, client_seq, canonical);
@@ -602,6 +629,11 @@ add_participant (JsonBuilder *b,
     {
       json_builder_set_member_name (b, "cursor");
       json_builder_add_value (b, json_node_copy (peer->cursor));
+    }
+  if (peer->rtt_us >= 0)
+    {
+      json_builder_set_member_name (b, "rtt");
+      json_builder_add_int_value (b, peer->rtt_us);
     }
   json_builder_end_object (b);
 }

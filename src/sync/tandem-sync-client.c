@@ -10,6 +10,7 @@
 
 #include <libsoup/soup.h>
 
+#include "tandem-clock.h"
 #include "tandem-invite.h"
 #include "tandem-protocol.h"
 #include "tandem-sync-client.h"
@@ -61,8 +62,12 @@ struct _TandemSyncClient
   guint                    coalesce_ms;
   guint                    attempt;
   gint64                   last_recv_us;
-  gint64                   clock_offset;
-  gint64                   best_rtt;
+  TandemClock             *clock;         /* server clock estimate (tandem-clock.h) */
+  gboolean                 clock_stale;    /* new connection: replace the samples */
+  gint64                   clock_skew;     /* test hook: added to the local clock */
+  gint64                   shared_rtt;     /* the round trip last sent in presence */
+  guint                    clock_burst;    /* quick pings left after joining */
+  GSource                 *clock_source;
   char                    *last_sent_key;
   gint64                   last_sent_us;
   gint64                   last_presence_us;
@@ -98,6 +103,7 @@ enum {
   PARTICIPANT_LEFT,
   PARTICIPANT_UPDATED,
   BATCH_RECEIVED,
+  SAMPLE_AVAILABLE,
   N_SIGNALS
 };
 
@@ -107,6 +113,7 @@ static guint signals[N_SIGNALS];
 static void start_connect (TandemSyncClient *self);
 static void connection_lost (TandemSyncClient *self);
 static void flush_pending (TandemSyncClient *self);
+static gboolean clock_burst_cb (gpointer data);
 
 GType
 tandem_sync_state_get_type (void)
@@ -632,6 +639,11 @@ handle_welcome (TandemSyncClient *self,
 
   self->joined = TRUE;
   self->attempt = 0;
+  /* A quick burst of pings fills the clock estimate before anyone presses Play. */
+  self->clock_stale = TRUE;
+  self->clock_burst = 8;
+  clear_source (&self->clock_source);
+  self->clock_source = add_timeout (self, 50, clock_burst_cb);
   set_state (self, TANDEM_SYNC_STATE_LIVE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
 
@@ -814,6 +826,11 @@ send_presence (TandemSyncClient *self)
       json_builder_set_member_name (b, "cursor");
       json_builder_add_value (b, json_node_copy (self->cursor));
     }
+  if (self->shared_rtt > 0)
+    {
+      json_builder_set_member_name (b, "rtt");
+      json_builder_add_int_value (b, self->shared_rtt);
+    }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   text = json_to_string (root, FALSE);
@@ -848,25 +865,51 @@ presence_changed (TandemSyncClient *self)
 
 /* Connection */
 
+static gint64
+local_now (TandemSyncClient *self)
+{
+  return tandem_protocol_now_us () + self->clock_skew;
+}
+
 static void
 handle_pong (TandemSyncClient *self,
              JsonObject       *msg)
 {
   gint64 t = 0, server_time = 0;
-  gint64 now = tandem_protocol_now_us ();
+  gint64 now = local_now (self);
   gint64 rtt;
 
   if (!tandem_message_get_int (msg, "t", &t) || !tandem_message_get_int (msg, "server_time", &server_time))
     return;
-  rtt = now - t;
-  if (rtt < 0)
-    return;
-  /* NTP-style: the server read its clock about half a round trip ago. */
-  if (self->best_rtt <= 0 || rtt <= self->best_rtt)
+  if (self->clock_stale && now >= t)
     {
-      self->best_rtt = rtt;
-      self->clock_offset = server_time - (t + rtt / 2);
+      self->clock_stale = FALSE;
+      tandem_clock_reset (self->clock);
     }
+  if (!tandem_clock_add_sample (self->clock, t, server_time, now))
+    return;
+  /* Others schedule starts from everyone's round trip: share ours at first
+   * and whenever it moved by over a millisecond and a tenth. */
+  rtt = MAX (tandem_clock_get_typical_rtt (self->clock), 1);
+  if (self->shared_rtt == 0 || ABS (rtt - self->shared_rtt) > MAX (1000, self->shared_rtt / 10))
+    {
+      self->shared_rtt = rtt;
+      presence_changed (self);
+    }
+}
+
+static gboolean
+clock_burst_cb (gpointer data)
+{
+  TandemSyncClient *self = data;
+  g_autofree char *ping = tandem_message_ping (local_now (self), self->seq);
+
+  self->acked_seq = self->seq;
+  send_text (self, ping);
+  if (self->clock_burst > 0 && --self->clock_burst > 0)
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&self->clock_source, g_source_unref);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -928,6 +971,13 @@ on_message (SoupWebsocketConnection *conn,
     handle_pong (self, msg);
   else if (g_str_equal (msg_type, "error"))
     handle_error (self, msg);
+  else if (g_str_equal (msg_type, "sample"))
+    {
+      const char *id;
+
+      if (tandem_message_get_string (msg, "id", &id) && tandem_sample_hash_is_valid (id))
+        g_signal_emit (self, signals[SAMPLE_AVAILABLE], 0, id);
+    }
   g_object_unref (self);
 }
 
@@ -962,6 +1012,7 @@ connection_lost (TandemSyncClient *self)
   drop_conn (self);
   clear_source (&self->heartbeat_source);
   clear_source (&self->flush_source);
+  clear_source (&self->clock_source);
   self->joined = FALSE;
   if (self->state == TANDEM_SYNC_STATE_OFFLINE)
     return;
@@ -1008,7 +1059,7 @@ heartbeat_cb (gpointer data)
       connection_lost (self);
       return G_SOURCE_REMOVE;
     }
-  ping = tandem_message_ping (tandem_protocol_now_us (), self->seq);
+  ping = tandem_message_ping (local_now (self), self->seq);
   self->acked_seq = self->seq;
   send_text (self, ping);
   return G_SOURCE_CONTINUE;
@@ -1174,6 +1225,7 @@ tandem_sync_client_dispose (GObject *object)
   clear_source (&self->reconnect_source);
   clear_source (&self->flush_source);
   clear_source (&self->presence_source);
+  clear_source (&self->clock_source);
   if (self->history && self->applied_id)
     g_clear_signal_handler (&self->applied_id, self->history);
   g_clear_object (&self->history);
@@ -1192,6 +1244,7 @@ tandem_sync_client_finalize (GObject *object)
   g_queue_clear_full (&self->pending, pending_free);
   g_clear_pointer (&self->invite, tandem_invite_free);
   g_clear_pointer (&self->cursor, json_node_unref);
+  g_clear_pointer (&self->clock, tandem_clock_free);
   g_main_context_unref (self->context);
   g_free (self->client_id);
   g_free (self->display_name);
@@ -1311,6 +1364,9 @@ tandem_sync_client_class_init (TandemSyncClientClass *klass)
   signals[BATCH_RECEIVED] =
     g_signal_new ("batch-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_STRING, G_TYPE_UINT64);
+  signals[SAMPLE_AVAILABLE] =
+    g_signal_new ("sample-available", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -1323,6 +1379,7 @@ tandem_sync_client_init (TandemSyncClient *self)
   self->soup = soup_session_new ();
   self->client_id = g_steal_pointer (&random);
   self->participants = g_list_store_new (TANDEM_TYPE_PARTICIPANT);
+  self->clock = tandem_clock_new ();
   g_queue_init (&self->pending);
   self->heartbeat_ms = 2000;
   self->heartbeat_timeout_ms = 6000;
@@ -1338,6 +1395,19 @@ tandem_sync_client_new (TandemProject *project,
 {
   g_return_val_if_fail (TANDEM_IS_PROJECT (project), NULL);
   return g_object_new (TANDEM_TYPE_SYNC_CLIENT, "project", project, "history", history, NULL);
+}
+
+/**
+ * tandem_sync_client_dup_invite:
+ *
+ * Returns: (transfer full) (nullable): the session this client joins (with
+ *   its token), or NULL before the first connect
+ */
+TandemInvite *
+tandem_sync_client_dup_invite (TandemSyncClient *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), NULL);
+  return self->invite ? tandem_invite_copy (self->invite) : NULL;
 }
 
 TandemSyncState
@@ -1421,13 +1491,58 @@ tandem_sync_client_set_cursor (TandemSyncClient *self,
 gint64
 tandem_sync_client_get_clock_offset (TandemSyncClient *self)
 {
-  return self->clock_offset;
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), 0);
+  return tandem_clock_get_offset (self->clock);
 }
 
 gint64
 tandem_sync_client_get_rtt (TandemSyncClient *self)
 {
-  return self->best_rtt;
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), 0);
+  return tandem_clock_get_rtt (self->clock);
+}
+
+gint64
+tandem_sync_client_get_typical_rtt (TandemSyncClient *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), 0);
+  return tandem_clock_get_typical_rtt (self->clock);
+}
+
+gint64
+tandem_sync_client_get_clock_uncertainty (TandemSyncClient *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), G_MAXINT64);
+  return tandem_clock_get_uncertainty (self->clock);
+}
+
+guint
+tandem_sync_client_get_clock_samples (TandemSyncClient *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), 0);
+  return tandem_clock_get_n_samples (self->clock);
+}
+
+gint64
+tandem_sync_client_get_local_time (TandemSyncClient *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), 0);
+  return local_now (self);
+}
+
+gint64
+tandem_sync_client_get_session_time (TandemSyncClient *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), 0);
+  return local_now (self) + tandem_clock_get_offset (self->clock);
+}
+
+void
+tandem_sync_client_set_clock_skew_for_tests (TandemSyncClient *self,
+                                             gint64            skew_us)
+{
+  g_return_if_fail (TANDEM_IS_SYNC_CLIENT (self));
+  self->clock_skew = skew_us;
 }
 
 void

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "tandem-model.h"
+#include "tandem-invite.h"
 #include "tandem-participant.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,8 @@ G_DECLARE_FINAL_TYPE (TandemSyncClient, tandem_sync_client, TANDEM, SYNC_CLIENT,
  *     (TandemParticipant *participant) — other people in the session.
  *   ::batch-received (guint64 seq, const char *client_id, guint64 client_seq)
  *     — after a batch of the session (anyone's, ours included) was applied.
+ *   ::sample-available (const char *hash) — the server verified and stored
+ *     an upload of that sample; it can be downloaded now.
  */
 TandemSyncClient *tandem_sync_client_new              (TandemProject    *project,
                                                        TandemHistory    *history);
@@ -65,6 +68,8 @@ gboolean          tandem_sync_client_submit           (TandemSyncClient *self,
                                                        GError          **error);
 
 TandemSyncState   tandem_sync_client_get_state        (TandemSyncClient *self);
+/* The session being joined, with its token (for the sample transfers). */
+TandemInvite     *tandem_sync_client_dup_invite       (TandemSyncClient *self);
 const char       *tandem_sync_client_get_client_id    (TandemSyncClient *self);
 const char       *tandem_sync_client_get_role         (TandemSyncClient *self);
 TandemProject    *tandem_sync_client_get_project      (TandemSyncClient *self);
@@ -85,10 +90,20 @@ void              tandem_sync_client_set_cursor       (TandemSyncClient *self,
                                                        int               step,
                                                        const char       *control);
 
-/* Estimated server clock minus local monotonic clock, in µs, from the
- * ping/pong exchange with the lowest round trip; and that round trip. */
+/* The server clock (NTP-style, see tandem-clock.h): estimated server clock
+ * minus local monotonic clock in µs, ± the uncertainty; the smallest and the
+ * median round trip of the recent pings; how many pings the estimate uses
+ * (0: no estimate yet). A burst of pings follows every join, then one every
+ * heartbeat keeps the estimate fresh. */
 gint64            tandem_sync_client_get_clock_offset (TandemSyncClient *self);
+gint64            tandem_sync_client_get_clock_uncertainty (TandemSyncClient *self);
+guint             tandem_sync_client_get_clock_samples (TandemSyncClient *self);
 gint64            tandem_sync_client_get_rtt          (TandemSyncClient *self);
+gint64            tandem_sync_client_get_typical_rtt  (TandemSyncClient *self);
+/* This client's clock (the monotonic clock, in µs) and its estimate of the
+ * session clock now: local + offset. */
+gint64            tandem_sync_client_get_local_time   (TandemSyncClient *self);
+gint64            tandem_sync_client_get_session_time (TandemSyncClient *self);
 
 /* Tuning (defaults: ping every 2 s, dead after 6 s of silence; reconnect
  * after 250 ms doubling up to 10 s, with jitter; continuous edits sent at
@@ -101,6 +116,11 @@ void              tandem_sync_client_set_backoff      (TandemSyncClient *self,
                                                        guint             max_ms);
 void              tandem_sync_client_set_coalesce_interval (TandemSyncClient *self,
                                                        guint             ms);
+
+/* Test hook: this client's clock runs @skew_us ahead of the monotonic
+ * clock (a machine whose clock differs from the server's). */
+void              tandem_sync_client_set_clock_skew_for_tests (TandemSyncClient *self,
+                                                       gint64            skew_us);
 
 /* Test hook: drops the connection as a network failure would (no close
  * frame); the client then reconnects by itself. */

@@ -4,11 +4,15 @@
  */
 #pragma once
 
+#include "tandem-clock.h"
 #include "tandem-invite.h"
 #include "tandem-journal.h"
 #include "tandem-participant.h"
 #include "tandem-protocol.h"
 #include "tandem-rate-limit.h"
+#include "tandem-sample-import.h"
+#include "tandem-sample-transfers.h"
 #include "tandem-session-host.h"
 #include "tandem-session-server.h"
 #include "tandem-sync-client.h"
+#include "tandem-transport.h"

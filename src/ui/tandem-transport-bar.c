@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-transport.h"
 #include "tandem-transport-bar.h"
 
 struct _TandemTransportBar
@@ -15,6 +16,7 @@ struct _TandemTransportBar
   GtkWidget        parent_instance;
 
   TandemHistory   *history;
+  TandemSyncClient *client;    /* weak */
   TandemProject   *project;
   GSignalGroup    *project_signals;
   gboolean         updating;   /* the controls are following the model */
@@ -86,7 +88,9 @@ on_tempo_changed (TandemTransportBar *self)
   if (self->project == NULL || value == tandem_project_get_tempo (self->project))
     return;
 
-  op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", value);
+  /* While playing, the change lands on the next bar for everyone. */
+  op = tandem_transport_op_tempo (self->project, tandem_transport_session_now (self->client),
+                                  tandem_transport_session_lead (self->client), value);
   submit (self, op);
 }
 
@@ -182,6 +186,7 @@ tandem_transport_bar_dispose (GObject *object)
   g_clear_object (&self->project_signals);
   g_clear_object (&self->history);
   g_clear_object (&self->project);
+  g_clear_weak_pointer (&self->client);
 
   G_OBJECT_CLASS (tandem_transport_bar_parent_class)->dispose (object);
 }
@@ -248,4 +253,14 @@ tandem_transport_bar_init (TandemTransportBar *self)
                             G_CALLBACK (on_mode_toggled), self);
   g_signal_connect_swapped (self->song_mode_button, "toggled",
                             G_CALLBACK (on_mode_toggled), self);
+}
+
+void
+tandem_transport_bar_set_sync_client (TandemTransportBar *self,
+                                      TandemSyncClient   *client)
+{
+  g_return_if_fail (TANDEM_IS_TRANSPORT_BAR (self));
+  g_return_if_fail (client == NULL || TANDEM_IS_SYNC_CLIENT (client));
+
+  g_set_weak_pointer (&self->client, client);
 }

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "tandem-model.h"
+#include "tandem-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,9 @@ G_DECLARE_FINAL_TYPE (TandemTransportBar, tandem_transport_bar, TANDEM, TRANSPOR
 GtkWidget *tandem_transport_bar_new         (void);
 void       tandem_transport_bar_set_history (TandemTransportBar *self,
                                              TandemHistory      *history);
+/* The session whose clock schedules tempo changes on the next bar (NULL
+ * alone: the local clock). Not owned. */
+void       tandem_transport_bar_set_sync_client (TandemTransportBar *self,
+                                                 TandemSyncClient   *client);
 
 G_END_DECLS

@@ -205,16 +205,8 @@ play_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  TandemWindow *self = TANDEM_WINDOW (widget);
-  g_autoptr(TandemOp) op = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Transport changes are ops like any other edit, so everyone in a session
-   * follows them, but they are not worth an undo step. */
-  op = tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing",
-                                  !tandem_project_get_playing (self->project));
-  if (!tandem_project_apply (self->project, op, NULL, &error))
-    tandem_window_show_toast (self, error->message);
+  /* A start anchored on the session clock (tandem-window-transport.c). */
+  _tandem_window_toggle_play (TANDEM_WINDOW (widget));
 }
 
 void

@@ -8,6 +8,8 @@
 #include "tandem-engine.h"
 #include "tandem-session-host.h"
 #include "tandem-sync-client.h"
+#include "tandem-sample-transfers.h"
+#include "tandem-transfers-popover.h"
 #include "tandem-transport-bar.h"
 #include "tandem-window.h"
 #include "widgets/tandem-grid-view.h"
@@ -43,6 +45,11 @@ struct _TandemWindow
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
   guint                 autosave_source;
+  TandemSampleTransfers *transfers; /* NULL when not in a session */
+  GCancellable         *samples_cancellable;
+  GtkMenuButton        *transfers_button;
+  TandemTransfersPopover *transfers_popover;
+  guint                 transport_source;
 
   /* Template children */
   AdwViewSwitcherTitle *window_title;
@@ -57,6 +64,7 @@ struct _TandemWindow
   GtkMenuButton        *primary_menu_button;
   GtkToggleButton      *play_button;
   TandemTransportBar   *transport_bar;
+  GtkLabel             *count_in_label;
 };
 
 void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -70,6 +78,16 @@ void _tandem_window_update_status (TandemWindow *self);
 void _tandem_window_audio_init    (TandemWindow *self);
 void _tandem_window_audio_start   (TandemWindow *self);
 void _tandem_window_audio_dispose (TandemWindow *self);
+void _tandem_window_class_samples_init (GtkWidgetClass *widget_class);
+void _tandem_window_samples_init    (TandemWindow *self);
+void _tandem_window_samples_update  (TandemWindow *self);
+void _tandem_window_samples_dispose (TandemWindow *self);
+void _tandem_window_import_sample   (TandemWindow *self,
+                                     GFile        *file,
+                                     const char   *track_id);
+void _tandem_window_transport_init    (TandemWindow *self);
+void _tandem_window_transport_dispose (TandemWindow *self);
+void _tandem_window_toggle_play       (TandemWindow *self);
 void _tandem_window_set_project    (TandemWindow  *self,
                                     TandemProject *project,
                                     GFile         *file);

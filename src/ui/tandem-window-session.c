@@ -161,12 +161,23 @@ update_participants (TandemWindow *self)
       g_autoptr(TandemParticipant) p = g_list_model_get_item (participants, i);
       g_autofree char *activity = describe_activity (self, p);
       g_autofree char *detail = NULL;
+      gint64 their_rtt = tandem_participant_get_rtt (p);
 
       if (activity != NULL)
         detail = g_strdup_printf (_("%s · %s"), role_label (tandem_participant_get_role (p)),
                                   activity);
       else
         detail = g_strdup (role_label (tandem_participant_get_role (p)));
+      if (their_rtt > 0)
+        {
+          /* Translators: a participant's detail and their own measured round
+           * trip to the server, e.g. “Editor · 12.5 ms round trip” */
+          g_autofree char *with_rtt = g_strdup_printf (_("%s · %.1f ms round trip"), detail,
+                                                       their_rtt / 1000.0);
+
+          g_free (detail);
+          detail = g_steal_pointer (&with_rtt);
+        }
 
       gtk_list_box_append (self->participants_list,
                            new_person_row (tandem_participant_get_name (p),

@@ -74,6 +74,7 @@ _tandem_window_update_status (TandemWindow *self)
     status = g_strdup (saved);
 
   gtk_label_set_label (self->status_label, status);
+  _tandem_window_samples_update (self);
   if (self->engine != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
                                  tandem_engine_get_status (self->engine));
@@ -396,9 +397,11 @@ tandem_window_dispose (GObject *object)
   TandemWindow *self = TANDEM_WINDOW (object);
 
   _tandem_window_leave_session (self);
+  _tandem_window_samples_dispose (self);
   if (self->export_cancellable != NULL)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
+  _tandem_window_transport_dispose (self);
   _tandem_window_audio_dispose (self);
   g_clear_object (&self->history);
   g_clear_object (&self->project);
@@ -441,6 +444,7 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, transport_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, count_in_label);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, project_label);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, status_label);
@@ -457,6 +461,7 @@ tandem_window_class_init (TandemWindowClass *klass)
   _tandem_window_class_actions_init (widget_class);
   _tandem_window_class_export_init (widget_class);
   _tandem_window_class_session_init (widget_class);
+  _tandem_window_class_samples_init (widget_class);
 }
 
 static void
@@ -470,6 +475,8 @@ tandem_window_init (TandemWindow *self)
   self->draft = tandem_draft_new ();
   _tandem_window_audio_init (self);
   _tandem_window_session_init (self);
+  _tandem_window_samples_init (self);
+  _tandem_window_transport_init (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

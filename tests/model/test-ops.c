@@ -85,6 +85,85 @@ test_set_project (void)
   g_assert_cmpuint (tandem_project_get_loop_length (project), ==, 9999);
 }
 
+/* The transport anchor: any whole number of µs / steps up to 2^53 (JSON
+ * doubles stay exact), applied with "playing" in one atomic batch, in the
+ * canonical JSON, absent from old documents (then 0: not anchored). */
+static void
+test_transport_anchor (void)
+{
+  g_autoptr(TandemProject) project = tandem_project_new_demo ();
+  g_autoptr(TandemOp) start = tandem_op_new_batch ();
+  g_autoptr(TandemOp) bad = tandem_op_new_batch ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(TandemProject) old = NULL;
+  struct { const char *prop; const char *value; int code; } refused[] = {
+    { "anchor-time", "-1", TANDEM_MODEL_ERROR_OUT_OF_RANGE },
+    { "anchor-time", "9007199254740993", TANDEM_MODEL_ERROR_OUT_OF_RANGE },
+    { "anchor-step", "-16", TANDEM_MODEL_ERROR_OUT_OF_RANGE },
+    { "anchor-time", "1.5", TANDEM_MODEL_ERROR_WRONG_TYPE },
+    { "anchor-step", "\"16\"", TANDEM_MODEL_ERROR_WRONG_TYPE },
+    { "anchor-time", "true", TANDEM_MODEL_ERROR_WRONG_TYPE },
+  };
+
+  g_assert_cmpuint (tandem_project_get_anchor_time (project), ==, 0);
+  g_assert_cmpuint (tandem_project_get_anchor_step (project), ==, 0);
+
+  tandem_op_batch_add (start, tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL, "anchor-time",
+                                                     G_GINT64_CONSTANT (5023338120)));
+  tandem_op_batch_add (start, tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL, "anchor-step", 32));
+  tandem_op_batch_add (start, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", TRUE));
+  after = check_apply_and_invert (project, start);
+  g_assert_nonnull (strstr (after, "\"anchor-time\":5023338120,\"anchor-step\":32"));
+  g_assert_cmpuint (tandem_project_get_anchor_time (project), ==, G_GUINT64_CONSTANT (5023338120));
+  g_assert_cmpuint (tandem_project_get_anchor_step (project), ==, 32);
+  g_assert_true (tandem_project_get_playing (project));
+
+  {
+    g_autoptr(TandemOp) max = tandem_op_new_set (TANDEM_ENTITY_PROJECT, NULL, "anchor-time",
+                                                 parse_json ("9007199254740992"));
+    g_autofree char *max_after = check_apply_and_invert (project, max);
+
+    g_assert_cmpuint (tandem_project_get_anchor_time (project), ==, TANDEM_MAX_ANCHOR);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(TandemOp) op = tandem_op_new_set (TANDEM_ENTITY_PROJECT, NULL, refused[i].prop,
+                                                  parse_json (refused[i].value));
+      g_autoptr(GError) err = NULL;
+      g_autofree char *was = tandem_project_to_string (project);
+      g_autofree char *is = NULL;
+
+      g_assert_false (tandem_project_apply (project, op, NULL, &err));
+      g_assert_error (err, TANDEM_MODEL_ERROR, refused[i].code);
+      is = tandem_project_to_string (project);
+      g_assert_cmpstr (was, ==, is);
+    }
+
+  /* A start whose anchor is refused does not start either. */
+  before = tandem_project_to_string (project);
+  tandem_op_batch_add (bad, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", FALSE));
+  tandem_op_batch_add (bad, tandem_op_new_set (TANDEM_ENTITY_PROJECT, NULL, "anchor-step", parse_json ("-1")));
+  g_assert_false (tandem_project_apply (project, bad, NULL, &error));
+  g_clear_error (&error);
+  text = tandem_project_to_string (project);
+  g_assert_cmpstr (before, ==, text);
+  g_assert_true (tandem_project_get_playing (project));
+
+  /* A document from before the anchor existed loads, unanchored. */
+  node = tandem_project_to_json (project);
+  json_object_remove_member (json_node_get_object (node), "anchor-time");
+  json_object_remove_member (json_node_get_object (node), "anchor-step");
+  old = tandem_project_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tandem_project_get_anchor_time (old), ==, 0);
+  g_assert_cmpuint (tandem_project_get_anchor_step (old), ==, 0);
+}
+
 static void
 test_set_track (void)
 {
@@ -1001,6 +1080,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model/ops/set-project", test_set_project);
+  g_test_add_func ("/model/ops/transport-anchor", test_transport_anchor);
   g_test_add_func ("/model/ops/set-track", test_set_track);
   g_test_add_func ("/model/ops/set-pattern-clip-sample", test_set_pattern_clip_sample);
   g_test_add_func ("/model/ops/set-cell", test_set_cell);

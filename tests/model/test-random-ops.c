@@ -138,7 +138,7 @@ random_set (Gen *gen)
       const TandemEntityKind P = TANDEM_ENTITY_PROJECT;
       gboolean coin = g_rand_boolean (gen->rand);
 
-      switch (rnd (gen, 0, 13))
+      switch (rnd (gen, 0, 15))
         {
         case 0: return tandem_op_new_set_string (P, NULL, "name", random_name (gen));
         case 1: return tandem_op_new_set_double (P, NULL, "tempo", random_double (gen, 20, 300));
@@ -159,6 +159,10 @@ random_set (Gen *gen)
                                                                 : tandem_pattern_get_id (pattern));
         case 11: return tandem_op_new_set_boolean (P, NULL, "loop-enabled", coin);
         case 12: return tandem_op_new_set_int (P, NULL, "loop-start", rnd (gen, 0, 9998));
+        case 13:
+          return tandem_op_new_set_int (P, NULL, "anchor-time",
+                                        rnd (gen, 0, 1 << 30) * (gint64) rnd (gen, 0, 1 << 23));
+        case 14: return tandem_op_new_set_int (P, NULL, "anchor-step", rnd (gen, 0, 1 << 20));
         default: return tandem_op_new_set_int (P, NULL, "loop-length", rnd (gen, 1, 9999));
         }
     }

@@ -113,6 +113,8 @@ test_window_opens_with_demo (void)
   /* Play is an op on the shared transport state. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
   g_assert_true (tandem_project_get_playing (project));
+  /* …anchored ahead on the (local) session clock, so it starts on a bar. */
+  g_assert_cmpint ((gint64) tandem_project_get_anchor_time (project), >, g_get_monotonic_time ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
   g_assert_false (tandem_project_get_playing (project));
 

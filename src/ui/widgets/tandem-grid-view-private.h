@@ -32,6 +32,18 @@ TandemGridCell *_tandem_grid_view_get_cell       (TandemGridView *self,
 void            _tandem_grid_view_get_focus_cell (TandemGridView *self,
                                                   guint          *row,
                                                   guint          *step);
+/* The rows, in track order, and the widgets of each row's header. */
+guint           _tandem_grid_view_get_n_rows     (TandemGridView *self);
+const char     *_tandem_grid_view_get_row_track_id (TandemGridView *self,
+                                                    guint           index);
+GtkWidget      *_tandem_grid_view_get_row_header (TandemGridView *self,
+                                                  const char     *track_id);
+GtkWidget      *_tandem_grid_view_get_row_menu_button (TandemGridView *self,
+                                                       const char     *track_id);
+GtkWidget      *_tandem_grid_view_get_add_button (TandemGridView *self);
+/* Opens the Rename Track dialog; its answer goes through track.rename. */
+GtkWidget      *_tandem_grid_view_show_rename_dialog (TandemGridView *self,
+                                                      const char     *track_id);
 /* Opens the context menu of a cell; returns the menu's model (owned by the grid). */
 GMenuModel     *_tandem_grid_view_popup_menu     (TandemGridView *self,
                                                   const char     *track_id,

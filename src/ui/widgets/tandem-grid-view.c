@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -41,9 +42,12 @@ typedef struct
   TandemGridView *view;
   TandemTrack    *track;
   gulong          notify_id;
+  GtkWidget      *box;          /* in the header column: header + menu button */
   GtkWidget      *header;
   GtkWidget      *swatch;
   GtkWidget      *label;
+  GtkWidget      *menu_button;
+  GSimpleActionGroup *actions;  /* "row.*": the menu's view of this one track */
   GdkRGBA         color;
   GPtrArray      *cells;  /* TandemGridCell, parented to the body */
 } GridRow;
@@ -67,6 +71,7 @@ struct _TandemGridView
   guint           beats_per_bar;
 
   GtkWidget      *header_box;
+  GtkWidget      *add_button;
   GtkWidget      *scroller;
   GtkWidget      *body;
 
@@ -407,10 +412,11 @@ tandem_grid_body_snapshot (GtkWidget   *widget,
 {
   TandemGridBody *self = TANDEM_GRID_BODY (widget);
   TandemGridView *view = self->view;
-  float height = gtk_widget_get_height (widget);
+  /* The body may be taller than its rows (the header column has Add Track). */
+  float height = MIN (gtk_widget_get_height (widget), row_y (view->rows->len) - ROW_GAP);
   GdkRGBA fg;
 
-  if (view->n_steps == 0)
+  if (view->n_steps == 0 || view->rows->len == 0)
     return;
 
   _tandem_widgets_get_fg (widget, &fg);
@@ -876,16 +882,63 @@ update_row_cells (TandemGridView *self,
     }
 }
 
+/* The instruments a track can play without a sample, in menu order. */
+static const struct
+{
+  const char *id;
+  const char *label;
+} instruments[] = {
+  { "kick", N_("Kick") },
+  { "snare", N_("Snare") },
+  { "hat-closed", N_("Closed Hat") },
+  { "hat-open", N_("Open Hat") },
+  { "clap", N_("Clap") },
+  { "tom", N_("Tom") },
+  { "rim", N_("Rim") },
+  { "synth", N_("Synth") },
+};
+
+static const char *
+instrument_label (const char *instrument)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (instruments); i++)
+    if (g_strcmp0 (instruments[i].id, instrument) == 0)
+      return _(instruments[i].label);
+
+  /* Translators: the instrument of a track that plays an audio file */
+  return tandem_instrument_get_sample (instrument) != NULL ? _("Sample") : instrument;
+}
+
 static void
 update_header (GridRow *row)
 {
   const char *name = tandem_track_get_name (row->track);
+  const char *instrument = instrument_label (tandem_track_get_instrument (row->track));
   g_autofree char *tooltip = NULL;
+  g_autofree char *options = NULL;
 
   gtk_label_set_label (GTK_LABEL (row->label), name);
-  /* Translators: tooltip of a track's row header in the grid */
-  tooltip = g_strdup_printf (_("Select “%s”"), name);
+  /* Translators: tooltip of a track's row header in the grid: track name, instrument */
+  tooltip = g_strdup_printf (_("Select “%s” (%s)"), name, instrument);
   gtk_widget_set_tooltip_text (row->header, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->header),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, instrument,
+                                  -1);
+
+  /* Translators: accessible name of the “⋮” button of a track, e.g. “Kick Options” */
+  options = g_strdup_printf (_("%s Options"), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, options,
+                                  -1);
+}
+
+static void
+update_instrument_state (GridRow *row)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (row->actions), "instrument");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_string (tandem_track_get_instrument (row->track)));
 }
 
 static void
@@ -908,6 +961,11 @@ on_track_notify (TandemTrack *track,
       gtk_widget_queue_draw (row->swatch);
       for (guint i = 0; i < row->cells->len; i++)
         tandem_grid_cell_set_color (g_ptr_array_index (row->cells, i), &row->color);
+    }
+  else if (g_str_equal (name, "instrument"))
+    {
+      update_header (row);
+      update_instrument_state (row);
     }
 }
 
@@ -955,6 +1013,269 @@ on_header_clicked (GtkButton *button,
   sync_headers (self);
 }
 
+/* ---- the track menu ------------------------------------------------------- */
+
+static void
+on_rename_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    TandemGridView   *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  const char *track_id = g_object_get_data (G_OBJECT (dialog), "track-id");
+
+  if (g_strcmp0 (response, "rename") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "track.rename", "(ss)",
+                                track_id, gtk_editable_get_text (entry));
+}
+
+static void
+on_rename_entry_changed (GtkEditable      *entry,
+                         AdwMessageDialog *dialog)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "rename", tandem_name_is_valid (name));
+}
+
+static void
+on_rename_entry_activate (GtkEntry         *entry,
+                          AdwMessageDialog *dialog)
+{
+  if (adw_message_dialog_get_response_enabled (dialog, "rename"))
+    adw_message_dialog_response (dialog, "rename");
+}
+
+/* Asks for a new name for @track_id; the answer goes through track.rename. */
+GtkWidget *
+_tandem_grid_view_show_rename_dialog (TandemGridView *self,
+                                      const char     *track_id)
+{
+  TandemTrack *track;
+  GtkWidget *dialog, *entry;
+  GtkRoot *root;
+
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  if (self->project == NULL || (track = tandem_project_find_track (self->project, track_id)) == NULL)
+    return NULL;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Rename Track"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "rename", _("_Rename"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), tandem_track_get_name (track));
+  gtk_entry_set_max_length (GTK_ENTRY (entry), TANDEM_MAX_NAME_LEN);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Track name"),
+                                  -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_signal_connect (entry, "changed", G_CALLBACK (on_rename_entry_changed), dialog);
+  g_signal_connect (entry, "activate", G_CALLBACK (on_rename_entry_activate), dialog);
+
+  g_object_set_data_full (G_OBJECT (dialog), "track-id", g_strdup (track_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_rename_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+
+  return dialog;
+}
+
+static void
+row_rename (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       data)
+{
+  GridRow *row = data;
+
+  _tandem_grid_view_show_rename_dialog (row->view, tandem_track_get_id (row->track));
+}
+
+static void
+row_set_instrument (GSimpleAction *action,
+                    GVariant      *value,
+                    gpointer       data)
+{
+  GridRow *row = data;
+
+  /* The state follows the model (on_track_notify), not the click. */
+  gtk_widget_activate_action (GTK_WIDGET (row->view), "track.set-instrument", "(ss)",
+                              tandem_track_get_id (row->track),
+                              g_variant_get_string (value, NULL));
+}
+
+static void
+row_move (GridRow *row,
+          int      delta)
+{
+  TandemGridView *self = row->view;
+  guint index;
+
+  if (find_row (self, tandem_track_get_id (row->track), &index) == NULL ||
+      ((int) index + delta) < 0)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "track.move", "(si)",
+                              tandem_track_get_id (row->track), (int) index + delta);
+}
+
+static void
+row_move_up (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       data)
+{
+  row_move (data, -1);
+}
+
+static void
+row_move_down (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       data)
+{
+  row_move (data, 1);
+}
+
+static void
+row_delete (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       data)
+{
+  GridRow *row = data;
+
+  gtk_widget_activate_action (GTK_WIDGET (row->view), "track.delete", "s",
+                              tandem_track_get_id (row->track));
+}
+
+static const GActionEntry row_action_entries[] = {
+  { "rename", row_rename },
+  { "instrument", NULL, "s", "'kick'", row_set_instrument },
+  { "move-up", row_move_up },
+  { "move-down", row_move_down },
+  { "delete", row_delete },
+};
+
+static GMenuModel *
+track_menu_new (const char *track_id)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) section = g_menu_new ();
+  g_autoptr(GMenu) instrument = g_menu_new ();
+  g_autoptr(GMenu) voices = g_menu_new ();
+  g_autoptr(GMenu) sample = g_menu_new ();
+  g_autoptr(GMenuItem) item = NULL;
+
+  g_menu_append (section, _("_Rename…"), "row.rename");
+  for (guint i = 0; i < G_N_ELEMENTS (instruments); i++)
+    {
+      g_autoptr(GMenuItem) voice = g_menu_item_new (_(instruments[i].label), NULL);
+
+      g_menu_item_set_action_and_target_value (voice, "row.instrument",
+                                               g_variant_new_string (instruments[i].id));
+      g_menu_append_item (voices, voice);
+    }
+  g_menu_append_section (instrument, NULL, G_MENU_MODEL (voices));
+  /* The window owns track.choose-sample; without it the item is insensitive. */
+  item = g_menu_item_new (_("_Sample…"), NULL);
+  g_menu_item_set_action_and_target_value (item, "track.choose-sample",
+                                           g_variant_new_string (track_id));
+  g_menu_append_item (sample, item);
+  g_menu_append_section (instrument, NULL, G_MENU_MODEL (sample));
+  g_menu_append_submenu (section, _("_Instrument"), G_MENU_MODEL (instrument));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+
+  g_clear_object (&section);
+  section = g_menu_new ();
+  g_menu_append (section, _("Move _Up"), "row.move-up");
+  g_menu_append (section, _("Move _Down"), "row.move-down");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+
+  g_clear_object (&section);
+  section = g_menu_new ();
+  g_menu_append (section, _("_Delete"), "row.delete");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+
+  return G_MENU_MODEL (menu);
+}
+
+static gboolean
+on_row_key_pressed (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    GridRow               *row)
+{
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+
+  if ((keyval == GDK_KEY_F10 && mods == GDK_SHIFT_MASK) ||
+      (keyval == GDK_KEY_Menu && mods == 0))
+    {
+      gtk_menu_button_popup (GTK_MENU_BUTTON (row->menu_button));
+      return GDK_EVENT_STOP;
+    }
+  if (keyval == GDK_KEY_F2 && mods == 0)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (row->actions), "rename", NULL);
+      return GDK_EVENT_STOP;
+    }
+  /* Alt+arrows reorder, as in GNOME's list editors. */
+  if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_Down) && mods == GDK_ALT_MASK)
+    {
+      row_move (row, keyval == GDK_KEY_Up ? -1 : 1);
+      return GDK_EVENT_STOP;
+    }
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_row_secondary_pressed (GtkGestureClick *gesture,
+                          int              n_press,
+                          double           x,
+                          double           y,
+                          GridRow         *row)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (row->menu_button));
+}
+
+static gboolean ui2_debug (gpointer d) { TandemGridView *self = d; for (guint r = 0; r < self->rows->len; r++) { GridRow *row = g_ptr_array_index (self->rows, r); g_printerr ("row %u box %x menu %x op %f\n", r, gtk_widget_get_state_flags (row->box), gtk_widget_get_state_flags (row->menu_button), gtk_widget_get_opacity (row->menu_button)); } return G_SOURCE_REMOVE; }
+/* Which row actions make sense where the row is now. */
+static void
+update_row_actions (TandemGridView *self)
+{
+  for (guint r = 0; r < self->rows->len; r++)
+    {
+      GridRow *row = g_ptr_array_index (self->rows, r);
+      gboolean editable = self->history != NULL;
+      const char * const names[] = { "rename", "instrument", "delete" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+                                       G_ACTION_MAP (row->actions), names[i])),
+                                     editable);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+                                     G_ACTION_MAP (row->actions), "move-up")),
+                                   editable && r > 0);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (
+                                     G_ACTION_MAP (row->actions), "move-down")),
+                                   editable && r + 1 < self->rows->len);
+    }
+
+  if (g_getenv ("UI2_DEBUG")) g_timeout_add (3000, ui2_debug, self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "track.add",
+                                 self->history != NULL && self->pattern != NULL);
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
 static void
 grid_row_free (GridRow *row)
 {
@@ -962,17 +1283,28 @@ grid_row_free (GridRow *row)
   for (guint i = 0; i < row->cells->len; i++)
     gtk_widget_unparent (g_ptr_array_index (row->cells, i));
   g_ptr_array_unref (row->cells);
-  if (row->header != NULL)
-    gtk_box_remove (GTK_BOX (row->view->header_box), row->header);
+
+  /* A menu may still be closing on the removed row: cut its actions loose. */
+  for (guint i = 0; i < G_N_ELEMENTS (row_action_entries); i++)
+    g_signal_handlers_disconnect_by_data (g_action_map_lookup_action (G_ACTION_MAP (row->actions),
+                                                                      row_action_entries[i].name),
+                                          row);
+  g_clear_object (&row->actions);
+  if (row->box != NULL && row->view->header_box != NULL)
+    gtk_box_remove (GTK_BOX (row->view->header_box), row->box);
   g_clear_object (&row->track);
   g_free (row);
 }
 
 static GridRow *
 grid_row_new (TandemGridView *self,
-              TandemTrack    *track)
+              TandemTrack    *track,
+              GtkWidget      *after)
 {
   GridRow *row = g_new0 (GridRow, 1);
+  g_autoptr(GMenuModel) menu = track_menu_new (tandem_track_get_id (track));
+  GtkEventController *key;
+  GtkGesture *click;
   GtkWidget *box;
 
   row->view = self;
@@ -980,11 +1312,15 @@ grid_row_new (TandemGridView *self,
   row->cells = g_ptr_array_new ();
   _tandem_widgets_parse_color (tandem_track_get_color (track), &row->color);
 
+  row->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  gtk_widget_add_css_class (row->box, "grid-row");
+  gtk_widget_set_size_request (row->box, 150, CELL_HEIGHT);
+  gtk_widget_set_valign (row->box, GTK_ALIGN_START);
+
   row->header = gtk_toggle_button_new ();
   gtk_widget_add_css_class (row->header, "flat");
   gtk_widget_add_css_class (row->header, "grid-row-header");
-  gtk_widget_set_size_request (row->header, 120, CELL_HEIGHT);
-  gtk_widget_set_valign (row->header, GTK_ALIGN_START);
+  gtk_widget_set_hexpand (row->header, TRUE);
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   row->swatch = gtk_drawing_area_new ();
   gtk_widget_set_size_request (row->swatch, 12, 12);
@@ -999,11 +1335,65 @@ grid_row_new (TandemGridView *self,
   gtk_box_append (GTK_BOX (box), row->label);
   gtk_button_set_child (GTK_BUTTON (row->header), box);
   g_signal_connect (row->header, "clicked", G_CALLBACK (on_header_clicked), row);
-  gtk_box_append (GTK_BOX (self->header_box), row->header);
+  gtk_box_append (GTK_BOX (row->box), row->header);
+
+  row->menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (row->menu_button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (row->menu_button), menu);
+  gtk_widget_set_tooltip_text (row->menu_button, _("Track Options (Shift+F10)"));
+  gtk_widget_set_valign (row->menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (row->menu_button, "flat");
+  gtk_widget_add_css_class (row->menu_button, "grid-row-menu");
+  gtk_box_append (GTK_BOX (row->box), row->menu_button);
+
+  row->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (row->actions), row_action_entries,
+                                   G_N_ELEMENTS (row_action_entries), row);
+  gtk_widget_insert_action_group (row->box, "row", G_ACTION_GROUP (row->actions));
+  update_instrument_state (row);
+
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_row_key_pressed), row);
+  gtk_widget_add_controller (row->box, key);
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_row_secondary_pressed), row);
+  gtk_widget_add_controller (row->box, GTK_EVENT_CONTROLLER (click));
+
+  gtk_box_insert_child_after (GTK_BOX (self->header_box), row->box, after);
   update_header (row);
 
   row->notify_id = g_signal_connect (track, "notify", G_CALLBACK (on_track_notify), row);
   return row;
+}
+
+/* Adds a row for @track at @index of the rows, with its cells. */
+static void
+insert_row (TandemGridView *self,
+            TandemTrack    *track,
+            guint           index)
+{
+  GtkWidget *after = index > 0 ? ((GridRow *) g_ptr_array_index (self->rows, index - 1))->box
+                               : NULL;
+  GridRow *row = grid_row_new (self, track, after);
+
+  g_ptr_array_insert (self->rows, index, row);
+  g_hash_table_insert (self->row_by_track, (gpointer) tandem_track_get_id (track), row);
+  update_row_cells (self, row);
+}
+
+static void
+rows_changed (TandemGridView *self)
+{
+  if (self->selected_track != NULL &&
+      g_hash_table_lookup (self->row_by_track, self->selected_track) == NULL)
+    tandem_grid_view_set_selected_track (self, NULL);
+  sync_headers (self);
+  update_row_actions (self);
+  if (self->rows->len > 0)
+    self->focus_row = MIN (self->focus_row, self->rows->len - 1);
+
+  gtk_widget_queue_resize (self->body);
 }
 
 static void
@@ -1018,19 +1408,11 @@ rebuild_rows (TandemGridView *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TandemTrack) track = g_list_model_get_item (self->tracks, i);
-      GridRow *row = grid_row_new (self, track);
 
-      g_ptr_array_add (self->rows, row);
-      g_hash_table_insert (self->row_by_track, (gpointer) tandem_track_get_id (track), row);
-      update_row_cells (self, row);
+      insert_row (self, track, i);
     }
 
-  if (self->selected_track != NULL &&
-      g_hash_table_lookup (self->row_by_track, self->selected_track) == NULL)
-    tandem_grid_view_set_selected_track (self, NULL);
-  sync_headers (self);
-
-  gtk_widget_queue_resize (self->body);
+  rows_changed (self);
 }
 
 static void
@@ -1114,7 +1496,30 @@ on_tracks_changed (TandemGridView *self,
                    guint           added,
                    GListModel     *tracks)
 {
-  rebuild_rows (self);
+  /* Only the rows that changed are replaced, so the keyboard focus and the
+   * other rows' widgets survive someone else adding or removing a track. */
+  if (self->pattern == NULL || position + removed > self->rows->len)
+    {
+      rebuild_rows (self);
+      return;
+    }
+
+  for (guint i = 0; i < removed; i++)
+    {
+      GridRow *row = g_ptr_array_index (self->rows, position);
+
+      g_hash_table_remove (self->row_by_track, tandem_track_get_id (row->track));
+      g_ptr_array_remove_index (self->rows, position);
+    }
+
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, position + i);
+
+      insert_row (self, track, position + i);
+    }
+
+  rows_changed (self);
 }
 
 static void
@@ -1228,6 +1633,212 @@ grid_set_cell_prop (GtkWidget  *widget,
     value = CLAMP (value, TANDEM_NOTE_MIN, TANDEM_NOTE_MAX);
 
   set_cell (self, track_id, step, prop, value);
+}
+
+/* ---- track actions -------------------------------------------------------- */
+
+static gboolean
+track_uses (TandemGridView *self,
+            const char     *prop,
+            const char     *value)
+{
+  guint n = g_list_model_get_n_items (self->tracks);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TandemTrack) track = g_list_model_get_item (self->tracks, i);
+      g_autofree char *current = NULL;
+
+      g_object_get (track, prop, &current, NULL);
+      if (g_ascii_strcasecmp (current, value) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+new_track_color (TandemGridView *self)
+{
+  guint n = g_list_model_get_n_items (self->tracks);
+  GdkRGBA rgba;
+
+  /* The first palette colour nobody uses yet, else the next in the cycle. */
+  for (guint i = 0; i <= 8; i++)
+    {
+      g_autofree char *spec = NULL;
+
+      _tandem_widgets_palette (i < 8 ? i : n, &rgba);
+      spec = g_strdup_printf ("#%02x%02x%02x",
+                              (int) lround (rgba.red * 255), (int) lround (rgba.green * 255),
+                              (int) lround (rgba.blue * 255));
+      if (i == 8 || !track_uses (self, "color", spec))
+        return g_steal_pointer (&spec);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+track_add (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  TandemGridView *self = TANDEM_GRID_VIEW (widget);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *color = NULL;
+  const char *instrument = "synth";
+  guint number;
+
+  if (self->project == NULL || self->history == NULL)
+    return;
+
+  number = g_list_model_get_n_items (self->tracks) + 1;
+  do
+    {
+      g_free (name);
+      /* Translators: the name of a new track in the grid, “Track 5” */
+      name = g_strdup_printf (_("Track %u"), number++);
+    }
+  while (track_uses (self, "name", name));
+
+  /* A drum voice the beat does not have yet, else a synth. */
+  for (guint i = 0; i < G_N_ELEMENTS (instruments); i++)
+    if (!track_uses (self, "instrument", instruments[i].id))
+      {
+        instrument = instruments[i].id;
+        break;
+      }
+
+  id = tandem_id_new ();
+  color = new_track_color (self);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "color");
+  json_builder_add_string_value (builder, color);
+  json_builder_set_member_name (builder, "instrument");
+  json_builder_add_string_value (builder, instrument);
+  json_builder_set_member_name (builder, "volume");
+  json_builder_add_double_value (builder, 0.0);
+  json_builder_set_member_name (builder, "pan");
+  json_builder_add_double_value (builder, 0.0);
+  json_builder_set_member_name (builder, "mute");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "solo");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_end_object (builder);
+
+  if (_tandem_widgets_apply (self->history,
+                             tandem_op_new_insert (TANDEM_ENTITY_TRACK, -1,
+                                                   json_builder_get_root (builder))))
+    tandem_grid_view_set_selected_track (self, id);
+}
+
+static void
+track_rename (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  TandemGridView *self = TANDEM_GRID_VIEW (widget);
+  g_autofree char *name = NULL;
+  const char *track_id;
+  TandemTrack *track;
+
+  g_variant_get (parameter, "(&ss)", &track_id, &name);
+  g_strstrip (name);
+  if (self->project == NULL || !tandem_name_is_valid (name) ||
+      (track = tandem_project_find_track (self->project, track_id)) == NULL ||
+      g_strcmp0 (tandem_track_get_name (track), name) == 0)
+    return;
+
+  _tandem_widgets_apply (self->history,
+                         tandem_op_new_set_string (TANDEM_ENTITY_TRACK, track_id, "name", name));
+}
+
+static void
+track_set_instrument (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TandemGridView *self = TANDEM_GRID_VIEW (widget);
+  const char *track_id, *instrument;
+  TandemTrack *track;
+
+  g_variant_get (parameter, "(&s&s)", &track_id, &instrument);
+  if (self->project == NULL || !tandem_instrument_is_valid (instrument) ||
+      (track = tandem_project_find_track (self->project, track_id)) == NULL ||
+      g_strcmp0 (tandem_track_get_instrument (track), instrument) == 0)
+    return;
+
+  _tandem_widgets_apply (self->history,
+                         tandem_op_new_set_string (TANDEM_ENTITY_TRACK, track_id, "instrument",
+                                                   instrument));
+}
+
+/* Whether the keyboard focus is in @row's header (or a menu opened from it). */
+static gboolean
+row_has_focus (TandemGridView *self,
+               GridRow        *row)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == row->box || gtk_widget_is_ancestor (focus, row->box));
+}
+
+static void
+track_move (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  TandemGridView *self = TANDEM_GRID_VIEW (widget);
+  const char *track_id;
+  gboolean had_focus;
+  GridRow *row;
+  guint from;
+  int index;
+
+  g_variant_get (parameter, "(&si)", &track_id, &index);
+  if (self->project == NULL || (row = find_row (self, track_id, &from)) == NULL)
+    return;
+  index = CLAMP (index, 0, (int) self->rows->len - 1);
+  if ((guint) index == from)
+    return;
+
+  had_focus = row_has_focus (self, row);
+  if (_tandem_widgets_apply (self->history,
+                             tandem_op_new_move (TANDEM_ENTITY_TRACK, track_id, index)) &&
+      had_focus && (row = find_row (self, track_id, NULL)) != NULL)
+    gtk_widget_grab_focus (row->header);  /* the row was rebuilt at its new place */
+}
+
+static void
+track_delete (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  TandemGridView *self = TANDEM_GRID_VIEW (widget);
+  const char *track_id = g_variant_get_string (parameter, NULL);
+  gboolean had_focus;
+  GridRow *row;
+  guint index;
+
+  if (self->project == NULL || (row = find_row (self, track_id, &index)) == NULL)
+    return;
+
+  had_focus = row_has_focus (self, row);
+  if (_tandem_widgets_apply (self->history, tandem_op_new_delete (TANDEM_ENTITY_TRACK, track_id)) &&
+      had_focus)
+    {
+      /* Keep the keyboard in the header column: the next row, or Add Track. */
+      row = row_at (self, MIN (index, self->rows->len - 1));
+      gtk_widget_grab_focus (row != NULL ? row->header : self->add_button);
+    }
 }
 
 void
@@ -1348,6 +1959,58 @@ _tandem_grid_view_get_cell (TandemGridView *self,
   if (row == NULL || step >= row->cells->len)
     return NULL;
   return g_ptr_array_index (row->cells, step);
+}
+
+guint
+_tandem_grid_view_get_n_rows (TandemGridView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), 0);
+
+  return self->rows->len;
+}
+
+const char *
+_tandem_grid_view_get_row_track_id (TandemGridView *self,
+                                    guint           index)
+{
+  GridRow *row;
+
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  row = row_at (self, index);
+  return row != NULL ? tandem_track_get_id (row->track) : NULL;
+}
+
+GtkWidget *
+_tandem_grid_view_get_row_header (TandemGridView *self,
+                                  const char     *track_id)
+{
+  GridRow *row;
+
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  row = g_hash_table_lookup (self->row_by_track, track_id);
+  return row != NULL ? row->header : NULL;
+}
+
+GtkWidget *
+_tandem_grid_view_get_row_menu_button (TandemGridView *self,
+                                       const char     *track_id)
+{
+  GridRow *row;
+
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  row = g_hash_table_lookup (self->row_by_track, track_id);
+  return row != NULL ? row->menu_button : NULL;
+}
+
+GtkWidget *
+_tandem_grid_view_get_add_button (TandemGridView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  return self->add_button;
 }
 
 void
@@ -1578,6 +2241,12 @@ tandem_grid_view_class_init (TandemGridViewClass *klass)
   gtk_widget_class_install_action (widget_class, "grid.set-probability", "(sii)",
                                    grid_set_cell_prop);
   gtk_widget_class_install_action (widget_class, "grid.set-note", "(sii)", grid_set_cell_prop);
+  gtk_widget_class_install_action (widget_class, "track.add", NULL, track_add);
+  gtk_widget_class_install_action (widget_class, "track.rename", "(ss)", track_rename);
+  gtk_widget_class_install_action (widget_class, "track.set-instrument", "(ss)",
+                                   track_set_instrument);
+  gtk_widget_class_install_action (widget_class, "track.move", "(si)", track_move);
+  gtk_widget_class_install_action (widget_class, "track.delete", "s", track_delete);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "gridview");
@@ -1607,7 +2276,24 @@ tandem_grid_view_init (TandemGridView *self)
   self->header_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, ROW_GAP);
   gtk_widget_set_margin_top (self->header_box, RULER_HEIGHT);
   gtk_widget_add_css_class (self->header_box, "grid-row-headers");
+  /* The headers' labels expand inside their buttons; the column itself keeps
+   * its natural width and leaves the room to the cells. */
+  gtk_widget_set_hexpand (self->header_box, FALSE);
   gtk_widget_set_parent (self->header_box, GTK_WIDGET (self));
+
+  self->add_button = g_object_new (GTK_TYPE_BUTTON,
+                                   "action-name", "track.add",
+                                   "tooltip-text", _("Add a track at the end"),
+                                   "child", g_object_new (ADW_TYPE_BUTTON_CONTENT,
+                                                          "icon-name", "list-add-symbolic",
+                                                          "label", _("_Add Track"),
+                                                          "use-underline", TRUE,
+                                                          NULL),
+                                   "halign", GTK_ALIGN_START,
+                                   NULL);
+  gtk_widget_add_css_class (self->add_button, "flat");
+  gtk_widget_add_css_class (self->add_button, "grid-add-track");
+  gtk_box_append (GTK_BOX (self->header_box), self->add_button);
 
   self->body = g_object_new (TANDEM_TYPE_GRID_BODY, NULL);
   TANDEM_GRID_BODY (self->body)->view = self;
@@ -1718,6 +2404,7 @@ tandem_grid_view_set_history (TandemGridView *self,
   _tandem_grid_view_paint_end (self);
   _tandem_grid_view_velocity_end (self);
   g_set_object (&self->history, history);
+  update_row_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
 }
 
@@ -1788,4 +2475,35 @@ tandem_grid_view_set_remote_cursors (TandemGridView *self,
   for (guint i = 0; cursors != NULL && i < cursors->len; i++)
     g_ptr_array_add (self->cursors, tandem_grid_cursor_copy (g_ptr_array_index (cursors, i)));
   gtk_widget_queue_draw (self->body);
+}
+
+/**
+ * tandem_grid_view_get_track_at:
+ * @x: @y: a point in @self's coordinates
+ *
+ * Returns: (nullable): the id of the track whose row is under the point
+ */
+const char *
+tandem_grid_view_get_track_at (TandemGridView *self,
+                               double          x,
+                               double          y)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GridRow *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *probes[2] = { row->box, row->cells->len > 0 ? g_ptr_array_index (row->cells, 0) : NULL };
+
+      for (guint p = 0; p < G_N_ELEMENTS (probes); p++)
+        {
+          graphene_rect_t bounds;
+
+          if (probes[p] != NULL
+              && gtk_widget_compute_bounds (probes[p], GTK_WIDGET (self), &bounds)
+              && y >= bounds.origin.y && y < bounds.origin.y + bounds.size.height)
+            return tandem_track_get_id (row->track);
+        }
+    }
+  return NULL;
 }

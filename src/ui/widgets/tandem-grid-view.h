@@ -59,5 +59,9 @@ void           tandem_grid_view_set_selected_track (TandemGridView *self,
                                                     const char     *track_id);
 void           tandem_grid_view_set_remote_cursors (TandemGridView *self,
                                                     GPtrArray      *cursors);
+/* The id of the track whose row is under (@x, @y), in @self's coordinates. */
+const char    *tandem_grid_view_get_track_at       (TandemGridView *self,
+                                                    double          x,
+                                                    double          y);
 
 G_END_DECLS

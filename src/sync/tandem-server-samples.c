@@ -1,0 +1,685 @@
+/* tandem-server-samples.c — sample blobs over HTTP: resumable verified uploads, ranged downloads
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "tandem-invite.h"
+#include "tandem-session-server-private.h"
+
+#define READ_CHUNK (256 * 1024)
+
+typedef struct
+{
+  GChecksum *checksum;  /* of the bytes 0 .. offset of the part file */
+  guint64    offset;
+  guint64    total;     /* 0 until the first chunk says it */
+  gboolean   reserved;  /* total counted in session->sample_bytes */
+} Upload;
+
+static void
+upload_free (gpointer data)
+{
+  Upload *up = data;
+
+  g_checksum_free (up->checksum);
+  g_free (up);
+}
+
+static void
+respond_offset (SoupServerMessage *msg,
+                guint              status,
+                guint64            offset,
+                guint64            total,
+                gboolean           complete)
+{
+  g_autofree char *body = g_strdup_printf ("{\"offset\":%" G_GUINT64_FORMAT ",\"bytes\":%"
+                                           G_GUINT64_FORMAT ",\"complete\":%s}\n",
+                                           offset, total, complete ? "true" : "false");
+  gsize len = strlen (body);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&body), len);
+}
+
+/* "/sessions/<id>/samples/<hash>" or ".../uploads/<hash>". Anything that
+ * could name another file (separators, "..", escapes) is refused. */
+static gboolean
+parse_path (const char  *path,
+            char       **session_id,
+            gboolean    *upload,
+            char       **hash)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (strstr (path, "..") != NULL || strchr (path, '\\') != NULL || strchr (path, '%') != NULL)
+    return FALSE;
+  parts = g_strsplit (path, "/", -1);
+  if (g_strv_length (parts) != 5 || parts[0][0] != '\0' || strcmp (parts[1], "sessions") != 0
+      || !tandem_invite_is_valid_session_id (parts[2])
+      || (strcmp (parts[3], "samples") != 0 && strcmp (parts[3], "uploads") != 0)
+      || !tandem_sample_hash_is_valid (parts[4]))
+    return FALSE;
+  for (const char *p = parts[4]; *p; p++)
+    if (g_ascii_isupper (*p))
+      return FALSE;
+  *session_id = g_strdup (parts[2]);
+  *upload = strcmp (parts[3], "uploads") == 0;
+  *hash = g_strdup (parts[4]);
+  return TRUE;
+}
+
+static gboolean
+authorize (TandemSession     *session,
+           SoupServerMessage *msg,
+           TandemRole        *role)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+
+  if (auth == NULL || !g_str_has_prefix (auth, "Bearer "))
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, TANDEM_CODE_UNAUTHORIZED,
+                                    "Send the session token as “Authorization: Bearer TOKEN”");
+      return FALSE;
+    }
+  if (!_tandem_session_check_token (session, auth + strlen ("Bearer "), role))
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, TANDEM_CODE_UNAUTHORIZED,
+                                    "The session token is wrong");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)))
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          rm_rf (child);
+        else
+          g_unlink (child);
+      }
+  return g_rmdir (path) == 0;
+}
+
+static gboolean
+ensure_samples_dir (TandemSession  *session,
+                    GError        **error)
+{
+  TandemSessionServer *self = session->server;
+
+  if (session->samples_dir == NULL)
+    {
+      if (session->dir != NULL)
+        session->samples_dir = g_build_filename (session->dir, "samples", NULL);
+      else
+        {
+          if (self->tmp_dir == NULL
+              && (self->tmp_dir = g_dir_make_tmp ("tandem-samples-XXXXXX", error)) == NULL)
+            return FALSE;
+          session->samples_dir = g_build_filename (self->tmp_dir, session->id, NULL);
+        }
+    }
+  if (g_mkdir_with_parents (session->samples_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create the sample folder: %s", g_strerror (saved));
+      return FALSE;
+    }
+  if (session->uploads == NULL)
+    session->uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, upload_free);
+  if (!session->sample_bytes_known)
+    {
+      g_autoptr(GDir) dir = g_dir_open (session->samples_dir, 0, NULL);
+      const char *name;
+
+      /* Uploads reserve their size again when they resume. */
+      session->sample_bytes = 0;
+      while (dir != NULL && (name = g_dir_read_name (dir)))
+        {
+          g_autofree char *path = g_build_filename (session->samples_dir, name, NULL);
+          GStatBuf st;
+
+          if (tandem_sample_hash_is_valid (name) && g_stat (path, &st) == 0)
+            session->sample_bytes += st.st_size;
+        }
+      session->sample_bytes_known = TRUE;
+    }
+  return TRUE;
+}
+
+static char *
+blob_path (TandemSession *session,
+           const char    *hash,
+           gboolean       part)
+{
+  g_autofree char *name = g_strconcat (hash, part ? ".part" : NULL, NULL);
+
+  return g_build_filename (session->samples_dir, name, NULL);
+}
+
+/* The upload in progress for @hash, rebuilt from its part file after a
+ * restart (the checksum state lives in memory only). */
+static Upload *
+find_upload (TandemSession *session,
+             const char    *hash,
+             guint64        registered)
+{
+  Upload *up = g_hash_table_lookup (session->uploads, hash);
+  g_autofree char *part = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree guint8 *buf = NULL;
+  gssize n;
+
+  if (up != NULL)
+    return up;
+  part = blob_path (session, hash, TRUE);
+  if (!g_file_test (part, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  file = g_file_new_for_path (part);
+  if ((in = g_file_read (file, NULL, NULL)) == NULL)
+    return NULL;
+  up = g_new0 (Upload, 1);
+  up->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  up->total = registered;
+  buf = g_malloc (READ_CHUNK);
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, READ_CHUNK, NULL, NULL)) > 0)
+    {
+      g_checksum_update (up->checksum, buf, n);
+      up->offset += n;
+    }
+  g_hash_table_insert (session->uploads, g_strdup (hash), up);
+  return up;
+}
+
+static void
+drop_upload (TandemSession *session,
+             const char    *hash,
+             gboolean       release)
+{
+  Upload *up = g_hash_table_lookup (session->uploads, hash);
+  g_autofree char *part = blob_path (session, hash, TRUE);
+
+  if (up != NULL && up->reserved && release)
+    session->sample_bytes -= MIN (session->sample_bytes, up->total);
+  g_hash_table_remove (session->uploads, hash);
+  g_unlink (part);
+}
+
+static void
+announce_sample (TandemSession *session,
+                 const char    *hash,
+                 guint64        bytes)
+{
+  g_autofree char *text = g_strdup_printf ("{\"type\":\"sample\",\"id\":\"%s\",\"bytes\":%"
+                                           G_GUINT64_FORMAT "}", hash, bytes);
+
+  _tandem_session_broadcast (session, NULL, text);
+}
+
+static gboolean
+parse_content_range (const char *value,
+                     guint64    *start,
+                     guint64    *end,
+                     guint64    *total)
+{
+  char *p;
+
+  if (value == NULL || !g_str_has_prefix (value, "bytes "))
+    return FALSE;
+  value += strlen ("bytes ");
+  if (!g_ascii_isdigit (*value))
+    return FALSE;
+  *start = g_ascii_strtoull (value, &p, 10);
+  if (*p != '-' || !g_ascii_isdigit (p[1]))
+    return FALSE;
+  *end = g_ascii_strtoull (p + 1, &p, 10);
+  if (*p != '/' || !g_ascii_isdigit (p[1]))
+    return FALSE;
+  *total = g_ascii_strtoull (p + 1, &p, 10);
+  return *p == '\0' && *start <= *end && *end < *total;
+}
+
+static gboolean
+append_chunk (const char  *part,
+              const char  *data,
+              gsize        len,
+              guint64      offset,
+              GError     **error)
+{
+  int fd = g_open (part, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  gsize done = 0;
+
+  if (fd < 0 || ftruncate (fd, offset) != 0 || lseek (fd, offset, SEEK_SET) < 0)
+    goto fail;
+  while (done < len)
+    {
+      ssize_t n = write (fd, data + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        goto fail;
+      done += n;
+    }
+  close (fd);
+  return TRUE;
+
+fail:
+  {
+    int saved = errno;
+
+    if (fd >= 0)
+      close (fd);
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                 "Cannot store the upload: %s", g_strerror (saved));
+  }
+  return FALSE;
+}
+
+static gboolean
+sync_file (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = fdatasync (fd) == 0;
+  close (fd);
+  return ok;
+}
+
+static void
+handle_put (TandemSession     *session,
+            SoupServerMessage *msg,
+            const char        *hash,
+            guint64            registered)
+{
+  TandemSessionServer *self = session->server;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  const char *range = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "Content-Range");
+  g_autofree char *done_path = blob_path (session, hash, FALSE);
+  g_autofree char *part = blob_path (session, hash, TRUE);
+  g_autoptr(GError) error = NULL;
+  guint64 start, end, total;
+  GStatBuf st;
+  Upload *up;
+
+  self->sample_bytes_received += body->length;
+  if (g_stat (done_path, &st) == 0)
+    {
+      /* Someone uploaded the same bytes already. */
+      respond_offset (msg, SOUP_STATUS_OK, st.st_size, st.st_size, TRUE);
+      return;
+    }
+  if (!parse_content_range (range, &start, &end, &total) || end - start + 1 != (guint64) body->length)
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, TANDEM_CODE_BAD_MESSAGE,
+                                    "An upload chunk needs “Content-Range: bytes START-END/TOTAL” "
+                                    "matching its body");
+      return;
+    }
+  if (total > self->limits.max_sample_bytes)
+    {
+      g_autofree char *limit = g_format_size (self->limits.max_sample_bytes);
+      g_autofree char *text = g_strdup_printf ("Samples are limited to %s on this server", limit);
+
+      _tandem_server_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                    TANDEM_CODE_SAMPLE_TOO_LARGE, text);
+      return;
+    }
+  if (registered != 0 && total != registered)
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, TANDEM_CODE_BAD_MESSAGE,
+                                    "The upload’s size differs from the sample’s registered size");
+      return;
+    }
+  up = find_upload (session, hash, registered);
+  if (up == NULL)
+    {
+      up = g_new0 (Upload, 1);
+      up->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      g_hash_table_insert (session->uploads, g_strdup (hash), up);
+    }
+  if (up->total == 0)
+    up->total = total;
+  if (up->total != total)
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, TANDEM_CODE_BAD_MESSAGE,
+                                    "The upload’s size changed");
+      return;
+    }
+  if (!up->reserved)
+    {
+      if (session->sample_bytes + total > self->limits.max_session_sample_bytes)
+        {
+          g_autofree char *limit = g_format_size (self->limits.max_session_sample_bytes);
+          g_autofree char *text = g_strdup_printf ("The session’s samples would exceed its quota of %s",
+                                                   limit);
+
+          drop_upload (session, hash, FALSE);
+          _tandem_server_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                        TANDEM_CODE_QUOTA_EXCEEDED, text);
+          return;
+        }
+      session->sample_bytes += total;
+      up->reserved = TRUE;
+    }
+  if (start != up->offset)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"error\":{\"code\":\"%s\",\"message\":\"The server "
+                                               "has %" G_GUINT64_FORMAT " bytes; continue from there\"},"
+                                               "\"offset\":%" G_GUINT64_FORMAT "}\n",
+                                               TANDEM_CODE_BAD_OFFSET, up->offset, up->offset);
+      gsize len = strlen (text);
+
+      soup_server_message_set_status (msg, SOUP_STATUS_CONFLICT, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                        g_steal_pointer (&text), len);
+      return;
+    }
+  if (!append_chunk (part, body->data, body->length, up->offset, &error))
+    {
+      g_warning ("Session %s: %s", session->id, error->message);
+      _tandem_server_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL,
+                                    "The server cannot store the upload");
+      return;
+    }
+  g_checksum_update (up->checksum, (const guchar *) body->data, body->length);
+  up->offset += body->length;
+  if (up->offset < up->total)
+    {
+      respond_offset (msg, SOUP_STATUS_OK, up->offset, up->total, FALSE);
+      return;
+    }
+
+  if (strcmp (g_checksum_get_string (up->checksum), hash) != 0)
+    {
+      drop_upload (session, hash, TRUE);
+      _tandem_server_respond_error (msg, 422, TANDEM_CODE_HASH_MISMATCH,
+                                    "The uploaded bytes do not have the SHA-256 they were sent "
+                                    "as; the upload was discarded");
+      return;
+    }
+  if ((self->fsync && session->dir != NULL && !sync_file (part)) || g_rename (part, done_path) != 0)
+    {
+      drop_upload (session, hash, TRUE);
+      _tandem_server_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL,
+                                    "The server cannot store the upload");
+      return;
+    }
+  /* The reservation now stands for the stored sample. */
+  g_hash_table_remove (session->uploads, hash);
+  respond_offset (msg, SOUP_STATUS_CREATED, total, total, TRUE);
+  g_debug ("Session %s: sample %s stored (%" G_GUINT64_FORMAT " bytes)", session->id, hash, total);
+  announce_sample (session, hash, total);
+}
+
+static void
+handle_status (TandemSession     *session,
+               SoupServerMessage *msg,
+               const char        *hash,
+               guint64            registered)
+{
+  g_autofree char *done_path = blob_path (session, hash, FALSE);
+  GStatBuf st;
+  Upload *up;
+
+  if (g_stat (done_path, &st) == 0)
+    {
+      respond_offset (msg, SOUP_STATUS_OK, st.st_size, st.st_size, TRUE);
+      return;
+    }
+  up = find_upload (session, hash, registered);
+  respond_offset (msg, SOUP_STATUS_OK, up ? up->offset : 0, up && up->total ? up->total : registered,
+                  FALSE);
+}
+
+static void
+handle_download (TandemSession     *session,
+                 SoupServerMessage *msg,
+                 const char        *hash)
+{
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *resp = soup_server_message_get_response_headers (msg);
+  g_autofree char *path = blob_path (session, hash, FALSE);
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) slice = NULL;
+  SoupRange *ranges = NULL;
+  int n_ranges = 0;
+  gsize size;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, TANDEM_CODE_NOT_UPLOADED,
+                                    "Nobody has uploaded this sample yet");
+      return;
+    }
+  /* Mapped, not read: a large sample is never copied into memory. */
+  mapped = g_mapped_file_new (path, FALSE, NULL);
+  if (mapped == NULL)
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL,
+                                    "The server cannot read the sample");
+      return;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  size = g_bytes_get_size (bytes);
+  soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
+  if (soup_message_headers_get_one (req, "Range") != NULL)
+    {
+      if (size == 0 || !soup_message_headers_get_ranges (req, size, &ranges, &n_ranges)
+          || n_ranges != 1)
+        {
+          g_autofree char *cr = g_strdup_printf ("bytes */%" G_GSIZE_FORMAT, size);
+
+          if (ranges)
+            soup_message_headers_free_ranges (req, ranges);
+          soup_message_headers_replace (resp, "Content-Range", cr);
+          _tandem_server_respond_error (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE,
+                                        TANDEM_CODE_BAD_MESSAGE, "Ask for one satisfiable byte range");
+          return;
+        }
+      slice = g_bytes_new_from_bytes (bytes, ranges[0].start, ranges[0].end - ranges[0].start + 1);
+      soup_message_headers_set_content_range (resp, ranges[0].start, ranges[0].end, size);
+      soup_message_headers_free_ranges (req, ranges);
+      soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+    }
+  else
+    {
+      slice = g_bytes_ref (bytes);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+    }
+  soup_message_headers_set_content_type (resp, "application/octet-stream", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), slice);
+}
+
+static TandemSession *
+lookup_request (TandemSessionServer *self,
+                SoupServerMessage   *msg,
+                const char          *path,
+                gboolean            *upload,
+                char               **hash,
+                TandemRole          *role)
+{
+  g_autofree char *session_id = NULL;
+  TandemSession *session;
+
+  if (!parse_path (path, &session_id, upload, hash))
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, TANDEM_CODE_BAD_NAME,
+                                    "Sample paths are /sessions/ID/samples/SHA256 or "
+                                    "/sessions/ID/uploads/SHA256 (no separators or “..” in names)");
+      return NULL;
+    }
+  session = g_hash_table_lookup (self->sessions, session_id);
+  if (session == NULL)
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, TANDEM_CODE_NO_SUCH_SESSION,
+                                    "There is no such session");
+      return NULL;
+    }
+  if (!authorize (session, msg, role))
+    return NULL;
+  return session;
+}
+
+gboolean
+_tandem_server_samples_early (TandemSessionServer *self,
+                              SoupServerMessage   *msg,
+                              const char          *path)
+{
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  g_autofree char *hash = NULL;
+  gboolean upload;
+  TandemRole role;
+
+  if (strcmp (soup_server_message_get_method (msg), "PUT") != 0)
+    return TRUE;
+  if (lookup_request (self, msg, path, &upload, &hash, &role) == NULL)
+    return FALSE;
+  if (soup_message_headers_get_encoding (req) != SOUP_ENCODING_CONTENT_LENGTH
+      || soup_message_headers_get_content_length (req) > (goffset) self->limits.max_sample_chunk)
+    {
+      g_autofree char *text = g_strdup_printf ("Upload chunks carry a Content-Length of at most %"
+                                               G_GSIZE_FORMAT " bytes", self->limits.max_sample_chunk);
+
+      _tandem_server_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                    TANDEM_CODE_TOO_LARGE, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_tandem_server_samples_handle (TandemSessionServer *self,
+                               SoupServerMessage   *msg,
+                               const char          *path)
+{
+  const char *method = soup_server_message_get_method (msg);
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) error = NULL;
+  TandemSampleInfo *info;
+  TandemSession *session;
+  gboolean upload;
+  TandemRole role;
+
+  session = lookup_request (self, msg, path, &upload, &hash, &role);
+  if (session == NULL)
+    return;
+  info = tandem_project_find_sample (session->project, hash);
+  if (info == NULL)
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, TANDEM_CODE_NOT_IN_SESSION,
+                                    "This session does not use that sample");
+      return;
+    }
+  if (!ensure_samples_dir (session, &error))
+    {
+      g_warning ("Session %s: %s", session->id, error->message);
+      _tandem_server_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL,
+                                    "The server cannot store samples");
+      return;
+    }
+
+  if (!upload && (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0))
+    handle_download (session, msg, hash);
+  else if (upload && strcmp (method, "GET") == 0)
+    handle_status (session, msg, hash, tandem_sample_info_get_bytes (info));
+  else if (upload && strcmp (method, "PUT") == 0)
+    {
+      if (role == TANDEM_ROLE_VIEWER)
+        _tandem_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, TANDEM_CODE_FORBIDDEN,
+                                      "Viewers cannot upload samples");
+      else
+        handle_put (session, msg, hash, tandem_sample_info_get_bytes (info));
+    }
+  else
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    upload ? "GET, PUT" : "GET, HEAD");
+      _tandem_server_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, TANDEM_CODE_BAD_MESSAGE,
+                                    upload ? "Use GET or PUT" : "Use GET or HEAD");
+    }
+}
+
+const char *
+_tandem_session_check_samples (TandemSession  *session,
+                               char          **message)
+{
+  const TandemServerLimits *limits = &session->server->limits;
+  GListModel *samples = tandem_project_get_samples (session->project);
+  guint n = g_list_model_get_n_items (samples);
+  guint64 sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TandemSampleInfo) info = g_list_model_get_item (samples, i);
+      guint64 bytes = tandem_sample_info_get_bytes (info);
+
+      if (bytes > limits->max_sample_bytes)
+        {
+          g_autofree char *limit = g_format_size (limits->max_sample_bytes);
+
+          *message = g_strdup_printf ("Sample “%s” is larger than this server’s limit of %s",
+                                      tandem_sample_info_get_name (info), limit);
+          return TANDEM_CODE_SAMPLE_TOO_LARGE;
+        }
+      sum += bytes;
+    }
+  if (sum > limits->max_session_sample_bytes)
+    {
+      g_autofree char *limit = g_format_size (limits->max_session_sample_bytes);
+
+      *message = g_strdup_printf ("The session’s samples would exceed its quota of %s", limit);
+      return TANDEM_CODE_QUOTA_EXCEEDED;
+    }
+  return NULL;
+}
+
+void
+_tandem_session_samples_free (TandemSession *session)
+{
+  g_clear_pointer (&session->uploads, g_hash_table_unref);
+  g_clear_pointer (&session->samples_dir, g_free);
+}
+
+void
+_tandem_server_samples_cleanup (TandemSessionServer *self)
+{
+  if (self->tmp_dir != NULL)
+    rm_rf (self->tmp_dir);
+  g_clear_pointer (&self->tmp_dir, g_free);
+}
+
+guint64
+tandem_session_server_get_sample_bytes_received (TandemSessionServer *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), 0);
+  return self->sample_bytes_received;
+}

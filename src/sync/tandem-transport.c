@@ -1,0 +1,146 @@
+/* tandem-transport.c — the ops that start, retime and stop the shared transport
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "tandem-transport.h"
+
+static double
+step_us (TandemProject *project)
+{
+  return 60.0e6 / (tandem_project_get_tempo (project)
+                   * tandem_project_get_steps_per_beat (project));
+}
+
+static guint
+steps_per_bar (TandemProject *project)
+{
+  return tandem_project_get_steps_per_beat (project) * tandem_project_get_beats_per_bar (project);
+}
+
+gint64
+tandem_transport_lead_time (gint64 max_rtt_us)
+{
+  return TANDEM_TRANSPORT_MIN_LEAD_US + 2 * MAX (max_rtt_us, 0);
+}
+
+double
+tandem_transport_step_begins_at (TandemProject *project,
+                                 guint64        step)
+{
+  g_return_val_if_fail (TANDEM_IS_PROJECT (project), 0.0);
+
+  return (double) tandem_project_get_anchor_time (project)
+         + ((double) step - (double) tandem_project_get_anchor_step (project)) * step_us (project);
+}
+
+static void
+add_anchor (TandemOp *batch,
+            gint64    time,
+            guint64   step)
+{
+  tandem_op_batch_add (batch, tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL, "anchor-time",
+                                                     CLAMP (time, 1, (gint64) TANDEM_MAX_ANCHOR)));
+  tandem_op_batch_add (batch, tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL, "anchor-step",
+                                                     (gint64) MIN (step, TANDEM_MAX_ANCHOR)));
+}
+
+TandemOp *
+tandem_transport_op_start (TandemProject *project,
+                           gint64         session_now,
+                           gint64         lead_us,
+                           guint64        from_step)
+{
+  TandemOp *batch;
+  double bar_us, at;
+
+  g_return_val_if_fail (TANDEM_IS_PROJECT (project), NULL);
+
+  /* Bars of the session clock itself, so that starts line up with each
+   * other; the count-in is the wait until then. */
+  bar_us = step_us (project) * steps_per_bar (project);
+  at = ceil ((double) (session_now + lead_us) / bar_us) * bar_us;
+  batch = tandem_op_new_batch ();
+  add_anchor (batch, (gint64) llround (at), from_step);
+  tandem_op_batch_add (batch, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL,
+                                                         "playing", TRUE));
+  return batch;
+}
+
+TandemOp *
+tandem_transport_op_tempo (TandemProject *project,
+                           gint64         session_now,
+                           gint64         lead_us,
+                           double         tempo)
+{
+  TandemOp *batch;
+  gint64 anchor_time, due;
+  guint64 anchor_step, step, bar;
+  double pos;
+
+  g_return_val_if_fail (TANDEM_IS_PROJECT (project), NULL);
+
+  anchor_time = (gint64) tandem_project_get_anchor_time (project);
+  if (!tandem_project_get_playing (project) || anchor_time == 0)
+    return tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", tempo);
+
+  anchor_step = tandem_project_get_anchor_step (project);
+  due = session_now + lead_us;
+  if (due <= anchor_time)
+    step = anchor_step;    /* not started yet: the start keeps its time */
+  else
+    {
+      bar = steps_per_bar (project);
+      pos = (double) anchor_step + (double) (due - anchor_time) / step_us (project);
+      step = (guint64) ceil (pos - 1e-6);
+      step = (step + bar - 1) / bar * bar;
+    }
+  batch = tandem_op_new_batch ();
+  add_anchor (batch, (gint64) llround (tandem_transport_step_begins_at (project, step)), step);
+  tandem_op_batch_add (batch, tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL,
+                                                        "tempo", tempo));
+  return batch;
+}
+
+TandemOp *
+tandem_transport_op_stop (void)
+{
+  return tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", FALSE);
+}
+
+static gboolean
+client_is_live (TandemSyncClient *client)
+{
+  return client != NULL && tandem_sync_client_get_state (client) == TANDEM_SYNC_STATE_LIVE
+         && tandem_sync_client_get_clock_samples (client) > 0;
+}
+
+gint64
+tandem_transport_session_now (TandemSyncClient *client)
+{
+  return client_is_live (client) ? tandem_sync_client_get_session_time (client) : g_get_monotonic_time ();
+}
+
+gint64
+tandem_transport_session_lead (TandemSyncClient *client)
+{
+  GListModel *people;
+  gint64 rtt;
+
+  if (!client_is_live (client))
+    return tandem_transport_lead_time (0);
+  rtt = tandem_sync_client_get_typical_rtt (client);
+  people = tandem_sync_client_get_participants (client);
+  for (guint i = 0; i < g_list_model_get_n_items (people); i++)
+    {
+      g_autoptr(TandemParticipant) p = g_list_model_get_item (people, i);
+
+      rtt = MAX (rtt, tandem_participant_get_rtt (p));
+    }
+  return tandem_transport_lead_time (rtt);
+}

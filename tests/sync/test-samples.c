@@ -1,0 +1,734 @@
+/* test-samples.c — sample sharing: import, verified resumable transfer, refusals
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-samples"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sndfile.h>
+
+#include "sync-test-utils.h"
+#include "tandem-export.h"
+
+typedef struct
+{
+  char                  *dir;
+  TandemSyncClient      *client;
+  TandemSampleStore     *store;
+  TandemSampleTransfers *transfers;
+} Peer;
+
+static char *tmp;
+
+static char *
+make_audio_channels (const char *name,
+                     guint       channels,
+                     const char *sox_args)
+{
+  g_autofree char *path = g_build_filename (tmp, name, NULL);
+  g_autofree char *cmd = g_strdup_printf ("sox -n -r 48000 -c %u -b 16 %s %s", channels, path, sox_args);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&path);
+}
+
+static char *
+make_audio (const char *name,
+            const char *sox_args)
+{
+  return make_audio_channels (name, 1, sox_args);
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d && g_dir_read_name (d))
+    n++;
+  return n;
+}
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return NULL;
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+}
+
+/* Import */
+
+static void
+test_import_refusals (void)
+{
+  g_autofree char *dir = g_build_filename (tmp, "store-refusals", NULL);
+  g_autoptr(TandemSampleStore) store = tandem_sample_store_new (dir);
+  g_autofree char *good = make_audio ("tone.wav", "synth 0.2 sine 440");
+  g_autofree char *text = g_build_filename (tmp, "notes.wav", NULL);
+  g_autofree char *empty = g_build_filename (tmp, "empty.wav", NULL);
+  g_autofree char *cut = g_build_filename (tmp, "cut.wav", NULL);
+  g_autofree char *copy = g_build_filename (tmp, "same bytes\ttwice.wav", NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(TandemSampleImport) a = NULL;
+  g_autoptr(TandemSampleImport) b = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  g_assert_true (g_file_set_contents (text, "this is not audio, just text\n", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_true (g_file_get_contents (good, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (cut, data, len / 2, NULL));
+  g_assert_true (g_file_set_contents (copy, data, len, NULL));
+
+  g_assert_null (tandem_sample_import_file (store, text, 0, NULL, &error));
+  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_NOT_AUDIO);
+  g_assert_nonnull (strstr (error->message, "notes.wav"));
+  g_clear_error (&error);
+  g_assert_null (tandem_sample_import_file (store, empty, 0, NULL, &error));
+  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "empty"));
+  g_clear_error (&error);
+  g_assert_null (tandem_sample_import_file (store, cut, 0, NULL, &error));
+  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "truncated"));
+  g_clear_error (&error);
+  g_assert_null (tandem_sample_import_file (store, good, len - 1, NULL, &error));
+  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  /* Refused files leave nothing behind. */
+  g_assert_cmpuint (count_files (dir), ==, 0);
+
+  a = tandem_sample_import_file (store, good, 0, NULL, &error);
+  g_assert_no_error (error);
+  b = tandem_sample_import_file (store, copy, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a->hash, ==, b->hash);
+  g_assert_cmpuint (count_files (dir), ==, 1);     /* stored once */
+  g_assert_cmpstr (a->format, ==, "wav");
+  g_assert_cmpuint (a->rate, ==, 48000);
+  g_assert_cmpuint (a->channels, ==, 1);
+  g_assert_cmpuint (a->frames, ==, 9600);
+  g_assert_cmpuint (a->bytes, ==, len);
+  g_assert_true (tandem_name_is_valid (b->name));
+  g_assert_null (strchr (b->name, '\t'));
+  {
+    g_autofree char *stored = tandem_sample_store_lookup (store, a->hash);
+    g_autofree char *sum = file_sha256 (stored);
+
+    g_assert_cmpstr (sum, ==, a->hash);
+  }
+}
+
+static void
+test_clean_name (void)
+{
+  g_autofree char *long_name = g_strnfill (400, 'x');
+  g_autofree char *a = tandem_sample_clean_name ("../../etc/passwd");
+  g_autofree char *b = tandem_sample_clean_name ("\x01\x1b[31mred\x7f.wav");
+  g_autofree char *c = tandem_sample_clean_name (long_name);
+  g_autofree char *d = tandem_sample_clean_name ("..");
+  g_autofree char *e = tandem_sample_clean_name ("caf\xc3");
+
+  g_assert_null (strchr (a, '/'));
+  g_assert_cmpstr (b, ==, "[31mred.wav");
+  g_assert_cmpuint (strlen (c), ==, TANDEM_MAX_NAME_LEN);
+  g_assert_cmpstr (d, ==, "Sample");
+  g_assert_true (tandem_name_is_valid (a) && tandem_name_is_valid (b) && tandem_name_is_valid (c)
+                 && tandem_name_is_valid (d) && tandem_name_is_valid (e));
+}
+
+/* Sharing */
+
+static Peer *
+peer_new (SyncTestServer *ts,
+          const char     *name)
+{
+  Peer *p = g_new0 (Peer, 1);
+  g_autofree char *invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
+  g_autoptr(GError) error = NULL;
+
+  p->dir = g_build_filename (tmp, name, NULL);
+  p->store = tandem_sample_store_new (p->dir);
+  p->client = sync_test_client_new ();
+  p->transfers = tandem_sample_transfers_new (p->client, p->store);
+  tandem_sample_transfers_set_backoff (p->transfers, 20, 200, 6);
+  g_assert_true (tandem_sync_client_connect (p->client, invite, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait_live (p->client));
+  return p;
+}
+
+static void
+peer_free (Peer *p)
+{
+  g_object_unref (p->transfers);
+  tandem_sync_client_disconnect (p->client);
+  g_object_unref (p->client);
+  g_object_unref (p->store);
+  g_free (p->dir);
+  g_free (p);
+}
+
+typedef struct
+{
+  Peer      **peers;
+  guint       n;
+  const char *hash;
+} HoldData;
+
+static gboolean
+all_hold (gpointer data)
+{
+  HoldData *h = data;
+
+  for (guint i = 0; i < h->n; i++)
+    {
+      g_autofree char *path = tandem_sample_store_lookup (h->peers[i]->store, h->hash);
+
+      if (path == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+transfer_finished (gpointer data)
+{
+  return tandem_sample_transfer_is_finished (data);
+}
+
+/* Peak of the render of @project (others muted but @track_id) with @store. */
+static float
+render_peak (TandemProject     *source,
+             const char        *track_id,
+             TandemSampleStore *store)
+{
+  g_autoptr(JsonNode) json = tandem_project_to_json (source);
+  g_autoptr(TandemProject) project = tandem_project_new_from_json (json, NULL);
+  g_autofree char *out = g_build_filename (tmp, "render.wav", NULL);
+  g_autoptr(GError) error = NULL;
+  GListModel *tracks = tandem_project_get_tracks (project);
+  g_autofree float *buf = NULL;
+  SF_INFO info = { 0 };
+  SNDFILE *file;
+  float peak = 0;
+  sf_count_t n;
+
+  for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
+    {
+      g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, i);
+      g_autoptr(TandemOp) op = NULL;
+
+      if (strcmp (tandem_track_get_id (track), track_id) == 0)
+        continue;
+      op = tandem_op_new_set_boolean (TANDEM_ENTITY_TRACK, tandem_track_get_id (track), "mute", TRUE);
+      g_assert_true (tandem_project_apply (project, op, NULL, NULL));
+    }
+  g_assert_true (tandem_export_render_to_file_full (project, out, 48000, store, 0, NULL, NULL, NULL,
+                                                    &error));
+  g_assert_no_error (error);
+  file = sf_open (out, SFM_READ, &info);
+  g_assert_nonnull (file);
+  buf = g_new (float, info.frames * info.channels);
+  n = sf_readf_float (file, buf, info.frames);
+  sf_close (file);
+  for (sf_count_t i = 0; i < n * info.channels; i++)
+    peak = MAX (peak, fabsf (buf[i]));
+  g_unlink (out);
+  return peak;
+}
+
+static void
+test_share (void)
+{
+  SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
+  Peer *peers[3];
+  g_autofree char *wav = make_audio ("shared.wav", "synth 0.25 square 220 vol 0.5");
+  g_autoptr(TandemSampleImport) import = NULL;
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemTrack) track = NULL;
+  g_autofree char *track_id = NULL;
+  g_autofree char *empty_dir = g_build_filename (tmp, "empty-store", NULL);
+  g_autoptr(TandemSampleStore) empty = tandem_sample_store_new (empty_dir);
+  TandemSampleTransfer *up;
+  HoldData hold;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("peer-%u", i);
+      peers[i] = peer_new (ts, name);
+    }
+  g_assert_true (sync_test_wait_converged (ts, (TandemSyncClient *[]) { peers[0]->client,
+                                            peers[1]->client, peers[2]->client }, 3, 10000));
+  track = g_list_model_get_item (tandem_project_get_tracks (tandem_sync_client_get_project (peers[0]->client)), 0);
+  track_id = g_strdup (tandem_track_get_id (track));
+
+  /* What a drop does: import, one batch op, upload. */
+  import = tandem_sample_import_file (peers[0]->store, wav, 0, NULL, &error);
+  g_assert_no_error (error);
+  op = tandem_sample_import_build_op (tandem_sync_client_get_project (peers[0]->client), import, track_id);
+  g_assert_true (tandem_sync_client_submit (peers[0]->client, op, &error));
+  g_assert_no_error (error);
+  up = g_object_ref (tandem_sample_transfers_upload (peers[0]->transfers, import->hash));
+
+  hold.peers = peers;
+  hold.n = 3;
+  hold.hash = import->hash;
+  g_assert_true (sync_test_wait (all_hold, &hold, 20000));
+  g_assert_true (sync_test_wait (transfer_finished, up, 10000));
+  g_assert_cmpint (tandem_sample_transfer_get_state (up), ==, TANDEM_TRANSFER_DONE);
+  g_object_unref (up);
+
+  for (guint i = 1; i < 3; i++)
+    {
+      TandemProject *project = tandem_sync_client_get_project (peers[i]->client);
+      g_autofree char *path = tandem_sample_store_lookup (peers[i]->store, import->hash);
+      g_autofree char *sum = file_sha256 (path);
+      TandemTrack *t = tandem_project_find_track (project, track_id);
+      g_autofree char *instrument = g_strconcat ("sample:", import->hash, NULL);
+      float with, without;
+
+      g_assert_cmpstr (sum, ==, import->hash);
+      g_assert_cmpstr (tandem_track_get_instrument (t), ==, instrument);
+      g_assert_cmpstr (tandem_sample_info_get_name (tandem_project_find_sample (project, import->hash)),
+                       ==, "shared.wav");
+      /* The peer's render plays the sample on that track; without the
+       * sample's bytes the track is silent. */
+      with = render_peak (project, track_id, peers[i]->store);
+      without = render_peak (project, track_id, empty);
+      g_assert_cmpfloat (with, >, 0.1f);
+      g_assert_cmpfloat (without, ==, 0.0f);
+    }
+
+  /* A late joiner fetches what the snapshot references. */
+  {
+    Peer *late = peer_new (ts, "peer-late");
+    Peer *one[] = { late };
+
+    hold.peers = one;
+    hold.n = 1;
+    g_assert_true (sync_test_wait (all_hold, &hold, 20000));
+    peer_free (late);
+  }
+
+  for (guint i = 0; i < 3; i++)
+    peer_free (peers[i]);
+  sync_test_server_free (ts);
+}
+
+static void
+test_resume (void)
+{
+  SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
+  Peer *a = peer_new (ts, "resume-a");
+  Peer *b = peer_new (ts, "resume-b");
+  /* ~23 MB: six chunks. */
+  g_autofree char *wav = make_audio_channels ("big.wav", 4, "synth 60 whitenoise vol 0.3");
+  g_autoptr(TandemSampleImport) import = NULL;
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  TandemSampleTransfer *up;
+  Peer *both[] = { b };
+  HoldData hold = { both, 1, NULL };
+  guint64 received;
+
+  import = tandem_sample_import_file (a->store, wav, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (import->bytes, >, 4 * TANDEM_SAMPLE_CHUNK_BYTES);
+  op = tandem_sample_import_build_op (tandem_sync_client_get_project (a->client), import, NULL);
+  g_assert_true (tandem_sync_client_submit (a->client, op, &error));
+  /* The connection drops in the middle of the fourth chunk. */
+  tandem_sample_transfers_drop_upload_at_for_tests (a->transfers, 3 * TANDEM_SAMPLE_CHUNK_BYTES + 100);
+  up = g_object_ref (tandem_sample_transfers_upload (a->transfers, import->hash));
+  g_assert_true (sync_test_wait (transfer_finished, up, 20000));
+  g_assert_cmpint (tandem_sample_transfer_get_state (up), ==, TANDEM_TRANSFER_DONE);
+  g_object_unref (up);
+
+  received = tandem_session_server_get_sample_bytes_received (ts->server);
+  g_test_message ("server received %" G_GUINT64_FORMAT " bytes for %" G_GUINT64_FORMAT,
+                  received, import->bytes);
+  g_assert_cmpuint (received, >=, import->bytes);
+  g_assert_cmpuint (received, <=, import->bytes + TANDEM_SAMPLE_CHUNK_BYTES);
+  /* The client wrote part of the dropped chunk, then went on from the
+   * server's offset: at most one chunk more than the file. */
+  g_assert_cmpuint (tandem_sample_transfers_get_bytes_sent (a->transfers), >, import->bytes);
+  g_assert_cmpuint (tandem_sample_transfers_get_bytes_sent (a->transfers), <=,
+                    import->bytes + TANDEM_SAMPLE_CHUNK_BYTES);
+
+  hold.hash = import->hash;
+  g_assert_true (sync_test_wait (all_hold, &hold, 20000));
+  {
+    g_autofree char *path = tandem_sample_store_lookup (b->store, import->hash);
+    g_autofree char *sum = file_sha256 (path);
+
+    g_assert_cmpstr (sum, ==, import->hash);
+  }
+  peer_free (a);
+  peer_free (b);
+  sync_test_server_free (ts);
+}
+
+/* Refusals over raw HTTP */
+
+static guint
+http (guint16      port,
+      const char  *method,
+      const char  *path,
+      const char  *token,
+      const char  *content_range,
+      GBytes      *body,
+      char       **code)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new_from_uri (method, uri);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (token)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (content_range)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Range", content_range);
+  if (body)
+    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  *code = NULL;
+  if (reply && g_bytes_get_size (reply) > 0 && json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *obj = json_node_get_object (json_parser_get_root (parser));
+
+      if (json_object_has_member (obj, "error"))
+        *code = g_strdup (json_object_get_string_member (json_object_get_object_member (obj, "error"), "code"));
+    }
+  return soup_message_get_status (msg);
+}
+
+/* A request written by hand, for paths a URI parser would clean up. */
+static char *
+raw_request (guint16     port,
+             const char *request_line)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autofree char *text = g_strdup_printf ("%s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                                           request_line);
+  GString *reply = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  g_assert_nonnull (conn);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                                            text, strlen (text), NULL, NULL, NULL));
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+                                   buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (reply, buf, n);
+  return g_string_free (reply, FALSE);
+}
+
+typedef struct
+{
+  SyncTestServer *ts;
+  char           *reply;
+  const char     *request;
+  gboolean        done;
+} RawData;
+
+static gpointer
+raw_thread (gpointer data)
+{
+  RawData *r = data;
+
+  r->reply = raw_request (r->ts->port, r->request);
+  g_atomic_int_set (&r->done, TRUE);
+  return NULL;
+}
+
+static gboolean
+raw_done (gpointer data)
+{
+  return g_atomic_int_get (&((RawData *) data)->done);
+}
+
+typedef struct
+{
+  guint16     port;
+  const char *method;
+  char       *path;
+  const char *token;
+  const char *range;
+  GBytes     *body;
+  guint       status;
+  char       *code;
+  gboolean    done;
+} HttpCall;
+
+static gpointer
+call_thread (gpointer data)
+{
+  HttpCall *c = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  c->status = http (c->port, c->method, c->path, c->token, c->range, c->body, &c->code);
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&c->done, TRUE);
+  return NULL;
+}
+
+static gboolean
+call_done (gpointer data)
+{
+  return g_atomic_int_get (&((HttpCall *) data)->done);
+}
+
+/* The server runs on this thread's main context: requests go from another. */
+static guint
+call (SyncTestServer *ts,
+      const char     *method,
+      const char     *path,
+      const char     *token,
+      const char     *range,
+      GBytes         *body,
+      char          **code)
+{
+  HttpCall c = { ts->port, method, g_strdup (path), token, range, body, 0, NULL, FALSE };
+  GThread *thread = g_thread_new ("http", call_thread, &c);
+
+  g_assert_true (sync_test_wait (call_done, &c, 10000));
+  g_thread_join (thread);
+  g_free (c.path);
+  *code = c.code;
+  return c.status;
+}
+
+static guint
+call_raw (SyncTestServer *ts,
+          const char     *request,
+          char          **code)
+{
+  RawData r = { ts, NULL, request, FALSE };
+  GThread *thread = g_thread_new ("raw", raw_thread, &r);
+  guint status = 0;
+  const char *json;
+
+  g_assert_true (sync_test_wait (raw_done, &r, 10000));
+  g_thread_join (thread);
+  sscanf (r.reply, "HTTP/1.1 %u", &status);
+  json = strstr (r.reply, "\"code\"");
+  *code = NULL;
+  if (json)
+    {
+      const char *start = strchr (json + 6, '"');
+      const char *end = start ? strchr (start + 1, '"') : NULL;
+
+      if (end)
+        *code = g_strndup (start + 1, end - start - 1);
+    }
+  g_free (r.reply);
+  return status;
+}
+
+static void
+register_sample (TandemSyncClient *client,
+                 const char       *hash,
+                 guint64           bytes,
+                 const char       *expect_reject)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, hash);
+  json_builder_set_member_name (b, "bytes");
+  json_builder_add_int_value (b, bytes);
+  json_builder_end_object (b);
+  op = tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1, json_builder_get_root (b));
+  g_assert_true (tandem_sync_client_submit (client, op, &error));
+  g_assert_no_error (error);
+}
+
+static char *last_reject;
+
+static void
+on_rejected (TandemSyncClient *client,
+             TandemOp         *op,
+             const char       *code,
+             const char       *message,
+             gpointer          data)
+{
+  g_free (last_reject);
+  last_reject = g_strdup (code);
+}
+
+static gboolean
+no_pending (gpointer data)
+{
+  return tandem_sync_client_get_n_pending (data) == 0;
+}
+
+static void
+test_refusals (void)
+{
+  TandemServerLimits limits;
+  SyncTestServer *ts;
+  TandemSyncClient *client = sync_test_client_new ();
+  g_autofree char *invite = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(GBytes) body = g_bytes_new_static ("0123456789abcdef", 16);
+  const char *editor;
+  const char *viewer;
+  const char *fake = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  const char *other = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const char *unsized = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+  g_autofree char *real_hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+
+  tandem_server_limits_init_defaults (&limits);
+  limits.max_sample_bytes = 64 * 1024;
+  limits.max_session_sample_bytes = 100 * 1024;
+  ts = sync_test_server_new (&limits, FALSE);
+  editor = ts->tokens[TANDEM_ROLE_EDITOR];
+  viewer = ts->tokens[TANDEM_ROLE_VIEWER];
+  invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
+  g_assert_true (tandem_sync_client_connect (client, invite, NULL));
+  g_assert_true (sync_test_wait_live (client));
+  g_signal_connect (client, "rejected", G_CALLBACK (on_rejected), NULL);
+
+  register_sample (client, fake, 16, NULL);
+  register_sample (client, unsized, 0, NULL);
+  g_assert_true (sync_test_wait (no_pending, client, 10000));
+  g_assert_null (last_reject);
+
+#define EXPECT(status_, code_, expr)                                          \
+  G_STMT_START {                                                              \
+    g_clear_pointer (&code, g_free);                                          \
+    g_assert_cmpuint ((expr), ==, (status_));                                 \
+    g_assert_cmpstr (code, ==, (code_));                                      \
+  } G_STMT_END
+
+  /* Wrong hash: the 16 bytes hash to something else; discarded. */
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/uploads/%s", ts->session_id, fake);
+  EXPECT (422, "hash-mismatch", call (ts, "PUT", path, editor, "bytes 0-15/16", body, &code));
+  EXPECT (200, NULL, call (ts, "GET", path, editor, NULL, NULL, &code));
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/samples/%s", ts->session_id, fake);
+  EXPECT (404, "not-uploaded", call (ts, "GET", path, editor, NULL, NULL, &code));
+
+  /* Tokens: none, wrong, viewer uploading. */
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/uploads/%s", ts->session_id, fake);
+  EXPECT (401, "unauthorized", call (ts, "GET", path, NULL, NULL, NULL, &code));
+  EXPECT (401, "unauthorized", call (ts, "GET", path, "not-the-token", NULL, NULL, &code));
+  EXPECT (401, "unauthorized", call (ts, "PUT", path, "not-the-token", "bytes 0-15/16", body, &code));
+  EXPECT (403, "forbidden", call (ts, "PUT", path, viewer, "bytes 0-15/16", body, &code));
+
+  /* A hash the session does not use. */
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/samples/%s", ts->session_id, other);
+  EXPECT (403, "not-in-session", call (ts, "GET", path, editor, NULL, NULL, &code));
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/uploads/%s", ts->session_id, real_hash);
+  EXPECT (403, "not-in-session", call (ts, "PUT", path, editor, "bytes 0-15/16", body, &code));
+
+  /* Names that could reach other files. */
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/samples/..%%2F..%%2Fsession.json", ts->session_id);
+  /* libsoup refuses escaped ".." segments itself (bare 400), before any handler. */
+  g_assert_cmpuint (call (ts, "GET", path, editor, NULL, NULL, &code), ==, 400);
+  g_assert_true (code == NULL || g_str_equal (code, "bad-name"));
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/samples/session.json%%2Fx", ts->session_id);
+  EXPECT (400, "bad-name", call (ts, "GET", path, editor, NULL, NULL, &code));
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/samples/..", ts->session_id);
+  EXPECT (400, "bad-name", call_raw (ts, "GET /sessions/x/samples/..", &code));
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/samples/%s/x", ts->session_id, fake);
+  EXPECT (400, "bad-name", call (ts, "GET", path, editor, NULL, NULL, &code));
+  g_free (path);
+  path = g_strdup_printf ("GET /sessions/%s/samples/../../sessions/%s/samples/%s", ts->session_id,
+                          ts->session_id, fake);
+  {
+    guint status = call_raw (ts, path, &code);
+
+    /* libsoup refuses new ".." segments itself, before any handler. */
+    g_assert_cmpuint (status, ==, 400);
+    g_clear_pointer (&code, g_free);
+  }
+  g_free (path);
+  path = g_strdup_printf ("GET /sessions/%s/samples/a\\b", ts->session_id);
+  EXPECT (400, "bad-name", call_raw (ts, path, &code));
+
+  /* Over the size limit: by Content-Range, and by registry op. */
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/uploads/%s", ts->session_id, unsized);
+  EXPECT (413, "sample-too-large", call (ts, "PUT", path, editor, "bytes 0-15/1000000", body, &code));
+  register_sample (client, other, 1000000, NULL);
+  g_assert_true (sync_test_wait (no_pending, client, 10000));
+  g_assert_cmpstr (last_reject, ==, "sample-too-large");
+  g_clear_pointer (&last_reject, g_free);
+
+  /* Quota: 100 KiB per session. */
+  EXPECT (200, NULL, call (ts, "PUT", path, editor, "bytes 0-15/60000", body, &code));
+  register_sample (client, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", 0, NULL);
+  g_assert_true (sync_test_wait (no_pending, client, 10000));
+  g_free (path);
+  path = g_strdup_printf ("/sessions/%s/uploads/%s", ts->session_id,
+                          "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+  EXPECT (413, "quota-exceeded", call (ts, "PUT", path, editor, "bytes 0-15/60000", body, &code));
+  register_sample (client, other, 60000, NULL);
+  g_assert_true (sync_test_wait (no_pending, client, 10000));
+  g_assert_null (last_reject);
+  register_sample (client, "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd", 50000, NULL);
+  g_assert_true (sync_test_wait (no_pending, client, 10000));
+  g_assert_cmpstr (last_reject, ==, "quota-exceeded");
+  g_clear_pointer (&last_reject, g_free);
+
+#undef EXPECT
+  tandem_sync_client_disconnect (client);
+  g_object_unref (client);
+  sync_test_server_free (ts);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  sync_test_init (&argc, &argv);
+  tmp = sync_test_make_tmpdir ();
+  g_test_add_func ("/samples/import-refusals", test_import_refusals);
+  g_test_add_func ("/samples/clean-name", test_clean_name);
+  g_test_add_func ("/samples/share", test_share);
+  g_test_add_func ("/samples/resume", test_resume);
+  g_test_add_func ("/samples/refusals", test_refusals);
+  ret = g_test_run ();
+  sync_test_rm_rf (tmp);
+  g_free (tmp);
+  return ret;
+}
