@@ -39,7 +39,11 @@ struct _TandemSampleTransfer
   /* downloads */
   GInputStream            *body;
   GOutputStream           *part;
-  GChecksum               *checksum;
+  GChecksum               *checksum;  /* NULL while a worker hashes into it */
+  guint                    io_gen;    /* bumped when the I/O above is dropped */
+  gboolean                 hashing;
+  gboolean                 at_end;    /* the body ended while hashing */
+  GBytes                  *pending;   /* read and written, waiting for the worker */
 };
 
 struct _TandemSampleTransfers
@@ -109,6 +113,11 @@ transfer_clear_io (TandemSampleTransfer *t)
     g_output_stream_close (t->part, NULL, NULL);
   g_clear_object (&t->part);
   g_clear_pointer (&t->checksum, g_checksum_free);
+  g_clear_pointer (&t->pending, g_bytes_unref);
+  /* A hash still on a worker frees its checksum when it sees this. */
+  t->io_gen++;
+  t->hashing = FALSE;
+  t->at_end = FALSE;
 }
 
 static void
@@ -782,6 +791,85 @@ download_complete (TandemSampleTransfer *t)
   finish (t, TANDEM_TRANSFER_DONE, NULL);
 }
 
+/* SHA-256 of downloads runs on a worker thread while the next bytes are
+ * read: one block on the worker, at most one waiting. */
+typedef struct
+{
+  TandemSampleTransfer *t;
+  guint                 gen;
+  GChecksum            *checksum;
+  GBytes               *bytes;
+} HashJob;
+
+static void
+hash_job_free (gpointer data)
+{
+  HashJob *job = data;
+
+  g_clear_pointer (&job->checksum, g_checksum_free);
+  g_bytes_unref (job->bytes);
+  g_object_unref (job->t);
+  g_free (job);
+}
+
+static void
+hash_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  HashJob *job = task_data;
+  gsize len;
+  const guchar *data = g_bytes_get_data (job->bytes, &len);
+
+  g_checksum_update (job->checksum, data, len);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void hash_done (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data);
+
+static void
+hash_start (TandemSampleTransfer *t,
+            GBytes               *bytes)
+{
+  HashJob *job = g_new0 (HashJob, 1);
+  GTask *task = g_task_new (NULL, NULL, hash_done, NULL);
+
+  job->t = g_object_ref (t);
+  job->gen = t->io_gen;
+  job->checksum = g_steal_pointer (&t->checksum);
+  job->bytes = g_bytes_ref (bytes);
+  t->hashing = TRUE;
+  g_task_set_task_data (task, job, hash_job_free);
+  g_task_run_in_thread (task, hash_in_thread);
+  g_object_unref (task);
+}
+
+static void
+hash_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  HashJob *job = g_task_get_task_data (G_TASK (result));
+  TandemSampleTransfer *t = job->t;
+
+  if (job->gen != t->io_gen || t->owner == NULL || t->state != TANDEM_TRANSFER_RUNNING)
+    return;   /* the transfer moved on; the job frees its checksum */
+  t->checksum = g_steal_pointer (&job->checksum);
+  t->hashing = FALSE;
+  if (t->pending != NULL)
+    {
+      g_autoptr(GBytes) next = g_steal_pointer (&t->pending);
+
+      hash_start (t, next);
+      read_more (t);
+    }
+  else if (t->at_end)
+    download_complete (t);
+}
+
 static void
 read_done (GObject      *source,
            GAsyncResult *result,
@@ -808,7 +896,10 @@ read_done (GObject      *source,
           retry_later (t, TRUE, "The download ended early");
           return;
         }
-      download_complete (t);
+      if (t->hashing)
+        t->at_end = TRUE;
+      else
+        download_complete (t);
       return;
     }
   if (t->total != 0 && t->done + len > t->total)
@@ -821,8 +912,14 @@ read_done (GObject      *source,
       finish (t, TANDEM_TRANSFER_FAILED, error->message);
       return;
     }
-  g_checksum_update (t->checksum, data, len);
   set_progress (t, t->done + len, t->total);
+  if (t->hashing)
+    {
+      /* Read on once the worker takes these bytes. */
+      t->pending = g_steal_pointer (&bytes);
+      return;
+    }
+  hash_start (t, bytes);
   read_more (t);
 }
 

@@ -18,21 +18,128 @@
 
 #define READ_CHUNK (256 * 1024)
 
+/* The SHA-256 of an upload runs on a worker thread, one chunk at a time,
+ * while the server thread receives the next chunk: a chunk is answered as
+ * soon as it is written and its hashing has started, so at most one chunk
+ * per upload waits in memory behind the one being hashed. The answer to the
+ * last chunk waits for the whole hash. */
 typedef struct
 {
-  GChecksum *checksum;  /* of the bytes 0 .. offset of the part file */
-  guint64    offset;
-  guint64    total;     /* 0 until the first chunk says it */
-  gboolean   reserved;  /* total counted in session->sample_bytes */
+  SoupServerMessage *msg;
+  GBytes            *bytes;
+  gboolean           last;
+  gboolean           gone;   /* the client disconnected */
+} Chunk;
+
+typedef struct
+{
+  int            ref_count;
+  TandemSession *session;   /* NULL once no longer in session->uploads */
+  char          *hash;
+  GChecksum     *checksum;  /* of the bytes hashed so far; the worker's while hashing */
+  guint64        offset;    /* bytes written to the part file */
+  guint64        total;     /* 0 until the first chunk says it */
+  gboolean       reserved;  /* total counted in session->sample_bytes */
+  int            fd;        /* the part file, open for writing; -1 until needed */
+  gboolean       busy;      /* a chunk is on the worker */
+  GQueue         queue;     /* Chunk, received and written, waiting for the worker */
+  Chunk         *last;      /* the last chunk, answered once every byte is hashed */
+  GPtrArray     *waiters;   /* Chunk (no bytes): requests made while the last one is verified */
 } Upload;
 
+static void samples_handle (TandemSessionServer *self,
+                            SoupServerMessage   *msg,
+                            const char          *path,
+                            gboolean             count);
+
 static void
-upload_free (gpointer data)
+on_chunk_disconnected (SoupServerMessage *msg,
+                       Chunk             *chunk)
+{
+  chunk->gone = TRUE;
+}
+
+static Chunk *
+chunk_new (SoupServerMessage *msg,
+           GBytes            *bytes,
+           gboolean           last)
+{
+  Chunk *chunk = g_new0 (Chunk, 1);
+
+  chunk->msg = g_object_ref (msg);
+  chunk->bytes = bytes ? g_bytes_ref (bytes) : NULL;
+  chunk->last = last;
+  g_signal_connect (msg, "disconnected", G_CALLBACK (on_chunk_disconnected), chunk);
+  return chunk;
+}
+
+/* Answers (when @respond and the client is still there) and frees. */
+static void
+chunk_release (Chunk    *chunk,
+               gboolean  respond)
+{
+  g_signal_handlers_disconnect_by_func (chunk->msg, on_chunk_disconnected, chunk);
+  if (respond && !chunk->gone)
+    soup_server_message_unpause (chunk->msg);
+  g_object_unref (chunk->msg);
+  g_clear_pointer (&chunk->bytes, g_bytes_unref);
+  g_free (chunk);
+}
+
+static void
+chunk_drop (gpointer data)
+{
+  chunk_release (data, FALSE);
+}
+
+static Upload *
+upload_new (TandemSession *session,
+            const char    *hash)
+{
+  Upload *up = g_new0 (Upload, 1);
+
+  up->ref_count = 1;
+  up->session = session;
+  up->hash = g_strdup (hash);
+  up->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  up->fd = -1;
+  g_queue_init (&up->queue);
+  up->waiters = g_ptr_array_new_with_free_func (chunk_drop);
+  return up;
+}
+
+static Upload *
+upload_ref (Upload *up)
+{
+  up->ref_count++;
+  return up;
+}
+
+static void
+upload_unref (Upload *up)
+{
+  if (--up->ref_count > 0)
+    return;
+  if (up->last)
+    chunk_release (up->last, FALSE);
+  g_queue_clear_full (&up->queue, chunk_drop);
+  g_ptr_array_unref (up->waiters);
+  if (up->fd >= 0)
+    close (up->fd);
+  g_checksum_free (up->checksum);
+  g_free (up->hash);
+  g_free (up);
+}
+
+/* session->uploads' destroy notify: whatever is still on the worker
+ * finds the upload detached. */
+static void
+upload_detach (gpointer data)
 {
   Upload *up = data;
 
-  g_checksum_free (up->checksum);
-  g_free (up);
+  up->session = NULL;
+  upload_unref (up);
 }
 
 static void
@@ -148,7 +255,7 @@ ensure_samples_dir (TandemSession  *session,
       return FALSE;
     }
   if (session->uploads == NULL)
-    session->uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, upload_free);
+    session->uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, upload_detach);
   if (!session->sample_bytes_known)
     {
       g_autoptr(GDir) dir = g_dir_open (session->samples_dir, 0, NULL);
@@ -201,8 +308,7 @@ find_upload (TandemSession *session,
   file = g_file_new_for_path (part);
   if ((in = g_file_read (file, NULL, NULL)) == NULL)
     return NULL;
-  up = g_new0 (Upload, 1);
-  up->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  up = upload_new (session, hash);
   up->total = registered;
   buf = g_malloc (READ_CHUNK);
   while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, READ_CHUNK, NULL, NULL)) > 0)
@@ -262,21 +368,26 @@ parse_content_range (const char *value,
   return *p == '\0' && *start <= *end && *end < *total;
 }
 
+/* Writes a chunk at the upload's offset through its part file, opened
+ * once per upload (and cut to the offset then, dropping any torn tail). */
 static gboolean
-append_chunk (const char  *part,
-              const char  *data,
-              gsize        len,
-              guint64      offset,
-              GError     **error)
+write_chunk (Upload      *up,
+             const char  *part,
+             const char  *data,
+             gsize        len,
+             GError     **error)
 {
-  int fd = g_open (part, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   gsize done = 0;
 
-  if (fd < 0 || ftruncate (fd, offset) != 0 || lseek (fd, offset, SEEK_SET) < 0)
-    goto fail;
+  if (up->fd < 0)
+    {
+      up->fd = g_open (part, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      if (up->fd < 0 || ftruncate (up->fd, up->offset) != 0)
+        goto fail;
+    }
   while (done < len)
     {
-      ssize_t n = write (fd, data + done, len - done);
+      ssize_t n = pwrite (up->fd, data + done, len - done, up->offset + done);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -284,39 +395,158 @@ append_chunk (const char  *part,
         goto fail;
       done += n;
     }
-  close (fd);
   return TRUE;
 
 fail:
   {
     int saved = errno;
 
-    if (fd >= 0)
-      close (fd);
+    if (up->fd >= 0)
+      close (up->fd);
+    up->fd = -1;
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                  "Cannot store the upload: %s", g_strerror (saved));
   }
   return FALSE;
 }
 
-static gboolean
-sync_file (const char *path)
+typedef struct
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  gboolean ok;
+  GChecksum *checksum;
+  GBytes    *bytes;
+} HashJob;
 
-  if (fd < 0)
-    return FALSE;
-  ok = fdatasync (fd) == 0;
-  close (fd);
-  return ok;
+static void
+hash_job_free (gpointer data)
+{
+  HashJob *job = data;
+
+  g_bytes_unref (job->bytes);
+  g_free (job);
+}
+
+static void
+hash_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  HashJob *job = task_data;
+  gsize len;
+  const guchar *data = g_bytes_get_data (job->bytes, &len);
+
+  g_checksum_update (job->checksum, data, len);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void hash_done (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data);
+
+static void
+upload_hash_start (Upload *up,
+                   GBytes *bytes)
+{
+  HashJob *job = g_new0 (HashJob, 1);
+  GTask *task = g_task_new (NULL, NULL, hash_done, upload_ref (up));
+
+  job->checksum = up->checksum;
+  job->bytes = g_bytes_ref (bytes);
+  g_task_set_task_data (task, job, hash_job_free);
+  g_task_run_in_thread (task, hash_in_thread);
+  g_object_unref (task);
+}
+
+/* Every byte is hashed: compare, make durable, publish. */
+static void
+upload_verify (Upload *up)
+{
+  TandemSession *session = up->session;
+  TandemSessionServer *self = session->server;
+  g_autofree char *hash = g_strdup (up->hash);
+  g_autofree char *done_path = blob_path (session, hash, FALSE);
+  g_autofree char *part = blob_path (session, hash, TRUE);
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&up->waiters);
+  Chunk *last = g_steal_pointer (&up->last);
+  SoupServerMessage *msg = last->msg;
+  guint64 total = up->total;
+
+  up->waiters = g_ptr_array_new_with_free_func (chunk_drop);
+  if (strcmp (g_checksum_get_string (up->checksum), hash) != 0)
+    {
+      drop_upload (session, hash, TRUE);
+      _tandem_server_respond_error (msg, 422, TANDEM_CODE_HASH_MISMATCH,
+                                    "The uploaded bytes do not have the SHA-256 they were sent "
+                                    "as; the upload was discarded");
+    }
+  /* One sync for the whole sample, before the name makes it available. */
+  else if ((self->fsync && session->dir != NULL && fdatasync (up->fd) != 0)
+           || g_rename (part, done_path) != 0)
+    {
+      drop_upload (session, hash, TRUE);
+      _tandem_server_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL,
+                                    "The server cannot store the upload");
+    }
+  else
+    {
+      /* The reservation now stands for the stored sample. */
+      g_hash_table_remove (session->uploads, hash);
+      respond_offset (msg, SOUP_STATUS_CREATED, total, total, TRUE);
+      g_debug ("Session %s: sample %s stored (%" G_GUINT64_FORMAT " bytes)", session->id, hash, total);
+      announce_sample (session, hash, total);
+    }
+  chunk_release (last, TRUE);
+
+  /* Requests that arrived meanwhile see the outcome now. */
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Chunk *waiter = waiters->pdata[i];
+
+      if (waiter->gone)
+        continue;
+      samples_handle (self, waiter->msg,
+                      g_uri_get_path (soup_server_message_get_uri (waiter->msg)), FALSE);
+      if (!waiter->gone)
+        soup_server_message_unpause (waiter->msg);
+      waiter->gone = TRUE;   /* answered */
+    }
+}
+
+static void
+hash_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Upload *up = user_data;
+  Chunk *chunk;
+
+  up->busy = FALSE;
+  if (up->session == NULL)
+    {
+      /* Dropped, or the session is gone. */
+      upload_unref (up);
+      return;
+    }
+  if ((chunk = g_queue_pop_head (&up->queue)) != NULL)
+    {
+      up->busy = TRUE;
+      upload_hash_start (up, chunk->bytes);
+      if (chunk->last)
+        up->last = chunk;
+      else
+        chunk_release (chunk, TRUE);   /* its answer is set */
+    }
+  else if (up->last != NULL)
+    upload_verify (up);
+  upload_unref (up);
 }
 
 static void
 handle_put (TandemSession     *session,
             SoupServerMessage *msg,
             const char        *hash,
-            guint64            registered)
+            guint64            registered,
+            gboolean           count)
 {
   TandemSessionServer *self = session->server;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
@@ -324,12 +554,15 @@ handle_put (TandemSession     *session,
                                                     "Content-Range");
   g_autofree char *done_path = blob_path (session, hash, FALSE);
   g_autofree char *part = blob_path (session, hash, TRUE);
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   guint64 start, end, total;
+  gboolean last;
   GStatBuf st;
   Upload *up;
 
-  self->sample_bytes_received += body->length;
+  if (count)
+    self->sample_bytes_received += body->length;
   if (g_stat (done_path, &st) == 0)
     {
       /* Someone uploaded the same bytes already. */
@@ -361,9 +594,15 @@ handle_put (TandemSession     *session,
   up = find_upload (session, hash, registered);
   if (up == NULL)
     {
-      up = g_new0 (Upload, 1);
-      up->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      up = upload_new (session, hash);
       g_hash_table_insert (session->uploads, g_strdup (hash), up);
+    }
+  if (up->last != NULL)
+    {
+      /* The last chunk is being verified: answer once that is decided. */
+      soup_server_message_pause (msg);
+      g_ptr_array_add (up->waiters, chunk_new (msg, NULL, FALSE));
+      return;
     }
   if (up->total == 0)
     up->total = total;
@@ -402,41 +641,34 @@ handle_put (TandemSession     *session,
                                         g_steal_pointer (&text), len);
       return;
     }
-  if (!append_chunk (part, body->data, body->length, up->offset, &error))
+  /* The body as received, shared with the hashing thread, never copied. */
+  bytes = soup_message_body_flatten (body);
+  if (!write_chunk (up, part, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     {
       g_warning ("Session %s: %s", session->id, error->message);
       _tandem_server_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL,
                                     "The server cannot store the upload");
       return;
     }
-  g_checksum_update (up->checksum, (const guchar *) body->data, body->length);
-  up->offset += body->length;
-  if (up->offset < up->total)
+  up->offset += g_bytes_get_size (bytes);
+  last = up->offset == up->total;
+  if (!last)
+    respond_offset (msg, SOUP_STATUS_OK, up->offset, up->total, FALSE);
+  if (!up->busy)
     {
-      respond_offset (msg, SOUP_STATUS_OK, up->offset, up->total, FALSE);
+      up->busy = TRUE;
+      upload_hash_start (up, bytes);
+      if (last)
+        {
+          soup_server_message_pause (msg);
+          up->last = chunk_new (msg, bytes, TRUE);
+        }
       return;
     }
-
-  if (strcmp (g_checksum_get_string (up->checksum), hash) != 0)
-    {
-      drop_upload (session, hash, TRUE);
-      _tandem_server_respond_error (msg, 422, TANDEM_CODE_HASH_MISMATCH,
-                                    "The uploaded bytes do not have the SHA-256 they were sent "
-                                    "as; the upload was discarded");
-      return;
-    }
-  if ((self->fsync && session->dir != NULL && !sync_file (part)) || g_rename (part, done_path) != 0)
-    {
-      drop_upload (session, hash, TRUE);
-      _tandem_server_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL,
-                                    "The server cannot store the upload");
-      return;
-    }
-  /* The reservation now stands for the stored sample. */
-  g_hash_table_remove (session->uploads, hash);
-  respond_offset (msg, SOUP_STATUS_CREATED, total, total, TRUE);
-  g_debug ("Session %s: sample %s stored (%" G_GUINT64_FORMAT " bytes)", session->id, hash, total);
-  announce_sample (session, hash, total);
+  /* The previous chunk is still being hashed: this one waits (and so does
+   * its client), so memory holds at most two chunks per upload. */
+  soup_server_message_pause (msg);
+  g_queue_push_tail (&up->queue, chunk_new (msg, bytes, last));
 }
 
 static void
@@ -455,6 +687,13 @@ handle_status (TandemSession     *session,
       return;
     }
   up = find_upload (session, hash, registered);
+  if (up != NULL && up->last != NULL)
+    {
+      /* The last chunk is being verified: answer once that is decided. */
+      soup_server_message_pause (msg);
+      g_ptr_array_add (up->waiters, chunk_new (msg, NULL, FALSE));
+      return;
+    }
   respond_offset (msg, SOUP_STATUS_OK, up ? up->offset : 0, up && up->total ? up->total : registered,
                   FALSE);
 }
@@ -581,6 +820,16 @@ _tandem_server_samples_handle (TandemSessionServer *self,
                                SoupServerMessage   *msg,
                                const char          *path)
 {
+  samples_handle (self, msg, path, TRUE);
+}
+
+/* @count: FALSE when a request is handled again after waiting. */
+static void
+samples_handle (TandemSessionServer *self,
+                SoupServerMessage   *msg,
+                const char          *path,
+                gboolean             count)
+{
   const char *method = soup_server_message_get_method (msg);
   g_autofree char *hash = NULL;
   g_autoptr(GError) error = NULL;
@@ -617,7 +866,7 @@ _tandem_server_samples_handle (TandemSessionServer *self,
         _tandem_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, TANDEM_CODE_FORBIDDEN,
                                       "Viewers cannot upload samples");
       else
-        handle_put (session, msg, hash, tandem_sample_info_get_bytes (info));
+        handle_put (session, msg, hash, tandem_sample_info_get_bytes (info), count);
     }
   else
     {
