@@ -20,6 +20,7 @@ static const struct
   { "model", "op apply rate, large project load and save times", tandem_bench_model },
   { "sync", "edit-to-remote-apply latency, server fan-out, raw WebSocket RTT", tandem_bench_sync },
   { "audio", "offline render speed, callback time percentiles, JACK soak xruns", tandem_bench_audio },
+  { "ui", "start-up to the first frame of the main window vs a bare GTK window", tandem_bench_ui },
   { "samples", "100 MB sample upload and download with verification vs sha256sum", tandem_bench_samples },
 };
 

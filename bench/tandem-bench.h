@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 /* Each benchmark is a function that parses its own arguments and prints its
  * figures on stdout; it returns the process exit status. */
 int    tandem_bench_model (int argc, char **argv);
+int    tandem_bench_ui    (int argc, char **argv);
 int    tandem_bench_sync  (int argc, char **argv);
 int    tandem_bench_audio (int argc, char **argv);
 int    tandem_bench_samples (int argc, char **argv);

@@ -413,10 +413,24 @@ tandem_window_dispose (GObject *object)
   G_OBJECT_CLASS (tandem_window_parent_class)->dispose (object);
 }
 
+/* For `tandem-bench ui`: say when the first frame is on screen, then quit. */
+static void
+report_first_frame (GdkFrameClock *clock,
+                    TandemWindow  *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, report_first_frame, self);
+  g_print ("first-frame\n");
+  g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+}
+
 static void
 tandem_window_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (tandem_window_parent_class)->map (widget);
+
+  if (g_getenv ("TANDEM_EXIT_AFTER_FIRST_FRAME") != NULL)
+    g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                      G_CALLBACK (report_first_frame), widget);
 
   _tandem_window_audio_start (TANDEM_WINDOW (widget));
 }
