@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "ui-test-utils.h"
+
 #include <adwaita.h>
 
 #include "widgets/tandem-mixer-view.h"
@@ -16,34 +18,11 @@ typedef struct
   TandemMixerView *mixer;
 } Fixture;
 
-static gboolean
-have_display (void)
-{
-  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done (data));
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  if (!have_display ())
+  if (!tandem_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -58,7 +37,7 @@ fixture_setup (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->mixer));
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate_until (is_mapped, f->mixer);
+  tandem_test_iterate_until (tandem_test_is_mapped, f->mixer);
 }
 
 static void
@@ -314,7 +293,7 @@ test_meters (Fixture       *f,
     return;
 
   tandem_mixer_view_set_meter_source (f->mixer, meter_source, &source);
-  iterate_until (meters_polled, &source);
+  tandem_test_iterate_until (meters_polled, &source);
 
   meter = tandem_mixer_strip_get_meter (tandem_mixer_view_get_strip (f->mixer, 0));
   g_assert_cmpfloat_with_epsilon (tandem_meter_get_level (meter, 0), -6.02, 0.5);
@@ -341,7 +320,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (have_display ())
+  if (tandem_test_have_display ())
     {
       gtk_init ();
       adw_init ();

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "ui-test-utils.h"
+
 #include <adwaita.h>
 
 #include "tandem-preferences-window.h"
@@ -14,18 +16,6 @@ typedef struct
   GtkWidget *window;
 } Fixture;
 
-static gboolean
-have_display (void)
-{
-  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -33,7 +23,7 @@ fixture_setup (Fixture       *f,
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   const char *device = data;
 
-  if (!have_display ())
+  if (!tandem_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -46,9 +36,9 @@ fixture_setup (Fixture       *f,
 
   f->window = tandem_preferences_window_new (f->settings);
   gtk_window_present (GTK_WINDOW (f->window));
-  while (!is_mapped (f->window) && g_get_monotonic_time () < deadline)
+  while (!tandem_test_is_mapped (f->window) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (is_mapped (f->window));
+  g_assert_true (tandem_test_is_mapped (f->window));
 }
 
 static void
@@ -283,7 +273,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (have_display ())
+  if (tandem_test_have_display ())
     {
       gtk_init ();
       adw_init ();

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "ui-test-utils.h"
+
 #include <adwaita.h>
 
 #include "widgets/tandem-timeline-view-private.h"
@@ -16,36 +18,13 @@ typedef struct
   TandemTimelineView *timeline;
 } Fixture;
 
-static gboolean
-have_display (void)
-{
-  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done (data));
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   GtkWidget *scroller;
 
-  if (!have_display ())
+  if (!tandem_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -62,7 +41,7 @@ fixture_setup (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
   gtk_window_set_child (GTK_WINDOW (f->window), scroller);
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate_until (is_mapped, f->timeline);
+  tandem_test_iterate_until (tandem_test_is_mapped, f->timeline);
 }
 
 static void
@@ -323,7 +302,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (have_display ())
+  if (tandem_test_have_display ())
     {
       gtk_init ();
       adw_init ();

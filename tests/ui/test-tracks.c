@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "ui-test-utils.h"
+
 #include <adwaita.h>
 
 #include "widgets/tandem-grid-view-private.h"
@@ -16,29 +18,6 @@ typedef struct
   TandemGridView *grid;
   char           *chosen_sample;  /* what the window's track.choose-sample got */
 } Fixture;
-
-static gboolean
-have_display (void)
-{
-  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done (data));
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 /* Stands in for the window's file chooser. */
 static void
@@ -59,7 +38,7 @@ fixture_setup (Fixture       *f,
   const GActionEntry entries[] = { { "choose-sample", choose_sample, "s" } };
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
 
-  if (!have_display ())
+  if (!tandem_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -86,7 +65,7 @@ fixture_setup (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 600);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->grid));
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate_until (is_mapped, f->grid);
+  tandem_test_iterate_until (tandem_test_is_mapped, f->grid);
 }
 
 static void
@@ -510,7 +489,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (have_display ())
+  if (tandem_test_have_display ())
     {
       gtk_init ();
       adw_init ();

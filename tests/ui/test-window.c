@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "ui-test-utils.h"
+
 #include <glib/gstdio.h>
 #include <sndfile.h>
 #include <string.h>
@@ -12,38 +14,9 @@
 #include "tandem-window.h"
 
 static gboolean
-have_display (void)
-{
-  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done (data));
-}
-
-static gboolean
-window_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
 app_has_no_windows (gpointer data)
 {
   return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
 }
 
 static TandemApplication *
@@ -67,7 +40,7 @@ activate_and_wait (TandemApplication *app)
   g_application_activate (G_APPLICATION (app));
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_true (TANDEM_IS_WINDOW (window));
-  iterate_until (window_is_mapped, window);
+  tandem_test_iterate_until (tandem_test_is_mapped, window);
   return TANDEM_WINDOW (window);
 }
 
@@ -76,7 +49,7 @@ close_and_wait (TandemApplication *app,
                 TandemWindow      *window)
 {
   gtk_window_close (GTK_WINDOW (window));
-  iterate_until (app_has_no_windows, app);
+  tandem_test_iterate_until (app_has_no_windows, app);
 }
 
 static const char *
@@ -93,7 +66,7 @@ test_window_opens_with_demo (void)
   TandemProject *project;
   g_autofree char *expected = NULL;
 
-  if (!have_display ())
+  if (!tandem_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -131,7 +104,7 @@ test_window_edit_undo_redo (void)
   TandemWindow *window;
   TandemProject *project;
 
-  if (!have_display ())
+  if (!tandem_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -190,7 +163,7 @@ test_window_refuses_broken_file (void)
   g_autoptr(GFile) file = NULL;
   TandemWindow *window;
 
-  if (!have_display ())
+  if (!tandem_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -256,7 +229,7 @@ test_window_exports_audio (void)
   g_autoptr(GFile) file = NULL;
   TandemWindow *window;
 
-  if (!have_display ())
+  if (!tandem_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -270,7 +243,7 @@ test_window_exports_audio (void)
   window = activate_and_wait (app);
   tandem_window_export_to_file (window, file);
   g_assert_true (tandem_window_is_exporting (window));
-  iterate_until (export_finished, window);
+  tandem_test_iterate_until (export_finished, window);
 
   /* The demo beat: four loops of a 16-step pattern at 104 BPM is over 9 s. */
   assert_audio_file (path, 9.0);
@@ -338,9 +311,6 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-
-  /* Keeps the main context waking up while a test waits for a frame. */
-  g_timeout_add (50, wake_up, NULL);
 
   g_test_add_func ("/ui/window/opens-with-demo", test_window_opens_with_demo);
   g_test_add_func ("/ui/window/edit-undo-redo", test_window_edit_undo_redo);

@@ -1,0 +1,43 @@
+/* ui-test-utils.c — what every test of the window and its widgets needs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "ui-test-utils.h"
+
+#define WAIT_SECONDS 10
+
+gboolean
+tandem_test_have_display (void)
+{
+  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
+}
+
+static gboolean
+keep_waking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+tandem_test_iterate_until (gboolean (*done) (gpointer data),
+                           gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  /* Waiting means iterating, never sleeping: a periodic source keeps the
+   * loop from blocking forever when nothing else is pending. */
+  guint wake = g_timeout_add (50, keep_waking, NULL);
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  g_assert_true (done (data));
+}
+
+gboolean
+tandem_test_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}

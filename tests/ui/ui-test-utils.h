@@ -1,0 +1,19 @@
+/* ui-test-utils.h — what every test of the window and its widgets needs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* GUI tests skip themselves without one (CI runs them under Xvfb). */
+gboolean tandem_test_have_display (void);
+/* Iterates the main context until @done says so, at most 10 s; asserts it did. */
+void     tandem_test_iterate_until (gboolean (*done) (gpointer data),
+                                    gpointer   data);
+/* A condition for tandem_test_iterate_until(): @data is a mapped widget. */
+gboolean tandem_test_is_mapped     (gpointer data);
+
+G_END_DECLS
