@@ -308,6 +308,19 @@ find_upload (TandemSession *session,
   file = g_file_new_for_path (part);
   if ((in = g_file_read (file, NULL, NULL)) == NULL)
     return NULL;
+  /* A part file that already holds every byte was cut off between its last
+   * write and its verification: its hash is not known to be right, so the
+   * upload starts over rather than never finishing. */
+  {
+    GStatBuf st;
+
+    if (registered != 0 && g_stat (part, &st) == 0 && (guint64) st.st_size >= registered)
+      {
+        g_unlink (part);
+        return NULL;
+      }
+  }
+
   up = upload_new (session, hash);
   up->total = registered;
   buf = g_malloc (READ_CHUNK);
