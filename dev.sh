@@ -51,6 +51,7 @@ case "${1:-}" in
     build
     # Run from the build tree: the schema and resources come from there.
     export GSETTINGS_SCHEMA_DIR="$PWD/$BUILD_DIR/data"
+    export XDG_DATA_DIRS="$PWD/data:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
     exec "$BUILD_DIR/src/tandem" "$@"
     ;;
   test)
