@@ -921,7 +921,9 @@ update_header (GridRow *row)
   /* Translators: tooltip of a track's row header in the grid: track name, instrument */
   tooltip = g_strdup_printf (_("Select “%s” (%s)"), name, instrument);
   gtk_widget_set_tooltip_text (row->header, tooltip);
+  /* The button's child is a box, so GTK cannot derive a name from it. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->header),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, instrument,
                                   -1);
 
@@ -1246,7 +1248,6 @@ on_row_secondary_pressed (GtkGestureClick *gesture,
   gtk_menu_button_popup (GTK_MENU_BUTTON (row->menu_button));
 }
 
-static gboolean ui2_debug (gpointer d) { TandemGridView *self = d; for (guint r = 0; r < self->rows->len; r++) { GridRow *row = g_ptr_array_index (self->rows, r); g_printerr ("row %u box %x menu %x op %f\n", r, gtk_widget_get_state_flags (row->box), gtk_widget_get_state_flags (row->menu_button), gtk_widget_get_opacity (row->menu_button)); } return G_SOURCE_REMOVE; }
 /* Which row actions make sense where the row is now. */
 static void
 update_row_actions (TandemGridView *self)
@@ -1269,7 +1270,6 @@ update_row_actions (TandemGridView *self)
                                    editable && r + 1 < self->rows->len);
     }
 
-  if (g_getenv ("UI2_DEBUG")) g_timeout_add (3000, ui2_debug, self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "track.add",
                                  self->history != NULL && self->pattern != NULL);
 }
