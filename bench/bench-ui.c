@@ -67,6 +67,7 @@ tandem_bench_ui (int    argc,
   g_autofree char *bench_dir = NULL;
   g_autofree char *tandem = NULL;
   g_autofree char *bare = NULL;
+  g_autofree char *schema_dir = NULL;
   g_autofree double *app_ms = NULL;
   g_autofree double *bare_ms = NULL;
   int runs = argc > 1 ? atoi (argv[1]) : DEFAULT_RUNS;
@@ -82,6 +83,9 @@ tandem_bench_ui (int    argc,
 
   bench_dir = g_path_get_dirname (exe);
   tandem = g_build_filename (bench_dir, "..", "src", "tandem", NULL);
+  schema_dir = g_build_filename (bench_dir, "..", "data", NULL);
+  /* Run from the build tree, the app's settings schema is not installed. */
+  g_setenv ("GSETTINGS_SCHEMA_DIR", schema_dir, FALSE);
   bare = g_build_filename (bench_dir, "tandem-bench-bare-window", NULL);
   app_ms = g_new0 (double, runs);
   bare_ms = g_new0 (double, runs);
