@@ -43,7 +43,8 @@ expected = {
     'audio-device': 's', 'sample-rate': 'u', 'buffer-size': 'u',
     'display-name': 's', 'display-color': 's', 'recent-sessions': 'as',
     'recent-projects': 'as', 'color-scheme': 's', 'window-width': 'i',
-    'window-height': 'i', 'window-maximized': 'b', 'max-sample-size': 't',
+    'window-height': 'i', 'window-maximized': 'b', 'last-view': 's',
+    'max-sample-size': 't',
 }
 for name, gtype in expected.items():
     if keys.get(name) != gtype:
@@ -72,6 +73,7 @@ else:
         'window-width': '1100',
         'window-height': '720',
         'window-maximized': 'false',
+        'last-view': "'grid'",
         'max-sample-size': 'uint64 104857600',
         'recent-sessions': '@as []',
         'audio-device': "''",
@@ -82,6 +84,7 @@ else:
             failures.append(f'default of {name} is {got!r}, expected {want!r}')
     # Bounds the preferences UI relies on.
     for name, want in (('color-scheme', "enum\n'default'\n'light'\n'dark'"),
+                       ('last-view', "enum\n'grid'\n'mixer'\n'song'"),
                        ('max-sample-size', 'range t 1048576 2147483648'),
                        ('window-width', 'range i 360 16384')):
         got = gsettings('range', schema_id, name)
