@@ -1,4 +1,4 @@
-/* tandem-sample.c — decoding with libsndfile, resampling with libsamplerate
+/* tandem-sample.c — decoding and checking with libsndfile, resampling with libsamplerate
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,6 +50,44 @@ tandem_sample_unref (TandemSample *sample)
     }
 }
 
+void
+tandem_sample_file_info_clear (TandemSampleFileInfo *info)
+{
+  g_return_if_fail (info != NULL);
+  g_clear_pointer (&info->format, g_free);
+}
+
+static char *
+format_name (int format)
+{
+  SF_FORMAT_INFO info = { .format = format & SF_FORMAT_TYPEMASK };
+  GString *out;
+
+  switch (format & SF_FORMAT_TYPEMASK)
+    {
+    case SF_FORMAT_WAV:
+    case SF_FORMAT_WAVEX:
+    case SF_FORMAT_RF64:
+      return g_strdup ("wav");
+    case SF_FORMAT_AIFF:
+      return g_strdup ("aiff");
+    case SF_FORMAT_FLAC:
+      return g_strdup ("flac");
+    case SF_FORMAT_OGG:
+      return g_strdup ("ogg");
+    default:
+      break;
+    }
+  out = g_string_new (NULL);
+  if (sf_command (NULL, SFC_GET_FORMAT_INFO, &info, sizeof info) == 0 && info.extension)
+    for (const char *p = info.extension; *p && out->len < 16; p++)
+      if (g_ascii_isalnum (*p))
+        g_string_append_c (out, g_ascii_tolower (*p));
+  if (out->len == 0)
+    g_string_assign (out, "audio");
+  return g_string_free (out, FALSE);
+}
+
 /* libsndfile quietly shortens a WAV or AIFF whose data chunk runs past the
  * end of the file; its log says "data : 142084 (should be 71020)". A header
  * that promises more than the file holds means the file was cut off, unless
@@ -80,16 +118,51 @@ is_cut_off (SNDFILE *file)
   return FALSE;
 }
 
-static float *
-read_mono (SNDFILE     *file,
-           const SF_INFO *info,
-           const char  *name,
-           gsize       *n_read,
-           GError     **error)
+/* Opens @path and refuses what its header alone shows to be unusable. */
+static SNDFILE *
+open_checked (const char  *path,
+              const char  *name,
+              SF_INFO     *info,
+              GError     **error)
+{
+  SNDFILE *file = sf_open (path, SFM_READ, info);
+
+  if (file == NULL)
+    {
+      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_NOT_AUDIO,
+                   "“%s” is not an audio file Tandem can read: %s", name, sf_strerror (NULL));
+      return NULL;
+    }
+  if (info->channels < 1 || info->channels > 64 || info->samplerate < 1000
+      || info->samplerate > 768000 || info->frames <= 0)
+    g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
+                 "“%s” holds no usable audio (%d channels at %d Hz, %" G_GINT64_FORMAT " frames)",
+                 name, info->channels, info->samplerate, (gint64) info->frames);
+  else if (info->frames > (sf_count_t) info->samplerate * TANDEM_SAMPLE_MAX_SECONDS)
+    g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_TOO_LONG,
+                 "“%s” is longer than %d seconds", name, TANDEM_SAMPLE_MAX_SECONDS);
+  else if (is_cut_off (file))
+    g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
+                 "“%s” is truncated: the file ends before its audio data does", name);
+  else
+    return file;
+  sf_close (file);
+  return NULL;
+}
+
+/* Reads every frame of @file, mixed down to mono into @mono (room for
+ * info->frames) when it is not NULL, and refuses a file that ends early. */
+static gboolean
+read_checked (SNDFILE        *file,
+              const SF_INFO  *info,
+              const char     *name,
+              float          *mono,
+              gsize          *n_read,
+              GCancellable   *cancellable,
+              GError        **error)
 {
   enum { CHUNK = 4096 };
   g_autofree float *buf = g_new (float, (gsize) CHUNK * info->channels);
-  g_autofree float *mono = g_new (float, MAX (info->frames, 1));
   gsize done = 0;
 
   while (done < (gsize) info->frames)
@@ -97,7 +170,7 @@ read_mono (SNDFILE     *file,
       sf_count_t want = MIN (CHUNK, (sf_count_t) (info->frames - done));
       sf_count_t got = sf_readf_float (file, buf, want);
 
-      for (sf_count_t i = 0; i < got; i++)
+      for (sf_count_t i = 0; mono != NULL && i < got; i++)
         {
           float sum = 0.0f;
 
@@ -107,29 +180,70 @@ read_mono (SNDFILE     *file,
           /* Float files can hold NaN or huge values; they would poison the mix. */
           mono[done + i] = isfinite (sum) ? CLAMP (sum, -4.0f, 4.0f) : 0.0f;
         }
-      done += got;
+      done += MAX (got, 0);
       if (got < want)
         break;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
     }
 
   if (done == 0)
     {
-      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_CORRUPT,
+      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
                    "“%s” contains no audio", name);
-      return NULL;
+      return FALSE;
     }
   /* Ogg Vorbis frame counts are estimates; elsewhere a short read means the
    * file was cut off. */
   if (done < (gsize) info->frames
       && (info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_OGG)
     {
-      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_CORRUPT,
+      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
                    "“%s” is truncated: %" G_GSIZE_FORMAT " of %" G_GINT64_FORMAT " frames",
                    name, done, (gint64) info->frames);
-      return NULL;
+      return FALSE;
     }
   *n_read = done;
-  return g_steal_pointer (&mono);
+  return TRUE;
+}
+
+/**
+ * tandem_sample_check_file:
+ * @name: (nullable): what to call the file in messages
+ * @info: (out caller-allocates): what the file holds, on success
+ *
+ * Returns: TRUE if every frame decodes, else FALSE with a TANDEM_SAMPLE_ERROR
+ */
+gboolean
+tandem_sample_check_file (const char            *path,
+                          const char            *name,
+                          TandemSampleFileInfo  *info,
+                          GCancellable          *cancellable,
+                          GError               **error)
+{
+  g_autofree char *base = NULL;
+  SF_INFO sf_info = { 0 };
+  SNDFILE *file;
+  gsize n_frames = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  if (name == NULL)
+    name = base = g_filename_display_basename (path);
+  file = open_checked (path, name, &sf_info, error);
+  if (file == NULL)
+    return FALSE;
+  ok = read_checked (file, &sf_info, name, NULL, &n_frames, cancellable, error);
+  sf_close (file);
+  if (!ok)
+    return FALSE;
+  info->format = format_name (sf_info.format);
+  info->frames = n_frames;
+  info->rate = sf_info.samplerate;
+  info->channels = sf_info.channels;
+  return TRUE;
 }
 
 TandemSample *
@@ -142,47 +256,20 @@ tandem_sample_decode_file (const char *path,
   SF_INFO info = { 0 };
   SNDFILE *file;
   gsize n_frames = 0;
+  gboolean ok;
   TandemSample *sample;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (rate >= 8000, NULL);
 
   name = g_filename_display_basename (path);
-  file = sf_open (path, SFM_READ, &info);
+  file = open_checked (path, name, &info, error);
   if (file == NULL)
-    {
-      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_NOT_AUDIO,
-                   "“%s” is not an audio file Tandem can read: %s",
-                   name, sf_strerror (NULL));
-      return NULL;
-    }
-  if (info.channels < 1 || info.channels > 64 || info.samplerate < 1000
-      || info.samplerate > 768000 || info.frames <= 0)
-    {
-      sf_close (file);
-      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_CORRUPT,
-                   "“%s” has an invalid format (%d channels at %d Hz, %" G_GINT64_FORMAT " frames)",
-                   name, info.channels, info.samplerate, (gint64) info.frames);
-      return NULL;
-    }
-  if (info.frames > (sf_count_t) info.samplerate * TANDEM_SAMPLE_MAX_SECONDS)
-    {
-      sf_close (file);
-      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_TOO_LONG,
-                   "“%s” is longer than %d seconds", name, TANDEM_SAMPLE_MAX_SECONDS);
-      return NULL;
-    }
-
-  if (is_cut_off (file))
-    {
-      sf_close (file);
-      g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_CORRUPT,
-                   "“%s” is truncated: the file ends before its audio data does", name);
-      return NULL;
-    }
-  mono = read_mono (file, &info, name, &n_frames, error);
+    return NULL;
+  mono = g_new (float, info.frames);
+  ok = read_checked (file, &info, name, mono, &n_frames, NULL, error);
   sf_close (file);
-  if (mono == NULL)
+  if (!ok)
     return NULL;
 
   if ((guint) info.samplerate == rate)

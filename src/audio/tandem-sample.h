@@ -6,15 +6,16 @@
 
 #include <gio/gio.h>
 
+#include "tandem-model.h"
+
 G_BEGIN_DECLS
 
 #define TANDEM_AUDIO_ERROR (tandem_audio_error_quark ())
 
+/* A file that is not usable audio is a TANDEM_SAMPLE_ERROR (the model's
+ * domain, shared with the sync layer); these are the engine's own failures. */
 typedef enum
 {
-  TANDEM_AUDIO_ERROR_NOT_AUDIO,   /* libsndfile cannot read the file */
-  TANDEM_AUDIO_ERROR_CORRUPT,     /* truncated, empty or unreasonable contents */
-  TANDEM_AUDIO_ERROR_TOO_LONG,    /* longer than TANDEM_SAMPLE_MAX_SECONDS */
   TANDEM_AUDIO_ERROR_RESAMPLE,    /* libsamplerate failed */
   TANDEM_AUDIO_ERROR_NO_DEVICE,   /* no output device could be opened */
   TANDEM_AUDIO_ERROR_DEVICE,      /* the device failed */
@@ -36,6 +37,17 @@ typedef struct
   float *frames;
 } TandemSample;
 
+/* What a sample file holds, as libsndfile decodes it. */
+typedef struct
+{
+  char    *format;    /* "wav", "flac", "ogg", "aiff", … */
+  guint64  frames;    /* frames actually decoded, at @rate */
+  guint    rate;
+  guint    channels;
+} TandemSampleFileInfo;
+
+void          tandem_sample_file_info_clear (TandemSampleFileInfo *info);
+
 TandemSample *tandem_sample_new_from_frames (const float  *frames,
                                              gsize         n_frames,
                                              guint         rate);
@@ -45,11 +57,24 @@ void          tandem_sample_unref           (TandemSample *sample);
 /* Decodes any file libsndfile reads (WAV, FLAC, OGG, AIFF, …; any rate and
  * channel count), mixes it down to mono and resamples it to @rate with
  * libsamplerate. Slow: call it on a worker thread. A file that is not audio,
- * is truncated or is empty is refused with a TANDEM_AUDIO_ERROR. */
+ * is truncated, is empty or lasts longer than TANDEM_SAMPLE_MAX_SECONDS is
+ * refused with a TANDEM_SAMPLE_ERROR; a failed resampling is a
+ * TANDEM_AUDIO_ERROR. */
 TandemSample *tandem_sample_decode_file     (const char   *path,
                                              guint         rate,
                                              GError      **error);
 
+/* Makes every check tandem_sample_decode_file() makes, decoding every frame
+ * but keeping none, and fills @info (cleared with
+ * tandem_sample_file_info_clear()). Messages call the file @name (NULL: its
+ * base name). Slow: call it on a worker thread. */
+gboolean      tandem_sample_check_file      (const char            *path,
+                                             const char            *name,
+                                             TandemSampleFileInfo  *info,
+                                             GCancellable          *cancellable,
+                                             GError               **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TandemSample, tandem_sample_unref)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TandemSampleFileInfo, tandem_sample_file_info_clear)
 
 G_END_DECLS

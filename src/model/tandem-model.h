@@ -11,6 +11,7 @@
 #include "tandem-pattern.h"
 #include "tandem-project.h"
 #include "tandem-project-file.h"
+#include "tandem-sample-error.h"
 #include "tandem-sample-info.h"
 #include "tandem-sample-store.h"
 #include "tandem-track.h"

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "tandem-invite.h"
+#include "tandem-sample-file.h"
 #include "tandem-session-server-private.h"
 
 #define READ_CHUNK (256 * 1024)
@@ -39,7 +40,7 @@ typedef struct
   GChecksum     *checksum;  /* of the bytes hashed so far; the worker's while hashing */
   guint64        offset;    /* bytes written to the part file */
   guint64        total;     /* 0 until the first chunk says it */
-  gboolean       reserved;  /* total counted in session->sample_bytes */
+  gboolean       reserved;  /* admitted under the quota: total counts in it */
   int            fd;        /* the part file, open for writing; -1 until needed */
   gboolean       busy;      /* a chunk is on the worker */
   GQueue         queue;     /* Chunk, received and written, waiting for the worker */
@@ -256,23 +257,6 @@ ensure_samples_dir (TandemSession  *session,
     }
   if (session->uploads == NULL)
     session->uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, upload_detach);
-  if (!session->sample_bytes_known)
-    {
-      g_autoptr(GDir) dir = g_dir_open (session->samples_dir, 0, NULL);
-      const char *name;
-
-      /* Uploads reserve their size again when they resume. */
-      session->sample_bytes = 0;
-      while (dir != NULL && (name = g_dir_read_name (dir)))
-        {
-          g_autofree char *path = g_build_filename (session->samples_dir, name, NULL);
-          GStatBuf st;
-
-          if (tandem_sample_hash_is_valid (name) && g_stat (path, &st) == 0)
-            session->sample_bytes += st.st_size;
-        }
-      session->sample_bytes_known = TRUE;
-    }
   return TRUE;
 }
 
@@ -284,6 +268,37 @@ blob_path (TandemSession *session,
   g_autofree char *name = g_strconcat (hash, part ? ".part" : NULL, NULL);
 
   return g_build_filename (session->samples_dir, name, NULL);
+}
+
+/* What the session's quota counts: the samples its project registers, as
+ * stored here or admitted as uploads, except @except. A sample no longer
+ * registered keeps its file (an undo may register it again; the registry
+ * check in tandem-session.c counts it then) but not its bytes. */
+static guint64
+quota_used (TandemSession *session,
+            const char    *except)
+{
+  GListModel *samples = tandem_project_get_samples (session->project);
+  guint n = g_list_model_get_n_items (samples);
+  guint64 used = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TandemSampleInfo) info = g_list_model_get_item (samples, i);
+      const char *hash = tandem_sample_info_get_id (info);
+      g_autofree char *path = NULL;
+      Upload *up;
+      GStatBuf st;
+
+      if (g_strcmp0 (hash, except) == 0)
+        continue;
+      path = blob_path (session, hash, FALSE);
+      if (g_stat (path, &st) == 0)
+        used += st.st_size;
+      else if ((up = g_hash_table_lookup (session->uploads, hash)) != NULL && up->reserved)
+        used += up->total;
+    }
+  return used;
 }
 
 /* The upload in progress for @hash, rebuilt from its part file after a
@@ -335,14 +350,10 @@ find_upload (TandemSession *session,
 
 static void
 drop_upload (TandemSession *session,
-             const char    *hash,
-             gboolean       release)
+             const char    *hash)
 {
-  Upload *up = g_hash_table_lookup (session->uploads, hash);
   g_autofree char *part = blob_path (session, hash, TRUE);
 
-  if (up != NULL && up->reserved && release)
-    session->sample_bytes -= MIN (session->sample_bytes, up->total);
   g_hash_table_remove (session->uploads, hash);
   g_unlink (part);
 }
@@ -423,35 +434,6 @@ fail:
   return FALSE;
 }
 
-typedef struct
-{
-  GChecksum *checksum;
-  GBytes    *bytes;
-} HashJob;
-
-static void
-hash_job_free (gpointer data)
-{
-  HashJob *job = data;
-
-  g_bytes_unref (job->bytes);
-  g_free (job);
-}
-
-static void
-hash_in_thread (GTask        *task,
-                gpointer      source,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  HashJob *job = task_data;
-  gsize len;
-  const guchar *data = g_bytes_get_data (job->bytes, &len);
-
-  g_checksum_update (job->checksum, data, len);
-  g_task_return_boolean (task, TRUE);
-}
-
 static void hash_done (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data);
@@ -460,14 +442,7 @@ static void
 upload_hash_start (Upload *up,
                    GBytes *bytes)
 {
-  HashJob *job = g_new0 (HashJob, 1);
-  GTask *task = g_task_new (NULL, NULL, hash_done, upload_ref (up));
-
-  job->checksum = up->checksum;
-  job->bytes = g_bytes_ref (bytes);
-  g_task_set_task_data (task, job, hash_job_free);
-  g_task_run_in_thread (task, hash_in_thread);
-  g_object_unref (task);
+  _tandem_sample_hash_async (up->checksum, bytes, hash_done, upload_ref (up));
 }
 
 /* Every byte is hashed: compare, make durable, publish. */
@@ -480,6 +455,7 @@ upload_verify (Upload *up)
   g_autofree char *done_path = blob_path (session, hash, FALSE);
   g_autofree char *part = blob_path (session, hash, TRUE);
   g_autoptr(GPtrArray) waiters = g_steal_pointer (&up->waiters);
+  g_autoptr(GError) error = NULL;
   Chunk *last = g_steal_pointer (&up->last);
   SoupServerMessage *msg = last->msg;
   guint64 total = up->total;
@@ -487,22 +463,22 @@ upload_verify (Upload *up)
   up->waiters = g_ptr_array_new_with_free_func (chunk_drop);
   if (strcmp (g_checksum_get_string (up->checksum), hash) != 0)
     {
-      drop_upload (session, hash, TRUE);
+      drop_upload (session, hash);
       _tandem_server_respond_error (msg, 422, TANDEM_CODE_HASH_MISMATCH,
                                     "The uploaded bytes do not have the SHA-256 they were sent "
                                     "as; the upload was discarded");
     }
   /* One sync for the whole sample, before the name makes it available. */
-  else if ((self->fsync && session->dir != NULL && fdatasync (up->fd) != 0)
-           || g_rename (part, done_path) != 0)
+  else if (!_tandem_sample_file_publish (up->fd, part, done_path, self->fsync && session->dir != NULL,
+                                         &error))
     {
-      drop_upload (session, hash, TRUE);
+      g_warning ("Session %s: %s", session->id, error->message);
+      drop_upload (session, hash);
       _tandem_server_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL,
                                     "The server cannot store the upload");
     }
   else
     {
-      /* The reservation now stands for the stored sample. */
       g_hash_table_remove (session->uploads, hash);
       respond_offset (msg, SOUP_STATUS_CREATED, total, total, TRUE);
       g_debug ("Session %s: sample %s stored (%" G_GUINT64_FORMAT " bytes)", session->id, hash, total);
@@ -627,18 +603,17 @@ handle_put (TandemSession     *session,
     }
   if (!up->reserved)
     {
-      if (session->sample_bytes + total > self->limits.max_session_sample_bytes)
+      if (quota_used (session, hash) + total > self->limits.max_session_sample_bytes)
         {
           g_autofree char *limit = g_format_size (self->limits.max_session_sample_bytes);
           g_autofree char *text = g_strdup_printf ("The session’s samples would exceed its quota of %s",
                                                    limit);
 
-          drop_upload (session, hash, FALSE);
+          drop_upload (session, hash);
           _tandem_server_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                                         TANDEM_CODE_QUOTA_EXCEEDED, text);
           return;
         }
-      session->sample_bytes += total;
       up->reserved = TRUE;
     }
   if (start != up->offset)

@@ -59,8 +59,6 @@ struct _TandemSession
   gboolean             broken;
   char                *samples_dir;   /* <dir>/samples, or under the server's temp dir */
   GHashTable          *uploads;       /* hash → upload in progress */
-  guint64              sample_bytes;  /* stored samples + reserved by uploads */
-  gboolean             sample_bytes_known;
 };
 
 struct _TandemSessionServer

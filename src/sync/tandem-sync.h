@@ -10,7 +10,6 @@
 #include "tandem-participant.h"
 #include "tandem-protocol.h"
 #include "tandem-rate-limit.h"
-#include "tandem-sample-import.h"
 #include "tandem-sample-transfers.h"
 #include "tandem-session-host.h"
 #include "tandem-session-server.h"

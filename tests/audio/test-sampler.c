@@ -197,7 +197,7 @@ expect_refused (const char *path,
   g_autofree char *base = g_path_get_basename (path);
 
   g_assert_null (sample);
-  g_assert_error (error, TANDEM_AUDIO_ERROR, code);
+  g_assert_error (error, TANDEM_SAMPLE_ERROR, code);
   /* The message names the file, so a person knows which one. */
   g_assert_nonnull (strstr (error->message, base));
   g_test_message ("%s", error->message);
@@ -231,10 +231,10 @@ test_bad_files (void)
   header = g_build_filename (atu_tmpdir (), "header-only.wav", NULL);
   g_assert_true (g_file_set_contents (header, contents, 44, NULL));
 
-  expect_refused (text, TANDEM_AUDIO_ERROR_NOT_AUDIO);
-  expect_refused (empty, TANDEM_AUDIO_ERROR_NOT_AUDIO);
-  expect_refused (noise, TANDEM_AUDIO_ERROR_NOT_AUDIO);
-  expect_refused (cut, TANDEM_AUDIO_ERROR_CORRUPT);
+  expect_refused (text, TANDEM_SAMPLE_ERROR_NOT_AUDIO);
+  expect_refused (empty, TANDEM_SAMPLE_ERROR_NOT_AUDIO);
+  expect_refused (noise, TANDEM_SAMPLE_ERROR_NOT_AUDIO);
+  expect_refused (cut, TANDEM_SAMPLE_ERROR_CORRUPT);
   if (g_file_test (TR808 "/808_Kick_Long.flac", G_FILE_TEST_EXISTS))
     {
       g_autofree char *flac = NULL;
@@ -242,7 +242,7 @@ test_bad_files (void)
 
       g_assert_true (g_file_get_contents (TR808 "/808_Kick_Long.flac", &flac, &length, NULL));
       g_assert_true (g_file_set_contents (cut_flac, flac, length / 2, NULL));
-      expect_refused (cut_flac, TANDEM_AUDIO_ERROR_CORRUPT);
+      expect_refused (cut_flac, TANDEM_SAMPLE_ERROR_CORRUPT);
     }
   {
     g_autoptr(GError) error = NULL;
@@ -250,7 +250,7 @@ test_bad_files (void)
 
     /* libsndfile may see either no audio or a broken header: refused either way. */
     g_assert_null (sample);
-    g_assert_true (error->domain == TANDEM_AUDIO_ERROR);
+    g_assert_true (error->domain == TANDEM_SAMPLE_ERROR);
   }
 }
 

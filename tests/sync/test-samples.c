@@ -1,4 +1,4 @@
-/* test-samples.c — sample sharing: import, verified resumable transfer, refusals
+/* test-samples.c — sample sharing: verified resumable transfer, refusals, quota
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,7 +13,9 @@
 #include <sndfile.h>
 
 #include "sync-test-utils.h"
+#include "tandem-engine.h"
 #include "tandem-export.h"
+#include "tandem-sample-import.h"
 
 typedef struct
 {
@@ -48,17 +50,6 @@ make_audio (const char *name,
   return make_audio_channels (name, 1, sox_args);
 }
 
-static guint
-count_files (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (d && g_dir_read_name (d))
-    n++;
-  return n;
-}
-
 static char *
 file_sha256 (const char *path)
 {
@@ -68,87 +59,6 @@ file_sha256 (const char *path)
   if (!g_file_get_contents (path, &data, &len, NULL))
     return NULL;
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
-}
-
-/* Import */
-
-static void
-test_import_refusals (void)
-{
-  g_autofree char *dir = g_build_filename (tmp, "store-refusals", NULL);
-  g_autoptr(TandemSampleStore) store = tandem_sample_store_new (dir);
-  g_autofree char *good = make_audio ("tone.wav", "synth 0.2 sine 440");
-  g_autofree char *text = g_build_filename (tmp, "notes.wav", NULL);
-  g_autofree char *empty = g_build_filename (tmp, "empty.wav", NULL);
-  g_autofree char *cut = g_build_filename (tmp, "cut.wav", NULL);
-  g_autofree char *copy = g_build_filename (tmp, "same bytes\ttwice.wav", NULL);
-  g_autofree char *data = NULL;
-  g_autoptr(TandemSampleImport) a = NULL;
-  g_autoptr(TandemSampleImport) b = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize len;
-
-  g_assert_true (g_file_set_contents (text, "this is not audio, just text\n", -1, NULL));
-  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
-  g_assert_true (g_file_get_contents (good, &data, &len, NULL));
-  g_assert_true (g_file_set_contents (cut, data, len / 2, NULL));
-  g_assert_true (g_file_set_contents (copy, data, len, NULL));
-
-  g_assert_null (tandem_sample_import_file (store, text, 0, NULL, &error));
-  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_NOT_AUDIO);
-  g_assert_nonnull (strstr (error->message, "notes.wav"));
-  g_clear_error (&error);
-  g_assert_null (tandem_sample_import_file (store, empty, 0, NULL, &error));
-  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT);
-  g_assert_nonnull (strstr (error->message, "empty"));
-  g_clear_error (&error);
-  g_assert_null (tandem_sample_import_file (store, cut, 0, NULL, &error));
-  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT);
-  g_assert_nonnull (strstr (error->message, "truncated"));
-  g_clear_error (&error);
-  g_assert_null (tandem_sample_import_file (store, good, len - 1, NULL, &error));
-  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_TOO_LARGE);
-  g_clear_error (&error);
-  /* Refused files leave nothing behind. */
-  g_assert_cmpuint (count_files (dir), ==, 0);
-
-  a = tandem_sample_import_file (store, good, 0, NULL, &error);
-  g_assert_no_error (error);
-  b = tandem_sample_import_file (store, copy, 0, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (a->hash, ==, b->hash);
-  g_assert_cmpuint (count_files (dir), ==, 1);     /* stored once */
-  g_assert_cmpstr (a->format, ==, "wav");
-  g_assert_cmpuint (a->rate, ==, 48000);
-  g_assert_cmpuint (a->channels, ==, 1);
-  g_assert_cmpuint (a->frames, ==, 9600);
-  g_assert_cmpuint (a->bytes, ==, len);
-  g_assert_true (tandem_name_is_valid (b->name));
-  g_assert_null (strchr (b->name, '\t'));
-  {
-    g_autofree char *stored = tandem_sample_store_lookup (store, a->hash);
-    g_autofree char *sum = file_sha256 (stored);
-
-    g_assert_cmpstr (sum, ==, a->hash);
-  }
-}
-
-static void
-test_clean_name (void)
-{
-  g_autofree char *long_name = g_strnfill (400, 'x');
-  g_autofree char *a = tandem_sample_clean_name ("../../etc/passwd");
-  g_autofree char *b = tandem_sample_clean_name ("\x01\x1b[31mred\x7f.wav");
-  g_autofree char *c = tandem_sample_clean_name (long_name);
-  g_autofree char *d = tandem_sample_clean_name ("..");
-  g_autofree char *e = tandem_sample_clean_name ("caf\xc3");
-
-  g_assert_null (strchr (a, '/'));
-  g_assert_cmpstr (b, ==, "[31mred.wav");
-  g_assert_cmpuint (strlen (c), ==, TANDEM_MAX_NAME_LEN);
-  g_assert_cmpstr (d, ==, "Sample");
-  g_assert_true (tandem_name_is_valid (a) && tandem_name_is_valid (b) && tandem_name_is_valid (c)
-                 && tandem_name_is_valid (d) && tandem_name_is_valid (e));
 }
 
 /* Sharing */
@@ -714,6 +624,291 @@ test_refusals (void)
   sync_test_server_free (ts);
 }
 
+/* Restarts, quota, bad bytes */
+
+static char *
+session_samples_dir (SyncTestServer *ts)
+{
+  return g_build_filename (ts->data_dir, "sessions", ts->session_id, "samples", NULL);
+}
+
+/* Stops @ts's server as a crash would leave it (its files as they are) and
+ * starts a new one on the same data folder. */
+static void
+restart_server (SyncTestServer *ts)
+{
+  g_autoptr(GError) error = NULL;
+
+  tandem_session_server_shutdown (ts->server);
+  sync_test_spin (20);
+  g_clear_object (&ts->server);
+  ts->server = tandem_session_server_new (ts->data_dir, &error);
+  g_assert_no_error (error);
+  tandem_session_server_listen (ts->server, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+  ts->port = tandem_session_server_get_port (ts->server);
+}
+
+static void
+on_transfer_failed (TandemSampleTransfers *transfers,
+                    TandemSampleTransfer  *transfer,
+                    char                 **error)
+{
+  g_free (*error);
+  *error = g_strdup (tandem_sample_transfer_get_error (transfer));
+}
+
+typedef struct
+{
+  const char  *path;
+  const char  *hash;
+  char       **failure;
+} StoredData;
+
+/* The server holds the sample, or the upload gave up. */
+static gboolean
+server_stored (gpointer data)
+{
+  StoredData *d = data;
+  g_autofree char *sum = file_sha256 (d->path);
+
+  return g_strcmp0 (sum, d->hash) == 0 || *d->failure != NULL;
+}
+
+/* A server died after writing an upload's last byte and before verifying
+ * it: the part file is complete (here with a torn, zeroed tail). The next
+ * server must not trust it: the resumed upload starts over and the sample
+ * ends verified, byte for byte the author's. */
+static void
+test_complete_part_after_crash (void)
+{
+  SyncTestServer *ts = sync_test_server_new (NULL, TRUE);
+  g_autofree char *wav = make_audio ("crash.wav", "synth 1 sine 330 vol 0.5");
+  g_autofree char *samples_dir = session_samples_dir (ts);
+  g_autofree char *part = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *torn = NULL;
+  g_autofree char *served = NULL;
+  g_autofree char *failure = NULL;
+  g_autoptr(TandemSampleImport) import = NULL;
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len, served_len;
+  StoredData stored_data;
+  Peer *author = peer_new (ts, "crash-author");
+  Peer *reader;
+  HoldData hold = { &reader, 1, NULL };
+
+  import = tandem_sample_import_file (author->store, wav, 0, NULL, &error);
+  g_assert_no_error (error);
+  op = tandem_sample_import_build_op (tandem_sync_client_get_project (author->client), import, NULL);
+  g_assert_true (tandem_sync_client_submit (author->client, op, &error));
+  g_assert_true (sync_test_wait (no_pending, author->client, 10000));
+  peer_free (author);
+
+  /* What the crash left: every byte written, the tail never flushed. */
+  g_assert_true (g_file_get_contents (wav, &data, &len, NULL));
+  torn = g_memdup2 (data, len);
+  memset (torn + len - 4096, 0, 4096);
+  part = g_strconcat (samples_dir, G_DIR_SEPARATOR_S, import->hash, ".part", NULL);
+  stored = g_build_filename (samples_dir, import->hash, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (samples_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (part, torn, len, NULL));
+  restart_server (ts);
+
+  /* The author comes back and offers what it holds. */
+  author = peer_new (ts, "crash-author");
+  g_signal_connect (author->transfers, "transfer-failed", G_CALLBACK (on_transfer_failed), &failure);
+  stored_data.path = stored;
+  stored_data.hash = import->hash;
+  stored_data.failure = &failure;
+  g_assert_true (sync_test_wait (server_stored, &stored_data, 20000));
+  g_assert_cmpstr (failure, ==, NULL);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (stored, &served, &served_len, NULL));
+  g_assert_cmpmem (served, served_len, data, len);
+
+  /* And another participant gets the same bytes. */
+  reader = peer_new (ts, "crash-reader");
+  hold.hash = import->hash;
+  g_assert_true (sync_test_wait (all_hold, &hold, 20000));
+  {
+    g_autofree char *path = tandem_sample_store_lookup (reader->store, import->hash);
+    g_autofree char *copy = NULL;
+    gsize copy_len;
+
+    g_assert_true (g_file_get_contents (path, &copy, &copy_len, NULL));
+    g_assert_cmpmem (copy, copy_len, data, len);
+  }
+  peer_free (reader);
+  peer_free (author);
+  sync_test_server_free (ts);
+}
+
+static TandemSampleTransfer *
+share_on_track (Peer               *peer,
+                TandemSampleImport *import,
+                const char         *track_id)
+{
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+
+  op = tandem_sample_import_build_op (tandem_sync_client_get_project (peer->client), import, track_id);
+  g_assert_true (tandem_sync_client_submit (peer->client, op, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait (no_pending, peer->client, 10000));
+  g_assert_null (last_reject);
+  return g_object_ref (tandem_sample_transfers_upload (peer->transfers, import->hash));
+}
+
+/* The quota counts the samples the project uses, not every file the
+ * session ever stored: after a sample is taken off its track and out of
+ * the registry, another one fits where it was. Its file stays (an undo may
+ * bring it back), and bringing it back is then refused by the quota. */
+static void
+test_quota_counts_project (void)
+{
+  TandemServerLimits limits;
+  SyncTestServer *ts;
+  Peer *peer;
+  /* 0.9 s and 0.5 s of 16-bit mono at 48 kHz: 86 KB and 48 KB. */
+  g_autofree char *first_wav = make_audio ("first.wav", "synth 0.9 sine 220 vol 0.5");
+  g_autofree char *second_wav = make_audio ("second.wav", "synth 0.5 sine 440 vol 0.5");
+  g_autoptr(TandemSampleImport) first = NULL;
+  g_autoptr(TandemSampleImport) second = NULL;
+  g_autoptr(TandemTrack) track = NULL;
+  g_autoptr(TandemOp) unuse = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *samples_dir = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *second_path = NULL;
+  TandemSampleTransfer *up;
+
+  tandem_server_limits_init_defaults (&limits);
+  limits.max_sample_bytes = 100 * 1024;
+  limits.max_session_sample_bytes = 100 * 1024;
+  ts = sync_test_server_new (&limits, TRUE);
+  samples_dir = session_samples_dir (ts);
+  peer = peer_new (ts, "quota");
+  g_signal_connect (peer->client, "rejected", G_CALLBACK (on_rejected), NULL);
+  track = g_list_model_get_item (tandem_project_get_tracks (tandem_sync_client_get_project (peer->client)), 0);
+
+  /* Nearly full. */
+  first = tandem_sample_import_file (peer->store, first_wav, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->bytes, >, limits.max_session_sample_bytes * 8 / 10);
+  up = share_on_track (peer, first, tandem_track_get_id (track));
+  g_assert_true (sync_test_wait (transfer_finished, up, 10000));
+  g_assert_cmpint (tandem_sample_transfer_get_state (up), ==, TANDEM_TRANSFER_DONE);
+  g_object_unref (up);
+
+  /* The track goes back to a drum; the sample leaves the registry. */
+  unuse = tandem_op_new_batch ();
+  tandem_op_batch_add (unuse, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, tandem_track_get_id (track),
+                                                        "instrument", "kick"));
+  tandem_op_batch_add (unuse, tandem_op_new_delete (TANDEM_ENTITY_SAMPLE, first->hash));
+  g_assert_true (tandem_sync_client_submit (peer->client, unuse, &error));
+  g_assert_true (sync_test_wait (no_pending, peer->client, 10000));
+  g_assert_null (last_reject);
+
+  /* Another sample now fits, although the first one's file is still there. */
+  second = tandem_sample_import_file (peer->store, second_wav, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->bytes + second->bytes, >, limits.max_session_sample_bytes);
+  up = share_on_track (peer, second, tandem_track_get_id (track));
+  g_assert_true (sync_test_wait (transfer_finished, up, 10000));
+  g_assert_cmpstr (tandem_sample_transfer_get_error (up), ==, NULL);
+  g_assert_cmpint (tandem_sample_transfer_get_state (up), ==, TANDEM_TRANSFER_DONE);
+  g_object_unref (up);
+  first_path = g_build_filename (samples_dir, first->hash, NULL);
+  second_path = g_build_filename (samples_dir, second->hash, NULL);
+  g_assert_true (g_file_test (first_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (second_path, G_FILE_TEST_IS_REGULAR));
+
+  /* Registering the first one again (an undo) would pass the quota. */
+  {
+    g_autoptr(TandemOp) op = NULL;
+
+    op = tandem_sample_import_build_op (tandem_sync_client_get_project (peer->client), first, NULL);
+    g_assert_true (tandem_sync_client_submit (peer->client, op, &error));
+    g_assert_true (sync_test_wait (no_pending, peer->client, 10000));
+    g_assert_cmpstr (last_reject, ==, "quota-exceeded");
+    g_clear_pointer (&last_reject, g_free);
+    g_assert_null (tandem_project_find_sample (tandem_sync_client_get_project (peer->client), first->hash));
+  }
+  peer_free (peer);
+  sync_test_server_free (ts);
+}
+
+static void
+on_sample_error (TandemEngine *engine,
+                 const char   *hash,
+                 const char   *message,
+                 char        **out)
+{
+  g_free (*out);
+  *out = g_strdup (message);
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The server checks a sample's size and SHA-256, not that it is audio (it
+ * links no decoder). Bytes that are not audio, shared by a client that
+ * skipped the import checks, reach the others intact: their engine refuses
+ * them with a message naming the sample, and the track stays silent. */
+static void
+test_download_not_audio (void)
+{
+  SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
+  Peer *author = peer_new (ts, "junk-author");
+  Peer *reader = peer_new (ts, "junk-reader");
+  Peer *one[] = { reader };
+  HoldData hold = { one, 1, NULL };
+  g_autofree char *junk = g_build_filename (tmp, "junk.wav", NULL);
+  g_autofree char *text = g_strnfill (20000, 'x');
+  g_autoptr(TandemTrack) track = NULL;
+  g_autoptr(TandemEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  TandemSampleImport import = { NULL, (char *) "broken.wav", (char *) "wav", 10000, 48000, 1, 20000 };
+  TandemSampleTransfer *up;
+  TandemProject *project;
+
+  g_assert_true (g_file_set_contents (junk, text, 20000, NULL));
+  import.hash = tandem_sample_store_import_file (author->store, junk, NULL, &error);
+  g_assert_no_error (error);
+  track = g_list_model_get_item (tandem_project_get_tracks (tandem_sync_client_get_project (author->client)), 0);
+  up = share_on_track (author, &import, tandem_track_get_id (track));
+  g_assert_true (sync_test_wait (transfer_finished, up, 10000));
+  g_assert_cmpint (tandem_sample_transfer_get_state (up), ==, TANDEM_TRANSFER_DONE);
+  g_object_unref (up);
+  hold.hash = import.hash;
+  g_assert_true (sync_test_wait (all_hold, &hold, 20000));
+
+  project = tandem_sync_client_get_project (reader->client);
+  engine = tandem_engine_new ();
+  tandem_engine_set_sample_store (engine, reader->store);
+  g_signal_connect (engine, "sample-error", G_CALLBACK (on_sample_error), &message);
+  tandem_engine_set_project (engine, project);
+  g_assert_true (sync_test_wait (string_set, &message, 10000));
+  g_test_message ("%s", message);
+  g_assert_true (g_str_has_prefix (message, "Sample “broken.wav” cannot be played: "));
+  g_assert_nonnull (strstr (message, "not an audio file"));
+  g_assert_cmpfloat (render_peak (project, tandem_track_get_id (track), reader->store), ==, 0.0f);
+
+  tandem_engine_set_project (engine, NULL);
+  g_clear_object (&engine);
+  g_free (import.hash);
+  peer_free (reader);
+  peer_free (author);
+  sync_test_server_free (ts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -722,11 +917,12 @@ main (int   argc,
 
   sync_test_init (&argc, &argv);
   tmp = sync_test_make_tmpdir ();
-  g_test_add_func ("/samples/import-refusals", test_import_refusals);
-  g_test_add_func ("/samples/clean-name", test_clean_name);
   g_test_add_func ("/samples/share", test_share);
   g_test_add_func ("/samples/resume", test_resume);
   g_test_add_func ("/samples/refusals", test_refusals);
+  g_test_add_func ("/samples/complete-part-after-crash", test_complete_part_after_crash);
+  g_test_add_func ("/samples/quota-counts-project", test_quota_counts_project);
+  g_test_add_func ("/samples/download-not-audio", test_download_not_audio);
   ret = g_test_run ();
   sync_test_rm_rf (tmp);
   g_free (tmp);

@@ -2,22 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "tandem-sync"
+#define G_LOG_DOMAIN "tandem-audio"
 
 #include "config.h"
 
 #include <string.h>
 
 #include <glib/gstdio.h>
-#include <sndfile.h>
 
+#include "tandem-sample.h"
 #include "tandem-sample-import.h"
-
-/* The audio engine plays samples up to this length and refuses longer ones;
- * refusing them here gives the user the reason at once. */
-#define MAX_SECONDS 120
-
-G_DEFINE_QUARK (tandem-sample-error-quark, tandem_sample_error)
 
 void
 tandem_sample_import_free (TandemSampleImport *import)
@@ -67,143 +61,6 @@ tandem_sample_clean_name (const char *file_name)
   return g_string_free (out, FALSE);
 }
 
-static char *
-format_name (int format)
-{
-  SF_FORMAT_INFO info = { .format = format & SF_FORMAT_TYPEMASK };
-  GString *out;
-
-  switch (format & SF_FORMAT_TYPEMASK)
-    {
-    case SF_FORMAT_WAV:
-    case SF_FORMAT_WAVEX:
-    case SF_FORMAT_RF64:
-      return g_strdup ("wav");
-    case SF_FORMAT_AIFF:
-      return g_strdup ("aiff");
-    case SF_FORMAT_FLAC:
-      return g_strdup ("flac");
-    case SF_FORMAT_OGG:
-      return g_strdup ("ogg");
-    default:
-      break;
-    }
-  out = g_string_new (NULL);
-  if (sf_command (NULL, SFC_GET_FORMAT_INFO, &info, sizeof info) == 0 && info.extension)
-    for (const char *p = info.extension; *p && out->len < 16; p++)
-      if (g_ascii_isalnum (*p))
-        g_string_append_c (out, g_ascii_tolower (*p));
-  if (out->len == 0)
-    g_string_assign (out, "audio");
-  return g_string_free (out, FALSE);
-}
-
-/* libsndfile fixes up a header that promises more data than the file holds
- * and says so only in its log ("data : 88200 (should be 1000)"). */
-static gboolean
-is_cut_off (SNDFILE *file)
-{
-  char log[8192] = "";
-  g_auto(GStrv) lines = NULL;
-
-  sf_command (file, SFC_GET_LOG_INFO, log, sizeof log);
-  lines = g_strsplit (log, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      guint64 declared, actual;
-      const char *should;
-
-      if (!g_str_has_prefix (lines[i], "data :") && !g_str_has_prefix (lines[i], "SSND :"))
-        continue;
-      should = strstr (lines[i], "(should be ");
-      if (should == NULL)
-        continue;
-      declared = g_ascii_strtoull (lines[i] + 6, NULL, 10);
-      actual = g_ascii_strtoull (should + strlen ("(should be "), NULL, 10);
-      if (declared != 0 && declared < 0xFFFFFF00u && declared > actual)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Decodes every frame of @path, so a file that only looks like audio in its
- * header is refused before anyone else downloads it. */
-static gboolean
-check_audio (const char          *path,
-             const char          *name,
-             TandemSampleImport  *import,
-             GCancellable        *cancellable,
-             GError             **error)
-{
-  enum { CHUNK = 8192 };
-  g_autofree float *buf = NULL;
-  SF_INFO info = { 0 };
-  SNDFILE *file;
-  sf_count_t done = 0;
-
-  file = sf_open (path, SFM_READ, &info);
-  if (file == NULL)
-    {
-      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_NOT_AUDIO,
-                   "“%s” is not an audio file Tandem can read (%s)", name, sf_strerror (NULL));
-      return FALSE;
-    }
-  if (info.channels < 1 || info.channels > 32 || info.samplerate < 1000
-      || info.samplerate > 768000 || info.frames <= 0)
-    {
-      sf_close (file);
-      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
-                   "“%s” holds no usable audio (%d channels at %d Hz, %" G_GINT64_FORMAT " frames)",
-                   name, info.channels, info.samplerate, (gint64) info.frames);
-      return FALSE;
-    }
-  if (info.frames > (sf_count_t) info.samplerate * MAX_SECONDS)
-    {
-      sf_close (file);
-      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_TOO_LARGE,
-                   "“%s” is longer than %d seconds", name, MAX_SECONDS);
-      return FALSE;
-    }
-  if (is_cut_off (file))
-    {
-      sf_close (file);
-      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
-                   "“%s” is truncated: the file ends before its audio data does", name);
-      return FALSE;
-    }
-  buf = g_new (float, (gsize) CHUNK * info.channels);
-  while (done < info.frames)
-    {
-      sf_count_t got = sf_readf_float (file, buf, MIN (CHUNK, info.frames - done));
-
-      if (got <= 0)
-        break;
-      done += got;
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          sf_close (file);
-          return FALSE;
-        }
-    }
-  /* Ogg Vorbis frame counts are estimates; elsewhere a short read means the
-   * file was cut off. */
-  if (done == 0
-      || (done < info.frames && (info.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_OGG))
-    {
-      sf_close (file);
-      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
-                   "“%s” is truncated: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " frames",
-                   name, (gint64) done, (gint64) info.frames);
-      return FALSE;
-    }
-  sf_close (file);
-  import->frames = done;
-  import->rate = info.samplerate;
-  import->channels = info.channels;
-  import->format = format_name (info.format);
-  return TRUE;
-}
-
 /**
  * tandem_sample_import_file:
  * @max_bytes: the largest file accepted (0: TANDEM_SAMPLE_DEFAULT_MAX_BYTES)
@@ -224,6 +81,7 @@ tandem_sample_import_file (TandemSampleStore  *store,
   g_autofree char *base = NULL;
   g_autofree char *display = NULL;
   g_autofree char *stored = NULL;
+  g_auto(TandemSampleFileInfo) audio = { 0 };
   gboolean added = FALSE;
   goffset size;
 
@@ -277,14 +135,20 @@ tandem_sample_import_file (TandemSampleStore  *store,
                    "Cannot import “%s”: %s", import->name, local_error->message);
       return NULL;
     }
+  /* The engine refuses what it cannot play (too long, cut off); refusing it
+   * here gives the user the reason before anyone else downloads it. */
   stored = g_build_filename (tandem_sample_store_get_dir (store), import->hash, NULL);
-  if (!check_audio (stored, import->name, import, cancellable, error))
+  if (!tandem_sample_check_file (stored, import->name, &audio, cancellable, error))
     {
       /* A sample the store held before (an earlier import or download) stays. */
       if (added)
         g_unlink (stored);
       return NULL;
     }
+  import->format = g_steal_pointer (&audio.format);
+  import->frames = audio.frames;
+  import->rate = audio.rate;
+  import->channels = audio.channels;
   import->bytes = size;
   return g_steal_pointer (&import);
 }
@@ -377,26 +241,18 @@ tandem_sample_import_build_op (TandemProject            *project,
 
   if (tandem_project_find_sample (project, import->hash) == NULL)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
+      JsonObject *entry = json_object_new ();
+      JsonNode *node = json_node_alloc ();
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, import->hash);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, import->name);
-      json_builder_set_member_name (b, "format");
-      json_builder_add_string_value (b, import->format);
-      json_builder_set_member_name (b, "frames");
-      json_builder_add_int_value (b, import->frames);
-      json_builder_set_member_name (b, "rate");
-      json_builder_add_int_value (b, import->rate);
-      json_builder_set_member_name (b, "channels");
-      json_builder_add_int_value (b, import->channels);
-      json_builder_set_member_name (b, "bytes");
-      json_builder_add_int_value (b, import->bytes);
-      json_builder_end_object (b);
-      tandem_op_batch_add (batch, tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1,
-                                                        json_builder_get_root (b)));
+      json_object_set_string_member (entry, "id", import->hash);
+      json_object_set_string_member (entry, "name", import->name);
+      json_object_set_string_member (entry, "format", import->format);
+      json_object_set_int_member (entry, "frames", import->frames);
+      json_object_set_int_member (entry, "rate", import->rate);
+      json_object_set_int_member (entry, "channels", import->channels);
+      json_object_set_int_member (entry, "bytes", import->bytes);
+      json_node_take_object (json_node_init (node, JSON_NODE_OBJECT), entry);
+      tandem_op_batch_add (batch, tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1, node));
     }
   if (track_id != NULL)
     tandem_op_batch_add (batch, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, track_id,

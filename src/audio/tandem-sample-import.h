@@ -10,32 +10,6 @@
 
 G_BEGIN_DECLS
 
-#define TANDEM_SAMPLE_ERROR (tandem_sample_error_quark ())
-
-/**
- * TandemSampleError:
- * @TANDEM_SAMPLE_ERROR_NOT_AUDIO: libsndfile cannot read the file
- * @TANDEM_SAMPLE_ERROR_CORRUPT: the file is empty, truncated or unreasonable
- * @TANDEM_SAMPLE_ERROR_TOO_LARGE: the file is larger than the sample size limit
- * @TANDEM_SAMPLE_ERROR_IO: the file or the store cannot be read or written
- * @TANDEM_SAMPLE_ERROR_HASH_MISMATCH: bytes do not hash to the expected SHA-256
- * @TANDEM_SAMPLE_ERROR_REFUSED: the session server refused a transfer (the
- *   message is "code: reason", codes as in docs/server.md)
- * @TANDEM_SAMPLE_ERROR_CANCELLED: the transfer was cancelled
- */
-typedef enum
-{
-  TANDEM_SAMPLE_ERROR_NOT_AUDIO,
-  TANDEM_SAMPLE_ERROR_CORRUPT,
-  TANDEM_SAMPLE_ERROR_TOO_LARGE,
-  TANDEM_SAMPLE_ERROR_IO,
-  TANDEM_SAMPLE_ERROR_HASH_MISMATCH,
-  TANDEM_SAMPLE_ERROR_REFUSED,
-  TANDEM_SAMPLE_ERROR_CANCELLED,
-} TandemSampleError;
-
-GQuark tandem_sample_error_quark (void);
-
 /* The default largest sample (the GSettings key max-sample-size). */
 #define TANDEM_SAMPLE_DEFAULT_MAX_BYTES (G_GUINT64_CONSTANT (100) * 1024 * 1024)
 
@@ -62,8 +36,8 @@ char               *tandem_sample_clean_name  (const char *file_name);
 /*
  * Stores @path in @store (SHA-256 computed while the bytes are copied; a
  * sample already there is kept, so identical files are stored once), then
- * decodes the stored copy completely with libsndfile. Empty, truncated,
- * non-audio and larger than @max_bytes files are refused with a
+ * checks the stored copy with tandem_sample_check_file(). Empty, truncated,
+ * non-audio, too long and larger than @max_bytes files are refused with a
  * TANDEM_SAMPLE_ERROR and leave nothing new in the store. Blocking: use
  * tandem_sample_import_async() from a UI.
  */
