@@ -8,9 +8,18 @@
 
 #include <dlfcn.h>
 #include <portaudio.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
+
+#if HAVE_ALSA
+#include <alsa/asoundlib.h>
+#endif
+#if HAVE_JACK
+#include <jack/jack.h>
+#endif
 
 #include "tandem-pa-output.h"
 #include "tandem-sample.h"
@@ -72,6 +81,110 @@ stream_callback (const void                     *input,
   return paContinue;
 }
 
+/* Quiet probing
+ *
+ * Pa_Initialize() tries every PCM of the ALSA configuration and a JACK
+ * server; alsa-lib and libjack print each failure to stderr (dozens of
+ * "ALSA lib pcm.c:…: Unknown PCM cards.pcm.rear" and "Cannot connect to
+ * server socket" lines on an ordinary desktop). None of that is an error
+ * for us: what really fails comes back from PortAudio as an error code and
+ * reaches the user as a GError. So while PortAudio starts, opens, closes
+ * or lists devices, the libraries' own error hooks send their messages to
+ * g_debug() (G_MESSAGES_DEBUG=tandem-audio shows them).
+ *
+ * The hooks are process-wide but only installed around those calls, which
+ * run on the main thread, and taken out right after: while a stream plays,
+ * the libraries' defaults are back. A message from another thread in that
+ * window (PortAudio's audio thread once a stream starts) is dropped before
+ * anything is formatted, so the hooks never allocate, lock or log on the
+ * audio thread. The render callback itself never calls into ALSA or JACK.
+ */
+
+static guint quiet_depth;
+static pthread_t quiet_thread;
+
+#if HAVE_ALSA
+static snd_lib_error_handler_t saved_alsa_handler;
+
+static void alsa_message_to_debug (const char *file,
+                                   int         line,
+                                   const char *function,
+                                   int         err,
+                                   const char *fmt,
+                                   ...) G_GNUC_PRINTF (5, 6);
+
+static void
+alsa_message_to_debug (const char *file,
+                       int         line,
+                       const char *function,
+                       int         err,
+                       const char *fmt,
+                       ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (!pthread_equal (pthread_self (), quiet_thread))
+    return;
+  va_start (args, fmt);
+  message = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  /* Worded as alsa-lib's default handler prints it. */
+  g_debug ("ALSA lib %s:%d:(%s) %s%s%s", file, line, function, g_strchomp (message),
+           err != 0 ? ": " : "", err != 0 ? snd_strerror (err) : "");
+}
+#endif
+
+#if HAVE_JACK
+static void (*saved_jack_error) (const char *message);
+static void (*saved_jack_info) (const char *message);
+
+static void
+jack_message_to_debug (const char *message)
+{
+  if (pthread_equal (pthread_self (), quiet_thread))
+    g_debug ("JACK: %s", message);
+}
+#endif
+
+static void
+quiet_probing_begin (void)
+{
+  if (quiet_depth++ > 0)
+    return;
+  quiet_thread = pthread_self ();
+#if HAVE_ALSA
+  saved_alsa_handler = snd_lib_error;
+  snd_lib_error_set_handler (alsa_message_to_debug);
+#endif
+#if HAVE_JACK
+  saved_jack_error = jack_error_callback;
+  saved_jack_info = jack_info_callback;
+  jack_set_error_function (jack_message_to_debug);
+  jack_set_info_function (jack_message_to_debug);
+#endif
+}
+
+static void
+quiet_probing_end (void)
+{
+  g_assert (quiet_depth > 0);
+  if (--quiet_depth > 0)
+    return;
+  /* Put back only what is still ours: PortAudio installs its own JACK error
+   * callback once it has a client. */
+#if HAVE_ALSA
+  if (snd_lib_error == alsa_message_to_debug)
+    snd_lib_error_set_handler (saved_alsa_handler);
+#endif
+#if HAVE_JACK
+  if (jack_error_callback == jack_message_to_debug)
+    jack_set_error_function (saved_jack_error);
+  if (jack_info_callback == jack_message_to_debug)
+    jack_set_info_function (saved_jack_info);
+#endif
+}
+
 static char *
 device_label (PaDeviceIndex index)
 {
@@ -119,28 +232,25 @@ find_device (const char *spec)
   return paNoDevice;
 }
 
-TandemPaOutput *
-tandem_pa_output_open (const char          *device,
-                       guint                sample_rate,
-                       guint                frames,
-                       TandemPaRenderFunc   render,
-                       gpointer             user_data,
-                       GError             **error)
+/* Starts PortAudio and opens and starts @self's stream on @device; on
+ * failure PortAudio is terminated again. */
+static gboolean
+open_stream (TandemPaOutput  *self,
+             const char      *device,
+             guint            frames,
+             GError         **error)
 {
-  TandemPaOutput *self;
   PaStreamParameters params = { 0 };
   const PaDeviceInfo *info;
   PaDeviceIndex index;
   PaError err;
-
-  g_return_val_if_fail (render != NULL, NULL);
 
   err = Pa_Initialize ();
   if (err != paNoError)
     {
       g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_NO_DEVICE,
                    "The audio system could not start: %s", Pa_GetErrorText (err));
-      return NULL;
+      return FALSE;
     }
 
   index = find_device (device);
@@ -153,26 +263,16 @@ tandem_pa_output_open (const char          *device,
       else
         g_set_error_literal (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_NO_DEVICE,
                              "No audio output device");
-      return NULL;
+      return FALSE;
     }
-
-  self = g_new0 (TandemPaOutput, 1);
-  atomic_init (&self->render, render);
-  self->user_data = user_data;
-  self->rate = sample_rate;
   self->device_name = device_label (index);
-  self->probe_enter = (ProbeFunc) dlsym (RTLD_DEFAULT, "tandem_rt_probe_enter");
-  self->probe_leave = (ProbeFunc) dlsym (RTLD_DEFAULT, "tandem_rt_probe_leave");
-  atomic_init (&self->xruns, 0);
-  atomic_init (&self->callbacks, 0);
-  atomic_init (&self->n_times, 0);
 
   params.device = index;
   params.channelCount = 2;
   params.sampleFormat = paFloat32;
-  params.suggestedLatency = MAX (info->defaultLowOutputLatency, (double) frames / sample_rate);
+  params.suggestedLatency = MAX (info->defaultLowOutputLatency, (double) frames / self->rate);
 
-  err = Pa_OpenStream (&self->stream, NULL, &params, sample_rate,
+  err = Pa_OpenStream (&self->stream, NULL, &params, self->rate,
                        frames > 0 ? frames : paFramesPerBufferUnspecified,
                        paClipOff | paDitherOff, stream_callback, self);
   if (err == paNoError)
@@ -185,10 +285,43 @@ tandem_pa_output_open (const char          *device,
     {
       g_set_error (error, TANDEM_AUDIO_ERROR, TANDEM_AUDIO_ERROR_DEVICE,
                    "Could not open “%s” at %u Hz: %s",
-                   self->device_name, sample_rate, Pa_GetErrorText (err));
+                   self->device_name, self->rate, Pa_GetErrorText (err));
+      Pa_Terminate ();
+      return FALSE;
+    }
+  return TRUE;
+}
+
+TandemPaOutput *
+tandem_pa_output_open (const char          *device,
+                       guint                sample_rate,
+                       guint                frames,
+                       TandemPaRenderFunc   render,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  TandemPaOutput *self;
+  gboolean opened;
+
+  g_return_val_if_fail (render != NULL, NULL);
+
+  self = g_new0 (TandemPaOutput, 1);
+  atomic_init (&self->render, render);
+  self->user_data = user_data;
+  self->rate = sample_rate;
+  self->probe_enter = (ProbeFunc) dlsym (RTLD_DEFAULT, "tandem_rt_probe_enter");
+  self->probe_leave = (ProbeFunc) dlsym (RTLD_DEFAULT, "tandem_rt_probe_leave");
+  atomic_init (&self->xruns, 0);
+  atomic_init (&self->callbacks, 0);
+  atomic_init (&self->n_times, 0);
+
+  quiet_probing_begin ();
+  opened = open_stream (self, device, frames, error);
+  quiet_probing_end ();
+  if (!opened)
+    {
       g_free (self->device_name);
       g_free (self);
-      Pa_Terminate ();
       return NULL;
     }
   return self;
@@ -199,10 +332,12 @@ tandem_pa_output_close (TandemPaOutput *self)
 {
   if (self == NULL)
     return;
+  quiet_probing_begin ();
   if (Pa_IsStreamStopped (self->stream) == 0)
     Pa_StopStream (self->stream);
   Pa_CloseStream (self->stream);
   Pa_Terminate ();
+  quiet_probing_end ();
   g_free (self->device_name);
   g_free (self);
 }
@@ -291,6 +426,7 @@ tandem_pa_list_output_devices (void)
 {
   GPtrArray *names = g_ptr_array_new ();
 
+  quiet_probing_begin ();
   if (Pa_Initialize () == paNoError)
     {
       for (int i = 0; i < Pa_GetDeviceCount (); i++)
@@ -302,6 +438,7 @@ tandem_pa_list_output_devices (void)
         }
       Pa_Terminate ();
     }
+  quiet_probing_end ();
   g_ptr_array_add (names, NULL);
   return (char **) g_ptr_array_free (names, FALSE);
 }

@@ -1,0 +1,171 @@
+/* tandem-sync-client-private.h — state shared by the files that make up the sync client
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tandem-sync-client.c             the GObject: properties, signals, getters
+ * tandem-sync-client-connection.c  connect, join (welcome), heartbeat, reconnect with backoff
+ * tandem-sync-client-pending.c     the queue of optimistic local edits: coalescing, sending
+ * tandem-sync-client-rebase.c      remote batches and rejects, replayed under the pending edits
+ * tandem-sync-client-presence.c    our presence and the other participants
+ * tandem-sync-client-clock.c       pings, pongs and the server clock estimate
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "tandem-clock.h"
+#include "tandem-invite.h"
+#include "tandem-protocol.h"
+#include "tandem-sync-client.h"
+
+G_BEGIN_DECLS
+
+/* A local edit the server has not confirmed yet. */
+typedef struct
+{
+  TandemOp *op;
+  TandemOp *inverse;   /* NULL while not applied locally */
+  guint64   cseq;      /* 0 until sent */
+  char     *key;       /* coalescing key of a "set", else NULL */
+} TandemSyncPending;
+
+struct _TandemSyncClient
+{
+  GObject                  parent_instance;
+
+  GMainContext            *context;
+  TandemProject           *project;
+  TandemHistory           *history;
+  SoupSession             *soup;
+  SoupWebsocketConnection *conn;
+  GCancellable            *cancellable;
+  TandemInvite            *invite;
+  TandemSyncState          state;
+  char                    *client_id;
+  char                    *display_name;
+  char                    *color;
+  char                    *role;
+  JsonNode                *cursor;
+  GListStore              *participants;
+
+  GQueue                   pending;       /* of TandemSyncPending, oldest first */
+  guint64                  next_cseq;
+  guint64                  seq;
+  guint64                  acked_seq;
+  gboolean                 has_base;
+  gboolean                 joined;
+  gboolean                 fatal;
+  gboolean                 want_snapshot;
+  gsize                    max_message_bytes;
+  guint                    ack_every;
+
+  guint                    heartbeat_ms;
+  guint                    heartbeat_timeout_ms;
+  guint                    backoff_min_ms;
+  guint                    backoff_max_ms;
+  guint                    coalesce_ms;
+  guint                    attempt;
+  gint64                   last_recv_us;
+  TandemClock             *clock;         /* server clock estimate (tandem-clock.h) */
+  gboolean                 clock_stale;    /* new connection: replace the samples */
+  gint64                   clock_skew;     /* test hook: added to the local clock */
+  gint64                   shared_rtt;     /* the round trip last sent in presence */
+  guint                    clock_burst;    /* quick pings left after joining */
+  GSource                 *clock_source;
+  char                    *last_sent_key;
+  gint64                   last_sent_us;
+  gint64                   last_presence_us;
+  gboolean                 presence_dirty;
+
+  GSource                 *heartbeat_source;
+  GSource                 *reconnect_source;
+  GSource                 *flush_source;
+  GSource                 *presence_source;
+  gulong                   applied_id;
+};
+
+enum {
+  PROP_0,
+  PROP_PROJECT,
+  PROP_HISTORY,
+  PROP_STATE,
+  PROP_CLIENT_ID,
+  PROP_DISPLAY_NAME,
+  PROP_COLOR,
+  PROP_ROLE,
+  PROP_N_PENDING,
+  N_PROPS
+};
+
+enum {
+  REJECTED,
+  OP_DROPPED,
+  ERROR,
+  PARTICIPANT_JOINED,
+  PARTICIPANT_LEFT,
+  PARTICIPANT_UPDATED,
+  BATCH_RECEIVED,
+  SAMPLE_AVAILABLE,
+  N_SIGNALS
+};
+
+/* Defined in tandem-sync-client.c. */
+extern GParamSpec *_tandem_sync_client_properties[N_PROPS];
+extern guint _tandem_sync_client_signals[N_SIGNALS];
+
+/* tandem-sync-client.c */
+void      _tandem_sync_client_clear_source   (GSource          **source);
+GSource  *_tandem_sync_client_add_timeout    (TandemSyncClient  *self,
+                                              guint              ms,
+                                              GSourceFunc        func);
+void      _tandem_sync_client_set_state      (TandemSyncClient  *self,
+                                              TandemSyncState    state);
+void      _tandem_sync_client_notify_pending (TandemSyncClient  *self);
+void      _tandem_sync_client_send_text      (TandemSyncClient  *self,
+                                              const char        *text);
+
+/* tandem-sync-client-connection.c */
+void      _tandem_sync_client_connection_lost (TandemSyncClient *self);
+void      _tandem_sync_client_resync          (TandemSyncClient *self,
+                                               const char       *why);
+
+/* tandem-sync-client-pending.c */
+void      _tandem_sync_client_pending_free    (TandemSyncPending *pending);
+void      _tandem_sync_client_queue_local     (TandemSyncClient *self,
+                                               TandemOp         *op,
+                                               TandemOp         *inverse);
+void      _tandem_sync_client_flush_pending   (TandemSyncClient *self);
+void      _tandem_sync_client_resend_pending  (TandemSyncClient *self);
+
+/* tandem-sync-client-rebase.c */
+gboolean  _tandem_sync_client_rewind_pending  (TandemSyncClient *self);
+void      _tandem_sync_client_replay_pending  (TandemSyncClient *self,
+                                               gboolean          drop_sent);
+gboolean  _tandem_sync_client_rebase_on_welcome (TandemSyncClient *self,
+                                                 JsonNode         *snapshot,
+                                                 JsonNode         *batches,
+                                                 gint64            seq,
+                                                 gint64            client_seq);
+void      _tandem_sync_client_handle_batch    (TandemSyncClient *self,
+                                               JsonObject       *msg);
+void      _tandem_sync_client_handle_reject   (TandemSyncClient *self,
+                                               JsonObject       *msg);
+
+/* tandem-sync-client-presence.c */
+void      _tandem_sync_client_presence_changed    (TandemSyncClient *self);
+void      _tandem_sync_client_update_participant  (TandemSyncClient *self,
+                                                   JsonObject       *obj);
+void      _tandem_sync_client_remove_participant  (TandemSyncClient *self,
+                                                   const char       *client_id);
+void      _tandem_sync_client_clear_participants  (TandemSyncClient *self);
+void      _tandem_sync_client_set_participants    (TandemSyncClient *self,
+                                                   JsonNode         *participants);
+
+/* tandem-sync-client-clock.c */
+gint64    _tandem_sync_client_local_now         (TandemSyncClient *self);
+void      _tandem_sync_client_send_ping         (TandemSyncClient *self);
+void      _tandem_sync_client_start_clock_burst (TandemSyncClient *self);
+void      _tandem_sync_client_handle_pong       (TandemSyncClient *self,
+                                                 JsonObject       *msg);
+
+G_END_DECLS
