@@ -52,7 +52,8 @@ playhead_tick (GtkWidget     *widget,
     }
 
   tandem_grid_view_set_playhead_step (self->grid_view, step);
-  tandem_timeline_view_set_playhead_bar (self->timeline_view, bar);
+  if (self->timeline_view != NULL)
+    tandem_timeline_view_set_playhead_bar (self->timeline_view, bar);
 
   return G_SOURCE_CONTINUE;
 }
@@ -130,8 +131,13 @@ _tandem_window_audio_init (TandemWindow *self)
   g_signal_connect_object (self->settings, "changed::buffer-size",
                            G_CALLBACK (reopen_output), self, G_CONNECT_SWAPPED);
 
-  tandem_mixer_view_set_meter_source (self->mixer_view, read_meter, self->engine);
   gtk_widget_add_tick_callback (GTK_WIDGET (self), playhead_tick, NULL, NULL);
+}
+
+void
+_tandem_window_audio_attach_mixer (TandemWindow *self)
+{
+  tandem_mixer_view_set_meter_source (self->mixer_view, read_meter, self->engine);
 }
 
 void

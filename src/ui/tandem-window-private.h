@@ -50,6 +50,8 @@ struct _TandemWindow
   GtkMenuButton        *transfers_button;
   TandemTransfersPopover *transfers_popover;
   guint                 transport_source;
+  TandemMixerView      *mixer_view;     /* NULL until the Mixer is first shown */
+  TandemTimelineView   *timeline_view;  /* NULL until the Song is first shown */
 
   /* Template children */
   AdwViewSwitcherTitle *window_title;
@@ -58,10 +60,11 @@ struct _TandemWindow
   GtkLabel             *status_label;
   TandemPatternBar     *pattern_bar;
   TandemGridView       *grid_view;
-  TandemMixerView      *mixer_view;
-  TandemTimelineView   *timeline_view;
+  AdwBin               *mixer_page;
+  AdwBin               *song_page;
   AdwToastOverlay      *toast_overlay;
   GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
   GtkToggleButton      *play_button;
   TandemTransportBar   *transport_bar;
   GtkLabel             *count_in_label;
@@ -78,6 +81,9 @@ void _tandem_window_update_status (TandemWindow *self);
 void _tandem_window_audio_init    (TandemWindow *self);
 void _tandem_window_audio_start   (TandemWindow *self);
 void _tandem_window_audio_dispose (TandemWindow *self);
+void _tandem_window_audio_attach_mixer (TandemWindow *self);
+void _tandem_window_pages_init        (TandemWindow *self);
+void _tandem_window_pages_set_project (TandemWindow *self);
 void _tandem_window_class_samples_init (GtkWidgetClass *widget_class);
 void _tandem_window_samples_init    (TandemWindow *self);
 void _tandem_window_samples_update  (TandemWindow *self);

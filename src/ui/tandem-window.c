@@ -208,8 +208,7 @@ _tandem_window_set_project (TandemWindow  *self,
   tandem_transport_bar_set_history (self->transport_bar, self->history);
   g_object_set (self->pattern_bar, "project", project, "history", self->history, NULL);
   g_object_set (self->grid_view, "project", project, "history", self->history, NULL);
-  g_object_set (self->mixer_view, "project", project, "history", self->history, NULL);
-  g_object_set (self->timeline_view, "project", project, "history", self->history, NULL);
+  _tandem_window_pages_set_project (self);
 
   update_title (self);
   on_playing_changed (self, NULL, project);
@@ -340,6 +339,8 @@ save_window_state (TandemWindow *self)
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_string (self->settings, "last-view",
+                         adw_view_stack_get_visible_child_name (self->view_stack));
 }
 
 static void
@@ -449,13 +450,12 @@ tandem_window_class_init (TandemWindowClass *klass)
   g_type_ensure (TANDEM_TYPE_TRANSPORT_BAR);
   g_type_ensure (TANDEM_TYPE_PATTERN_BAR);
   g_type_ensure (TANDEM_TYPE_GRID_VIEW);
-  g_type_ensure (TANDEM_TYPE_MIXER_VIEW);
-  g_type_ensure (TANDEM_TYPE_TIMELINE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tandem-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, transport_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, count_in_label);
@@ -464,8 +464,8 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, pattern_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, grid_view);
-  gtk_widget_class_bind_template_child (widget_class, TandemWindow, mixer_view);
-  gtk_widget_class_bind_template_child (widget_class, TandemWindow, timeline_view);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, mixer_page);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, song_page);
 
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, participants_button);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, participants_list);
@@ -478,12 +478,25 @@ tandem_window_class_init (TandemWindowClass *klass)
   _tandem_window_class_samples_init (widget_class);
 }
 
+/* A menu's popover is some seventy widgets: made on first use, not at start-up. */
+static void
+create_primary_menu (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  TandemWindow *self = TANDEM_WINDOW (user_data);
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 tandem_window_init (TandemWindow *self)
 {
   g_autoptr(TandemProject) project = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu,
+                                         self, NULL);
 
   self->settings = g_settings_new (APP_ID);
   self->draft = tandem_draft_new ();
@@ -502,4 +515,5 @@ tandem_window_init (TandemWindow *self)
 
   project = tandem_project_new_demo ();
   _tandem_window_set_project (self, project, NULL);
+  _tandem_window_pages_init (self);
 }

@@ -12,6 +12,9 @@
 
 #include "tandem-application.h"
 #include "tandem-window.h"
+#include "widgets/tandem-mixer-view.h"
+#include "widgets/tandem-mixer-strip.h"
+#include "widgets/tandem-timeline-view.h"
 
 static gboolean
 app_has_no_windows (gpointer data)
@@ -150,6 +153,97 @@ test_window_edit_undo_redo (void)
     g_unlink (path);
     g_rmdir (dir);
   }
+}
+
+/* The first widget of @type under @root (with @tooltip, unless NULL), depth
+ * first; NULL if none. */
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             GType       type,
+             const char *tooltip)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type) &&
+      (tooltip == NULL || g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_window_views_and_menu (void)
+{
+  g_autoptr(TandemApplication) app = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *last_view = NULL;
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  TandemWindow *window;
+  TandemProject *project;
+  TandemMixerStrip *strip;
+  AdwViewStack *stack;
+  GtkWidget *mixer, *menu_button;
+  TandemTrack *kick;
+
+  if (!tandem_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  g_settings_set_string (settings, "last-view", "grid");
+  app = start_app ();
+  window = activate_and_wait (app);
+  project = tandem_window_get_project (window);
+  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, NULL));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "grid");
+
+  /* The Mixer shows the project as it is when first opened, including an
+   * edit (here as if from another participant) made before. */
+  kick = g_list_model_get_item (tandem_project_get_tracks (project), 0);
+  g_object_unref (kick);
+  op = tandem_op_new_set_boolean (TANDEM_ENTITY_TRACK, tandem_track_get_id (kick), "mute", TRUE);
+  g_assert_true (tandem_project_apply (project, op, NULL, &error));
+  g_assert_no_error (error);
+
+  adw_view_stack_set_visible_child_name (stack, "mixer");
+  g_assert_null (find_widget (GTK_WIDGET (window), TANDEM_TYPE_TIMELINE_VIEW, NULL));
+  mixer = find_widget (GTK_WIDGET (window), TANDEM_TYPE_MIXER_VIEW, NULL);
+  g_assert_nonnull (mixer);
+  tandem_test_iterate_until (tandem_test_is_mapped, mixer);
+  g_assert_nonnull (tandem_mixer_view_get_strip (TANDEM_MIXER_VIEW (mixer), 3));
+  g_assert_null (tandem_mixer_view_get_strip (TANDEM_MIXER_VIEW (mixer), 4));
+  strip = tandem_mixer_view_get_strip (TANDEM_MIXER_VIEW (mixer), 0);
+  g_assert_true (tandem_mixer_strip_get_track (strip) == kick);
+  g_assert_true (gtk_toggle_button_get_active (tandem_mixer_strip_get_mute (strip)));
+
+  /* The main menu holds every command once opened (F10 does the same). */
+  menu_button = find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, "Main Menu");
+  g_assert_nonnull (menu_button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  g_assert_nonnull (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
+  g_assert_cmpint (g_menu_model_get_n_items (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button))),
+                   ==, 3);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
+
+  /* The next window opens on the view shown last, built and ready. */
+  close_and_wait (app, window);
+  last_view = g_settings_get_string (settings, "last-view");
+  g_assert_cmpstr (last_view, ==, "mixer");
+  window = activate_and_wait (app);
+  mixer = find_widget (GTK_WIDGET (window), TANDEM_TYPE_MIXER_VIEW, NULL);
+  g_assert_nonnull (mixer);
+  g_assert_true (gtk_widget_get_mapped (mixer));
+  close_and_wait (app, window);
+  g_settings_set_string (settings, "last-view", "grid");
 }
 
 static void
@@ -314,6 +408,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/window/opens-with-demo", test_window_opens_with_demo);
   g_test_add_func ("/ui/window/edit-undo-redo", test_window_edit_undo_redo);
+  g_test_add_func ("/ui/window/views-and-menu", test_window_views_and_menu);
   g_test_add_func ("/ui/window/refuses-broken-file", test_window_refuses_broken_file);
   g_test_add_func ("/ui/window/exports-audio", test_window_exports_audio);
   g_test_add_func ("/ui/export-command", test_export_command);
