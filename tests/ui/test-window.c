@@ -191,6 +191,7 @@ test_window_views_and_menu (void)
   TandemMixerStrip *strip;
   AdwViewStack *stack;
   GtkWidget *mixer, *menu_button;
+  GtkWindow *shortcuts;
   TandemTrack *kick;
 
   if (!tandem_test_have_display ())
@@ -233,6 +234,20 @@ test_window_views_and_menu (void)
   g_assert_cmpint (g_menu_model_get_n_items (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button))),
                    ==, 3);
   gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
+
+  /* So does the shortcuts window, which opens over this window. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  shortcuts = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+        shortcuts = toplevel;
+    }
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+  gtk_window_destroy (shortcuts);
 
   /* The next window opens on the view shown last, built and ready. */
   close_and_wait (app, window);
