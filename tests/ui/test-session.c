@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui-test-utils.h"
 #include "tandem-application.h"
 #include "tandem-invite.h"
 #include "tandem-window-private.h"
@@ -260,6 +261,7 @@ main (int    argc,
   if (argc == 3 && g_str_equal (argv[1], "--joiner"))
     return run_joiner (argv[2]);
 
+  tandem_test_use_fresh_data_home ();
   g_test_init (&argc, &argv, NULL);
   g_timeout_add (50, wake_up, NULL);
 

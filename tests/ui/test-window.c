@@ -419,6 +419,7 @@ int
 main (int    argc,
       char **argv)
 {
+  tandem_test_use_fresh_data_home ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ui/window/opens-with-demo", test_window_opens_with_demo);

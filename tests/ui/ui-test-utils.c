@@ -41,3 +41,13 @@ tandem_test_is_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
+
+void
+tandem_test_use_fresh_data_home (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tandem-test-data-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+}

@@ -16,4 +16,8 @@ void     tandem_test_iterate_until (gboolean (*done) (gpointer data),
 /* A condition for tandem_test_iterate_until(): @data is a mapped widget. */
 gboolean tandem_test_is_mapped     (gpointer data);
 
+/* Points XDG_DATA_HOME at a new empty folder; call first thing in main(), so
+ * an app a test starts finds no drafts that an earlier, crashed run left. */
+void     tandem_test_use_fresh_data_home (void);
+
 G_END_DECLS
