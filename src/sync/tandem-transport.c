@@ -113,6 +113,52 @@ tandem_transport_op_stop (void)
   return tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", FALSE);
 }
 
+guint64
+tandem_transport_start_step (TandemProject *project,
+                             guint          bar)
+{
+  GListModel *clips;
+  guint64 per_bar, song_end = 0, first_wrap, wrap_to, step;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (TANDEM_IS_PROJECT (project), 0);
+
+  if (tandem_project_get_play_mode (project) != TANDEM_PLAY_MODE_SONG)
+    return 0;
+
+  /* The song end as the audio plan sees it (clips of known patterns), and
+   * where its position first wraps: the sequence position of grid step g is
+   * g itself up to there (src/audio/tandem-transport-clock.c), so an anchor
+   * step before it plays that very bar. */
+  per_bar = steps_per_bar (project);
+  clips = tandem_project_get_clips (project);
+  for (guint i = 0; i < g_list_model_get_n_items (clips); i++)
+    {
+      g_autoptr(TandemClip) clip = g_list_model_get_item (clips, i);
+
+      if (tandem_project_find_pattern (project, tandem_clip_get_pattern (clip)) == NULL)
+        continue;
+      any = TRUE;
+      song_end = MAX (song_end, (guint64) (tandem_clip_get_start (clip)
+                                           + tandem_clip_get_length (clip)) * per_bar);
+    }
+  if (!any)
+    return 0;
+
+  if (tandem_project_get_loop_enabled (project) && tandem_project_get_loop_length (project) > 0)
+    {
+      wrap_to = (guint64) tandem_project_get_loop_start (project) * per_bar;
+      first_wrap = wrap_to + (guint64) tandem_project_get_loop_length (project) * per_bar;
+    }
+  else
+    {
+      wrap_to = 0;
+      first_wrap = song_end;
+    }
+  step = (guint64) bar * per_bar;
+  return step < first_wrap ? step : wrap_to;
+}
+
 static gboolean
 client_is_live (TandemSyncClient *client)
 {

@@ -16,7 +16,9 @@ G_BEGIN_DECLS
  * (see docs/protocol.md, "Clock and transport"):
  *
  *   start — {anchor-time = the next bar of the session clock at least
- *           @lead_us from now, anchor-step = @from_step, playing = true}
+ *           @lead_us from now, anchor-step = @from_step, playing = true};
+ *           @from_step is 0, or in song mode the first step of the bar
+ *           Play starts from (tandem_transport_start_step())
  *   tempo — while playing: {anchor-time, anchor-step = the next bar at least
  *           @lead_us from now at the old tempo, tempo}: the change lands on
  *           that bar for everyone; stopped: a plain tempo set
@@ -40,6 +42,15 @@ TandemOp *tandem_transport_op_tempo       (TandemProject    *project,
                                            gint64            lead_us,
                                            double            tempo);
 TandemOp *tandem_transport_op_stop        (void);
+
+/* The anchor step of a start that plays from song bar @bar (0-based): in
+ * song mode the first step of that bar, when the song reaches it before it
+ * wraps (before the loop end with a loop, before the song end without);
+ * past that, where the song wraps to (the loop start, or bar 1). Pattern
+ * mode, and a song without clips (which plays the current pattern), start
+ * at step 0. */
+guint64   tandem_transport_start_step     (TandemProject    *project,
+                                           guint             bar);
 
 /* The session clock now: @client's estimate of the server clock, or the
  * local monotonic clock when @client is NULL or not live (alone, the local

@@ -26,6 +26,15 @@ live_client (TandemWindow *self)
   return self->client;
 }
 
+/* The bar the timeline's play-start marker is on; the Song page is built
+ * when first shown, and until then the marker is on the first bar. */
+static guint
+play_start_bar (TandemWindow *self)
+{
+  return self->timeline_view != NULL
+         ? tandem_timeline_view_get_play_start_bar (self->timeline_view) : 0;
+}
+
 /* The engine hears the anchor through this offset; alone it is 0. */
 static gint64
 sync_clock_offset (TandemWindow *self)
@@ -80,8 +89,10 @@ transport_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Play starts on the next bar of the session clock that everyone can make;
- * Stop is at once. Both are ops, so a session shares them. */
+/* Play starts on the next bar of the session clock that everyone can make,
+ * in song mode from the bar of the timeline's play-start marker (our own
+ * view state; the op carries it as the anchor step, so everyone starts
+ * there). Stop is at once. Both are ops, so a session shares them. */
 void
 _tandem_window_toggle_play (TandemWindow *self)
 {
@@ -96,7 +107,9 @@ _tandem_window_toggle_play (TandemWindow *self)
     op = tandem_transport_op_stop ();
   else
     op = tandem_transport_op_start (self->project, tandem_transport_session_now (client),
-                                    tandem_transport_session_lead (client), 0);
+                                    tandem_transport_session_lead (client),
+                                    tandem_transport_start_step (self->project,
+                                                                 play_start_bar (self)));
   sync_clock_offset (self);
   /* Transport changes are not worth an undo step. */
   if (self->client != NULL)

@@ -3,12 +3,14 @@
 #
 # Drives the real app over AT-SPI, the way a screen reader would: finds the
 # main controls by accessible name and role, toggles a grid cell through its
-# action and checks its state. Run inside its own D-Bus session:
+# action and checks its state, switches to the Mixer page with the view
+# switcher and mutes the kick there. Run inside its own D-Bus session:
 #   dbus-run-session -- python3 test-atspi.py
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 try:
@@ -68,14 +70,40 @@ def is_checked(node):
     return node.get_state_set().contains(Atspi.StateType.CHECKED)
 
 
+def has_state(node, state):
+    return node.get_state_set().contains(state)
+
+
+# GTK 4.8 shows a toggle button as a push button that is "pressed" when on.
+BUTTON_ROLES = ("toggle button", "push button", "button")
+
+
+def is_on(node):
+    return has_state(node, Atspi.StateType.PRESSED) or is_checked(node)
+
+
+def click(node, what):
+    if Atspi.Action.get_n_actions(node) < 1:
+        fail(f"{what} has no action")
+    Atspi.Action.do_action(node, 0)
+
+
 def main():
     build_dir = os.environ["TANDEM_BUILD_DIR"]
     env = dict(os.environ)
     env.pop("GTK_A11Y", None)
     env["NO_AT_BRIDGE"] = "0"
     env["GSETTINGS_SCHEMA_DIR"] = os.path.join(build_dir, "data")
+    # A home of its own: the edits below are autosaved as a draft, which the
+    # next app started in a shared home (this test again, test-window) would
+    # restore instead of the demo.
+    home = tempfile.TemporaryDirectory(prefix="tandem-atspi-")
+    env["HOME"] = home.name
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                     ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+        env[var] = os.path.join(home.name, sub)
 
-    print("1..4")
+    print("1..6")
     app_process = subprocess.Popen([os.path.join(build_dir, "src", "tandem")], env=env)
     try:
         app = wait_for("the app on the accessibility bus", find_app)
@@ -100,12 +128,39 @@ def main():
         Atspi.Action.do_action(cell, 0)
         wait_for("the cell to become checked", lambda: True if is_checked(cell) else None)
         print("ok 4 - doing the cell's action toggles it on")
+
+        # The view switcher's page tabs (the header's; a narrow window has a
+        # second switcher at the bottom, either does).
+        mixer_tab = wait_for("the “Mixer” page tab",
+                             lambda: find(app, "Mixer", ("page tab",)))
+        if has_state(mixer_tab, Atspi.StateType.SELECTED):
+            fail("the window should open on the Grid page")
+        click(mixer_tab, "the Mixer page tab")
+        wait_for("the Mixer page to be shown",
+                 lambda: True if has_state(mixer_tab, Atspi.StateType.SELECTED) else None)
+        print("ok 5 - the view switcher shows the Mixer page")
+
+        mute_kick = wait_for("“Mute Kick”", lambda: find(app, "Mute Kick", BUTTON_ROLES))
+        mute_snare = find(app, "Mute Snare", BUTTON_ROLES)
+        if mute_snare is None:
+            fail("no “Mute Snare”")
+        if is_on(mute_kick) or is_on(mute_snare):
+            fail("the demo starts with nothing muted")
+        click(mute_kick, "Mute Kick")
+        wait_for("the kick to be muted", lambda: True if is_on(mute_kick) else None)
+        if is_on(mute_snare):
+            fail("muting the kick muted the snare too")
+        click(mute_kick, "Mute Kick")
+        wait_for("the kick to be unmuted", lambda: True if not is_on(mute_kick) else None)
+        print("ok 6 - “Mute Kick” mutes and unmutes the kick, and only the kick")
     finally:
         app_process.send_signal(signal.SIGTERM)
         try:
             app_process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             app_process.kill()
+            app_process.wait()
+        home.cleanup()
 
 
 if __name__ == "__main__":

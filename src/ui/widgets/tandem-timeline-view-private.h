@@ -9,7 +9,9 @@
 G_BEGIN_DECLS
 
 /* A primary-button drag from (@x, @y): moves or resizes (right edge) a clip,
- * or on the ruler moves, resizes or draws the loop. One undo step. */
+ * or on the ruler moves, resizes or draws the loop (one undo step); a click
+ * on the ruler (no move past the drag threshold) puts the play-start marker
+ * on its bar when it ends. */
 gboolean _tandem_timeline_view_drag_begin  (TandemTimelineView *self,
                                             double              x,
                                             double              y);

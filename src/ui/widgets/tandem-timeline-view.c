@@ -1,8 +1,10 @@
 /* tandem-timeline-view.c — the song arrangement: pattern clips on bars
  *
  * Everything is drawn in one snapshot from the model: a bar ruler with the
- * loop region, one lane per pattern, the clips and the playhead. It redraws
- * after any op that can change what it shows, local or remote alike.
+ * loop region and the play-start marker, one lane per pattern, the clips and
+ * the playhead. It redraws after any op that can change what it shows, local
+ * or remote alike. The play-start marker is local view state, not an op:
+ * Play turns it into the anchor of the start it shares.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,9 +50,12 @@ struct _TandemTimelineView
   double         playhead_bar;
   double         zoom;
   char          *selected_clip;
+  guint          play_start_bar;
 
   DragMode       drag_mode;
+  gboolean       drag_moved;    /* past the drag threshold: not a click */
   double         drag_x;
+  double         drag_y;
   char          *drag_clip;
   int            drag_start;    /* the clip's or the loop's start at drag begin */
   int            drag_length;
@@ -67,6 +72,7 @@ enum {
   PROP_PLAYHEAD_BAR,
   PROP_ZOOM,
   PROP_SELECTED_CLIP,
+  PROP_PLAY_START_BAR,
   N_PROPS
 };
 
@@ -284,6 +290,33 @@ snapshot_ruler_and_lanes (TandemTimelineView *self,
     }
 }
 
+/* Where Play starts in song mode: a flag on the ruler and a faint line down
+ * the lanes, under the clips. */
+static void
+snapshot_play_start (TandemTimelineView *self,
+                     GtkSnapshot        *snapshot,
+                     const GdkRGBA      *fg,
+                     float               height)
+{
+  float x = bar_to_x (self, self->play_start_bar);
+  GdkRGBA line = *fg;
+  cairo_t *cr;
+
+  line.alpha = 0.35f;
+  gtk_snapshot_append_color (snapshot, &line,
+                             &GRAPHENE_RECT_INIT (x, RULER_HEIGHT, 1, height - RULER_HEIGHT));
+
+  cr = gtk_snapshot_append_cairo (snapshot,
+                                  &GRAPHENE_RECT_INIT (x - 7, RULER_HEIGHT - 11, 15, 11));
+  cairo_move_to (cr, x - 6, RULER_HEIGHT - 10);
+  cairo_line_to (cr, x + 7, RULER_HEIGHT - 10);
+  cairo_line_to (cr, x + 0.5, RULER_HEIGHT);
+  cairo_close_path (cr);
+  gdk_cairo_set_source_rgba (cr, fg);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
 static void
 snapshot_clips (TandemTimelineView *self,
                 GtkSnapshot        *snapshot,
@@ -354,6 +387,7 @@ tandem_timeline_view_snapshot (GtkWidget   *widget,
   _tandem_widgets_lookup_color (widget, "accent_color", "#3584e4", &accent);
 
   snapshot_ruler_and_lanes (self, snapshot, &fg, &accent, width, height);
+  snapshot_play_start (self, snapshot, &fg, height);
   snapshot_clips (self, snapshot, &fg, &accent);
 
   if (self->playhead_bar >= 0)
@@ -528,6 +562,45 @@ timeline_set_loop (GtkWidget  *widget,
     tandem_op_unref (batch);
 }
 
+static void
+timeline_set_play_start (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  int bar = g_variant_get_int32 (parameter);
+
+  tandem_timeline_view_set_play_start_bar (TANDEM_TIMELINE_VIEW (widget),
+                                           (guint) CLAMP (bar, 0, TANDEM_MAX_BARS - 1));
+}
+
+static gboolean
+drag_on_ruler (TandemTimelineView *self)
+{
+  return self->drag_mode == DRAG_LOOP_MOVE || self->drag_mode == DRAG_LOOP_RESIZE
+         || self->drag_mode == DRAG_LOOP_CREATE;
+}
+
+/* Ends the gesture; @completed is FALSE when it was cancelled or the widget
+ * is going away, so a click on the ruler only counts when it completed. */
+static void
+drag_stop (TandemTimelineView *self,
+           gboolean            completed)
+{
+  gboolean click = completed && drag_on_ruler (self) && !self->drag_moved;
+  double bar = x_to_bar (self, self->drag_x);
+
+  if (self->drag_mode == DRAG_NONE)
+    return;
+
+  self->drag_mode = DRAG_NONE;
+  g_clear_pointer (&self->drag_clip, g_free);
+  if (self->history != NULL)
+    tandem_history_end_group (self->history);
+  if (click)
+    gtk_widget_activate_action (GTK_WIDGET (self), "timeline.set-play-start", "i",
+                                (int) floor (MAX (bar, 0)));
+}
+
 gboolean
 _tandem_timeline_view_drag_begin (TandemTimelineView *self,
                                   double              x,
@@ -541,6 +614,8 @@ _tandem_timeline_view_drag_begin (TandemTimelineView *self,
     return FALSE;
 
   self->drag_x = x;
+  self->drag_y = y;
+  self->drag_moved = FALSE;
 
   if (y < RULER_HEIGHT)
     {
@@ -581,11 +656,10 @@ _tandem_timeline_view_drag_begin (TandemTimelineView *self,
       return FALSE;
     }
 
+  /* On the ruler nothing happens before the pointer moves: a click there
+   * puts the play-start marker (on drag end), a drag edits the loop. */
   if (self->history != NULL)
     tandem_history_begin_group (self->history);
-  if (self->drag_mode == DRAG_LOOP_CREATE)
-    gtk_widget_activate_action (GTK_WIDGET (self), "timeline.set-loop", "(ii)",
-                                self->drag_start, 1);
   return TRUE;
 }
 
@@ -598,6 +672,14 @@ _tandem_timeline_view_drag_update (TandemTimelineView *self,
   TandemClip *clip;
 
   g_return_if_fail (TANDEM_IS_TIMELINE_VIEW (self));
+
+  if (drag_on_ruler (self) && !self->drag_moved)
+    {
+      if (!gtk_drag_check_threshold (GTK_WIDGET (self), (int) self->drag_x, (int) self->drag_y,
+                                     (int) (self->drag_x + dx), (int) (self->drag_y + dy)))
+        return;
+      self->drag_moved = TRUE;
+    }
 
   switch (self->drag_mode)
     {
@@ -638,13 +720,7 @@ _tandem_timeline_view_drag_end (TandemTimelineView *self)
 {
   g_return_if_fail (TANDEM_IS_TIMELINE_VIEW (self));
 
-  if (self->drag_mode == DRAG_NONE)
-    return;
-
-  self->drag_mode = DRAG_NONE;
-  g_clear_pointer (&self->drag_clip, g_free);
-  if (self->history != NULL)
-    tandem_history_end_group (self->history);
+  drag_stop (self, TRUE);
 }
 
 gboolean
@@ -675,6 +751,18 @@ _tandem_timeline_view_double_click (TandemTimelineView *self,
 
 /* ---- input --------------------------------------------------------------- */
 
+/* GTK 4.8 leaves the focus on the hidden menu item, where keys go nowhere:
+ * give it back to the timeline, as the menu was opened from here. */
+static void
+on_menu_closed (TandemTimelineView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || focus == self->menu || gtk_widget_is_ancestor (focus, self->menu))
+    gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
 static void
 popup_menu (TandemTimelineView *self)
 {
@@ -686,6 +774,12 @@ popup_menu (TandemTimelineView *self)
   if (clip == NULL || !clip_rect (self, clip, &rect))
     return;
 
+  item = g_menu_item_new (_("_Play From Here"), NULL);
+  g_menu_item_set_action_and_target_value (item, "timeline.set-play-start",
+                                           g_variant_new_int32 ((gint32) tandem_clip_get_start (clip)));
+  g_menu_append_item (menu, item);
+  g_clear_object (&item);
+
   item = g_menu_item_new (_("_Delete Clip"), NULL);
   g_menu_item_set_action_and_target_value (item, "timeline.delete-clip",
                                            g_variant_new_string (tandem_clip_get_id (clip)));
@@ -695,6 +789,8 @@ popup_menu (TandemTimelineView *self)
     {
       self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
       gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+      g_signal_connect_object (self->menu, "closed", G_CALLBACK (on_menu_closed), self,
+                               G_CONNECT_SWAPPED);
     }
   else
     {
@@ -740,7 +836,7 @@ on_drag_cancel (GtkGesture         *gesture,
                 GdkEventSequence   *sequence,
                 TandemTimelineView *self)
 {
-  _tandem_timeline_view_drag_end (self);
+  drag_stop (self, FALSE);
 }
 
 static void
@@ -788,6 +884,59 @@ on_scroll (GtkEventControllerScroll *controller,
   return GDK_EVENT_STOP;
 }
 
+typedef struct
+{
+  guint       start;
+  int         lane;
+  const char *id;
+} ClipOrder;
+
+static int
+compare_clip_order (gconstpointer a,
+                    gconstpointer b)
+{
+  const ClipOrder *x = a, *y = b;
+
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  return x->lane - y->lane;
+}
+
+/* Selects the clip after (@direction 1) or before (-1) the selected one, in
+ * song order (by start bar, then lane); with none selected, the first. */
+static void
+select_next_clip (TandemTimelineView *self,
+                  int                 direction)
+{
+  GListModel *clips = tandem_project_get_clips (self->project);
+  guint n = g_list_model_get_n_items (clips);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (ClipOrder), n);
+  int current = -1, next;
+
+  for (guint i = 0; i < n; i++)
+    {
+      TandemClip *clip = g_list_model_get_item (clips, i);
+      ClipOrder entry = { tandem_clip_get_start (clip),
+                          pattern_lane (self, tandem_clip_get_pattern (clip)),
+                          tandem_clip_get_id (clip) };
+
+      g_ptr_array_add (items, clip);
+      if (entry.lane >= 0)
+        g_array_append_val (order, entry);
+    }
+  if (order->len == 0)
+    return;
+  g_array_sort (order, compare_clip_order);
+
+  for (guint i = 0; i < order->len && self->selected_clip != NULL; i++)
+    if (g_str_equal (g_array_index (order, ClipOrder, i).id, self->selected_clip))
+      current = (int) i;
+
+  next = current < 0 ? 0 : CLAMP (current + direction, 0, (int) order->len - 1);
+  tandem_timeline_view_set_selected_clip (self, g_array_index (order, ClipOrder, next).id);
+}
+
 static gboolean
 on_key_pressed (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -798,11 +947,39 @@ on_key_pressed (GtkEventControllerKey *controller,
   gboolean shift = (state & GDK_SHIFT_MASK) != 0;
   int delta = 0;
 
-  if (selected_clip (self) == NULL)
+  if (self->project == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return GDK_EVENT_PROPAGATE;
+
+  if (selected_clip (self) == NULL)
+    {
+      /* The first arrow picks a clip, so the keyboard alone can edit. */
+      switch (keyval)
+        {
+        case GDK_KEY_Left:
+        case GDK_KEY_KP_Left:
+        case GDK_KEY_Right:
+        case GDK_KEY_KP_Right:
+        case GDK_KEY_Up:
+        case GDK_KEY_KP_Up:
+        case GDK_KEY_Down:
+        case GDK_KEY_KP_Down:
+          select_next_clip (self, 1);
+          return GDK_EVENT_STOP;
+        default:
+          return GDK_EVENT_PROPAGATE;
+        }
+    }
 
   switch (keyval)
     {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      select_next_clip (self, -1);
+      return GDK_EVENT_STOP;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      select_next_clip (self, 1);
+      return GDK_EVENT_STOP;
     case GDK_KEY_Left:
     case GDK_KEY_KP_Left:
       delta = -1;
@@ -863,6 +1040,7 @@ on_project_reset (TandemTimelineView *self,
                   TandemProject      *project)
 {
   tandem_timeline_view_set_selected_clip (self, NULL);
+  tandem_timeline_view_set_play_start_bar (self, 0);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -897,7 +1075,7 @@ tandem_timeline_view_dispose (GObject *object)
 {
   TandemTimelineView *self = TANDEM_TIMELINE_VIEW (object);
 
-  _tandem_timeline_view_drag_end (self);
+  drag_stop (self, FALSE);
   if (self->project_signals != NULL)
     g_signal_group_set_target (self->project_signals, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
@@ -944,6 +1122,9 @@ tandem_timeline_view_get_property (GObject    *object,
     case PROP_SELECTED_CLIP:
       g_value_set_string (value, self->selected_clip);
       break;
+    case PROP_PLAY_START_BAR:
+      g_value_set_uint (value, self->play_start_bar);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -973,6 +1154,9 @@ tandem_timeline_view_set_property (GObject      *object,
       break;
     case PROP_SELECTED_CLIP:
       tandem_timeline_view_set_selected_clip (self, g_value_get_string (value));
+      break;
+    case PROP_PLAY_START_BAR:
+      tandem_timeline_view_set_play_start_bar (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1009,6 +1193,9 @@ tandem_timeline_view_class_init (TandemTimelineViewClass *klass)
   properties[PROP_SELECTED_CLIP] =
     g_param_spec_string ("selected-clip", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PLAY_START_BAR] =
+    g_param_spec_uint ("play-start-bar", NULL, NULL, 0, TANDEM_MAX_BARS - 1, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "timeline.add-clip", "(si)", timeline_add_clip);
@@ -1021,6 +1208,8 @@ tandem_timeline_view_class_init (TandemTimelineViewClass *klass)
   gtk_widget_class_install_action (widget_class, "timeline.delete-clip", "s",
                                    timeline_delete_clip);
   gtk_widget_class_install_action (widget_class, "timeline.set-loop", "(ii)", timeline_set_loop);
+  gtk_widget_class_install_action (widget_class, "timeline.set-play-start", "i",
+                                   timeline_set_play_start);
 
   gtk_widget_class_set_css_name (widget_class, "timelineview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1046,8 +1235,10 @@ tandem_timeline_view_init (TandemTimelineView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Song timeline"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("Double-click to add a clip; arrow keys move the selected "
-                                    "clip, Shift and arrow keys resize it, Delete removes it"),
+                                  _("Double-click to add a clip; click the ruler to choose where "
+                                    "Play starts in song mode. Up and Down select a clip, Left "
+                                    "and Right move it, Shift and arrow keys resize it, Delete "
+                                    "removes it"),
                                   -1);
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
@@ -1102,10 +1293,11 @@ tandem_timeline_view_set_project (TandemTimelineView *self,
   if (self->project == project)
     return;
 
-  _tandem_timeline_view_drag_end (self);
+  drag_stop (self, FALSE);
   g_set_object (&self->project, project);
   g_signal_group_set_target (self->project_signals, project);
   tandem_timeline_view_set_selected_clip (self, NULL);
+  tandem_timeline_view_set_play_start_bar (self, 0);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
@@ -1128,7 +1320,7 @@ tandem_timeline_view_set_history (TandemTimelineView *self,
   if (self->history == history)
     return;
 
-  _tandem_timeline_view_drag_end (self);
+  drag_stop (self, FALSE);
   g_set_object (&self->history, history);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
 }
@@ -1224,4 +1416,33 @@ tandem_timeline_view_get_clip_rect (TandemTimelineView *self,
   if (self->project == NULL || (clip = tandem_project_find_clip (self->project, clip_id)) == NULL)
     return FALSE;
   return clip_rect (self, clip, rect);
+}
+
+guint
+tandem_timeline_view_get_play_start_bar (TandemTimelineView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TIMELINE_VIEW (self), 0);
+
+  return self->play_start_bar;
+}
+
+/**
+ * tandem_timeline_view_set_play_start_bar:
+ * @bar: the bar (0-based) where Play starts in song mode
+ *
+ * Local to this view: Play shares it as the anchor step of its start.
+ */
+void
+tandem_timeline_view_set_play_start_bar (TandemTimelineView *self,
+                                         guint               bar)
+{
+  g_return_if_fail (TANDEM_IS_TIMELINE_VIEW (self));
+
+  bar = MIN (bar, TANDEM_MAX_BARS - 1);
+  if (self->play_start_bar == bar)
+    return;
+
+  self->play_start_bar = bar;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAY_START_BAR]);
 }
