@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "tandem-grid-cell.h"
+#include "tandem-grid-view-private.h"
 #include "tandem-widgets-private.h"
 
 #define CELL_RADIUS 6.f
@@ -36,6 +36,34 @@ tandem_grid_cell_toggle (GtkWidget  *widget,
                               self->track_id, (int) self->step);
 }
 
+PangoLayout *
+_tandem_grid_create_tag_layout (GtkWidget  *widget,
+                                const char *text,
+                                double      scale)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  return layout;
+}
+
+void
+_tandem_grid_append_layout (GtkSnapshot   *snapshot,
+                            PangoLayout   *layout,
+                            float          x,
+                            float          y,
+                            const GdkRGBA *color)
+{
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 append_small_text (TandemGridCell *self,
                    GtkSnapshot    *snapshot,
@@ -44,18 +72,9 @@ append_small_text (TandemGridCell *self,
                    float           y,
                    const GdkRGBA  *color)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  PangoAttrList *attrs = pango_attr_list_new ();
+  g_autoptr(PangoLayout) layout = _tandem_grid_create_tag_layout (GTK_WIDGET (self), text, 0.7);
 
-  pango_attr_list_insert (attrs, pango_attr_scale_new (0.7));
-  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
+  _tandem_grid_append_layout (snapshot, layout, x, y, color);
 }
 
 static void

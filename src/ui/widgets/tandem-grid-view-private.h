@@ -1,4 +1,14 @@
-/* tandem-grid-view-private.h — the grid's gesture steps, for its gestures and tests
+/* tandem-grid-view-private.h — the state shared by the files that make up the grid
+ *
+ * TandemGridView is split by concern:
+ *   tandem-grid-view.c      the widget: properties, following the project, remote cursors
+ *   tandem-grid-body.c      the scrolling body: cell layout, hit tests, drawing, roving focus
+ *   tandem-grid-input.c     what the pointer and the keyboard do on the body
+ *   tandem-grid-edit.c      cell edits: grid.* actions, paint and velocity strokes, cell menu
+ *   tandem-grid-rows.c      a row per track: header, swatch, track menu, cells
+ *   tandem-grid-tracks.c    track.* actions: add, rename, instrument, move, delete
+ *   tandem-grid-cell.c      one step of one track (its own widget, tandem-grid-cell.h)
+ * Tests reach the gesture steps and the widgets through the functions at the end.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +18,148 @@
 #include "tandem-grid-view.h"
 
 G_BEGIN_DECLS
+
+/* The rows' geometry, shared by the header column and the body. */
+#define TANDEM_GRID_RULER_HEIGHT  22
+#define TANDEM_GRID_CELL_HEIGHT   34
+#define TANDEM_GRID_ROW_GAP       4
+
+typedef struct
+{
+  TandemGridView *view;
+  TandemTrack    *track;
+  gulong          notify_id;
+  GtkWidget      *box;          /* in the header column: header + menu button */
+  GtkWidget      *header;
+  GtkWidget      *swatch;
+  GtkWidget      *label;
+  GtkWidget      *menu_button;
+  GSimpleActionGroup *actions;  /* "row.*": the menu's view of this one track */
+  GdkRGBA         color;
+  GPtrArray      *cells;  /* TandemGridCell, parented to the body */
+} TandemGridRow;
+
+struct _TandemGridView
+{
+  GtkWidget       parent_instance;
+
+  TandemProject  *project;
+  TandemHistory  *history;
+  GSignalGroup   *project_signals;
+  GSignalGroup   *pattern_signals;
+  GListModel     *tracks;       /* followed while project is set */
+  GListModel     *patterns;
+  TandemPattern  *pattern;      /* the pattern shown */
+
+  GPtrArray      *rows;         /* TandemGridRow */
+  GHashTable     *row_by_track; /* track id → TandemGridRow, borrowed */
+  guint           n_steps;
+  guint           steps_per_beat;
+  guint           beats_per_bar;
+
+  GtkWidget      *header_box;
+  GtkWidget      *add_button;
+  GtkWidget      *scroller;
+  GtkWidget      *body;
+
+  int             playhead_step;
+  char           *selected_track;
+  gboolean        syncing_headers;
+  GPtrArray      *cursors;      /* TandemGridCursor */
+
+  guint           focus_row;
+  guint           focus_step;
+
+  gboolean        painting;
+  guint8          paint_velocity;
+  gboolean        velocity_dragging;
+  char           *drag_track;
+  guint           drag_step;
+  int             drag_start_velocity;
+
+  GMenu          *menu_model;
+  GtkWidget      *menu;
+};
+
+/* The body: the cells of every row in a horizontally scrolling area. */
+#define TANDEM_TYPE_GRID_BODY (tandem_grid_body_get_type ())
+G_DECLARE_FINAL_TYPE (TandemGridBody, tandem_grid_body, TANDEM, GRID_BODY, GtkWidget)
+
+struct _TandemGridBody
+{
+  GtkWidget       parent_instance;
+  TandemGridView *view;   /* unowned: the view owns the body */
+  float           xs[TANDEM_MAX_STEPS];
+  float           cell_width;
+  double          pointer_x;
+  double          pointer_y;
+  double          drag_x;
+  double          drag_y;
+  double          scroll_accum;
+};
+
+/* tandem-grid-cell.c: the bold small text of cells, bar numbers and name tags */
+PangoLayout    *_tandem_grid_create_tag_layout   (GtkWidget       *widget,
+                                                  const char      *text,
+                                                  double           scale);
+void            _tandem_grid_append_layout       (GtkSnapshot     *snapshot,
+                                                  PangoLayout     *layout,
+                                                  float            x,
+                                                  float            y,
+                                                  const GdkRGBA   *color);
+
+/* tandem-grid-body.c */
+GtkWidget      *_tandem_grid_body_new            (TandemGridView  *view);
+void            _tandem_grid_body_get_cell_rect  (TandemGridBody  *self,
+                                                  guint            row,
+                                                  guint            step,
+                                                  graphene_rect_t *rect);
+/* Which cell is at (@x, @y). With @lenient, gaps count as the nearest cell,
+ * so a paint stroke does not skip cells between them. */
+gboolean        _tandem_grid_body_cell_at        (TandemGridBody  *self,
+                                                  double           x,
+                                                  double           y,
+                                                  gboolean         lenient,
+                                                  guint           *row,
+                                                  guint           *step);
+/* Moves the keyboard focus (and the roving focus position) to a cell. */
+void            _tandem_grid_view_focus_cell     (TandemGridView  *self,
+                                                  guint            row,
+                                                  guint            step);
+
+/* tandem-grid-input.c */
+void            _tandem_grid_body_add_controllers (TandemGridBody *self);
+
+/* tandem-grid-edit.c */
+void            _tandem_grid_view_class_edit_init (GtkWidgetClass *widget_class);
+/* Ends a paint stroke or velocity drag that is under way, as one undo step. */
+void            _tandem_grid_view_end_strokes    (TandemGridView  *self);
+
+/* tandem-grid-rows.c */
+TandemGridRow  *_tandem_grid_view_find_row       (TandemGridView  *self,
+                                                  const char      *track_id,
+                                                  guint           *index);
+TandemGridRow  *_tandem_grid_view_row_at         (TandemGridView  *self,
+                                                  guint            index);
+void            _tandem_grid_row_free            (TandemGridRow   *row);
+void            _tandem_grid_view_insert_row     (TandemGridView  *self,
+                                                  TandemTrack     *track,
+                                                  guint            index);
+void            _tandem_grid_view_rows_changed   (TandemGridView  *self);
+void            _tandem_grid_view_rebuild_rows   (TandemGridView  *self);
+void            _tandem_grid_view_refresh_cells  (TandemGridView  *self);
+void            _tandem_grid_view_sync_headers   (TandemGridView  *self);
+void            _tandem_grid_view_update_row_actions (TandemGridView *self);
+
+/* tandem-grid-tracks.c */
+void            _tandem_grid_view_class_tracks_init (GtkWidgetClass *widget_class);
+/* The instruments a track can play without a sample, in menu order. */
+guint           _tandem_grid_get_n_instruments   (void);
+const char     *_tandem_grid_get_instrument_id   (guint            index);
+/* Translated. */
+const char     *_tandem_grid_get_instrument_label (guint           index);
+
+/* For the gestures and the tests. */
 
 /* A paint stroke: the first cell decides on or off, one undo step. */
 void            _tandem_grid_view_paint_begin    (TandemGridView *self,
@@ -48,5 +200,7 @@ GtkWidget      *_tandem_grid_view_show_rename_dialog (TandemGridView *self,
 GMenuModel     *_tandem_grid_view_popup_menu     (TandemGridView *self,
                                                   const char     *track_id,
                                                   guint           step);
+/* The open context menu of a cell, or NULL. */
+GtkWidget      *_tandem_grid_view_get_cell_menu  (TandemGridView *self);
 
 G_END_DECLS

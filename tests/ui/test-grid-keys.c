@@ -1,0 +1,619 @@
+/* test-grid-keys.c — the grid in the real window, driven from the keyboard
+ *
+ * Keys are delivered to the focused widget the way GTK delivers them: the
+ * key controllers and local shortcut controllers of the focus widget and its
+ * ancestors, capture phase from the window down, then bubble phase back up.
+ * So a key the grid does not take reaches the window's own shortcuts, as it
+ * would for a user.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "ui-test-utils.h"
+
+#include <adwaita.h>
+
+#include "tandem-application.h"
+#include "tandem-window.h"
+#include "widgets/tandem-grid-view-private.h"
+
+typedef struct
+{
+  TandemWindow      *window;
+  TandemProject     *project;
+  TandemGridView    *grid;
+} Fixture;
+
+/* ---- delivering keys ----------------------------------------------------- */
+
+static gboolean
+trigger_matches (GtkShortcutTrigger *trigger,
+                 guint               keyval,
+                 GdkModifierType     state)
+{
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return trigger_matches (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                            keyval, state) ||
+           trigger_matches (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                            keyval, state);
+  if (GTK_IS_KEYVAL_TRIGGER (trigger))
+    return gdk_keyval_to_lower (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger))) ==
+             gdk_keyval_to_lower (keyval) &&
+           gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods;
+  return FALSE;
+}
+
+static gboolean
+run_shortcuts (GtkShortcutController *controller,
+               GtkWidget             *widget,
+               guint                  keyval,
+               GdkModifierType        state)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (controller));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), i);
+
+      if (trigger_matches (gtk_shortcut_get_trigger (shortcut), keyval, state) &&
+          gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                        gtk_shortcut_get_arguments (shortcut)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Offers the key to @widget's controllers of @phase; TRUE when one took it. */
+static gboolean
+offer_key (GtkWidget           *widget,
+           GtkPropagationPhase  phase,
+           guint                keyval,
+           GdkModifierType      state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean is_root = GTK_IS_ROOT (widget);
+
+  if (!gtk_widget_is_sensitive (widget))
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      gboolean handled = FALSE;
+
+      if (gtk_event_controller_get_propagation_phase (controller) != phase)
+        continue;
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+      /* Managed and global shortcuts act from the window. */
+      else if (GTK_IS_SHORTCUT_CONTROLLER (controller) &&
+               (is_root ||
+                gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) ==
+                  GTK_SHORTCUT_SCOPE_LOCAL))
+        handled = run_shortcuts (GTK_SHORTCUT_CONTROLLER (controller), widget, keyval, state);
+
+      if (handled)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Presses @keyval with @state on the focused widget; TRUE when something took it. */
+static gboolean
+press_key (Fixture         *f,
+           guint            keyval,
+           GdkModifierType  state)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();  /* focus first, window last */
+  gboolean handled = FALSE;
+
+  g_assert_nonnull (focus);
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    g_ptr_array_add (chain, w);
+
+  for (guint i = chain->len; i > 0 && !handled; i--)
+    handled = offer_key (g_ptr_array_index (chain, i - 1), GTK_PHASE_CAPTURE, keyval, state);
+  if (!handled)
+    handled = offer_key (focus, GTK_PHASE_TARGET, keyval, state);
+  for (guint i = 0; i < chain->len && !handled; i++)
+    handled = offer_key (g_ptr_array_index (chain, i), GTK_PHASE_BUBBLE, keyval, state);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return handled;
+}
+
+/* ---- the window ---------------------------------------------------------- */
+
+/* The first of @widget and its descendants that @match accepts, depth first. */
+static GtkWidget *
+find_widget (GtkWidget      *widget,
+             gboolean      (*match) (GtkWidget *, gconstpointer),
+             gconstpointer   data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  return find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+static gboolean
+app_has_no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
+}
+
+/* One app and window serve every test (a window takes a while to open);
+ * each test starts on a fresh demo project with its own history. */
+static TandemApplication *shared_app;
+
+static TandemWindow *
+shared_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  if (shared_app == NULL)
+    {
+      shared_app = tandem_application_new ();
+      g_application_set_flags (G_APPLICATION (shared_app),
+                               G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
+      g_assert_no_error (error);
+      g_application_activate (G_APPLICATION (shared_app));
+    }
+  window = gtk_application_get_active_window (GTK_APPLICATION (shared_app));
+  g_assert_true (TANDEM_IS_WINDOW (window));
+  return TANDEM_WINDOW (window);
+}
+
+static void
+close_shared_window (void)
+{
+  TandemWindow *window;
+
+  if (shared_app == NULL)
+    return;
+
+  /* A fresh project is unmodified, so the window closes without asking and
+   * drops its draft, as after a save. */
+  window = shared_window ();
+  tandem_window_load_demo (window);
+  gtk_window_close (GTK_WINDOW (window));
+  tandem_test_iterate_until (app_has_no_windows, shared_app);
+  g_clear_object (&shared_app);
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFile *child;
+
+  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) &&
+         child != NULL)
+    remove_tree (child);
+  g_file_delete (file, NULL, NULL);
+}
+
+static gboolean
+is_popover (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return GTK_IS_POPOVER (widget) && gtk_widget_get_visible (widget);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  AdwViewStack *stack;
+  GtkWidget *popover;
+
+  if (!tandem_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  f->window = shared_window ();
+  /* A menu the last test left open would hold the keyboard. */
+  while ((popover = find_widget (GTK_WIDGET (f->window), is_popover, NULL)) != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  tandem_window_load_demo (f->window);
+  f->project = tandem_window_get_project (f->window);
+
+  stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (f->window), ADW_TYPE_VIEW_STACK));
+  adw_view_stack_set_visible_child_name (stack, "grid");
+  f->grid = TANDEM_GRID_VIEW (find_descendant (GTK_WIDGET (f->window), TANDEM_TYPE_GRID_VIEW));
+  tandem_test_iterate_until (tandem_test_is_mapped, f->grid);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static const char *
+track_id (Fixture *f,
+          guint    index)
+{
+  g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (f->project),
+                                                        index);
+  return tandem_track_get_id (track);
+}
+
+static const TandemCell *
+model_cell (Fixture *f,
+            guint    row,
+            guint    step)
+{
+  TandemPattern *pattern =
+    tandem_project_find_pattern (f->project, tandem_project_get_current_pattern (f->project));
+
+  return tandem_pattern_get_cell (pattern, track_id (f, row), step);
+}
+
+static GtkWidget *
+cell_widget (Fixture *f,
+             guint    row,
+             guint    step)
+{
+  return GTK_WIDGET (_tandem_grid_view_get_cell (f->grid, track_id (f, row), step));
+}
+
+static void
+focus_on (Fixture *f,
+          guint    row,
+          guint    step)
+{
+  g_assert_true (gtk_widget_grab_focus (cell_widget (f, row, step)));
+}
+
+/* The keyboard focus is on the cell at @row, @step, and the grid knows it. */
+#define assert_focus(f, row, step) G_STMT_START {                                        \
+  guint focus_row_, focus_step_;                                                         \
+  g_assert_true (gtk_root_get_focus (GTK_ROOT ((f)->window)) == cell_widget (f, row, step)); \
+  _tandem_grid_view_get_focus_cell ((f)->grid, &focus_row_, &focus_step_);               \
+  g_assert_cmpuint (focus_row_, ==, row);                                                \
+  g_assert_cmpuint (focus_step_, ==, step);                                              \
+} G_STMT_END
+
+/* ---- the tests ----------------------------------------------------------- */
+
+static void
+test_arrows (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  guint n_rows;
+
+  if (f->window == NULL)
+    return;
+  before = tandem_project_to_string (f->project);
+  n_rows = g_list_model_get_n_items (tandem_project_get_tracks (f->project));
+  g_assert_cmpuint (n_rows, ==, 4);
+
+  focus_on (f, 0, 0);
+  assert_focus (f, 0, 0);
+
+  g_assert_true (press_key (f, GDK_KEY_Right, 0));
+  g_assert_true (press_key (f, GDK_KEY_Right, 0));
+  assert_focus (f, 0, 2);
+  g_assert_true (press_key (f, GDK_KEY_Left, 0));
+  assert_focus (f, 0, 1);
+
+  /* Up and Down cross rows and keep the step. */
+  g_assert_true (press_key (f, GDK_KEY_Down, 0));
+  assert_focus (f, 1, 1);
+  g_assert_true (press_key (f, GDK_KEY_KP_Down, 0));
+  assert_focus (f, 2, 1);
+  g_assert_true (press_key (f, GDK_KEY_Up, 0));
+  assert_focus (f, 1, 1);
+
+  /* The edges hold the focus inside the grid. */
+  for (guint i = 0; i < n_rows + 2; i++)
+    g_assert_true (press_key (f, GDK_KEY_Down, 0));
+  assert_focus (f, n_rows - 1, 1);
+  g_assert_true (press_key (f, GDK_KEY_End, 0));
+  assert_focus (f, n_rows - 1, 15);
+  g_assert_true (press_key (f, GDK_KEY_Right, 0));
+  assert_focus (f, n_rows - 1, 15);
+  g_assert_true (press_key (f, GDK_KEY_Home, 0));
+  assert_focus (f, n_rows - 1, 0);
+  g_assert_true (press_key (f, GDK_KEY_Left, 0));
+  assert_focus (f, n_rows - 1, 0);
+  for (guint i = 0; i < n_rows + 2; i++)
+    g_assert_true (press_key (f, GDK_KEY_Up, 0));
+  assert_focus (f, 0, 0);
+
+  /* Moving around edits nothing. */
+  after = tandem_project_to_string (f->project);
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_arrows_from_grabbed_cell (Fixture       *f,
+                               gconstpointer  data)
+{
+  if (f->window == NULL)
+    return;
+
+  /* The focus came from elsewhere (a click, a screen reader): arrows start
+   * from where it is, not from where the keyboard left it. */
+  focus_on (f, 0, 0);
+  g_assert_true (press_key (f, GDK_KEY_Right, 0));
+  assert_focus (f, 0, 1);
+
+  focus_on (f, 2, 9);
+  g_assert_true (press_key (f, GDK_KEY_Right, 0));
+  assert_focus (f, 2, 10);
+  g_assert_true (press_key (f, GDK_KEY_Up, 0));
+  assert_focus (f, 1, 10);
+}
+
+static void
+test_space_toggles (Fixture       *f,
+                    gconstpointer  data)
+{
+  if (f->window == NULL)
+    return;
+
+  /* The demo's open hat only plays on step 15: step 1 is off. */
+  g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 0);
+  focus_on (f, 3, 0);
+
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 100);
+  g_assert_true (tandem_grid_cell_get_active (TANDEM_GRID_CELL (cell_widget (f, 3, 0))));
+  /* Space in the grid is the cell's, not the window's play shortcut. */
+  g_assert_false (tandem_project_get_playing (f->project));
+  assert_focus (f, 3, 0);
+
+  /* Then on the next cell, after an arrow. */
+  g_assert_true (press_key (f, GDK_KEY_Right, 0));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_cmpuint (model_cell (f, 3, 1)->velocity, ==, 100);
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_cmpuint (model_cell (f, 3, 1)->velocity, ==, 0);
+
+  /* An active cell goes off; Ctrl+Z (the window's) brings it back. */
+  g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 120);
+  focus_on (f, 0, 0);
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 0);
+  g_assert_true (press_key (f, GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 120);
+  g_assert_true (tandem_grid_cell_get_active (TANDEM_GRID_CELL (cell_widget (f, 0, 0))));
+  assert_focus (f, 0, 0);
+}
+
+static void
+test_enter_plays (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *cells = NULL;
+
+  if (f->window == NULL)
+    return;
+
+  focus_on (f, 1, 4);
+  g_assert_false (tandem_project_get_playing (f->project));
+
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
+  g_assert_true (tandem_project_get_playing (f->project));
+  assert_focus (f, 1, 4);
+
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
+  g_assert_false (tandem_project_get_playing (f->project));
+
+  g_assert_true (press_key (f, GDK_KEY_KP_Enter, 0));
+  g_assert_true (tandem_project_get_playing (f->project));
+  g_assert_true (press_key (f, GDK_KEY_KP_Enter, 0));
+  g_assert_false (tandem_project_get_playing (f->project));
+
+  /* Playing is not a cell edit. */
+  g_assert_cmpuint (model_cell (f, 1, 4)->velocity, >, 0);
+  assert_focus (f, 1, 4);
+}
+
+static void
+test_velocity_keys (Fixture       *f,
+                    gconstpointer  data)
+{
+  TandemHistory *history;
+
+  if (f->window == NULL)
+    return;
+  history = tandem_window_get_history (f->window);
+
+  /* Kick step 7 plays at 96; Ctrl+Up and Ctrl+Down move it by 8. */
+  g_assert_cmpuint (model_cell (f, 0, 6)->velocity, ==, 96);
+  focus_on (f, 0, 6);
+  g_assert_true (press_key (f, GDK_KEY_Up, GDK_CONTROL_MASK));
+  g_assert_cmpuint (model_cell (f, 0, 6)->velocity, ==, 104);
+  g_assert_cmpuint (tandem_grid_cell_get_value (TANDEM_GRID_CELL (cell_widget (f, 0, 6)))
+                      ->velocity, ==, 104);
+  g_assert_true (press_key (f, GDK_KEY_Down, GDK_CONTROL_MASK));
+  g_assert_true (press_key (f, GDK_KEY_Down, GDK_CONTROL_MASK));
+  g_assert_cmpuint (model_cell (f, 0, 6)->velocity, ==, 88);
+  /* The focus stayed: Ctrl+arrows are not moves. */
+  assert_focus (f, 0, 6);
+
+  /* Never past the loudest, and never down to off. */
+  for (guint i = 0; i < 10; i++)
+    g_assert_true (press_key (f, GDK_KEY_Up, GDK_CONTROL_MASK));
+  g_assert_cmpuint (model_cell (f, 0, 6)->velocity, ==, 127);
+  for (guint i = 0; i < 20; i++)
+    g_assert_true (press_key (f, GDK_KEY_Down, GDK_CONTROL_MASK));
+  g_assert_cmpuint (model_cell (f, 0, 6)->velocity, ==, 1);
+
+  /* Each press was one undo step. */
+  g_assert_true (tandem_history_undo (history, NULL));
+  g_assert_cmpuint (model_cell (f, 0, 6)->velocity, ==, 7);
+
+  /* An off cell has no velocity to change. */
+  g_assert_cmpuint (model_cell (f, 0, 1)->velocity, ==, 0);
+  focus_on (f, 0, 1);
+  g_assert_true (press_key (f, GDK_KEY_Up, GDK_CONTROL_MASK));
+  g_assert_cmpuint (model_cell (f, 0, 1)->velocity, ==, 0);
+  assert_focus (f, 0, 1);
+}
+
+/* The target of the first item of the menu's first section. */
+static GVariant *
+first_item_target (GMenuModel *menu)
+{
+  g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+
+  g_assert_nonnull (section);
+  return g_menu_model_get_item_attribute_value (section, 0, G_MENU_ATTRIBUTE_TARGET,
+                                                G_VARIANT_TYPE ("(sii)"));
+}
+
+/* A menu item as the popover shows it, by its label. */
+static gboolean
+is_menu_item (GtkWidget     *widget,
+              gconstpointer  text)
+{
+  g_autofree char *label = NULL;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    return FALSE;
+  g_object_get (widget, "text", &label, NULL);
+  return g_strcmp0 (label, text) == 0;
+}
+
+static void
+assert_menu_open_on (Fixture *f,
+                     guint    row,
+                     guint    step)
+{
+  GtkWidget *menu = _tandem_grid_view_get_cell_menu (f->grid);
+  g_autoptr(GVariant) target = NULL;
+  graphene_rect_t bounds;
+  GdkRectangle pointing;
+  const char *id;
+  int target_step, value;
+
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (menu));
+
+  /* It is this cell's menu: it points at the cell and edits it. */
+  g_assert_true (gtk_popover_get_pointing_to (GTK_POPOVER (menu), &pointing));
+  g_assert_true (gtk_widget_compute_bounds (cell_widget (f, row, step),
+                                            gtk_widget_get_parent (menu), &bounds));
+  g_assert_cmpint (pointing.x, ==, (int) bounds.origin.x);
+  g_assert_cmpint (pointing.y, ==, (int) bounds.origin.y);
+  target = first_item_target (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)));
+  g_variant_get (target, "(&sii)", &id, &target_step, &value);
+  g_assert_cmpstr (id, ==, track_id (f, row));
+  g_assert_cmpint (target_step, ==, step);
+}
+
+static void
+test_context_menu_keys (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *menu, *item;
+
+  if (f->window == NULL)
+    return;
+
+  g_assert_null (_tandem_grid_view_get_cell_menu (f->grid));
+  focus_on (f, 0, 0);
+  g_assert_true (press_key (f, GDK_KEY_Right, 0));
+  g_assert_true (press_key (f, GDK_KEY_Down, 0));
+  g_assert_true (press_key (f, GDK_KEY_F10, GDK_SHIFT_MASK));
+  assert_menu_open_on (f, 1, 1);
+  menu = _tandem_grid_view_get_cell_menu (f->grid);
+
+  /* Choosing 75 % sets the probability of that cell. */
+  item = find_widget (menu, is_menu_item, "75 %");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_activate (item));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 75);
+  g_assert_false (gtk_widget_get_visible (menu));
+
+  /* The Menu key opens the menu of the cell the focus is on now. */
+  focus_on (f, 2, 5);
+  g_assert_true (press_key (f, GDK_KEY_Menu, 0));
+  assert_menu_open_on (f, 2, 5);
+  item = find_widget (menu, is_menu_item, "25 %");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_activate (item));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (model_cell (f, 2, 5)->probability, ==, 25);
+  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 75);
+
+  /* F10 alone is not the cell's: the window's main menu takes it. */
+  focus_on (f, 0, 0);
+  press_key (f, GDK_KEY_F10, 0);
+  g_assert_false (gtk_widget_get_visible (menu));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("tandem-grid-keys-XXXXXX", NULL);
+  g_autoptr(GFile) data_dir = g_file_new_for_path (data_home);
+  int status;
+
+  /* The window's drafts (autosaves of the edits) stay in a data dir of our
+   * own, so a test that stops half-way leaves none for another test's window
+   * to restore. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/grid-keys/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("arrows", test_arrows);
+  ADD ("arrows-from-grabbed-cell", test_arrows_from_grabbed_cell);
+  ADD ("space-toggles", test_space_toggles);
+  ADD ("enter-plays", test_enter_plays);
+  ADD ("velocity-keys", test_velocity_keys);
+  ADD ("context-menu-keys", test_context_menu_keys);
+
+#undef ADD
+
+  status = g_test_run ();
+  close_shared_window ();
+  remove_tree (data_dir);
+  return status;
+}
