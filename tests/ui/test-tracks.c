@@ -342,7 +342,8 @@ find_menu_item (GtkWidget  *widget,
   return NULL;
 }
 
-/* The item labelled @label in the menu of @track_id's row. */
+/* The item labelled @label in the menu of @track_id's row, opened as a
+ * click on the row's menu button opens it (the menu is built then). */
 static GtkWidget *
 row_menu_item (Fixture    *f,
                const char *track_id,
@@ -350,6 +351,9 @@ row_menu_item (Fixture    *f,
 {
   GtkWidget *button = _tandem_grid_view_get_row_menu_button (f->grid, track_id);
 
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
   return find_menu_item (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
                          label);
 }

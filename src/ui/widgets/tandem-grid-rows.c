@@ -449,14 +449,30 @@ header_new (TandemGridRow *row)
   return header;
 }
 
+/* Each row's menu is some seventy widgets: made when first opened, so a
+ * project's tracks do not cost start-up time. */
+static void
+create_track_menu (GtkMenuButton *button,
+                   gpointer       user_data)
+{
+  const char *track_id = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    {
+      g_autoptr(GMenuModel) menu = track_menu_new (track_id);
+
+      gtk_menu_button_set_menu_model (button, menu);
+    }
+}
+
 static GtkWidget *
 menu_button_new (const char *track_id)
 {
-  g_autoptr(GMenuModel) menu = track_menu_new (track_id);
   GtkWidget *button = gtk_menu_button_new ();
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), create_track_menu,
+                                         g_strdup (track_id), g_free);
   gtk_widget_set_tooltip_text (button, _("Track Options (Shift+F10)"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
