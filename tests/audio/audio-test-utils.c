@@ -160,6 +160,14 @@ atu_compile (TandemProject *project,
   return tandem_plan_compile (project, &options);
 }
 
+TandemSample *
+atu_impulse_sample (void)
+{
+  float one = 0.5f;
+
+  return tandem_sample_new_from_frames (&one, 1, ATU_RATE);
+}
+
 float *
 atu_render (TandemProject *project,
             TandemSample  *sample,

@@ -58,6 +58,8 @@ float         *atu_render           (TandemProject *project,
                                      guint          block);
 TandemRenderPlan *atu_compile       (TandemProject *project,
                                      TandemSample  *sample);
+/* One frame at 0.5: a sample track playing it marks each onset exactly. */
+TandemSample  *atu_impulse_sample   (void);
 char          *atu_hash             (const float   *frames,
                                      gsize          n_floats);
 float          atu_peak             (const float   *frames,

@@ -21,21 +21,6 @@
 #define PER_BAR   16          /* 4 beats of 4 steps */
 #define START     1000.0      /* the anchor's device frame */
 
-static TandemSample *
-lookup_impulse (const char *hash,
-                gpointer    user_data)
-{
-  return user_data;
-}
-
-static TandemSample *
-impulse_sample (void)
-{
-  float one = 0.5f;
-
-  return tandem_sample_new_from_frames (&one, 1, ATU_RATE);
-}
-
 /* Bars 1…N_BARS, each a clip of its own pattern with (bar number) impulses
  * on its first steps; song mode. */
 static TandemProject *
@@ -75,19 +60,6 @@ set_loop (TandemProject *project,
   atu_apply (project, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "loop-enabled", TRUE));
   atu_apply (project, tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL, "loop-start", start));
   atu_apply (project, tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL, "loop-length", length));
-}
-
-static TandemRenderPlan *
-compile (TandemProject *project,
-         TandemSample  *sample)
-{
-  TandemPlanOptions options = { 0 };
-
-  options.sample_rate = ATU_RATE;
-  options.lookup = lookup_impulse;
-  options.lookup_data = sample;
-  options.force_playing = TRUE;
-  return tandem_plan_compile (project, &options);
 }
 
 /* Starts @plan at anchor step @from_step and returns the bars (0-based)
@@ -151,9 +123,9 @@ assert_bars (GArray      *bars,
 static void
 test_from_bar (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = song_project ();
-  g_autoptr(TandemRenderPlan) plan = compile (project, impulse);
+  g_autoptr(TandemRenderPlan) plan = atu_compile (project, impulse);
   g_autoptr(GArray) from_top = NULL;
   g_autoptr(GArray) from_4 = NULL;
   const guint top[] = { 0, 1, 2 };
@@ -171,7 +143,7 @@ test_from_bar (void)
 static void
 test_from_bar_with_loop (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = song_project ();
   g_autoptr(TandemRenderPlan) plan = NULL;
   g_autoptr(GArray) from_2 = NULL;
@@ -180,7 +152,7 @@ test_from_bar_with_loop (void)
   const guint four[] = { 3, 2, 3, 2 };
 
   set_loop (project, 2, 2);
-  plan = compile (project, impulse);
+  plan = atu_compile (project, impulse);
   g_assert_true (plan->loop);
   from_2 = bars_heard (plan, 1 * PER_BAR, G_N_ELEMENTS (two));
   assert_bars (from_2, two, G_N_ELEMENTS (two));
@@ -193,9 +165,9 @@ test_from_bar_with_loop (void)
 static void
 test_late_join_from_bar (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = song_project ();
-  g_autoptr(TandemRenderPlan) plan = compile (project, impulse);
+  g_autoptr(TandemRenderPlan) plan = atu_compile (project, impulse);
   TandemRenderer *late = tandem_renderer_new (ATU_RATE, 256);
   double bar_frames = plan->step_frames * PER_BAR;
   gsize skip = (gsize) (START + 1.5 * bar_frames), n = (gsize) (START + 3 * bar_frames);

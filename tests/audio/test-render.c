@@ -11,15 +11,7 @@
 
 #include "audio-test-utils.h"
 
-#define IMPULSE 0.5f
-
-static TandemSample *
-impulse_sample (void)
-{
-  float one = IMPULSE;
-
-  return tandem_sample_new_from_frames (&one, 1, ATU_RATE);
-}
+#define IMPULSE 0.5f   /* atu_impulse_sample() */
 
 static TandemProject *
 impulse_project (double tempo,
@@ -54,7 +46,7 @@ test_onsets (void)
   const double swings[] = { 0.0, 12.5, 33.0, 66.7, 75.0 };
   const guint spbs[] = { 4, 3 };
   const guint blocks[] = { 128, 997 };
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
 
   for (guint ti = 0; ti < G_N_ELEMENTS (tempos); ti++)
     for (guint si = 0; si < G_N_ELEMENTS (swings); si++)
@@ -117,7 +109,7 @@ test_block_size_independent (void)
 static void
 test_velocity (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 4, 16);
   const int velocities[] = { 127, 100, 64, 1 };
   g_autofree float *out = NULL;
@@ -152,7 +144,7 @@ static void
 test_pan_law (void)
 {
   const double pans[] = { -1.0, -0.5, 0.0, 0.25, 1.0 };
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
 
   for (guint i = 0; i < G_N_ELEMENTS (pans); i++)
     {
@@ -197,7 +189,7 @@ test_pan_law (void)
 static void
 test_mute_solo (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = atu_project_new (120.0, 4, 16);
   const char *ids[] = { "a", "b", "c" };
   gint64 step_frames = ATU_RATE * 60 / (120 * 4);
@@ -236,7 +228,7 @@ test_mute_solo (void)
 static void
 test_master (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 4, 16);
   g_autofree float *out = NULL;
 
@@ -289,7 +281,7 @@ test_seed (void)
 static void
 test_probability (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (300.0, 4, 16);
   gsize n = (gsize) expected_onset (300.0, 4, 0, 16 * 50) - 1;
   g_autofree float *out = NULL;
@@ -335,7 +327,7 @@ add_clip (TandemProject *project,
 static void
 test_song_mode (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 4, 16);
   gint64 bar = ATU_RATE * 2;   /* 4 beats at 120 BPM */
   JsonObject *obj = json_object_new ();
@@ -375,7 +367,7 @@ test_song_mode (void)
 static void
 test_tempo_change (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 4, 16);
   g_autoptr(TandemRenderPlan) slow = NULL;
   g_autoptr(TandemRenderPlan) fast = NULL;
@@ -410,7 +402,7 @@ test_tempo_change (void)
 static void
 test_locate_and_stop (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 4, 16);
   g_autoptr(TandemRenderPlan) playing = NULL;
   g_autoptr(TandemRenderPlan) stopped = NULL;

@@ -23,14 +23,6 @@ lookup_impulse (const char *hash,
   return user_data;
 }
 
-static TandemSample *
-impulse_sample (void)
-{
-  float one = 0.5f;
-
-  return tandem_sample_new_from_frames (&one, 1, ATU_RATE);
-}
-
 /* @length steps, an impulse on the steps of @mask (bit i = step i). */
 static TandemProject *
 impulse_project (double  tempo,
@@ -124,7 +116,7 @@ walk (const TandemRenderPlan *plan,
 static void
 test_sequence_step (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 12, 1);
   g_autoptr(TandemRenderPlan) pattern_plan = compile (project, impulse, TRUE);
   g_autoptr(JsonNode) clip = json_from_string ("{\"id\":\"c1\",\"pattern\":\"p0\",\"start\":1,\"length\":3}", NULL);
@@ -153,7 +145,7 @@ test_sequence_step (void)
 static void
 test_start_at (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 16, G_MAXUINT64);
   g_autoptr(TandemRenderPlan) plan = compile (project, impulse, TRUE);
   guint blocks[] = { 64, 256, 1000 };
@@ -184,7 +176,7 @@ test_start_at (void)
 static void
 test_late_join (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   /* Only steps 0 and 5 of 8 sound: a wrong pattern position would show. */
   g_autoptr(TandemProject) project = impulse_project (120.0, 8, (1 << 0) | (1 << 5));
   g_autoptr(TandemRenderPlan) plan = compile (project, impulse, TRUE);
@@ -229,7 +221,7 @@ test_late_join (void)
 static void
 test_tempo_at_bar (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 16, G_MAXUINT64);
   g_autoptr(TandemRenderPlan) slow = compile (project, impulse, TRUE);
   g_autoptr(TandemRenderPlan) fast = NULL;
@@ -274,7 +266,7 @@ test_tempo_at_bar (void)
 static void
 test_armed (void)
 {
-  g_autoptr(TandemSample) impulse = impulse_sample ();
+  g_autoptr(TandemSample) impulse = atu_impulse_sample ();
   g_autoptr(TandemProject) project = impulse_project (120.0, 16, G_MAXUINT64);
   g_autoptr(TandemRenderPlan) stopped = compile (project, impulse, FALSE);
   g_autoptr(TandemRenderPlan) playing = compile (project, impulse, TRUE);
