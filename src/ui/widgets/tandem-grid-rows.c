@@ -171,11 +171,8 @@ swatch_draw (GtkDrawingArea *area,
              gpointer        data)
 {
   TandemGridRow *row = data;
-  double size = MIN (width, height);
 
-  gdk_cairo_set_source_rgba (cr, &row->color);
-  cairo_arc (cr, width / 2., height / 2., size / 2., 0, 2 * G_PI);
-  cairo_fill (cr);
+  _tandem_widgets_draw_swatch (cr, width, height, &row->color);
 }
 
 void

@@ -260,9 +260,7 @@ swatch_draw (GtkDrawingArea *area,
 {
   TandemMixerStrip *self = data;
 
-  gdk_cairo_set_source_rgba (cr, &self->color);
-  cairo_arc (cr, width / 2., height / 2., MIN (width, height) / 2., 0, 2 * G_PI);
-  cairo_fill (cr);
+  _tandem_widgets_draw_swatch (cr, width, height, &self->color);
 }
 
 static void

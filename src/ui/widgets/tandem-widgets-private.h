@@ -28,6 +28,11 @@ void      _tandem_widgets_get_fg       (GtkWidget     *widget,
 /* The GNOME palette colour number @index (wraps around). */
 void      _tandem_widgets_palette      (guint          index,
                                         GdkRGBA       *color);
+/* A track's colour as a filled circle centred in @width × @height. */
+void      _tandem_widgets_draw_swatch  (cairo_t       *cr,
+                                        int            width,
+                                        int            height,
+                                        const GdkRGBA *color);
 void      _tandem_widgets_append_rounded (GtkSnapshot           *snapshot,
                                           const graphene_rect_t *rect,
                                           float                  radius,

@@ -108,3 +108,14 @@ _tandem_widgets_append_outline (GtkSnapshot           *snapshot,
   gsk_rounded_rect_init_from_rect (&rounded, rect, radius);
   gtk_snapshot_append_border (snapshot, &rounded, widths, colors);
 }
+
+void
+_tandem_widgets_draw_swatch (cairo_t       *cr,
+                             int            width,
+                             int            height,
+                             const GdkRGBA *color)
+{
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_arc (cr, width / 2., height / 2., MIN (width, height) / 2., 0, 2 * G_PI);
+  cairo_fill (cr);
+}
