@@ -130,39 +130,6 @@ press_key (Fixture         *f,
 
 /* ---- the window ---------------------------------------------------------- */
 
-/* The first of @widget and its descendants that @match accepts, depth first. */
-static GtkWidget *
-find_widget (GtkWidget      *widget,
-             gboolean      (*match) (GtkWidget *, gconstpointer),
-             gconstpointer   data)
-{
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_of_type (GtkWidget     *widget,
-            gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  return find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
-}
-
 static gboolean
 app_has_no_windows (gpointer data)
 {
@@ -246,14 +213,17 @@ fixture_setup (Fixture       *f,
 
   f->window = shared_window ();
   /* A menu the last test left open would hold the keyboard. */
-  while ((popover = find_widget (GTK_WIDGET (f->window), is_popover, NULL)) != NULL)
+  while ((popover = tandem_test_find_widget_matching (GTK_WIDGET (f->window),
+                                                      is_popover, NULL)) != NULL)
     gtk_popover_popdown (GTK_POPOVER (popover));
   tandem_window_load_demo (f->window);
   f->project = tandem_window_get_project (f->window);
 
-  stack = ADW_VIEW_STACK (find_descendant (GTK_WIDGET (f->window), ADW_TYPE_VIEW_STACK));
+  stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (f->window),
+                                                   ADW_TYPE_VIEW_STACK, NULL));
   adw_view_stack_set_visible_child_name (stack, "grid");
-  f->grid = TANDEM_GRID_VIEW (find_descendant (GTK_WIDGET (f->window), TANDEM_TYPE_GRID_VIEW));
+  f->grid = TANDEM_GRID_VIEW (tandem_test_find_widget (GTK_WIDGET (f->window),
+                                                       TANDEM_TYPE_GRID_VIEW, NULL));
   tandem_test_iterate_until (tandem_test_is_mapped, f->grid);
 }
 
@@ -561,7 +531,7 @@ test_context_menu_keys (Fixture       *f,
   menu = _tandem_grid_view_get_cell_menu (f->grid);
 
   /* Choosing 75 % sets the probability of that cell. */
-  item = find_widget (menu, is_menu_item, "75 %");
+  item = tandem_test_find_widget_matching (menu, is_menu_item, "75 %");
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_activate (item));
   while (g_main_context_iteration (NULL, FALSE))
@@ -573,7 +543,7 @@ test_context_menu_keys (Fixture       *f,
   focus_on (f, 2, 5);
   g_assert_true (press_key (f, GDK_KEY_Menu, 0));
   assert_menu_open_on (f, 2, 5);
-  item = find_widget (menu, is_menu_item, "25 %");
+  item = tandem_test_find_widget_matching (menu, is_menu_item, "25 %");
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_activate (item));
   while (g_main_context_iteration (NULL, FALSE))

@@ -218,27 +218,10 @@ clip_is_selected (gpointer data)
   return g_strcmp0 (tandem_timeline_view_get_selected_clip (e->timeline), e->clip) == 0;
 }
 
-static GtkWidget *
-find_child_of_type (GtkWidget *widget,
-                    GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_child_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 menu_is_open (gpointer data)
 {
-  GtkWidget *menu = find_child_of_type (GTK_WIDGET (data), GTK_TYPE_POPOVER_MENU);
+  GtkWidget *menu = tandem_test_find_widget (GTK_WIDGET (data), GTK_TYPE_POPOVER_MENU, NULL);
 
   return menu != NULL && gtk_widget_get_mapped (menu);
 }
@@ -616,10 +599,10 @@ open_song_page (TandemApplication  *app,
   g_assert_true (TANDEM_IS_WINDOW (window));
   tandem_test_iterate_until (tandem_test_is_mapped, window);
 
-  stack = find_child_of_type (window, ADW_TYPE_VIEW_STACK);
+  stack = tandem_test_find_widget (window, ADW_TYPE_VIEW_STACK, NULL);
   g_assert_nonnull (stack);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "song");
-  *timeline = find_child_of_type (window, TANDEM_TYPE_TIMELINE_VIEW);
+  *timeline = tandem_test_find_widget (window, TANDEM_TYPE_TIMELINE_VIEW, NULL);
   g_assert_nonnull (*timeline);
   tandem_test_iterate_until (tandem_test_is_mapped, *timeline);
   return window;

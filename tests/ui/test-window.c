@@ -155,29 +155,6 @@ test_window_edit_undo_redo (void)
   }
 }
 
-/* The first widget of @type under @root (with @tooltip, unless NULL), depth
- * first; NULL if none. */
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             GType       type,
-             const char *tooltip)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type) &&
-      (tooltip == NULL || g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, tooltip);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_window_views_and_menu (void)
 {
@@ -204,7 +181,8 @@ test_window_views_and_menu (void)
   app = start_app ();
   window = activate_and_wait (app);
   project = tandem_window_get_project (window);
-  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, NULL));
+  stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (window),
+                                                   ADW_TYPE_VIEW_STACK, NULL));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "grid");
 
   /* The Mixer shows the project as it is when first opened, including an
@@ -216,8 +194,9 @@ test_window_views_and_menu (void)
   g_assert_no_error (error);
 
   adw_view_stack_set_visible_child_name (stack, "mixer");
-  g_assert_null (find_widget (GTK_WIDGET (window), TANDEM_TYPE_TIMELINE_VIEW, NULL));
-  mixer = find_widget (GTK_WIDGET (window), TANDEM_TYPE_MIXER_VIEW, NULL);
+  g_assert_null (tandem_test_find_widget (GTK_WIDGET (window),
+                                          TANDEM_TYPE_TIMELINE_VIEW, NULL));
+  mixer = tandem_test_find_widget (GTK_WIDGET (window), TANDEM_TYPE_MIXER_VIEW, NULL);
   g_assert_nonnull (mixer);
   tandem_test_iterate_until (tandem_test_is_mapped, mixer);
   g_assert_nonnull (tandem_mixer_view_get_strip (TANDEM_MIXER_VIEW (mixer), 3));
@@ -227,7 +206,8 @@ test_window_views_and_menu (void)
   g_assert_true (gtk_toggle_button_get_active (tandem_mixer_strip_get_mute (strip)));
 
   /* The main menu holds every command once opened (F10 does the same). */
-  menu_button = find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, "Main Menu");
+  menu_button = tandem_test_find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON,
+                                         "Main Menu");
   g_assert_nonnull (menu_button);
   gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
   g_assert_nonnull (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
@@ -254,7 +234,7 @@ test_window_views_and_menu (void)
   last_view = g_settings_get_string (settings, "last-view");
   g_assert_cmpstr (last_view, ==, "mixer");
   window = activate_and_wait (app);
-  mixer = find_widget (GTK_WIDGET (window), TANDEM_TYPE_MIXER_VIEW, NULL);
+  mixer = tandem_test_find_widget (GTK_WIDGET (window), TANDEM_TYPE_MIXER_VIEW, NULL);
   g_assert_nonnull (mixer);
   g_assert_true (gtk_widget_get_mapped (mixer));
   close_and_wait (app, window);

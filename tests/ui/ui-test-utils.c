@@ -51,3 +51,50 @@ tandem_test_use_fresh_data_home (void)
   g_assert_no_error (error);
   g_setenv ("XDG_DATA_HOME", dir, TRUE);
 }
+
+GtkWidget *
+tandem_test_find_widget_matching (GtkWidget             *root,
+                                  TandemTestWidgetMatch  match,
+                                  gconstpointer          data)
+{
+  if (match (root, data))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = tandem_test_find_widget_matching (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GType       type;
+  const char *tooltip;
+} TypeAndTooltip;
+
+static gboolean
+has_type_and_tooltip (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  const TypeAndTooltip *want = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, want->type) &&
+         (want->tooltip == NULL ||
+          g_strcmp0 (gtk_widget_get_tooltip_text (widget), want->tooltip) == 0);
+}
+
+GtkWidget *
+tandem_test_find_widget (GtkWidget  *root,
+                         GType       type,
+                         const char *tooltip)
+{
+  TypeAndTooltip want = { type, tooltip };
+
+  return tandem_test_find_widget_matching (root, has_type_and_tooltip, &want);
+}

@@ -20,4 +20,18 @@ gboolean tandem_test_is_mapped     (gpointer data);
  * an app a test starts finds no drafts that an earlier, crashed run left. */
 void     tandem_test_use_fresh_data_home (void);
 
+typedef gboolean (*TandemTestWidgetMatch) (GtkWidget     *widget,
+                                           gconstpointer  data);
+
+/* The first of @root and its descendants, depth first, that @match accepts;
+ * NULL if none. */
+GtkWidget *tandem_test_find_widget_matching (GtkWidget             *root,
+                                             TandemTestWidgetMatch  match,
+                                             gconstpointer          data);
+/* The first widget of @type under @root (or @root itself), with @tooltip
+ * unless that is NULL; depth first, NULL if none. */
+GtkWidget *tandem_test_find_widget          (GtkWidget             *root,
+                                             GType                  type,
+                                             const char            *tooltip);
+
 G_END_DECLS
