@@ -241,6 +241,44 @@ test_window_views_and_menu (void)
   g_settings_set_string (settings, "last-view", "grid");
 }
 
+/* The whole window, every view, fits a small 800×600 screen: its minimum
+ * size, header and transport bar included, is within it. */
+static void
+test_window_fits_small_screen (void)
+{
+  static const char *views[] = { "grid", "mixer", "song" };
+  g_autoptr(TandemApplication) app = NULL;
+  TandemWindow *window;
+  AdwViewStack *stack;
+
+  if (!tandem_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  app = start_app ();
+  window = activate_and_wait (app);
+  stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (window),
+                                                   ADW_TYPE_VIEW_STACK, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      int min_width, min_height;
+
+      adw_view_stack_set_visible_child_name (stack, views[i]);
+      tandem_test_iterate_until (tandem_test_is_mapped,
+                                 adw_view_stack_get_visible_child (stack));
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1,
+                          &min_width, NULL, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, 800,
+                          &min_height, NULL, NULL, NULL);
+      g_test_message ("%s view: at least %d×%d", views[i], min_width, min_height);
+      g_assert_cmpint (min_width, <=, 800);
+      g_assert_cmpint (min_height, <=, 600);
+    }
+  close_and_wait (app, window);
+}
+
 static void
 test_window_refuses_broken_file (void)
 {
@@ -405,6 +443,7 @@ main (int    argc,
   g_test_add_func ("/ui/window/opens-with-demo", test_window_opens_with_demo);
   g_test_add_func ("/ui/window/edit-undo-redo", test_window_edit_undo_redo);
   g_test_add_func ("/ui/window/views-and-menu", test_window_views_and_menu);
+  g_test_add_func ("/ui/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/ui/window/refuses-broken-file", test_window_refuses_broken_file);
   g_test_add_func ("/ui/window/exports-audio", test_window_exports_audio);
   g_test_add_func ("/ui/export-command", test_export_command);
