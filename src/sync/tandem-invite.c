@@ -193,3 +193,11 @@ tandem_invite_get_endpoint (const TandemInvite *self)
   return g_strdup_printf ("ws://%s:%u" TANDEM_PROTOCOL_PATH_PREFIX "%s", host, self->port,
                           self->session_id);
 }
+
+char *
+tandem_invite_get_address (const TandemInvite *self)
+{
+  g_autofree char *host = format_host (self->host);
+
+  return g_strdup_printf ("%s:%u", host, self->port);
+}

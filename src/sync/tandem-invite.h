@@ -35,6 +35,8 @@ char         *tandem_invite_to_link     (const TandemInvite *self);
 char         *tandem_invite_to_ws_url   (const TandemInvite *self);
 /* The ws:// URL to connect to: no token (it travels in the hello message). */
 char         *tandem_invite_get_endpoint (const TandemInvite *self);
+/* HOST:PORT as people write it ([::1]:8421 for IPv6), for messages. */
+char         *tandem_invite_get_address (const TandemInvite *self);
 
 /* Session ids and tokens are URL-safe: [A-Za-z0-9_-]. */
 gboolean      tandem_invite_is_valid_session_id (const char *id);

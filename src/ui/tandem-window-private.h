@@ -37,7 +37,7 @@ struct _TandemWindow
   TandemSyncClient     *client;     /* NULL when not in a session */
   TandemSessionHost    *host;       /* non-NULL when this window hosts */
   char                 *invite_link;
-  char                 *session_endpoint;
+  char                 *session_address;
   gboolean              ever_live;
   gboolean              unreachable_reported;
   GtkMenuButton        *participants_button;

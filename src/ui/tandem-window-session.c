@@ -287,7 +287,7 @@ on_state_changed (TandemWindow *self)
            !self->unreachable_reported)
     {
       self->unreachable_reported = TRUE;
-      show_toast_printf (self, _("Cannot reach %s — still trying"), self->session_endpoint);
+      show_toast_printf (self, _("Cannot reach %s — still trying"), self->session_address);
     }
 
   _tandem_window_update_status (self);
@@ -320,8 +320,8 @@ join_link (TandemWindow *self,
   self->client = tandem_sync_client_new (self->project, self->history);
   tandem_sync_client_set_display_name (self->client, name);
   tandem_sync_client_set_color (self->client, color);
-  g_free (self->session_endpoint);
-  self->session_endpoint = tandem_invite_get_endpoint (invite);
+  g_free (self->session_address);
+  self->session_address = tandem_invite_get_address (invite);
   self->ever_live = FALSE;
   self->unreachable_reported = FALSE;
 
@@ -467,7 +467,7 @@ _tandem_window_leave_session (TandemWindow *self)
       g_clear_object (&self->host);
     }
   g_clear_pointer (&self->invite_link, g_free);
-  g_clear_pointer (&self->session_endpoint, g_free);
+  g_clear_pointer (&self->session_address, g_free);
 
   if (self->grid_view != NULL)
     update_remote_cursors (self);

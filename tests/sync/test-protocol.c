@@ -23,6 +23,8 @@ test_invite_forms (void)
   g_autofree char *ws = NULL;
   g_autofree char *endpoint = NULL;
   g_autofree char *v6_link = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *v6_address = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (a->host, ==, "studio.local");
@@ -35,6 +37,8 @@ test_invite_forms (void)
   endpoint = tandem_invite_get_endpoint (a);
   g_assert_cmpstr (endpoint, ==, "ws://studio.local:8421/session/AbC-_9");
   g_assert_null (strstr (endpoint, "tok_en"));
+  address = tandem_invite_get_address (a);
+  g_assert_cmpstr (address, ==, "studio.local:8421");
 
   b = tandem_invite_parse (ws, &error);
   g_assert_no_error (error);
@@ -48,6 +52,8 @@ test_invite_forms (void)
   v6 = tandem_invite_parse (v6_link, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (v6->host, ==, "::1");
+  v6_address = tandem_invite_get_address (v6);
+  g_assert_cmpstr (v6_address, ==, "[::1]:9000");
 }
 
 static void

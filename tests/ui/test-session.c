@@ -252,6 +252,122 @@ test_two_processes_edit_together (gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+label_contains (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) &&
+         strstr (gtk_label_get_label (GTK_LABEL (widget)), data) != NULL;
+}
+
+typedef struct
+{
+  TandemWindow *window;
+  const char   *text;
+} ToastRef;
+
+/* A toast shows @text in the window (toasts are labels in the overlay). */
+static gboolean
+shows_toast (gpointer data)
+{
+  ToastRef *ref = data;
+
+  return tandem_test_find_widget_matching (GTK_WIDGET (ref->window->toast_overlay),
+                                           label_contains, ref->text) != NULL;
+}
+
+static gboolean
+left_session (gpointer data)
+{
+  return tandem_window_get_sync_client (TANDEM_WINDOW (data)) == NULL;
+}
+
+static gboolean
+is_reconnecting (gpointer data)
+{
+  TandemSyncClient *client = tandem_window_get_sync_client (TANDEM_WINDOW (data));
+
+  return client != NULL &&
+         tandem_sync_client_get_state (client) == TANDEM_SYNC_STATE_RECONNECTING;
+}
+
+/* Joining with a wrong token, or a host nobody answers at, says so in the
+ * window, in words, and leaves the joiner's own project alone. */
+static void
+test_join_errors (void)
+{
+  g_autoptr(TandemApplication) app = NULL;
+  g_autoptr(TandemInvite) invite = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autofree char *bad_token = NULL;
+  g_autofree char *nobody = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  TandemWindow *host, *joiner;
+  ToastRef toast;
+
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  app = start_app ();
+  host = open_window (app);
+  g_assert_true (tandem_window_host_session (host, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (is_live, host));
+
+  joiner = tandem_window_new (app);
+  gtk_window_present (GTK_WINDOW (joiner));
+  before = tandem_project_to_string (tandem_window_get_project (joiner));
+
+  /* The right session on the right host, with somebody else's token. */
+  invite = tandem_invite_parse (tandem_window_get_invite_link (host), &error);
+  g_assert_no_error (error);
+  g_free (invite->host);
+  invite->host = g_strdup ("127.0.0.1");
+  g_free (invite->token);
+  invite->token = g_strdup ("not-the-token-of-this-session");
+  bad_token = tandem_invite_to_link (invite);
+
+  g_assert_true (tandem_window_join_session (joiner, bad_token, &error));
+  g_assert_no_error (error);
+  toast = (ToastRef) { joiner, "not valid for this session" };
+  g_assert_true (iterate_until (shows_toast, &toast));
+  g_assert_true (iterate_until (left_session, joiner));
+  after = tandem_project_to_string (tandem_window_get_project (joiner));
+  g_assert_cmpstr (after, ==, before);
+  g_assert_null (strstr (gtk_label_get_label (joiner->status_label), "Connect"));
+
+  /* A port on this machine that nobody listens on: bound, never listening. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (socket, address, FALSE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&address);
+  address = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  invite->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  nobody = tandem_invite_to_link (invite);
+
+  g_assert_true (tandem_window_join_session (joiner, nobody, &error));
+  g_assert_no_error (error);
+  toast = (ToastRef) { joiner, "Cannot reach 127.0.0.1:" };
+  g_assert_true (iterate_until (shows_toast, &toast));
+  g_assert_true (is_reconnecting (joiner));
+  g_assert_nonnull (strstr (gtk_label_get_label (joiner->status_label), "Reconnecting"));
+
+  gtk_window_destroy (GTK_WINDOW (joiner));
+  gtk_window_destroy (GTK_WINDOW (host));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -269,6 +385,7 @@ main (int    argc,
   g_test_add_data_func ("/ui/session/two-processes-edit-together",
                         self_path != NULL ? self_path : argv[0],
                         test_two_processes_edit_together);
+  g_test_add_func ("/ui/session/join-errors", test_join_errors);
 
   return g_test_run ();
 }
