@@ -473,19 +473,6 @@ first_item_target (GMenuModel *menu)
                                                 G_VARIANT_TYPE ("(sii)"));
 }
 
-/* A menu item as the popover shows it, by its label. */
-static gboolean
-is_menu_item (GtkWidget     *widget,
-              gconstpointer  text)
-{
-  g_autofree char *label = NULL;
-
-  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
-    return FALSE;
-  g_object_get (widget, "text", &label, NULL);
-  return g_strcmp0 (label, text) == 0;
-}
-
 static void
 assert_menu_open_on (Fixture *f,
                      guint    row,
@@ -531,7 +518,7 @@ test_context_menu_keys (Fixture       *f,
   menu = _tandem_grid_view_get_cell_menu (f->grid);
 
   /* Choosing 75 % sets the probability of that cell. */
-  item = tandem_test_find_widget_matching (menu, is_menu_item, "75 %");
+  item = tandem_test_find_menu_item (menu, "75 %");
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_activate (item));
   while (g_main_context_iteration (NULL, FALSE))
@@ -543,7 +530,7 @@ test_context_menu_keys (Fixture       *f,
   focus_on (f, 2, 5);
   g_assert_true (press_key (f, GDK_KEY_Menu, 0));
   assert_menu_open_on (f, 2, 5);
-  item = tandem_test_find_widget_matching (menu, is_menu_item, "25 %");
+  item = tandem_test_find_menu_item (menu, "25 %");
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_activate (item));
   while (g_main_context_iteration (NULL, FALSE))

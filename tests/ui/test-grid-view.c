@@ -42,32 +42,16 @@ fixture_setup (Fixture       *f,
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_box_append (GTK_BOX (box), f->bar);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->grid));
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
-  gtk_window_set_child (GTK_WINDOW (f->window), box);
-  gtk_window_present (GTK_WINDOW (f->window));
-  tandem_test_iterate_until (tandem_test_is_mapped, f->grid);
+  f->window = tandem_test_show_in_window (box, 800, 600);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tandem_test_destroy_window (f->window);
   g_clear_object (&f->history);
   g_clear_object (&f->project);
-}
-
-static TandemTrack *
-track_at (Fixture *f,
-          guint    index)
-{
-  g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (f->project),
-                                                        index);
-  return track;
 }
 
 static TandemPattern *
@@ -86,17 +70,6 @@ velocity (Fixture    *f,
 }
 
 static void
-remote_apply (Fixture  *f,
-              TandemOp *op)
-{
-  g_autoptr(TandemOp) owned = op;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (tandem_project_apply (f->project, owned, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
 test_toggle_undo_redo (Fixture       *f,
                        gconstpointer  data)
 {
@@ -106,7 +79,7 @@ test_toggle_undo_redo (Fixture       *f,
 
   if (f->window == NULL)
     return;
-  id = tandem_track_get_id (track_at (f, 3));
+  id = tandem_track_get_id (tandem_test_track_at (f->project, 3));
 
   cell = _tandem_grid_view_get_cell (f->grid, id, 0);
   g_assert_nonnull (cell);
@@ -141,7 +114,7 @@ test_cell_action (Fixture       *f,
 
   if (f->window == NULL)
     return;
-  id = tandem_track_get_id (track_at (f, 0));
+  id = tandem_track_get_id (tandem_test_track_at (f->project, 0));
 
   cell = _tandem_grid_view_get_cell (f->grid, id, 0);
   g_assert_cmpuint (velocity (f, id, 0), ==, 120);
@@ -161,7 +134,7 @@ test_paint (Fixture       *f,
 
   if (f->window == NULL)
     return;
-  id = tandem_track_get_id (track_at (f, 3));
+  id = tandem_track_get_id (tandem_test_track_at (f->project, 3));
 
   /* An active cell in the stroke keeps its own velocity. */
   gtk_widget_activate_action (GTK_WIDGET (f->grid), "grid.set-velocity", "(sii)", id, 2, 50);
@@ -204,7 +177,7 @@ test_velocity_drag (Fixture       *f,
 
   if (f->window == NULL)
     return;
-  id = tandem_track_get_id (track_at (f, 0));
+  id = tandem_track_get_id (tandem_test_track_at (f->project, 0));
 
   /* Kick step 7 plays at 96. Off cells have no velocity to drag. */
   g_assert_cmpuint (velocity (f, id, 6), ==, 96);
@@ -238,7 +211,7 @@ test_context_menu (Fixture       *f,
 
   if (f->window == NULL)
     return;
-  id = tandem_track_get_id (track_at (f, 0));
+  id = tandem_track_get_id (tandem_test_track_at (f->project, 0));
 
   menu = _tandem_grid_view_popup_menu (f->grid, id, 0);
   g_assert_nonnull (menu);
@@ -266,13 +239,13 @@ test_remote_edit (Fixture       *f,
 
   if (f->window == NULL)
     return;
-  id = tandem_track_get_id (track_at (f, 3));
+  id = tandem_track_get_id (tandem_test_track_at (f->project, 3));
 
   cell = _tandem_grid_view_get_cell (f->grid, id, 5);
   g_assert_false (tandem_grid_cell_get_active (cell));
 
   /* Not through the history: as the sync layer applies someone else's edit. */
-  remote_apply (f, tandem_op_new_set_cell (tandem_pattern_get_id (current (f)), id, 5,
+  tandem_test_remote_apply (f->project, tandem_op_new_set_cell (tandem_pattern_get_id (current (f)), id, 5,
                                            "velocity", 64));
   g_assert_true (tandem_grid_cell_get_active (cell));
   g_assert_cmpuint (tandem_grid_cell_get_value (cell)->velocity, ==, 64);
@@ -280,7 +253,7 @@ test_remote_edit (Fixture       *f,
   g_assert_false (tandem_history_can_undo (f->history));
 
   /* A shorter pattern shows fewer cells. */
-  remote_apply (f, tandem_op_new_set_int (TANDEM_ENTITY_PATTERN,
+  tandem_test_remote_apply (f->project, tandem_op_new_set_int (TANDEM_ENTITY_PATTERN,
                                           tandem_pattern_get_id (current (f)), "length", 8));
   g_assert_nonnull (_tandem_grid_view_get_cell (f->grid, id, 7));
   g_assert_null (_tandem_grid_view_get_cell (f->grid, id, 8));
@@ -300,7 +273,7 @@ test_playhead_and_cursors (Fixture       *f,
   g_object_set (f->grid, "playhead-step", 3, NULL);
   g_assert_cmpint (tandem_grid_view_get_playhead_step (f->grid), ==, 3);
   g_ptr_array_add (cursors, tandem_grid_cursor_new ("Ana", &red,
-                                                    tandem_track_get_id (track_at (f, 1)), 4));
+                                                    tandem_track_get_id (tandem_test_track_at (f->project, 1)), 4));
   g_ptr_array_add (cursors, tandem_grid_cursor_new ("Gone", &red, "no-such-track", 99));
   tandem_grid_view_set_remote_cursors (f->grid, cursors);
 
@@ -320,13 +293,13 @@ test_select_track (Fixture       *f,
     return;
 
   g_assert_null (tandem_grid_view_get_selected_track (f->grid));
-  tandem_grid_view_set_selected_track (f->grid, tandem_track_get_id (track_at (f, 2)));
+  tandem_grid_view_set_selected_track (f->grid, tandem_track_get_id (tandem_test_track_at (f->project, 2)));
   g_assert_cmpstr (tandem_grid_view_get_selected_track (f->grid), ==,
-                   tandem_track_get_id (track_at (f, 2)));
+                   tandem_track_get_id (tandem_test_track_at (f->project, 2)));
 
   /* Deleting the selected track clears the selection and its row. */
-  remote_apply (f, tandem_op_new_delete (TANDEM_ENTITY_TRACK,
-                                         tandem_track_get_id (track_at (f, 2))));
+  tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_TRACK,
+                                         tandem_track_get_id (tandem_test_track_at (f->project, 2))));
   g_assert_null (tandem_grid_view_get_selected_track (f->grid));
 }
 
@@ -344,7 +317,7 @@ test_pattern_bar (Fixture       *f,
 
   patterns = tandem_project_get_patterns (f->project);
   first = g_strdup (tandem_project_get_current_pattern (f->project));
-  kick = tandem_track_get_id (track_at (f, 0));
+  kick = tandem_track_get_id (tandem_test_track_at (f->project, 0));
 
   /* New: an empty pattern becomes current, and the grid shows it. */
   gtk_widget_activate_action (f->bar, "pattern.new", NULL);
@@ -405,7 +378,7 @@ test_pattern_bar_follows_remote (Fixture       *f,
   g_assert_nonnull (dropdown);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 1);
 
-  remote_apply (f, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
+  tandem_test_remote_apply (f->project, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
                                              "current-pattern", first));
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 0);
   /* Showing the remote choice sent nothing back. */
@@ -415,7 +388,7 @@ test_pattern_bar_follows_remote (Fixture       *f,
   g_assert_false (tandem_history_can_undo (f->history));
 
   /* The user picks from the drop-down: that is an edit. */
-  remote_apply (f, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
+  tandem_test_remote_apply (f->project, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
                                              "current-pattern", first));
   gtk_widget_activate_action (f->bar, "pattern.new", NULL);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 0);
@@ -436,13 +409,13 @@ test_reset (Fixture       *f,
 
   /* Another document replaces everything: new tracks, new pattern. */
   other = tandem_project_new_demo ();
-  remote_apply (f, tandem_op_new_delete (TANDEM_ENTITY_TRACK,
-                                         tandem_track_get_id (track_at (f, 0))));
+  tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_TRACK,
+                                         tandem_track_get_id (tandem_test_track_at (f->project, 0))));
   json = tandem_project_to_json (other);
   g_assert_true (tandem_project_load_json (f->project, json, &error));
   g_assert_no_error (error);
 
-  id = tandem_track_get_id (track_at (f, 0));
+  id = tandem_track_get_id (tandem_test_track_at (f->project, 0));
   g_assert_nonnull (_tandem_grid_view_get_cell (f->grid, id, 15));
   g_assert_true (tandem_grid_cell_get_active (_tandem_grid_view_get_cell (f->grid, id, 0)));
   g_assert_false (tandem_grid_cell_get_active (_tandem_grid_view_get_cell (f->grid, id, 1)));

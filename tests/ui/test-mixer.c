@@ -33,43 +33,16 @@ fixture_setup (Fixture       *f,
   f->mixer = TANDEM_MIXER_VIEW (tandem_mixer_view_new ());
   g_object_set (f->mixer, "project", f->project, "history", f->history, NULL);
 
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->mixer));
-  gtk_window_present (GTK_WINDOW (f->window));
-  tandem_test_iterate_until (tandem_test_is_mapped, f->mixer);
+  f->window = tandem_test_show_in_window (GTK_WIDGET (f->mixer), 800, 600);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tandem_test_destroy_window (f->window);
   g_clear_object (&f->history);
   g_clear_object (&f->project);
-}
-
-static TandemTrack *
-track_at (Fixture *f,
-          guint    index)
-{
-  g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (f->project),
-                                                        index);
-  return track;
-}
-
-static void
-remote_apply (Fixture  *f,
-              TandemOp *op)
-{
-  g_autoptr(TandemOp) owned = op;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (tandem_project_apply (f->project, owned, NULL, &error));
-  g_assert_no_error (error);
 }
 
 static void
@@ -85,7 +58,7 @@ test_strips (Fixture       *f,
     {
       strip = tandem_mixer_view_get_strip (f->mixer, i);
       g_assert_nonnull (strip);
-      g_assert_true (tandem_mixer_strip_get_track (strip) == track_at (f, i));
+      g_assert_true (tandem_mixer_strip_get_track (strip) == tandem_test_track_at (f->project, i));
     }
   g_assert_null (tandem_mixer_view_get_strip (f->mixer, 4));
   strip = tandem_mixer_view_get_strip (f->mixer, -1);
@@ -116,12 +89,12 @@ test_fader (Fixture       *f,
 
   strip = tandem_mixer_view_get_strip (f->mixer, 1);
   fader = tandem_mixer_strip_get_fader (strip);
-  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -2.0);
+  g_assert_cmpfloat (tandem_track_get_volume (tandem_test_track_at (f->project, 1)), ==, -2.0);
 
   gtk_range_set_value (fader, -12.0);
-  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -12.0);
+  g_assert_cmpfloat (tandem_track_get_volume (tandem_test_track_at (f->project, 1)), ==, -12.0);
   g_assert_true (tandem_history_undo (f->history, NULL));
-  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -2.0);
+  g_assert_cmpfloat (tandem_track_get_volume (tandem_test_track_at (f->project, 1)), ==, -2.0);
   g_assert_cmpfloat (gtk_range_get_value (fader), ==, -2.0);
 
   /* A drag is many edits and one undo step. */
@@ -130,14 +103,14 @@ test_fader (Fixture       *f,
   gtk_range_set_value (fader, -20.0);
   gtk_range_set_value (fader, -30.5);
   tandem_mixer_strip_end_drag (strip);
-  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -30.5);
+  g_assert_cmpfloat (tandem_track_get_volume (tandem_test_track_at (f->project, 1)), ==, -30.5);
   g_assert_true (tandem_history_undo (f->history, NULL));
-  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, -2.0);
+  g_assert_cmpfloat (tandem_track_get_volume (tandem_test_track_at (f->project, 1)), ==, -2.0);
   g_assert_false (tandem_history_can_undo (f->history));
 
   /* Double click: back to 0 dB. */
   tandem_mixer_strip_reset_volume (strip);
-  g_assert_cmpfloat (tandem_track_get_volume (track_at (f, 1)), ==, 0.0);
+  g_assert_cmpfloat (tandem_track_get_volume (tandem_test_track_at (f->project, 1)), ==, 0.0);
   g_assert_cmpfloat (gtk_range_get_value (fader), ==, 0.0);
 }
 
@@ -152,12 +125,12 @@ test_pan (Fixture       *f,
 
   strip = tandem_mixer_view_get_strip (f->mixer, 3);
   gtk_range_set_value (tandem_mixer_strip_get_pan (strip), -0.5);
-  g_assert_cmpfloat_with_epsilon (tandem_track_get_pan (track_at (f, 3)), -0.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tandem_track_get_pan (tandem_test_track_at (f->project, 3)), -0.5, 1e-9);
   tandem_mixer_strip_reset_pan (strip);
-  g_assert_cmpfloat (tandem_track_get_pan (track_at (f, 3)), ==, 0.0);
+  g_assert_cmpfloat (tandem_track_get_pan (tandem_test_track_at (f->project, 3)), ==, 0.0);
   g_assert_true (tandem_history_undo (f->history, NULL));
   g_assert_true (tandem_history_undo (f->history, NULL));
-  g_assert_cmpfloat_with_epsilon (tandem_track_get_pan (track_at (f, 3)), 0.2, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tandem_track_get_pan (tandem_test_track_at (f->project, 3)), 0.2, 1e-9);
 }
 
 static void
@@ -175,15 +148,15 @@ test_mute_solo (Fixture       *f,
   solo = tandem_mixer_strip_get_solo (strip);
 
   gtk_toggle_button_set_active (mute, TRUE);
-  g_assert_true (tandem_track_get_mute (track_at (f, 0)));
+  g_assert_true (tandem_track_get_mute (tandem_test_track_at (f->project, 0)));
   gtk_toggle_button_set_active (solo, TRUE);
-  g_assert_true (tandem_track_get_solo (track_at (f, 0)));
+  g_assert_true (tandem_track_get_solo (tandem_test_track_at (f->project, 0)));
 
   g_assert_true (tandem_history_undo (f->history, NULL));
-  g_assert_false (tandem_track_get_solo (track_at (f, 0)));
+  g_assert_false (tandem_track_get_solo (tandem_test_track_at (f->project, 0)));
   g_assert_false (gtk_toggle_button_get_active (solo));
   g_assert_true (tandem_history_undo (f->history, NULL));
-  g_assert_false (tandem_track_get_mute (track_at (f, 0)));
+  g_assert_false (tandem_track_get_mute (tandem_test_track_at (f->project, 0)));
   g_assert_false (gtk_toggle_button_get_active (mute));
   g_assert_true (tandem_history_redo (f->history, NULL));
   g_assert_true (gtk_toggle_button_get_active (mute));
@@ -202,13 +175,13 @@ test_remote_edit (Fixture       *f,
   strip = tandem_mixer_view_get_strip (f->mixer, 0);
   master = tandem_mixer_view_get_strip (f->mixer, -1);
 
-  remote_apply (f, tandem_op_new_set_double (TANDEM_ENTITY_TRACK,
-                                             tandem_track_get_id (track_at (f, 0)),
+  tandem_test_remote_apply (f->project, tandem_op_new_set_double (TANDEM_ENTITY_TRACK,
+                                             tandem_track_get_id (tandem_test_track_at (f->project, 0)),
                                              "volume", -7.5));
-  remote_apply (f, tandem_op_new_set_boolean (TANDEM_ENTITY_TRACK,
-                                              tandem_track_get_id (track_at (f, 0)),
+  tandem_test_remote_apply (f->project, tandem_op_new_set_boolean (TANDEM_ENTITY_TRACK,
+                                              tandem_track_get_id (tandem_test_track_at (f->project, 0)),
                                               "mute", TRUE));
-  remote_apply (f, tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL,
+  tandem_test_remote_apply (f->project, tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL,
                                              "master-volume", -3.0));
 
   g_assert_cmpfloat (gtk_range_get_value (tandem_mixer_strip_get_fader (strip)), ==, -7.5);
@@ -243,10 +216,10 @@ test_tracks_follow (Fixture       *f,
   if (f->window == NULL)
     return;
 
-  deleted = g_strdup (tandem_track_get_id (track_at (f, 1)));
-  remote_apply (f, tandem_op_new_delete (TANDEM_ENTITY_TRACK, deleted));
+  deleted = g_strdup (tandem_track_get_id (tandem_test_track_at (f->project, 1)));
+  tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_TRACK, deleted));
   g_assert_true (tandem_mixer_strip_get_track (tandem_mixer_view_get_strip (f->mixer, 1)) ==
-                 track_at (f, 1));
+                 tandem_test_track_at (f->project, 1));
   g_assert_null (tandem_mixer_view_get_strip (f->mixer, 3));
 
   /* Following the list sent no edit back. */

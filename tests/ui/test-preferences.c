@@ -45,10 +45,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tandem_test_destroy_window (f->window);
   if (f->settings != NULL)
     {
       g_autoptr(GSettingsSchema) schema = NULL;
@@ -62,48 +59,21 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->settings);
 }
 
-/* The descendant of @widget whose accessible name or title is @title. */
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         tandem_test_label_is (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                               title);
+}
+
+/* The preferences row under @widget titled @title (mnemonics aside). */
 static GtkWidget *
 find_row (GtkWidget  *widget,
           const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    {
-      g_autoptr(GString) plain =
-        g_string_new (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
-
-      g_string_replace (plain, "_", "", 0);
-      if (g_str_equal (plain->str, title))
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return tandem_test_find_widget_matching (widget, is_row_titled, title);
 }
 
 static AdwComboRow *
@@ -228,7 +198,7 @@ test_identity (Fixture       *f,
     return;
   name_row = find_row (f->window, "Display Name");
   g_assert_nonnull (name_row);
-  entry = find_type (name_row, GTK_TYPE_ENTRY);
+  entry = tandem_test_find_widget (name_row, GTK_TYPE_ENTRY, NULL);
   g_assert_nonnull (entry);
 
   /* Empty means the account's name, which the entry suggests. */
@@ -241,7 +211,7 @@ test_identity (Fixture       *f,
   /* The swatches are a radio group over the colour key. */
   color_row = find_row (f->window, "Colour");
   g_assert_nonnull (color_row);
-  swatch = find_type (color_row, GTK_TYPE_TOGGLE_BUTTON);
+  swatch = tandem_test_find_widget (color_row, GTK_TYPE_TOGGLE_BUTTON, NULL);
   g_assert_nonnull (swatch);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (swatch)));  /* #3584e4 */
   swatch = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (
@@ -250,13 +220,13 @@ test_identity (Fixture       *f,
   color = g_settings_get_string (f->settings, "display-color");
   g_assert_cmpstr (color, ==, "#ff7800");
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (swatch)));
-  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_type (color_row,
-                                                                             GTK_TYPE_TOGGLE_BUTTON))));
+  g_assert_false (gtk_toggle_button_get_active (
+    GTK_TOGGLE_BUTTON (tandem_test_find_widget (color_row, GTK_TYPE_TOGGLE_BUTTON, NULL))));
 
   /* A colour of one's own goes through the colour button, as #rrggbb. */
   {
     GdkRGBA rgba = { 0.5f, 0.25f, 1.0f, 1.0f };
-    GtkWidget *button = find_type (color_row, GTK_TYPE_COLOR_BUTTON);
+    GtkWidget *button = tandem_test_find_widget (color_row, GTK_TYPE_COLOR_BUTTON, NULL);
 
     g_assert_nonnull (button);
     gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (button), &rgba);

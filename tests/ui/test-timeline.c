@@ -50,21 +50,14 @@ fixture_setup (Fixture       *f,
 
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (f->timeline));
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
-  gtk_window_set_child (GTK_WINDOW (f->window), scroller);
-  gtk_window_present (GTK_WINDOW (f->window));
-  tandem_test_iterate_until (tandem_test_is_mapped, f->timeline);
+  f->window = tandem_test_show_in_window (scroller, 800, 600);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tandem_test_destroy_window (f->window);
   g_clear_object (&f->history);
   g_clear_object (&f->project);
 }
@@ -80,17 +73,6 @@ find_clip (Fixture    *f,
            const char *id)
 {
   return tandem_project_find_clip (f->project, id);
-}
-
-static void
-remote_apply (Fixture  *f,
-              TandemOp *op)
-{
-  g_autoptr(TandemOp) owned = op;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (tandem_project_apply (f->project, owned, NULL, &error));
-  g_assert_no_error (error);
 }
 
 /* ---- real keys ----------------------------------------------------------- */
@@ -429,7 +411,7 @@ test_remote_edit_and_zoom (Fixture       *f,
   g_assert_true (tandem_timeline_view_get_clip_rect (f->timeline, tandem_clip_get_id (clip),
                                                      &before));
 
-  remote_apply (f, tandem_op_new_set_int (TANDEM_ENTITY_CLIP, tandem_clip_get_id (clip),
+  tandem_test_remote_apply (f->project, tandem_op_new_set_int (TANDEM_ENTITY_CLIP, tandem_clip_get_id (clip),
                                           "start", 5));
   g_assert_true (tandem_timeline_view_get_clip_rect (f->timeline, tandem_clip_get_id (clip),
                                                      &after));
@@ -443,7 +425,7 @@ test_remote_edit_and_zoom (Fixture       *f,
 
   /* A remote delete of the selected clip clears the selection. */
   tandem_timeline_view_set_selected_clip (f->timeline, tandem_clip_get_id (clip));
-  remote_apply (f, tandem_op_new_delete (TANDEM_ENTITY_CLIP, tandem_clip_get_id (clip)));
+  tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_CLIP, tandem_clip_get_id (clip)));
   g_assert_null (tandem_timeline_view_get_selected_clip (f->timeline));
   g_assert_false (tandem_timeline_view_get_clip_rect (f->timeline, tandem_clip_get_id (clip),
                                                       &after));

@@ -72,10 +72,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tandem_test_destroy_window (f->window);
   g_clear_object (&f->history);
   g_clear_object (&f->project);
   g_clear_pointer (&f->chosen_sample, g_free);
@@ -87,20 +84,11 @@ n_tracks (Fixture *f)
   return g_list_model_get_n_items (tandem_project_get_tracks (f->project));
 }
 
-static TandemTrack *
-track_at (Fixture *f,
-          guint    index)
-{
-  g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (f->project),
-                                                        index);
-  return track;
-}
-
 static const char *
 id_at (Fixture *f,
        guint    index)
 {
-  return tandem_track_get_id (track_at (f, index));
+  return tandem_track_get_id (tandem_test_track_at (f->project, index));
 }
 
 static TandemPattern *
@@ -155,17 +143,6 @@ header_label (Fixture    *f,
 }
 
 static void
-remote_apply (Fixture  *f,
-              TandemOp *op)
-{
-  g_autoptr(TandemOp) owned = op;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (tandem_project_apply (f->project, owned, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
 test_add (Fixture       *f,
           gconstpointer  data)
 {
@@ -179,7 +156,7 @@ test_add (Fixture       *f,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->grid), "track.add", NULL));
   g_assert_cmpuint (n_tracks (f), ==, 5);
-  track = track_at (f, 4);
+  track = tandem_test_track_at (f->project, 4);
   id = tandem_track_get_id (track);
   g_assert_true (tandem_id_is_valid (id));
   g_assert_cmpstr (tandem_track_get_name (track), ==, "Track 5");
@@ -207,12 +184,12 @@ test_add (Fixture       *f,
   /* Adding many tracks runs out of drum voices, then adds synths. */
   for (guint i = 0; i < 6; i++)
     gtk_widget_activate_action (GTK_WIDGET (f->grid), "track.add", NULL);
-  g_assert_cmpstr (tandem_track_get_instrument (track_at (f, 7)), ==, "synth");
-  g_assert_cmpstr (tandem_track_get_instrument (track_at (f, 9)), ==, "synth");
-  g_assert_cmpstr (tandem_track_get_name (track_at (f, 9)), ==, "Track 10");
+  g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 7)), ==, "synth");
+  g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 9)), ==, "synth");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 9)), ==, "Track 10");
   /* Each new track gets its own colour while the palette lasts. */
-  g_assert_cmpstr (tandem_track_get_color (track_at (f, 4)), !=,
-                   tandem_track_get_color (track_at (f, 5)));
+  g_assert_cmpstr (tandem_track_get_color (tandem_test_track_at (f->project, 4)), !=,
+                   tandem_track_get_color (tandem_test_track_at (f->project, 5)));
   assert_rows_match (f);
 }
 
@@ -232,8 +209,8 @@ test_add_to_empty (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (n_tracks (f), ==, 1);
-  g_assert_cmpstr (tandem_track_get_instrument (track_at (f, 0)), ==, "kick");
-  g_assert_cmpstr (tandem_track_get_name (track_at (f, 0)), ==, "Track 1");
+  g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 0)), ==, "kick");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 0)), ==, "Track 1");
   assert_rows_match (f);
 
   /* Without a history the grid is read-only, and says so. */
@@ -255,13 +232,13 @@ test_rename (Fixture       *f,
   id = g_strdup (id_at (f, 1));
 
   gtk_widget_activate_action (GTK_WIDGET (f->grid), "track.rename", "(ss)", id, "  Backbeat ");
-  g_assert_cmpstr (tandem_track_get_name (track_at (f, 1)), ==, "Backbeat");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 1)), ==, "Backbeat");
   g_assert_cmpstr (header_label (f, id), ==, "Backbeat");
 
   /* Names the model refuses are not sent. */
   gtk_widget_activate_action (GTK_WIDGET (f->grid), "track.rename", "(ss)", id, "   ");
   gtk_widget_activate_action (GTK_WIDGET (f->grid), "track.rename", "(ss)", id, "a\tb");
-  g_assert_cmpstr (tandem_track_get_name (track_at (f, 1)), ==, "Backbeat");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 1)), ==, "Backbeat");
 
   /* The dialog: an emptied entry cannot be confirmed, a name can. */
   dialog = _tandem_grid_view_show_rename_dialog (f->grid, id);
@@ -273,7 +250,7 @@ test_rename (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry), "Snare Roll");
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
   g_signal_emit_by_name (entry, "activate");
-  g_assert_cmpstr (tandem_track_get_name (track_at (f, 1)), ==, "Snare Roll");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 1)), ==, "Snare Roll");
 
   g_assert_true (tandem_history_undo (f->history, NULL));
   g_assert_cmpstr (header_label (f, id), ==, "Backbeat");
@@ -283,7 +260,7 @@ test_rename (Fixture       *f,
   entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
   gtk_editable_set_text (GTK_EDITABLE (entry), "Nope");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_assert_cmpstr (tandem_track_get_name (track_at (f, 1)), ==, "Backbeat");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 1)), ==, "Backbeat");
 }
 
 static void
@@ -298,48 +275,21 @@ test_instrument (Fixture       *f,
   id = id_at (f, 0);
 
   gtk_widget_activate_action (GTK_WIDGET (f->grid), "track.set-instrument", "(ss)", id, "tom");
-  g_assert_cmpstr (tandem_track_get_instrument (track_at (f, 0)), ==, "tom");
+  g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 0)), ==, "tom");
   gtk_widget_activate_action (GTK_WIDGET (f->grid), "track.set-instrument", "(ss)", id, "bogus");
-  g_assert_cmpstr (tandem_track_get_instrument (track_at (f, 0)), ==, "tom");
+  g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 0)), ==, "tom");
 
   /* The menu's radio items go the same way. */
   menu_button = _tandem_grid_view_get_row_menu_button (f->grid, id);
   g_assert_true (gtk_widget_activate_action (menu_button, "row.instrument", "s", "synth"));
-  g_assert_cmpstr (tandem_track_get_instrument (track_at (f, 0)), ==, "synth");
+  g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 0)), ==, "synth");
   g_assert_true (tandem_history_undo (f->history, NULL));
-  g_assert_cmpstr (tandem_track_get_instrument (track_at (f, 0)), ==, "tom");
+  g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 0)), ==, "tom");
 
   /* “Sample…” reaches the window's track.choose-sample with the track id,
    * past the grid's own track.* actions. */
   g_assert_true (gtk_widget_activate_action (menu_button, "track.choose-sample", "s", id));
   g_assert_cmpstr (f->chosen_sample, ==, id);
-}
-
-static GtkWidget *
-find_menu_item (GtkWidget  *widget,
-                const char *label)
-{
-  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
-    {
-      g_autofree char *text = NULL;
-      g_autoptr(GString) plain = NULL;
-
-      g_object_get (widget, "text", &text, NULL);
-      plain = g_string_new (text);
-      g_string_replace (plain, "_", "", 0);
-      if (g_str_equal (plain->str, label))
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_menu_item (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The item labelled @label in the menu of @track_id's row, opened as a
@@ -350,12 +300,13 @@ row_menu_item (Fixture    *f,
                const char *label)
 {
   GtkWidget *button = _tandem_grid_view_get_row_menu_button (f->grid, track_id);
+  GtkPopover *popover;
 
   g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  g_assert_nonnull (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
-  return find_menu_item (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
-                         label);
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (popover);
+  return tandem_test_find_menu_item (GTK_WIDGET (popover), label);
 }
 
 static void
@@ -467,7 +418,7 @@ test_remote_insert (Fixture       *f,
   node = json_from_string ("{\"id\":\"remote1\",\"name\":\"Cowbell\",\"color\":\"#9141ac\","
                            "\"instrument\":\"rim\",\"volume\":0,\"pan\":0,"
                            "\"mute\":false,\"solo\":false}", NULL);
-  remote_apply (f, tandem_op_new_insert (TANDEM_ENTITY_TRACK, 0, g_steal_pointer (&node)));
+  tandem_test_remote_apply (f->project, tandem_op_new_insert (TANDEM_ENTITY_TRACK, 0, g_steal_pointer (&node)));
 
   g_assert_cmpstr (_tandem_grid_view_get_row_track_id (f->grid, 0), ==, "remote1");
   g_assert_cmpstr (header_label (f, "remote1"), ==, "Cowbell");
@@ -476,12 +427,12 @@ test_remote_insert (Fixture       *f,
   g_assert_true (_tandem_grid_view_get_cell (f->grid, kick, 4) == focused);
   g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == GTK_WIDGET (focused));
 
-  remote_apply (f, tandem_op_new_set_cell (tandem_pattern_get_id (current (f)), "remote1", 2,
+  tandem_test_remote_apply (f->project, tandem_op_new_set_cell (tandem_pattern_get_id (current (f)), "remote1", 2,
                                            "velocity", 90));
   g_assert_true (tandem_grid_cell_get_active (_tandem_grid_view_get_cell (f->grid, "remote1", 2)));
 
   /* And removes it again. */
-  remote_apply (f, tandem_op_new_delete (TANDEM_ENTITY_TRACK, "remote1"));
+  tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_TRACK, "remote1"));
   g_assert_null (_tandem_grid_view_get_row_header (f->grid, "remote1"));
   assert_rows_match (f);
   g_assert_false (tandem_history_can_undo (f->history));

@@ -98,3 +98,77 @@ tandem_test_find_widget (GtkWidget  *root,
 
   return tandem_test_find_widget_matching (root, has_type_and_tooltip, &want);
 }
+
+GtkWidget *
+tandem_test_show_in_window (GtkWidget *child,
+                            int        width,
+                            int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  tandem_test_iterate_until (tandem_test_is_mapped, child);
+  return window;
+}
+
+void
+tandem_test_destroy_window (GtkWidget *window)
+{
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+void
+tandem_test_remote_apply (TandemProject *project,
+                          TandemOp      *op)
+{
+  g_autoptr(TandemOp) owned = op;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tandem_project_apply (project, owned, NULL, &error));
+  g_assert_no_error (error);
+}
+
+TandemTrack *
+tandem_test_track_at (TandemProject *project,
+                      guint          index)
+{
+  g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (project),
+                                                        index);
+
+  return track;
+}
+
+gboolean
+tandem_test_label_is (const char *text,
+                      const char *plain)
+{
+  g_autoptr(GString) stripped = g_string_new (text);
+
+  g_string_replace (stripped, "_", "", 0);
+  return g_str_equal (stripped->str, plain);
+}
+
+static gboolean
+is_menu_item (GtkWidget     *widget,
+              gconstpointer  label)
+{
+  g_autofree char *text = NULL;
+
+  /* GtkModelButton is private to GTK: known by its type name only. */
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    return FALSE;
+  g_object_get (widget, "text", &text, NULL);
+  return text != NULL && tandem_test_label_is (text, label);
+}
+
+GtkWidget *
+tandem_test_find_menu_item (GtkWidget  *root,
+                            const char *label)
+{
+  return tandem_test_find_widget_matching (root, is_menu_item, label);
+}

@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tandem-model.h"
+
 G_BEGIN_DECLS
 
 /* GUI tests skip themselves without one (CI runs them under Xvfb). */
@@ -33,5 +35,27 @@ GtkWidget *tandem_test_find_widget_matching (GtkWidget             *root,
 GtkWidget *tandem_test_find_widget          (GtkWidget             *root,
                                              GType                  type,
                                              const char            *tooltip);
+
+/* Whether @text, read without its mnemonic underscores, is @plain. */
+gboolean   tandem_test_label_is       (const char *text,
+                                       const char *plain);
+/* The item of an open menu (a popover's GtkModelButton) labelled @label. */
+GtkWidget *tandem_test_find_menu_item (GtkWidget  *root,
+                                       const char *label);
+
+/* A new @width × @height window showing only @child, once @child is mapped. */
+GtkWidget *tandem_test_show_in_window (GtkWidget *child,
+                                       int        width,
+                                       int        height);
+/* Destroys @window (NULL is fine) and runs whatever that leaves pending. */
+void     tandem_test_destroy_window (GtkWidget *window);
+
+/* Applies @op (and frees it) straight to @project, as an edit from another
+ * participant arrives: not through the widgets' history. */
+void         tandem_test_remote_apply (TandemProject *project,
+                                       TandemOp      *op);
+/* The track at @index (transfer none). */
+TandemTrack *tandem_test_track_at     (TandemProject *project,
+                                       guint          index);
 
 G_END_DECLS
