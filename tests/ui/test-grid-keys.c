@@ -198,6 +198,20 @@ is_popover (GtkWidget     *widget,
   return GTK_IS_POPOVER (widget) && gtk_widget_get_visible (widget);
 }
 
+/* The grid builds new cells for a new project; until they are laid out, a
+ * menu opened on one would point where the cell is not yet. */
+static gboolean
+cells_laid_out (gpointer data)
+{
+  Fixture *f = data;
+  guint n_tracks = g_list_model_get_n_items (tandem_project_get_tracks (f->project));
+  TandemTrack *last = tandem_test_track_at (f->project, n_tracks - 1);
+  GtkWidget *cell = GTK_WIDGET (_tandem_grid_view_get_cell (f->grid, tandem_track_get_id (last),
+                                                            1));
+
+  return cell != NULL && gtk_widget_get_width (cell) > 0;
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -225,6 +239,7 @@ fixture_setup (Fixture       *f,
   f->grid = TANDEM_GRID_VIEW (tandem_test_find_widget (GTK_WIDGET (f->window),
                                                        TANDEM_TYPE_GRID_VIEW, NULL));
   tandem_test_iterate_until (tandem_test_is_mapped, f->grid);
+  tandem_test_iterate_until (cells_laid_out, f);
 }
 
 static void
