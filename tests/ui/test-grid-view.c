@@ -427,11 +427,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (tandem_test_have_display ())
-    {
-      gtk_init ();
-      adw_init ();
-    }
+  tandem_test_init_gtk ();
 
 #define ADD(path, func) \
   g_test_add ("/grid-view/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

@@ -760,11 +760,7 @@ main (int   argc,
    * there, which must not greet the next test program. */
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (tandem_test_have_display ())
-    {
-      gtk_init ();
-      adw_init ();
-    }
+  tandem_test_init_gtk ();
 
 #define ADD(path, func) \
   g_test_add ("/timeline/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

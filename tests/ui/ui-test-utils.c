@@ -6,6 +6,8 @@
 
 #include "ui-test-utils.h"
 
+#include <adwaita.h>
+
 #define WAIT_SECONDS 10
 
 gboolean
@@ -171,4 +173,14 @@ tandem_test_find_menu_item (GtkWidget  *root,
                             const char *label)
 {
   return tandem_test_find_widget_matching (root, is_menu_item, label);
+}
+
+void
+tandem_test_init_gtk (void)
+{
+  if (tandem_test_have_display ())
+    {
+      gtk_init ();
+      adw_init ();
+    }
 }

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 /* GUI tests skip themselves without one (CI runs them under Xvfb). */
 gboolean tandem_test_have_display (void);
+/* Starts GTK and libadwaita when there is a display; call after g_test_init(). */
+void     tandem_test_init_gtk     (void);
 /* Iterates the main context until @done says so, at most 10 s; asserts it did. */
 void     tandem_test_iterate_until (gboolean (*done) (gpointer data),
                                     gpointer   data);
