@@ -12,6 +12,7 @@
 
 #include "tandem-application.h"
 #include "tandem-export-command.h"
+#include "tandem-sample.h"
 
 int
 main (int    argc,
@@ -23,6 +24,9 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* A sample file is decoded before any sample store keeps it. */
+  tandem_sample_store_set_check_func (tandem_sample_store_check);
 
   /* Exporting needs no display, so it is handled before GTK starts. */
   if (argc >= 2 && g_str_equal (argv[1], "--export"))

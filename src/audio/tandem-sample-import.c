@@ -129,6 +129,11 @@ tandem_sample_import_file (TandemSampleStore  *store,
   /* Hash while copying, then decode the stored copy: what was checked is
    * exactly what will be shared. */
   import->hash = tandem_sample_store_import_file_full (store, path, NULL, &added, &local_error);
+  if (import->hash == NULL && local_error->domain == TANDEM_SAMPLE_ERROR)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (import->hash == NULL)
     {
       g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_IO,

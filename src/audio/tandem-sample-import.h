@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The default largest sample (the GSettings key max-sample-size). */
-#define TANDEM_SAMPLE_DEFAULT_MAX_BYTES (G_GUINT64_CONSTANT (100) * 1024 * 1024)
+#define TANDEM_SAMPLE_DEFAULT_MAX_BYTES TANDEM_SAMPLE_MAX_BYTES
 
 /* What an import found: the registry entry of the sample. */
 typedef struct

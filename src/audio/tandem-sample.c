@@ -134,7 +134,7 @@ open_checked (const char  *path,
       return NULL;
     }
   if (info->channels < 1 || info->channels > 64 || info->samplerate < 1000
-      || info->samplerate > 768000 || info->frames <= 0)
+      || info->samplerate > TANDEM_SAMPLE_MAX_RATE || info->frames <= 0)
     g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
                  "“%s” holds no usable audio (%d channels at %d Hz, %" G_GINT64_FORMAT " frames)",
                  name, info->channels, info->samplerate, (gint64) info->frames);
@@ -150,19 +150,22 @@ open_checked (const char  *path,
   return NULL;
 }
 
-/* Reads every frame of @file, mixed down to mono into @mono (room for
- * info->frames) when it is not NULL, and refuses a file that ends early. */
+/* Reads every frame of @file, mixed down to mono into *@mono when @mono is
+ * not NULL, and refuses a file that ends early. The buffer grows with what
+ * is decoded, up to info->frames: a header's promise alone allocates
+ * nothing. */
 static gboolean
 read_checked (SNDFILE        *file,
               const SF_INFO  *info,
               const char     *name,
-              float          *mono,
+              float         **mono,
               gsize          *n_read,
               GCancellable   *cancellable,
               GError        **error)
 {
   enum { CHUNK = 4096 };
   g_autofree float *buf = g_new (float, (gsize) CHUNK * info->channels);
+  gsize capacity = 0;
   gsize done = 0;
 
   while (done < (gsize) info->frames)
@@ -170,6 +173,11 @@ read_checked (SNDFILE        *file,
       sf_count_t want = MIN (CHUNK, (sf_count_t) (info->frames - done));
       sf_count_t got = sf_readf_float (file, buf, want);
 
+      if (mono != NULL && got > 0 && done + got > capacity)
+        {
+          capacity = MIN (MAX (capacity * 2, (gsize) 65536), (gsize) info->frames);
+          *mono = g_renew (float, *mono, MAX (capacity, done + got));
+        }
       for (sf_count_t i = 0; mono != NULL && i < got; i++)
         {
           float sum = 0.0f;
@@ -178,7 +186,7 @@ read_checked (SNDFILE        *file,
             sum += buf[i * info->channels + c];
           sum /= (float) info->channels;
           /* Float files can hold NaN or huge values; they would poison the mix. */
-          mono[done + i] = isfinite (sum) ? CLAMP (sum, -4.0f, 4.0f) : 0.0f;
+          (*mono)[done + i] = isfinite (sum) ? CLAMP (sum, -4.0f, 4.0f) : 0.0f;
         }
       done += MAX (got, 0);
       if (got < want)
@@ -246,6 +254,51 @@ tandem_sample_check_file (const char            *path,
   return TRUE;
 }
 
+/**
+ * tandem_sample_check_header:
+ * @name: (nullable): what to call the file in messages
+ *
+ * Returns: TRUE if the header describes audio Tandem plays
+ */
+gboolean
+tandem_sample_check_header (const char  *path,
+                            const char  *name,
+                            GError     **error)
+{
+  g_autofree char *base = NULL;
+  SF_INFO sf_info = { 0 };
+  SNDFILE *file;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (name == NULL)
+    name = base = g_filename_display_basename (path);
+  file = open_checked (path, name, &sf_info, error);
+  if (file == NULL)
+    return FALSE;
+  sf_close (file);
+  return TRUE;
+}
+
+/**
+ * tandem_sample_store_check:
+ *
+ * Returns: TRUE if @path passes tandem_sample_check_header() (@header_only)
+ *   or tandem_sample_check_file()
+ */
+gboolean
+tandem_sample_store_check (const char  *path,
+                           const char  *name,
+                           gboolean     header_only,
+                           GError     **error)
+{
+  g_auto(TandemSampleFileInfo) info = { 0 };
+
+  if (header_only)
+    return tandem_sample_check_header (path, name, error);
+  return tandem_sample_check_file (path, name, &info, NULL, error);
+}
+
 TandemSample *
 tandem_sample_decode_file (const char *path,
                            guint       rate,
@@ -266,8 +319,7 @@ tandem_sample_decode_file (const char *path,
   file = open_checked (path, name, &info, error);
   if (file == NULL)
     return NULL;
-  mono = g_new (float, info.frames);
-  ok = read_checked (file, &info, name, mono, &n_frames, NULL, error);
+  ok = read_checked (file, &info, name, &mono, &n_frames, NULL, error);
   sf_close (file);
   if (!ok)
     return NULL;

@@ -25,6 +25,9 @@ typedef enum
 GQuark tandem_audio_error_quark (void);
 
 #define TANDEM_SAMPLE_MAX_SECONDS 120
+/* Above this a header is not a sample people play: 768 kHz × 120 s would be
+ * 365 MB of floats before a frame was read. */
+#define TANDEM_SAMPLE_MAX_RATE    192000
 
 /* Immutable after creation: mono float frames at @rate. Shared between the
  * cache, render plans and voices; freed only on the main thread (when the
@@ -72,6 +75,19 @@ gboolean      tandem_sample_check_file      (const char            *path,
                                              const char            *name,
                                              TandemSampleFileInfo  *info,
                                              GCancellable          *cancellable,
+                                             GError               **error);
+
+/* What the header alone says: refuses what tandem_sample_check_file() would
+ * refuse before reading frames. Cheap. */
+gboolean      tandem_sample_check_header    (const char            *path,
+                                             const char            *name,
+                                             GError               **error);
+
+/* The TandemSampleCheckFunc the application installs in the model's sample
+ * stores (tandem_sample_store_set_check_func()). */
+gboolean      tandem_sample_store_check     (const char            *path,
+                                             const char            *name,
+                                             gboolean               header_only,
                                              GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TandemSample, tandem_sample_unref)

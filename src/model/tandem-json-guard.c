@@ -1,16 +1,18 @@
-/* tandem-json-guard.c — a bounded pre-scan in front of json-glib, and its
+/* tandem-json-guard.c — the bounded pre-scan in front of json-glib, and its
  * generator for Tandem's canonical text
  *
- * json-glib parses and writes all of Tandem's JSON. Project files and ops
- * come from other people, though, and json-glib 1.6's parser recurses once
- * per nesting level without a limit, while its scanner accepts more than
- * RFC 8259 (comments, single quotes, hex and leading-zero numbers, unknown
- * escapes, raw control characters, "\u0000" that cuts a string short) and
- * wraps integers beyond 64 bits to other values. One linear pass over the
- * bytes refuses all of that, and nesting deeper than the caller's limit,
- * before the parser runs; json-glib then checks the grammar and builds the
- * tree. The pass keeps no state but a depth counter: it checks tokens, not
- * the order they come in; UTF-8 is json-glib's to check (it does, first).
+ * json-glib parses and writes all of Tandem's JSON. Everything it parses comes
+ * from other people (sockets, files, the journal), though, and json-glib
+ * 1.6's parser recurses once per nesting level without a limit and spends
+ * about half a microsecond and a node per token, while its scanner accepts
+ * more than RFC 8259 (comments, single quotes, hex and leading-zero numbers,
+ * unknown escapes, raw control characters, "\u0000" that cuts a string
+ * short) and wraps integers beyond 64 bits to other values. One linear pass
+ * over the bytes refuses all of that, and anything larger, deeper or with
+ * more tokens than the caller's limits, before the parser runs; json-glib
+ * then checks the grammar and builds the tree. The pass keeps no state but a
+ * depth and a token counter: it checks tokens, not the order they come in;
+ * UTF-8 is json-glib's to check (it does, first).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +24,34 @@
 #include <string.h>
 
 #include "tandem-model-private.h"
+
+/* The limits say what a legitimate text of each kind can need: a project of
+ * 256 tracks × 256 patterns with every row set holds about 600,000 tokens, a
+ * batch of 1,000 cell edits about 15,000, and ops nest 32 batches deep. */
+const TandemJsonLimits tandem_json_limits_message = {
+  64 * 1024 * 1024, 80, 128 * 1024, TRUE
+};
+const TandemJsonLimits tandem_json_limits_server_message = {
+  128 * 1024 * 1024, 80, 5 * 1024 * 1024, TRUE
+};
+const TandemJsonLimits tandem_json_limits_http_body = {
+  64 * 1024 * 1024, 40, 4 * 1024 * 1024, FALSE
+};
+const TandemJsonLimits tandem_json_limits_http_reply = {
+  64 * 1024, 8, 4096, FALSE
+};
+const TandemJsonLimits tandem_json_limits_journal_record = {
+  64 * 1024 * 1024, 80, 4 * 1024 * 1024, TRUE
+};
+const TandemJsonLimits tandem_json_limits_session_file = {
+  128 * 1024 * 1024, 40, 5 * 1024 * 1024, FALSE
+};
+const TandemJsonLimits tandem_json_limits_project_file = {
+  TANDEM_FILE_MAX_BYTES, TANDEM_FILE_MAX_DEPTH, 4 * 1024 * 1024, FALSE
+};
+const TandemJsonLimits tandem_json_limits_op = {
+  TANDEM_FILE_MAX_BYTES, 80, 4 * 1024 * 1024, FALSE
+};
 
 typedef struct
 {
@@ -162,6 +192,7 @@ scan_number (Scan    *s,
              GError **error)
 {
   const char *first = s->p, *digits;
+  gboolean negative = *s->p == '-';
   gboolean integral = TRUE;
   gsize n_digits;
 
@@ -201,7 +232,9 @@ scan_number (Scan    *s,
     return fail_at (s->start, s->end, first, "bad number", error);
   /* json-glib would wrap these around to other values. */
   if (integral && (n_digits > 19
-                   || (n_digits == 19 && memcmp (digits, "9223372036854775807", 19) > 0)))
+                   || (n_digits == 19
+                       && memcmp (digits, negative ? "9223372036854775808"
+                                                   : "9223372036854775807", 19) > 0)))
     return fail_at (s->start, s->end, first, "integer beyond 64 bits", error);
   return TRUE;
 }
@@ -232,14 +265,29 @@ unexpected_byte (const char *start,
 }
 
 static gboolean
-prescan (const char  *data,
-         gsize        length,
-         guint        max_depth,
-         GError     **error)
+too_many_tokens (const char  *data,
+                 const char  *end,
+                 const char  *at,
+                 guint        max_tokens,
+                 GError     **error)
+{
+  g_autofree char *what = g_strdup_printf ("more than %u tokens", max_tokens);
+
+  return fail_at (data, end, at, what, error);
+}
+
+static gboolean
+prescan (const char              *data,
+         gsize                    length,
+         const TandemJsonLimits  *limits,
+         GError                 **error)
 {
   Scan s = { data, data + length, data };
   gboolean have_root = FALSE;
+  guint max_depth = limits->max_depth;
+  guint max_tokens = limits->max_tokens;
   guint depth = 0;
+  guint tokens = 0;
 
   init_tables ();
   while (s.p < s.end)
@@ -261,6 +309,8 @@ prescan (const char  *data,
         {
         case '{':
         case '[':
+          if (++tokens > max_tokens)
+            return too_many_tokens (data, s.end, s.p, max_tokens, error);
           if (++depth > max_depth)
             {
               g_autofree char *what = g_strdup_printf ("nested more than %u levels deep",
@@ -280,6 +330,8 @@ prescan (const char  *data,
           s.p++;
           break;
         case '"':
+          if (++tokens > max_tokens)
+            return too_many_tokens (data, s.end, s.p, max_tokens, error);
           ok = scan_string (&s, error);
           break;
         case 't':
@@ -298,6 +350,10 @@ prescan (const char  *data,
             return fail_at (data, s.end, s.p, unexpected_byte (data, s.end, s.p), error);
           break;
         }
+      /* Literals and numbers count once they are read. */
+      if (ok && c != '"' && c != '}' && c != ']' && c != ',' && c != ':'
+          && ++tokens > max_tokens)
+        return too_many_tokens (data, s.end, s.p, max_tokens, error);
       if (!ok)
         return FALSE;
       if (depth == 0)
@@ -345,27 +401,45 @@ set_parser_error (const char  *data,
   fail_at (data, end, at, message, error);
 }
 
+/**
+ * tandem_json_parse_bounded:
+ * @data: (array length=length) (nullable): the text, not necessarily NUL-terminated
+ * @limits: the preset for what the text is (tandem_json_limits_message, …)
+ *
+ * The only way Tandem parses JSON it did not make itself in this process.
+ *
+ * Returns: (transfer full) (nullable): the root, or NULL with @error set
+ *   (TANDEM_MODEL_ERROR_INVALID)
+ */
 JsonNode *
-_tandem_json_parse (const char  *data,
-                    gsize        length,
-                    gsize        max_bytes,
-                    guint        max_depth,
-                    GError     **error)
+tandem_json_parse_bounded (const char              *data,
+                           gsize                    length,
+                           const TandemJsonLimits  *limits,
+                           GError                 **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (length > max_bytes)
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (limits != NULL, NULL);
+
+  if (length > limits->max_bytes)
     {
       g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_INVALID,
                    "the text is too large (%" G_GSIZE_FORMAT " bytes; at most %" G_GSIZE_FORMAT
-                   ")", length, max_bytes);
+                   ")", length, limits->max_bytes);
       return NULL;
     }
-  if (!prescan (data, length, max_depth, error))
+  if (length == 0)
+    {
+      g_set_error_literal (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_INVALID,
+                           "the text is empty");
+      return NULL;
+    }
+  if (!prescan (data, length, limits, error))
     return NULL;
 
-  parser = json_parser_new ();
+  parser = limits->immutable ? json_parser_new_immutable () : json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
       set_parser_error (data, length, local_error, error);

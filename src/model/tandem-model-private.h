@@ -150,6 +150,13 @@ JsonNode *_tandem_prop_to_json   (GObject              *object,
 char     *_tandem_entity_label   (TandemEntityKind      kind,
                                   const char           *id);
 
+/* TANDEM_MAX_TRACKS and the like; a project with @n of @kind is refused
+ * with TANDEM_MODEL_ERROR_CONSTRAINT. */
+guint     _tandem_entity_max     (TandemEntityKind      kind);
+gboolean  _tandem_entity_check_count (TandemEntityKind  kind,
+                                      guint             n,
+                                      GError          **error);
+
 /* Integers given as JSON: ints, or doubles with an integral value. */
 gboolean  _tandem_json_get_int   (JsonNode             *node,
                                   gint64               *value);
@@ -256,15 +263,6 @@ take_array (JsonArray *array)
   return node;
 }
 
-/* tandem-json-guard.c: json-glib behind a linear pre-scan that refuses
- * more than @max_bytes, nesting deeper than @max_depth and anything
- * RFC 8259 does not allow (json-glib 1.6 is lenient); errors are
- * TANDEM_MODEL_ERROR_INVALID, "line L, column C: …". */
-JsonNode *_tandem_json_parse          (const char       *data,
-                                       gsize             length,
-                                       gsize             max_bytes,
-                                       guint             max_depth,
-                                       GError          **error);
 /* @node as text by JsonGenerator: members in insertion order, so equal
  * trees give equal bytes; @pretty indents by two spaces and ends with a
  * newline. */

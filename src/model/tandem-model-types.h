@@ -82,6 +82,13 @@ typedef enum
 #define TANDEM_NOTE_MIN           -24    /* scale degrees */
 #define TANDEM_NOTE_MAX           24
 #define TANDEM_MAX_NAME_LEN       128    /* bytes of UTF-8 */
+/* How many of each a project holds at most: far beyond what a song needs,
+ * and small enough that a hostile file or op cannot make the engine render
+ * a million voices. */
+#define TANDEM_MAX_TRACKS         256
+#define TANDEM_MAX_PATTERNS       256
+#define TANDEM_MAX_CLIPS          10000
+#define TANDEM_MAX_SAMPLES        1024
 #define TANDEM_MAX_ID_LEN         64
 #define TANDEM_MAX_ANCHOR         (G_GUINT64_CONSTANT (1) << 53) /* anchor-time, anchor-step */
 

@@ -200,6 +200,10 @@ apply_insert (TandemProject  *self,
 
   if (!check_list_kind (op, error))
     return FALSE;
+  store = _tandem_project_get_store (self, kind);
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  if (!_tandem_entity_check_count (kind, n + 1, error))
+    return FALSE;
 
   entity = _tandem_entity_from_json (self, kind, tandem_op_get_value (op), &rows, error);
   if (entity == NULL)
@@ -214,8 +218,6 @@ apply_insert (TandemProject  *self,
       return FALSE;
     }
 
-  store = _tandem_project_get_store (self, kind);
-  n = g_list_model_get_n_items (G_LIST_MODEL (store));
   g_hash_table_insert (_tandem_project_get_index (self, kind), (gpointer) id, entity);
   g_list_store_insert (store, clamp_index (tandem_op_get_index (op), n), entity);
 

@@ -13,8 +13,6 @@
 
 /* Batches nest (undo groups of batches); deeper than this is hostile input. */
 #define MAX_BATCH_DEPTH 32
-/* An op carries at most a project's worth of entities. */
-#define MAX_OP_BYTES TANDEM_FILE_MAX_BYTES
 
 struct _TandemOp
 {
@@ -735,8 +733,7 @@ tandem_op_from_string (const char  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  node = _tandem_json_parse (json, strlen (json), MAX_OP_BYTES, MAX_BATCH_DEPTH * 2 + 16,
-                             &local_error);
+  node = tandem_json_parse_bounded (json, strlen (json), &tandem_json_limits_op, &local_error);
   if (node == NULL)
     {
       g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_INVALID,

@@ -7,7 +7,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "tandem-model-private.h"
@@ -67,6 +70,12 @@ tandem_project_new_from_data (const char  *data,
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
+  /* Some editors start UTF-8 files with a byte order mark; JSON has none. */
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
   if (length == 0)
     {
       damaged (error, "the file is empty");
@@ -79,8 +88,8 @@ tandem_project_new_from_data (const char  *data,
                    length / (1024 * 1024), TANDEM_FILE_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
-  root = _tandem_json_parse (data, length, TANDEM_FILE_MAX_BYTES, TANDEM_FILE_MAX_DEPTH,
-                             &local_error);
+  root = tandem_json_parse_bounded (data, length, &tandem_json_limits_project_file,
+                                    &local_error);
   if (root == NULL)
     {
       damaged (error, local_error->message);
@@ -165,27 +174,23 @@ import_samples (TandemProject *project,
     }
 }
 
-/**
- * tandem_project_new_from_file:
- *
- * Reads a *.tandem file and imports the samples stored beside it into the
- * default sample store.
- *
- * Returns: (transfer full) (nullable): the project, or NULL with @error set
- */
-TandemProject *
-tandem_project_new_from_file (const char  *path,
-                              GError     **error)
+/* Reads at most @max + 1 bytes of the regular file @path. The file is opened
+ * without blocking (a FIFO would wait for a writer) and checked on the open
+ * descriptor, so a symlink swapped in between cannot get a device or a pipe
+ * read: /dev/zero would be read until memory ran out. */
+static char *
+read_regular_file (const char  *path,
+                   gsize        max,
+                   gsize       *length,
+                   GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
-  TandemProject *project;
-  GStatBuf st;
-  gsize length;
+  struct stat st;
+  gsize have = 0;
+  int fd;
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (g_stat (path, &st) != 0)
+  fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
     {
       int saved = errno;
 
@@ -193,21 +198,72 @@ tandem_project_new_from_file (const char  *path,
                    "Cannot open “%s”: %s", path, g_strerror (saved));
       return NULL;
     }
-  /* Refuse a huge file before reading it into memory. */
-  if (S_ISREG (st.st_mode) && st.st_size > TANDEM_FILE_MAX_BYTES)
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_FILE_FORMAT,
-                   "The project file is too large (%" G_GINT64_FORMAT " MB; at most %d MB)",
-                   (gint64) st.st_size / (1024 * 1024), TANDEM_FILE_MAX_BYTES / (1024 * 1024));
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
+      close (fd);
       g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_FILE,
-                   "Cannot open “%s”: %s", path, local_error->message);
+                   "Cannot open “%s”: it is not a regular file", path);
       return NULL;
     }
+  /* Refuse a huge file before reading it into memory. */
+  if ((guint64) st.st_size > max)
+    {
+      close (fd);
+      g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_FILE_FORMAT,
+                   "The project file is too large (%" G_GINT64_FORMAT " MB; at most %"
+                   G_GSIZE_FORMAT " MB)", (gint64) st.st_size / (1024 * 1024),
+                   max / (1024 * 1024));
+      return NULL;
+    }
+  /* The size may change while reading: never read more than the limit. */
+  data = g_malloc ((gsize) st.st_size + 1);
+  while (have < (gsize) st.st_size)
+    {
+      gssize n = read (fd, data + have, (gsize) st.st_size - have);
 
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_FILE,
+                       "Cannot read “%s”: %s", path, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      have += n;
+    }
+  close (fd);
+  data[have] = '\0';
+  *length = have;
+  return g_steal_pointer (&data);
+}
+
+/**
+ * tandem_project_new_from_file:
+ *
+ * Reads a *.tandem file and imports the samples stored beside it into the
+ * default sample store (each checked as tandem_sample_store_import_file()
+ * checks it). Anything but a regular file is refused before reading.
+ *
+ * Returns: (transfer full) (nullable): the project, or NULL with @error set
+ */
+TandemProject *
+tandem_project_new_from_file (const char  *path,
+                              GError     **error)
+{
+  g_autofree char *data = NULL;
+  TandemProject *project;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  data = read_regular_file (path, TANDEM_FILE_MAX_BYTES, &length, error);
+  if (data == NULL)
+    return NULL;
   project = tandem_project_new_from_data (data, length, error);
   if (project != NULL)
     import_samples (project, path);

@@ -887,6 +887,40 @@ static const TandemEntityKind list_kinds[] = {
   TANDEM_ENTITY_SAMPLE, TANDEM_ENTITY_TRACK, TANDEM_ENTITY_PATTERN, TANDEM_ENTITY_CLIP,
 };
 
+/**
+ * _tandem_entity_max:
+ *
+ * Returns: how many entities of @kind a project may hold
+ */
+guint
+_tandem_entity_max (TandemEntityKind kind)
+{
+  switch (kind)
+    {
+    case TANDEM_ENTITY_TRACK: return TANDEM_MAX_TRACKS;
+    case TANDEM_ENTITY_PATTERN: return TANDEM_MAX_PATTERNS;
+    case TANDEM_ENTITY_CLIP: return TANDEM_MAX_CLIPS;
+    case TANDEM_ENTITY_SAMPLE: return TANDEM_MAX_SAMPLES;
+    case TANDEM_ENTITY_PROJECT:
+    case TANDEM_ENTITY_CELL:
+    default: return 0;
+    }
+}
+
+gboolean
+_tandem_entity_check_count (TandemEntityKind   kind,
+                            guint              n,
+                            GError           **error)
+{
+  guint max = _tandem_entity_max (kind);
+
+  if (n <= max)
+    return TRUE;
+  g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_CONSTRAINT,
+               "A project holds at most %u %ss", max, tandem_entity_kind_to_string (kind));
+  return FALSE;
+}
+
 static gboolean
 load_list (TandemProject     *fresh,
            JsonObject        *obj,
@@ -911,6 +945,8 @@ load_list (TandemProject     *fresh,
     }
   array = json_node_get_array (node);
   n = json_array_get_length (array);
+  if (!_tandem_entity_check_count (kind, n, error))
+    return FALSE;
   items = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
     {

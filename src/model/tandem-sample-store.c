@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -22,6 +23,8 @@ struct _TandemSampleStore
 };
 
 G_DEFINE_FINAL_TYPE (TandemSampleStore, tandem_sample_store, G_TYPE_OBJECT)
+
+static TandemSampleCheckFunc check_func;
 
 enum {
   PROP_0,
@@ -158,28 +161,134 @@ tandem_sample_store_lookup (TandemSampleStore *self,
   return g_steal_pointer (&path);
 }
 
+/**
+ * tandem_sample_store_set_check_func:
+ * @func: (nullable): the audio layer's check, or NULL for size checks only
+ */
+void
+tandem_sample_store_set_check_func (TandemSampleCheckFunc func)
+{
+  g_atomic_pointer_set (&check_func, func);
+}
+
 static gboolean
-copy_hashing (GInputStream   *in,
+run_check (const char  *path,
+           const char  *source,
+           gboolean     header_only,
+           GError     **error)
+{
+  TandemSampleCheckFunc func = g_atomic_pointer_get (&check_func);
+  g_autofree char *name = NULL;
+
+  if (func == NULL)
+    return TRUE;
+  name = g_filename_display_basename (source);
+  return func (path, name, header_only, error);
+}
+
+/* Opens @path without blocking (a FIFO would wait for a writer) and refuses,
+ * on the open descriptor, what is not a regular file of a sample's size. */
+static int
+open_sample (const char  *path,
+             goffset     *size,
+             GError     **error)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_IO,
+                   "Cannot read “%s”: %s", name, g_strerror (saved));
+      return -1;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_NOT_AUDIO,
+                 "“%s” is not a file", name);
+  else if (st.st_size == 0)
+    g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT,
+                 "“%s” is empty", name);
+  else if ((guint64) st.st_size > TANDEM_SAMPLE_MAX_BYTES)
+    {
+      g_autofree char *have = g_format_size (st.st_size);
+      g_autofree char *limit = g_format_size (TANDEM_SAMPLE_MAX_BYTES);
+
+      g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_TOO_LARGE,
+                   "“%s” is %s; samples are limited to %s", name, have, limit);
+    }
+  else
+    {
+      *size = st.st_size;
+      return fd;
+    }
+  close (fd);
+  return -1;
+}
+
+/**
+ * tandem_sample_store_check_file:
+ *
+ * Returns: TRUE when @path is a sample file every store would take in
+ */
+gboolean
+tandem_sample_store_check_file (const char  *path,
+                                GError     **error)
+{
+  goffset size;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  fd = open_sample (path, &size, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  return run_check (path, path, FALSE, error);
+}
+
+/* Copies at most @size bytes (what fstat said: a file that grows while it is
+ * copied is refused rather than followed). */
+static gboolean
+copy_hashing (int             fd,
+              goffset         size,
               GOutputStream  *out,
               GChecksum      *checksum,
               GError        **error)
 {
   g_autofree guint8 *buf = g_malloc (CHUNK_SIZE);
+  goffset done = 0;
 
   for (;;)
     {
-      gssize n = g_input_stream_read (in, buf, CHUNK_SIZE, NULL, error);
+      gssize n = read (fd, buf, CHUNK_SIZE);
 
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n < 0)
-        return FALSE;
+        {
+          int saved = errno;
+
+          g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_IO,
+                       "Cannot read the sample: %s", g_strerror (saved));
+          return FALSE;
+        }
       if (n == 0)
         return TRUE;
+      done += n;
+      if (done > size)
+        {
+          g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_IO,
+                       "The sample grew while it was being read");
+          return FALSE;
+        }
       g_checksum_update (checksum, buf, n);
       if (!g_output_stream_write_all (out, buf, n, NULL, NULL, error))
         return FALSE;
     }
 }
-
 /**
  * tandem_sample_store_import_file:
  * @expected_hash: (nullable): the SHA-256 the bytes must have
@@ -213,8 +322,6 @@ tandem_sample_store_import_file_full (TandemSampleStore  *self,
                                       gboolean           *added,
                                       GError            **error)
 {
-  g_autoptr(GFile) source = NULL;
-  g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GFileIOStream) tmp_stream = NULL;
   g_autoptr(GFile) tmp = NULL;
   g_autoptr(GChecksum) checksum = NULL;
@@ -222,52 +329,64 @@ tandem_sample_store_import_file_full (TandemSampleStore  *self,
   g_autofree char *target = NULL;
   g_autofree char *hash = NULL;
   GOutputStream *out;
+  goffset size = 0;
   gboolean ok;
+  int fd;
 
   g_return_val_if_fail (TANDEM_IS_SAMPLE_STORE (self), NULL);
   g_return_val_if_fail (path != NULL, NULL);
+
+  /* Size and header first: a 2 GiB file or one that is not audio is never
+   * copied. */
+  fd = open_sample (path, &size, error);
+  if (fd < 0)
+    return NULL;
+  if (!run_check (path, path, TRUE, error))
+    {
+      close (fd);
+      return NULL;
+    }
 
   if (g_mkdir_with_parents (self->dir, 0755) != 0)
     {
       int saved = errno;
 
+      close (fd);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    "Cannot create the sample folder “%s”: %s", self->dir, g_strerror (saved));
       return NULL;
     }
 
-  source = g_file_new_for_path (path);
-  in = g_file_read (source, NULL, error);
-  if (in == NULL)
-    return NULL;
-
   /* The temp file lives in the store so the final rename is atomic. */
   template = g_build_filename (self->dir, ".import-XXXXXX", NULL);
   {
-    int fd = g_mkstemp_full (template, O_RDWR, 0644);
+    int tmp_fd = g_mkstemp_full (template, O_RDWR, 0644);
 
-    if (fd < 0)
+    if (tmp_fd < 0)
       {
         int saved = errno;
 
+        close (fd);
         g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                      "Cannot write into the sample folder: %s", g_strerror (saved));
         return NULL;
       }
-    close (fd);
+    close (tmp_fd);
   }
   tmp = g_file_new_for_path (template);
   tmp_stream = g_file_open_readwrite (tmp, NULL, error);
   if (tmp_stream == NULL)
     {
+      close (fd);
       g_unlink (template);
       return NULL;
     }
   out = g_io_stream_get_output_stream (G_IO_STREAM (tmp_stream));
 
   checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  ok = copy_hashing (G_INPUT_STREAM (in), out, checksum, error)
+  ok = copy_hashing (fd, size, out, checksum, error)
        && g_io_stream_close (G_IO_STREAM (tmp_stream), NULL, error);
+  close (fd);
   if (!ok)
     {
       g_unlink (template);
@@ -289,6 +408,13 @@ tandem_sample_store_import_file_full (TandemSampleStore  *self,
     *added = FALSE;
   if (g_file_test (target, G_FILE_TEST_IS_REGULAR))
     g_unlink (template);
+  /* Decode the copy before it gets its name: what the decoder refuses is
+   * never kept, and what was checked is exactly what will be shared. */
+  else if (!run_check (template, path, FALSE, error))
+    {
+      g_unlink (template);
+      return NULL;
+    }
   else if (g_rename (template, target) != 0)
     {
       int saved = errno;

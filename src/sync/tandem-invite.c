@@ -77,6 +77,52 @@ invite_error (GError    **error,
   return FALSE;
 }
 
+/* A host Tandem connects to is a DNS name (letters, digits and hyphens in
+ * dot-separated labels), an IPv4 address or an IPv6 literal. Anything else
+ * (percent-encoded bytes, "@", spaces, "/") would format back into a link to
+ * somewhere else, or into no link at all. */
+static gboolean
+is_plain_dns_name (const char *host)
+{
+  gsize len = strlen (host), label = 0;
+
+  if (len == 0 || len > 253)
+    return FALSE;
+  for (const char *p = host; ; p++)
+    {
+      if (*p == '.' || *p == '\0')
+        {
+          if (label == 0 || p[-1] == '-' || p[-label] == '-')
+            return FALSE;
+          if (*p == '\0')
+            return TRUE;
+          label = 0;
+          continue;
+        }
+      if (!g_ascii_isalnum (*p) && *p != '-')
+        return FALSE;
+      if (++label > 63)
+        return FALSE;
+    }
+}
+
+static gboolean
+is_valid_host (const char *raw_host,
+               const char *host)
+{
+  /* GUri decodes "%40" in a host to "@"; the raw text must be plain. */
+  if (raw_host == NULL || strchr (raw_host, '%') != NULL || g_strcmp0 (raw_host, host) != 0)
+    return FALSE;
+  if (strchr (host, ':') != NULL)
+    return g_hostname_is_ip_address (host);
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  /* All digits and dots but not an address ("1.2.3", "999.1.1.1") is no name either. */
+  if (strspn (host, "0123456789.") == strlen (host))
+    return FALSE;
+  return is_plain_dns_name (host);
+}
+
 TandemInvite *
 tandem_invite_parse (const char  *link,
                      GError     **error)
@@ -84,6 +130,8 @@ tandem_invite_parse (const char  *link,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *session = NULL;
+  g_autofree char *raw_host = NULL;
+  g_autofree char *raw_path = NULL;
   const char *scheme;
   const char *path;
   const char *host;
@@ -115,13 +163,21 @@ tandem_invite_parse (const char  *link,
       invite_error (error, scheme, "the host is missing");
       return NULL;
     }
+  if (!g_uri_split (link, G_URI_FLAGS_ENCODED, NULL, NULL, &raw_host, NULL, &raw_path, NULL,
+                    NULL, NULL)
+      || !is_valid_host (raw_host, host))
+    {
+      invite_error (error, scheme, "the host must be a name, an IPv4 address or [an IPv6 address]");
+      return NULL;
+    }
   port = g_uri_get_port (uri);
   if (port <= 0 || port > 65535)
     {
       invite_error (error, scheme, "the port is missing");
       return NULL;
     }
-  path = g_uri_get_path (uri);
+  /* The session id is checked as written: "%41" is not a session id. */
+  path = raw_path;
   if (ws)
     {
       if (!g_str_has_prefix (path, TANDEM_PROTOCOL_PATH_PREFIX))

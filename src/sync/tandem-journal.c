@@ -147,11 +147,10 @@ static guint64
 check_record (const char *line,
               gsize       length)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   char crc_text[9];
   guint64 crc;
   char *end = NULL;
-  JsonNode *root;
   JsonNode *seq;
 
   if (length < 10 || line[8] != ' ')
@@ -161,11 +160,10 @@ check_record (const char *line,
   crc = g_ascii_strtoull (crc_text, &end, 16);
   if (end != crc_text + 8 || crc != tandem_crc32 (line + 9, length - 9))
     return 0;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, line + 9, length - 9, NULL))
-    return 0;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  /* A record with a good checksum can still be blank or not JSON (written
+   * by something else): damaged, like a torn one. */
+  root = tandem_json_parse_bounded (line + 9, length - 9, &tandem_json_limits_journal_record, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return 0;
   seq = json_object_get_member (json_node_get_object (root), "seq");
   if (seq == NULL || json_node_get_value_type (seq) != G_TYPE_INT64 || json_node_get_int (seq) <= 0)
@@ -193,18 +191,22 @@ tandem_journal_recover (TandemJournal  *self,
 
   if (g_file_test (self->snapshot_path, G_FILE_TEST_EXISTS))
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GMappedFile) mapped = NULL;
       JsonObject *obj;
       JsonNode *seq;
 
-      if (!json_parser_load_from_mapped_file (parser, self->snapshot_path, &local_error))
+      mapped = g_mapped_file_new (self->snapshot_path, FALSE, &local_error);
+      if (mapped != NULL)
+        snap = tandem_json_parse_bounded (g_mapped_file_get_contents (mapped),
+                                          g_mapped_file_get_length (mapped),
+                                          &tandem_json_limits_session_file, &local_error);
+      if (snap == NULL)
         {
           g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
                        "Cannot read snapshot “%s”: %s", self->snapshot_path,
                        local_error->message);
           return FALSE;
         }
-      snap = json_parser_steal_root (parser);
       if (snap == NULL || !JSON_NODE_HOLDS_OBJECT (snap)
           || (seq = json_object_get_member (obj = json_node_get_object (snap), "seq")) == NULL
           || json_node_get_value_type (seq) != G_TYPE_INT64

@@ -46,20 +46,29 @@ tandem_message_parse (const char  *text,
                       const char **type,
                       GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  return tandem_message_parse_bounded (text, length, &tandem_json_limits_message, type, error);
+}
+
+JsonObject *
+tandem_message_parse_bounded (const char              *text,
+                              gsize                    length,
+                              const TandemJsonLimits  *limits,
+                              const char             **type,
+                              GError                 **error)
+{
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *obj;
   JsonNode *type_node;
 
-  if (!json_parser_load_from_data (parser, text, length, &local_error))
+  root = tandem_json_parse_bounded (text, length, limits, &local_error);
+  if (root == NULL)
     {
       g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL,
                    "Malformed JSON: %s", local_error->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL,
                            "A message must be a JSON object");

@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tandem-json.h"
+
 G_BEGIN_DECLS
 
 /* See docs/protocol.md. The version is carried twice: in the WebSocket
@@ -105,12 +107,20 @@ gint64      tandem_protocol_now_us  (void);
 /*
  * Parsing. tandem_message_parse() returns the message object (a new ref of
  * the parser's root) and its "type", or NULL with TANDEM_SYNC_ERROR_PROTOCOL.
+ * It parses under tandem_json_limits_message (what a client may send);
+ * tandem_message_parse_bounded() takes the limits for other sources (the
+ * server's messages to a client, journal records).
  * The helpers below read optional members with type checks.
  */
 JsonObject *tandem_message_parse        (const char  *text,
                                          gsize        length,
                                          const char **type,
                                          GError     **error);
+JsonObject *tandem_message_parse_bounded (const char              *text,
+                                          gsize                    length,
+                                          const TandemJsonLimits  *limits,
+                                          const char             **type,
+                                          GError                 **error);
 gboolean    tandem_message_get_string   (JsonObject  *obj,
                                          const char  *member,
                                          const char **value);

@@ -196,24 +196,28 @@ _tandem_sample_transfer_server_reason (GBytes  *body,
                char   **code,
                gint64  *offset)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *obj, *err;
+  const char *text;
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
 
   *code = NULL;
-  if (data == NULL || len == 0 || !json_parser_load_from_data (parser, data, len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (data != NULL)
+    root = tandem_json_parse_bounded (data, len, &tandem_json_limits_http_reply, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
-  obj = json_node_get_object (json_parser_get_root (parser));
-  if (offset && json_object_has_member (obj, "offset"))
-    *offset = json_object_get_int_member (obj, "offset");
+  obj = json_node_get_object (root);
+  /* The server's answer is checked like any message: members of the wrong
+   * type read as absent. */
+  if (offset)
+    tandem_message_get_int (obj, "offset", offset);
   if (!json_object_has_member (obj, "error")
       || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "error")))
     return NULL;
   err = json_object_get_object_member (obj, "error");
-  *code = g_strdup (json_object_get_string_member_with_default (err, "code", ""));
-  return g_strdup (json_object_get_string_member_with_default (err, "message", ""));
+  *code = g_strdup (tandem_message_get_string (err, "code", &text) ? text : "");
+  return g_strdup (tandem_message_get_string (err, "message", &text) ? text : "");
 }
 
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "tandem-protocol.h"
 #include "tandem-sample-transfers-private.h"
 
 static gboolean
@@ -14,18 +15,25 @@ parse_offset (GBytes   *body,
               guint64  *total,
               gboolean *complete)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *obj;
+  JsonNode *member;
+  gint64 value;
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
 
-  if (data == NULL || !json_parser_load_from_data (parser, data, len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (data != NULL)
+    root = tandem_json_parse_bounded (data, len, &tandem_json_limits_http_reply, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
-  obj = json_node_get_object (json_parser_get_root (parser));
-  *offset = json_object_get_int_member_with_default (obj, "offset", 0);
-  *total = json_object_get_int_member_with_default (obj, "bytes", 0);
-  *complete = json_object_get_boolean_member_with_default (obj, "complete", FALSE);
+  obj = json_node_get_object (root);
+  /* Members of the wrong type or sign read as absent. */
+  *offset = tandem_message_get_int (obj, "offset", &value) && value >= 0 ? (guint64) value : 0;
+  *total = tandem_message_get_int (obj, "bytes", &value) && value >= 0 ? (guint64) value : 0;
+  member = json_object_get_member (obj, "complete");
+  *complete = member != NULL && JSON_NODE_HOLDS_VALUE (member)
+              && json_node_get_value_type (member) == G_TYPE_BOOLEAN
+              && json_node_get_boolean (member);
   return TRUE;
 }
 

@@ -110,8 +110,8 @@ create_session (TandemSessionServer *self,
                 SoupServerMessage   *msg)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body_root = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
@@ -127,15 +127,18 @@ create_session (TandemSessionServer *self,
     }
   if (body->length > 0)
     {
-      if (!json_parser_load_from_data (parser, body->data, body->length, &error)
-          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      body_root = tandem_json_parse_bounded (body->data, body->length,
+                                             &tandem_json_limits_http_body, &error);
+      if (body_root == NULL || !JSON_NODE_HOLDS_OBJECT (body_root))
         {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, TANDEM_CODE_BAD_MESSAGE,
-                         "The body must be a JSON object, e.g. {\"project\":{…}}");
+          g_autofree char *text = g_strdup_printf ("The body must be a JSON object, e.g. "
+                                                   "{\"project\":{…}}%s%s",
+                                                   error ? ": " : "", error ? error->message : "");
+
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, TANDEM_CODE_BAD_MESSAGE, text);
           return;
         }
-      project = json_object_get_member (json_node_get_object (json_parser_get_root (parser)),
-                                        "project");
+      project = json_object_get_member (json_node_get_object (body_root), "project");
     }
   id = tandem_session_server_create_session (self, project, tokens, &error);
   if (id == NULL)

@@ -203,7 +203,8 @@ replay_record (TandemSession  *session,
   JsonNode *ops;
   guint64 *last;
 
-  obj = tandem_message_parse (text, strlen (text), &type, error);
+  obj = tandem_message_parse_bounded (text, strlen (text), &tandem_json_limits_journal_record,
+                                      &type, error);
   if (obj == NULL)
     return FALSE;
   ops = json_object_get_member (obj, "ops");
@@ -241,8 +242,11 @@ _tandem_session_recover (TandemSessionServer  *server,
                          const char           *dir,
                          GError              **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *meta_path = g_build_filename (dir, "session.json", NULL);
+  g_autofree char *meta_text = NULL;
+  g_autoptr(JsonNode) meta_root = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  gsize meta_length = 0;
   g_autoptr(JsonNode) snapshot = NULL;
   g_autoptr(GPtrArray) records = NULL;
   TandemSession *session;
@@ -254,10 +258,18 @@ _tandem_session_recover (TandemSessionServer  *server,
   guint n_dropped = 0;
   guint64 base = 0;
 
-  if (!json_parser_load_from_file (parser, meta_path, error))
+  if (!g_file_get_contents (meta_path, &meta_text, &meta_length, error))
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
-      || (meta = json_node_get_object (json_parser_get_root (parser))) == NULL
+  meta_root = tandem_json_parse_bounded (meta_text, meta_length, &tandem_json_limits_session_file,
+                                         &parse_error);
+  if (meta_root == NULL)
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                   "Cannot read “%s”: %s", meta_path, parse_error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (meta_root)
+      || (meta = json_node_get_object (meta_root)) == NULL
       || !tandem_message_get_string (meta, "id", &id)
       || !json_object_has_member (meta, "token-sha256")
       || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (meta, "token-sha256")))
@@ -316,9 +328,9 @@ _tandem_session_recover (TandemSessionServer  *server,
 
       if (!replay_record (session, records->pdata[i], &local_error))
         {
-          /* The record passed its CRC, so this is a bug, not a torn write;
-           * keep what replayed so far rather than lose the session. */
-          g_critical ("Session %s: journal record %u does not replay: %s",
+          /* The record passed its CRC, so this is not a torn write; keep
+           * what replayed so far rather than lose the session. */
+          g_warning ("Session %s: journal record %u does not replay: %s",
                       id, i, local_error->message);
           break;
         }

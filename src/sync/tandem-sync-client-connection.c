@@ -106,7 +106,8 @@ on_message (SoupWebsocketConnection *conn,
   self->last_recv_us = g_get_monotonic_time ();
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
-  msg = tandem_message_parse (data, size, &msg_type, &error);
+  msg = tandem_message_parse_bounded (data, size, &tandem_json_limits_server_message, &msg_type,
+                                      &error);
   if (msg == NULL)
     {
       g_warning ("Client %s: %s", self->client_id, error->message);
