@@ -106,13 +106,21 @@ is_plain_dns_name (const char *host)
     }
 }
 
+/* GUri decodes "%40" in a host to "@" and "%75" to "u", and turns non-ASCII
+ * names into punycode: the link's own text must already be plain. */
 static gboolean
-is_valid_host (const char *raw_host,
-               const char *host)
+is_plain_text (const char *start,
+               const char *end)
 {
-  /* GUri decodes "%40" in a host to "@"; the raw text must be plain. */
-  if (raw_host == NULL || strchr (raw_host, '%') != NULL || g_strcmp0 (raw_host, host) != 0)
-    return FALSE;
+  for (const char *p = start; p < end; p++)
+    if (*p == '%' || (guchar) *p < 0x21 || (guchar) *p > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_valid_host (const char *host)
+{
   if (strchr (host, ':') != NULL)
     return g_hostname_is_ip_address (host);
   if (g_hostname_is_ip_address (host))
@@ -130,8 +138,7 @@ tandem_invite_parse (const char  *link,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *session = NULL;
-  g_autofree char *raw_host = NULL;
-  g_autofree char *raw_path = NULL;
+  const char *authority, *authority_end, *path_end;
   const char *scheme;
   const char *path;
   const char *host;
@@ -163,9 +170,13 @@ tandem_invite_parse (const char  *link,
       invite_error (error, scheme, "the host is missing");
       return NULL;
     }
-  if (!g_uri_split (link, G_URI_FLAGS_ENCODED, NULL, NULL, &raw_host, NULL, &raw_path, NULL,
-                    NULL, NULL)
-      || !is_valid_host (raw_host, host))
+  /* GUri parsed the link, so it holds "://" and the authority follows. */
+  authority = strstr (link, "://") + 3;
+  authority_end = authority + strcspn (authority, "/?#");
+  path_end = authority_end + strcspn (authority_end, "?#");
+  /* "user@" before the host would be dropped when formatting. */
+  if (!is_plain_text (authority, authority_end)
+      || memchr (authority, '@', authority_end - authority) != NULL || !is_valid_host (host))
     {
       invite_error (error, scheme, "the host must be a name, an IPv4 address or [an IPv6 address]");
       return NULL;
@@ -177,7 +188,12 @@ tandem_invite_parse (const char  *link,
       return NULL;
     }
   /* The session id is checked as written: "%41" is not a session id. */
-  path = raw_path;
+  if (!is_plain_text (authority_end, path_end))
+    {
+      invite_error (error, scheme, "the session id is missing or malformed");
+      return NULL;
+    }
+  path = g_uri_get_path (uri);
   if (ws)
     {
       if (!g_str_has_prefix (path, TANDEM_PROTOCOL_PATH_PREFIX))

@@ -221,6 +221,98 @@ test_import_async (void)
   tandem_sample_import_free (r.import);
 }
 
+/* A header at 768 kHz is refused before any frame is decoded: 120 s of it
+ * would be 365 MB of floats. */
+static void
+test_rate_bound (void)
+{
+  g_autofree char *dir = g_build_filename (atu_tmpdir (), "store-rate", NULL);
+  g_autoptr(TandemSampleStore) store = tandem_sample_store_new (dir);
+  g_autofree char *ultra = make_audio ("ultra.wav", "768000", "0.05");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemSample) sample = NULL;
+
+  if (ultra == NULL)
+    return;
+  expect_refused (store, ultra, 0, TANDEM_SAMPLE_ERROR_CORRUPT, "768000 Hz");
+  sample = tandem_sample_decode_file (ultra, 48000, &error);
+  g_assert_null (sample);
+  g_assert_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_CORRUPT);
+  g_assert_false (tandem_sample_check_header (ultra, NULL, NULL));
+}
+
+static char *
+sha256_of_file (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) data, len);
+}
+
+/* Opening a project copies into the store only what the decoder plays: a
+ * file beside it that is not audio (though named by its hash) is not kept. */
+static void
+test_project_open_checks (void)
+{
+  TandemSampleStore *store = tandem_sample_store_get_default ();
+  g_autofree char *dir = g_build_filename (atu_tmpdir (), "song-dir", NULL);
+  g_autofree char *samples = g_build_filename (dir, "samples", NULL);
+  g_autofree char *path = g_build_filename (dir, "song.tandem", NULL);
+  g_autofree char *good = make_audio ("beside.wav", "44100", "0.1");
+  g_autofree char *junk = g_build_filename (atu_tmpdir (), "junk.wav", NULL);
+  g_autofree char *good_hash = NULL;
+  g_autofree char *junk_hash = NULL;
+  g_autofree char *junk_text = NULL;
+  g_autofree char *stored = NULL;
+  g_autoptr(TandemProject) project = atu_project_new (120, 4, 16);
+  g_autoptr(TandemProject) opened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) store_dir = NULL;
+  const char *name;
+
+  if (good == NULL)
+    return;
+  tandem_sample_store_set_check_func (tandem_sample_store_check);
+  /* Unique bytes, so that no other test's store already holds them. */
+  junk_text = g_strdup_printf ("not audio %" G_GINT64_FORMAT "\n", g_get_real_time ());
+  g_assert_true (g_file_set_contents (junk, junk_text, -1, NULL));
+  good_hash = sha256_of_file (good);
+  junk_hash = sha256_of_file (junk);
+  g_assert_cmpint (g_mkdir_with_parents (samples, 0700), ==, 0);
+  {
+    g_autofree char *a = g_build_filename (samples, good_hash, NULL);
+    g_autofree char *b = g_build_filename (samples, junk_hash, NULL);
+    g_autofree char *data = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (good, &data, &len, NULL));
+    g_assert_true (g_file_set_contents (a, data, len, NULL));
+    g_assert_true (g_file_set_contents (b, junk_text, -1, NULL));
+  }
+  atu_add_sample_info (project, good_hash, 44100, 4410);
+  atu_add_sample_info (project, junk_hash, 48000, 4800);
+  {
+    g_autofree char *text = tandem_project_to_data (project, NULL);
+
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  }
+
+  opened = tandem_project_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (opened);
+  stored = tandem_sample_store_lookup (store, good_hash);
+  g_assert_nonnull (stored);
+  g_clear_pointer (&stored, g_free);
+  stored = tandem_sample_store_lookup (store, junk_hash);
+  g_assert_null (stored);
+  store_dir = g_dir_open (tandem_sample_store_get_dir (store), 0, NULL);
+  while (store_dir != NULL && (name = g_dir_read_name (store_dir)) != NULL)
+    g_assert_false (g_str_has_prefix (name, ".import-"));
+  tandem_sample_store_set_check_func (NULL);
+}
+
 static void
 test_clean_name (void)
 {
@@ -249,6 +341,8 @@ main (int    argc,
   g_test_add_func ("/audio/sample-import/matches-decode", test_import_matches_decode);
   g_test_add_func ("/audio/sample-import/async", test_import_async);
   g_test_add_func ("/audio/sample-import/clean-name", test_clean_name);
+  g_test_add_func ("/audio/sample-import/rate-bound", test_rate_bound);
+  g_test_add_func ("/audio/sample-import/project-open-checks", test_project_open_checks);
 
   return g_test_run ();
 }

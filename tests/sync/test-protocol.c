@@ -69,6 +69,22 @@ test_invite_errors (void)
     { "tandem://h:1/a/b?token=t", "session id" },
     { "ws://h:1/other/s?token=t", "/session/" },
     { "tandem://h:1/s?token=a%20b", "token" },
+    /* Hosts that are no plain name or address would format back into a link
+     * to somewhere else. */
+    { "tandem://%40evil.example:1/s?token=t", "host must be" },
+    { "tandem://a%2Fb:1/s?token=t", "host must be" },
+    { "tandem://me@studio.local:1/s?token=t", "host must be" },
+    { "tandem://a%0Ab:1/s?token=t", "host must be" },
+    { "tandem://a%20b:1/s?token=t", "host must be" },
+    { "tandem://st%75dio:1/s?token=t", "host must be" },
+    { "tandem://under_score:1/s?token=t", "host must be" },
+    { "tandem://-lead.example:1/s?token=t", "host must be" },
+    { "tandem://trail-.example:1/s?token=t", "host must be" },
+    { "tandem://a..b:1/s?token=t", "host must be" },
+    { "tandem://999.1.1.1:1/s?token=t", "host must be" },
+    { "tandem://[fe80::1%25eth0]:1/s?token=t", "host must be" },
+    { "tandem://h\xc3\xa9:1/s?token=t", "" },
+    { "tandem://h:1/%41bc?token=t", "session id" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -82,6 +98,74 @@ test_invite_errors (void)
         g_error ("“%s”: message “%s” does not mention “%s”", cases[i].link, error->message,
                  cases[i].says);
     }
+}
+
+/* Every host form Tandem accepts formats back to a link that parses to the
+ * same invite. */
+static void
+test_invite_round_trip (void)
+{
+  static const char * const links[] = {
+    "tandem://studio.local:8421/s1?token=t",
+    "tandem://127.0.0.1:8421/s1?token=t",
+    "tandem://[::1]:8421/s1?token=t",
+    "tandem://[2001:db8::7]:9/s-2_x",
+    "tandem://localhost:1/s",
+    "ws://jam-room.example.org:8421/session/abc?token=xyz",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (links); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TandemInvite) a = tandem_invite_parse (links[i], &error);
+      g_autoptr(TandemInvite) b = NULL;
+      g_autofree char *link = NULL;
+      g_autofree char *again = NULL;
+
+      g_assert_no_error (error);
+      link = tandem_invite_to_link (a);
+      b = tandem_invite_parse (link, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (b->host, ==, a->host);
+      g_assert_cmpuint (b->port, ==, a->port);
+      g_assert_cmpstr (b->session_id, ==, a->session_id);
+      g_assert_cmpstr (b->token, ==, a->token);
+      again = tandem_invite_to_link (b);
+      g_assert_cmpstr (again, ==, link);
+    }
+}
+
+/* json-glib wraps integer literals beyond 64 bits; a message never does. */
+static void
+test_codec_integer_range (void)
+{
+  static const char * const refused[] = {
+    "{\"type\":\"ping\",\"t\":-18446744073709551489}",
+    "{\"type\":\"ping\",\"t\":9223372036854775808}",
+    "{\"type\":\"ping\",\"t\":-9223372036854775809}",
+    "{\"type\":\"ping\",\"t\":100000000000000000000}",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  const char *type;
+  gint64 v;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(JsonObject) bad = tandem_message_parse (refused[i], strlen (refused[i]), &type,
+                                                        &error);
+
+      g_assert_null (bad);
+      g_assert_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, "beyond 64 bits"));
+      g_clear_error (&error);
+    }
+  obj = tandem_message_parse ("{\"type\":\"ping\",\"t\":-9223372036854775808}",
+                              strlen ("{\"type\":\"ping\",\"t\":-9223372036854775808}"), &type,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_true (tandem_message_get_int (obj, "t", &v));
+  g_assert_cmpint (v, ==, G_MININT64);
 }
 
 static void
@@ -288,6 +372,8 @@ main (int    argc,
   sync_test_init (&argc, &argv);
   g_test_add_func ("/sync/invite/forms", test_invite_forms);
   g_test_add_func ("/sync/invite/errors", test_invite_errors);
+  g_test_add_func ("/sync/invite/round-trip", test_invite_round_trip);
+  g_test_add_func ("/sync/codec/integer-range", test_codec_integer_range);
   g_test_add_func ("/sync/protocol/codec", test_codec);
   g_test_add_func ("/sync/journal/crc", test_crc);
   g_test_add_func ("/sync/journal/torn-tail", test_journal_torn_tail);
