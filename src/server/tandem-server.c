@@ -179,7 +179,7 @@ main (int    argc,
   if (opt_max_ops_per_second > 0)
     {
       limits.max_ops_per_second = opt_max_ops_per_second;
-      limits.ops_burst = 2 * opt_max_ops_per_second;
+      limits.ops_burst = MAX (2 * opt_max_ops_per_second, limits.max_ops_per_batch);
       limits.max_messages_per_second = MAX (limits.max_messages_per_second, 2 * opt_max_ops_per_second);
     }
   if (opt_max_clients > 0)

@@ -160,11 +160,29 @@ tandem_message_error (const char *code,
 }
 
 char *
-tandem_message_reject (guint64     client_seq,
-                       const char *code,
-                       const char *message)
+tandem_message_error_retry (const char *code,
+                            const char *message,
+                            gint64      retry_after_ms)
 {
-  JsonBuilder *b = begin_message ("reject");
+  JsonBuilder *b = begin_message ("error");
+
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_set_member_name (b, "retry_after_ms");
+  json_builder_add_int_value (b, retry_after_ms);
+  return end_message (b);
+}
+
+static char *
+submit_answer (const char *type,
+               guint64     client_seq,
+               const char *code,
+               const char *message,
+               gint64      retry_after_ms)
+{
+  JsonBuilder *b = begin_message (type);
 
   json_builder_set_member_name (b, "cseq");
   json_builder_add_int_value (b, (gint64) client_seq);
@@ -172,7 +190,38 @@ tandem_message_reject (guint64     client_seq,
   json_builder_add_string_value (b, code);
   json_builder_set_member_name (b, "message");
   json_builder_add_string_value (b, message);
+  if (retry_after_ms >= 0)
+    {
+      json_builder_set_member_name (b, "retry_after_ms");
+      json_builder_add_int_value (b, retry_after_ms);
+    }
   return end_message (b);
+}
+
+char *
+tandem_message_submit_error (guint64     client_seq,
+                             const char *code,
+                             const char *message,
+                             gint64      retry_after_ms)
+{
+  return submit_answer ("error", client_seq, code, message, retry_after_ms);
+}
+
+char *
+tandem_message_reject (guint64     client_seq,
+                       const char *code,
+                       const char *message)
+{
+  return submit_answer ("reject", client_seq, code, message, -1);
+}
+
+char *
+tandem_message_reject_retry (guint64     client_seq,
+                             const char *code,
+                             const char *message,
+                             gint64      retry_after_ms)
+{
+  return submit_answer ("reject", client_seq, code, message, retry_after_ms);
 }
 
 char *

@@ -132,9 +132,24 @@ char       *tandem_message_to_string    (JsonObject  *obj);
 /* Builders: each returns the message as compact JSON text. */
 char       *tandem_message_error        (const char  *code,
                                          const char  *message);
+/* An error that asks to wait @retry_after_ms before sending more. */
+char       *tandem_message_error_retry  (const char  *code,
+                                         const char  *message,
+                                         gint64       retry_after_ms);
+/* An error about one submit names its @client_seq; @retry_after_ms ≥ 0
+ * adds "retry_after_ms" (-1: none). */
+char       *tandem_message_submit_error (guint64      client_seq,
+                                         const char  *code,
+                                         const char  *message,
+                                         gint64       retry_after_ms);
 char       *tandem_message_reject       (guint64      client_seq,
                                          const char  *code,
                                          const char  *message);
+/* A reject that asks for the same batch again after @retry_after_ms. */
+char       *tandem_message_reject_retry (guint64      client_seq,
+                                         const char  *code,
+                                         const char  *message,
+                                         gint64       retry_after_ms);
 char       *tandem_message_ping         (gint64       client_time,
                                          guint64      last_seq);
 char       *tandem_message_pong         (gint64       client_time,

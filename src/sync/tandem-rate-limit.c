@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "tandem-rate-limit.h"
 
 void
@@ -20,10 +22,9 @@ tandem_rate_limit_init (TandemRateLimit *self,
   self->last_us = now_us;
 }
 
-gboolean
-tandem_rate_limit_take (TandemRateLimit *self,
-                        double           n,
-                        gint64           now_us)
+static void
+refill (TandemRateLimit *self,
+        gint64           now_us)
 {
   if (now_us > self->last_us)
     {
@@ -31,8 +32,50 @@ tandem_rate_limit_take (TandemRateLimit *self,
                           self->tokens + self->rate * (double) (now_us - self->last_us) / G_USEC_PER_SEC);
       self->last_us = now_us;
     }
+}
+
+gboolean
+tandem_rate_limit_take (TandemRateLimit *self,
+                        double           n,
+                        gint64           now_us)
+{
+  refill (self, now_us);
   if (self->tokens < n)
     return FALSE;
   self->tokens -= n;
   return TRUE;
+}
+
+void
+tandem_rate_limit_charge (TandemRateLimit *self,
+                          double           n,
+                          gint64           now_us)
+{
+  refill (self, now_us);
+  self->tokens -= n;
+}
+
+gint64
+tandem_rate_limit_wait_us (TandemRateLimit *self,
+                           double           n,
+                           gint64           now_us)
+{
+  double missing;
+
+  refill (self, now_us);
+  if (n > self->burst || self->rate <= 0)
+    return G_MAXINT64;
+  missing = n - self->tokens;
+  if (missing <= 0)
+    return 0;
+  return (gint64) ceil (missing / self->rate * G_USEC_PER_SEC);
+}
+
+void
+tandem_rate_limit_reset (TandemRateLimit *self,
+                         double           tokens,
+                         gint64           at_us)
+{
+  self->tokens = MIN (tokens, self->burst);
+  self->last_us = at_us;
 }

@@ -1,4 +1,4 @@
-/* tandem-rate-limit.h — token buckets for the server's per-client limits
+/* tandem-rate-limit.h — token buckets: the server's per-client limits, the client's pacing
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,5 +25,19 @@ void     tandem_rate_limit_init (TandemRateLimit *self,
 gboolean tandem_rate_limit_take (TandemRateLimit *self,
                                  double           n,
                                  gint64           now_us);
+/* Takes @n tokens even if that leaves the bucket below zero: for messages
+ * that cannot wait, so that what can wait waits longer. */
+void     tandem_rate_limit_charge (TandemRateLimit *self,
+                                   double           n,
+                                   gint64           now_us);
+/* How long until @n tokens are there (0: now; G_MAXINT64: never, @n is over
+ * the burst). */
+gint64   tandem_rate_limit_wait_us (TandemRateLimit *self,
+                                    double           n,
+                                    gint64           now_us);
+/* Sets the bucket to hold @tokens at @at_us (which may be in the future). */
+void     tandem_rate_limit_reset (TandemRateLimit *self,
+                                  double           tokens,
+                                  gint64           at_us);
 
 G_END_DECLS

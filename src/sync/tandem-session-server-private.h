@@ -31,7 +31,10 @@ struct _TandemPeer
   gboolean                 closing;
   TandemRateLimit          ops_limit;
   TandemRateLimit          msg_limit;
+  TandemRateLimit          refused_limit; /* ops refused without a strike */
   guint                    strikes;
+  guint64                  rl_cseq;     /* first submit refused for the rate, not yet resent; 0: none */
+  gint64                   rl_retry_us; /* when it may come again */
   guint64                  sent_seq;
   guint64                  acked_seq;
   gint64                   created_us;
@@ -110,6 +113,16 @@ void           _tandem_session_reject        (TandemSession       *session,
                                               guint64              client_seq,
                                               const char          *code,
                                               const char          *message);
+/* Queues a "rate-limited" reject that does not process @client_seq: the
+ * duplicate counter stays, so the same batch can come again. */
+void           _tandem_session_refuse        (TandemSession       *session,
+                                              TandemPeer          *author,
+                                              guint64              client_seq,
+                                              const char          *message,
+                                              gint64               retry_after_ms);
+/* The most ops one batch may hold: never more than the ops burst, or a
+ * batch that the limits allow could never get through the rate limit. */
+guint          _tandem_server_limits_max_batch (const TandemServerLimits *limits);
 /* Syncs the journal and sends everything queued. */
 void           _tandem_session_commit        (TandemSession       *session);
 /* The welcome message for a peer that has seen up to @last_seq (-1: none). */

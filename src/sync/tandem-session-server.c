@@ -20,7 +20,7 @@ tandem_server_limits_init_defaults (TandemServerLimits *limits)
 {
   limits->max_message_bytes = 1024 * 1024;
   limits->max_ops_per_second = 200;
-  limits->ops_burst = 400;
+  limits->ops_burst = 1000;          /* ≥ max_ops_per_batch: any batch can get through */
   limits->max_messages_per_second = 400;
   limits->max_flood_strikes = 50;
   limits->max_ops_per_batch = 1000;
@@ -410,15 +410,68 @@ handle_hello (TandemPeer *peer,
   send_presence_now (peer);
 }
 
+static gint64
+retry_after_ms (gint64 wait_us)
+{
+  return wait_us <= 0 ? 0 : (wait_us + 999) / 1000;
+}
+
+static gboolean
+add_strike (TandemPeer *peer)
+{
+  if (++peer->strikes <= peer->server->limits.max_flood_strikes)
+    return TRUE;
+  /* The rejects queued so far go out before the final error. */
+  if (peer->session)
+    _tandem_session_commit (peer->session);
+  _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many messages or edits: disconnected", TANDEM_CLOSE_FLOOD);
+  return FALSE;
+}
+
+/* Refuses submit @cseq for now, without processing it (go-back-N): until
+ * the first refused cseq comes again, every later one is refused too, so a
+ * client's edits can never land out of order. @wait_us is how long until
+ * this one would fit the budget. A client that waits as told never gets a
+ * strike: refusals cost one (and towards "flood") only when it resends
+ * before the time it was given, or when the ops it keeps sending while
+ * refused exceed another burst — more than can be in flight at once. */
+static void
+refuse_submit (TandemPeer *peer,
+               guint64     cseq,
+               guint       n_ops,
+               gint64      wait_us,
+               gint64      now)
+{
+  const TandemServerLimits *limits = &peer->server->limits;
+  gboolean early = peer->rl_cseq != 0 && cseq <= peer->rl_cseq && now < peer->rl_retry_us;
+  g_autofree char *text = NULL;
+  gint64 ms;
+
+  if (peer->rl_cseq == 0 || cseq <= peer->rl_cseq)
+    {
+      peer->rl_cseq = cseq;
+      peer->rl_retry_us = MAX (peer->rl_retry_us, now + retry_after_ms (wait_us) * 1000);
+    }
+  ms = retry_after_ms (peer->rl_retry_us - now);
+  text = g_strdup_printf ("More than %g ops per second; send batch %" G_GUINT64_FORMAT
+                          " again in %" G_GINT64_FORMAT " ms", limits->max_ops_per_second,
+                          peer->rl_cseq, ms);
+  _tandem_session_refuse (peer->session, peer, cseq, text, ms);
+  if (early || !tandem_rate_limit_take (&peer->refused_limit, n_ops, now))
+    add_strike (peer);
+}
+
 static void
 handle_submit (TandemPeer *peer,
-               JsonObject *msg)
+               JsonObject *msg,
+               gboolean    over_budget)
 {
   const TandemServerLimits *limits = &peer->server->limits;
   JsonNode *ops = json_object_get_member (msg, "ops");
   const char *client = NULL;
   gint64 cseq = 0;
-  guint n_ops;
+  gint64 now = g_get_monotonic_time ();
+  guint n_ops, max_ops = _tandem_server_limits_max_batch (limits);
 
   if (!tandem_message_get_int (msg, "cseq", &cseq) || cseq <= 0
       || ops == NULL || !JSON_NODE_HOLDS_ARRAY (ops)
@@ -426,32 +479,46 @@ handle_submit (TandemPeer *peer,
           && (!tandem_message_get_string (msg, "client", &client)
               || strcmp (client, peer->client_id) != 0)))
     {
-      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
-                                                     "A submit needs cseq (> 0), an ops array and "
-                                                     "the client id of this connection"));
+      const char *text = "A submit needs cseq (> 0), an ops array and the client id of this "
+                         "connection";
+
+      _tandem_peer_send (peer, cseq > 0
+                               ? tandem_message_submit_error (cseq, TANDEM_CODE_BAD_MESSAGE, text, -1)
+                               : tandem_message_error (TANDEM_CODE_BAD_MESSAGE, text));
       return;
     }
   n_ops = json_array_get_length (json_node_get_array (ops));
-  if (n_ops == 0 || n_ops > limits->max_ops_per_batch)
+  /* A batch the server has processed is answered "duplicate" whatever the budget. */
+  if ((guint64) cseq <= _tandem_session_get_client_seq (peer->session, peer->client_id))
     {
-      g_autofree char *text = g_strdup_printf ("A batch holds 1 to %u ops", limits->max_ops_per_batch);
+      _tandem_session_submit (peer->session, peer, cseq, json_node_get_array (ops));
+      return;
+    }
+  if (over_budget)
+    {
+      refuse_submit (peer, cseq, n_ops,
+                     tandem_rate_limit_wait_us (&peer->msg_limit, 1, now), now);
+      return;
+    }
+  if (n_ops == 0 || n_ops > max_ops)
+    {
+      g_autofree char *text = g_strdup_printf ("A batch holds 1 to %u ops", max_ops);
       _tandem_session_reject (peer->session, peer, cseq, TANDEM_CODE_TOO_MANY_OPS, text);
       return;
     }
-  if (!tandem_rate_limit_take (&peer->ops_limit, n_ops, g_get_monotonic_time ()))
+  if (peer->rl_cseq != 0 && (guint64) cseq > peer->rl_cseq)
     {
-      g_autofree char *text = g_strdup_printf ("More than %g ops per second",
-                                               limits->max_ops_per_second);
-      _tandem_session_reject (peer->session, peer, cseq, TANDEM_CODE_RATE_LIMITED, text);
-      if (++peer->strikes > limits->max_flood_strikes)
-        {
-          /* The rejects queued so far go out before the final error. */
-          _tandem_session_commit (peer->session);
-          _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many edits: disconnected",
-                             TANDEM_CLOSE_FLOOD);
-        }
+      refuse_submit (peer, cseq, n_ops, 0, now);
       return;
     }
+  if (!tandem_rate_limit_take (&peer->ops_limit, n_ops, now))
+    {
+      refuse_submit (peer, cseq, n_ops, tandem_rate_limit_wait_us (&peer->ops_limit, n_ops, now),
+                     now);
+      return;
+    }
+  if ((guint64) cseq == peer->rl_cseq)
+    peer->rl_cseq = 0;
   _tandem_session_submit (peer->session, peer, cseq, json_node_get_array (ops));
 }
 
@@ -468,6 +535,7 @@ on_message (SoupWebsocketConnection *conn,
   gsize size;
   const char *data = g_bytes_get_data (message, &size);
   gint64 now = g_get_monotonic_time ();
+  gboolean over_budget;
 
   if (peer->closing)
     return;
@@ -485,17 +553,13 @@ on_message (SoupWebsocketConnection *conn,
       _tandem_peer_fail (peer, TANDEM_CODE_TOO_LARGE, text, TANDEM_CLOSE_TOO_BIG);
       return;
     }
-  if (!tandem_rate_limit_take (&peer->msg_limit, 1, now))
-    {
-      if (++peer->strikes > limits->max_flood_strikes)
-        _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many messages: disconnected",
-                           TANDEM_CLOSE_FLOOD);
-      else
-        _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_RATE_LIMITED,
-                                                       "Too many messages; this one was dropped"));
-      return;
-    }
-  if (peer->strikes > 0 && tandem_rate_limit_take (&peer->ops_limit, 0, now)
+  /* Over the message budget a message costs a strike; it is still read, at
+   * most max_flood_strikes times, so that a submit can be refused by its
+   * cseq (and sent again) rather than silently lost. */
+  over_budget = !tandem_rate_limit_take (&peer->msg_limit, 1, now);
+  if (over_budget && !add_strike (peer))
+    return;
+  if (peer->strikes > 0 && !over_budget && tandem_rate_limit_take (&peer->ops_limit, 0, now)
       && peer->ops_limit.tokens >= peer->ops_limit.burst)
     peer->strikes = 0;
 
@@ -503,6 +567,15 @@ on_message (SoupWebsocketConnection *conn,
   if (msg == NULL)
     {
       _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE, error->message));
+      return;
+    }
+  if (over_budget && !(peer->session != NULL && strcmp (type, "submit") == 0))
+    {
+      gint64 ms = retry_after_ms (tandem_rate_limit_wait_us (&peer->msg_limit, 1, now));
+
+      _tandem_peer_send (peer, tandem_message_error_retry (TANDEM_CODE_RATE_LIMITED,
+                                                           "Too many messages; this one was dropped",
+                                                           ms));
       return;
     }
 
@@ -532,7 +605,7 @@ on_message (SoupWebsocketConnection *conn,
       return;
     }
   if (strcmp (type, "submit") == 0)
-    handle_submit (peer, msg);
+    handle_submit (peer, msg, over_budget);
   else if (strcmp (type, "ack") == 0)
     {
       gint64 seq;
@@ -576,6 +649,7 @@ websocket_cb (SoupServer              *soup,
   tandem_rate_limit_init (&peer->ops_limit, limits->max_ops_per_second, limits->ops_burst, now);
   tandem_rate_limit_init (&peer->msg_limit, limits->max_messages_per_second,
                           limits->max_messages_per_second, now);
+  tandem_rate_limit_init (&peer->refused_limit, limits->max_ops_per_second, limits->ops_burst, now);
   g_ptr_array_add (self->peers, peer);
 
   /* libsoup's own limit drops the connection without a close frame, so it

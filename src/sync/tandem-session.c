@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tandem-session-server-private.h"
@@ -441,6 +442,24 @@ _tandem_session_reject (TandemSession *session,
   queue_reject (session, author, client_seq, code, message);
 }
 
+void
+_tandem_session_refuse (TandemSession *session,
+                        TandemPeer    *author,
+                        guint64        client_seq,
+                        const char    *message,
+                        gint64         retry_after_ms)
+{
+  queue_message (session, tandem_message_reject_retry (client_seq, TANDEM_CODE_RATE_LIMITED, message,
+                                                       retry_after_ms),
+                 0, author->client_id);
+}
+
+guint
+_tandem_server_limits_max_batch (const TandemServerLimits *limits)
+{
+  return (guint) MAX (1, MIN ((double) limits->max_ops_per_batch, floor (limits->ops_burst)));
+}
+
 static gboolean
 touches_samples (TandemOp *op)
 {
@@ -480,7 +499,9 @@ _tandem_session_submit (TandemSession *session,
     {
       g_autofree char *msg = g_strdup_printf ("Batch %" G_GUINT64_FORMAT " was already processed",
                                               client_seq);
-      _tandem_peer_send (author, tandem_message_error (TANDEM_CODE_DUPLICATE, msg));
+      /* Through the outbox: after the echo of that batch, if it is still queued. */
+      queue_message (session, tandem_message_submit_error (client_seq, TANDEM_CODE_DUPLICATE, msg, -1),
+                     0, author->client_id);
       return;
     }
   /* Rejected batches count as processed too: the client learns which of its
@@ -690,9 +711,13 @@ _tandem_session_build_welcome (TandemSession *session,
   json_builder_set_member_name (b, "max_message_bytes");
   json_builder_add_int_value (b, limits->max_message_bytes);
   json_builder_set_member_name (b, "max_ops_per_batch");
-  json_builder_add_int_value (b, limits->max_ops_per_batch);
+  json_builder_add_int_value (b, _tandem_server_limits_max_batch (limits));
   json_builder_set_member_name (b, "max_ops_per_second");
   json_builder_add_double_value (b, limits->max_ops_per_second);
+  json_builder_set_member_name (b, "ops_burst");
+  json_builder_add_double_value (b, limits->ops_burst);
+  json_builder_set_member_name (b, "max_messages_per_second");
+  json_builder_add_double_value (b, limits->max_messages_per_second);
   json_builder_set_member_name (b, "max_outbound_queue");
   json_builder_add_int_value (b, limits->max_outbound_queue);
   json_builder_set_member_name (b, "idle_timeout_ms");
