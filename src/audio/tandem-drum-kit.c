@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "tandem-drum-kit.h"
+#include "tandem-memlock.h"
 #include "tandem-voice.h"
 
 /* Fixed so every render of a project is the same, whatever the rate. */
@@ -35,6 +36,8 @@ build_kit (guint sample_rate)
           more = _tandem_voice_render_drum (&voice, &g_array_index (frames, float, at), 256);
         }
       kit->n_frames[kind] = frames->len;
+      /* Never freed, so never unlocked: locking part of a shared page is harmless. */
+      tandem_memlock_lock (frames->data, frames->len * sizeof (float));
       kit->frames[kind] = (const float *) g_array_free (frames, FALSE);
     }
   return kit;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tandem-dsp.h"
+#include "tandem-memlock.h"
 #include "tandem-mixer.h"
 #include "tandem-renderer.h"
 #include "tandem-transport-clock.h"
@@ -57,27 +58,40 @@ struct _TandemRenderer
   guint                   n_active;
   guint64                 voice_serial;
   TandemVoice             voices[TANDEM_MAX_VOICES];
+  guint8                  free_slots[TANDEM_MAX_VOICES];   /* a stack of free voices */
+  guint                   n_free;
+  guint                   segment;        /* song segment last played (a cursor) */
 
   float                  *bus;
   float                  *mix_left;
   float                  *mix_right;
   float                   track_peaks[TANDEM_METER_MAX_TRACKS];
   TandemMeterLevels       levels;
+  gsize                   block_size;
+  gboolean                locked;
 };
 
 TandemRenderer *
 tandem_renderer_new (guint sample_rate,
                      guint max_block)
 {
-  TandemRenderer *self = g_new0 (TandemRenderer, 1);
+  gsize block = MAX (max_block, 16);
+  gsize size = sizeof (TandemRenderer) + 3 * block * sizeof (float) + 64;
+  TandemRenderer *self = tandem_memlock_alloc (size);
 
+  /* The state and scratch buffers the callback touches, in one locked block. */
+  self->block_size = size;
+  self->locked = tandem_memlock_lock (self, size);
   self->sample_rate = sample_rate;
-  self->max_block = MAX (max_block, 16);
+  self->max_block = (guint) block;
   self->metering = TRUE;
-  self->bus = g_new0 (float, self->max_block);
-  self->mix_left = g_new0 (float, self->max_block);
-  self->mix_right = g_new0 (float, self->max_block);
+  self->bus = (float *) ((guint8 *) self + ((sizeof (TandemRenderer) + 63) & ~(gsize) 63));
+  self->mix_left = self->bus + block;
+  self->mix_right = self->mix_left + block;
   self->position = -1;
+  for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
+    self->free_slots[i] = (guint8) (TANDEM_MAX_VOICES - 1 - i);
+  self->n_free = TANDEM_MAX_VOICES;
   return self;
 }
 
@@ -86,10 +100,7 @@ tandem_renderer_free (TandemRenderer *self)
 {
   if (self == NULL)
     return;
-  g_free (self->bus);
-  g_free (self->mix_left);
-  g_free (self->mix_right);
-  g_free (self);
+  tandem_memlock_free (self, self->block_size, self->locked);
 }
 
 void
@@ -112,6 +123,7 @@ voice_free (TandemRenderer *self,
 {
   v->kind = TANDEM_VOICE_NONE;
   self->n_active--;
+  self->free_slots[self->n_free++] = (guint8) (v - self->voices);
 }
 
 TANDEM_REALTIME void
@@ -135,25 +147,23 @@ tandem_renderer_set_plan (TandemRenderer         *self,
     self->swing_frames = plan->step_frames > 0
                          ? self->step_frames * plan->swing_frames / plan->step_frames : 0;
 
-  /* Voices follow their track by id; nothing may point into the old plan
-   * once this returns, since the main thread frees it after our ack. */
+  /* Voices follow their track by id (a hash lookup in the new plan, not a
+   * walk over its tracks); nothing may point into the old plan once this
+   * returns, since the main thread frees it after our ack. */
   for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
     {
       TandemVoice *v = &self->voices[i];
-      gboolean found = FALSE;
+      int t;
 
       if (v->kind == TANDEM_VOICE_NONE)
         continue;
-      for (guint t = 0; plan != NULL && t < plan->n_tracks; t++)
-        if (plan->tracks[t].uid == v->track_uid)
-          {
-            found = v->kind != TANDEM_VOICE_SAMPLE || plan->tracks[t].sample == v->sample;
-            v->track = t;
-            break;
-          }
-      if (!found)
+      t = plan != NULL ? tandem_plan_find_track (plan, v->track_uid) : -1;
+      if (t >= 0 && (v->kind != TANDEM_VOICE_SAMPLE || plan->tracks[t].sample == v->sample))
+        v->track = (guint) t;
+      else
         voice_free (self, v);
     }
+  self->segment = 0;
 
   self->plan = plan;
 }
@@ -202,39 +212,33 @@ voice_alloc (TandemRenderer *self)
 {
   TandemVoice *oldest = NULL;
 
-  for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
+  if (self->n_free > 0)
     {
-      TandemVoice *v = &self->voices[i];
-
-      if (v->kind == TANDEM_VOICE_NONE)
-        {
-          self->n_active++;
-          return v;
-        }
-      if (oldest == NULL || v->serial < oldest->serial)
-        oldest = v;
+      self->n_active++;
+      return &self->voices[self->free_slots[--self->n_free]];
     }
+  for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
+    if (oldest == NULL || self->voices[i].serial < oldest->serial)
+      oldest = &self->voices[i];
   /* Pool full: steal the oldest voice, usually the quietest tail. */
   return oldest;
 }
 
 TANDEM_REALTIME static void
-trigger (TandemRenderer   *self,
-         guint             t,
-         const TandemCell *cell)
+trigger (TandemRenderer        *self,
+         const TandemPlanEvent *event)
 {
   const TandemRenderPlan *plan = self->plan;
-  const TandemPlanTrack *track = &plan->tracks[t];
-  float amp = (float) cell->velocity / 127.0f;
+  const TandemPlanTrack *track = &plan->tracks[event->track];
+  float amp = (float) event->velocity / 127.0f;
   guint32 rng = (guint32) tandem_hash64 (self->seed ^ (self->grid_step * 0x100000001b3ull + track->uid)) | 1;
+  const TandemSample *sample = event->sample != NULL ? event->sample : track->sample;
   TandemVoice *v;
 
-  if (track->kind == TANDEM_VOICE_NONE || (track->kind == TANDEM_VOICE_SAMPLE && track->sample == NULL))
-    return;
-
-  if (track->kind == TANDEM_VOICE_HAT_CLOSED)
+  if (event->choke_group != 0)
     for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
-      if (self->voices[i].kind == TANDEM_VOICE_HAT_OPEN)
+      if (self->voices[i].kind != TANDEM_VOICE_NONE && self->voices[i].choke_group == event->choke_group
+          && self->voices[i].track_uid != track->uid)
         tandem_voice_choke (&self->voices[i]);
 
   v = voice_alloc (self);
@@ -242,21 +246,44 @@ trigger (TandemRenderer   *self,
     {
     case TANDEM_VOICE_SYNTH:
       tandem_voice_start_synth (v, (float) self->sample_rate, amp,
-                                (float) tandem_voice_degree_to_freq (cell->note, plan->key_root,
+                                (float) tandem_voice_degree_to_freq (event->note, plan->key_root,
                                                                      plan->intervals, plan->n_degrees),
                                 (guint64) plan->step_frames, rng);
       break;
     case TANDEM_VOICE_SAMPLE:
-      tandem_voice_start_sample (v, track->sample, amp);
+      tandem_voice_start_sample (v, sample, amp);
       break;
     default:
       tandem_voice_start_shot (v, track->kind, track->shot, track->shot_len,
                                (float) self->sample_rate, amp);
       break;
     }
-  v->track = t;
+  v->track = event->track;
   v->track_uid = track->uid;
+  v->choke_group = event->choke_group;
   v->serial = ++self->voice_serial;
+}
+
+TANDEM_REALTIME static void
+play_events (TandemRenderer        *self,
+             const TandemPlanEvent *events,
+             guint32                n)
+{
+  const TandemRenderPlan *plan = self->plan;
+
+  for (guint32 i = 0; i < n; i++)
+    {
+      const TandemPlanEvent *e = &events[i];
+
+      if (e->probability < 100)
+        {
+          guint64 h = tandem_hash64 (self->seed ^ tandem_hash64 (self->grid_step ^ plan->tracks[e->track].uid));
+
+          if (h % 100 >= e->probability)
+            continue;
+        }
+      trigger (self, e);
+    }
 }
 
 TANDEM_REALTIME static void
@@ -265,22 +292,51 @@ play_pattern_step (TandemRenderer          *self,
                    guint                    step)
 {
   const TandemRenderPlan *plan = self->plan;
+  const guint32 *at = &plan->offsets[pattern->notes.first + step];
 
-  for (guint t = 0; t < plan->n_tracks; t++)
+  play_events (self, &plan->events[at[0]], at[1] - at[0]);
+}
+
+/* The song segment that holds step @k, or NULL; moves the cursor, which
+ * makes the usual case (the next step) O(1). */
+TANDEM_REALTIME static const TandemPlanSequence *
+find_segment (TandemRenderer *self,
+              guint64         k)
+{
+  const TandemRenderPlan *plan = self->plan;
+  guint lo = 0, hi = plan->n_segments;
+
+  if (plan->n_segments == 0)
+    return NULL;
+  if (self->segment < plan->n_segments)
     {
-      const TandemCell *cell = &pattern->cells[(gsize) t * TANDEM_MAX_STEPS + step];
+      const TandemPlanSequence *seg = &plan->segments[self->segment];
+      const TandemPlanSequence *next = self->segment + 1 < plan->n_segments ? seg + 1 : NULL;
 
-      if (cell->velocity == 0)
-        continue;
-      if (cell->probability < 100)
+      if (k >= seg->start_step && k < seg->end_step)
+        return seg;
+      if (next != NULL && k >= next->start_step && k < next->end_step)
         {
-          guint64 h = tandem_hash64 (self->seed ^ tandem_hash64 (self->grid_step ^ plan->tracks[t].uid));
-
-          if (h % 100 >= cell->probability)
-            continue;
+          self->segment++;
+          return next;
         }
-      trigger (self, t, cell);
+      if (k >= seg->end_step && (next == NULL || k < next->start_step))
+        return NULL;   /* a gap after the cursor */
     }
+  /* Elsewhere (a jump, a loop): binary search for the last segment starting at or before k. */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (plan->segments[mid].start_step <= k)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0)
+    return NULL;
+  self->segment = lo - 1;
+  return k < plan->segments[lo - 1].end_step ? &plan->segments[lo - 1] : NULL;
 }
 
 TANDEM_REALTIME static void
@@ -301,20 +357,28 @@ play_step (TandemRenderer *self)
     {
       guint64 k = self->seq_step;
       guint64 end = MAX (plan->song_end_step, plan->loop ? plan->loop_end_step : 0);
+      const TandemPlanSequence *seg;
 
       if (plan->loop && k == plan->loop_end_step)
         k = plan->loop_start_step;
       else if (k >= end)
         k = plan->loop ? plan->loop_start_step : 0;
 
-      for (guint c = 0; c < plan->n_clips; c++)
+      seg = find_segment (self, k);
+      if (seg != NULL && seg->n_clips == 0)
         {
-          const TandemPlanClip *clip = &plan->clips[c];
-          const TandemPlanPattern *pattern = &plan->patterns[clip->pattern];
+          const guint32 *at = &plan->offsets[seg->first + (k - seg->start_step) % seg->period];
 
-          if (k >= clip->start_step && k < clip->end_step)
-            play_pattern_step (self, pattern, (guint) ((k - clip->start_step) % pattern->length));
+          play_events (self, &plan->events[at[0]], at[1] - at[0]);
         }
+      else if (seg != NULL)
+        for (guint c = 0; c < seg->n_clips; c++)
+          {
+            const TandemPlanClip *clip = &plan->clips[plan->clip_refs[seg->first_clip + c]];
+            const TandemPlanPattern *pattern = &plan->patterns[clip->pattern];
+
+            play_pattern_step (self, pattern, (guint) ((k - clip->start_step) % pattern->length));
+          }
       self->position = (gint64) k;
       self->seq_step = k + 1;
     }
@@ -435,7 +499,9 @@ next_onset (TandemRenderer *self)
   return (gint64) floor (t + 0.5);
 }
 
-/* Renders every voice into the mix from frame @offset for @n frames, track by track. */
+/* Renders every voice into the mix from frame @offset for @n frames, track
+ * by track: the voices sorted by track, so the work follows the voices that
+ * sound, not the number of tracks. */
 TANDEM_REALTIME static void
 render_voices (TandemRenderer *self,
                guint           offset,
@@ -448,32 +514,36 @@ render_voices (TandemRenderer *self,
   if (self->n_active == 0 || n == 0)
     return;
 
+  /* Insertion sort by (track, slot): stable, and few voices move. */
   for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
     if (self->voices[i].kind != TANDEM_VOICE_NONE)
-      active[n_active++] = (guint8) i;
+      {
+        guint j = n_active++;
+        guint t = self->voices[i].track;
 
-  for (guint t = 0; t < plan->n_tracks && n_active > 0; t++)
+        while (j > 0 && self->voices[active[j - 1]].track > t)
+          {
+            active[j] = active[j - 1];
+            j--;
+          }
+        active[j] = (guint8) i;
+      }
+
+  for (guint a = 0; a < n_active;)
     {
+      guint t = self->voices[active[a]].track;
       const TandemPlanTrack *track = &plan->tracks[t];
-      guint8 mine[TANDEM_MAX_VOICES];
-      guint n_mine = 0, kept = 0;
+      const guint8 *mine = &active[a];
+      guint n_mine = 0;
       gboolean plain = TRUE;
       float peak = 0.0f;
 
-      /* Take this track's voices out of the active list. */
-      for (guint a = 0; a < n_active; a++)
-        {
-          if (self->voices[active[a]].track == t)
-            mine[n_mine++] = active[a];
-          else
-            active[kept++] = active[a];
-        }
-      n_active = kept;
-      if (n_mine == 0)
-        continue;
+      while (a + n_mine < n_active && self->voices[active[a + n_mine]].track == t)
+        n_mine++;
+      a += n_mine;
 
-      for (guint a = 0; a < n_mine && plain; a++)
-        plain = tandem_voice_is_plain_shot (&self->voices[mine[a]]);
+      for (guint m = 0; m < n_mine && plain; m++)
+        plain = tandem_voice_is_plain_shot (&self->voices[mine[m]]);
       if (plain && n_mine <= TANDEM_MIX_MAX_SHOTS)
         {
           /* The common case: a few hits ringing on the track, straight into
@@ -481,22 +551,22 @@ render_voices (TandemRenderer *self,
           TandemVoice *shots[TANDEM_MIX_MAX_SHOTS];
           float gain = track->gain;
 
-          for (guint a = 0; a < n_mine; a++)
-            shots[a] = &self->voices[mine[a]];
+          for (guint m = 0; m < n_mine; m++)
+            shots[m] = &self->voices[mine[m]];
           tandem_voice_mix_shots (shots, n_mine, n, gain * track->pan_left, gain * track->pan_right,
                                   self->mix_left + offset, self->mix_right + offset,
                                   self->metering ? &peak : NULL);
-          for (guint a = 0; a < n_mine; a++)
-            if (tandem_voice_shot_done (shots[a]))
-              voice_free (self, shots[a]);
+          for (guint m = 0; m < n_mine; m++)
+            if (tandem_voice_shot_done (shots[m]))
+              voice_free (self, shots[m]);
           peak *= gain;
         }
       else
         {
           memset (self->bus, 0, n * sizeof (float));
-          for (guint a = 0; a < n_mine; a++)
+          for (guint m = 0; m < n_mine; m++)
             {
-              TandemVoice *v = &self->voices[mine[a]];
+              TandemVoice *v = &self->voices[mine[m]];
 
               if (!tandem_voice_render (v, self->bus, n))
                 voice_free (self, v);

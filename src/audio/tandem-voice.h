@@ -20,6 +20,7 @@ typedef struct
   guint64         age;       /* frames rendered */
   guint32         rng;
   gboolean        choked;
+  guint8          choke_group;   /* 0: none */
 
   /* Tone: a sine whose frequency glides from f0 to f1. */
   float phase, freq, freq_end, freq_coeff;
