@@ -82,15 +82,21 @@ tandem_kit_import (const TandemKit   *kit,
 
   g_return_val_if_fail (kit != NULL && TANDEM_IS_SAMPLE_STORE (store), NULL);
 
-  import->kit = kit_copy (kit);
   import->samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) tandem_sample_import_free);
   if (kit->folder == NULL)
     {
-      g_set_error (error, TANDEM_KIT_ERROR, TANDEM_KIT_ERROR_NOT_FOUND,
-                   "Kit “%s” has not been unpacked", kit->name);
-      return NULL;
+      /* An archive that was only listed: unpack the files its layers use. */
+      g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, kit->source, -1);
+      g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "tandem", "kits", key, NULL);
+
+      import->kit = tandem_kit_load_archive (kit->source, dir, error);
+      if (import->kit == NULL)
+        return NULL;
+      kit = import->kit;
     }
+  else
+    import->kit = kit_copy (kit);
   licence = tandem_kit_licence_text (kit);
 
   for (guint i = 0; i < kit->instruments->len; i++)

@@ -14,8 +14,8 @@ G_BEGIN_DECLS
 typedef struct _TandemKitImport TandemKitImport;
 
 /*
- * Imports every layer file of @kit (which must have its folder: a kit folder
- * or an extracted archive) into @store through the ordinary sample import
+ * Imports every layer file of @kit (an archive that was only listed is first
+ * unpacked under $XDG_CACHE_HOME/tandem/kits) into @store through the ordinary sample import
  * (SHA-256, checks, size limit), and writes the kit's licence text beside
  * each sample as <store>/<sha256>.licence. Blocking: run it on a worker.
  * A file that is not audio refuses the whole kit, naming it.
