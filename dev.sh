@@ -15,7 +15,7 @@ BUILD_DIR=${TANDEM_BUILD_DIR:-build}
 PACKAGES=(
   meson ninja-build pkg-config gcc
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
-  portaudio19-dev libsndfile1-dev libsamplerate0-dev
+  portaudio19-dev libsndfile1-dev libsamplerate0-dev libarchive-dev
   xvfb xauth dbus at-spi2-core gettext desktop-file-utils appstream
   flatpak-builder python3 python3-gi gir1.2-gtk-4.0 gir1.2-atspi-2.0
   sox alsa-utils libasound2-plugins jackd2 hydrogen-data

@@ -13,6 +13,26 @@
 #include "tandem-application.h"
 #include "tandem-export-command.h"
 #include "tandem-sample.h"
+#include "tandem-kit.h"
+
+/* `tandem --list-kits`: each kit found, "NAME<tab>FOLDER-OR-ARCHIVE", one a
+ * line; kits that fail to load are named on stderr. */
+static int
+list_kits (void)
+{
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autoptr(GPtrArray) kits = tandem_kit_find_all (NULL, &failed);
+
+  for (guint i = 0; i < kits->len; i++)
+    {
+      const TandemKit *kit = g_ptr_array_index (kits, i);
+
+      g_print ("%s\t%s\n", kit->name, kit->source);
+    }
+  for (guint i = 0; i < failed->len; i++)
+    g_printerr ("%s\n", (const char *) g_ptr_array_index (failed, i));
+  return 0;
+}
 
 int
 main (int    argc,
@@ -31,6 +51,8 @@ main (int    argc,
   /* Exporting needs no display, so it is handled before GTK starts. */
   if (argc >= 2 && g_str_equal (argv[1], "--export"))
     return tandem_export_command (argc - 2, argv + 2);
+  if (argc == 2 && g_str_equal (argv[1], "--list-kits"))
+    return list_kits ();
 
   app = tandem_application_new ();
 

@@ -22,6 +22,8 @@ struct _TandemTrack
   double   pan;
   gboolean mute;
   gboolean solo;
+  char    *layers;      /* sampler layers, tandem-layers.h; "" for none */
+  guint    choke_group; /* 0: none */
 };
 
 struct _TandemPattern
@@ -100,6 +102,7 @@ typedef enum
   TANDEM_CHECK_PATTERN_REF,        /* an existing pattern */
   TANDEM_CHECK_PATTERN_REF_OR_EMPTY,
   TANDEM_CHECK_FORMAT,
+  TANDEM_CHECK_LAYERS,             /* tandem-layers.h, samples registered in the project */
 } TandemCheck;
 
 /* One settable property of an entity kind. The type and numeric range come
@@ -111,6 +114,8 @@ typedef struct
   const char  *unit;     /* for messages: " dB", " %", "" */
   gsize        offset;   /* of the field in the instance struct */
   gboolean     settable; /* FALSE: fixed at insert (sample facts) */
+  gboolean     optional; /* written only when not the default, so older documents keep
+                          * their canonical text */
   GParamSpec  *pspec;    /* filled on first use */
 } TandemPropDesc;
 
@@ -145,6 +150,9 @@ gboolean  _tandem_prop_set       (GObject              *object,
                                   gboolean              notify);
 JsonNode *_tandem_prop_to_json   (GObject              *object,
                                   const TandemPropDesc *desc);
+/* Whether @value (from _tandem_prop_to_json()) is the property's default. */
+gboolean  _tandem_prop_is_default (const TandemPropDesc *desc,
+                                   JsonNode             *value);
 
 /* "Track “abc”", "Project", "Cell (…)": for error messages. */
 char     *_tandem_entity_label   (TandemEntityKind      kind,

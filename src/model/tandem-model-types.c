@@ -206,6 +206,8 @@ tandem_instrument_is_valid (const char *instrument)
     return FALSE;
   if (tandem_instrument_get_sample (instrument) != NULL)
     return TRUE;
+  if (strcmp (instrument, TANDEM_INSTRUMENT_SAMPLER) == 0)
+    return TRUE;
   for (guint i = 0; builtin_instruments[i] != NULL; i++)
     if (strcmp (instrument, builtin_instruments[i]) == 0)
       return TRUE;

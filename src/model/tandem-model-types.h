@@ -91,6 +91,8 @@ typedef enum
 #define TANDEM_MAX_CLIPS          10000
 #define TANDEM_MAX_SAMPLES        1024
 #define TANDEM_MAX_ID_LEN         64
+#define TANDEM_MAX_CHOKE_GROUP    64
+#define TANDEM_MAX_LAYERS         32     /* per sampler track */
 #define TANDEM_MAX_ANCHOR         (G_GUINT64_CONSTANT (1) << 53) /* anchor-time, anchor-step */
 
 GQuark       tandem_model_error_quark      (void);
@@ -108,7 +110,9 @@ gboolean     tandem_play_mode_from_string  (const char       *str,
                                             TandemPlayMode   *mode);
 
 /* Built-in instruments: "kick", "snare", "hat-closed", "hat-open", "clap",
- * "tom", "rim", "synth". A sample instrument is "sample:<sha256>". */
+ * "tom", "rim", "synth". A sample instrument is "sample:<sha256>", and
+ * TANDEM_INSTRUMENT_SAMPLER plays the track's velocity layers (tandem-layers.h). */
+#define TANDEM_INSTRUMENT_SAMPLER "sampler"
 const char * const *tandem_builtin_instruments (void);
 gboolean     tandem_instrument_is_valid     (const char *instrument);
 /* Returns the hash if @instrument is "sample:<sha256>", else NULL. */

@@ -7,6 +7,7 @@
 #include "tandem-clip.h"
 #include "tandem-history.h"
 #include "tandem-json.h"
+#include "tandem-layers.h"
 #include "tandem-model-types.h"
 #include "tandem-op.h"
 #include "tandem-pattern.h"

@@ -386,7 +386,8 @@ apply_delete (TandemProject  *self,
             g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, i);
             const char *hash = tandem_instrument_get_sample (track->instrument);
 
-            if (hash != NULL && strcmp (hash, id) == 0)
+            /* A 64-digit hash can only match a layer's hash, never its numbers. */
+            if ((hash != NULL && strcmp (hash, id) == 0) || strstr (track->layers, id) != NULL)
               {
                 g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_CONSTRAINT,
                              "%s is used by track “%s”", label, track->name);

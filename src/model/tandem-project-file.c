@@ -139,6 +139,25 @@ tandem_project_new_from_data (const char  *data,
   return project;
 }
 
+/* A sample from a drum kit carries the kit's licence beside it as
+ * <hash>.licence (tandem-kit-import.c): copy it wherever the sample goes.
+ * Best effort: the licence is for people, the project plays without it. */
+static void
+copy_licence (const char *sample_from,
+              const char *sample_to)
+{
+  g_autofree char *from = g_strconcat (sample_from, ".licence", NULL);
+  g_autofree char *to = g_strconcat (sample_to, ".licence", NULL);
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (g_file_test (to, G_FILE_TEST_EXISTS) || !g_file_get_contents (from, &text, &length, NULL)
+      || length > 1024 * 1024)
+    return;
+  if (!g_file_set_contents (to, text, (gssize) length, NULL))
+    g_debug ("Cannot copy the licence of %s to %s", sample_from, to);
+}
+
 /* Imports <dir>/samples/<hash> into the default store for every sample the
  * project lists and the store lacks. A missing or damaged copy is not fatal:
  * the project opens and that sample stays silent. */
@@ -171,6 +190,13 @@ import_samples (TandemProject *project,
       imported = tandem_sample_store_import_file (store, source, hash, &error);
       if (imported == NULL)
         g_debug ("Sample %s not imported: %s", hash, error->message);
+      else
+        {
+          g_autofree char *path_in_store = tandem_sample_store_lookup (store, hash);
+
+          if (path_in_store != NULL)
+            copy_licence (source, path_in_store);
+        }
     }
 }
 
@@ -303,7 +329,10 @@ export_samples (TandemProject  *project,
         continue;
       target = g_build_filename (samples_dir, hash, NULL);
       if (g_file_test (target, G_FILE_TEST_IS_REGULAR))
-        continue;
+        {
+          copy_licence (stored, target);
+          continue;
+        }
       if (g_mkdir_with_parents (samples_dir, 0755) != 0)
         {
           int saved = errno;
@@ -324,6 +353,7 @@ export_samples (TandemProject  *project,
                        local_error != NULL ? local_error->message : g_strerror (errno));
           return FALSE;
         }
+      copy_licence (stored, target);
     }
   return TRUE;
 }

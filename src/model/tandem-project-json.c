@@ -13,7 +13,9 @@
 #include "tandem-model-private.h"
 
 #define PROP(name, check, unit, type, field, settable) \
-  { name, check, unit, G_STRUCT_OFFSET (type, field), settable, NULL }
+  { name, check, unit, G_STRUCT_OFFSET (type, field), settable, FALSE, NULL }
+#define OPTIONAL_PROP(name, check, unit, type, field) \
+  { name, check, unit, G_STRUCT_OFFSET (type, field), TRUE, TRUE, NULL }
 
 static TandemPropDesc project_props[] = {
   PROP ("name", TANDEM_CHECK_NAME, "", TandemProject, name, TRUE),
@@ -43,6 +45,8 @@ static TandemPropDesc track_props[] = {
   PROP ("pan", TANDEM_CHECK_NONE, "", TandemTrack, pan, TRUE),
   PROP ("mute", TANDEM_CHECK_NONE, "", TandemTrack, mute, TRUE),
   PROP ("solo", TANDEM_CHECK_NONE, "", TandemTrack, solo, TRUE),
+  OPTIONAL_PROP ("layers", TANDEM_CHECK_LAYERS, "", TandemTrack, layers),
+  OPTIONAL_PROP ("choke-group", TANDEM_CHECK_NONE, "", TandemTrack, choke_group),
 };
 
 static TandemPropDesc pattern_props[] = {
@@ -67,6 +71,7 @@ static TandemPropDesc sample_props[] = {
 };
 
 #undef PROP
+#undef OPTIONAL_PROP
 
 static void
 fill_pspecs (TandemPropDesc *props,
@@ -326,6 +331,31 @@ check_string (TandemProject        *project,
           }
         return TRUE;
       }
+    case TANDEM_CHECK_LAYERS:
+      {
+        g_autoptr(GArray) layers = NULL;
+        g_autoptr(GError) local = NULL;
+
+        layers = tandem_layers_parse (s, &local);
+        if (layers == NULL)
+          {
+            g_autofree char *why = g_strdup_printf ("is not a list of layers: %s", local->message);
+            return out_of_range (label, desc->name, node, why, error);
+          }
+        for (guint i = 0; i < layers->len; i++)
+          {
+            const TandemLayer *layer = &g_array_index (layers, TandemLayer, i);
+
+            if (tandem_project_find_sample (project, layer->sample) == NULL)
+              {
+                g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_UNKNOWN_ENTITY,
+                             "%s: layer %u uses sample “%s”, which the project does not have",
+                             label, i + 1, layer->sample);
+                return FALSE;
+              }
+          }
+        return TRUE;
+      }
     case TANDEM_CHECK_PATTERN_REF_OR_EMPTY:
       if (*s == '\0')
         return TRUE;
@@ -566,6 +596,22 @@ _tandem_prop_to_json (GObject              *object,
   return json_node_init_string (node, *(char **) field);
 }
 
+gboolean
+_tandem_prop_is_default (const TandemPropDesc *desc,
+                         JsonNode             *value)
+{
+  GParamSpec *pspec = desc->pspec;
+  GType type = pspec->value_type;
+
+  if (type == G_TYPE_UINT)
+    return json_node_get_int (value) == G_PARAM_SPEC_UINT (pspec)->default_value;
+  if (type == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (value) == G_PARAM_SPEC_BOOLEAN (pspec)->default_value;
+  if (type == G_TYPE_STRING)
+    return g_strcmp0 (json_node_get_string (value), G_PARAM_SPEC_STRING (pspec)->default_value) == 0;
+  return FALSE;
+}
+
 /* Copies one property from @src to @dst (same type), notifying on change. */
 static void
 prop_copy (GObject              *dst,
@@ -637,7 +683,14 @@ _tandem_entity_to_json (TandemProject    *project,
     json_object_set_string_member (obj, "id", _tandem_entity_get_id (entity));
   props = _tandem_props_get (kind, &n_props);
   for (guint i = 0; i < n_props; i++)
-    json_object_set_member (obj, props[i].name, _tandem_prop_to_json (entity, &props[i]));
+    {
+      JsonNode *value = _tandem_prop_to_json (entity, &props[i]);
+
+      if (props[i].optional && _tandem_prop_is_default (&props[i], value))
+        json_node_unref (value);
+      else
+        json_object_set_member (obj, props[i].name, value);
+    }
 
   if (kind == TANDEM_ENTITY_PATTERN)
     {

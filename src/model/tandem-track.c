@@ -20,6 +20,8 @@ enum {
   PROP_PAN,
   PROP_MUTE,
   PROP_SOLO,
+  PROP_LAYERS,
+  PROP_CHOKE_GROUP,
   N_PROPS
 };
 
@@ -34,6 +36,7 @@ tandem_track_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->color, g_free);
   g_clear_pointer (&self->instrument, g_free);
+  g_clear_pointer (&self->layers, g_free);
 
   G_OBJECT_CLASS (tandem_track_parent_class)->finalize (object);
 }
@@ -56,6 +59,8 @@ tandem_track_get_property (GObject    *object,
     case PROP_PAN: g_value_set_double (value, self->pan); break;
     case PROP_MUTE: g_value_set_boolean (value, self->mute); break;
     case PROP_SOLO: g_value_set_boolean (value, self->solo); break;
+    case PROP_LAYERS: g_value_set_string (value, self->layers); break;
+    case PROP_CHOKE_GROUP: g_value_set_uint (value, self->choke_group); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -101,6 +106,9 @@ tandem_track_class_init (TandemTrackClass *klass)
   properties[PROP_PAN] = g_param_spec_double ("pan", NULL, NULL, -1.0, 1.0, 0.0, ro);
   properties[PROP_MUTE] = g_param_spec_boolean ("mute", NULL, NULL, FALSE, ro);
   properties[PROP_SOLO] = g_param_spec_boolean ("solo", NULL, NULL, FALSE, ro);
+  properties[PROP_LAYERS] = g_param_spec_string ("layers", NULL, NULL, "", ro);
+  properties[PROP_CHOKE_GROUP] =
+    g_param_spec_uint ("choke-group", NULL, NULL, 0, TANDEM_MAX_CHOKE_GROUP, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -111,6 +119,7 @@ tandem_track_init (TandemTrack *self)
   self->name = g_strdup ("Track");
   self->color = g_strdup ("#3584e4");
   self->instrument = g_strdup ("kick");
+  self->layers = g_strdup ("");
 }
 
 TandemTrack *
@@ -185,4 +194,20 @@ tandem_track_get_solo (TandemTrack *self)
 {
   g_return_val_if_fail (TANDEM_IS_TRACK (self), FALSE);
   return self->solo;
+}
+
+/** tandem_track_get_layers: Returns: the sampler's layers (tandem-layers.h), "" for none */
+const char *
+tandem_track_get_layers (TandemTrack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRACK (self), NULL);
+  return self->layers;
+}
+
+/** tandem_track_get_choke_group: Returns: the choke group, 0 for none */
+guint
+tandem_track_get_choke_group (TandemTrack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRACK (self), 0);
+  return self->choke_group;
 }

@@ -27,6 +27,8 @@ static const GOptionEntry main_entries[] = {
   /* Handled in main() before GTK starts; listed here for --help. */
   { "export", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Render IN.tandem to OUT.wav or OUT.flac and exit"), N_("IN.tandem OUT.wav") },
+  { "list-kits", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("List the Hydrogen drum kits found (name and folder) and exit"), NULL },
   { NULL }
 };
 
@@ -291,7 +293,7 @@ tandem_application_init (TandemApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
-                                                     _("[FILE.tandem|INVITE-LINK…]"));
+                                                     _("[FILE.tandem|FILE.h2song|INVITE-LINK…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Tandem is a step sequencer that several "
                                               "people play at once."));

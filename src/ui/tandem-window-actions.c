@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-kit-browser.h"
 #include "tandem-window-private.h"
 
 static GtkFileFilter *
@@ -73,10 +74,25 @@ open_action (GtkWidget  *widget,
 {
   TandemWindow *self = TANDEM_WINDOW (widget);
   GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) songs = gtk_file_filter_new ();
 
   chooser = new_chooser (self, _("Open Project"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"));
+  /* A Hydrogen song opens as a new project. */
+  gtk_file_filter_set_name (songs, _("Hydrogen Songs"));
+  gtk_file_filter_add_pattern (songs, "*.h2song");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), songs);
   g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+drum_kits_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  TandemKitBrowser *browser = tandem_kit_browser_new (TANDEM_WINDOW (widget), NULL);
+
+  gtk_window_present (GTK_WINDOW (browser));
 }
 
 static void
@@ -241,6 +257,7 @@ void
 _tandem_window_class_actions_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.drum-kits", NULL, drum_kits_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.save-and-close", NULL,

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-h2song.h"
 #include "tandem-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TandemWindow, tandem_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -246,6 +247,8 @@ tandem_window_open_file (TandemWindow *self,
   if (path == NULL)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                  _("Only local files can be opened"));
+  else if (g_str_has_suffix (path, ".h2song"))
+    project = tandem_h2song_load (path, NULL, tandem_sample_store_get_default (), &error);
   else
     project = tandem_project_new_from_file (path, &error);
 
@@ -262,7 +265,8 @@ tandem_window_open_file (TandemWindow *self,
       return;
     }
 
-  _tandem_window_set_project (self, project, file);
+  /* A Hydrogen song becomes a new Tandem project: saving asks for a name. */
+  _tandem_window_set_project (self, project, g_str_has_suffix (path, ".h2song") ? NULL : file);
 }
 
 gboolean

@@ -22,6 +22,22 @@ ALLOWED_FINISH_ARGS = {
     '--socket=fallback-x11',
     '--socket=pulseaudio',   # sound output
     '--device=dri',          # GL rendering
+    # Hydrogen drum kits, read only: the user's (~/.local/share/hydrogen,
+    # ~/.hydrogen, the Hydrogen Flatpak's) and the system's, which the
+    # sandbox shows under /run/host/usr/share only through host-os.
+    '--filesystem=xdg-data/hydrogen:ro',
+    '--filesystem=~/.hydrogen:ro',
+    '--filesystem=~/.var/app/org.hydrogenmusic.Hydrogen/data/hydrogen:ro',
+    '--filesystem=host-os:ro',
+}
+
+# Dependencies come from their upstream projects' own release archives, as
+# Flathub expects: the same bytes Debian repackages, so the same SHA-256.
+UPSTREAM_SOURCES = {
+    'portaudio': ('https://files.portaudio.com/archives/pa_stable_v190600_20161030.tgz',
+                  'f5a21d7dcd6ee84397446fa1fa1a0675bb2e8a4a6dceb4305a8404698d8d1513'),
+    'libsamplerate': ('https://github.com/libsndfile/libsamplerate/archive/refs/tags/0.2.2.tar.gz',
+                      '16e881487f184250deb4fcb60432d7556ab12cb58caea71ef23960aec6c0405a'),
 }
 
 
@@ -97,6 +113,12 @@ for name, want_id in ((f'{app_id}.json', app_id), (f'{app_id}.Devel.json', f'{ap
     for dep in ('portaudio', 'libsamplerate'):
         if dep not in names:
             fail(f'{name}: no {dep} module (the GNOME runtime lacks it)')
+    for mod in m.get('modules', []):
+        if isinstance(mod, dict) and mod.get('name') in UPSTREAM_SOURCES:
+            url, sha = UPSTREAM_SOURCES[mod['name']]
+            got = [(s.get('url'), s.get('sha256')) for s in mod.get('sources', [])]
+            if got != [(url, sha)]:
+                fail(f'{name}: {mod["name"]} must come from {url} (sha256 {sha}), not {got}')
 
     app = m['modules'][-1] if m.get('modules') else {}
     opts = app.get('config-opts', [])
