@@ -5,12 +5,14 @@
 #pragma once
 
 #include "tandem-clip.h"
+#include "tandem-harmony.h"
 #include "tandem-history.h"
 #include "tandem-model-types.h"
 #include "tandem-op.h"
 #include "tandem-pattern.h"
 #include "tandem-project.h"
 #include "tandem-project-file.h"
+#include "tandem-rhythm.h"
 #include "tandem-sample-error.h"
 #include "tandem-sample-info.h"
 #include "tandem-sample-store.h"
