@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tandem-clip.h"
+#include "tandem-harmony.h"
 #include "tandem-history.h"
 #include "tandem-json.h"
 #include "tandem-layers.h"
@@ -13,6 +14,7 @@
 #include "tandem-pattern.h"
 #include "tandem-project.h"
 #include "tandem-project-file.h"
+#include "tandem-rhythm.h"
 #include "tandem-sample-error.h"
 #include "tandem-sample-info.h"
 #include "tandem-sample-store.h"
