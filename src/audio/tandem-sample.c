@@ -118,15 +118,14 @@ is_cut_off (SNDFILE *file)
   return FALSE;
 }
 
-/* Opens @path and refuses what its header alone shows to be unusable. */
+/* Refuses what the header of the opened @file alone shows to be unusable;
+ * closes @file then. */
 static SNDFILE *
-open_checked (const char  *path,
+check_opened (SNDFILE     *file,
               const char  *name,
               SF_INFO     *info,
               GError     **error)
 {
-  SNDFILE *file = sf_open (path, SFM_READ, info);
-
   if (file == NULL)
     {
       g_set_error (error, TANDEM_SAMPLE_ERROR, TANDEM_SAMPLE_ERROR_NOT_AUDIO,
@@ -148,6 +147,120 @@ open_checked (const char  *path,
     return file;
   sf_close (file);
   return NULL;
+}
+
+static SNDFILE *
+open_checked (const char  *path,
+              const char  *name,
+              SF_INFO     *info,
+              GError     **error)
+{
+  return check_opened (sf_open (path, SFM_READ, info), name, info, error);
+}
+
+static gboolean read_checked (SNDFILE        *file,
+                              const SF_INFO  *info,
+                              const char     *name,
+                              float         **mono,
+                              gsize          *n_read,
+                              GCancellable   *cancellable,
+                              GError        **error);
+
+/* libsndfile's virtual IO over bytes in memory. */
+typedef struct
+{
+  const guint8 *data;
+  sf_count_t    length;
+  sf_count_t    pos;
+} MemoryFile;
+
+static sf_count_t
+mem_get_filelen (void *user_data)
+{
+  return ((MemoryFile *) user_data)->length;
+}
+
+static sf_count_t
+mem_seek (sf_count_t  offset,
+          int         whence,
+          void       *user_data)
+{
+  MemoryFile *m = user_data;
+  sf_count_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->length : 0;
+
+  if (offset < -base || base + offset > m->length)
+    return -1;
+  m->pos = base + offset;
+  return m->pos;
+}
+
+static sf_count_t
+mem_read (void       *ptr,
+          sf_count_t  count,
+          void       *user_data)
+{
+  MemoryFile *m = user_data;
+  sf_count_t n = MAX (MIN (count, m->length - m->pos), 0);
+
+  memcpy (ptr, m->data + m->pos, n);
+  m->pos += n;
+  return n;
+}
+
+static sf_count_t
+mem_write (const void *ptr,
+           sf_count_t  count,
+           void       *user_data)
+{
+  return 0;
+}
+
+static sf_count_t
+mem_tell (void *user_data)
+{
+  return ((MemoryFile *) user_data)->pos;
+}
+
+/**
+ * tandem_sample_check_bytes:
+ * @name: what to call the data in messages
+ * @info: (out caller-allocates): what the data holds, on success
+ *
+ * tandem_sample_check_file() on bytes in memory (libsndfile's virtual IO).
+ *
+ * Returns: TRUE if every frame decodes, else FALSE with a TANDEM_SAMPLE_ERROR
+ */
+gboolean
+tandem_sample_check_bytes (GBytes                *bytes,
+                           const char            *name,
+                           TandemSampleFileInfo  *info,
+                           GError               **error)
+{
+  SF_VIRTUAL_IO io = { mem_get_filelen, mem_seek, mem_read, mem_write, mem_tell };
+  MemoryFile m = { 0 };
+  SF_INFO sf_info = { 0 };
+  SNDFILE *file;
+  gsize length, n_frames = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (bytes != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  m.data = g_bytes_get_data (bytes, &length);
+  m.length = length;
+  file = check_opened (sf_open_virtual (&io, SFM_READ, &sf_info, &m), name, &sf_info, error);
+  if (file == NULL)
+    return FALSE;
+  ok = read_checked (file, &sf_info, name, NULL, &n_frames, NULL, error);
+  sf_close (file);
+  if (!ok)
+    return FALSE;
+  info->format = format_name (sf_info.format);
+  info->frames = n_frames;
+  info->rate = sf_info.samplerate;
+  info->channels = sf_info.channels;
+  return TRUE;
 }
 
 /* Reads every frame of @file, mixed down to mono into *@mono when @mono is

@@ -77,6 +77,12 @@ gboolean      tandem_sample_check_file      (const char            *path,
                                              GCancellable          *cancellable,
                                              GError               **error);
 
+/* tandem_sample_check_file() on bytes in memory. */
+gboolean      tandem_sample_check_bytes     (GBytes                *bytes,
+                                             const char            *name,
+                                             TandemSampleFileInfo  *info,
+                                             GError               **error);
+
 /* What the header alone says: refuses what tandem_sample_check_file() would
  * refuse before reading frames. Cheap. */
 gboolean      tandem_sample_check_header    (const char            *path,

@@ -29,28 +29,52 @@
  * 256 tracks × 256 patterns with every row set holds about 600,000 tokens, a
  * batch of 1,000 cell edits about 15,000, and ops nest 32 batches deep. */
 const TandemJsonLimits tandem_json_limits_message = {
-  64 * 1024 * 1024, 80, 128 * 1024, TRUE
+  .max_bytes = 64 * 1024 * 1024,
+  .max_depth = 80,
+  .max_tokens = 128 * 1024,
+  .immutable = TRUE,
 };
 const TandemJsonLimits tandem_json_limits_server_message = {
-  128 * 1024 * 1024, 80, 5 * 1024 * 1024, TRUE
+  .max_bytes = 128 * 1024 * 1024,
+  .max_depth = 80,
+  .max_tokens = 5 * 1024 * 1024,
+  .immutable = TRUE,
 };
 const TandemJsonLimits tandem_json_limits_http_body = {
-  64 * 1024 * 1024, 40, 4 * 1024 * 1024, FALSE
+  .max_bytes = 64 * 1024 * 1024,
+  .max_depth = 40,
+  .max_tokens = 4 * 1024 * 1024,
+  .immutable = FALSE,
 };
 const TandemJsonLimits tandem_json_limits_http_reply = {
-  64 * 1024, 8, 4096, FALSE
+  .max_bytes = 64 * 1024,
+  .max_depth = 8,
+  .max_tokens = 4096,
+  .immutable = FALSE,
 };
 const TandemJsonLimits tandem_json_limits_journal_record = {
-  64 * 1024 * 1024, 80, 4 * 1024 * 1024, TRUE
+  .max_bytes = 64 * 1024 * 1024,
+  .max_depth = 80,
+  .max_tokens = 4 * 1024 * 1024,
+  .immutable = TRUE,
 };
 const TandemJsonLimits tandem_json_limits_session_file = {
-  128 * 1024 * 1024, 40, 5 * 1024 * 1024, FALSE
+  .max_bytes = 128 * 1024 * 1024,
+  .max_depth = 40,
+  .max_tokens = 5 * 1024 * 1024,
+  .immutable = FALSE,
 };
 const TandemJsonLimits tandem_json_limits_project_file = {
-  TANDEM_FILE_MAX_BYTES, TANDEM_FILE_MAX_DEPTH, 4 * 1024 * 1024, FALSE
+  .max_bytes = TANDEM_FILE_MAX_BYTES,
+  .max_depth = TANDEM_FILE_MAX_DEPTH,
+  .max_tokens = 4 * 1024 * 1024,
+  .immutable = FALSE,
 };
 const TandemJsonLimits tandem_json_limits_op = {
-  TANDEM_FILE_MAX_BYTES, 80, 4 * 1024 * 1024, FALSE
+  .max_bytes = TANDEM_FILE_MAX_BYTES,
+  .max_depth = 80,
+  .max_tokens = 4 * 1024 * 1024,
+  .immutable = FALSE,
 };
 
 typedef struct

@@ -92,7 +92,7 @@ is_plain_dns_name (const char *host)
     {
       if (*p == '.' || *p == '\0')
         {
-          if (label == 0 || p[-1] == '-' || p[-label] == '-')
+          if (label == 0 || p[-1] == '-' || *(p - label) == '-')
             return FALSE;
           if (*p == '\0')
             return TRUE;

@@ -28,11 +28,59 @@ part_path (TandemSampleTransfers *self,
 static void read_more (TandemSampleTransfer *t);
 
 static void
+check_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (tandem_sample_store_check_file (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The bytes are the sample's; now the same check every path into the store
+ * makes (size, header, every frame decoded), off the main thread. */
+static void
+check_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(TandemSampleTransfer) t = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *part = NULL;
+  g_autofree char *target = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  if (t->owner == NULL || t->state != TANDEM_TRANSFER_RUNNING)
+    return;
+  part = part_path (t->owner, t->hash);
+  if (!ok)
+    {
+      /* Never keep what the decoder refuses. */
+      g_unlink (part);
+      _tandem_sample_transfer_finish (t, TANDEM_TRANSFER_FAILED, error->message);
+      return;
+    }
+  target = g_build_filename (tandem_sample_store_get_dir (t->owner->store), t->hash, NULL);
+  /* Durable before the name appears: a crash never leaves a torn file
+   * under a hash that other code trusts without checking. */
+  if (!_tandem_sample_file_publish (-1, part, target, TRUE, &error))
+    {
+      _tandem_sample_transfer_finish (t, TANDEM_TRANSFER_FAILED, error->message);
+      return;
+    }
+  _tandem_sample_transfer_finish (t, TANDEM_TRANSFER_DONE, NULL);
+}
+
+static void
 download_complete (TandemSampleTransfer *t)
 {
   TandemSampleTransfers *self = t->owner;
   g_autofree char *part = part_path (self, t->hash);
-  g_autofree char *target = g_build_filename (tandem_sample_store_get_dir (self->store), t->hash, NULL);
+  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!g_output_stream_close (t->part, NULL, &error))
@@ -47,14 +95,9 @@ download_complete (TandemSampleTransfer *t)
       _tandem_sample_transfer_retry_later (t, TRUE, "The downloaded bytes do not match the sample’s SHA-256");
       return;
     }
-  /* Durable before the name appears: a crash never leaves a torn file
-   * under a hash that other code trusts without checking. */
-  if (!_tandem_sample_file_publish (-1, part, target, TRUE, &error))
-    {
-      _tandem_sample_transfer_finish (t, TANDEM_TRANSFER_FAILED, error->message);
-      return;
-    }
-  _tandem_sample_transfer_finish (t, TANDEM_TRANSFER_DONE, NULL);
+  task = g_task_new (NULL, NULL, check_done, g_object_ref (t));
+  g_task_set_task_data (task, g_steal_pointer (&part), g_free);
+  g_task_run_in_thread (task, check_thread);
 }
 
 /* SHA-256 of downloads runs on a worker thread while the next bytes are
@@ -134,6 +177,17 @@ read_done (GObject      *source,
         t->at_end = TRUE;
       else
         download_complete (t);
+      return;
+    }
+  /* Every path into the store has the same size limit: a server that
+   * streams on (or a registry entry that claims gigabytes) is cut off. */
+  if (t->done + len > TANDEM_SAMPLE_MAX_BYTES)
+    {
+      g_autofree char *part = part_path (t->owner, t->hash);
+
+      g_unlink (part);
+      _tandem_sample_transfer_finish (t, TANDEM_TRANSFER_FAILED,
+                                      "The sample is larger than samples may be (100 MiB)");
       return;
     }
   if (t->total != 0 && t->done + len > t->total)

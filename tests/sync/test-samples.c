@@ -909,6 +909,68 @@ test_download_not_audio (void)
   sync_test_server_free (ts);
 }
 
+typedef struct
+{
+  Peer       *peer;
+  const char *hash;
+} FailedData;
+
+/* The peer has a finished download of @hash that failed. */
+static gboolean
+download_failed (gpointer data)
+{
+  FailedData *f = data;
+  GListModel *list = tandem_sample_transfers_get_list (f->peer->transfers);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(TandemSampleTransfer) t = g_list_model_get_item (list, i);
+
+      if (tandem_sample_transfer_get_state (t) == TANDEM_TRANSFER_FAILED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* With the audio layer's check installed (as the application does), the
+ * same junk is refused on download: the reader's store never keeps it, and
+ * the transfer says why. */
+static void
+test_download_checked (void)
+{
+  SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
+  Peer *author = peer_new (ts, "checked-author");
+  Peer *reader = peer_new (ts, "checked-reader");
+  g_autofree char *junk = g_build_filename (tmp, "junk2.wav", NULL);
+  g_autofree char *text = g_strnfill (20000, 'y');
+  g_autoptr(TandemTrack) track = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  TandemSampleImport import = { NULL, (char *) "broken.wav", (char *) "wav", 10000, 48000, 1, 20000 };
+  TandemSampleTransfer *up;
+  FailedData failed = { reader, NULL };
+
+  g_assert_true (g_file_set_contents (junk, text, 20000, NULL));
+  import.hash = tandem_sample_store_import_file (author->store, junk, NULL, &error);
+  g_assert_no_error (error);
+  failed.hash = import.hash;
+  tandem_sample_store_set_check_func (tandem_sample_store_check);
+  track = g_list_model_get_item (tandem_project_get_tracks (tandem_sync_client_get_project (author->client)), 0);
+  up = share_on_track (author, &import, tandem_track_get_id (track));
+  g_assert_true (sync_test_wait (transfer_finished, up, 10000));
+  g_assert_cmpint (tandem_sample_transfer_get_state (up), ==, TANDEM_TRANSFER_DONE);
+  g_object_unref (up);
+
+  g_assert_true (sync_test_wait (download_failed, &failed, 20000));
+  stored = tandem_sample_store_lookup (reader->store, import.hash);
+  g_assert_null (stored);
+  tandem_sample_store_set_check_func (NULL);
+  g_free (import.hash);
+  peer_free (reader);
+  peer_free (author);
+  sync_test_server_free (ts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -923,6 +985,7 @@ main (int   argc,
   g_test_add_func ("/samples/complete-part-after-crash", test_complete_part_after_crash);
   g_test_add_func ("/samples/quota-counts-project", test_quota_counts_project);
   g_test_add_func ("/samples/download-not-audio", test_download_not_audio);
+  g_test_add_func ("/samples/download-checked", test_download_checked);
   ret = g_test_run ();
   sync_test_rm_rf (tmp);
   g_free (tmp);
