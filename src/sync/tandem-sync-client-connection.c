@@ -48,6 +48,8 @@ handle_welcome (TandemSyncClient *self,
   tandem_message_get_string (msg, "role", &role);
   g_free (self->role);
   self->role = g_strdup (role);
+  _tandem_sync_client_set_limits (self, limits && JSON_NODE_HOLDS_OBJECT (limits)
+                                        ? json_node_get_object (limits) : NULL);
   if (limits && JSON_NODE_HOLDS_OBJECT (limits))
     {
       JsonObject *lim = json_node_get_object (limits);
@@ -82,6 +84,19 @@ handle_error (TandemSyncClient *self,
 
   tandem_message_get_string (msg, "code", &code);
   tandem_message_get_string (msg, "message", &message);
+  if (json_object_has_member (msg, "cseq"))
+    {
+      _tandem_sync_client_handle_submit_error (self, msg);
+      return;
+    }
+  if (g_str_equal (code, TANDEM_CODE_RATE_LIMITED))
+    {
+      gint64 retry_ms = 1000;
+
+      /* A message of ours was dropped (not a submit): slow down. */
+      tandem_message_get_int (msg, "retry_after_ms", &retry_ms);
+      _tandem_sync_client_hold_submits (self, retry_ms);
+    }
   if (g_str_equal (code, TANDEM_CODE_UNAUTHORIZED)
       || g_str_equal (code, TANDEM_CODE_NO_SUCH_SESSION)
       || g_str_equal (code, TANDEM_CODE_UNSUPPORTED_VERSION)
@@ -175,6 +190,7 @@ _tandem_sync_client_connection_lost (TandemSyncClient *self)
   guint delay;
 
   drop_conn (self);
+  _tandem_sync_client_clear_source (&self->connect_timeout_source);
   _tandem_sync_client_clear_source (&self->heartbeat_source);
   _tandem_sync_client_clear_source (&self->flush_source);
   _tandem_sync_client_clear_source (&self->clock_source);
@@ -191,6 +207,15 @@ _tandem_sync_client_connection_lost (TandemSyncClient *self)
   delay = self->backoff_min_ms << MIN (self->attempt, 16u);
   delay = MIN (delay, self->backoff_max_ms);
   delay = delay / 2 + g_random_int_range (0, delay / 2 + 1);
+  /* Attempts start at most a backoff apart, however long the failed one
+   * took: once the network is back, we are back within the backoff cap. */
+  if (self->attempt_start_us != 0)
+    {
+      gint64 spent_ms = (g_get_monotonic_time () - self->attempt_start_us) / 1000;
+
+      delay = (guint) MAX ((gint64) delay - spent_ms, 0);
+      self->attempt_start_us = 0;
+    }
   self->attempt++;
   _tandem_sync_client_clear_source (&self->reconnect_source);
   self->reconnect_source = _tandem_sync_client_add_timeout (self, delay, reconnect_cb);
@@ -268,11 +293,16 @@ connect_cb (GObject      *source,
   TandemSyncClient *self = user_data;
   g_autoptr(GError) error = NULL;
   SoupWebsocketConnection *conn;
+  gboolean current = G_IS_TASK (result)
+                     && g_task_get_cancellable (G_TASK (result)) == self->cancellable;
 
   conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (current)
+    _tandem_sync_client_clear_source (&self->connect_timeout_source);
   if (conn == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || (current && self->connect_timed_out))
         {
           g_debug ("Client %s: cannot connect: %s", self->client_id, error->message);
           _tandem_sync_client_connection_lost (self);
@@ -288,6 +318,7 @@ connect_cb (GObject      *source,
       return;
     }
   self->conn = conn;
+  self->attempt_start_us = 0;
   soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING_BYTES);
   soup_websocket_connection_set_keepalive_interval (conn, 0);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), self);
@@ -298,6 +329,21 @@ connect_cb (GObject      *source,
                                                             heartbeat_cb);
   send_hello (self);
   g_object_unref (self);
+}
+
+/* The kernel retries an unanswered SYN after 1, 3, 7, 15, 31 … s, and
+ * libsoup waits a minute: an attempt made while the network was down would
+ * hang on long after it is back. Ours give up after connect_timeout_ms. */
+static gboolean
+connect_timeout_cb (gpointer data)
+{
+  TandemSyncClient *self = data;
+
+  g_clear_pointer (&self->connect_timeout_source, g_source_unref);
+  g_debug ("Client %s: connect attempt timed out", self->client_id);
+  self->connect_timed_out = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -316,6 +362,11 @@ start_connect (TandemSyncClient *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->connect_timed_out = FALSE;
+  self->attempt_start_us = g_get_monotonic_time ();
+  _tandem_sync_client_clear_source (&self->connect_timeout_source);
+  self->connect_timeout_source = _tandem_sync_client_add_timeout (self, self->connect_timeout_ms,
+                                                                  connect_timeout_cb);
   soup_session_websocket_connect_async (self->soup, msg, NULL, protocols, G_PRIORITY_DEFAULT,
                                         self->cancellable, connect_cb, g_object_ref (self));
 }
@@ -392,3 +443,10 @@ tandem_sync_client_set_backoff (TandemSyncClient *self,
   self->backoff_max_ms = MAX (max_ms, self->backoff_min_ms);
 }
 
+void
+tandem_sync_client_set_connect_timeout (TandemSyncClient *self,
+                                        guint             ms)
+{
+  g_return_if_fail (TANDEM_IS_SYNC_CLIENT (self));
+  self->connect_timeout_ms = MAX (ms, 1);
+}

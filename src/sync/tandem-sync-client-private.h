@@ -16,6 +16,7 @@
 #include "tandem-clock.h"
 #include "tandem-invite.h"
 #include "tandem-protocol.h"
+#include "tandem-rate-limit.h"
 #include "tandem-sync-client.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,9 @@ typedef struct
   TandemOp *inverse;   /* NULL while not applied locally */
   guint64   cseq;      /* 0 until sent */
   char     *key;       /* coalescing key of a "set", else NULL */
+  gboolean  sent;      /* sent on this connection (else to send, or to send again) */
+  guint     in_flight; /* copies sent on this connection with no answer yet */
+  char     *text;      /* the op as JSON, for structural ops (see coalescing) */
 } TandemSyncPending;
 
 struct _TandemSyncClient
@@ -65,6 +69,18 @@ struct _TandemSyncClient
   guint                    backoff_max_ms;
   guint                    coalesce_ms;
   guint                    attempt;
+  guint                    connect_timeout_ms;
+  gint64                   attempt_start_us;
+  gboolean                 connect_timed_out;
+  GSource                 *connect_timeout_source;
+
+  /* Pacing to the limits of the welcome (tandem-sync-client-pending.c). */
+  TandemRateLimit          ops_bucket;
+  TandemRateLimit          msg_bucket;
+  guint                    n_unanswered;  /* submits sent on this connection, no answer yet */
+  gint64                   hold_until_us; /* after a rate-limited answer: send nothing before */
+  gboolean                 held;          /* resend from the refused one once all are answered */
+  double                   pace_factor;   /* test hook: pace this much faster than announced */
   gint64                   last_recv_us;
   TandemClock             *clock;         /* server clock estimate (tandem-clock.h) */
   gboolean                 clock_stale;    /* new connection: replace the samples */
@@ -136,6 +152,16 @@ void      _tandem_sync_client_queue_local     (TandemSyncClient *self,
                                                TandemOp         *inverse);
 void      _tandem_sync_client_flush_pending   (TandemSyncClient *self);
 void      _tandem_sync_client_resend_pending  (TandemSyncClient *self);
+void      _tandem_sync_client_set_limits      (TandemSyncClient *self,
+                                               JsonObject       *limits);
+/* A submit of ours got its answer (echo, reject or error). */
+void      _tandem_sync_client_answered        (TandemSyncClient  *self,
+                                               TandemSyncPending *pending);
+void      _tandem_sync_client_handle_rate_limited (TandemSyncClient *self,
+                                                   GList            *link,
+                                                   gint64            retry_after_ms);
+void      _tandem_sync_client_hold_submits    (TandemSyncClient *self,
+                                               gint64            retry_after_ms);
 
 /* tandem-sync-client-rebase.c */
 gboolean  _tandem_sync_client_rewind_pending  (TandemSyncClient *self);
@@ -150,6 +176,8 @@ void      _tandem_sync_client_handle_batch    (TandemSyncClient *self,
                                                JsonObject       *msg);
 void      _tandem_sync_client_handle_reject   (TandemSyncClient *self,
                                                JsonObject       *msg);
+void      _tandem_sync_client_handle_submit_error (TandemSyncClient *self,
+                                                   JsonObject       *msg);
 
 /* tandem-sync-client-presence.c */
 void      _tandem_sync_client_presence_changed    (TandemSyncClient *self);

@@ -189,6 +189,13 @@ _tandem_sync_client_handle_batch (TandemSyncClient *self,
     }
   if ((guint64) seq <= self->seq)
     return;
+  if (strcmp (client, self->client_id) == 0)
+    {
+      GList *mine = find_sent (self, cseq);
+
+      if (mine)
+        _tandem_sync_client_answered (self, mine->data);
+    }
 
   /* Our oldest pending edit came back: it was applied on the very state it
    * was applied on here, so the project already shows the result. */
@@ -232,9 +239,20 @@ _tandem_sync_client_handle_reject (TandemSyncClient *self,
 
   tandem_message_get_string (msg, "code", &code);
   tandem_message_get_string (msg, "message", &message);
-  if (!tandem_message_get_int (msg, "cseq", &cseq) || (l = find_sent (self, cseq)) == NULL)
+  if (!tandem_message_get_int (msg, "cseq", &cseq) || cseq <= 0
+      || (l = find_sent (self, cseq)) == NULL)
     return;
   p = l->data;
+  /* Not processed: the same edit goes again later, never rolled back. */
+  if (g_str_equal (code, TANDEM_CODE_RATE_LIMITED))
+    {
+      gint64 retry_ms = 1000;
+
+      tandem_message_get_int (msg, "retry_after_ms", &retry_ms);
+      _tandem_sync_client_handle_rate_limited (self, l, retry_ms);
+      return;
+    }
+  _tandem_sync_client_answered (self, p);
   if (!_tandem_sync_client_rewind_pending (self))
     {
       _tandem_sync_client_resync (self, "pending edits do not rewind");
@@ -246,6 +264,37 @@ _tandem_sync_client_handle_reject (TandemSyncClient *self,
   g_debug ("Client %s: batch %" G_GINT64_FORMAT " rejected: %s", self->client_id, cseq, message);
   g_signal_emit (self, _tandem_sync_client_signals[REJECTED], 0, p->op, code, message);
   _tandem_sync_client_pending_free (p);
+}
+
+/* An "error" that names one of our submits. "duplicate": the server has
+ * processed it already; if its echo was seen, the pending edit is gone and
+ * there is nothing to do, else its outcome reached us on no connection and
+ * only a fresh snapshot says what it was. A rate-limited one goes again;
+ * anything else refuses it, like a reject. */
+void
+_tandem_sync_client_handle_submit_error (TandemSyncClient *self,
+                                         JsonObject       *msg)
+{
+  const char *code = "";
+  gint64 cseq = 0, retry_ms = 1000;
+  GList *l;
+
+  tandem_message_get_string (msg, "code", &code);
+  if (!tandem_message_get_int (msg, "cseq", &cseq) || cseq <= 0
+      || (l = find_sent (self, cseq)) == NULL)
+    return;
+  if (g_str_equal (code, TANDEM_CODE_DUPLICATE))
+    {
+      _tandem_sync_client_answered (self, l->data);
+      _tandem_sync_client_resync (self, "the server saw an edit whose outcome we missed");
+    }
+  else if (g_str_equal (code, TANDEM_CODE_RATE_LIMITED))
+    {
+      tandem_message_get_int (msg, "retry_after_ms", &retry_ms);
+      _tandem_sync_client_handle_rate_limited (self, l, retry_ms);
+    }
+  else
+    _tandem_sync_client_handle_reject (self, msg);
 }
 
 /* Moves the confirmed state to the welcome's: its @snapshot, or the

@@ -87,7 +87,12 @@ _tandem_sync_client_send_text (TandemSyncClient *self,
                                const char       *text)
 {
   if (self->conn && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (self->conn, text);
+    {
+      /* Every message counts against the server's message budget; submits
+       * wait for tokens, the others take them (tandem-sync-client-pending.c). */
+      tandem_rate_limit_charge (&self->msg_bucket, 1, g_get_monotonic_time ());
+      soup_websocket_connection_send_text (self->conn, text);
+    }
 }
 
 /* GObject */
@@ -105,6 +110,7 @@ tandem_sync_client_dispose (GObject *object)
   _tandem_sync_client_clear_source (&self->flush_source);
   _tandem_sync_client_clear_source (&self->presence_source);
   _tandem_sync_client_clear_source (&self->clock_source);
+  _tandem_sync_client_clear_source (&self->connect_timeout_source);
   if (self->history && self->applied_id)
     g_clear_signal_handler (&self->applied_id, self->history);
   g_clear_object (&self->history);
@@ -277,6 +283,8 @@ tandem_sync_client_init (TandemSyncClient *self)
   self->backoff_max_ms = 10000;
   self->coalesce_ms = 33;
   self->ack_every = 64;
+  self->connect_timeout_ms = 4000;
+  self->pace_factor = 1;
 }
 
 TandemSyncClient *

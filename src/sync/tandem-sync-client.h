@@ -116,11 +116,22 @@ void              tandem_sync_client_set_backoff      (TandemSyncClient *self,
                                                        guint             max_ms);
 void              tandem_sync_client_set_coalesce_interval (TandemSyncClient *self,
                                                        guint             ms);
+/* How long one connect attempt (TCP, WebSocket upgrade) may take before it
+ * is given up and retried (default 4 s): the kernel's SYN backoff would
+ * otherwise keep an attempt hanging long after the network is back. */
+void              tandem_sync_client_set_connect_timeout (TandemSyncClient *self,
+                                                       guint             ms);
 
 /* Test hook: this client's clock runs @skew_us ahead of the monotonic
  * clock (a machine whose clock differs from the server's). */
 void              tandem_sync_client_set_clock_skew_for_tests (TandemSyncClient *self,
                                                        gint64            skew_us);
+
+/* Test hook: sends @factor times faster than the rates the server
+ * announced, so that the server's rate-limited answers and our retries get
+ * exercised. */
+void              tandem_sync_client_set_pace_factor_for_tests (TandemSyncClient *self,
+                                                       double            factor);
 
 /* Test hook: drops the connection as a network failure would (no close
  * frame); the client then reconnects by itself. */

@@ -166,10 +166,30 @@ client_is_live (TandemSyncClient *client)
          && tandem_sync_client_get_clock_samples (client) > 0;
 }
 
+static gboolean
+client_has_clock (TandemSyncClient *client)
+{
+  return client != NULL && tandem_sync_client_get_clock_samples (client) > 0;
+}
+
 gint64
 tandem_transport_session_now (TandemSyncClient *client)
 {
-  return client_is_live (client) ? tandem_sync_client_get_session_time (client) : g_get_monotonic_time ();
+  return client_has_clock (client) ? tandem_sync_client_get_session_time (client)
+                                   : g_get_monotonic_time ();
+}
+
+gint64
+tandem_transport_clock_offset (TandemSyncClient *client)
+{
+  return client_has_clock (client) ? tandem_sync_client_get_clock_offset (client) : 0;
+}
+
+gboolean
+tandem_transport_session_ready (TandemSyncClient *client)
+{
+  return client == NULL || tandem_sync_client_get_state (client) == TANDEM_SYNC_STATE_OFFLINE
+         || client_is_live (client);
 }
 
 gint64

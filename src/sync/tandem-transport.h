@@ -52,10 +52,18 @@ TandemOp *tandem_transport_op_stop        (void);
 guint64   tandem_transport_start_step     (TandemProject    *project,
                                            guint             bar);
 
-/* The session clock now: @client's estimate of the server clock, or the
- * local monotonic clock when @client is NULL or not live (alone, the local
- * clock is the session clock, with offset 0). */
+/* The session clock now: @client's estimate of the server clock — the last
+ * one while the connection is down, so a drop never moves the beat — or
+ * the local monotonic clock when @client is NULL or has no estimate yet
+ * (alone, the local clock is the session clock, with offset 0). */
 gint64    tandem_transport_session_now    (TandemSyncClient *client);
+/* The offset the engine plays anchors with (session − local clock): the
+ * client's estimate, kept while reconnecting; 0 alone or with none yet. */
+gint64    tandem_transport_clock_offset   (TandemSyncClient *client);
+/* Whether a start can be anchored now so that everyone hears it: alone, or
+ * live in the session with a clock estimate. While the link is down a
+ * start would only reach the others after it was due. */
+gboolean  tandem_transport_session_ready  (TandemSyncClient *client);
 /* The lead for @client's session: from its own round trip and those the
  * other participants share; TANDEM_TRANSPORT_MIN_LEAD_US alone. */
 gint64    tandem_transport_session_lead   (TandemSyncClient *client);
