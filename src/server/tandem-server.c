@@ -31,6 +31,11 @@ static int opt_max_queue = 0;
 static gint64 opt_max_sample_bytes = 0;
 static gint64 opt_max_session_sample_bytes = 0;
 static int opt_snapshot_every = 0;
+static int opt_max_unauthenticated = 0;
+static int opt_max_unauthenticated_per_address = 0;
+static int opt_fd_headroom = -1;
+static int opt_request_timeout = 0;
+static int opt_hello_timeout = 0;
 
 static GOptionEntry entries[] = {
   { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port to listen on (0: any free port; default 8421)", "N" },
@@ -47,6 +52,11 @@ static GOptionEntry entries[] = {
   { "max-sample-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_sample_bytes, "Largest sample file (default 104857600)", "BYTES" },
   { "max-session-sample-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_session_sample_bytes, "Sample bytes per session (default 1073741824)", "BYTES" },
   { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &opt_snapshot_every, "Journal records between snapshots (default 1000)", "N" },
+  { "max-unauthenticated", 0, 0, G_OPTION_ARG_INT, &opt_max_unauthenticated, "Connections not joined or authorized yet (default 1024; beyond: 503)", "N" },
+  { "max-unauthenticated-per-address", 0, 0, G_OPTION_ARG_INT, &opt_max_unauthenticated_per_address, "The same from one IP address (default 128)", "N" },
+  { "fd-headroom", 0, 0, G_OPTION_ARG_INT, &opt_fd_headroom, "File descriptors kept free below the limit (default 64; beyond: 503)", "N" },
+  { "request-timeout", 0, 0, G_OPTION_ARG_INT, &opt_request_timeout, "Milliseconds for an HTTP request's headers or the upgrade (default 10000)", "MS" },
+  { "hello-timeout", 0, 0, G_OPTION_ARG_INT, &opt_hello_timeout, "Milliseconds from the upgrade to the hello (default 5000)", "MS" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   { NULL }
 };
@@ -129,6 +139,8 @@ main (int    argc,
   TandemServerLimits limits;
 
   g_log_writer_default_set_use_stderr (TRUE);
+  /* Every connection is a descriptor: take all the system allows. */
+  tandem_session_server_raise_fd_limit ();
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
     "Sessions are created with the HTTP API on the same port:\n"
@@ -194,6 +206,16 @@ main (int    argc,
     limits.max_session_sample_bytes = opt_max_session_sample_bytes;
   if (opt_snapshot_every > 0)
     limits.snapshot_every = opt_snapshot_every;
+  if (opt_max_unauthenticated > 0)
+    limits.max_unauthenticated = opt_max_unauthenticated;
+  if (opt_max_unauthenticated_per_address > 0)
+    limits.max_unauthenticated_per_address = opt_max_unauthenticated_per_address;
+  if (opt_fd_headroom >= 0)
+    limits.fd_headroom = opt_fd_headroom;
+  if (opt_request_timeout > 0)
+    limits.request_timeout_ms = opt_request_timeout;
+  if (opt_hello_timeout > 0)
+    limits.hello_timeout_ms = opt_hello_timeout;
   tandem_session_server_set_limits (server, &limits);
   tandem_session_server_set_admin_token (server, admin_token);
   explicit_bzero (admin_token, strlen (admin_token));

@@ -37,6 +37,7 @@ G_BEGIN_DECLS
 #define TANDEM_CODE_REPLACED            "replaced"
 #define TANDEM_CODE_SHUTDOWN            "shutdown"
 #define TANDEM_CODE_INTERNAL            "internal"
+#define TANDEM_CODE_SERVER_BUSY         "server-busy"
 /* Sample transfer (HTTP, see docs/server.md). */
 #define TANDEM_CODE_BAD_NAME            "bad-name"
 #define TANDEM_CODE_NOT_IN_SESSION      "not-in-session"

@@ -11,7 +11,7 @@
 #include "tandem-invite.h"
 #include "tandem-session-server-private.h"
 
-#define MAX_CREATE_BODY (64 * 1024 * 1024)
+#define MAX_CREATE_BODY TANDEM_SERVER_MAX_CREATE_BODY
 
 static void
 respond_json (SoupServerMessage *msg,
@@ -81,6 +81,7 @@ check_admin (TandemSessionServer *self,
                      "The admin token is wrong");
       return FALSE;
     }
+  _tandem_server_conn_authenticated (self, _tandem_server_conn_for_message (msg));
   return TRUE;
 }
 
@@ -282,6 +283,11 @@ sessions_early_cb (SoupServer        *soup,
 {
   if (g_str_has_prefix (path, "/sessions/"))
     _tandem_server_samples_early (user_data, msg, path);
+  /* The token is checked before a body is read (a refusal here ends the
+   * connection rather than reading what follows). */
+  else if (strcmp (path, "/sessions") == 0
+           && strcmp (soup_server_message_get_method (msg), "POST") == 0)
+    check_admin (user_data, msg);
 }
 
 void

@@ -207,6 +207,7 @@ authorize (TandemSession     *session,
                                     "The session token is wrong");
       return FALSE;
     }
+  _tandem_server_conn_authenticated (session->server, _tandem_server_conn_for_message (msg));
   return TRUE;
 }
 
@@ -640,6 +641,13 @@ handle_put (TandemSession     *session,
     }
   up->offset += g_bytes_get_size (bytes);
   last = up->offset == up->total;
+  /* No descriptor is held between chunks (the next one reopens the part
+   * file): uploads that stop halfway cannot pin the server's descriptors. */
+  if (!last)
+    {
+      close (up->fd);
+      up->fd = -1;
+    }
   if (!last)
     respond_offset (msg, SOUP_STATUS_OK, up->offset, up->total, FALSE);
   if (!up->busy)
@@ -720,8 +728,11 @@ handle_download (TandemSession     *session,
   soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
   if (soup_message_headers_get_one (req, "Range") != NULL)
     {
+      /* libsoup 3.2 hands back a range that starts past the end as it is
+       * (and so a bogus 206): every bound is checked against the size. */
       if (size == 0 || !soup_message_headers_get_ranges (req, size, &ranges, &n_ranges)
-          || n_ranges != 1)
+          || n_ranges != 1 || ranges[0].start < 0 || (guint64) ranges[0].start >= size
+          || ranges[0].end < ranges[0].start)
         {
           g_autofree char *cr = g_strdup_printf ("bytes */%" G_GSIZE_FORMAT, size);
 
@@ -732,6 +743,8 @@ handle_download (TandemSession     *session,
                                         TANDEM_CODE_BAD_MESSAGE, "Ask for one satisfiable byte range");
           return;
         }
+      /* A last byte past the end means "to the end" (RFC 9110 14.1.2). */
+      ranges[0].end = MIN ((guint64) ranges[0].end, size - 1);
       slice = g_bytes_new_from_bytes (bytes, ranges[0].start, ranges[0].end - ranges[0].start + 1);
       soup_message_headers_set_content_range (resp, ranges[0].start, ranges[0].end, size);
       soup_message_headers_free_ranges (req, ranges);

@@ -9,6 +9,7 @@
 #include "tandem-journal.h"
 #include "tandem-model.h"
 #include "tandem-rate-limit.h"
+#include "tandem-server-conn.h"
 #include "tandem-session-server.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,8 @@ struct _TandemPeer
   gint64                   last_presence_us;
   gboolean                 presence_dirty;
   GSource                 *presence_source;
+  TandemServerConn        *stream;      /* its connection's budgets */
+  guint                    n_messages;  /* received before joining */
 };
 
 struct _TandemSession
@@ -81,7 +84,22 @@ struct _TandemSessionServer
   gboolean            shut_down;
   char               *tmp_dir;       /* samples of memory-only sessions */
   guint64             sample_bytes_received;
+
+  /* tandem-server-listener.c */
+  GPtrArray          *listen_sockets;
+  GPtrArray          *listen_sources;
+  GSource            *listen_retry_source;
+  GSource            *conn_sweep_source;
+  int                 reserve_fd;    /* given up to answer 503 when out of descriptors */
+  guint16             port;
+  GHashTable         *conns;         /* TandemServerConn (no references) */
+  GHashTable         *unauthenticated_by_address; /* address → count */
+  guint               n_unauthenticated;
+  gint64              last_accept_warning_us;
 };
+
+/* The largest POST /sessions body (a project). */
+#define TANDEM_SERVER_MAX_CREATE_BODY (64 * 1024 * 1024)
 
 /* tandem-session.c */
 TandemSession *_tandem_session_new           (TandemSessionServer *server,
@@ -154,6 +172,18 @@ GSource       *_tandem_server_add_timeout    (TandemSessionServer *self,
 /* Random URL-safe text with @n_bytes of entropy from the system's CSPRNG. */
 char          *_tandem_random_token          (gsize                n_bytes);
 char          *_tandem_token_hash            (const char          *token);
+
+/* tandem-server-listener.c */
+void           _tandem_server_listener_init  (TandemSessionServer *self);
+void           _tandem_server_listener_restart_sweep (TandemSessionServer *self);
+void           _tandem_server_listener_shutdown (TandemSessionServer *self);
+void           _tandem_server_listener_finalize (TandemSessionServer *self);
+/* The connection a request came on (NULL once it is gone). */
+TandemServerConn *_tandem_server_conn_for_message (SoupServerMessage *msg);
+/* A token or hello was accepted on @conn: it no longer counts against the
+ * caps on unauthenticated connections. */
+void           _tandem_server_conn_authenticated (TandemSessionServer *self,
+                                                  TandemServerConn    *conn);
 
 /* tandem-server-http.c */
 void           _tandem_server_http_init      (TandemSessionServer *self);

@@ -27,7 +27,7 @@ tandem_server_limits_init_defaults (TandemServerLimits *limits)
   limits->max_clients_per_session = 64;
   limits->max_sessions = 256;
   limits->max_outbound_queue = 4096;
-  limits->hello_timeout_ms = 10000;
+  limits->hello_timeout_ms = 5000;
   limits->idle_timeout_ms = 30000;
   limits->presence_interval_ms = 50;
   limits->snapshot_every = 1000;
@@ -35,6 +35,12 @@ tandem_server_limits_init_defaults (TandemServerLimits *limits)
   limits->max_sample_bytes = G_GUINT64_CONSTANT (100) * 1024 * 1024;
   limits->max_session_sample_bytes = G_GUINT64_CONSTANT (1024) * 1024 * 1024;
   limits->max_sample_chunk = 8 * 1024 * 1024;
+  limits->max_hello_bytes = 8 * 1024;
+  limits->request_timeout_ms = 10000;
+  limits->body_idle_timeout_ms = 20000;
+  limits->max_unauthenticated = 1024;
+  limits->max_unauthenticated_per_address = 128;
+  limits->fd_headroom = 64;
 }
 
 char *
@@ -102,6 +108,7 @@ peer_free (TandemPeer *peer)
     }
   g_signal_handlers_disconnect_by_data (peer->conn, peer);
   g_object_unref (peer->conn);
+  g_clear_object (&peer->stream);
   g_clear_pointer (&peer->cursor, json_node_unref);
   g_free (peer->path_session);
   g_free (peer->client_id);
@@ -459,6 +466,22 @@ refuse_submit (TandemPeer *peer,
   _tandem_session_refuse (peer->session, peer, cseq, text, ms);
   if (early || !tandem_rate_limit_take (&peer->refused_limit, n_ops, now))
     add_strike (peer);
+/* The hello was accepted: the connection gets the budgets of a participant. */
+static void
+peer_trust (TandemPeer *peer)
+{
+  const TandemServerLimits *limits = &peer->server->limits;
+  guint64 max_frame = (guint64) limits->max_message_bytes * 2 + 65536;
+
+  /* libsoup's own limit drops the connection without a close frame, so it
+   * sits well above ours: we answer oversize messages ourselves. */
+  soup_websocket_connection_set_max_incoming_payload_size (peer->conn, max_frame);
+  if (peer->stream != NULL)
+    {
+      tandem_server_conn_set_frame_limits (peer->stream, 0, max_frame);
+      peer->stream->deadline_us = 0;
+      _tandem_server_conn_authenticated (peer->server, peer->stream);
+    }
 }
 
 static void
@@ -553,6 +576,13 @@ on_message (SoupWebsocketConnection *conn,
       _tandem_peer_fail (peer, TANDEM_CODE_TOO_LARGE, text, TANDEM_CLOSE_TOO_BIG);
       return;
     }
+  /* Before joining, one message (the hello) is all a connection may send. */
+  if (peer->session == NULL && peer->n_messages++ > 0)
+    {
+      _tandem_peer_fail (peer, TANDEM_CODE_NOT_JOINED, "Nothing but one hello before joining",
+                         TANDEM_CLOSE_PROTOCOL_ERROR);
+      return;
+    }
   /* Over the message budget a message costs a strike; it is still read, at
    * most max_flood_strikes times, so that a submit can be refused by its
    * cseq (and sent again) rather than silently lost. */
@@ -585,7 +615,11 @@ on_message (SoupWebsocketConnection *conn,
         _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
                                                        "Already joined"));
       else
-        handle_hello (peer, msg);
+        {
+          handle_hello (peer, msg);
+          if (peer->session != NULL)
+            peer_trust (peer);
+        }
       return;
     }
   if (strcmp (type, "ping") == 0)
@@ -638,6 +672,7 @@ websocket_cb (SoupServer              *soup,
   TandemSessionServer *self = user_data;
   TandemPeer *peer = g_new0 (TandemPeer, 1);
   const TandemServerLimits *limits = &self->limits;
+  TandemServerConn *stream = _tandem_server_conn_for_message (msg);
   gint64 now = g_get_monotonic_time ();
 
   peer->server = self;
@@ -652,9 +687,17 @@ websocket_cb (SoupServer              *soup,
   tandem_rate_limit_init (&peer->refused_limit, limits->max_ops_per_second, limits->ops_burst, now);
   g_ptr_array_add (self->peers, peer);
 
-  /* libsoup's own limit drops the connection without a close frame, so it
-   * sits well above ours: we answer oversize messages ourselves. */
-  soup_websocket_connection_set_max_incoming_payload_size (conn, limits->max_message_bytes * 2 + 65536);
+  /* Until the welcome, a frame over the hello budget is refused from its
+   * header (libsoup), and so is a message fragmented past it (the
+   * connection's guard); the hello timeout gets a grace period for the
+   * close handshake, then the socket is cut whatever the peer does. */
+  soup_websocket_connection_set_max_incoming_payload_size (conn, limits->max_hello_bytes);
+  if (stream != NULL)
+    {
+      peer->stream = g_object_ref (stream);
+      stream->upgraded = TRUE;
+      stream->deadline_us = now + ((gint64) limits->hello_timeout_ms + 5000) * 1000;
+    }
   soup_websocket_connection_set_keepalive_interval (conn, 0);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), peer);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), peer);
@@ -675,7 +718,16 @@ early_cb (SoupServer        *soup,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *protocols = soup_message_headers_get_list (headers, "Sec-WebSocket-Protocol");
   g_autofree char *body = NULL;
+  TandemServerConn *stream = _tandem_server_conn_for_message (msg);
 
+  /* Budgets before a hello are kept on connections that start with the
+   * upgrade; one that served other requests first gets no WebSocket. */
+  if (stream != NULL && !tandem_server_conn_is_websocket (stream))
+    {
+      _tandem_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, TANDEM_CODE_BAD_MESSAGE,
+                                    "Open a new connection for the WebSocket");
+      return;
+    }
   /* A client of another protocol version gets a clear answer instead of
    * libsoup's bare 400. */
   if (protocols == NULL
@@ -723,6 +775,7 @@ restart_sweep (TandemSessionServer *self)
       g_source_unref (self->sweep_source);
     }
   self->sweep_source = _tandem_server_add_timeout (self, CLAMP (interval, 10, 1000), sweep_cb, self);
+  _tandem_server_listener_restart_sweep (self);
 }
 
 /* GObject */
@@ -752,6 +805,7 @@ tandem_session_server_finalize (GObject *object)
   g_hash_table_unref (self->sessions);
   _tandem_server_samples_cleanup (self);
   g_clear_object (&self->soup);
+  _tandem_server_listener_finalize (self);
   g_main_context_unref (self->context);
   g_free (self->data_dir);
   g_free (self->admin_token_hash);
@@ -784,6 +838,7 @@ tandem_session_server_init (TandemSessionServer *self)
   soup_server_add_websocket_handler (self->soup, "/session", NULL, protocols,
                                      websocket_cb, self, NULL);
   _tandem_server_http_init (self);
+  _tandem_server_listener_init (self);
   restart_sweep (self);
 }
 
@@ -881,39 +936,6 @@ tandem_session_server_set_public_host (TandemSessionServer *self,
 {
   g_free (self->public_host);
   self->public_host = g_strdup (host);
-}
-
-gboolean
-tandem_session_server_listen (TandemSessionServer  *self,
-                              const char           *address,
-                              guint16               port,
-                              GError              **error)
-{
-  g_autoptr(GSocketAddress) addr = NULL;
-
-  g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), FALSE);
-  if (address == NULL)
-    return soup_server_listen_all (self->soup, port, 0, error);
-  addr = g_inet_socket_address_new_from_string (address, port);
-  if (addr == NULL)
-    {
-      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_FAILED,
-                   "“%s” is not an IP address", address);
-      return FALSE;
-    }
-  return soup_server_listen (self->soup, addr, 0, error);
-}
-
-guint16
-tandem_session_server_get_port (TandemSessionServer *self)
-{
-  GSList *uris = soup_server_get_uris (self->soup);
-  guint16 port = 0;
-
-  if (uris)
-    port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return port;
 }
 
 char *
@@ -1018,6 +1040,7 @@ tandem_session_server_shutdown (TandemSessionServer *self)
       g_source_destroy (self->sweep_source);
       g_clear_pointer (&self->sweep_source, g_source_unref);
     }
+  _tandem_server_listener_shutdown (self);
   if (self->soup)
     soup_server_disconnect (self->soup);
 }

@@ -31,6 +31,13 @@ typedef struct
   guint64 max_sample_bytes;        /* one sample file */
   guint64 max_session_sample_bytes; /* all the samples of one session */
   gsize  max_sample_chunk;         /* one upload request body */
+  /* Before trust: budgets of connections that have not joined. */
+  gsize  max_hello_bytes;          /* everything a WebSocket sends before its welcome */
+  guint  request_timeout_ms;       /* HTTP request headers (and the upgrade), keep-alive idle */
+  guint  body_idle_timeout_ms;     /* an HTTP body or response without progress */
+  guint  max_unauthenticated;      /* connections not joined / not authorized, in total */
+  guint  max_unauthenticated_per_address;
+  guint  fd_headroom;              /* descriptors kept free below the limit: 503 beyond */
 } TandemServerLimits;
 
 void tandem_server_limits_init_defaults (TandemServerLimits *limits);
@@ -60,6 +67,8 @@ void                 tandem_session_server_set_fsync     (TandemSessionServer *s
  * request's Host header). */
 void                 tandem_session_server_set_public_host (TandemSessionServer *self,
                                                           const char          *host);
+/* Raises the soft limit on open files to the hard limit (done by listen). */
+void                 tandem_session_server_raise_fd_limit (void);
 /* @address NULL listens on all interfaces; @port 0 picks a free port. */
 gboolean             tandem_session_server_listen        (TandemSessionServer *self,
                                                           const char          *address,
