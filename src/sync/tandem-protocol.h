@@ -35,6 +35,14 @@ G_BEGIN_DECLS
 #define TANDEM_CODE_REPLACED            "replaced"
 #define TANDEM_CODE_SHUTDOWN            "shutdown"
 #define TANDEM_CODE_INTERNAL            "internal"
+#define TANDEM_CODE_WRONG_SECRET        "wrong-secret"
+#define TANDEM_CODE_BAD_ACK             "bad-ack"
+#define TANDEM_CODE_SEAT_YIELDED        "seat-yielded"
+#define TANDEM_CODE_INVALID_PRESENCE    "invalid-presence"
+/* Retryable: the session's disk refused the write; nothing was applied. */
+#define TANDEM_CODE_STORAGE             "storage-unavailable"
+/* Retryable: the session exists on disk but cannot be loaded right now. */
+#define TANDEM_CODE_SESSION_UNAVAILABLE "session-unavailable"
 /* Sample transfer (HTTP, see docs/server.md). */
 #define TANDEM_CODE_BAD_NAME            "bad-name"
 #define TANDEM_CODE_NOT_IN_SESSION      "not-in-session"
@@ -52,6 +60,7 @@ typedef enum
   TANDEM_CLOSE_PROTOCOL_ERROR      = 1002,
   TANDEM_CLOSE_UNSUPPORTED_DATA    = 1003,
   TANDEM_CLOSE_TOO_BIG             = 1009,
+  TANDEM_CLOSE_TRY_AGAIN           = 1013,
   TANDEM_CLOSE_UNSUPPORTED_VERSION = 4001,
   TANDEM_CLOSE_UNAUTHORIZED        = 4003,
   TANDEM_CLOSE_NO_SUCH_SESSION     = 4004,
@@ -61,6 +70,8 @@ typedef enum
   TANDEM_CLOSE_TIMEOUT             = 4011,
   TANDEM_CLOSE_REPLACED            = 4012,
   TANDEM_CLOSE_INTERNAL            = 4013,
+  TANDEM_CLOSE_WRONG_SECRET        = 4014,
+  TANDEM_CLOSE_SEAT_YIELDED        = 4015,
 } TandemCloseCode;
 
 typedef enum
