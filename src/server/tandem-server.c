@@ -46,7 +46,7 @@ static GOptionEntry entries[] = {
   { "max-clients", 0, 0, G_OPTION_ARG_INT, &opt_max_clients, "Clients per session (default 64)", "N" },
   { "max-sessions", 0, 0, G_OPTION_ARG_INT, &opt_max_sessions, "Sessions per server (default 256)", "N" },
   { "max-queue", 0, 0, G_OPTION_ARG_INT, &opt_max_queue, "Unacknowledged batches per client before it is dropped (default 4096)", "N" },
-  { "max-queue-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_queue_bytes, "Unread bytes per client before it is dropped (default 4194304)", "BYTES" },
+  { "max-queue-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_queue_bytes, "Unread bytes per client before it is dropped (default 1048576)", "BYTES" },
   { "max-viewers", 0, 0, G_OPTION_ARG_INT, &opt_max_viewers, "Viewers per session, below --max-clients (default 48)", "N" },
   { "max-sample-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_sample_bytes, "Largest sample file (default 104857600)", "BYTES" },
   { "max-session-sample-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_session_sample_bytes, "Sample bytes per session (default 1073741824)", "BYTES" },

@@ -33,7 +33,7 @@ tandem_server_limits_init_defaults (TandemServerLimits *limits)
   limits->max_clients_per_session = 64;
   limits->max_sessions = 256;
   limits->max_outbound_queue = 4096;
-  limits->max_outbound_bytes = 4 * 1024 * 1024;
+  limits->max_outbound_bytes = 1024 * 1024;
   limits->max_viewers_per_session = 48;
   limits->hello_timeout_ms = 10000;
   limits->idle_timeout_ms = 30000;
