@@ -161,7 +161,9 @@ remove_temp_files (TandemJournal *self)
   const char *name;
 
   while (dir && (name = g_dir_read_name (dir)))
-    if (g_str_has_prefix (name, "snapshot.json.") || g_str_has_prefix (name, "session.json."))
+    /* g_file_set_contents() names its temp files NAME.XXXXXX. */
+    if ((g_str_has_prefix (name, "snapshot.json.") && strlen (name) == strlen ("snapshot.json.XXXXXX"))
+        || (g_str_has_prefix (name, "session.json.") && strlen (name) == strlen ("session.json.XXXXXX")))
       {
         g_autofree char *path = g_build_filename (self->dir, name, NULL);
 

@@ -60,7 +60,6 @@ typedef enum
   TANDEM_CLOSE_PROTOCOL_ERROR      = 1002,
   TANDEM_CLOSE_UNSUPPORTED_DATA    = 1003,
   TANDEM_CLOSE_TOO_BIG             = 1009,
-  TANDEM_CLOSE_TRY_AGAIN           = 1013,
   TANDEM_CLOSE_UNSUPPORTED_VERSION = 4001,
   TANDEM_CLOSE_UNAUTHORIZED        = 4003,
   TANDEM_CLOSE_NO_SUCH_SESSION     = 4004,
@@ -72,6 +71,8 @@ typedef enum
   TANDEM_CLOSE_INTERNAL            = 4013,
   TANDEM_CLOSE_WRONG_SECRET        = 4014,
   TANDEM_CLOSE_SEAT_YIELDED        = 4015,
+  /* libsoup refuses to receive 1013 ("try again later"): ours instead. */
+  TANDEM_CLOSE_TRY_AGAIN           = 4016,
 } TandemCloseCode;
 
 typedef enum

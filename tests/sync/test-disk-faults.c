@@ -353,6 +353,42 @@ test_temp_files_removed (Fixture *f, gconstpointer data)
 }
 
 static void
+test_unloadable_session_retried (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (f->mount_dir, "sessions", f->session_id, NULL);
+  g_autofree char *meta = g_build_filename (dir, "session.json", NULL);
+  g_autofree char *aside = g_build_filename (f->mount_dir, "held-aside.json", NULL);
+  g_autoptr(SoupWebsocketConnection) early = NULL;
+  g_autoptr(SoupWebsocketConnection) editor = NULL;
+  g_autofree char *secret = sync_test_client_secret ("early");
+  g_autofree char *hello = NULL;
+  g_autoptr(JsonObject) error_msg = NULL;
+
+  /* A session whose files cannot be read at start: its data are on the
+   * disk, so clients must hear "later", never "no such session". */
+  stop_server (f);
+  g_assert_cmpint (g_rename (meta, aside), ==, 0);
+  g_assert_cmpint (g_mkdir (meta, 0700), ==, 0);
+  start_server (f);
+  g_assert_cmpuint (tandem_session_server_get_n_sessions (f->server), ==, 0);
+  early = sync_test_raw_connect (f->port, f->session_id, TANDEM_PROTOCOL_SUBPROTOCOL);
+  hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"token\":\"%s\",\"client\":\"early\","
+                           "\"secret\":\"%s\"}", f->tokens[TANDEM_ROLE_EDITOR], secret);
+  soup_websocket_connection_send_text (early, hello);
+  error_msg = sync_test_raw_expect (early, "error", 10000);
+  g_assert_nonnull (error_msg);
+  g_assert_cmpstr (json_object_get_string_member (error_msg, "code"), ==, TANDEM_CODE_SESSION_UNAVAILABLE);
+  g_assert_true (sync_test_raw_wait_closed (early, 10000));
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (early), ==, TANDEM_CLOSE_TRY_AGAIN);
+
+  /* Readable again: the next hello loads it. */
+  g_assert_cmpint (g_rmdir (meta), ==, 0);
+  g_assert_cmpint (g_rename (aside, meta), ==, 0);
+  editor = join (f, "editor", NULL);
+  g_assert_cmpuint (tandem_session_server_get_n_sessions (f->server), ==, 1);
+}
+
+static void
 test_slow_flush_isolated (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -435,6 +471,7 @@ main (int    argc,
   ADD ("create-on-full-disk", TRUE, test_create_on_full_disk);
   ADD ("read-only-restart", TRUE, test_read_only_restart);
   ADD ("temp-files-removed", FALSE, test_temp_files_removed);
+  ADD ("unloadable-session-retried", FALSE, test_unloadable_session_retried);
   ADD ("slow-flush-isolated", FALSE, test_slow_flush_isolated);
 #undef ADD
   return g_test_run ();
