@@ -18,7 +18,8 @@
 static gboolean
 is_forbidden_char (gunichar c)
 {
-  if (c == ' ')
+  /* Joiners shape emoji sequences and many scripts; they reorder nothing. */
+  if (c == ' ' || c == 0x200c || c == 0x200d)
     return FALSE;
   if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
     return TRUE;   /* bidi embeddings, overrides and isolates */
@@ -81,6 +82,33 @@ tandem_presence_clean_name (const char  *name,
         return NULL;
       }
   return g_strndup (start, end - start);
+}
+
+char *
+tandem_presence_make_name (const char *name)
+{
+  g_autofree char *valid = g_utf8_make_valid (name ? name : "", -1);
+  g_autofree char *nfc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
+  GString *out = g_string_new (NULL);
+  guint n_chars = 0;
+  char *clean;
+
+  for (const char *p = nfc ? nfc : ""; *p && n_chars < TANDEM_PRESENCE_MAX_NAME_CHARS; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        c = ' ';
+      else if (is_forbidden_char (c))
+        continue;
+      if (c == ' ' && (out->len == 0 || out->str[out->len - 1] == ' '))
+        continue;
+      g_string_append_unichar (out, c);
+      n_chars++;
+    }
+  clean = tandem_presence_clean_name (out->str, NULL);
+  g_string_free (out, TRUE);
+  return clean ? clean : g_strdup ("");
 }
 
 char *

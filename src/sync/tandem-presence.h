@@ -21,6 +21,10 @@ G_BEGIN_DECLS
  * shown safely. */
 char     *tandem_presence_clean_name   (const char  *name,
                                         GError     **error);
+/* A name that passes tandem_presence_clean_name(), made from any text: the
+ * characters that may not be shown dropped, white space folded, cut to
+ * TANDEM_PRESENCE_MAX_NAME_CHARS characters. For the names a client sends. */
+char     *tandem_presence_make_name    (const char  *name);
 /* "" (no colour) or "#rrggbb"; returned in lower case. */
 char     *tandem_presence_clean_color  (const char  *color,
                                         GError     **error);
