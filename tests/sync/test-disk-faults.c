@@ -25,10 +25,23 @@
 static gboolean can_mount;
 static const char *why_not;
 
+/* How a test's data directory is made. */
+enum
+{
+  PLAIN_DIR,      /* a temp dir on whatever /tmp is */
+  TMPFS,          /* a 2 MiB tmpfs: full and read-only disks */
+  EXT4_ON_TMPFS,  /* ext4 on a loop device whose file sits on an 8 MiB tmpfs:
+                   * writes land in the page cache, fdatasync fails once the
+                   * tmpfs is full */
+};
+
 typedef struct
 {
   char                *mount_dir;   /* the tmpfs, or a plain temp dir */
+  char                *data_dir;    /* where the server keeps its sessions */
+  char                *loop_device;
   gboolean             mounted;
+  gboolean             skipped;
   TandemSessionServer *server;
   guint16              port;
   char                *session_id;
@@ -40,7 +53,7 @@ start_server (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
 
-  f->server = tandem_session_server_new (f->mount_dir, &error);
+  f->server = tandem_session_server_new (f->data_dir, &error);
   g_assert_no_error (error);
   tandem_session_server_listen (f->server, "127.0.0.1", 0, &error);
   g_assert_no_error (error);
@@ -66,24 +79,74 @@ create_session (Fixture  *f,
   return tandem_session_server_create_session (f->server, project, tokens, error);
 }
 
+static gboolean
+run (const char  *command,
+     char       **out)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_command_line_sync (command, out, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    {
+      g_test_message ("%s: %s", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+make_ext4_on_tmpfs (Fixture *f)
+{
+  g_autofree char *image = g_build_filename (f->mount_dir, "disk.img", NULL);
+  g_autofree char *cmd = NULL;
+  g_autofree char *device = NULL;
+  int fd = open (image, O_WRONLY | O_CREAT, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 32 * 1024 * 1024), ==, 0);
+  close (fd);
+  cmd = g_strdup_printf ("losetup -f --show %s", image);
+  if (!run (cmd, &device))
+    return FALSE;
+  f->loop_device = g_strstrip (g_steal_pointer (&device));
+  g_free (cmd);
+  cmd = g_strdup_printf ("mkfs.ext4 -q %s", f->loop_device);
+  if (!run (cmd, NULL))
+    return FALSE;
+  f->data_dir = g_build_filename (f->mount_dir, "fs", NULL);
+  g_assert_cmpint (g_mkdir (f->data_dir, 0700), ==, 0);
+  return mount (f->loop_device, f->data_dir, "ext4", 0, NULL) == 0;
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean want_tmpfs = GPOINTER_TO_INT (data);
+  int kind = GPOINTER_TO_INT (data);
 
-  if (want_tmpfs && !can_mount)
+  if (kind != PLAIN_DIR && !can_mount)
     {
       g_test_skip (why_not);
+      f->skipped = TRUE;
       return;
     }
   f->mount_dir = sync_test_make_tmpdir ();
-  if (want_tmpfs)
+  if (kind != PLAIN_DIR)
     {
-      g_assert_cmpint (mount ("tmpfs", f->mount_dir, "tmpfs", 0, "size=2m,mode=0700"), ==, 0);
+      g_assert_cmpint (mount ("tmpfs", f->mount_dir, "tmpfs", 0,
+                              kind == TMPFS ? "size=2m,mode=0700" : "size=8m,mode=0700"), ==, 0);
       f->mounted = TRUE;
     }
+  if (kind == EXT4_ON_TMPFS && !make_ext4_on_tmpfs (f))
+    {
+      g_test_skip ("cannot make an ext4 on a loop device");
+      f->skipped = TRUE;
+      return;
+    }
+  if (f->data_dir == NULL)
+    f->data_dir = g_strdup (f->mount_dir);
   start_server (f);
   f->session_id = create_session (f, f->tokens, &error);
   g_assert_no_error (error);
@@ -97,10 +160,19 @@ fixture_teardown (Fixture       *f,
     return;
   if (f->server)
     stop_server (f);
+  if (f->loop_device)
+    {
+      g_autofree char *cmd = g_strdup_printf ("losetup -d %s", f->loop_device);
+
+      umount (f->data_dir);
+      run (cmd, NULL);
+      g_free (f->loop_device);
+    }
   if (f->mounted)
     g_assert_cmpint (umount (f->mount_dir), ==, 0);
   sync_test_rm_rf (f->mount_dir);
   g_free (f->mount_dir);
+  g_free (f->data_dir);
   g_free (f->session_id);
   for (guint r = 0; r < TANDEM_N_ROLES; r++)
     g_free (f->tokens[r]);
@@ -232,7 +304,7 @@ test_full_disk_recovers (Fixture *f, gconstpointer data)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
-  if (f->mount_dir == NULL)
+  if (f->skipped)
     return;
   editor = join (f, "editor", NULL);
   before = tandem_session_server_dup_project_string (f->server, f->session_id);
@@ -272,6 +344,50 @@ test_full_disk_recovers (Fixture *f, gconstpointer data)
 }
 
 static void
+test_failed_sync_rolls_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) editor = NULL;
+  g_autoptr(SoupWebsocketConnection) late = NULL;
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autofree char *filler = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (f->skipped)
+    return;
+  editor = join (f, "editor", NULL);
+  submit_big (f, editor, 1, 44);
+  expect_batch (editor, 1);
+  before = tandem_session_server_dup_project_string (f->server, f->session_id);
+
+  /* The write succeeds (page cache); the fdatasync fails: the loop
+   * device cannot write its blocks to the full tmpfs. A second fdatasync
+   * would succeed without the data, so the server must not trust it. */
+  filler = fill_disk (f);
+  submit_big (f, editor, 2, 88);
+  expect_reject (editor, 2, TANDEM_CODE_STORAGE);
+  g_assert_cmpuint (tandem_session_server_get_seq (f->server, f->session_id), ==, 1);
+  after = tandem_session_server_dup_project_string (f->server, f->session_id);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (first_velocity (after), ==, 44);
+
+  /* Nobody learns of the unsynced batch, not even from a welcome. */
+  late = sync_test_raw_connect (f->port, f->session_id, TANDEM_PROTOCOL_SUBPROTOCOL);
+  welcome = sync_test_raw_join (late, f->session_id, f->tokens[TANDEM_ROLE_VIEWER], "late");
+  g_assert_nonnull (welcome);
+  g_assert_cmpint (json_object_get_int_member (welcome, "head"), ==, 1);
+  {
+    g_autoptr(JsonNode) snap = json_node_copy (json_object_get_member (welcome, "snapshot"));
+    g_autofree char *snap_text = json_to_string (snap, FALSE);
+
+    g_assert_cmpuint (first_velocity (snap_text), ==, 44);
+  }
+  /* The next edit validates against the synced state, as every replica
+   * has it. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+}
+
+static void
 test_create_on_full_disk (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -283,7 +399,7 @@ test_create_on_full_disk (Fixture *f, gconstpointer data)
   const char *name;
   guint n_dirs = 0;
 
-  if (f->mount_dir == NULL)
+  if (f->skipped)
     return;
   filler = fill_disk (f);
   id = create_session (f, tokens, &error);
@@ -293,7 +409,7 @@ test_create_on_full_disk (Fixture *f, gconstpointer data)
   g_assert_cmpuint (tandem_session_server_get_n_sessions (f->server), ==, 1);
 
   /* No half-made folder, which would fail to load at every start. */
-  sessions_dir = g_build_filename (f->mount_dir, "sessions", NULL);
+  sessions_dir = g_build_filename (f->data_dir, "sessions", NULL);
   dir = g_dir_open (sessions_dir, 0, NULL);
   while ((name = g_dir_read_name (dir)))
     {
@@ -309,7 +425,7 @@ test_read_only_restart (Fixture *f, gconstpointer data)
   g_autoptr(SoupWebsocketConnection) editor = NULL;
   g_autoptr(JsonObject) welcome = NULL;
 
-  if (f->mount_dir == NULL)
+  if (f->skipped)
     return;
   editor = join (f, "editor", NULL);
   submit_big (f, editor, 1, 55);
@@ -339,7 +455,7 @@ test_read_only_restart (Fixture *f, gconstpointer data)
 static void
 test_temp_files_removed (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = g_build_filename (f->mount_dir, "sessions", f->session_id, NULL);
+  g_autofree char *dir = g_build_filename (f->data_dir, "sessions", f->session_id, NULL);
   g_autofree char *temp = g_build_filename (dir, "snapshot.json.K3J2X1", NULL);
   g_autofree char *snapshot = g_build_filename (dir, "snapshot.json", NULL);
 
@@ -355,9 +471,9 @@ test_temp_files_removed (Fixture *f, gconstpointer data)
 static void
 test_unloadable_session_retried (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = g_build_filename (f->mount_dir, "sessions", f->session_id, NULL);
+  g_autofree char *dir = g_build_filename (f->data_dir, "sessions", f->session_id, NULL);
   g_autofree char *meta = g_build_filename (dir, "session.json", NULL);
-  g_autofree char *aside = g_build_filename (f->mount_dir, "held-aside.json", NULL);
+  g_autofree char *aside = g_build_filename (f->data_dir, "held-aside.json", NULL);
   g_autoptr(SoupWebsocketConnection) early = NULL;
   g_autoptr(SoupWebsocketConnection) editor = NULL;
   g_autofree char *secret = sync_test_client_secret ("early");
@@ -465,14 +581,15 @@ main (int    argc,
 {
   sync_test_init (&argc, &argv);
   check_mount ();
-#define ADD(path, tmpfs, fn) g_test_add ("/sync/disk-faults/" path, Fixture, GINT_TO_POINTER (tmpfs), \
+#define ADD(path, kind, fn) g_test_add ("/sync/disk-faults/" path, Fixture, GINT_TO_POINTER (kind), \
                                          fixture_setup, fn, fixture_teardown)
-  ADD ("full-disk-recovers", TRUE, test_full_disk_recovers);
-  ADD ("create-on-full-disk", TRUE, test_create_on_full_disk);
-  ADD ("read-only-restart", TRUE, test_read_only_restart);
-  ADD ("temp-files-removed", FALSE, test_temp_files_removed);
-  ADD ("unloadable-session-retried", FALSE, test_unloadable_session_retried);
-  ADD ("slow-flush-isolated", FALSE, test_slow_flush_isolated);
+  ADD ("full-disk-recovers", TMPFS, test_full_disk_recovers);
+  ADD ("failed-sync-rolls-back", EXT4_ON_TMPFS, test_failed_sync_rolls_back);
+  ADD ("create-on-full-disk", TMPFS, test_create_on_full_disk);
+  ADD ("read-only-restart", TMPFS, test_read_only_restart);
+  ADD ("temp-files-removed", PLAIN_DIR, test_temp_files_removed);
+  ADD ("unloadable-session-retried", PLAIN_DIR, test_unloadable_session_retried);
+  ADD ("slow-flush-isolated", PLAIN_DIR, test_slow_flush_isolated);
 #undef ADD
   return g_test_run ();
 }
