@@ -16,6 +16,9 @@
 #include "tandem-model.h"
 #include "tandem-sync.h"
 
+/* Each connection has its own random id; one secret proves any of them. */
+#define BENCH_SECRET "YmVuY2gtc3luYy1jbGllbnQtc2VjcmV0LTMyLWJ5dGU="
+
 static double opt_duration = 3.0;
 static gboolean opt_no_fsync = FALSE;
 
@@ -384,8 +387,8 @@ rx_connected (GObject      *source,
   g_assert (conn != NULL);
   soup_websocket_connection_set_max_incoming_payload_size (conn, 64 * 1024 * 1024);
   g_signal_connect (conn, "message", G_CALLBACK (rx_message), r);
-  hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"token\":\"%s\",\"client\":\"rx%08x\"}",
-                           r->rx->token, g_random_int ());
+  hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"token\":\"%s\",\"client\":\"rx%08x\","
+                           "\"secret\":\"%s\"}", r->rx->token, g_random_int (), BENCH_SECRET);
   soup_websocket_connection_send_text (conn, hello);
 }
 
@@ -480,8 +483,8 @@ bench_fanout (TandemSessionHost *host,
   g_assert (tx.conn != NULL);
   soup_websocket_connection_set_max_incoming_payload_size (tx.conn, 64 * 1024 * 1024);
   g_signal_connect (tx.conn, "message", G_CALLBACK (tx_message), &tx);
-  hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"token\":\"%s\",\"client\":\"tx%08x\"}",
-                           invite->token, g_random_int ());
+  hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"token\":\"%s\",\"client\":\"tx%08x\","
+                           "\"secret\":\"%s\"}", invite->token, g_random_int (), BENCH_SECRET);
   soup_websocket_connection_send_text (tx.conn, hello);
   run_until (&tx.joined, 5000);
 

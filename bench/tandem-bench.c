@@ -23,6 +23,7 @@ static const struct
   { "ui", "start-up to the first frame of the main window vs a bare GTK window", tandem_bench_ui },
   { "json", "hostile JSON refused by the bounded parser vs json-glib parsing it", tandem_bench_json },
   { "samples", "100 MB sample upload and download with verification vs sha256sum", tandem_bench_samples },
+  { "slow-viewers", "tandem-server RSS while 20 viewers stop reading and ack ahead", tandem_bench_slow_viewers },
 };
 
 static int

@@ -28,6 +28,8 @@ static double opt_max_ops_per_second = 0;
 static int opt_max_clients = 0;
 static int opt_max_sessions = 0;
 static int opt_max_queue = 0;
+static gint64 opt_max_queue_bytes = 0;
+static int opt_max_viewers = 0;
 static gint64 opt_max_sample_bytes = 0;
 static gint64 opt_max_session_sample_bytes = 0;
 static int opt_snapshot_every = 0;
@@ -49,6 +51,8 @@ static GOptionEntry entries[] = {
   { "max-clients", 0, 0, G_OPTION_ARG_INT, &opt_max_clients, "Clients per session (default 64)", "N" },
   { "max-sessions", 0, 0, G_OPTION_ARG_INT, &opt_max_sessions, "Sessions per server (default 256)", "N" },
   { "max-queue", 0, 0, G_OPTION_ARG_INT, &opt_max_queue, "Unacknowledged batches per client before it is dropped (default 4096)", "N" },
+  { "max-queue-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_queue_bytes, "Unread bytes per client before it is dropped (default 1048576)", "BYTES" },
+  { "max-viewers", 0, 0, G_OPTION_ARG_INT, &opt_max_viewers, "Viewers per session, below --max-clients (default 48)", "N" },
   { "max-sample-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_sample_bytes, "Largest sample file (default 104857600)", "BYTES" },
   { "max-session-sample-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_session_sample_bytes, "Sample bytes per session (default 1073741824)", "BYTES" },
   { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &opt_snapshot_every, "Journal records between snapshots (default 1000)", "N" },
@@ -200,6 +204,10 @@ main (int    argc,
     limits.max_sessions = opt_max_sessions;
   if (opt_max_queue > 0)
     limits.max_outbound_queue = opt_max_queue;
+  if (opt_max_queue_bytes > 0)
+    limits.max_outbound_bytes = opt_max_queue_bytes;
+  if (opt_max_viewers > 0)
+    limits.max_viewers_per_session = opt_max_viewers;
   if (opt_max_sample_bytes > 0)
     limits.max_sample_bytes = opt_max_sample_bytes;
   if (opt_max_session_sample_bytes > 0)

@@ -25,6 +25,9 @@ struct _TandemJournal
   guint     n_records;
   gboolean  fsync;
   gboolean  dirty;
+  gboolean  read_only;   /* opened while the disk refused writes */
+  goffset   synced_size; /* the journal up to here is intact and synced */
+  gboolean  tail_dirty;  /* bytes past synced_size must go before the next write */
 };
 
 static guint32 crc_table[256];
@@ -103,12 +106,70 @@ tandem_journal_open (const char  *dir,
       return NULL;
     }
   self->fd = open (self->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (self->fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
+    {
+      /* The data are still there to read: the session loads and refuses
+       * edits until the disk takes writes again. */
+      self->fd = open (self->journal_path, O_RDONLY | O_CLOEXEC);
+      self->read_only = self->fd >= 0;
+    }
   if (self->fd < 0)
     {
       set_errno_error (error, "Cannot open", self->journal_path);
       return NULL;
     }
+  self->synced_size = lseek (self->fd, 0, SEEK_END);
   return g_steal_pointer (&self);
+}
+
+gboolean
+tandem_journal_is_read_only (TandemJournal *self)
+{
+  return self->read_only;
+}
+
+/* Makes the journal writable and its tail clean, if the disk allows. */
+static gboolean
+prepare_write (TandemJournal  *self,
+               GError        **error)
+{
+  if (self->read_only)
+    {
+      int fd = open (self->journal_path, O_RDWR | O_APPEND | O_CLOEXEC);
+
+      if (fd < 0)
+        return set_errno_error (error, "Cannot open", self->journal_path);
+      close (self->fd);
+      self->fd = fd;
+      self->read_only = FALSE;
+      self->tail_dirty = TRUE;
+    }
+  if (self->tail_dirty)
+    {
+      if (ftruncate (self->fd, self->synced_size) != 0 || fsync (self->fd) != 0)
+        return set_errno_error (error, "Cannot truncate", self->journal_path);
+      self->tail_dirty = FALSE;
+    }
+  return TRUE;
+}
+
+/* Unlinks what interrupted atomic replacements left behind. */
+static void
+remove_temp_files (TandemJournal *self)
+{
+  g_autoptr(GDir) dir = g_dir_open (self->dir, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    /* g_file_set_contents() names its temp files NAME.XXXXXX. */
+    if ((g_str_has_prefix (name, "snapshot.json.") && strlen (name) == strlen ("snapshot.json.XXXXXX"))
+        || (g_str_has_prefix (name, "session.json.") && strlen (name) == strlen ("session.json.XXXXXX")))
+      {
+        g_autofree char *path = g_build_filename (self->dir, name, NULL);
+
+        if (g_unlink (path) == 0)
+          g_message ("Removed the unfinished “%s”", path);
+      }
 }
 
 void
@@ -142,7 +203,7 @@ tandem_journal_get_n_records (TandemJournal *self)
 }
 
 /* Checks one line (without its newline) and returns its seq, or 0 when the
- * record is damaged. */
+ * record is damaged. Client claims carry no seq: they return G_MAXUINT64. */
 static guint64
 check_record (const char *line,
               gsize       length)
@@ -165,6 +226,9 @@ check_record (const char *line,
   root = tandem_json_parse_bounded (line + 9, length - 9, &tandem_json_limits_journal_record, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return 0;
+  if (g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root), "type", ""),
+                 "claim") == 0)
+    return G_MAXUINT64;
   seq = json_object_get_member (json_node_get_object (root), "seq");
   if (seq == NULL || json_node_get_value_type (seq) != G_TYPE_INT64 || json_node_get_int (seq) <= 0)
     return 0;
@@ -189,6 +253,8 @@ tandem_journal_recover (TandemJournal  *self,
   gsize pos = 0;
   guint dropped = 0;
 
+  if (!self->read_only)
+    remove_temp_files (self);
   if (g_file_test (self->snapshot_path, G_FILE_TEST_EXISTS))
     {
       g_autoptr(GMappedFile) mapped = NULL;
@@ -237,9 +303,11 @@ tandem_journal_recover (TandemJournal  *self,
       if (nl == NULL)
         break;
       seq = check_record (line, nl - line);
-      if (seq == 0 || (seq > base && seq != expected))
+      if (seq == 0 || (seq != G_MAXUINT64 && seq > base && seq != expected))
         break;
-      if (seq > base)
+      if (seq == G_MAXUINT64)
+        g_ptr_array_add (out, g_strndup (line + 9, nl - line - 9));
+      else if (seq > base)
         {
           g_ptr_array_add (out, g_strndup (line + 9, nl - line - 9));
           expected++;
@@ -258,9 +326,13 @@ tandem_journal_recover (TandemJournal  *self,
         dropped++;
       g_warning ("Journal “%s”: dropping %u damaged record(s) at offset %" G_GSIZE_FORMAT,
                  self->journal_path, dropped, pos);
-      if (ftruncate (self->fd, pos) != 0 || fsync (self->fd) != 0)
+      /* On a read-only disk the torn tail goes once writes are possible. */
+      if (self->read_only)
+        self->tail_dirty = TRUE;
+      else if (ftruncate (self->fd, pos) != 0 || fsync (self->fd) != 0)
         return set_errno_error (error, "Cannot truncate", self->journal_path);
     }
+  self->synced_size = pos;
 
   self->n_records = out->len;
   *snapshot = g_steal_pointer (&snap);
@@ -282,6 +354,8 @@ tandem_journal_append (TandemJournal  *self,
 
   g_return_val_if_fail (memchr (record, '\n', len) == NULL, FALSE);
 
+  if (!prepare_write (self, error))
+    return FALSE;
   g_snprintf (line, 10, "%08x ", tandem_crc32 (record, len));
   memcpy (line + 9, record, len);
   line[len + 9] = '\n';
@@ -293,6 +367,7 @@ tandem_journal_append (TandemJournal  *self,
         {
           if (errno == EINTR)
             continue;
+          self->tail_dirty = TRUE;
           return set_errno_error (error, "Cannot write", self->journal_path);
         }
       done += n;
@@ -309,9 +384,37 @@ tandem_journal_sync (TandemJournal  *self,
   if (!self->dirty)
     return TRUE;
   if (self->fsync && fdatasync (self->fd) != 0)
-    return set_errno_error (error, "Cannot sync", self->journal_path);
+    {
+      self->tail_dirty = TRUE;
+      return set_errno_error (error, "Cannot sync", self->journal_path);
+    }
   self->dirty = FALSE;
+  self->synced_size = lseek (self->fd, 0, SEEK_END);
   return TRUE;
+}
+
+gboolean
+tandem_journal_write_records (TandemJournal  *self,
+                              char          **records,
+                              guint           n_records,
+                              GError        **error)
+{
+  guint n_before = self->n_records;
+
+  for (guint i = 0; i < n_records; i++)
+    if (!tandem_journal_append (self, records[i], error))
+      goto failed;
+  if (tandem_journal_sync (self, error))
+    return TRUE;
+
+failed:
+  /* After a failed write or fdatasync nothing says what reached the disk:
+   * go back to the synced end, so that no unconfirmed record can replay. */
+  self->n_records = n_before;
+  self->dirty = FALSE;
+  if (ftruncate (self->fd, self->synced_size) == 0 && fsync (self->fd) == 0)
+    self->tail_dirty = FALSE;
+  return FALSE;
 }
 
 gboolean
@@ -322,7 +425,7 @@ tandem_journal_write_snapshot (TandemJournal  *self,
   g_autofree char *text = json_to_string (snapshot, FALSE);
   g_autoptr(GError) local_error = NULL;
 
-  if (!tandem_journal_sync (self, error))
+  if (!tandem_journal_sync (self, error) || !prepare_write (self, error))
     return FALSE;
   if (!g_file_set_contents_full (self->snapshot_path, text, -1,
                                  self->fsync ? G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE
@@ -339,8 +442,9 @@ tandem_journal_write_snapshot (TandemJournal  *self,
    * the ones the snapshot already contains. */
   if (ftruncate (self->fd, 0) != 0)
     return set_errno_error (error, "Cannot truncate", self->journal_path);
+  self->synced_size = 0;
+  self->n_records = 0;
   if (self->fsync && fsync (self->fd) != 0)
     return set_errno_error (error, "Cannot sync", self->journal_path);
-  self->n_records = 0;
   return TRUE;
 }

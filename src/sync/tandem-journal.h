@@ -13,7 +13,9 @@ G_BEGIN_DECLS
  *   snapshot.json  {"format":"tandem-snapshot","version":1,"seq":N,
  *                   "project":{…},"clients":{"<client id>":<last client seq>,…}}
  *   journal.log    one record per accepted batch with seq > N, each a line
- *                  "<crc32 as 8 hex digits> <batch message JSON>\n"
+ *                  "<crc32 as 8 hex digits> <batch message JSON>\n", and
+ *                  client claims {"type":"claim","client":…,"secret_sha256":…}
+ *                  (no seq) in the same framing
  *
  * Appending writes one record and fdatasync()s it; only then may the batch be
  * broadcast. A torn final record (crash mid-write) fails its CRC or lacks its
@@ -21,7 +23,9 @@ G_BEGIN_DECLS
  */
 typedef struct _TandemJournal TandemJournal;
 
-/* Opens (creating if needed) the journal of @dir. */
+/* Opens (creating if needed) the journal of @dir. On a disk that refuses
+ * writes, an existing journal opens read-only; every write first tries to
+ * reopen it for writing. */
 TandemJournal *tandem_journal_open          (const char     *dir,
                                              GError        **error);
 void           tandem_journal_free          (TandemJournal  *self);
@@ -43,6 +47,13 @@ gboolean       tandem_journal_append        (TandemJournal  *self,
                                              GError        **error);
 gboolean       tandem_journal_sync          (TandemJournal  *self,
                                              GError        **error);
+/* Appends @records and syncs them. On failure the journal is cut back to
+ * what was synced before (the records are not there) and FALSE returned. */
+gboolean       tandem_journal_write_records (TandemJournal  *self,
+                                             char          **records,
+                                             guint           n_records,
+                                             GError        **error);
+gboolean       tandem_journal_is_read_only  (TandemJournal  *self);
 /* Whether fdatasync is called (on by default; off only for benchmarks of
  * the network path). */
 void           tandem_journal_set_fsync     (TandemJournal  *self,

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "tandem-participant.h"
+#include "tandem-presence.h"
 
 struct _TandemParticipant
 {
@@ -220,6 +221,7 @@ tandem_participant_update_from_json (TandemParticipant *self,
   JsonNode *cursor_node = json_object_get_member (obj, "cursor");
   JsonObject *cursor = NULL;
   JsonNode *step, *rtt = json_object_get_member (obj, "rtt");
+  g_autofree char *name = NULL, *color = NULL;
   int step_value = -1;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -229,13 +231,18 @@ tandem_participant_update_from_json (TandemParticipant *self,
       self->rtt = json_node_get_int (rtt);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RTT]);
     }
-  if (member_string (obj, "name"))
-    update_string (self, &self->name, member_string (obj, "name"), PROP_NAME);
-  if (member_string (obj, "color"))
-    update_string (self, &self->color, member_string (obj, "color"), PROP_COLOR);
+  /* What a server forwards is checked again: what is shown in the window
+   * follows the same rules whoever sent it. */
+  if (member_string (obj, "name")
+      && (name = tandem_presence_clean_name (member_string (obj, "name"), NULL)) != NULL)
+    update_string (self, &self->name, name, PROP_NAME);
+  if (member_string (obj, "color")
+      && (color = tandem_presence_clean_color (member_string (obj, "color"), NULL)) != NULL)
+    update_string (self, &self->color, color, PROP_COLOR);
   if (member_string (obj, "role"))
     update_string (self, &self->role, member_string (obj, "role"), PROP_ROLE);
-  if (cursor_node && JSON_NODE_HOLDS_OBJECT (cursor_node))
+  if (cursor_node && JSON_NODE_HOLDS_OBJECT (cursor_node)
+      && tandem_presence_check_cursor (cursor_node, NULL))
     cursor = json_node_get_object (cursor_node);
   update_string (self, &self->cursor_pattern, member_string (cursor, "pattern"), PROP_CURSOR_PATTERN);
   update_string (self, &self->cursor_track, member_string (cursor, "track"), PROP_CURSOR_TRACK);

@@ -304,6 +304,9 @@ tandem_close_code_describe (gushort code)
     case TANDEM_CLOSE_TIMEOUT: return "the connection timed out";
     case TANDEM_CLOSE_REPLACED: return "replaced by a newer connection of the same client";
     case TANDEM_CLOSE_INTERNAL: return "internal server error";
+    case TANDEM_CLOSE_TRY_AGAIN: return "the session is unavailable right now; try again later";
+    case TANDEM_CLOSE_WRONG_SECRET: return "another client holds this client id";
+    case TANDEM_CLOSE_SEAT_YIELDED: return "a viewer seat was given to an editor";
     default: return "connection closed";
     }
 }

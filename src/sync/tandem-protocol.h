@@ -38,6 +38,14 @@ G_BEGIN_DECLS
 #define TANDEM_CODE_SHUTDOWN            "shutdown"
 #define TANDEM_CODE_INTERNAL            "internal"
 #define TANDEM_CODE_SERVER_BUSY         "server-busy"
+#define TANDEM_CODE_WRONG_SECRET        "wrong-secret"
+#define TANDEM_CODE_BAD_ACK             "bad-ack"
+#define TANDEM_CODE_SEAT_YIELDED        "seat-yielded"
+#define TANDEM_CODE_INVALID_PRESENCE    "invalid-presence"
+/* Retryable: the session's disk refused the write; nothing was applied. */
+#define TANDEM_CODE_STORAGE             "storage-unavailable"
+/* Retryable: the session exists on disk but cannot be loaded right now. */
+#define TANDEM_CODE_SESSION_UNAVAILABLE "session-unavailable"
 /* Sample transfer (HTTP, see docs/server.md). */
 #define TANDEM_CODE_BAD_NAME            "bad-name"
 #define TANDEM_CODE_NOT_IN_SESSION      "not-in-session"
@@ -64,6 +72,10 @@ typedef enum
   TANDEM_CLOSE_TIMEOUT             = 4011,
   TANDEM_CLOSE_REPLACED            = 4012,
   TANDEM_CLOSE_INTERNAL            = 4013,
+  TANDEM_CLOSE_WRONG_SECRET        = 4014,
+  TANDEM_CLOSE_SEAT_YIELDED        = 4015,
+  /* libsoup refuses to receive 1013 ("try again later"): ours instead. */
+  TANDEM_CLOSE_TRY_AGAIN           = 4016,
 } TandemCloseCode;
 
 typedef enum

@@ -16,6 +16,27 @@ G_BEGIN_DECLS
 
 typedef struct _TandemSession TandemSession;
 typedef struct _TandemPeer TandemPeer;
+typedef struct _TandemFlushJob TandemFlushJob;
+
+/* A journal record accepted but not yet synced. */
+typedef struct
+{
+  char     *text;
+  guint64   seq;       /* 0: a client claim */
+  TandemOp *batch;     /* applied to the durable replica once synced */
+  char     *client_id;
+  guint64   cseq;
+} TandemUnflushed;
+
+/* What the session knows about one client id. */
+typedef struct
+{
+  guint64  cseq;            /* last accepted client seq, flushed or not */
+  guint64  durable_cseq;    /* last client seq in the synced journal */
+  guint8   secret_hash[32]; /* SHA-256 of the client secret */
+  gboolean has_secret;
+  gboolean secret_durable;  /* the claim is in the synced journal or snapshot */
+} TandemClientRecord;
 
 struct _TandemPeer
 {
@@ -38,6 +59,10 @@ struct _TandemPeer
   gint64                   rl_retry_us; /* when it may come again */
   guint64                  sent_seq;
   guint64                  acked_seq;
+  GSocket                 *socket;      /* for the kernel's view of what was written */
+  guint64                  handed_bytes; /* frames given to libsoup */
+  guint64                  written_base; /* the kernel's count when the WebSocket opened */
+  guint64                  welcome_end;  /* handed_bytes after the welcome */
   gint64                   created_us;
   gint64                   last_recv_us;
   gint64                   last_presence_us;
@@ -55,14 +80,20 @@ struct _TandemSession
   guint8               token_hash[TANDEM_N_ROLES][32];
   TandemProject       *project;
   TandemJournal       *journal;
-  guint64              seq;
-  guint64              base_seq;      /* records hold batches base_seq+1 .. seq */
-  GPtrArray           *records;       /* recent batch messages, for catch-up */
-  GHashTable          *clients;       /* client id → guint64 * last client seq */
+  TandemProject       *durable_project; /* the state the synced journal describes */
+  guint64              seq;           /* last accepted batch, flushed or not */
+  guint64              durable_seq;   /* last batch in the synced journal */
+  guint64              base_seq;      /* records hold batches base_seq+1 .. durable_seq */
+  GPtrArray           *records;       /* recent durable batch messages, for catch-up */
+  GHashTable          *clients;       /* client id → TandemClientRecord */
   GPtrArray           *peers;         /* joined TandemPeer */
   GQueue               outbox;        /* OutboxEntry, waiting for the journal sync */
+  GQueue               unflushed;     /* TandemUnflushed, in journal order */
+  guint                n_in_flight;   /* head of unflushed being written by a worker */
+  TandemFlushJob      *job;           /* the flush in flight, or NULL */
   GSource             *commit_source;
-  gboolean             broken;
+  guint                flush_delay_ms; /* tests: how long each flush stalls */
+  guint                n_flush_failures;
   char                *samples_dir;   /* <dir>/samples, or under the server's temp dir */
   GHashTable          *uploads;       /* hash → upload in progress */
 };
@@ -79,6 +110,8 @@ struct _TandemSessionServer
   TandemServerLimits  limits;
   gboolean            fsync;
   GHashTable         *sessions;      /* id → TandemSession */
+  GHashTable         *unavailable;   /* id → dir of sessions on disk that did not load */
+  GThreadPool        *flush_pool;
   GPtrArray          *peers;         /* every connection, joined or not */
   GSource            *sweep_source;
   gboolean            shut_down;
@@ -118,6 +151,18 @@ gboolean       _tandem_session_check_token   (TandemSession       *session,
                                               TandemRole          *role);
 guint64        _tandem_session_get_client_seq (TandemSession      *session,
                                               const char          *client_id);
+/* Whether @secret_hash (the SHA-256 of a client secret) proves @client_id:
+ * TRUE if the session has not seen the id or the hash matches (compared in
+ * constant time). */
+gboolean       _tandem_session_check_client  (TandemSession       *session,
+                                              const char          *client_id,
+                                              const guint8        *secret_hash);
+/* Binds an id not yet seen to @secret_hash, for good when @durable (the
+ * claim is journaled), else until the server restarts. */
+void           _tandem_session_claim_client  (TandemSession       *session,
+                                              const char          *client_id,
+                                              const guint8        *secret_hash,
+                                              gboolean             durable);
 /* Validates and applies a submission. On success the batch is journaled
  * (not yet synced) and queued for broadcast; on failure a reject is queued
  * for the author. */
@@ -141,7 +186,8 @@ void           _tandem_session_refuse        (TandemSession       *session,
 /* The most ops one batch may hold: never more than the ops burst, or a
  * batch that the limits allow could never get through the rate limit. */
 guint          _tandem_server_limits_max_batch (const TandemServerLimits *limits);
-/* Syncs the journal and sends everything queued. */
+/* Starts a flush of what was accepted so far (on a worker) and sends what
+ * needs no flush. Batches go out once the flush that covers them is done. */
 void           _tandem_session_commit        (TandemSession       *session);
 /* The welcome message for a peer that has seen up to @last_seq (-1: none). */
 char          *_tandem_session_build_welcome (TandemSession       *session,
@@ -150,7 +196,24 @@ char          *_tandem_session_build_welcome (TandemSession       *session,
 void           _tandem_session_broadcast     (TandemSession       *session,
                                               TandemPeer          *except,
                                               const char          *text);
+/* Waits until everything accepted is synced (or refused) and sent. */
 void           _tandem_session_flush         (TandemSession       *session);
+
+/* tandem-session-flush.c */
+/* Writes and syncs the unflushed records of @session on a worker thread;
+ * on the main context, @done is called with the outcome. */
+void           _tandem_session_flush_start   (TandemSession       *session);
+/* Blocks until the flush in flight (if any) finished and was handled. */
+void           _tandem_session_flush_wait    (TandemSession       *session);
+void           _tandem_server_flush_pool_free (TandemSessionServer *self);
+/* Called on the main context when a flush finished: @n_done records were
+ * synced, or (@error set) none and the journal was put back as it was. */
+void           _tandem_session_flush_done    (TandemSession       *session,
+                                              guint                n_done,
+                                              const GError        *error);
+/* The snapshot of the durable state to write before the next records
+ * (compaction), or NULL when the journal is short enough. */
+JsonNode      *_tandem_session_take_snapshot (TandemSession       *session);
 
 /* tandem-session-server.c */
 /* Takes @text over. */

@@ -8,9 +8,15 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
 
 #include "tandem-invite.h"
+#include "tandem-presence.h"
 #include "tandem-session-server-private.h"
 
 G_DEFINE_FINAL_TYPE (TandemSessionServer, tandem_session_server, G_TYPE_OBJECT)
@@ -28,6 +34,8 @@ tandem_server_limits_init_defaults (TandemServerLimits *limits)
   limits->max_sessions = 256;
   limits->max_outbound_queue = 4096;
   limits->hello_timeout_ms = 5000;
+  limits->max_outbound_bytes = 1024 * 1024;
+  limits->max_viewers_per_session = 48;
   limits->idle_timeout_ms = 30000;
   limits->presence_interval_ms = 50;
   limits->snapshot_every = 1000;
@@ -109,6 +117,7 @@ peer_free (TandemPeer *peer)
   g_signal_handlers_disconnect_by_data (peer->conn, peer);
   g_object_unref (peer->conn);
   g_clear_object (&peer->stream);
+  g_clear_object (&peer->socket);
   g_clear_pointer (&peer->cursor, json_node_unref);
   g_free (peer->path_session);
   g_free (peer->client_id);
@@ -117,14 +126,69 @@ peer_free (TandemPeer *peer)
   g_free (peer);
 }
 
+/* Bytes written to the socket so far, as the kernel counts them: what it
+ * had acknowledged by the peer plus what sits in its send queue. */
+static gboolean
+kernel_written (TandemPeer *peer,
+                guint64    *written)
+{
+  struct tcp_info info;
+  socklen_t len = sizeof info;
+  int fd, outq = 0;
+
+  if (peer->socket == NULL)
+    return FALSE;
+  fd = g_socket_get_fd (peer->socket);
+  memset (&info, 0, sizeof info);
+  if (getsockopt (fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0
+      || len < G_STRUCT_OFFSET (struct tcp_info, tcpi_bytes_acked) + sizeof info.tcpi_bytes_acked
+      || ioctl (fd, SIOCOUTQ, &outq) != 0)
+    return FALSE;
+  *written = info.tcpi_bytes_acked + (guint64) outq;
+  return TRUE;
+}
+
+static void
+raw_send (TandemPeer *peer,
+          const char *text)
+{
+  gsize len = strlen (text);
+
+  if (peer->closing
+      || soup_websocket_connection_get_state (peer->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  soup_websocket_connection_send_text (peer->conn, text);
+  /* Server frames are unmasked: 2, 4 or 10 bytes of header. */
+  peer->handed_bytes += len + (len < 126 ? 2 : len < 65536 ? 4 : 10);
+}
+
+/* What a client does not read piles up in libsoup's queue, in this
+ * process: past the budget (the welcome aside) the client goes, and may
+ * come back with its last_seq. Presence and every other message count. */
+static gboolean
+check_outbound (TandemPeer *peer)
+{
+  guint64 written, queued, welcome_left;
+
+  if (peer->closing || !kernel_written (peer, &written))
+    return TRUE;
+  written -= MIN (written, peer->written_base);
+  queued = peer->handed_bytes - MIN (peer->handed_bytes, written);
+  welcome_left = peer->welcome_end - MIN (peer->welcome_end, written);
+  if (queued - MIN (queued, welcome_left) <= peer->server->limits.max_outbound_bytes)
+    return TRUE;
+  _tandem_peer_fail (peer, TANDEM_CODE_SLOW_CONSUMER,
+                     "The connection does not read what the session sends", TANDEM_CLOSE_SLOW_CONSUMER);
+  return FALSE;
+}
+
 void
 _tandem_peer_send (TandemPeer *peer,
                    char       *text)
 {
-  if (!peer->closing
-      && soup_websocket_connection_get_state (peer->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (peer->conn, text);
+  raw_send (peer, text);
   g_free (text);
+  check_outbound (peer);
 }
 
 void
@@ -135,13 +199,32 @@ _tandem_peer_send_batch (TandemPeer *peer,
   if (peer->closing
       || soup_websocket_connection_get_state (peer->conn) != SOUP_WEBSOCKET_STATE_OPEN)
     return;
-  soup_websocket_connection_send_text (peer->conn, text);
+  raw_send (peer, text);
   peer->sent_seq = seq;
+  if (!check_outbound (peer))
+    return;
   if (peer->sent_seq - MIN (peer->acked_seq, peer->sent_seq)
       > peer->server->limits.max_outbound_queue)
     _tandem_peer_fail (peer, TANDEM_CODE_SLOW_CONSUMER,
                        "The connection fell too far behind the session",
                        TANDEM_CLOSE_SLOW_CONSUMER);
+}
+
+/* An acknowledgement of what was never sent is a lie about the client's
+ * state: it would hide a client that does not read. */
+static gboolean
+peer_ack (TandemPeer *peer,
+          gint64      seq)
+{
+  if (seq < 0 || (guint64) seq > peer->sent_seq)
+    {
+      g_autofree char *text = g_strdup_printf ("Acknowledged seq %" G_GINT64_FORMAT " but only "
+                                               "%" G_GUINT64_FORMAT " was sent", seq, peer->sent_seq);
+      _tandem_peer_fail (peer, TANDEM_CODE_BAD_ACK, text, TANDEM_CLOSE_PROTOCOL_ERROR);
+      return FALSE;
+    }
+  peer->acked_seq = MAX (peer->acked_seq, (guint64) seq);
+  return TRUE;
 }
 
 void
@@ -150,10 +233,13 @@ _tandem_peer_fail (TandemPeer *peer,
                    const char *message,
                    gushort     close_code)
 {
+  g_autofree char *text = NULL;
+
   if (peer->closing)
     return;
+  text = tandem_message_error (code, message);
   g_debug ("Closing client %s: %s", peer->client_id ? peer->client_id : "(not joined)", code);
-  _tandem_peer_send (peer, tandem_message_error (code, message));
+  raw_send (peer, text);
   peer->closing = TRUE;
   peer_detach (peer);
   if (soup_websocket_connection_get_state (peer->conn) == SOUP_WEBSOCKET_STATE_OPEN)
@@ -282,48 +368,57 @@ presence_timeout_cb (gpointer data)
 }
 
 static void
+presence_error (TandemPeer *peer,
+                GError     *error)
+{
+  _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_INVALID_PRESENCE, error->message));
+}
+
+static void
 handle_presence (TandemPeer *peer,
                  JsonObject *msg)
 {
   const TandemServerLimits *limits = &peer->server->limits;
   const char *name = NULL, *color = NULL;
+  g_autofree char *clean_name = NULL, *clean_color = NULL;
+  g_autoptr(GError) error = NULL;
   JsonNode *cursor = json_object_get_member (msg, "cursor");
   gint64 now = g_get_monotonic_time ();
   gint64 wait_us, rtt = -1;
 
+  /* All or nothing, like a batch: an invalid presence changes nothing and
+   * reaches nobody. Wrong types make a bad message; values that cannot be
+   * shown, an invalid presence. */
   if ((json_object_has_member (msg, "name") && !tandem_message_get_string (msg, "name", &name))
       || (json_object_has_member (msg, "color") && !tandem_message_get_string (msg, "color", &color))
-      || (name && strlen (name) > 128) || (color && strlen (color) > 32)
-      || (cursor && !JSON_NODE_HOLDS_OBJECT (cursor) && !JSON_NODE_HOLDS_NULL (cursor))
       || (json_object_has_member (msg, "rtt")
           && (!tandem_message_get_int (msg, "rtt", &rtt) || rtt < 0 || rtt > 60 * G_USEC_PER_SEC)))
     {
       _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
-                                                     "Presence needs a name (≤ 128 bytes), a colour "
-                                                     "(≤ 32 bytes), a cursor object and a "
-                                                     "round trip of 0 … 60 s"));
+                                                     "Presence may carry a name and a colour "
+                                                     "(strings), a cursor and a round trip of "
+                                                     "0 … 60 s (µs)"));
+      return;
+    }
+  if ((name && (clean_name = tandem_presence_clean_name (name, &error)) == NULL)
+      || (color && (clean_color = tandem_presence_clean_color (color, &error)) == NULL)
+      || !tandem_presence_check_cursor (cursor, &error))
+    {
+      presence_error (peer, error);
       return;
     }
   if (cursor)
     {
-      g_autofree char *cursor_text = json_to_string (cursor, FALSE);
-
-      if (strlen (cursor_text) > 1024)
-        {
-          _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
-                                                         "The cursor is larger than 1 KiB"));
-          return;
-        }
       g_clear_pointer (&peer->cursor, json_node_unref);
       if (!JSON_NODE_HOLDS_NULL (cursor))
         peer->cursor = json_node_copy (cursor);
     }
   if (rtt >= 0)
     peer->rtt_us = rtt;
-  if (name)
-    { g_free (peer->name); peer->name = g_strdup (name); }
-  if (color)
-    { g_free (peer->color); peer->color = g_strdup (color); }
+  if (clean_name)
+    { g_free (peer->name); peer->name = g_steal_pointer (&clean_name); }
+  if (clean_color)
+    { g_free (peer->color); peer->color = g_steal_pointer (&clean_color); }
 
   /* Throttled, trailing edge: the latest state always goes out. */
   peer->presence_dirty = TRUE;
@@ -341,6 +436,102 @@ is_valid_client_id (const char *id)
   return tandem_invite_is_valid_session_id (id);
 }
 
+/* The SHA-256 of a client secret: 32 random bytes in base64 (standard or
+ * URL-safe alphabet, padding optional). */
+static gboolean
+hash_client_secret (const char *secret,
+                    guint8     *hash)
+{
+  g_autoptr(GChecksum) checksum = NULL;
+  g_autofree guchar *raw = NULL;
+  char text[45];
+  gsize len = strlen (secret), raw_len = 0, hash_len = 32;
+
+  if (len < 43 || len > 44 || (len == 44 && secret[43] != '='))
+    return FALSE;
+  for (gsize i = 0; i < 43; i++)
+    {
+      char c = secret[i];
+
+      if (c == '-')
+        c = '+';
+      else if (c == '_')
+        c = '/';
+      else if (!g_ascii_isalnum (c) && c != '+' && c != '/')
+        return FALSE;
+      text[i] = c;
+    }
+  text[43] = '=';
+  text[44] = '\0';
+  raw = g_base64_decode (text, &raw_len);
+  explicit_bzero (text, sizeof text);
+  if (raw_len != 32)
+    return FALSE;
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, raw, raw_len);
+  g_checksum_get_digest (checksum, hash, &hash_len);
+  explicit_bzero (raw, raw_len);
+  return TRUE;
+}
+
+/* A session on disk that could not be loaded (a disk fault) gets another
+ * try whenever someone asks for it. */
+static TandemSession *
+lookup_session (TandemSessionServer *self,
+                const char          *id)
+{
+  TandemSession *session = g_hash_table_lookup (self->sessions, id);
+  g_autoptr(GError) error = NULL;
+  const char *dir;
+
+  if (session != NULL || (dir = g_hash_table_lookup (self->unavailable, id)) == NULL)
+    return session;
+  session = _tandem_session_recover (self, dir, &error);
+  if (session == NULL)
+    {
+      g_debug ("Session %s still not loaded: %s", id, error->message);
+      return NULL;
+    }
+  g_message ("Session %s loaded", id);
+  g_hash_table_insert (self->sessions, session->id, session);
+  g_hash_table_remove (self->unavailable, id);
+  return session;
+}
+
+/* Viewers never lock out the owner or an editor: they have their own cap
+ * below the session's, and when the session is full the viewer that came
+ * first gives up its seat to an arriving editor. */
+static gboolean
+take_seat (TandemSession *session,
+           TandemRole     role)
+{
+  const TandemServerLimits *limits = &session->server->limits;
+  TandemPeer *oldest_viewer = NULL;
+  guint n_viewers = 0;
+
+  for (guint i = 0; i < session->peers->len; i++)
+    {
+      TandemPeer *other = session->peers->pdata[i];
+
+      if (other->role == TANDEM_ROLE_VIEWER)
+        {
+          if (oldest_viewer == NULL)
+            oldest_viewer = other;
+          n_viewers++;
+        }
+    }
+  if (role == TANDEM_ROLE_VIEWER)
+    return n_viewers < limits->max_viewers_per_session
+           && session->peers->len < limits->max_clients_per_session;
+  if (session->peers->len < limits->max_clients_per_session)
+    return TRUE;
+  if (oldest_viewer == NULL)
+    return FALSE;
+  _tandem_peer_fail (oldest_viewer, TANDEM_CODE_SEAT_YIELDED,
+                     "Your seat went to an editor: the session is full", TANDEM_CLOSE_SEAT_YIELDED);
+  return session->peers->len < limits->max_clients_per_session;
+}
+
 static void
 handle_hello (TandemPeer *peer,
               JsonObject *msg)
@@ -348,8 +539,11 @@ handle_hello (TandemPeer *peer,
   TandemSessionServer *self = peer->server;
   TandemSession *session;
   TandemPeer *old;
-  const char *token = NULL, *client = NULL, *name = NULL, *color = NULL;
+  const char *token = NULL, *client = NULL, *name = NULL, *color = NULL, *secret = NULL;
   g_autofree char *welcome = NULL;
+  g_autofree char *clean_name = NULL, *clean_color = NULL;
+  g_autoptr(GError) presence_error = NULL;
+  guint8 secret_hash[32];
   gint64 version = 0;
   gint64 last_seq = -1;
   TandemRole role;
@@ -363,7 +557,14 @@ handle_hello (TandemPeer *peer,
                          TANDEM_CLOSE_UNSUPPORTED_VERSION);
       return;
     }
-  session = g_hash_table_lookup (self->sessions, peer->path_session);
+  session = lookup_session (self, peer->path_session);
+  if (session == NULL && g_hash_table_contains (self->unavailable, peer->path_session))
+    {
+      _tandem_peer_fail (peer, TANDEM_CODE_SESSION_UNAVAILABLE,
+                         "The session's data cannot be read right now; try again later",
+                         TANDEM_CLOSE_TRY_AGAIN);
+      return;
+    }
   if (session == NULL)
     {
       _tandem_peer_fail (peer, TANDEM_CODE_NO_SUCH_SESSION, "There is no such session",
@@ -379,41 +580,66 @@ handle_hello (TandemPeer *peer,
       return;
     }
   if (!tandem_message_get_string (msg, "client", &client) || !is_valid_client_id (client)
+      || !tandem_message_get_string (msg, "secret", &secret) || !hash_client_secret (secret, secret_hash)
       || (json_object_has_member (msg, "last_seq") && !tandem_message_get_int (msg, "last_seq", &last_seq))
       || (json_object_has_member (msg, "name") && !tandem_message_get_string (msg, "name", &name))
-      || (json_object_has_member (msg, "color") && !tandem_message_get_string (msg, "color", &color))
-      || (name && strlen (name) > 128) || (color && strlen (color) > 32))
+      || (json_object_has_member (msg, "color") && !tandem_message_get_string (msg, "color", &color)))
     {
       _tandem_peer_fail (peer, TANDEM_CODE_BAD_MESSAGE,
-                         "The hello needs a client id ([A-Za-z0-9_-], ≤ 64 characters) and "
-                         "may carry last_seq, name and color",
+                         "The hello needs a client id ([A-Za-z0-9_-], ≤ 64 characters) and its "
+                         "secret (32 random bytes in base64), and may carry last_seq, name and color",
                          TANDEM_CLOSE_PROTOCOL_ERROR);
       return;
     }
+  /* Seeing an id in a welcome gives nothing: only its secret does. The
+   * client holding the id stays connected. */
+  if (!_tandem_session_check_client (session, client, secret_hash))
+    {
+      explicit_bzero (secret_hash, sizeof secret_hash);
+      _tandem_peer_fail (peer, TANDEM_CODE_WRONG_SECRET,
+                         "This client id belongs to another client (wrong client secret)",
+                         TANDEM_CLOSE_WRONG_SECRET);
+      return;
+    }
+  /* A name or colour that cannot be shown is left out, not fatal: the
+   * error tells why once joined. */
+  if (name)
+    clean_name = tandem_presence_clean_name (name, &presence_error);
+  if (color)
+    clean_color = tandem_presence_clean_color (color, presence_error ? NULL : &presence_error);
 
   old = _tandem_session_find_peer (session, client);
   if (old != NULL)
     _tandem_peer_fail (old, TANDEM_CODE_REPLACED, "This client connected again",
                        TANDEM_CLOSE_REPLACED);
-  if (session->peers->len >= self->limits.max_clients_per_session)
+  if (!take_seat (session, role))
     {
-      _tandem_peer_fail (peer, TANDEM_CODE_SESSION_FULL, "The session is full",
+      _tandem_peer_fail (peer, TANDEM_CODE_SESSION_FULL,
+                         role == TANDEM_ROLE_VIEWER ? "Every viewer seat is taken"
+                                                    : "The session is full",
                          TANDEM_CLOSE_SESSION_FULL);
       return;
     }
-
-  /* The welcome must describe only durable state. */
-  _tandem_session_commit (session);
+  /* Viewers leave nothing durable behind, so only the ids that can edit
+   * are journaled. */
+  _tandem_session_claim_client (session, client, secret_hash, role != TANDEM_ROLE_VIEWER);
+  explicit_bzero (secret_hash, sizeof secret_hash);
 
   peer->client_id = g_strdup (client);
-  peer->name = g_strdup (name ? name : "");
-  peer->color = g_strdup (color ? color : "");
+  peer->name = g_strdup (clean_name ? clean_name : "");
+  peer->color = g_strdup (clean_color ? clean_color : "");
   peer->role = role;
+  /* The welcome describes the synced state only; batches in flight follow
+   * once their flush is done. */
   welcome = _tandem_session_build_welcome (session, peer, last_seq);
   peer->session = session;
-  peer->sent_seq = peer->acked_seq = session->seq;
+  peer->sent_seq = peer->acked_seq = session->durable_seq;
   g_ptr_array_add (session->peers, peer);
   _tandem_peer_send (peer, g_steal_pointer (&welcome));
+  peer->welcome_end = peer->handed_bytes;
+  if (presence_error)
+    _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_INVALID_PRESENCE,
+                                                   presence_error->message));
   send_presence_now (peer);
 }
 
@@ -430,7 +656,7 @@ add_strike (TandemPeer *peer)
     return TRUE;
   /* The rejects queued so far go out before the final error. */
   if (peer->session)
-    _tandem_session_commit (peer->session);
+    _tandem_session_flush (peer->session);
   _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many messages or edits: disconnected", TANDEM_CLOSE_FLOOD);
   return FALSE;
 }
@@ -627,8 +853,8 @@ on_message (SoupWebsocketConnection *conn,
       gint64 t = 0, seq;
 
       tandem_message_get_int (msg, "t", &t);
-      if (peer->session && tandem_message_get_int (msg, "seq", &seq) && seq >= 0)
-        peer->acked_seq = MAX (peer->acked_seq, (guint64) seq);
+      if (peer->session && tandem_message_get_int (msg, "seq", &seq) && !peer_ack (peer, seq))
+        return;
       _tandem_peer_send (peer, tandem_message_pong (t, tandem_protocol_now_us ()));
       return;
     }
@@ -644,8 +870,8 @@ on_message (SoupWebsocketConnection *conn,
     {
       gint64 seq;
 
-      if (tandem_message_get_int (msg, "seq", &seq) && seq >= 0)
-        peer->acked_seq = MAX (peer->acked_seq, (guint64) seq);
+      if (tandem_message_get_int (msg, "seq", &seq))
+        peer_ack (peer, seq);
     }
   else if (strcmp (type, "presence") == 0)
     handle_presence (peer, msg);
@@ -686,6 +912,12 @@ websocket_cb (SoupServer              *soup,
                           limits->max_messages_per_second, now);
   tandem_rate_limit_init (&peer->refused_limit, limits->max_ops_per_second, limits->ops_burst, now);
   g_ptr_array_add (self->peers, peer);
+  if (soup_server_message_get_socket (msg))
+    {
+      peer->socket = g_object_ref (soup_server_message_get_socket (msg));
+      if (!kernel_written (peer, &peer->written_base))
+        g_clear_object (&peer->socket);
+    }
 
   /* Until the welcome, a frame over the hello budget is refused from its
    * header (libsoup), and so is a message fragmented past it (the
@@ -803,6 +1035,8 @@ tandem_session_server_finalize (GObject *object)
     }
   g_ptr_array_unref (self->peers);
   g_hash_table_unref (self->sessions);
+  g_hash_table_unref (self->unavailable);
+  _tandem_server_flush_pool_free (self);
   _tandem_server_samples_cleanup (self);
   g_clear_object (&self->soup);
   _tandem_server_listener_finalize (self);
@@ -832,6 +1066,7 @@ tandem_session_server_init (TandemSessionServer *self)
   tandem_server_limits_init_defaults (&self->limits);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) _tandem_session_free);
+  self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->peers = g_ptr_array_new ();
   self->soup = soup_server_new ("server-header", "tandem-server/" PACKAGE_VERSION, NULL);
   soup_server_add_early_handler (self->soup, "/session", early_cb, self, NULL);
@@ -869,7 +1104,10 @@ recover_sessions (TandemSessionServer  *self,
       session = _tandem_session_recover (self, path, &local_error);
       if (session == NULL)
         {
+          /* Its data may be intact on a disk that fails for now: clients
+           * are told to try again, and each hello tries to load it. */
           g_warning ("Session %s not recovered: %s", name, local_error->message);
+          g_hash_table_insert (self->unavailable, g_strdup (name), g_steal_pointer (&path));
           continue;
         }
       g_hash_table_insert (self->sessions, session->id, session);
@@ -998,7 +1236,7 @@ tandem_session_server_dup_project_string (TandemSessionServer *self,
 {
   TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
 
-  return session ? tandem_project_to_string (session->project) : NULL;
+  return session ? tandem_project_to_string (session->durable_project) : NULL;
 }
 
 guint64
@@ -1007,7 +1245,18 @@ tandem_session_server_get_seq (TandemSessionServer *self,
 {
   TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
 
-  return session ? session->seq : 0;
+  return session ? session->durable_seq : 0;
+}
+
+void
+tandem_session_server_set_flush_delay_for_tests (TandemSessionServer *self,
+                                                 const char          *session_id,
+                                                 guint                ms)
+{
+  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+
+  g_return_if_fail (session != NULL);
+  session->flush_delay_ms = ms;
 }
 
 guint

@@ -23,6 +23,8 @@ typedef struct
   guint  max_clients_per_session;
   guint  max_sessions;
   guint  max_outbound_queue;       /* batches sent but not yet acknowledged */
+  gsize  max_outbound_bytes;       /* bytes waiting in this process to be written to one client */
+  guint  max_viewers_per_session;  /* below max_clients_per_session: seats for editors */
   guint  hello_timeout_ms;
   guint  idle_timeout_ms;
   guint  presence_interval_ms;
@@ -95,6 +97,11 @@ guint                tandem_session_server_get_n_clients (TandemSessionServer *s
                                                           const char          *session_id);
 /* Bytes of sample upload bodies received so far (all sessions). */
 guint64              tandem_session_server_get_sample_bytes_received (TandemSessionServer *self);
+/* Tests: every flush of the session's journal first waits @ms on its
+ * worker thread, as a frozen or very slow disk would. */
+void                 tandem_session_server_set_flush_delay_for_tests (TandemSessionServer *self,
+                                                          const char          *session_id,
+                                                          guint                ms);
 /* Flushes every journal, closes every connection (1001) and stops listening. */
 void                 tandem_session_server_shutdown      (TandemSessionServer *self);
 

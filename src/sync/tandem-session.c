@@ -6,17 +6,24 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "tandem-session-server-private.h"
 
 typedef struct
 {
   char    *text;
-  guint64  seq;     /* 0: not a batch */
-  char    *target;  /* client id, or NULL for everyone */
+  guint64  seq;       /* 0: not a batch */
+  char    *target;    /* client id, or NULL for everyone */
+  char    *author;    /* a batch's client id and client seq, to refuse it */
+  guint64  cseq;
 } OutboxEntry;
+
+typedef TandemUnflushed Unflushed;
 
 static void
 outbox_entry_free (gpointer data)
@@ -25,7 +32,19 @@ outbox_entry_free (gpointer data)
 
   g_free (entry->text);
   g_free (entry->target);
+  g_free (entry->author);
   g_free (entry);
+}
+
+static void
+unflushed_free (gpointer data)
+{
+  Unflushed *u = data;
+
+  g_free (u->text);
+  g_clear_pointer (&u->batch, tandem_op_unref);
+  g_free (u->client_id);
+  g_free (u);
 }
 
 static gboolean
@@ -61,6 +80,7 @@ session_alloc (TandemSessionServer *server,
   session->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   session->peers = g_ptr_array_new ();
   g_queue_init (&session->outbox);
+  g_queue_init (&session->unflushed);
   return session;
 }
 
@@ -76,7 +96,9 @@ _tandem_session_free (TandemSession *session)
       g_source_unref (session->commit_source);
     }
   g_queue_clear_full (&session->outbox, outbox_entry_free);
+  g_queue_clear_full (&session->unflushed, unflushed_free);
   g_clear_object (&session->project);
+  g_clear_object (&session->durable_project);
   g_clear_pointer (&session->journal, tandem_journal_free);
   g_ptr_array_unref (session->records);
   g_hash_table_unref (session->clients);
@@ -88,6 +110,44 @@ _tandem_session_free (TandemSession *session)
   g_free (session);
 }
 
+static TandemClientRecord *
+get_client (TandemSession *session,
+            const char    *client_id)
+{
+  TandemClientRecord *record = g_hash_table_lookup (session->clients, client_id);
+
+  if (record == NULL)
+    {
+      record = g_new0 (TandemClientRecord, 1);
+      g_hash_table_insert (session->clients, g_strdup (client_id), record);
+    }
+  return record;
+}
+
+static char *
+bytes_to_hex (const guint8 *bytes,
+              gsize         n)
+{
+  char *hex = g_malloc (2 * n + 1);
+
+  for (gsize i = 0; i < n; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", bytes[i]);
+  return hex;
+}
+
+static TandemProject *
+copy_project (TandemProject *project)
+{
+  g_autoptr(JsonNode) json = tandem_project_to_json (project);
+  g_autoptr(GError) error = NULL;
+  TandemProject *copy = tandem_project_new_from_json (json, &error);
+
+  /* A project that was valid a moment ago serializes to a valid one. */
+  g_assert_no_error (error);
+  return copy;
+}
+
+/* The durable state only: what the synced journal says. */
 static JsonNode *
 build_snapshot (TandemSession *session)
 {
@@ -101,35 +161,62 @@ build_snapshot (TandemSession *session)
   json_builder_set_member_name (b, "version");
   json_builder_add_int_value (b, 1);
   json_builder_set_member_name (b, "seq");
-  json_builder_add_int_value (b, (gint64) session->seq);
+  json_builder_add_int_value (b, (gint64) session->durable_seq);
   json_builder_set_member_name (b, "project");
-  json_builder_add_value (b, tandem_project_to_json (session->project));
+  json_builder_add_value (b, tandem_project_to_json (session->durable_project));
   json_builder_set_member_name (b, "clients");
   json_builder_begin_object (b);
   g_hash_table_iter_init (&iter, session->clients);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      json_builder_set_member_name (b, key);
-      json_builder_add_int_value (b, (gint64) *(guint64 *) value);
-    }
+    if (((TandemClientRecord *) value)->durable_cseq > 0)
+      {
+        json_builder_set_member_name (b, key);
+        json_builder_add_int_value (b, (gint64) ((TandemClientRecord *) value)->durable_cseq);
+      }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "secrets");
+  json_builder_begin_object (b);
+  g_hash_table_iter_init (&iter, session->clients);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (((TandemClientRecord *) value)->secret_durable)
+      {
+        g_autofree char *hex = bytes_to_hex (((TandemClientRecord *) value)->secret_hash, 32);
+
+        json_builder_set_member_name (b, key);
+        json_builder_add_string_value (b, hex);
+      }
   json_builder_end_object (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
 
-static gboolean
-write_snapshot (TandemSession  *session,
-                GError        **error)
+JsonNode *
+_tandem_session_take_snapshot (TandemSession *session)
 {
-  g_autoptr(JsonNode) snapshot = NULL;
+  if (session->journal == NULL
+      || tandem_journal_get_n_records (session->journal) < session->server->limits.snapshot_every)
+    return NULL;
+  return build_snapshot (session);
+}
 
-  if (session->journal != NULL)
+/* Removes what a failed creation left of a new session's folder. */
+static void
+remove_session_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *samples = g_build_filename (dir, "samples", NULL);
+  const char *name;
+
+  if (g_file_test (samples, G_FILE_TEST_IS_DIR))
+    remove_session_dir (samples);
+  while (d && (name = g_dir_read_name (d)))
     {
-      snapshot = build_snapshot (session);
-      if (!tandem_journal_write_snapshot (session->journal, snapshot, error))
-        return FALSE;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
     }
-  return TRUE;
+  if (g_rmdir (dir) != 0 && g_file_test (dir, G_FILE_TEST_EXISTS))
+    g_warning ("Cannot remove the unfinished session folder “%s”: %s", dir, g_strerror (errno));
 }
 
 TandemSession *
@@ -143,10 +230,12 @@ _tandem_session_new (TandemSessionServer  *server,
   TandemSession *session = session_alloc (server, id, dir);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) meta = NULL;
+  g_autoptr(JsonNode) snapshot = NULL;
   g_autofree char *meta_text = NULL;
   g_autofree char *meta_path = NULL;
 
   session->project = g_object_ref (project);
+  session->durable_project = copy_project (project);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
   json_builder_add_string_value (b, "tandem-session");
@@ -173,24 +262,51 @@ _tandem_session_new (TandemSessionServer  *server,
   meta = json_builder_get_root (b);
   meta_text = json_to_string (meta, TRUE);
   meta_path = g_build_filename (dir, "session.json", NULL);
+  snapshot = build_snapshot (session);
   if ((session->journal = tandem_journal_open (dir, error)) == NULL
+      || tandem_journal_is_read_only (session->journal)
       || !g_file_set_contents_full (meta_path, meta_text, -1,
                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                    0600, error))
+                                    0600, error)
+      || (tandem_journal_set_fsync (session->journal, server->fsync),
+          !tandem_journal_write_snapshot (session->journal, snapshot, error)))
     {
-      _tandem_session_free (session);
-      return NULL;
-    }
-  tandem_journal_set_fsync (session->journal, server->fsync);
-  if (!write_snapshot (session, error))
-    {
+      if (session->journal && tandem_journal_is_read_only (session->journal))
+        g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                     "“%s” is read-only", dir);
+      /* A session is made whole or not at all: a folder without its
+       * snapshot would fail to load at every start. */
+      g_clear_pointer (&session->journal, tandem_journal_free);
+      remove_session_dir (dir);
       _tandem_session_free (session);
       return NULL;
     }
   return session;
 }
 
-/* Applies one journaled batch message during recovery. */
+static gboolean
+replay_claim (TandemSession  *session,
+              JsonObject     *obj,
+              GError        **error)
+{
+  const char *client, *hex;
+  TandemClientRecord *record;
+  guint8 hash[32];
+
+  if (!tandem_message_get_string (obj, "client", &client)
+      || !tandem_message_get_string (obj, "secret_sha256", &hex)
+      || !hex_to_bytes (hex, hash, 32))
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL, "Malformed claim");
+      return FALSE;
+    }
+  record = get_client (session, client);
+  memcpy (record->secret_hash, hash, 32);
+  record->has_secret = record->secret_durable = TRUE;
+  return TRUE;
+}
+
+/* Applies one journaled record during recovery. */
 static gboolean
 replay_record (TandemSession  *session,
                const char     *text,
@@ -202,12 +318,14 @@ replay_record (TandemSession  *session,
   const char *client;
   gint64 seq, cseq;
   JsonNode *ops;
-  guint64 *last;
+  TandemClientRecord *record;
 
   obj = tandem_message_parse_bounded (text, strlen (text), &tandem_json_limits_journal_record,
                                       &type, error);
   if (obj == NULL)
     return FALSE;
+  if (g_str_equal (type, "claim"))
+    return replay_claim (session, obj, error);
   ops = json_object_get_member (obj, "ops");
   if (!tandem_message_get_int (obj, "seq", &seq) || !tandem_message_get_int (obj, "cseq", &cseq)
       || !tandem_message_get_string (obj, "client", &client)
@@ -227,13 +345,8 @@ replay_record (TandemSession  *session,
   if (!tandem_project_apply (session->project, batch, NULL, error))
     return FALSE;
   session->seq = seq;
-  last = g_hash_table_lookup (session->clients, client);
-  if (last == NULL)
-    {
-      last = g_new0 (guint64, 1);
-      g_hash_table_insert (session->clients, g_strdup (client), last);
-    }
-  *last = MAX (*last, (guint64) cseq);
+  record = get_client (session, client);
+  record->cseq = MAX (record->cseq, (guint64) cseq);
   g_ptr_array_add (session->records, g_strdup (text));
   return TRUE;
 }
@@ -258,6 +371,8 @@ _tandem_session_recover (TandemSessionServer  *server,
   const char *id;
   guint n_dropped = 0;
   guint64 base = 0;
+  GHashTableIter iter;
+  gpointer value;
 
   if (!g_file_get_contents (meta_path, &meta_text, &meta_length, error))
     return NULL;
@@ -316,11 +431,25 @@ _tandem_session_recover (TandemSessionServer  *server,
       g_autoptr(GList) names = json_object_get_members (clients);
 
       for (GList *l = names; l; l = l->next)
-        {
-          guint64 *last = g_new (guint64, 1);
+        get_client (session, l->data)->cseq = (guint64) json_object_get_int_member (clients, l->data);
+    }
+  if (json_object_has_member (snap, "secrets")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (snap, "secrets")))
+    {
+      JsonObject *secrets = json_object_get_object_member (snap, "secrets");
+      g_autoptr(GList) names = json_object_get_members (secrets);
 
-          *last = (guint64) json_object_get_int_member (clients, l->data);
-          g_hash_table_insert (session->clients, g_strdup (l->data), last);
+      for (GList *l = names; l; l = l->next)
+        {
+          guint8 hash[32];
+
+          if (hex_to_bytes (json_object_get_string_member_with_default (secrets, l->data, ""), hash, 32))
+            {
+              TandemClientRecord *record = get_client (session, l->data);
+
+              memcpy (record->secret_hash, hash, 32);
+              record->has_secret = record->secret_durable = TRUE;
+            }
         }
     }
   for (guint i = 0; i < records->len; i++)
@@ -336,8 +465,16 @@ _tandem_session_recover (TandemSessionServer  *server,
           break;
         }
     }
+  /* Everything recovered is durable. */
+  session->durable_seq = session->seq;
+  session->durable_project = copy_project (session->project);
+  g_hash_table_iter_init (&iter, session->clients);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((TandemClientRecord *) value)->durable_cseq = ((TandemClientRecord *) value)->cseq;
   if (n_dropped > 0)
     g_message ("Session %s: dropped %u torn journal record(s)", id, n_dropped);
+  if (tandem_journal_is_read_only (session->journal))
+    g_warning ("Session %s: the disk is read-only; edits wait until it takes writes", id);
   g_debug ("Session %s recovered at seq %" G_GUINT64_FORMAT, id, session->seq);
   return session;
 }
@@ -376,9 +513,9 @@ guint64
 _tandem_session_get_client_seq (TandemSession *session,
                                 const char    *client_id)
 {
-  guint64 *last = g_hash_table_lookup (session->clients, client_id);
+  TandemClientRecord *record = g_hash_table_lookup (session->clients, client_id);
 
-  return last ? *last : 0;
+  return record ? record->durable_cseq : 0;
 }
 
 static gboolean
@@ -389,6 +526,63 @@ commit_cb (gpointer data)
   g_clear_pointer (&session->commit_source, g_source_unref);
   _tandem_session_commit (session);
   return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_commit (TandemSession *session)
+{
+  if (session->commit_source == NULL)
+    {
+      /* One flush covers every batch accepted in this main-loop iteration,
+       * and every one accepted while the previous flush was in flight. */
+      session->commit_source = g_idle_source_new ();
+      g_source_set_priority (session->commit_source, G_PRIORITY_HIGH);
+      g_source_set_callback (session->commit_source, commit_cb, session, NULL);
+      g_source_attach (session->commit_source, session->server->context);
+    }
+}
+
+gboolean
+_tandem_session_check_client (TandemSession *session,
+                              const char    *client_id,
+                              const guint8  *secret_hash)
+{
+  TandemClientRecord *record = g_hash_table_lookup (session->clients, client_id);
+  guint8 diff = 0;
+
+  if (record == NULL || !record->has_secret)
+    return TRUE;
+  for (guint i = 0; i < 32; i++)
+    diff |= record->secret_hash[i] ^ secret_hash[i];
+  return diff == 0;
+}
+
+void
+_tandem_session_claim_client (TandemSession *session,
+                              const char    *client_id,
+                              const guint8  *secret_hash,
+                              gboolean       durable)
+{
+  TandemClientRecord *record = get_client (session, client_id);
+  g_autofree char *hex = NULL;
+  Unflushed *u;
+
+  /* An id known from before secrets existed is bound by its first hello. */
+  if (record->has_secret)
+    return;
+  memcpy (record->secret_hash, secret_hash, 32);
+  record->has_secret = TRUE;
+  if (session->journal == NULL || !durable)
+    return;
+  /* Journaled ahead of the client's batches: it is durable before any of
+   * them can be acknowledged. */
+  hex = bytes_to_hex (secret_hash, 32);
+  u = g_new0 (Unflushed, 1);
+  u->text = g_strdup_printf ("{\"type\":\"claim\",\"client\":\"%s\",\"secret_sha256\":\"%s\"}",
+                             client_id, hex);
+  u->client_id = g_strdup (client_id);
+  g_queue_push_tail (&session->unflushed, u);
+  schedule_commit (session);
 }
 
 static void
@@ -403,14 +597,7 @@ queue_message (TandemSession *session,
   entry->seq = seq;
   entry->target = g_strdup (target);
   g_queue_push_tail (&session->outbox, entry);
-  if (session->commit_source == NULL)
-    {
-      /* One sync covers every batch accepted in this main-loop iteration. */
-      session->commit_source = g_idle_source_new ();
-      g_source_set_priority (session->commit_source, G_PRIORITY_HIGH);
-      g_source_set_callback (session->commit_source, commit_cb, session, NULL);
-      g_source_attach (session->commit_source, session->server->context);
-    }
+  schedule_commit (session);
 }
 
 static void
@@ -431,14 +618,9 @@ _tandem_session_reject (TandemSession *session,
                         const char    *code,
                         const char    *message)
 {
-  guint64 *last = g_hash_table_lookup (session->clients, author->client_id);
-
-  if (last == NULL)
-    {
-      last = g_new0 (guint64, 1);
-      g_hash_table_insert (session->clients, g_strdup (author->client_id), last);
-    }
-  *last = MAX (*last, client_seq);
+  /* A refused batch leaves the duplicate counter alone: only accepted
+   * batches may move it, or anyone could make a client's later edits
+   * duplicates. */
   queue_reject (session, author, client_seq, code, message);
 }
 
@@ -485,39 +667,26 @@ _tandem_session_submit (TandemSession *session,
   g_autoptr(JsonNode) canonical = json_node_new (JSON_NODE_ARRAY);
   g_autoptr(GError) error = NULL;
   JsonArray *canonical_ops = json_array_new ();
-  guint64 *last;
+  TandemClientRecord *record;
+  OutboxEntry *entry;
+  Unflushed *u;
   char *text;
 
   json_node_take_array (canonical, canonical_ops);
-  last = g_hash_table_lookup (session->clients, author->client_id);
-  if (last == NULL)
-    {
-      last = g_new0 (guint64, 1);
-      g_hash_table_insert (session->clients, g_strdup (author->client_id), last);
-    }
-  if (client_seq <= *last)
-    {
-      g_autofree char *msg = g_strdup_printf ("Batch %" G_GUINT64_FORMAT " was already processed",
-                                              client_seq);
-      /* Through the outbox: after the echo of that batch, if it is still queued. */
-      queue_message (session, tandem_message_submit_error (client_seq, TANDEM_CODE_DUPLICATE, msg, -1),
-                     0, author->client_id);
-      return;
-    }
-  /* Rejected batches count as processed too: the client learns which of its
-   * batches the server has seen from the welcome's "client_seq". */
-  *last = client_seq;
-
   if (author->role == TANDEM_ROLE_VIEWER)
     {
       queue_reject (session, author, client_seq, TANDEM_CODE_FORBIDDEN,
                     "Viewers cannot edit this session");
       return;
     }
-  if (session->broken)
+  record = get_client (session, author->client_id);
+  if (client_seq <= record->cseq)
     {
-      queue_reject (session, author, client_seq, TANDEM_CODE_INTERNAL,
-                    "The session cannot store edits right now");
+      g_autofree char *msg = g_strdup_printf ("Batch %" G_GUINT64_FORMAT " was already processed",
+                                              client_seq);
+      /* Through the outbox: after the echo of that batch, if it is still queued. */
+      queue_message (session, tandem_message_submit_error (client_seq, TANDEM_CODE_DUPLICATE, msg, -1),
+                     0, author->client_id);
       return;
     }
 
@@ -553,57 +722,35 @@ _tandem_session_submit (TandemSession *session,
         }
     }
 
-  text = tandem_message_batch (session->seq + 1, author->client_id, client_seq, canonical);
-  if (session->journal && !tandem_journal_append (session->journal, text, &error))
-    {
-      g_critical ("Session %s: %s", session->id, error->message);
-      tandem_project_apply (session->project, inverse, NULL, NULL);
-      session->broken = TRUE;
-      g_free (text);
-      queue_reject (session, author, client_seq, TANDEM_CODE_INTERNAL,
-                    "The session cannot store edits right now");
-      return;
-    }
+  /* Accepted: it reaches the journal, and then everyone, once a flush
+   * covers it. Until then it is in the replica only, for validating the
+   * next batches. */
   session->seq++;
-  g_ptr_array_add (session->records, g_strdup (text));
-  if (session->records->len > 2 * session->server->limits.max_catchup)
-    {
-      guint n = session->records->len - session->server->limits.max_catchup;
-
-      g_ptr_array_remove_range (session->records, 0, n);
-      session->base_seq += n;
-    }
+  record->cseq = client_seq;
+  text = tandem_message_batch (session->seq, author->client_id, client_seq, canonical);
+  u = g_new0 (Unflushed, 1);
+  u->text = g_strdup (text);
+  u->seq = session->seq;
+  u->batch = g_steal_pointer (&batch);
+  u->client_id = g_strdup (author->client_id);
+  u->cseq = client_seq;
+  g_queue_push_tail (&session->unflushed, u);
   queue_message (session, text, session->seq, NULL);
+  entry = g_queue_peek_tail (&session->outbox);
+  entry->author = g_strdup (author->client_id);
+  entry->cseq = client_seq;
 }
 
-void
-_tandem_session_commit (TandemSession *session)
+/* Sends what is queued, up to the first batch not yet synced. */
+static void
+drain_outbox (TandemSession *session)
 {
-  g_autoptr(GError) error = NULL;
   OutboxEntry *entry;
 
-  if (session->commit_source)
+  while ((entry = g_queue_peek_head (&session->outbox))
+         && (entry->seq == 0 || entry->seq <= session->durable_seq))
     {
-      g_source_destroy (session->commit_source);
-      g_clear_pointer (&session->commit_source, g_source_unref);
-    }
-  if (g_queue_is_empty (&session->outbox))
-    return;
-
-  if (session->journal && !tandem_journal_sync (session->journal, &error))
-    {
-      /* Nothing unsynced may reach a client: drop the connections instead. */
-      g_critical ("Session %s: %s", session->id, error->message);
-      session->broken = TRUE;
-      g_queue_clear_full (&session->outbox, outbox_entry_free);
-      while (session->peers->len > 0)
-        _tandem_peer_fail (session->peers->pdata[0], TANDEM_CODE_INTERNAL,
-                           "The session cannot store edits", TANDEM_CLOSE_INTERNAL);
-      return;
-    }
-
-  while ((entry = g_queue_pop_head (&session->outbox)))
-    {
+      g_queue_pop_head (&session->outbox);
       if (entry->target)
         {
           TandemPeer *peer = _tandem_session_find_peer (session, entry->target);
@@ -620,19 +767,137 @@ _tandem_session_commit (TandemSession *session)
         }
       outbox_entry_free (entry);
     }
+}
 
-  if (session->journal
-      && tandem_journal_get_n_records (session->journal) >= session->server->limits.snapshot_every)
+void
+_tandem_session_commit (TandemSession *session)
+{
+  if (session->commit_source)
     {
-      if (!write_snapshot (session, &error))
-        g_warning ("Session %s: compaction failed: %s", session->id, error->message);
+      g_source_destroy (session->commit_source);
+      g_clear_pointer (&session->commit_source, g_source_unref);
     }
+  if (session->job == NULL && session->unflushed.length > 0)
+    _tandem_session_flush_start (session);
+  drain_outbox (session);
+}
+
+static void
+trim_records (TandemSession *session)
+{
+  guint max = session->server->limits.max_catchup;
+
+  if (session->records->len > 2 * max)
+    {
+      guint n = session->records->len - max;
+
+      g_ptr_array_remove_range (session->records, 0, n);
+      session->base_seq += n;
+    }
+}
+
+/* Back to what the journal holds: every batch not synced is refused. */
+static void
+roll_back (TandemSession *session,
+           const GError  *error)
+{
+  g_autoptr(GQueue) kept = g_queue_new ();
+  g_autofree char *message = g_strdup_printf ("The server could not store this batch (%s); "
+                                              "nothing of it was applied, send it again",
+                                              error->message);
+  GHashTableIter iter;
+  gpointer value;
+  Unflushed *u;
+
+  g_warning ("Session %s: %s; back to seq %" G_GUINT64_FORMAT, session->id, error->message,
+             session->durable_seq);
+  session->n_flush_failures++;
+  g_object_unref (session->project);
+  session->project = copy_project (session->durable_project);
+  session->seq = session->durable_seq;
+  g_hash_table_iter_init (&iter, session->clients);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((TandemClientRecord *) value)->cseq = ((TandemClientRecord *) value)->durable_cseq;
+  /* Claims stay: their clients are connected with them; they go with the
+   * next flush. */
+  while ((u = g_queue_pop_head (&session->unflushed)))
+    {
+      if (u->seq == 0)
+        g_queue_push_tail (kept, u);
+      else
+        unflushed_free (u);
+    }
+  while ((u = g_queue_pop_head (kept)))
+    g_queue_push_tail (&session->unflushed, u);
+  for (GList *l = session->outbox.head; l; l = l->next)
+    {
+      OutboxEntry *entry = l->data;
+
+      if (entry->seq > session->durable_seq)
+        {
+          g_free (entry->text);
+          entry->text = tandem_message_reject (entry->cseq, TANDEM_CODE_STORAGE, message);
+          entry->target = g_steal_pointer (&entry->author);
+          entry->seq = 0;
+        }
+    }
+}
+
+void
+_tandem_session_flush_done (TandemSession *session,
+                            guint          n_done,
+                            const GError  *error)
+{
+  if (error != NULL)
+    roll_back (session, error);
+  else
+    {
+      for (guint i = 0; i < n_done; i++)
+        {
+          g_autoptr(GError) local_error = NULL;
+          Unflushed *u = g_queue_pop_head (&session->unflushed);
+          TandemClientRecord *record = get_client (session, u->client_id);
+
+          if (u->seq == 0)
+            record->secret_durable = TRUE;
+          else
+            {
+              if (!tandem_project_apply (session->durable_project, u->batch, NULL, &local_error))
+                g_error ("Session %s: batch %" G_GUINT64_FORMAT " does not apply twice: %s",
+                         session->id, u->seq, local_error->message);
+              session->durable_seq = u->seq;
+              record->durable_cseq = MAX (record->durable_cseq, u->cseq);
+              g_ptr_array_add (session->records, g_steal_pointer (&u->text));
+            }
+          unflushed_free (u);
+        }
+      trim_records (session);
+    }
+  /* The next group: whatever was accepted while this flush ran. */
+  if (session->unflushed.length > 0 && error == NULL)
+    _tandem_session_flush_start (session);
+  drain_outbox (session);
 }
 
 void
 _tandem_session_flush (TandemSession *session)
 {
-  _tandem_session_commit (session);
+  if (session->commit_source)
+    {
+      g_source_destroy (session->commit_source);
+      g_clear_pointer (&session->commit_source, g_source_unref);
+    }
+  /* A successful flush starts the next group by itself; a refused one does
+   * not, so the rest gets one more try here. */
+  while (session->job)
+    _tandem_session_flush_wait (session);
+  if (session->unflushed.length > 0)
+    {
+      _tandem_session_flush_start (session);
+      while (session->job)
+        _tandem_session_flush_wait (session);
+    }
+  drain_outbox (session);
 }
 
 void
@@ -683,9 +948,10 @@ _tandem_session_build_welcome (TandemSession *session,
   GString *text;
   gboolean resume;
 
+  /* Only what is synced: a batch still in flight may yet be refused. */
   resume = last_seq >= 0 && (guint64) last_seq >= session->base_seq
-           && (guint64) last_seq <= session->seq
-           && session->seq - (guint64) last_seq <= limits->max_catchup;
+           && (guint64) last_seq <= session->durable_seq
+           && session->durable_seq - (guint64) last_seq <= limits->max_catchup;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
@@ -699,9 +965,9 @@ _tandem_session_build_welcome (TandemSession *session,
   json_builder_set_member_name (b, "role");
   json_builder_add_string_value (b, tandem_role_to_string (peer->role));
   json_builder_set_member_name (b, "seq");
-  json_builder_add_int_value (b, resume ? last_seq : (gint64) session->seq);
+  json_builder_add_int_value (b, resume ? last_seq : (gint64) session->durable_seq);
   json_builder_set_member_name (b, "head");
-  json_builder_add_int_value (b, (gint64) session->seq);
+  json_builder_add_int_value (b, (gint64) session->durable_seq);
   json_builder_set_member_name (b, "client_seq");
   json_builder_add_int_value (b, (gint64) _tandem_session_get_client_seq (session, peer->client_id));
   json_builder_set_member_name (b, "server_time");
@@ -720,6 +986,8 @@ _tandem_session_build_welcome (TandemSession *session,
   json_builder_add_double_value (b, limits->max_messages_per_second);
   json_builder_set_member_name (b, "max_outbound_queue");
   json_builder_add_int_value (b, limits->max_outbound_queue);
+  json_builder_set_member_name (b, "max_outbound_bytes");
+  json_builder_add_int_value (b, limits->max_outbound_bytes);
   json_builder_set_member_name (b, "idle_timeout_ms");
   json_builder_add_int_value (b, limits->idle_timeout_ms);
   json_builder_end_object (b);
@@ -740,7 +1008,7 @@ _tandem_session_build_welcome (TandemSession *session,
   if (resume)
     {
       g_string_append (text, ",\"batches\":[");
-      for (guint64 s = last_seq + 1; s <= session->seq; s++)
+      for (guint64 s = last_seq + 1; s <= session->durable_seq; s++)
         {
           if (s > (guint64) last_seq + 1)
             g_string_append_c (text, ',');
@@ -750,7 +1018,7 @@ _tandem_session_build_welcome (TandemSession *session,
     }
   else
     {
-      g_autofree char *project = tandem_project_to_string (session->project);
+      g_autofree char *project = tandem_project_to_string (session->durable_project);
 
       g_string_append (text, ",\"snapshot\":");
       g_string_append (text, project);

@@ -100,7 +100,8 @@ handle_error (TandemSyncClient *self,
   if (g_str_equal (code, TANDEM_CODE_UNAUTHORIZED)
       || g_str_equal (code, TANDEM_CODE_NO_SUCH_SESSION)
       || g_str_equal (code, TANDEM_CODE_UNSUPPORTED_VERSION)
-      || g_str_equal (code, TANDEM_CODE_REPLACED))
+      || g_str_equal (code, TANDEM_CODE_REPLACED)
+      || g_str_equal (code, TANDEM_CODE_WRONG_SECRET))
     self->fatal = TRUE;
   g_debug ("Client %s: server error %s: %s", self->client_id, code, message);
   g_signal_emit (self, _tandem_sync_client_signals[ERROR], 0, code, message);
@@ -230,7 +231,8 @@ on_closed (SoupWebsocketConnection *conn,
   g_debug ("Client %s: connection closed (%u, %s)", self->client_id, code,
            tandem_close_code_describe (code));
   if (code == TANDEM_CLOSE_UNAUTHORIZED || code == TANDEM_CLOSE_NO_SUCH_SESSION
-      || code == TANDEM_CLOSE_UNSUPPORTED_VERSION || code == TANDEM_CLOSE_REPLACED)
+      || code == TANDEM_CLOSE_UNSUPPORTED_VERSION || code == TANDEM_CLOSE_REPLACED
+      || code == TANDEM_CLOSE_WRONG_SECRET)
     self->fatal = TRUE;
   _tandem_sync_client_connection_lost (self);
 }
@@ -270,6 +272,8 @@ send_hello (TandemSyncClient *self)
   json_builder_add_string_value (b, self->invite->token ? self->invite->token : "");
   json_builder_set_member_name (b, "client");
   json_builder_add_string_value (b, self->client_id);
+  json_builder_set_member_name (b, "secret");
+  json_builder_add_string_value (b, self->client_secret);
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, self->display_name ? self->display_name : "");
   json_builder_set_member_name (b, "color");

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "tandem-presence.h"
 #include "tandem-sync-client-private.h"
 
 /* Presence changes (a moving cursor) go out at most this often. */
@@ -187,7 +188,10 @@ void
 tandem_sync_client_set_display_name (TandemSyncClient *self,
                                      const char       *name)
 {
-  set_presence_string (self, &self->display_name, name, PROP_DISPLAY_NAME);
+  /* Every server refuses names it cannot show; send one it takes. */
+  g_autofree char *clean = tandem_presence_make_name (name);
+
+  set_presence_string (self, &self->display_name, clean, PROP_DISPLAY_NAME);
 }
 
 void

@@ -46,6 +46,7 @@ struct _TandemSyncClient
   TandemInvite            *invite;
   TandemSyncState          state;
   char                    *client_id;
+  char                    *client_secret; /* proves client_id to the server; never shown */
   char                    *display_name;
   char                    *color;
   char                    *role;

@@ -8,6 +8,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
 #include "tandem-sync-client-private.h"
 
 G_DEFINE_FINAL_TYPE (TandemSyncClient, tandem_sync_client, G_TYPE_OBJECT)
@@ -132,6 +136,9 @@ tandem_sync_client_finalize (GObject *object)
   g_clear_pointer (&self->clock, tandem_clock_free);
   g_main_context_unref (self->context);
   g_free (self->client_id);
+  if (self->client_secret)
+    explicit_bzero (self->client_secret, strlen (self->client_secret));
+  g_free (self->client_secret);
   g_free (self->display_name);
   g_free (self->color);
   g_free (self->role);
@@ -265,6 +272,29 @@ tandem_sync_client_class_init (TandemSyncClientClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
+/* 256 random bits from the system's CSPRNG, in base64: made with the
+ * client id and kept with it, so that every reconnect proves the same id. */
+static char *
+new_client_secret (void)
+{
+  guint8 bytes[32];
+  gsize done = 0;
+  char *text;
+
+  while (done < sizeof bytes)
+    {
+      ssize_t n = getrandom (bytes + done, sizeof bytes - done, 0);
+
+      if (n < 0 && errno != EINTR)
+        g_error ("getrandom failed: %s", g_strerror (errno));
+      if (n > 0)
+        done += n;
+    }
+  text = g_base64_encode (bytes, sizeof bytes);
+  explicit_bzero (bytes, sizeof bytes);
+  return text;
+}
+
 static void
 tandem_sync_client_init (TandemSyncClient *self)
 {
@@ -274,6 +304,7 @@ tandem_sync_client_init (TandemSyncClient *self)
   self->context = g_main_context_ref_thread_default ();
   self->soup = soup_session_new ();
   self->client_id = g_steal_pointer (&random);
+  self->client_secret = new_client_secret ();
   self->participants = g_list_store_new (TANDEM_TYPE_PARTICIPANT);
   self->clock = tandem_clock_new ();
   g_queue_init (&self->pending);

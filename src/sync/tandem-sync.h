@@ -8,6 +8,7 @@
 #include "tandem-invite.h"
 #include "tandem-journal.h"
 #include "tandem-participant.h"
+#include "tandem-presence.h"
 #include "tandem-protocol.h"
 #include "tandem-rate-limit.h"
 #include "tandem-sample-transfers.h"

@@ -357,15 +357,30 @@ sync_test_raw_wait_closed (SoupWebsocketConnection *conn,
   return sync_test_wait (raw_closed, g_object_get_data (G_OBJECT (conn), "raw-state"), timeout_ms);
 }
 
+char *
+sync_test_client_secret (const char *client_id)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) "tandem-test-secret:", -1);
+  g_checksum_update (checksum, (const guchar *) client_id, -1);
+  g_checksum_get_digest (checksum, digest, &len);
+  return g_base64_encode (digest, sizeof digest);
+}
+
 JsonObject *
 sync_test_raw_join (SoupWebsocketConnection *conn,
                     const char              *session_id,
                     const char              *token,
                     const char              *client_id)
 {
+  g_autofree char *secret = sync_test_client_secret (client_id);
   g_autofree char *hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"session\":\"%s\","
-                                            "\"token\":\"%s\",\"client\":\"%s\",\"name\":\"raw\"}",
-                                            session_id, token, client_id);
+                                            "\"token\":\"%s\",\"client\":\"%s\",\"secret\":\"%s\","
+                                            "\"name\":\"raw\"}",
+                                            session_id, token, client_id, secret);
 
   soup_websocket_connection_send_text (conn, hello);
   return sync_test_raw_expect (conn, "welcome", 10000);

@@ -68,6 +68,9 @@ JsonObject     *sync_test_raw_expect      (SoupWebsocketConnection *conn,
                                            guint         timeout_ms);
 gboolean        sync_test_raw_wait_closed (SoupWebsocketConnection *conn,
                                            guint         timeout_ms);
+/* The client secret raw connections prove @client_id with (the same for
+ * the same id, so a raw client can come back). */
+char           *sync_test_client_secret   (const char   *client_id);
 /* Sends a hello for @token and waits for the welcome (NULL if refused). */
 JsonObject     *sync_test_raw_join        (SoupWebsocketConnection *conn,
                                            const char   *session_id,

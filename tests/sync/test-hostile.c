@@ -170,6 +170,7 @@ test_invalid_ops (Fixture *f, gconstpointer data)
   g_autofree char *id = g_strdup (tandem_track_get_id (track));
   g_autofree char *msg = NULL;
   g_autoptr(TandemOp) del = tandem_op_new_delete (TANDEM_ENTITY_TRACK, id);
+  g_autoptr(JsonObject) echo = NULL;
   guint64 seq;
 
   /* One good client deletes a track; then an op on it arrives. */
@@ -190,11 +191,16 @@ test_invalid_ops (Fixture *f, gconstpointer data)
                                           "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"tempo\",\"value\":99},"
                                           "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"swing\",\"value\":-5}]}");
   expect_reject (c, 4, TANDEM_CODE_INVALID_OP);
-  /* A resend of an old client sequence is never applied twice. */
-  soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":4,\"ops\":["
-                                          "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"tempo\",\"value\":99}]}");
-  expect_error (c, TANDEM_CODE_DUPLICATE);
   g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), ==, seq);
+  /* A resend of an accepted client sequence is never applied twice. */
+  soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":5,\"ops\":["
+                                          "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"tempo\",\"value\":99}]}");
+  echo = sync_test_raw_expect (c, "batch", 10000);
+  g_assert_nonnull (echo);
+  soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":5,\"ops\":["
+                                          "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"tempo\",\"value\":98}]}");
+  expect_error (c, TANDEM_CODE_DUPLICATE);
+  g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), ==, seq + 1);
   still_answers (c);
 }
 
@@ -344,8 +350,10 @@ test_session_full (Fixture *f, gconstpointer data)
   g_autoptr(SoupWebsocketConnection) c2 = raw_editor (f, "filler2");
   g_autoptr(SoupWebsocketConnection) c3 = sync_test_raw_connect (f->ts->port, f->ts->session_id,
                                                                  TANDEM_PROTOCOL_SUBPROTOCOL);
-  g_autofree char *hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"token\":\"%s\",\"client\":\"extra\"}",
-                                            f->ts->tokens[TANDEM_ROLE_EDITOR]);
+  g_autofree char *secret = sync_test_client_secret ("extra");
+  g_autofree char *hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"token\":\"%s\",\"client\":\"extra\","
+                                            "\"secret\":\"%s\"}",
+                                            f->ts->tokens[TANDEM_ROLE_EDITOR], secret);
 
   soup_websocket_connection_send_text (c3, hello);
   expect_error (c3, TANDEM_CODE_SESSION_FULL);

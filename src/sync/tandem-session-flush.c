@@ -1,0 +1,166 @@
+/* tandem-session-flush.c — journal writes and fdatasync on worker threads
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync"
+
+#include "config.h"
+
+#include "tandem-session-server-private.h"
+
+/*
+ * A disk that stalls (a frozen filesystem, a slow fdatasync) must stall only
+ * the sessions that write to it: the main thread never writes a journal.
+ * Each session has at most one flush in flight. While it runs, the main
+ * thread goes on validating and applying batches to the session's replica;
+ * they form the next group, flushed as soon as this one is done (group
+ * commit). A batch is broadcast only after the flush that covers it.
+ */
+struct _TandemFlushJob
+{
+  TandemSession *session;
+  TandemJournal *journal;
+  GPtrArray     *records;     /* char *, in journal order */
+  JsonNode      *snapshot;    /* written (and the journal emptied) first */
+  guint          delay_ms;
+  GMainContext  *context;
+
+  GMutex         lock;
+  GCond          cond;
+  gboolean       done;
+  GError        *error;
+  GSource       *done_source;
+};
+
+static void
+job_free (TandemFlushJob *job)
+{
+  g_ptr_array_unref (job->records);
+  g_clear_pointer (&job->snapshot, json_node_unref);
+  g_clear_error (&job->error);
+  if (job->done_source)
+    {
+      g_source_destroy (job->done_source);
+      g_source_unref (job->done_source);
+    }
+  g_mutex_clear (&job->lock);
+  g_cond_clear (&job->cond);
+  g_main_context_unref (job->context);
+  g_free (job);
+}
+
+/* Main context. */
+static void
+job_finish (TandemFlushJob *job)
+{
+  TandemSession *session = job->session;
+  g_autoptr(GError) error = g_steal_pointer (&job->error);
+  guint n = job->records->len;
+
+  g_assert (session->job == job);
+  /* The worker's unlock is its last touch of the job. */
+  g_mutex_lock (&job->lock);
+  g_mutex_unlock (&job->lock);
+  session->job = NULL;
+  session->n_in_flight = 0;
+  job_free (job);
+  _tandem_session_flush_done (session, error ? 0 : n, error);
+}
+
+static gboolean
+job_done_cb (gpointer data)
+{
+  job_finish (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: only the journal and the job are touched here. */
+static void
+flush_worker (gpointer data,
+              gpointer pool_data)
+{
+  TandemFlushJob *job = data;
+  g_autoptr(GError) snapshot_error = NULL;
+  GError *error = NULL;
+
+  if (job->delay_ms > 0)
+    g_usleep ((gulong) job->delay_ms * 1000);
+  if (job->snapshot && !tandem_journal_write_snapshot (job->journal, job->snapshot, &snapshot_error))
+    g_warning ("Compaction failed: %s", snapshot_error->message);
+  if (job->records->len > 0)
+    tandem_journal_write_records (job->journal, (char **) job->records->pdata, job->records->len,
+                                  &error);
+
+  g_mutex_lock (&job->lock);
+  job->error = error;
+  job->done = TRUE;
+  job->done_source = g_idle_source_new ();
+  g_source_set_priority (job->done_source, G_PRIORITY_HIGH);
+  g_source_set_callback (job->done_source, job_done_cb, job, NULL);
+  g_source_attach (job->done_source, job->context);
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+}
+
+void
+_tandem_session_flush_start (TandemSession *session)
+{
+  TandemSessionServer *server = session->server;
+  TandemFlushJob *job;
+  GError *error = NULL;
+
+  g_assert (session->job == NULL);
+  if (session->unflushed.length == 0)
+    return;
+  if (session->journal == NULL)
+    {
+      /* Memory only: nothing to wait for. */
+      _tandem_session_flush_done (session, session->unflushed.length, NULL);
+      return;
+    }
+
+  job = g_new0 (TandemFlushJob, 1);
+  job->session = session;
+  job->journal = session->journal;
+  job->records = g_ptr_array_new_with_free_func (g_free);
+  job->snapshot = _tandem_session_take_snapshot (session);
+  job->delay_ms = session->flush_delay_ms;
+  job->context = g_main_context_ref (server->context);
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  for (GList *l = session->unflushed.head; l; l = l->next)
+    g_ptr_array_add (job->records, g_strdup (((TandemUnflushed *) l->data)->text));
+  session->n_in_flight = job->records->len;
+  session->job = job;
+
+  if (server->flush_pool == NULL)
+    server->flush_pool = g_thread_pool_new (flush_worker, NULL, 64, FALSE, &error);
+  if (server->flush_pool == NULL || !g_thread_pool_push (server->flush_pool, job, &error))
+    {
+      /* No thread: write here rather than not at all. */
+      g_warning ("No flush thread (%s); writing on the main thread", error->message);
+      g_clear_error (&error);
+      flush_worker (job, NULL);
+    }
+}
+
+void
+_tandem_session_flush_wait (TandemSession *session)
+{
+  TandemFlushJob *job = session->job;
+
+  if (job == NULL)
+    return;
+  g_mutex_lock (&job->lock);
+  while (!job->done)
+    g_cond_wait (&job->cond, &job->lock);
+  g_mutex_unlock (&job->lock);
+  job_finish (job);
+}
+
+void
+_tandem_server_flush_pool_free (TandemSessionServer *self)
+{
+  if (self->flush_pool)
+    g_thread_pool_free (g_steal_pointer (&self->flush_pool), FALSE, TRUE);
+}
