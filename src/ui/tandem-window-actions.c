@@ -253,6 +253,40 @@ _tandem_window_actions_update (TandemWindow *self)
   gtk_widget_action_set_enabled (widget, "win.leave", self->client != NULL);
 }
 
+static gboolean
+activate_history_shortcut (GtkWidget *widget,
+                           GVariant  *args,
+                           gpointer   action_name)
+{
+  /* Handled even when there is nothing to undo: the key must not fall
+   * through to a field's own text undo. */
+  gtk_widget_activate_action (widget, action_name, NULL);
+  return TRUE;
+}
+
+/* Ctrl+Z and Ctrl+Shift+Z undo and redo the project wherever the focus is.
+ * Fields (spin buttons, entries) bind the same keys to their own text undo,
+ * which would win in the bubble phase and leave a half-typed value behind;
+ * the window takes the keys first, in the capture phase. */
+void
+_tandem_window_actions_init (TandemWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  const struct { guint key; GdkModifierType mods; const char *action; } keys[] = {
+    { GDK_KEY_z, GDK_CONTROL_MASK, "win.undo" },
+    { GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo" },
+  };
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (controller),
+      gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                        gtk_callback_action_new (activate_history_shortcut,
+                                                 (gpointer) keys[i].action, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 void
 _tandem_window_class_actions_init (GtkWidgetClass *widget_class)
 {

@@ -71,6 +71,7 @@ struct _TandemWindow
 };
 
 void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);
+void _tandem_window_actions_init   (TandemWindow *self);
 void _tandem_window_actions_update (TandemWindow *self);
 void _tandem_window_class_export_init (GtkWidgetClass *widget_class);
 void _tandem_window_class_session_init (GtkWidgetClass *widget_class);

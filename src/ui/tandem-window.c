@@ -347,20 +347,38 @@ save_window_state (TandemWindow *self)
                          adw_view_stack_get_visible_child_name (self->view_stack));
 }
 
+static gboolean
+close_after_dialog (gpointer data)
+{
+  TandemWindow *self = data;
+
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+save_and_close_after_dialog (gpointer data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (data), "win.save-and-close", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The dialog is still answering when this runs (it destroys itself once its
+ * handlers have run), and it goes with its window: closing the window from
+ * here would free the dialog under its own signal. So the window, held
+ * meanwhile, closes from the main loop. */
 static void
 on_close_response (AdwMessageDialog *dialog,
                    const char       *response,
                    TandemWindow     *self)
 {
   if (g_strcmp0 (response, "discard") == 0)
-    {
-      self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
+    g_idle_add_full (G_PRIORITY_DEFAULT, close_after_dialog, g_object_ref (self),
+                     g_object_unref);
   else if (g_strcmp0 (response, "save") == 0)
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.save-and-close", NULL);
-    }
+    g_idle_add_full (G_PRIORITY_DEFAULT, save_and_close_after_dialog, g_object_ref (self),
+                     g_object_unref);
 }
 
 static gboolean
@@ -508,6 +526,7 @@ tandem_window_init (TandemWindow *self)
   _tandem_window_session_init (self);
   _tandem_window_samples_init (self);
   _tandem_window_transport_init (self);
+  _tandem_window_actions_init (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

@@ -6,6 +6,8 @@
 
 #include "ui-test-utils.h"
 
+#include <adwaita.h>
+
 #include <glib/gstdio.h>
 #include <sndfile.h>
 #include <string.h>
@@ -153,6 +155,85 @@ test_window_edit_undo_redo (void)
     g_unlink (path);
     g_rmdir (dir);
   }
+}
+
+static AdwMessageDialog *
+find_dialog_of (GtkWindow *window)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (GTK_WINDOW (l->data)) == window)
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+         tandem_test_label_is (gtk_button_get_label (GTK_BUTTON (widget)), label);
+}
+
+/* Clicks the dialog's button for @label, as the pointer would. */
+static void
+click_response (AdwMessageDialog *dialog,
+                const char       *label)
+{
+  GtkWidget *button = tandem_test_find_widget_matching (GTK_WIDGET (dialog), is_button_labelled,
+                                                        label);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  AdwMessageDialog *dialog = find_dialog_of (GTK_WINDOW (data));
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+/* Closing with unsaved changes asks; Cancel keeps the window, Discard
+ * closes it, and the dialog goes before its window does (criticals are fatal
+ * here: a dialog outliving its window warns as it is freed). */
+static void
+test_window_close_discard (void)
+{
+  g_autoptr(TandemApplication) app = NULL;
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  TandemWindow *window;
+
+  if (!tandem_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  app = start_app ();
+  window = activate_and_wait (app);
+  op = tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "name", "Unsaved");
+  g_assert_true (tandem_history_apply (tandem_window_get_history (window), op, &error));
+  g_assert_no_error (error);
+
+  gtk_window_close (GTK_WINDOW (window));
+  tandem_test_iterate_until (has_dialog, window);
+  click_response (find_dialog_of (GTK_WINDOW (window)), "Cancel");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_nonnull (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_cmpstr (tandem_project_get_name (tandem_window_get_project (window)), ==, "Unsaved");
+
+  gtk_window_close (GTK_WINDOW (window));
+  tandem_test_iterate_until (has_dialog, window);
+  click_response (find_dialog_of (GTK_WINDOW (window)), "Discard");
+  tandem_test_iterate_until (app_has_no_windows, app);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }
 
 static void
@@ -442,6 +523,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/window/opens-with-demo", test_window_opens_with_demo);
   g_test_add_func ("/ui/window/edit-undo-redo", test_window_edit_undo_redo);
+  g_test_add_func ("/ui/window/close-discard", test_window_close_discard);
   g_test_add_func ("/ui/window/views-and-menu", test_window_views_and_menu);
   g_test_add_func ("/ui/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/ui/window/refuses-broken-file", test_window_refuses_broken_file);

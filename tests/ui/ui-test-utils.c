@@ -8,6 +8,14 @@
 
 #include <adwaita.h>
 
+#if defined(GDK_WINDOWING_X11) && defined(TANDEM_TEST_HAVE_XLIB)
+#include <dlfcn.h>
+#include <gdk/x11/gdkx.h>
+#define HAVE_REAL_INPUT 1
+#else
+#define HAVE_REAL_INPUT 0
+#endif
+
 #define WAIT_SECONDS 10
 
 gboolean
@@ -183,4 +191,135 @@ tandem_test_init_gtk (void)
       gtk_init ();
       adw_init ();
     }
+}
+
+/* ---- real input ---------------------------------------------------------- */
+
+#if HAVE_REAL_INPUT
+typedef struct
+{
+  int (*key) (Display *display, unsigned int keycode, Bool is_press, unsigned long delay);
+  int (*button) (Display *display, unsigned int button, Bool is_press, unsigned long delay);
+  int (*motion) (Display *display, int screen, int x, int y, unsigned long delay);
+} XTest;
+
+static const XTest *
+xtest (void)
+{
+  static XTest funcs;
+  static gboolean looked;
+
+  /* Only the runtime library is installed, not its headers and .so link. */
+  if (!looked)
+    {
+      void *lib = dlopen ("libXtst.so.6", RTLD_NOW | RTLD_LOCAL);
+
+      looked = TRUE;
+      if (lib != NULL)
+        {
+          funcs.key = dlsym (lib, "XTestFakeKeyEvent");
+          funcs.button = dlsym (lib, "XTestFakeButtonEvent");
+          funcs.motion = dlsym (lib, "XTestFakeMotionEvent");
+        }
+    }
+  return funcs.key != NULL && funcs.button != NULL && funcs.motion != NULL ? &funcs : NULL;
+}
+
+static Display *
+xdisplay_of (GtkWidget *widget)
+{
+  return gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+}
+
+static Window
+xid_of (GtkWidget *widget)
+{
+  return gdk_x11_surface_get_xid (gtk_native_get_surface (gtk_widget_get_native (widget)));
+}
+#endif
+
+gboolean
+tandem_test_can_send_input (void)
+{
+#if HAVE_REAL_INPUT
+  int event, error, major;
+
+  if (GDK_IS_X11_DISPLAY (gdk_display_get_default ()) && xtest () != NULL &&
+      XQueryExtension (gdk_x11_display_get_xdisplay (gdk_display_get_default ()), "XTEST",
+                       &major, &event, &error))
+    return TRUE;
+#endif
+  g_test_skip ("real input needs an X11 display with XTest");
+  return FALSE;
+}
+
+void
+tandem_test_send_key (GtkWidget       *window,
+                      guint            keyval,
+                      GdkModifierType  state)
+{
+#if HAVE_REAL_INPUT
+  Display *display = xdisplay_of (window);
+  const XTest *fake = xtest ();
+  KeyCode shift = XKeysymToKeycode (display, XK_Shift_L);
+  KeyCode control = XKeysymToKeycode (display, XK_Control_L);
+  KeyCode key = XKeysymToKeycode (display, keyval);
+
+  g_assert_cmpuint (key, !=, 0);
+  XSetInputFocus (display, xid_of (window), RevertToParent, CurrentTime);
+  if (state & GDK_CONTROL_MASK)
+    fake->key (display, control, True, CurrentTime);
+  if (state & GDK_SHIFT_MASK)
+    fake->key (display, shift, True, CurrentTime);
+  fake->key (display, key, True, CurrentTime);
+  fake->key (display, key, False, CurrentTime);
+  if (state & GDK_SHIFT_MASK)
+    fake->key (display, shift, False, CurrentTime);
+  if (state & GDK_CONTROL_MASK)
+    fake->key (display, control, False, CurrentTime);
+  XSync (display, False);
+#else
+  g_assert_not_reached ();
+#endif
+}
+
+void
+tandem_test_move_pointer (GtkWidget *widget,
+                          double     x,
+                          double     y)
+{
+#if HAVE_REAL_INPUT
+  GtkNative *native = gtk_widget_get_native (widget);
+  Display *display = xdisplay_of (widget);
+  graphene_point_t point;
+  double sx, sy;
+  int root_x, root_y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (x, y), &point));
+  /* The surface may begin before the widget (client-side shadows). */
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  XTranslateCoordinates (display, xid_of (widget), DefaultRootWindow (display),
+                         (int) (point.x + sx), (int) (point.y + sy), &root_x, &root_y, &child);
+  XSetInputFocus (display, xid_of (widget), RevertToParent, CurrentTime);
+  xtest ()->motion (display, -1, root_x, root_y, CurrentTime);
+  XSync (display, False);
+#else
+  g_assert_not_reached ();
+#endif
+}
+
+void
+tandem_test_send_button (GtkWidget *widget,
+                         gboolean   press)
+{
+#if HAVE_REAL_INPUT
+  Display *display = xdisplay_of (widget);
+
+  xtest ()->button (display, 1, press, CurrentTime);
+  XSync (display, False);
+#else
+  g_assert_not_reached ();
+#endif
 }

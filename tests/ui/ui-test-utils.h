@@ -60,4 +60,26 @@ void         tandem_test_remote_apply (TandemProject *project,
 TandemTrack *tandem_test_track_at     (TandemProject *project,
                                        guint          index);
 
+/* Real input, as a person gives it: under X11 with XTest (Xvfb in CI) the
+ * events go through the X server and come back as ordinary events, so
+ * focus changes, gestures and the window's shortcuts all take part. Only in
+ * programs built with TANDEM_TEST_HAVE_XLIB (tests/ui/meson.build), which do
+ * not run in parallel: real events reach whichever window has the X focus. */
+
+/* Whether real input can be sent here; skips the test when not. */
+gboolean tandem_test_can_send_input (void);
+/* Presses and releases @keyval (with Shift and/or Control when @state says)
+ * on @window. Returns once the X server has the events: wait for their
+ * effect after. */
+void     tandem_test_send_key       (GtkWidget       *window,
+                                     guint            keyval,
+                                     GdkModifierType  state);
+/* Moves the pointer to (@x, @y) in @widget's coordinates. */
+void     tandem_test_move_pointer   (GtkWidget       *widget,
+                                     double           x,
+                                     double           y);
+/* Presses (@press) or releases the primary button where the pointer is. */
+void     tandem_test_send_button    (GtkWidget       *widget,
+                                     gboolean         press);
+
 G_END_DECLS

@@ -315,17 +315,33 @@ tandem_grid_body_snapshot (GtkWidget   *widget,
 
 /* ---- roving focus -------------------------------------------------------- */
 
-void
+gboolean
 _tandem_grid_view_focus_cell (TandemGridView *self,
                               guint           row,
                               guint           step)
 {
-  TandemGridRow *r = _tandem_grid_view_row_at (self, row);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  TandemGridRow *r;
 
-  self->focus_row = row;
-  self->focus_step = step;
-  if (r != NULL && step < r->cells->len)
-    gtk_widget_grab_focus (g_ptr_array_index (r->cells, step));
+  /* Taking the focus from a field makes it commit what was typed (a spin
+   * button updates on focus-out), and that can change the grid: a shorter
+   * pattern removes cells, maybe the one we are about to focus. So the
+   * field lets go first, with the focus nowhere, and only then is the cell
+   * looked up, by its place, in the grid as it is now. */
+  if (focus != NULL && !gtk_widget_is_ancestor (focus, self->body))
+    gtk_root_set_focus (root, NULL);
+
+  if (self->rows->len == 0)
+    return FALSE;
+  r = _tandem_grid_view_row_at (self, MIN (row, self->rows->len - 1));
+  if (r->cells->len == 0)
+    return FALSE;
+
+  self->focus_row = MIN (row, self->rows->len - 1);
+  self->focus_step = MIN (step, r->cells->len - 1);
+  gtk_widget_grab_focus (g_ptr_array_index (r->cells, self->focus_step));
+  return self->focus_row == row && self->focus_step == step;
 }
 
 /* Tab enters the grid at the focus cell and leaves it at once; arrows move

@@ -212,6 +212,26 @@ _tandem_grid_view_end_strokes (TandemGridView *self)
   _tandem_grid_view_paint_end (self);
 }
 
+void
+_tandem_grid_view_cells_removed (TandemGridView *self)
+{
+  TandemGridRow *row;
+
+  if (self->painting || self->velocity_dragging)
+    {
+      _tandem_grid_view_end_strokes (self);
+      /* The button is still down: without this the next motion would go on
+       * painting whatever slid under the pointer. */
+      if (self->body != NULL)
+        gtk_event_controller_reset (GTK_EVENT_CONTROLLER (TANDEM_GRID_BODY (self->body)->drag));
+    }
+
+  if (self->menu != NULL && gtk_widget_get_visible (self->menu) &&
+      ((row = g_hash_table_lookup (self->row_by_track, self->menu_track)) == NULL ||
+       self->menu_step >= row->cells->len))
+    gtk_popover_popdown (GTK_POPOVER (self->menu));
+}
+
 /* ---- the context menu of a cell ------------------------------------------ */
 
 static void
@@ -249,6 +269,9 @@ _tandem_grid_view_popup_menu (TandemGridView *self,
 
   g_clear_object (&self->menu_model);
   self->menu_model = g_menu_new ();
+  g_free (self->menu_track);
+  self->menu_track = g_strdup (track_id);
+  self->menu_step = step;
 
   for (guint i = 0; i < G_N_ELEMENTS (probabilities); i++)
     {

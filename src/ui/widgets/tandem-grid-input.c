@@ -61,6 +61,7 @@ on_drag_begin (GtkGestureDrag *gesture,
                TandemGridBody *self)
 {
   TandemGridView *view = self->view;
+  g_autofree char *track_id = NULL;
   GdkModifierType state;
   guint r, step;
 
@@ -69,21 +70,30 @@ on_drag_begin (GtkGestureDrag *gesture,
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
     }
+  track_id = g_strdup (row_track_id (view, r));
 
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
   self->drag_x = x;
   self->drag_y = y;
+  /* Focusing can commit a field that changes the grid (see
+   * _tandem_grid_view_focus_cell): a click on a cell that went meanwhile
+   * edits nothing. */
+  if (!_tandem_grid_view_focus_cell (view, r, step) ||
+      g_strcmp0 (row_track_id (view, r), track_id) != 0)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  _tandem_grid_view_focus_cell (view, r, step);
 
   if ((state & GDK_CONTROL_MASK) != 0)
     {
-      if (!_tandem_grid_view_velocity_begin (view, row_track_id (view, r), step))
+      if (!_tandem_grid_view_velocity_begin (view, track_id, step))
         gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
     }
   else
     {
-      _tandem_grid_view_paint_begin (view, row_track_id (view, r), step);
+      _tandem_grid_view_paint_begin (view, track_id, step);
     }
 }
 
@@ -134,8 +144,8 @@ on_secondary_pressed (GtkGestureClick *gesture,
     return;
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  _tandem_grid_view_focus_cell (self->view, r, step);
-  _tandem_grid_view_popup_menu (self->view, row_track_id (self->view, r), step);
+  if (_tandem_grid_view_focus_cell (self->view, r, step))
+    _tandem_grid_view_popup_menu (self->view, row_track_id (self->view, r), step);
 }
 
 static void
@@ -279,6 +289,7 @@ _tandem_grid_body_add_controllers (TandemGridBody *self)
     gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   GtkEventController *key = gtk_event_controller_key_new ();
 
+  self->drag = drag;
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);

@@ -415,6 +415,11 @@ _tandem_grid_row_free (TandemGridRow *row)
                                                                       row_action_entries[i].name),
                                           row);
   g_clear_object (&row->actions);
+  /* An open menu is closed before its button goes: a popover destroyed
+   * while shown keeps the pointer grabbed, and the window stops answering
+   * clicks. */
+  if (row->menu_button != NULL)
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (row->menu_button));
   if (row->box != NULL && row->view->header_box != NULL)
     gtk_box_remove (GTK_BOX (row->view->header_box), row->box);
   g_clear_object (&row->track);
@@ -559,6 +564,7 @@ _tandem_grid_view_rebuild_rows (TandemGridView *self)
 
   g_hash_table_remove_all (self->row_by_track);
   g_ptr_array_set_size (self->rows, 0);
+  _tandem_grid_view_cells_removed (self);
 
   n = self->tracks != NULL && self->pattern != NULL ? g_list_model_get_n_items (self->tracks) : 0;
   for (guint i = 0; i < n; i++)

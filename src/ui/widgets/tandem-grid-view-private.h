@@ -79,6 +79,8 @@ struct _TandemGridView
 
   GMenu          *menu_model;
   GtkWidget      *menu;
+  char           *menu_track;   /* the cell the menu is about */
+  guint           menu_step;
 };
 
 /* The body: the cells of every row in a horizontally scrolling area. */
@@ -96,6 +98,7 @@ struct _TandemGridBody
   double          drag_x;
   double          drag_y;
   double          scroll_accum;
+  GtkGesture     *drag;   /* owned by the widget */
 };
 
 /* tandem-grid-cell.c: the bold small text of cells, bar numbers and name tags */
@@ -122,8 +125,11 @@ gboolean        _tandem_grid_body_cell_at        (TandemGridBody  *self,
                                                   gboolean         lenient,
                                                   guint           *row,
                                                   guint           *step);
-/* Moves the keyboard focus (and the roving focus position) to a cell. */
-void            _tandem_grid_view_focus_cell     (TandemGridView  *self,
+/* Moves the keyboard focus (and the roving focus position) to a cell, or to
+ * the nearest one when moving the focus changed the grid so that the cell is
+ * gone (a field committed on focus-out); returns whether the cell itself
+ * has the focus. */
+gboolean        _tandem_grid_view_focus_cell     (TandemGridView  *self,
                                                   guint            row,
                                                   guint            step);
 
@@ -134,6 +140,10 @@ void            _tandem_grid_body_add_controllers (TandemGridBody *self);
 void            _tandem_grid_view_class_edit_init (GtkWidgetClass *widget_class);
 /* Ends a paint stroke or velocity drag that is under way, as one undo step. */
 void            _tandem_grid_view_end_strokes    (TandemGridView  *self);
+/* The model removed rows or steps: a stroke or drag under way ends here (its
+ * gesture is reset, so the pointer edits nothing more), and a cell menu
+ * whose cell is gone closes. */
+void            _tandem_grid_view_cells_removed  (TandemGridView  *self);
 
 /* tandem-grid-rows.c */
 TandemGridRow  *_tandem_grid_view_find_row       (TandemGridView  *self,

@@ -90,6 +90,7 @@ update_timing (TandemGridView *self)
   self->steps_per_beat = spb;
   self->beats_per_bar = bpb;
   _tandem_grid_view_refresh_cells (self);
+  _tandem_grid_view_cells_removed (self);
 }
 
 static void
@@ -160,6 +161,8 @@ on_tracks_changed (TandemGridView *self,
       g_hash_table_remove (self->row_by_track, tandem_track_get_id (row->track));
       g_ptr_array_remove_index (self->rows, position);
     }
+  if (removed > 0)
+    _tandem_grid_view_cells_removed (self);
 
   for (guint i = 0; i < added; i++)
     {
@@ -340,6 +343,7 @@ tandem_grid_view_finalize (GObject *object)
   g_clear_pointer (&self->cursors, g_ptr_array_unref);
   g_clear_pointer (&self->selected_track, g_free);
   g_clear_pointer (&self->drag_track, g_free);
+  g_clear_pointer (&self->menu_track, g_free);
 
   G_OBJECT_CLASS (tandem_grid_view_parent_class)->finalize (object);
 }
