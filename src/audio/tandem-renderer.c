@@ -317,6 +317,12 @@ tandem_renderer_is_playing (TandemRenderer *self)
   return self->playing;
 }
 
+TANDEM_REALTIME gboolean
+tandem_renderer_is_silent (TandemRenderer *self)
+{
+  return self->n_active == 0;
+}
+
 TANDEM_REALTIME guint
 tandem_renderer_get_active_voices (TandemRenderer *self)
 {
@@ -756,10 +762,13 @@ mix_steady_voices (TandemRenderer        *self,
         if (voices[m]->kind != TANDEM_VOICE_NONE && voices[m]->channels == 2
             && !tandem_voice_render (voices[m], self->bus, self->bus_right, n))
           voice_free (self, voices[m]);
-      peak = MAX (peak, tandem_mixer_add_track (self->bus, n, track->gain, track->bal_left, 0.0f,
-                                                left, right, self->metering));
-      peak = MAX (peak, tandem_mixer_add_track (self->bus_right, n, track->gain, 0.0f, track->bal_right,
-                                                left, right, self->metering));
+      /* (MAX would evaluate the mixing twice.) */
+      float pl = tandem_mixer_add_track (self->bus, n, track->gain, track->bal_left, 0.0f,
+                                         left, right, self->metering);
+      float pr = tandem_mixer_add_track (self->bus_right, n, track->gain, 0.0f, track->bal_right,
+                                         left, right, self->metering);
+
+      peak = MAX (peak, MAX (pl, pr));
     }
   return peak;
 }

@@ -70,6 +70,9 @@ TANDEM_REALTIME
 gint64          tandem_renderer_get_position (TandemRenderer         *self);
 TANDEM_REALTIME
 gboolean        tandem_renderer_is_playing   (TandemRenderer         *self);
+/* TRUE when no voice sounds at all (fading ones included). */
+TANDEM_REALTIME
+gboolean        tandem_renderer_is_silent    (TandemRenderer         *self);
 /* Voices sounding, not counting those fading out after a steal or delete. */
 TANDEM_REALTIME
 guint           tandem_renderer_get_active_voices (TandemRenderer    *self);
