@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "tandem-drum-kit.h"
 #include "tandem-memlock.h"
 #include "tandem-voice.h"
@@ -36,6 +38,15 @@ build_kit (guint sample_rate)
           more = _tandem_voice_render_drum (&voice, &g_array_index (frames, float, at), 256);
         }
       kit->n_frames[kind] = frames->len;
+      {
+        float *peaks = g_new0 (float, frames->len / TANDEM_SAMPLE_PEAK_BLOCK + 1);
+
+        for (guint i = 0; i < frames->len; i++)
+          peaks[i / TANDEM_SAMPLE_PEAK_BLOCK] = MAX (peaks[i / TANDEM_SAMPLE_PEAK_BLOCK],
+                                                      fabsf (g_array_index (frames, float, i)));
+        tandem_memlock_lock (peaks, (frames->len / TANDEM_SAMPLE_PEAK_BLOCK + 1) * sizeof (float));
+        kit->peaks[kind] = peaks;
+      }
       /* Never freed, so never unlocked: locking part of a shared page is harmless. */
       tandem_memlock_lock (frames->data, frames->len * sizeof (float));
       kit->frames[kind] = (const float *) g_array_free (frames, FALSE);

@@ -16,6 +16,7 @@ typedef struct
 {
   const float *frames[TANDEM_VOICE_RIM + 1];
   gsize        n_frames[TANDEM_VOICE_RIM + 1];
+  const float *peaks[TANDEM_VOICE_RIM + 1];   /* per TANDEM_SAMPLE_PEAK_BLOCK frames */
 } TandemDrumKit;
 
 /* Thread-safe; builds the kit on first use for @sample_rate (a few ms). */

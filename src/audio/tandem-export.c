@@ -17,8 +17,7 @@
 #include "tandem-renderer.h"
 
 #define BLOCK 4096
-#define SILENT_TAIL_FRAMES 4096
-#define SILENCE_LEVEL 1e-5f      /* -100 dB */
+#define HELD_FRAMES 48000
 
 typedef struct
 {
@@ -87,6 +86,20 @@ tandem_export_music_frames (const TandemRenderPlan *plan)
 }
 
 static gboolean
+write_frames (SNDFILE     *file,
+              const float *frames,
+              guint        n,
+              const char  *path,
+              GError     **error)
+{
+  if (n == 0 || sf_writef_float (file, frames, n) == n)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write “%s”: %s",
+               path, sf_strerror (file));
+  return FALSE;
+}
+
+static gboolean
 open_output (const char  *path,
              const char  *display_path,
              guint        rate,
@@ -136,7 +149,9 @@ tandem_export_render_to_file_full (TandemProject         *project,
   g_autofree float *buf = NULL;
   TandemRenderer *renderer;
   SNDFILE *file = NULL;
-  guint64 music, max_frames, done = 0, quiet = 0;
+  guint64 music, max_frames, done = 0;
+  g_autofree float *held = NULL;
+  guint n_held = 0;
   gboolean ok = TRUE;
   double last_report = -1.0;
 
@@ -161,11 +176,15 @@ tandem_export_render_to_file_full (TandemProject         *project,
   tandem_renderer_set_plan (renderer, plan);
   buf = g_new (float, BLOCK * 2);
 
+  /* The music is written as it comes; in the tail, frames after the last
+   * one above -90 dBFS wait in @held until something louder follows (up to
+   * a second of them: a longer quiet stretch inside the tail is kept). */
+  held = g_new (float, 2 * (gsize) HELD_FRAMES);
   while (done < max_frames)
     {
       guint n = (guint) MIN ((guint64) BLOCK, (done < music ? music : max_frames) - done);
-      float peak = 0.0f;
       double fraction;
+      guint keep = n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -173,27 +192,48 @@ tandem_export_render_to_file_full (TandemProject         *project,
           break;
         }
       tandem_renderer_process (renderer, buf, n);
-      for (guint i = 0; i < 2 * n; i++)
-        peak = MAX (peak, fabsf (buf[i]));
-      if (sf_writef_float (file, buf, n) != n)
+      if (done >= music)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write “%s”: %s",
-                       path, sf_strerror (file));
+          /* Frames up to the last loud one are kept, the rest held. */
+          keep = 0;
+          for (guint i = n; i > 0 && keep == 0; i--)
+            if (fabsf (buf[2 * i - 2]) >= TANDEM_EXPORT_TAIL_LEVEL
+                || fabsf (buf[2 * i - 1]) >= TANDEM_EXPORT_TAIL_LEVEL)
+              keep = i;
+          if (keep > 0 || n_held + n > HELD_FRAMES)
+            {
+              ok = write_frames (file, held, n_held, path, error);
+              n_held = 0;
+              if (!ok)
+                break;
+            }
+          if (keep == 0)
+            {
+              memcpy (held + 2 * n_held, buf, 2 * (gsize) n * sizeof (float));
+              n_held += n;
+            }
+          else
+            {
+              memcpy (held, buf + 2 * keep, 2 * (gsize) (n - keep) * sizeof (float));
+              n_held = n - keep;
+            }
+        }
+      if (!write_frames (file, buf, keep, path, error))
+        {
           ok = FALSE;
           break;
         }
       done += n;
 
-      /* After the music, stop once the tail has been silent for a while. */
-      quiet = peak < SILENCE_LEVEL ? quiet + n : 0;
-      if (done >= music && quiet >= SILENT_TAIL_FRAMES)
-        break;
       /* No step may start in the tail: the renderer stops its transport
        * when it sees this at the next block, and the notes ring out. */
       if (done == music)
         plan->playing = FALSE;
+      /* Every voice has ended: the rest would be silence. */
+      if (done > music && tandem_renderer_is_silent (renderer))
+        break;
 
-      fraction = MIN ((double) done / (double) music, 1.0);
+      fraction = MIN ((double) done / (double) MAX (music, 1), 1.0);
       if (progress != NULL && fraction - last_report >= 0.01)
         {
           progress (fraction, user_data);

@@ -11,8 +11,11 @@ G_BEGIN_DECLS
 
 /* Loops of the current pattern rendered when the arrangement is empty. */
 #define TANDEM_EXPORT_PATTERN_LOOPS 4
-/* Longest tail rendered after the last step for decays to finish. */
-#define TANDEM_EXPORT_MAX_TAIL_SECONDS 4
+/* After the last step the export renders until every voice has ended, and
+ * ends the file after the last frame louder than -90 dBFS; the tail lasts at
+ * most this long (a sample is at most TANDEM_SAMPLE_MAX_SECONDS long). */
+#define TANDEM_EXPORT_MAX_TAIL_SECONDS (TANDEM_SAMPLE_MAX_SECONDS + 10)
+#define TANDEM_EXPORT_TAIL_LEVEL 3.1623e-5f   /* -90 dBFS */
 
 /* @fraction goes from 0 to 1. Called on the thread that runs the export. */
 typedef void (*TandemExportProgress) (double   fraction,
@@ -24,7 +27,8 @@ typedef void (*TandemExportProgress) (double   fraction,
  *
  * Renders the song from its first bar to the end of the last clip (or the
  * current pattern TANDEM_EXPORT_PATTERN_LOOPS times when the arrangement is
- * empty), then the tail until it is silent, with the same code the audio
+ * empty), then the tail until every voice has decayed below -90 dBFS (at
+ * most TANDEM_EXPORT_MAX_TAIL_SECONDS), with the same code the audio
  * callback runs. Samples come from the default sample store and are decoded
  * synchronously, so call this from a worker thread in an app. The file only
  * appears when the render succeeded. Probability draws use seed 0.

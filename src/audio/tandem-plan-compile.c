@@ -72,10 +72,12 @@ compile_tracks (TandemRenderPlan        *plan,
       pt->kind = tandem_voice_kind_from_instrument (instrument);
       pt->gain = audible ? (float) tandem_db_to_gain (tandem_track_get_volume (track)) : 0.0f;
       tandem_pan_gains (tandem_track_get_pan (track), &pt->pan_left, &pt->pan_right);
+      tandem_balance_gains (tandem_track_get_pan (track), &pt->bal_left, &pt->bal_right);
       if (pt->kind >= TANDEM_VOICE_KICK && pt->kind <= TANDEM_VOICE_RIM)
         {
           pt->shot = kit->frames[pt->kind];
           pt->shot_len = kit->n_frames[pt->kind];
+          pt->shot_peaks = kit->peaks[pt->kind];
         }
       if (pt->kind == TANDEM_VOICE_SAMPLE && options->lookup != NULL)
         {

@@ -34,9 +34,12 @@ typedef struct
   TandemSample    *sample;     /* SAMPLE only; NULL until decoded: silent */
   const float     *shot;       /* drums: the pre-rendered hit (tandem-drum-kit.h) */
   gsize            shot_len;
+  const float     *shot_peaks;
   float            gain;       /* linear; 0 when muted, not soloed or ≤ -60 dB */
-  float            pan_left;   /* constant-power pan gains */
+  float            pan_left;   /* constant-power pan gains (mono sources) */
   float            pan_right;
+  float            bal_left;   /* balance (stereo samples): 1 at centre, the far side falls */
+  float            bal_right;
 } TandemPlanTrack;
 
 /* One note the sequencer plays, compiled on the main thread so that the

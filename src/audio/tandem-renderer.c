@@ -55,14 +55,27 @@ struct _TandemRenderer
   double                  retime_frame;   /* transport frames */
   double                  retime_step_frames;
 
-  guint                   n_active;
+  guint                   n_active;       /* slots in use */
+  guint                   n_live;         /* of which not fading out */
   guint64                 voice_serial;
-  TandemVoice             voices[TANDEM_MAX_VOICES];
-  guint8                  free_slots[TANDEM_MAX_VOICES];   /* a stack of free voices */
+  TandemVoice             voices[TANDEM_VOICE_SLOTS];
+  guint8                  free_slots[TANDEM_VOICE_SLOTS];   /* a stack of free voices */
   guint                   n_free;
+
+  /* Every ramp (gain edits, voice fades) follows ramp[0..ramp_len], a raised
+   * cosine from 0 to 1: no step, and no corner at either end. */
+  const float            *ramp;
+  guint                   ramp_len;
+  /* A voice whose track goes keeps the next ramp_len frames of its sample
+   * here (the plan that owns the sample is freed after our ack). */
+  float                  *tails;
+  float                   master_from, master_to;
+  guint                   master_pos;
+  gboolean                master_set;
   guint                   segment;        /* song segment last played (a cursor) */
 
   float                  *bus;
+  float                  *bus_right;
   float                  *mix_left;
   float                  *mix_right;
   float                   track_peaks[TANDEM_METER_MAX_TRACKS];
@@ -76,8 +89,12 @@ tandem_renderer_new (guint sample_rate,
                      guint max_block)
 {
   gsize block = MAX (max_block, 16);
-  gsize size = sizeof (TandemRenderer) + 3 * block * sizeof (float) + 64;
+  guint ramp_len = MAX ((guint) (sample_rate * TANDEM_RAMP_SECONDS + 0.5), 1);
+  gsize n_floats = 4 * block + (ramp_len + 1) + (gsize) TANDEM_VOICE_SLOTS * ramp_len * 2;
+  gsize head = (sizeof (TandemRenderer) + 63) & ~(gsize) 63;
+  gsize size = head + n_floats * sizeof (float);
   TandemRenderer *self = tandem_memlock_alloc (size);
+  float *ramp;
 
   /* The state and scratch buffers the callback touches, in one locked block. */
   self->block_size = size;
@@ -85,13 +102,20 @@ tandem_renderer_new (guint sample_rate,
   self->sample_rate = sample_rate;
   self->max_block = (guint) block;
   self->metering = TRUE;
-  self->bus = (float *) ((guint8 *) self + ((sizeof (TandemRenderer) + 63) & ~(gsize) 63));
-  self->mix_left = self->bus + block;
+  self->bus = (float *) ((guint8 *) self + head);
+  self->bus_right = self->bus + block;
+  self->mix_left = self->bus_right + block;
   self->mix_right = self->mix_left + block;
+  ramp = self->mix_right + block;
+  self->tails = ramp + ramp_len + 1;
+  for (guint i = 0; i <= ramp_len; i++)
+    ramp[i] = (float) (0.5 - 0.5 * cos (G_PI * i / ramp_len));
+  self->ramp = ramp;
+  self->ramp_len = ramp_len;
   self->position = -1;
-  for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
-    self->free_slots[i] = (guint8) (TANDEM_MAX_VOICES - 1 - i);
-  self->n_free = TANDEM_MAX_VOICES;
+  for (guint i = 0; i < TANDEM_VOICE_SLOTS; i++)
+    self->free_slots[i] = (guint8) (TANDEM_VOICE_SLOTS - 1 - i);
+  self->n_free = TANDEM_VOICE_SLOTS;
   return self;
 }
 
@@ -121,9 +145,83 @@ TANDEM_REALTIME static void
 voice_free (TandemRenderer *self,
             TandemVoice    *v)
 {
+  if (v->fade >= 0)
+    self->n_live--;
   v->kind = TANDEM_VOICE_NONE;
   self->n_active--;
   self->free_slots[self->n_free++] = (guint8) (v - self->voices);
+}
+
+TANDEM_REALTIME static inline float
+ramp_at (const TandemRenderer *self,
+         guint                 pos)
+{
+  return pos >= self->ramp_len ? 1.0f : self->ramp[pos];
+}
+
+/* The gains a voice is heard at on @track: constant-power pan for mono
+ * sources, balance for stereo ones. */
+TANDEM_REALTIME static void
+track_gains (const TandemPlanTrack *track,
+             guint                  channels,
+             float                  g[2])
+{
+  g[0] = track->gain * (channels == 2 ? track->bal_left : track->pan_left);
+  g[1] = track->gain * (channels == 2 ? track->bal_right : track->pan_right);
+}
+
+TANDEM_REALTIME static void
+voice_gains_now (const TandemRenderer *self,
+                 const TandemVoice    *v,
+                 float                 g[2])
+{
+  float r = ramp_at (self, v->gain_pos);
+
+  g[0] = v->gain_from[0] + (v->gain_to[0] - v->gain_from[0]) * r;
+  g[1] = v->gain_from[1] + (v->gain_to[1] - v->gain_from[1]) * r;
+}
+
+/* Starts the voice's fade to silence over the ramp, from where it is. */
+TANDEM_REALTIME static void
+voice_fade_out (TandemRenderer *self,
+                TandemVoice    *v)
+{
+  if (v->fade < 0)
+    return;
+  /* The ramp is symmetric: ramp[len - p] = 1 - ramp[p]. */
+  v->fade_pos = v->fade > 0 && v->fade_pos < self->ramp_len ? self->ramp_len - v->fade_pos : 0;
+  v->fade = -1;
+  self->n_live--;
+}
+
+/* The voice's track went away (or changed sample): it fades out on its own,
+ * at the gains it had, from a copy of what it would still play. */
+TANDEM_REALTIME static void
+voice_orphan (TandemRenderer *self,
+              TandemVoice    *v)
+{
+  float g[2];
+
+  voice_gains_now (self, v, g);
+  v->gain_from[0] = v->gain_to[0] = g[0];
+  v->gain_from[1] = v->gain_to[1] = g[1];
+  v->gain_pos = self->ramp_len;
+  v->orphan = TRUE;
+  v->track = G_MAXUINT;
+  voice_fade_out (self, v);
+  if (v->kind == TANDEM_VOICE_SAMPLE)
+    {
+      float *tail = self->tails + (gsize) (v - self->voices) * self->ramp_len * 2;
+      gsize left = v->sample_pos < v->shot_len ? v->shot_len - v->sample_pos : 0;
+      gsize keep = MIN (left, (gsize) self->ramp_len);
+
+      memcpy (tail, v->shot + v->sample_pos * v->channels, keep * v->channels * sizeof (float));
+      v->shot = tail;
+      v->shot_len = keep;
+      v->sample_pos = 0;
+      v->sample = NULL;
+      v->peaks = NULL;
+    }
 }
 
 TANDEM_REALTIME void
@@ -148,20 +246,44 @@ tandem_renderer_set_plan (TandemRenderer         *self,
                          ? self->step_frames * plan->swing_frames / plan->step_frames : 0;
 
   /* Voices follow their track by id (a hash lookup in the new plan, not a
-   * walk over its tracks); nothing may point into the old plan once this
-   * returns, since the main thread frees it after our ack. */
-  for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
+   * walk over its tracks), and glide to its new gains; nothing may point
+   * into the old plan once this returns, since the main thread frees it
+   * after our ack. */
+  for (guint i = 0; i < TANDEM_VOICE_SLOTS; i++)
     {
       TandemVoice *v = &self->voices[i];
+      float g[2];
       int t;
 
-      if (v->kind == TANDEM_VOICE_NONE)
+      if (v->kind == TANDEM_VOICE_NONE || v->orphan)
         continue;
       t = plan != NULL ? tandem_plan_find_track (plan, v->track_uid) : -1;
-      if (t >= 0 && (v->kind != TANDEM_VOICE_SAMPLE || plan->tracks[t].sample == v->sample))
-        v->track = (guint) t;
-      else
-        voice_free (self, v);
+      if (t < 0 || (v->kind == TANDEM_VOICE_SAMPLE && plan->tracks[t].sample != v->sample))
+        {
+          voice_orphan (self, v);
+          continue;
+        }
+      v->track = (guint) t;
+      track_gains (&plan->tracks[t], v->channels, g);
+      if (g[0] != v->gain_to[0] || g[1] != v->gain_to[1])
+        {
+          voice_gains_now (self, v, v->gain_from);
+          v->gain_to[0] = g[0];
+          v->gain_to[1] = g[1];
+          v->gain_pos = 0;
+        }
+    }
+  if (plan != NULL && !self->master_set)
+    {
+      self->master_from = self->master_to = plan->master_gain;
+      self->master_pos = self->ramp_len;
+      self->master_set = TRUE;
+    }
+  else if (plan != NULL && plan->master_gain != self->master_to)
+    {
+      self->master_from += (self->master_to - self->master_from) * ramp_at (self, self->master_pos);
+      self->master_to = plan->master_gain;
+      self->master_pos = 0;
     }
   self->segment = 0;
 
@@ -195,10 +317,16 @@ tandem_renderer_is_playing (TandemRenderer *self)
   return self->playing;
 }
 
+TANDEM_REALTIME gboolean
+tandem_renderer_is_silent (TandemRenderer *self)
+{
+  return self->n_active == 0;
+}
+
 TANDEM_REALTIME guint
 tandem_renderer_get_active_voices (TandemRenderer *self)
 {
-  return self->n_active;
+  return self->n_live;
 }
 
 TANDEM_REALTIME const TandemMeterLevels *
@@ -210,18 +338,41 @@ tandem_renderer_get_levels (TandemRenderer *self)
 TANDEM_REALTIME static TandemVoice *
 voice_alloc (TandemRenderer *self)
 {
-  TandemVoice *oldest = NULL;
-
-  if (self->n_free > 0)
+  if (self->n_live >= TANDEM_MAX_VOICES)
     {
-      self->n_active++;
-      return &self->voices[self->free_slots[--self->n_free]];
+      /* Full: the quietest voice that is not already leaving fades out. */
+      TandemVoice *quietest = NULL;
+      float least = G_MAXFLOAT;
+
+      for (guint i = 0; i < TANDEM_VOICE_SLOTS; i++)
+        {
+          TandemVoice *v = &self->voices[i];
+          float level;
+
+          if (v->kind == TANDEM_VOICE_NONE || v->fade < 0)
+            continue;
+          level = tandem_voice_level (v) * MAX (v->gain_to[0], v->gain_to[1]);
+          if (level < least)
+            {
+              least = level;
+              quietest = v;
+            }
+        }
+      voice_fade_out (self, quietest);
     }
-  for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
-    if (oldest == NULL || self->voices[i].serial < oldest->serial)
-      oldest = &self->voices[i];
-  /* Pool full: steal the oldest voice, usually the quietest tail. */
-  return oldest;
+  if (self->n_free == 0)
+    {
+      /* Every spare slot is fading: end the one nearest its end. */
+      TandemVoice *done = NULL;
+
+      for (guint i = 0; i < TANDEM_VOICE_SLOTS; i++)
+        if (self->voices[i].fade < 0 && (done == NULL || self->voices[i].fade_pos > done->fade_pos))
+          done = &self->voices[i];
+      voice_free (self, done);
+    }
+  self->n_active++;
+  self->n_live++;
+  return &self->voices[self->free_slots[--self->n_free]];
 }
 
 TANDEM_REALTIME static void
@@ -236,7 +387,7 @@ trigger (TandemRenderer        *self,
   TandemVoice *v;
 
   if (event->choke_group != 0)
-    for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
+    for (guint i = 0; i < TANDEM_VOICE_SLOTS; i++)
       if (self->voices[i].kind != TANDEM_VOICE_NONE && self->voices[i].choke_group == event->choke_group
           && self->voices[i].track_uid != track->uid)
         tandem_voice_choke (&self->voices[i]);
@@ -254,10 +405,18 @@ trigger (TandemRenderer        *self,
       tandem_voice_start_sample (v, sample, amp);
       break;
     default:
-      tandem_voice_start_shot (v, track->kind, track->shot, track->shot_len,
+      tandem_voice_start_shot (v, track->kind, track->shot, track->shot_len, track->shot_peaks,
                                (float) self->sample_rate, amp);
       break;
     }
+  /* The synth's saws start on their edge: fade them in. One-shots start
+   * as they were recorded (a drum's attack is its first frame). */
+  if (track->kind == TANDEM_VOICE_SYNTH)
+    v->fade = 1;
+  track_gains (track, v->channels, v->gain_to);
+  v->gain_from[0] = v->gain_to[0];
+  v->gain_from[1] = v->gain_to[1];
+  v->gain_pos = self->ramp_len;
   v->track = event->track;
   v->track_uid = track->uid;
   v->choke_group = event->choke_group;
@@ -499,23 +658,140 @@ next_onset (TandemRenderer *self)
   return (gint64) floor (t + 0.5);
 }
 
+/* A voice that is gliding to new gains or fading: rendered on its own into
+ * the bus, then into the mix with its gains and fade frame by frame.
+ * Returns FALSE when it has finished. */
+TANDEM_REALTIME static gboolean
+mix_moving_voice (TandemRenderer *self,
+                  TandemVoice    *v,
+                  guint           n,
+                  float          *left,
+                  float          *right)
+{
+  const gboolean stereo = v->channels == 2;
+  const float *in_r = stereo ? self->bus_right : self->bus;
+  gboolean more;
+
+  memset (self->bus, 0, n * sizeof (float));
+  if (stereo)
+    memset (self->bus_right, 0, n * sizeof (float));
+  more = tandem_voice_render (v, self->bus, self->bus_right, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      float r = ramp_at (self, v->gain_pos + i);
+      float gl = v->gain_from[0] + (v->gain_to[0] - v->gain_from[0]) * r;
+      float gr = v->gain_from[1] + (v->gain_to[1] - v->gain_from[1]) * r;
+      float e = v->fade > 0 ? ramp_at (self, v->fade_pos + i)
+                : v->fade < 0 ? 1.0f - ramp_at (self, v->fade_pos + i) : 1.0f;
+
+      left[i] += self->bus[i] * gl * e;
+      right[i] += in_r[i] * gr * e;
+    }
+  v->gain_pos = MIN (v->gain_pos + n, self->ramp_len);
+  if (v->fade != 0)
+    {
+      v->fade_pos = MIN (v->fade_pos + n, self->ramp_len);
+      if (v->fade_pos >= self->ramp_len)
+        {
+          if (v->fade < 0)
+            return FALSE;
+          v->fade = 0;
+        }
+    }
+  return more;
+}
+
+TANDEM_REALTIME static inline gboolean
+voice_is_steady (const TandemRenderer *self,
+                 const TandemVoice    *v)
+{
+  return v->fade == 0 && v->gain_pos >= self->ramp_len;
+}
+
+/* The voices of track @t that sound at its gains: a few mono one-shots go
+ * straight into the mix; the rest through a mono and a stereo bus. */
+TANDEM_REALTIME static float
+mix_steady_voices (TandemRenderer        *self,
+                   const TandemPlanTrack *track,
+                   TandemVoice          **voices,
+                   guint                  n_voices,
+                   guint                  n,
+                   float                 *left,
+                   float                 *right)
+{
+  gboolean plain = n_voices <= TANDEM_MIX_MAX_SHOTS;
+  gboolean mono = FALSE, stereo = FALSE;
+  float peak = 0.0f;
+
+  for (guint m = 0; m < n_voices && plain; m++)
+    plain = tandem_voice_is_plain_shot (voices[m]);
+  if (plain)
+    {
+      /* The common case: a few hits ringing on the track, straight into
+       * the mix (no bus to clear, fill and read back). */
+      float gain = track->gain;
+
+      tandem_voice_mix_shots (voices, n_voices, n, gain * track->pan_left, gain * track->pan_right,
+                              left, right, self->metering ? &peak : NULL);
+      for (guint m = 0; m < n_voices; m++)
+        if (tandem_voice_shot_done (voices[m]))
+          voice_free (self, voices[m]);
+      return peak * gain;
+    }
+
+  for (guint m = 0; m < n_voices; m++)
+    {
+      mono |= voices[m]->channels != 2;
+      stereo |= voices[m]->channels == 2;
+    }
+  if (mono)
+    {
+      memset (self->bus, 0, n * sizeof (float));
+      for (guint m = 0; m < n_voices; m++)
+        if (voices[m]->channels != 2 && !tandem_voice_render (voices[m], self->bus, NULL, n))
+          voice_free (self, voices[m]);
+      peak = tandem_mixer_add_track (self->bus, n, track->gain, track->pan_left, track->pan_right,
+                                     left, right, self->metering);
+    }
+  if (stereo)
+    {
+      memset (self->bus, 0, n * sizeof (float));
+      memset (self->bus_right, 0, n * sizeof (float));
+      for (guint m = 0; m < n_voices; m++)
+        if (voices[m]->kind != TANDEM_VOICE_NONE && voices[m]->channels == 2
+            && !tandem_voice_render (voices[m], self->bus, self->bus_right, n))
+          voice_free (self, voices[m]);
+      /* (MAX would evaluate the mixing twice.) */
+      float pl = tandem_mixer_add_track (self->bus, n, track->gain, track->bal_left, 0.0f,
+                                         left, right, self->metering);
+      float pr = tandem_mixer_add_track (self->bus_right, n, track->gain, 0.0f, track->bal_right,
+                                         left, right, self->metering);
+
+      peak = MAX (peak, MAX (pl, pr));
+    }
+  return peak;
+}
+
 /* Renders every voice into the mix from frame @offset for @n frames, track
  * by track: the voices sorted by track, so the work follows the voices that
- * sound, not the number of tracks. */
+ * sound, not the number of tracks. Voices whose track is gone come last,
+ * each at its own gains. */
 TANDEM_REALTIME static void
-render_voices (TandemRenderer *self,
-               guint           offset,
-               guint           n)
+render_chunk (TandemRenderer *self,
+              guint           offset,
+              guint           n)
 {
   const TandemRenderPlan *plan = self->plan;
-  guint8 active[TANDEM_MAX_VOICES];
+  float *left = self->mix_left + offset, *right = self->mix_right + offset;
+  guint8 active[TANDEM_VOICE_SLOTS];
   guint n_active = 0;
 
   if (self->n_active == 0 || n == 0)
     return;
 
   /* Insertion sort by (track, slot): stable, and few voices move. */
-  for (guint i = 0; i < TANDEM_MAX_VOICES; i++)
+  for (guint i = 0; i < TANDEM_VOICE_SLOTS; i++)
     if (self->voices[i].kind != TANDEM_VOICE_NONE)
       {
         guint j = n_active++;
@@ -532,51 +808,55 @@ render_voices (TandemRenderer *self,
   for (guint a = 0; a < n_active;)
     {
       guint t = self->voices[active[a]].track;
-      const TandemPlanTrack *track = &plan->tracks[t];
-      const guint8 *mine = &active[a];
-      guint n_mine = 0;
-      gboolean plain = TRUE;
+      TandemVoice *steady[TANDEM_VOICE_SLOTS];
+      guint n_mine = 0, n_steady = 0;
       float peak = 0.0f;
 
       while (a + n_mine < n_active && self->voices[active[a + n_mine]].track == t)
         n_mine++;
+      for (guint m = 0; m < n_mine; m++)
+        {
+          TandemVoice *v = &self->voices[active[a + m]];
+
+          if (t != G_MAXUINT && voice_is_steady (self, v))
+            steady[n_steady++] = v;
+          else if (!mix_moving_voice (self, v, n, left, right))
+            voice_free (self, v);
+        }
       a += n_mine;
-
-      for (guint m = 0; m < n_mine && plain; m++)
-        plain = tandem_voice_is_plain_shot (&self->voices[mine[m]]);
-      if (plain && n_mine <= TANDEM_MIX_MAX_SHOTS)
-        {
-          /* The common case: a few hits ringing on the track, straight into
-           * the mix (no bus to clear, fill and read back). */
-          TandemVoice *shots[TANDEM_MIX_MAX_SHOTS];
-          float gain = track->gain;
-
-          for (guint m = 0; m < n_mine; m++)
-            shots[m] = &self->voices[mine[m]];
-          tandem_voice_mix_shots (shots, n_mine, n, gain * track->pan_left, gain * track->pan_right,
-                                  self->mix_left + offset, self->mix_right + offset,
-                                  self->metering ? &peak : NULL);
-          for (guint m = 0; m < n_mine; m++)
-            if (tandem_voice_shot_done (shots[m]))
-              voice_free (self, shots[m]);
-          peak *= gain;
-        }
-      else
-        {
-          memset (self->bus, 0, n * sizeof (float));
-          for (guint m = 0; m < n_mine; m++)
-            {
-              TandemVoice *v = &self->voices[mine[m]];
-
-              if (!tandem_voice_render (v, self->bus, n))
-                voice_free (self, v);
-            }
-          peak = tandem_mixer_add_track (self->bus, n, track->gain, track->pan_left, track->pan_right,
-                                         self->mix_left + offset, self->mix_right + offset,
-                                         self->metering);
-        }
+      if (n_steady > 0)
+        peak = mix_steady_voices (self, &plan->tracks[t], steady, n_steady, n, left, right);
       if (t < TANDEM_METER_MAX_TRACKS)
         self->track_peaks[t] = MAX (self->track_peaks[t], peak);
+    }
+}
+
+/* Cuts @n frames where a ramp ends, so a voice goes from its own gliding
+ * path to its track's shared one on the same frame whatever the block size
+ * (the two sum in a different order). */
+TANDEM_REALTIME static void
+render_voices (TandemRenderer *self,
+               guint           offset,
+               guint           n)
+{
+  while (n > 0 && self->n_active > 0)
+    {
+      guint m = n;
+
+      for (guint i = 0; i < TANDEM_VOICE_SLOTS; i++)
+        {
+          const TandemVoice *v = &self->voices[i];
+
+          if (v->kind == TANDEM_VOICE_NONE)
+            continue;
+          if (v->gain_pos < self->ramp_len)
+            m = MIN (m, self->ramp_len - v->gain_pos);
+          if (v->fade != 0 && v->fade_pos < self->ramp_len)
+            m = MIN (m, self->ramp_len - v->fade_pos);
+        }
+      render_chunk (self, offset, m);
+      offset += m;
+      n -= m;
     }
 }
 
@@ -617,7 +897,23 @@ process_block (TandemRenderer *self,
   if (self->playing)
     self->frame += n;
 
-  tandem_mixer_master (self->mix_left, self->mix_right, n, plan->master_gain, out, &peak_l, &peak_r);
+  if (self->master_pos < self->ramp_len)
+    {
+      /* A master edit glides over the ramp, like a fader. */
+      for (guint i = 0; i < n; i++)
+        {
+          float g = self->master_pos + i >= self->ramp_len ? self->master_to
+                    : self->master_from + (self->master_to - self->master_from)
+                      * self->ramp[self->master_pos + i];
+
+          self->mix_left[i] *= g;
+          self->mix_right[i] *= g;
+        }
+      self->master_pos = MIN (self->master_pos + n, self->ramp_len);
+      tandem_mixer_master (self->mix_left, self->mix_right, n, 1.0f, out, &peak_l, &peak_r);
+    }
+  else
+    tandem_mixer_master (self->mix_left, self->mix_right, n, plan->master_gain, out, &peak_l, &peak_r);
 
   falloff = tandem_meter_falloff (n, (float) self->sample_rate);
   self->levels.n_tracks = MIN (plan->n_tracks, TANDEM_METER_MAX_TRACKS);

@@ -148,11 +148,75 @@ test_errors (void)
   g_test_message ("%s", error->message);
 }
 
+/* A one-bar song with an 8 s sample on its first step: the file holds the
+ * whole sample (the tail is not cut at a fixed length), and ends with it. */
+static void
+test_long_tail (void)
+{
+  g_autofree char *dir = g_build_filename (atu_tmpdir (), "tail", NULL);
+  g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *wav = g_build_filename (dir, "long.wav", NULL);
+  g_autofree char *out = g_build_filename (dir, "song.wav", NULL);
+  g_autoptr(TandemSampleStore) store = NULL;
+  g_autoptr(TandemProject) project = atu_project_new (120.0, 4, 16);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *frames = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *instrument = NULL;
+  gsize n = 8 * ATU_RATE;
+  SF_INFO info = { 0 };
+  SNDFILE *file;
+  JsonObject *clip = json_object_new ();
+
+  g_mkdir_with_parents (dir, 0700);
+  frames = g_new (float, n);
+  for (gsize i = 0; i < n; i++)
+    frames[i] = 0.5f * (float) sin (2 * G_PI * 330.0 * i / ATU_RATE);
+  info.samplerate = ATU_RATE;
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+  file = sf_open (wav, SFM_WRITE, &info);
+  g_assert_nonnull (file);
+  g_assert_cmpint (sf_writef_float (file, frames, n), ==, (sf_count_t) n);
+  sf_close (file);
+  g_clear_pointer (&frames, g_free);
+
+  store = tandem_sample_store_new (store_dir);
+  hash = tandem_sample_store_import_file (store, wav, NULL, &error);
+  g_assert_no_error (error);
+  atu_add_sample_info (project, hash, ATU_RATE, n);
+  instrument = g_strconcat ("sample:", hash, NULL);
+  atu_add_track (project, "long", instrument);
+  atu_set_track (project, "long", "pan", -1.0);
+  atu_set_cell (project, "p0", "long", 0, "velocity", 127);
+  json_object_set_string_member (clip, "id", "c");
+  json_object_set_string_member (clip, "pattern", "p0");
+  json_object_set_int_member (clip, "start", 0);
+  json_object_set_int_member (clip, "length", 1);
+  atu_apply (project, tandem_op_new_insert (TANDEM_ENTITY_CLIP, -1,
+                                            json_node_init_object (json_node_alloc (), clip)));
+  json_object_unref (clip);
+
+  g_assert_true (tandem_export_render_to_file_full (project, out, ATU_RATE, store, 0,
+                                                    NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  memset (&info, 0, sizeof info);
+  frames = read_all (out, &info);
+  g_test_message ("2 s of music, an 8 s sample: %.3f s exported", (double) info.frames / ATU_RATE);
+  /* Up to the sample's last loud frame (within one sine period). */
+  g_assert_cmpint (info.frames, >=, (sf_count_t) n - ATU_RATE / 330);
+  g_assert_cmpint (info.frames, <=, (sf_count_t) n);
+  /* Still at full level in its last 100 ms. */
+  g_assert_cmpfloat (atu_peak (frames + 2 * (n - ATU_RATE / 10), 2 * (ATU_RATE / 10 - ATU_RATE / 330)),
+                     >, 0.49f);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/audio/export/long-tail", test_long_tail);
 
   g_test_add_func ("/audio/export/wav", test_wav);
   g_test_add_func ("/audio/export/flac", test_flac);
