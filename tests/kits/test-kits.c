@@ -158,6 +158,14 @@ test_broken_kits (void)
   assert_refused (KIT_HEAD "<instrument><name>Abs</name><layer><filename>/etc/passwd</filename>"
                   "</layer></instrument>" KIT_TAIL,
                   TANDEM_KIT_ERROR_UNSAFE_PATH, "outside the kit’s folder");
+  /* Nesting past the tree's limit, before anything is built from it. */
+  {
+    g_autoptr(GString) deep = g_string_new ("<drumkit_info>");
+
+    for (guint i = 0; i < 100; i++)
+      g_string_append (deep, "<a>");
+    assert_refused (deep->str, TANDEM_KIT_ERROR_XML, "nested too deeply");
+  }
   /* A kit with nothing to play. */
   assert_refused (KIT_HEAD KIT_TAIL, TANDEM_KIT_ERROR_INVALID, "has no instrument with a sample");
 }

@@ -109,6 +109,12 @@ browser_idle (gpointer data)
   return !tandem_kit_browser_is_busy (data);
 }
 
+static gboolean
+browser_busy (gpointer data)
+{
+  return tandem_kit_browser_is_busy (data);
+}
+
 static void
 select_row (GtkWidget *row)
 {
@@ -151,6 +157,23 @@ test_add_kit_as_tracks (void)
                                                       "By ArtemioLabs [http://artemiolabs.com]"));
   g_assert_nonnull (tandem_test_find_widget_matching (GTK_WIDGET (browser), row_titled, "Kick Long"));
   g_assert_nonnull (tandem_test_find_widget (GTK_WIDGET (browser), GTK_TYPE_BUTTON, "Preview “Kick Long”"));
+
+  /* Previewing changes nothing in the project (and works without a sound card). */
+  {
+    g_autofree char *before_preview = tandem_project_to_string (project);
+    g_autofree char *after_preview = NULL;
+    GtkWidget *preview = tandem_test_find_widget (GTK_WIDGET (browser), GTK_TYPE_BUTTON,
+                                                  "Preview “Kick Long”");
+
+    tandem_test_iterate_until (tandem_test_is_mapped, preview);
+    g_assert_true (gtk_widget_is_sensitive (preview));
+    /* A button's activation clicks it a moment later, as a key press would. */
+    g_assert_true (gtk_widget_activate (preview));
+    tandem_test_iterate_until (browser_busy, browser);
+    tandem_test_iterate_until (browser_idle, browser);
+    after_preview = tandem_project_to_string (project);
+    g_assert_cmpstr (after_preview, ==, before_preview);
+  }
 
   /* Add as Tracks: one sampler track per instrument, in one undoable edit. */
   add = tandem_test_find_widget (GTK_WIDGET (browser), GTK_TYPE_BUTTON,
