@@ -21,6 +21,7 @@ static const struct
   { "sync", "edit-to-remote-apply latency, server fan-out, raw WebSocket RTT", tandem_bench_sync },
   { "audio", "offline render speed, callback time percentiles, JACK soak xruns", tandem_bench_audio },
   { "ui", "start-up to the first frame of the main window vs a bare GTK window", tandem_bench_ui },
+  { "kits", "Hydrogen kits: reading, archives, import into the store; opening demo songs", tandem_bench_kits },
   { "samples", "100 MB sample upload and download with verification vs sha256sum", tandem_bench_samples },
 };
 
