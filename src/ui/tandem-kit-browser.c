@@ -32,7 +32,7 @@ struct _TandemKitBrowser
 {
   AdwWindow     parent_instance;
 
-  TandemWindow *window;
+  TandemWindow *window;       /* weak */
   GPtrArray    *kits;         /* TandemKit */
   TandemKit    *kit;          /* the chosen one, borrowed from kits */
   GCancellable *cancellable;
@@ -178,7 +178,8 @@ import_done (GObject      *source,
   const TandemKit *kit;
 
   import = tandem_kit_import_finish (result, &error);
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL || self->window == NULL
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       import_context_free (ctx);
       return;
@@ -265,7 +266,11 @@ selected_instrument (TandemKitBrowser *self)
 static void
 update_actions (TandemKitBrowser *self)
 {
-  const char *track = tandem_grid_view_get_selected_track (self->window->grid_view);
+  const char *track;
+
+  if (self->window == NULL)
+    return;
+  track = tandem_grid_view_get_selected_track (self->window->grid_view);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kit.add-tracks",
                                  self->kit != NULL && self->busy == 0);
@@ -281,7 +286,7 @@ add_tracks_action (GtkWidget  *widget,
 {
   TandemKitBrowser *self = TANDEM_KIT_BROWSER (widget);
 
-  if (self->kit != NULL)
+  if (self->kit != NULL && self->window != NULL)
     start_import (self, AFTER_IMPORT_ADD_TRACKS, 0, NULL);
 }
 
@@ -291,9 +296,12 @@ use_for_track_action (GtkWidget  *widget,
                       GVariant   *param)
 {
   TandemKitBrowser *self = TANDEM_KIT_BROWSER (widget);
-  const char *track = tandem_grid_view_get_selected_track (self->window->grid_view);
+  const char *track;
   int instrument = selected_instrument (self);
 
+  if (self->window == NULL)
+    return;
+  track = tandem_grid_view_get_selected_track (self->window->grid_view);
   if (self->kit != NULL && track != NULL && instrument >= 0)
     start_import (self, AFTER_IMPORT_SWAP, (guint) instrument, track);
 }
@@ -306,7 +314,8 @@ preview_action (GtkWidget  *widget,
   TandemKitBrowser *self = TANDEM_KIT_BROWSER (widget);
   int instrument = g_variant_get_int32 (param);
 
-  if (self->kit != NULL && instrument >= 0 && (guint) instrument < self->kit->instruments->len)
+  if (self->kit != NULL && self->window != NULL && instrument >= 0
+      && (guint) instrument < self->kit->instruments->len)
     start_import (self, AFTER_IMPORT_PREVIEW, (guint) instrument, NULL);
 }
 
@@ -417,10 +426,15 @@ tandem_kit_browser_dispose (GObject *object)
   TandemKitBrowser *self = TANDEM_KIT_BROWSER (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* The lists empty themselves as they go: nothing to show any more. */
+  if (self->kit_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->kit_list, self);
+  if (self->instrument_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->instrument_list, self);
   g_clear_handle_id (&self->preview_stop, g_source_remove);
   stop_preview (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TANDEM_TYPE_KIT_BROWSER);
-  g_clear_object (&self->window);
+  g_clear_weak_pointer (&self->window);
   G_OBJECT_CLASS (tandem_kit_browser_parent_class)->dispose (object);
 }
 
@@ -480,9 +494,12 @@ tandem_kit_browser_new (TandemWindow       *window,
 
   g_return_val_if_fail (TANDEM_IS_WINDOW (window), NULL);
 
-  self = g_object_new (TANDEM_TYPE_KIT_BROWSER, "transient-for", window,
-                       "destroy-with-parent", TRUE, NULL);
-  self->window = g_object_ref (window);
+  self = g_object_new (TANDEM_TYPE_KIT_BROWSER, "transient-for", window, NULL);
+  /* Not a reference: the window's dispose is what tells the browser to go. */
+  g_set_weak_pointer (&self->window, window);
+  /* It edits that window's project: it goes when the window does. */
+  g_signal_connect_object (window, "destroy", G_CALLBACK (gtk_window_destroy), self,
+                           G_CONNECT_SWAPPED);
   fill (self, folders);
   return self;
 }
