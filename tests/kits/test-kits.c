@@ -9,6 +9,7 @@
 
 #include "tandem-kit.h"
 #include "tandem-kit-import.h"
+#include "tandem-plan-layers.h"
 
 #define SYSTEM_KITS "/usr/share/hydrogen/data/drumkits"
 
@@ -390,6 +391,51 @@ test_import_layers (void)
   }
 }
 
+static TandemSample *
+lookup_table (const char *hash,
+              gpointer    data)
+{
+  return g_hash_table_lookup (data, hash);
+}
+
+/* Each velocity resolves to its layer's sample (and gain) once per plan; a
+ * layer not decoded yet is silent, the others still play. */
+static void
+test_plan_layers (void)
+{
+  g_autoptr(GHashTable) samples = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) tandem_sample_unref);
+  const char *soft = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  const char *hard = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const char *missing = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+  g_autofree char *text = g_strdup_printf ("%s:0-40:1:0;%s:41-100:0.5:0;%s:101-127:1:0", soft, hard, missing);
+  float one = 0.25f, two = 0.75f;
+  TandemPlanOptions options = { 0 };
+  TandemPlanLayers layers;
+
+  g_hash_table_insert (samples, (gpointer) soft, tandem_sample_new_from_frames (&one, 1, 48000));
+  g_hash_table_insert (samples, (gpointer) hard, tandem_sample_new_from_frames (&two, 1, 48000));
+  options.sample_rate = 48000;
+  options.lookup = lookup_table;
+  options.lookup_data = samples;
+
+  g_assert_true (tandem_plan_layers_resolve (&layers, text, 48000, &options));
+  g_assert_cmpuint (layers.n_samples, ==, 2);
+  g_assert_true (layers.by_velocity[1] == g_hash_table_lookup (samples, soft));
+  g_assert_true (layers.by_velocity[40] == g_hash_table_lookup (samples, soft));
+  g_assert_true (layers.by_velocity[41] == g_hash_table_lookup (samples, hard));
+  g_assert_cmpfloat (layers.gain[41], ==, 0.5f);
+  g_assert_cmpfloat (layers.gain[40], ==, 1.0f);
+  g_assert_null (layers.by_velocity[101]);
+  g_assert_null (layers.by_velocity[127]);
+  g_assert_true (tandem_plan_layers_has (&layers, g_hash_table_lookup (samples, hard)));
+  tandem_plan_layers_clear (&layers);
+
+  /* At another rate nothing plays (the cache resamples to the engine's). */
+  g_assert_false (tandem_plan_layers_resolve (&layers, text, 44100, &options));
+  tandem_plan_layers_clear (&layers);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -405,6 +451,7 @@ main (int   argc,
   g_test_add_func ("/kits/archive-broken", test_archive_broken);
   g_test_add_func ("/kits/find-all", test_find_all);
   g_test_add_func ("/kits/import-layers", test_import_layers);
+  g_test_add_func ("/kits/plan-layers", test_plan_layers);
 
   return g_test_run ();
 }
