@@ -360,3 +360,64 @@ tandem_h2song_load (const char         *path,
     }
   return g_steal_pointer (&project);
 }
+
+typedef struct
+{
+  char              *path;
+  TandemSampleStore *store;
+} LoadData;
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *d = data;
+
+  g_free (d->path);
+  g_object_unref (d->store);
+  g_free (d);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *d = task_data;
+  GError *error = NULL;
+  TandemProject *project = tandem_h2song_load (d->path, NULL, d->store, &error);
+
+  if (project == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, project, g_object_unref);
+}
+
+void
+tandem_h2song_load_async (const char          *path,
+                          TandemSampleStore   *store,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  LoadData *d = g_new0 (LoadData, 1);
+
+  d->path = g_strdup (path);
+  d->store = g_object_ref (store);
+  g_task_set_source_tag (task, tandem_h2song_load_async);
+  g_task_set_task_data (task, d, load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * tandem_h2song_load_finish:
+ *
+ * Returns: (transfer full): the new project, or %NULL with @error set
+ */
+TandemProject *
+tandem_h2song_load_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

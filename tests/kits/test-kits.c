@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tandem-kit.h"
+#include "tandem-h2song.h"
 #include "tandem-kit-import.h"
 #include "tandem-plan-layers.h"
 
@@ -391,6 +392,35 @@ test_import_layers (void)
   }
 }
 
+static void
+test_broken_songs (void)
+{
+  static const struct { const char *text; int code; const char *part; } cases[] = {
+    { "<song><bpm>120", TANDEM_KIT_ERROR_XML, "is not valid XML" },
+    { "<drumkit_info/>", TANDEM_KIT_ERROR_INVALID, "this is not a Hydrogen song" },
+    { "<song><bpm>120</bpm></song>", TANDEM_KIT_ERROR_INVALID, "no <instrumentList>" },
+    { "<song><instrumentList/><patternList/></song>", TANDEM_KIT_ERROR_INVALID, "the song has no pattern" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("tandem-h2song-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "broken.h2song", NULL);
+  g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
+  g_autoptr(TandemSampleStore) store = tandem_sample_store_new (store_dir);
+  const char *none[] = { dir, NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TandemProject) project = NULL;
+
+      g_assert_true (g_file_set_contents (path, cases[i].text, -1, NULL));
+      project = tandem_h2song_load (path, none, store, &error);
+      g_assert_null (project);
+      g_assert_error (error, TANDEM_KIT_ERROR, cases[i].code);
+      g_test_message ("refused: %s", error->message);
+      g_assert_true (strstr (error->message, cases[i].part) != NULL);
+    }
+}
+
 static TandemSample *
 lookup_table (const char *hash,
               gpointer    data)
@@ -452,6 +482,7 @@ main (int   argc,
   g_test_add_func ("/kits/find-all", test_find_all);
   g_test_add_func ("/kits/import-layers", test_import_layers);
   g_test_add_func ("/kits/plan-layers", test_plan_layers);
+  g_test_add_func ("/kits/broken-songs", test_broken_songs);
 
   return g_test_run ();
 }

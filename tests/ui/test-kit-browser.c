@@ -279,6 +279,13 @@ test_from_track_menu (void)
   tandem_test_iterate_until (app_has_no_windows, app);
 }
 
+static gboolean
+shows_song (gpointer data)
+{
+  return g_strcmp0 (tandem_project_get_name (tandem_window_get_project (data)),
+                    "TR-808 Emulation Kit demo") == 0;
+}
+
 static void
 test_open_h2song (void)
 {
@@ -293,6 +300,8 @@ test_open_h2song (void)
   app = start_app ();
   window = activate_and_wait (app);
   tandem_window_open_file (window, file);
+  /* Read on a worker thread; the window switches when it is done. */
+  tandem_test_iterate_until (shows_song, window);
   project = tandem_window_get_project (window);
   g_assert_cmpstr (tandem_project_get_name (project), ==, "TR-808 Emulation Kit demo");
   g_assert_cmpfloat (tandem_project_get_tempo (project), ==, 125.0);
