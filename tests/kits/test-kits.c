@@ -392,6 +392,52 @@ test_import_layers (void)
   }
 }
 
+/* The licence travels with the samples: into the project's samples folder
+ * on save, and back into a store on open. */
+static void
+test_licence_saved_with_project (void)
+{
+  TandemSampleStore *store = tandem_sample_store_get_default ();
+  g_autofree char *dir = g_dir_make_tmp ("tandem-kit-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "beat.tandem", NULL);
+  g_autoptr(TandemProject) project = tandem_project_new ();
+  g_autoptr(TandemProject) reopened = NULL;
+  g_autoptr(TandemKit) kit = NULL;
+  g_autoptr(TandemKitImport) import = NULL;
+  g_autoptr(TandemSampleInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *beside = NULL;
+  g_autofree char *in_store = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *stored = NULL;
+
+  if (!have_hydrogen_data ())
+    return;
+  kit = tandem_kit_load_folder (SYSTEM_KITS "/TR808EmulationKit", &error);
+  g_assert_no_error (error);
+  import = tandem_kit_import (kit, store, TANDEM_SAMPLE_DEFAULT_MAX_BYTES, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tandem_project_apply (project, tandem_kit_import_build_tracks_op (import, project, NULL, -1),
+                                       NULL, &error));
+  g_assert_true (tandem_project_save_to_file (project, path, &error));
+  g_assert_no_error (error);
+
+  info = g_list_model_get_item (tandem_project_get_samples (project), 0);
+  beside = g_strdup_printf ("%s/samples/%s.licence", dir, tandem_sample_info_get_id (info));
+  g_assert_true (g_file_get_contents (beside, &text, NULL, NULL));
+  g_assert_true (strstr (text, "Hydrogen drum kit: TR808EmulationKit") != NULL);
+  g_assert_true (strstr (text, "Licence: GPL") != NULL);
+
+  /* Opened where the store lacks it, the licence comes back with the sample. */
+  stored = tandem_sample_store_lookup (store, tandem_sample_info_get_id (info));
+  in_store = g_strconcat (stored, ".licence", NULL);
+  g_assert_cmpint (g_unlink (stored), ==, 0);
+  g_assert_cmpint (g_unlink (in_store), ==, 0);
+  reopened = tandem_project_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (in_store, G_FILE_TEST_IS_REGULAR));
+}
+
 static void
 test_broken_songs (void)
 {
@@ -483,6 +529,7 @@ main (int   argc,
   g_test_add_func ("/kits/import-layers", test_import_layers);
   g_test_add_func ("/kits/plan-layers", test_plan_layers);
   g_test_add_func ("/kits/broken-songs", test_broken_songs);
+  g_test_add_func ("/kits/licence-saved-with-project", test_licence_saved_with_project);
 
   return g_test_run ();
 }
