@@ -47,6 +47,7 @@ struct _TandemKitBrowser
   GtkLabel     *author_label;
   GtkLabel     *licence_label;
   GtkLabel     *folder_label;
+  GtkLabel     *info_label;
 };
 
 G_DEFINE_FINAL_TYPE (TandemKitBrowser, tandem_kit_browser, ADW_TYPE_WINDOW)
@@ -371,6 +372,12 @@ show_kit (TandemKitBrowser *self,
   gtk_label_set_text (self->author_label, author);
   gtk_label_set_text (self->licence_label, licence);
   gtk_label_set_text (self->folder_label, kit->source);
+  {
+    g_autofree char *info = tandem_kit_get_plain_info (kit);
+
+    gtk_label_set_text (self->info_label, info);
+    gtk_widget_set_visible (GTK_WIDGET (self->info_label), *info != '\0');
+  }
   for (guint i = 0; i < kit->instruments->len; i++)
     gtk_list_box_append (self->instrument_list,
                          instrument_row (g_ptr_array_index (kit->instruments, i), i));
@@ -465,6 +472,7 @@ tandem_kit_browser_class_init (TandemKitBrowserClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemKitBrowser, author_label);
   gtk_widget_class_bind_template_child (widget_class, TandemKitBrowser, licence_label);
   gtk_widget_class_bind_template_child (widget_class, TandemKitBrowser, folder_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemKitBrowser, info_label);
 
   gtk_widget_class_install_action (widget_class, "kit.add-tracks", NULL, add_tracks_action);
   gtk_widget_class_install_action (widget_class, "kit.use-for-track", NULL, use_for_track_action);

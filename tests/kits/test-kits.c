@@ -86,6 +86,11 @@ test_gmrock_details (void)
   g_assert_cmpstr (kit->author, ==, "Glen MacArthur / Sebastian Moors");
   g_assert_cmpstr (kit->license, ==, "GPL");
   g_assert_true (strstr (kit->info, "Pearl DX") != NULL);
+  {
+    g_autofree char *plain = tandem_kit_get_plain_info (kit);
+
+    g_assert_cmpstr (plain, ==, "A Sampled 5pc Pearl DX Series Drumkit.");
+  }
   g_assert_cmpuint (kit->instruments->len, ==, 18);
   kick = g_ptr_array_index (kit->instruments, 0);
   g_assert_cmpstr (kick->name, ==, "Kick");

@@ -173,6 +173,7 @@ test_add_kit_as_tracks (void)
   g_assert_nonnull (tandem_test_find_widget_matching (GTK_WIDGET (browser), label_says,
                                                       "By ArtemioLabs [http://artemiolabs.com]"));
   g_assert_nonnull (tandem_test_find_widget_matching (GTK_WIDGET (browser), row_titled, "Kick Long"));
+  g_assert_nonnull (tandem_test_find_widget_matching (GTK_WIDGET (browser), label_says, "Licence: GPL"));
   g_assert_nonnull (tandem_test_find_widget (GTK_WIDGET (browser), GTK_TYPE_BUTTON, "Preview “Kick Long”"));
 
   /* Previewing changes nothing in the project (and works without a sound card). */
