@@ -351,8 +351,18 @@ tandem_h2song_load (const char         *path,
       bar += bars;
     }
   if (bar > 0)
-    tandem_op_batch_add (batch, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
-                                                          "play-mode", "song"));
+    {
+      tandem_op_batch_add (batch, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
+                                                            "play-mode", "song"));
+      /* Hydrogen's loop plays the whole song again. */
+      if (g_strcmp0 (tandem_xml_child_text (song, "loopEnabled", "false"), "true") == 0)
+        {
+          add_set_int (batch, TANDEM_ENTITY_PROJECT, "loop-start", 0);
+          add_set_int (batch, TANDEM_ENTITY_PROJECT, "loop-length", MIN (bar, TANDEM_MAX_BARS));
+          tandem_op_batch_add (batch, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL,
+                                                                 "loop-enabled", TRUE));
+        }
+    }
   if (!tandem_project_apply (project, batch, NULL, error))
     {
       g_prefix_error (error, "%s: ", path);

@@ -308,6 +308,10 @@ test_open_h2song (void)
   g_assert_cmpfloat (tandem_project_get_tempo (project), ==, 125.0);
   g_assert_cmpuint (g_list_model_get_n_items (tandem_project_get_tracks (project)), ==, 16);
   g_assert_cmpuint (g_list_model_get_n_items (tandem_project_get_patterns (project)), ==, 10);
+  /* Hydrogen's song loop: all twelve bars of the sequence, again and again. */
+  g_assert_true (tandem_project_get_loop_enabled (project));
+  g_assert_cmpuint (tandem_project_get_loop_start (project), ==, 0);
+  g_assert_cmpuint (tandem_project_get_loop_length (project), ==, 12);
   /* A new project: saving asks where. */
   g_assert_null (window->file);
 
