@@ -60,8 +60,12 @@ tandem_kit_import_get_kit (TandemKitImport *import)
 char *
 tandem_kit_licence_text (const TandemKit *kit)
 {
-  return g_strdup_printf ("Hydrogen drum kit: %s\nAuthor: %s\nLicence: %s\nFrom: %s\n\n%s\n",
-                          kit->name, kit->author, *kit->license != '\0' ? kit->license : "(none given)",
+  gboolean song = kit->source != NULL && g_str_has_suffix (kit->source, ".h2song");
+
+  /* A song's own licence is for the song; its info names the kits the samples came from. */
+  return g_strdup_printf ("Hydrogen %s: %s\nAuthor: %s\nLicence: %s\nFrom: %s\n\n%s\n",
+                          song ? "song" : "drum kit", kit->name, kit->author,
+                          *kit->license != '\0' ? kit->license : "(none given)",
                           kit->source != NULL ? kit->source : "", kit->info);
 }
 

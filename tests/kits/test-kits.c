@@ -279,6 +279,22 @@ test_archive (void)
       g_assert_true (g_file_get_contents (original, &b, &lb, NULL));
       g_assert_cmpmem (a, la, b, lb);
     }
+
+  /* Cut short (a download that stopped), it is refused as damaged. */
+  {
+    g_autofree char *bytes = NULL;
+    g_autofree char *cut = g_build_filename (tmp, "cut.h2drumkit", NULL);
+    g_autofree char *cut_out = g_build_filename (tmp, "cut-out", NULL);
+    g_autoptr(TandemKit) none = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (archive, &bytes, &len, NULL));
+    g_assert_true (g_file_set_contents (cut, bytes, (gssize) (len / 2), NULL));
+    none = tandem_kit_load_archive (cut, cut_out, &error);
+    g_assert_null (none);
+    g_assert_error (error, TANDEM_KIT_ERROR, TANDEM_KIT_ERROR_ARCHIVE);
+    g_test_message ("refused: %s", error->message);
+  }
 }
 
 static void
