@@ -38,6 +38,8 @@ struct _TandemKitBrowser
   GCancellable *cancellable;
   guint         busy;
   TandemEngine *preview;      /* NULL when no preview plays */
+  TandemProject *preview_project;
+  char         *preview_pattern;
   guint         preview_stop;
 
   GtkStack     *stack;
@@ -80,10 +82,44 @@ stop_preview (gpointer data)
   self->preview_stop = 0;
   if (self->preview != NULL)
     {
+      g_signal_handlers_disconnect_by_data (tandem_engine_get_sample_cache (self->preview), self);
       tandem_engine_close (self->preview);
       g_clear_object (&self->preview);
     }
+  g_clear_object (&self->preview_project);
+  g_clear_pointer (&self->preview_pattern, g_free);
   return G_SOURCE_REMOVE;
+}
+
+/* The hit waits for its samples: a plan without them would play silence on
+ * the one step there is. */
+static void
+preview_hit_when_ready (TandemKitBrowser *self)
+{
+  TandemSampleCache *cache = tandem_engine_get_sample_cache (self->preview);
+  GListModel *samples = tandem_project_get_samples (self->preview_project);
+  g_autoptr(TandemTrack) track = NULL;
+  g_autoptr(TandemOp) hit = NULL;
+
+  if (self->preview_stop != 0)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (samples); i++)
+    {
+      g_autoptr(TandemSampleInfo) info = g_list_model_get_item (samples, i);
+      const char *hash = tandem_sample_info_get_id (info);
+
+      if (tandem_sample_cache_lookup (cache, hash) == NULL
+          && tandem_sample_cache_get_error (cache, hash) == NULL)
+        return;
+    }
+  g_signal_handlers_disconnect_by_data (cache, self);
+  track = g_list_model_get_item (tandem_project_get_tracks (self->preview_project), 0);
+  hit = tandem_op_new_batch ();
+  tandem_op_batch_add (hit, tandem_op_new_set_cell (self->preview_pattern, tandem_track_get_id (track),
+                                                    0, "velocity", 100));
+  tandem_op_batch_add (hit, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", TRUE));
+  tandem_project_apply (self->preview_project, hit, NULL, NULL);
+  self->preview_stop = g_timeout_add_seconds (PREVIEW_SECONDS, stop_preview, self);
 }
 
 /* A private one-track project that plays one hit of the instrument at
@@ -98,7 +134,6 @@ play_preview (TandemKitBrowser *self,
   g_autoptr(TandemOp) tracks = NULL;
   g_autoptr(TandemOp) setup = tandem_op_new_batch ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(TandemTrack) track = NULL;
   g_autofree char *pattern_id = tandem_id_new ();
   JsonObject *obj = json_object_new ();
   JsonNode *node = json_node_alloc ();
@@ -121,11 +156,11 @@ play_preview (TandemKitBrowser *self,
       g_warning ("Cannot preview: %s", error->message);
       return;
     }
-  track = g_list_model_get_item (tandem_project_get_tracks (project), 0);
-
   stop_preview (self);
   g_clear_handle_id (&self->preview_stop, g_source_remove);
   self->preview = tandem_engine_new ();
+  self->preview_project = g_object_ref (project);
+  self->preview_pattern = g_strdup (pattern_id);
   tandem_engine_set_project (self->preview, project);
   if (!tandem_engine_open (self->preview, NULL, TANDEM_ENGINE_DEFAULT_RATE,
                            TANDEM_ENGINE_DEFAULT_FRAMES, &error))
@@ -136,15 +171,11 @@ play_preview (TandemKitBrowser *self,
       stop_preview (self);
       return;
     }
-  {
-    g_autoptr(TandemOp) hit = tandem_op_new_batch ();
-
-    tandem_op_batch_add (hit, tandem_op_new_set_cell (pattern_id, tandem_track_get_id (track), 0,
-                                                      "velocity", 100));
-    tandem_op_batch_add (hit, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", TRUE));
-    tandem_project_apply (project, hit, NULL, NULL);
-  }
-  self->preview_stop = g_timeout_add_seconds (PREVIEW_SECONDS, stop_preview, self);
+  g_signal_connect_object (tandem_engine_get_sample_cache (self->preview), "loaded",
+                           G_CALLBACK (preview_hit_when_ready), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (tandem_engine_get_sample_cache (self->preview), "failed",
+                           G_CALLBACK (preview_hit_when_ready), self, G_CONNECT_SWAPPED);
+  preview_hit_when_ready (self);
 }
 
 /* ---- importing ---------------------------------------------------------------- */
