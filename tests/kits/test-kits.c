@@ -177,6 +177,56 @@ test_broken_kits (void)
   assert_refused (KIT_HEAD KIT_TAIL, TANDEM_KIT_ERROR_INVALID, "has no instrument with a sample");
 }
 
+/* Damaged copies of a real drumkit.xml (bytes flipped, cut, repeated) are
+ * read or refused with a message, never anything worse. */
+static void
+test_mangled_xml (void)
+{
+  g_autofree char *xml = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261202);
+  gsize len;
+  guint parsed = 0, refused = 0;
+
+  if (!have_hydrogen_data ())
+    return;
+  g_assert_true (g_file_get_contents (SYSTEM_KITS "/TR808EmulationKit/drumkit.xml", &xml, &len, NULL));
+  for (guint round = 0; round < 2000; round++)
+    {
+      g_autofree char *copy = g_memdup2 (xml, len + 1);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TandemKit) kit = NULL;
+      gsize n = len;
+
+      switch (round % 3)
+        {
+        case 0:
+          for (guint k = 0; k < 1 + round % 7; k++)
+            copy[g_rand_int_range (rand, 0, (gint32) len)] = (char) g_rand_int_range (rand, 0, 256);
+          break;
+        case 1:
+          n = (gsize) g_rand_int_range (rand, 0, (gint32) len);
+          break;
+        default:
+          {
+            gsize at = (gsize) g_rand_int_range (rand, 0, (gint32) len);
+
+            memcpy (copy + at, "<<&&;;></", MIN (9, len - at));
+          }
+        }
+      kit = tandem_kit_parse (copy, n, &error);
+      if (kit != NULL)
+        parsed++;
+      else
+        {
+          g_assert_true (error != NULL && error->domain == TANDEM_KIT_ERROR);
+          g_assert_true (g_utf8_validate (error->message, -1, NULL));
+          refused++;
+        }
+    }
+  g_test_message ("%u mangled copies read, %u refused", parsed, refused);
+  g_assert_cmpuint (refused, >, 0);
+}
+
 static void
 test_symlink_escape (void)
 {
@@ -543,6 +593,7 @@ main (int   argc,
   g_test_add_func ("/kits/gmrock-details", test_gmrock_details);
   g_test_add_func ("/kits/broken", test_broken_kits);
   g_test_add_func ("/kits/symlink-escape", test_symlink_escape);
+  g_test_add_func ("/kits/mangled-xml", test_mangled_xml);
   g_test_add_func ("/kits/old-form", test_old_form);
   g_test_add_func ("/kits/archive", test_archive);
   g_test_add_func ("/kits/archive-broken", test_archive_broken);
