@@ -22,6 +22,7 @@ static const struct
   { "audio", "offline render speed, callback time percentiles, JACK soak xruns", tandem_bench_audio },
   { "ui", "start-up to the first frame of the main window vs a bare GTK window", tandem_bench_ui },
   { "json", "hostile JSON refused by the bounded parser vs json-glib parsing it", tandem_bench_json },
+  { "kits", "Hydrogen kits: reading, archives, import into the store; opening demo songs", tandem_bench_kits },
   { "samples", "100 MB sample upload and download with verification vs sha256sum", tandem_bench_samples },
   { "slow-viewers", "tandem-server RSS while 20 viewers stop reading and ack ahead", tandem_bench_slow_viewers },
 };

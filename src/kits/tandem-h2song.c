@@ -55,16 +55,16 @@ find_layer_file (const char *file,
   return NULL;
 }
 
-static const char *
-kit_folder_named (GPtrArray  *kits,
-                  const char *name)
+static TandemKit *
+kit_named (GPtrArray  *kits,
+           const char *name)
 {
   for (guint i = 0; name != NULL && i < kits->len; i++)
     {
       TandemKit *kit = g_ptr_array_index (kits, i);
 
       if (kit->folder != NULL && strcmp (kit->name, name) == 0)
-        return kit->folder;
+        return kit;
     }
   return NULL;
 }
@@ -79,6 +79,8 @@ song_kit (const TandemXmlNode *song,
 {
   g_autoptr(TandemKit) kit = g_new0 (TandemKit, 1);
   g_autoptr(GPtrArray) kits = NULL;
+  g_autoptr(GHashTable) used = g_hash_table_new (NULL, NULL);
+  g_autoptr(GString) info = g_string_new (NULL);
   TandemXmlNode *list = tandem_xml_child (song, "instrumentList");
   const char *song_kit_name = tandem_xml_child_text (song, "drumkit", NULL);
 
@@ -86,7 +88,6 @@ song_kit (const TandemXmlNode *song,
   kit->name = g_strdup (tandem_xml_child_text (song, "name", "Hydrogen song"));
   kit->author = g_strdup (tandem_xml_child_text (song, "author", ""));
   kit->license = g_strdup (tandem_xml_child_text (song, "license", ""));
-  kit->info = g_strdup ("");
   kit->source = g_strdup (path);
   kit->folder = g_path_get_dirname (path);
   if (list == NULL)
@@ -103,6 +104,7 @@ song_kit (const TandemXmlNode *song,
       const char *kit_name;
       const char *kit_path;
       const char *folder;
+      TandemKit *source;
 
       if (strcmp (node->name, "instrument") != 0)
         continue;
@@ -117,8 +119,17 @@ song_kit (const TandemXmlNode *song,
         return NULL;
       kit_name = tandem_xml_child_text (node, "drumkit", song_kit_name);
       kit_path = tandem_xml_child_text (node, "drumkitPath", NULL);
+      source = kit_named (kits, kit_name);
       folder = kit_path != NULL && *kit_path != '\0' && g_file_test (kit_path, G_FILE_TEST_IS_DIR)
-               ? kit_path : kit_folder_named (kits, kit_name);
+               ? kit_path : source != NULL ? source->folder : NULL;
+      /* The samples' licence is their kit's, not the song's: name each kit used. */
+      if (source != NULL && !g_hash_table_contains (used, source))
+        {
+          g_hash_table_add (used, source);
+          g_string_append_printf (info, "Samples from the Hydrogen drum kit “%s” by %s, licence: %s\n",
+                                  source->name, source->author,
+                                  *source->license != '\0' ? source->license : "(none given)");
+        }
       for (guint j = inst->layers->len; j > 0; j--)
         {
           TandemKitLayer *layer = g_ptr_array_index (inst->layers, j - 1);
@@ -133,6 +144,7 @@ song_kit (const TandemXmlNode *song,
       g_array_append_val (ids, inst->id);
       g_ptr_array_add (kit->instruments, inst);
     }
+  kit->info = g_string_free (g_steal_pointer (&info), FALSE);
   return g_steal_pointer (&kit);
 }
 
@@ -351,12 +363,83 @@ tandem_h2song_load (const char         *path,
       bar += bars;
     }
   if (bar > 0)
-    tandem_op_batch_add (batch, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
-                                                          "play-mode", "song"));
+    {
+      tandem_op_batch_add (batch, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
+                                                            "play-mode", "song"));
+      /* Hydrogen's loop plays the whole song again. */
+      if (g_strcmp0 (tandem_xml_child_text (song, "loopEnabled", "false"), "true") == 0)
+        {
+          add_set_int (batch, TANDEM_ENTITY_PROJECT, "loop-start", 0);
+          add_set_int (batch, TANDEM_ENTITY_PROJECT, "loop-length", MIN (bar, TANDEM_MAX_BARS));
+          tandem_op_batch_add (batch, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL,
+                                                                 "loop-enabled", TRUE));
+        }
+    }
   if (!tandem_project_apply (project, batch, NULL, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;
     }
   return g_steal_pointer (&project);
+}
+
+typedef struct
+{
+  char              *path;
+  TandemSampleStore *store;
+} LoadData;
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *d = data;
+
+  g_free (d->path);
+  g_object_unref (d->store);
+  g_free (d);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *d = task_data;
+  GError *error = NULL;
+  TandemProject *project = tandem_h2song_load (d->path, NULL, d->store, &error);
+
+  if (project == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, project, g_object_unref);
+}
+
+void
+tandem_h2song_load_async (const char          *path,
+                          TandemSampleStore   *store,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  LoadData *d = g_new0 (LoadData, 1);
+
+  d->path = g_strdup (path);
+  d->store = g_object_ref (store);
+  g_task_set_source_tag (task, tandem_h2song_load_async);
+  g_task_set_task_data (task, d, load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * tandem_h2song_load_finish:
+ *
+ * Returns: (transfer full): the new project, or %NULL with @error set
+ */
+TandemProject *
+tandem_h2song_load_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -26,4 +26,14 @@ TandemProject *tandem_h2song_load (const char         *path,
                                    TandemSampleStore  *store,
                                    GError            **error);
 
+/* The same on a GTask worker thread (the project is not shared until it
+ * is handed over by the finish function). */
+void           tandem_h2song_load_async  (const char          *path,
+                                          TandemSampleStore   *store,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+TandemProject *tandem_h2song_load_finish (GAsyncResult        *result,
+                                          GError             **error);
+
 G_END_DECLS

@@ -53,7 +53,8 @@ archive_fail (struct archive  *a,
               GError         **error)
 {
   g_set_error (error, TANDEM_KIT_ERROR, TANDEM_KIT_ERROR_ARCHIVE,
-               "“%s” is damaged: %s", path, archive_error_string (a));
+               "“%s” is damaged: %s", path,
+               archive_error_string (a) != NULL ? archive_error_string (a) : "it ends too early");
   return FALSE;
 }
 
@@ -113,11 +114,18 @@ scan (const char  *path,
           depth = d;
           g_free (*xml);
           *xml = g_malloc ((gsize) size + 1);
-          if (archive_read_data (a, *xml, (size_t) size) != size)
+          /* A read may return less than asked: go on until the entry is in. */
+          for (la_int64_t got = 0; got < size;)
             {
-              archive_fail (a, path, error);
-              archive_read_free (a);
-              return FALSE;
+              la_ssize_t piece = archive_read_data (a, *xml + got, (size_t) (size - got));
+
+              if (piece <= 0)
+                {
+                  archive_fail (a, path, error);
+                  archive_read_free (a);
+                  return FALSE;
+                }
+              got += piece;
             }
           (*xml)[size] = '\0';
           *xml_length = (gsize) size;

@@ -60,9 +60,26 @@ tandem_kit_import_get_kit (TandemKitImport *import)
 char *
 tandem_kit_licence_text (const TandemKit *kit)
 {
-  return g_strdup_printf ("Hydrogen drum kit: %s\nAuthor: %s\nLicence: %s\nFrom: %s\n\n%s\n",
-                          kit->name, kit->author, *kit->license != '\0' ? kit->license : "(none given)",
+  gboolean song = kit->source != NULL && g_str_has_suffix (kit->source, ".h2song");
+
+  /* A song's own licence is for the song; its info names the kits the samples came from. */
+  return g_strdup_printf ("Hydrogen %s: %s\nAuthor: %s\nLicence: %s\nFrom: %s\n\n%s\n",
+                          song ? "song" : "drum kit", kit->name, kit->author,
+                          *kit->license != '\0' ? kit->license : "(none given)",
                           kit->source != NULL ? kit->source : "", kit->info);
+}
+
+/* Rewriting an existing file makes GLib fsync it: skip when it says the same. */
+static gboolean
+write_licence (const char  *path,
+               const char  *text,
+               GError     **error)
+{
+  g_autofree char *old = NULL;
+
+  if (g_file_get_contents (path, &old, NULL, NULL) && g_strcmp0 (old, text) == 0)
+    return TRUE;
+  return g_file_set_contents (path, text, -1, error);
 }
 
 /**
@@ -122,7 +139,7 @@ tandem_kit_import (const TandemKit   *kit,
            * folder copies it too (tandem-project-file.c). */
           licence_path = g_strconcat (tandem_sample_store_get_dir (store), G_DIR_SEPARATOR_S,
                                       sample->hash, ".licence", NULL);
-          if (!g_file_set_contents (licence_path, licence, -1, error))
+          if (!write_licence (licence_path, licence, error))
             {
               tandem_sample_import_free (sample);
               return NULL;

@@ -419,3 +419,60 @@ tandem_kit_load (const char  *path,
     return tandem_kit_load_folder (path, error);
   return tandem_kit_load_archive (path, extract_to, error);
 }
+
+/**
+ * tandem_kit_get_plain_info:
+ *
+ * Returns: (transfer full): the notes as plain text, "" when there are none
+ */
+char *
+tandem_kit_get_plain_info (const TandemKit *kit)
+{
+  static GRegex *head, *tag, *space;
+  static gsize initialized = 0;
+  g_autofree char *no_head = NULL;
+  g_autofree char *no_tags = NULL;
+  g_autofree char *unescaped = NULL;
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (kit != NULL, NULL);
+
+  if (g_once_init_enter (&initialized))
+    {
+      head = g_regex_new ("<head.*?</head>|<!DOCTYPE[^>]*>|<style.*?</style>",
+                          G_REGEX_CASELESS | G_REGEX_DOTALL, 0, NULL);
+      tag = g_regex_new ("<[^>]*>", 0, 0, NULL);
+      space = g_regex_new ("\\s+", 0, 0, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+  no_head = g_regex_replace_literal (head, kit->info, -1, 0, "", 0, NULL);
+  no_tags = g_regex_replace_literal (tag, no_head, -1, 0, " ", 0, NULL);
+  /* The XML reader decoded the file's own entities; the HTML inside may
+   * carry a few more. */
+  {
+    GString *out = g_string_new (NULL);
+    static const struct { const char *entity, *text; } map[] = {
+      { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" }, { "&apos;", "'" }, { "&nbsp;", " " },
+      { "&amp;", "&" },
+    };
+
+    for (const char *p = no_tags; *p != '\0';)
+      {
+        gboolean done = FALSE;
+
+        for (guint i = 0; i < G_N_ELEMENTS (map) && *p == '&'; i++)
+          if (g_str_has_prefix (p, map[i].entity))
+            {
+              g_string_append (out, map[i].text);
+              p += strlen (map[i].entity);
+              done = TRUE;
+              break;
+            }
+        if (!done)
+          g_string_append_c (out, *p++);
+      }
+    unescaped = g_string_free (out, FALSE);
+  }
+  folded = g_regex_replace_literal (space, unescaped, -1, 0, " ", 0, NULL);
+  return g_strdup (g_strstrip (folded));
+}

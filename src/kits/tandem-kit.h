@@ -95,6 +95,10 @@ TandemKit  *tandem_kit_load          (const char  *path,
                                       const char  *extract_to,
                                       GError     **error);
 
+/* The kit's notes as plain text: Hydrogen writes them as Qt rich text
+ * (HTML); tags, the head and entities are dropped, blank runs folded. */
+char       *tandem_kit_get_plain_info (const TandemKit *kit);
+
 /* The folders Hydrogen keeps kits in, in search order: the user's
  * ($XDG_DATA_HOME/hydrogen/data/drumkits, ~/.hydrogen/data/drumkits, the
  * Flatpak app's) then the system's ($XDG_DATA_DIRS/hydrogen/data/drumkits,

@@ -32,12 +32,14 @@ struct _TandemKitBrowser
 {
   AdwWindow     parent_instance;
 
-  TandemWindow *window;
+  TandemWindow *window;       /* weak */
   GPtrArray    *kits;         /* TandemKit */
   TandemKit    *kit;          /* the chosen one, borrowed from kits */
   GCancellable *cancellable;
   guint         busy;
   TandemEngine *preview;      /* NULL when no preview plays */
+  TandemProject *preview_project;
+  char         *preview_pattern;
   guint         preview_stop;
 
   GtkStack     *stack;
@@ -47,6 +49,7 @@ struct _TandemKitBrowser
   GtkLabel     *author_label;
   GtkLabel     *licence_label;
   GtkLabel     *folder_label;
+  GtkLabel     *info_label;
 };
 
 G_DEFINE_FINAL_TYPE (TandemKitBrowser, tandem_kit_browser, ADW_TYPE_WINDOW)
@@ -79,10 +82,44 @@ stop_preview (gpointer data)
   self->preview_stop = 0;
   if (self->preview != NULL)
     {
+      g_signal_handlers_disconnect_by_data (tandem_engine_get_sample_cache (self->preview), self);
       tandem_engine_close (self->preview);
       g_clear_object (&self->preview);
     }
+  g_clear_object (&self->preview_project);
+  g_clear_pointer (&self->preview_pattern, g_free);
   return G_SOURCE_REMOVE;
+}
+
+/* The hit waits for its samples: a plan without them would play silence on
+ * the one step there is. */
+static void
+preview_hit_when_ready (TandemKitBrowser *self)
+{
+  TandemSampleCache *cache = tandem_engine_get_sample_cache (self->preview);
+  GListModel *samples = tandem_project_get_samples (self->preview_project);
+  g_autoptr(TandemTrack) track = NULL;
+  g_autoptr(TandemOp) hit = NULL;
+
+  if (self->preview_stop != 0)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (samples); i++)
+    {
+      g_autoptr(TandemSampleInfo) info = g_list_model_get_item (samples, i);
+      const char *hash = tandem_sample_info_get_id (info);
+
+      if (tandem_sample_cache_lookup (cache, hash) == NULL
+          && tandem_sample_cache_get_error (cache, hash) == NULL)
+        return;
+    }
+  g_signal_handlers_disconnect_by_data (cache, self);
+  track = g_list_model_get_item (tandem_project_get_tracks (self->preview_project), 0);
+  hit = tandem_op_new_batch ();
+  tandem_op_batch_add (hit, tandem_op_new_set_cell (self->preview_pattern, tandem_track_get_id (track),
+                                                    0, "velocity", 100));
+  tandem_op_batch_add (hit, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", TRUE));
+  tandem_project_apply (self->preview_project, hit, NULL, NULL);
+  self->preview_stop = g_timeout_add_seconds (PREVIEW_SECONDS, stop_preview, self);
 }
 
 /* A private one-track project that plays one hit of the instrument at
@@ -97,7 +134,6 @@ play_preview (TandemKitBrowser *self,
   g_autoptr(TandemOp) tracks = NULL;
   g_autoptr(TandemOp) setup = tandem_op_new_batch ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(TandemTrack) track = NULL;
   g_autofree char *pattern_id = tandem_id_new ();
   JsonObject *obj = json_object_new ();
   JsonNode *node = json_node_alloc ();
@@ -120,11 +156,11 @@ play_preview (TandemKitBrowser *self,
       g_warning ("Cannot preview: %s", error->message);
       return;
     }
-  track = g_list_model_get_item (tandem_project_get_tracks (project), 0);
-
   stop_preview (self);
   g_clear_handle_id (&self->preview_stop, g_source_remove);
   self->preview = tandem_engine_new ();
+  self->preview_project = g_object_ref (project);
+  self->preview_pattern = g_strdup (pattern_id);
   tandem_engine_set_project (self->preview, project);
   if (!tandem_engine_open (self->preview, NULL, TANDEM_ENGINE_DEFAULT_RATE,
                            TANDEM_ENGINE_DEFAULT_FRAMES, &error))
@@ -135,15 +171,11 @@ play_preview (TandemKitBrowser *self,
       stop_preview (self);
       return;
     }
-  {
-    g_autoptr(TandemOp) hit = tandem_op_new_batch ();
-
-    tandem_op_batch_add (hit, tandem_op_new_set_cell (pattern_id, tandem_track_get_id (track), 0,
-                                                      "velocity", 100));
-    tandem_op_batch_add (hit, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", TRUE));
-    tandem_project_apply (project, hit, NULL, NULL);
-  }
-  self->preview_stop = g_timeout_add_seconds (PREVIEW_SECONDS, stop_preview, self);
+  g_signal_connect_object (tandem_engine_get_sample_cache (self->preview), "loaded",
+                           G_CALLBACK (preview_hit_when_ready), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (tandem_engine_get_sample_cache (self->preview), "failed",
+                           G_CALLBACK (preview_hit_when_ready), self, G_CONNECT_SWAPPED);
+  preview_hit_when_ready (self);
 }
 
 /* ---- importing ---------------------------------------------------------------- */
@@ -178,7 +210,8 @@ import_done (GObject      *source,
   const TandemKit *kit;
 
   import = tandem_kit_import_finish (result, &error);
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL || self->window == NULL
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       import_context_free (ctx);
       return;
@@ -265,7 +298,11 @@ selected_instrument (TandemKitBrowser *self)
 static void
 update_actions (TandemKitBrowser *self)
 {
-  const char *track = tandem_grid_view_get_selected_track (self->window->grid_view);
+  const char *track;
+
+  if (self->window == NULL)
+    return;
+  track = tandem_grid_view_get_selected_track (self->window->grid_view);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "kit.add-tracks",
                                  self->kit != NULL && self->busy == 0);
@@ -281,7 +318,7 @@ add_tracks_action (GtkWidget  *widget,
 {
   TandemKitBrowser *self = TANDEM_KIT_BROWSER (widget);
 
-  if (self->kit != NULL)
+  if (self->kit != NULL && self->window != NULL)
     start_import (self, AFTER_IMPORT_ADD_TRACKS, 0, NULL);
 }
 
@@ -291,9 +328,12 @@ use_for_track_action (GtkWidget  *widget,
                       GVariant   *param)
 {
   TandemKitBrowser *self = TANDEM_KIT_BROWSER (widget);
-  const char *track = tandem_grid_view_get_selected_track (self->window->grid_view);
+  const char *track;
   int instrument = selected_instrument (self);
 
+  if (self->window == NULL)
+    return;
+  track = tandem_grid_view_get_selected_track (self->window->grid_view);
   if (self->kit != NULL && track != NULL && instrument >= 0)
     start_import (self, AFTER_IMPORT_SWAP, (guint) instrument, track);
 }
@@ -306,7 +346,8 @@ preview_action (GtkWidget  *widget,
   TandemKitBrowser *self = TANDEM_KIT_BROWSER (widget);
   int instrument = g_variant_get_int32 (param);
 
-  if (self->kit != NULL && instrument >= 0 && (guint) instrument < self->kit->instruments->len)
+  if (self->kit != NULL && self->window != NULL && instrument >= 0
+      && (guint) instrument < self->kit->instruments->len)
     start_import (self, AFTER_IMPORT_PREVIEW, (guint) instrument, NULL);
 }
 
@@ -362,6 +403,12 @@ show_kit (TandemKitBrowser *self,
   gtk_label_set_text (self->author_label, author);
   gtk_label_set_text (self->licence_label, licence);
   gtk_label_set_text (self->folder_label, kit->source);
+  {
+    g_autofree char *info = tandem_kit_get_plain_info (kit);
+
+    gtk_label_set_text (self->info_label, info);
+    gtk_widget_set_visible (GTK_WIDGET (self->info_label), *info != '\0');
+  }
   for (guint i = 0; i < kit->instruments->len; i++)
     gtk_list_box_append (self->instrument_list,
                          instrument_row (g_ptr_array_index (kit->instruments, i), i));
@@ -417,10 +464,15 @@ tandem_kit_browser_dispose (GObject *object)
   TandemKitBrowser *self = TANDEM_KIT_BROWSER (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* The lists empty themselves as they go: nothing to show any more. */
+  if (self->kit_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->kit_list, self);
+  if (self->instrument_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->instrument_list, self);
   g_clear_handle_id (&self->preview_stop, g_source_remove);
   stop_preview (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TANDEM_TYPE_KIT_BROWSER);
-  g_clear_object (&self->window);
+  g_clear_weak_pointer (&self->window);
   G_OBJECT_CLASS (tandem_kit_browser_parent_class)->dispose (object);
 }
 
@@ -451,6 +503,7 @@ tandem_kit_browser_class_init (TandemKitBrowserClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemKitBrowser, author_label);
   gtk_widget_class_bind_template_child (widget_class, TandemKitBrowser, licence_label);
   gtk_widget_class_bind_template_child (widget_class, TandemKitBrowser, folder_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemKitBrowser, info_label);
 
   gtk_widget_class_install_action (widget_class, "kit.add-tracks", NULL, add_tracks_action);
   gtk_widget_class_install_action (widget_class, "kit.use-for-track", NULL, use_for_track_action);
@@ -480,9 +533,12 @@ tandem_kit_browser_new (TandemWindow       *window,
 
   g_return_val_if_fail (TANDEM_IS_WINDOW (window), NULL);
 
-  self = g_object_new (TANDEM_TYPE_KIT_BROWSER, "transient-for", window,
-                       "destroy-with-parent", TRUE, NULL);
-  self->window = g_object_ref (window);
+  self = g_object_new (TANDEM_TYPE_KIT_BROWSER, "transient-for", window, NULL);
+  /* Not a reference: the window's dispose is what tells the browser to go. */
+  g_set_weak_pointer (&self->window, window);
+  /* It edits that window's project: it goes when the window does. */
+  g_signal_connect_object (window, "destroy", G_CALLBACK (gtk_window_destroy), self,
+                           G_CONNECT_SWAPPED);
   fill (self, folders);
   return self;
 }

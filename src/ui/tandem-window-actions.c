@@ -95,6 +95,23 @@ drum_kits_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (browser));
 }
 
+/* From a track's menu: the browser, with that track as the one to re-voice. */
+static void
+choose_kit_instrument_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+  const char *track_id = g_variant_get_string (param, NULL);
+  TandemKitBrowser *browser;
+
+  if (tandem_project_find_track (self->project, track_id) == NULL)
+    return;
+  tandem_grid_view_set_selected_track (self->grid_view, track_id);
+  browser = tandem_kit_browser_new (self, NULL);
+  gtk_window_present (GTK_WINDOW (browser));
+}
+
 static void
 save_or_toast (TandemWindow *self,
                GFile        *file)
@@ -292,6 +309,8 @@ _tandem_window_class_actions_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.drum-kits", NULL, drum_kits_action);
+  gtk_widget_class_install_action (widget_class, "track.choose-kit-instrument", "s",
+                                   choose_kit_instrument_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.save-and-close", NULL,

@@ -226,11 +226,58 @@ tandem_window_load_demo (TandemWindow *self)
   _tandem_window_set_project (self, project, NULL);
 }
 
+static void
+report_open_error (TandemWindow *self,
+                   GFile        *file,
+                   const GError *error)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *message = g_strdup_printf (_("Could not open “%s”: %s"),
+                                              basename, error->message);
+
+  g_warning ("%s", message);
+  if (self->project == NULL)
+    tandem_window_load_demo (self);
+  tandem_window_show_toast (self, message);
+}
+
+typedef struct
+{
+  GWeakRef  window;
+  GFile    *file;
+} SongOpen;
+
+static void
+song_opened (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SongOpen *op = user_data;
+  g_autoptr(TandemWindow) self = g_weak_ref_get (&op->window);
+  g_autoptr(TandemProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+
+  project = tandem_h2song_load_finish (result, &error);
+  if (self != NULL)
+    {
+      if (project == NULL)
+        report_open_error (self, op->file, error);
+      else
+        /* A Hydrogen song becomes a new Tandem project: saving asks for a name. */
+        _tandem_window_set_project (self, project, NULL);
+    }
+  g_weak_ref_clear (&op->window);
+  g_object_unref (op->file);
+  g_free (op);
+}
+
 /**
  * tandem_window_open_file:
  *
  * Opens @file in the window. A file that cannot be opened leaves the current
- * project as it is and says why in a toast.
+ * project as it is and says why in a toast. A Hydrogen song (*.h2song) is
+ * read, and its samples imported, on a worker thread: the window shows the
+ * new project when that is done.
  */
 void
 tandem_window_open_file (TandemWindow *self,
@@ -244,29 +291,31 @@ tandem_window_open_file (TandemWindow *self,
   g_return_if_fail (G_IS_FILE (file));
 
   path = g_file_get_path (file);
+  if (path != NULL && g_str_has_suffix (path, ".h2song"))
+    {
+      SongOpen *op = g_new0 (SongOpen, 1);
+
+      g_weak_ref_init (&op->window, self);
+      op->file = g_object_ref (file);
+      if (self->project == NULL)
+        tandem_window_load_demo (self);
+      tandem_h2song_load_async (path, tandem_sample_store_get_default (), NULL, song_opened, op);
+      return;
+    }
+
   if (path == NULL)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                  _("Only local files can be opened"));
-  else if (g_str_has_suffix (path, ".h2song"))
-    project = tandem_h2song_load (path, NULL, tandem_sample_store_get_default (), &error);
   else
     project = tandem_project_new_from_file (path, &error);
 
   if (project == NULL)
     {
-      g_autofree char *basename = g_file_get_basename (file);
-      g_autofree char *message = g_strdup_printf (_("Could not open “%s”: %s"),
-                                                  basename, error->message);
-
-      g_warning ("%s", message);
-      if (self->project == NULL)
-        tandem_window_load_demo (self);
-      tandem_window_show_toast (self, message);
+      report_open_error (self, file, error);
       return;
     }
 
-  /* A Hydrogen song becomes a new Tandem project: saving asks for a name. */
-  _tandem_window_set_project (self, project, g_str_has_suffix (path, ".h2song") ? NULL : file);
+  _tandem_window_set_project (self, project, file);
 }
 
 gboolean

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "tandem-kit.h"
+#include "tandem-h2song.h"
 #include "tandem-kit-import.h"
+#include "tandem-plan-layers.h"
 
 #define SYSTEM_KITS "/usr/share/hydrogen/data/drumkits"
 
@@ -84,6 +86,11 @@ test_gmrock_details (void)
   g_assert_cmpstr (kit->author, ==, "Glen MacArthur / Sebastian Moors");
   g_assert_cmpstr (kit->license, ==, "GPL");
   g_assert_true (strstr (kit->info, "Pearl DX") != NULL);
+  {
+    g_autofree char *plain = tandem_kit_get_plain_info (kit);
+
+    g_assert_cmpstr (plain, ==, "A Sampled 5pc Pearl DX Series Drumkit.");
+  }
   g_assert_cmpuint (kit->instruments->len, ==, 18);
   kick = g_ptr_array_index (kit->instruments, 0);
   g_assert_cmpstr (kick->name, ==, "Kick");
@@ -158,8 +165,66 @@ test_broken_kits (void)
   assert_refused (KIT_HEAD "<instrument><name>Abs</name><layer><filename>/etc/passwd</filename>"
                   "</layer></instrument>" KIT_TAIL,
                   TANDEM_KIT_ERROR_UNSAFE_PATH, "outside the kit’s folder");
+  /* Nesting past the tree's limit, before anything is built from it. */
+  {
+    g_autoptr(GString) deep = g_string_new ("<drumkit_info>");
+
+    for (guint i = 0; i < 100; i++)
+      g_string_append (deep, "<a>");
+    assert_refused (deep->str, TANDEM_KIT_ERROR_XML, "nested too deeply");
+  }
   /* A kit with nothing to play. */
   assert_refused (KIT_HEAD KIT_TAIL, TANDEM_KIT_ERROR_INVALID, "has no instrument with a sample");
+}
+
+/* Damaged copies of a real drumkit.xml (bytes flipped, cut, repeated) are
+ * read or refused with a message, never anything worse. */
+static void
+test_mangled_xml (void)
+{
+  g_autofree char *xml = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261202);
+  gsize len;
+  guint parsed = 0, refused = 0;
+
+  if (!have_hydrogen_data ())
+    return;
+  g_assert_true (g_file_get_contents (SYSTEM_KITS "/TR808EmulationKit/drumkit.xml", &xml, &len, NULL));
+  for (guint round = 0; round < 2000; round++)
+    {
+      g_autofree char *copy = g_memdup2 (xml, len + 1);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TandemKit) kit = NULL;
+      gsize n = len;
+
+      switch (round % 3)
+        {
+        case 0:
+          for (guint k = 0; k < 1 + round % 7; k++)
+            copy[g_rand_int_range (rand, 0, (gint32) len)] = (char) g_rand_int_range (rand, 0, 256);
+          break;
+        case 1:
+          n = (gsize) g_rand_int_range (rand, 0, (gint32) len);
+          break;
+        default:
+          {
+            gsize at = (gsize) g_rand_int_range (rand, 0, (gint32) len);
+
+            memcpy (copy + at, "<<&&;;></", MIN (9, len - at));
+          }
+        }
+      kit = tandem_kit_parse (copy, n, &error);
+      if (kit != NULL)
+        parsed++;
+      else
+        {
+          g_assert_true (error != NULL && error->domain == TANDEM_KIT_ERROR);
+          g_assert_true (g_utf8_validate (error->message, -1, NULL));
+          refused++;
+        }
+    }
+  g_test_message ("%u mangled copies read, %u refused", parsed, refused);
+  g_assert_cmpuint (refused, >, 0);
 }
 
 static void
@@ -264,6 +329,22 @@ test_archive (void)
       g_assert_true (g_file_get_contents (original, &b, &lb, NULL));
       g_assert_cmpmem (a, la, b, lb);
     }
+
+  /* Cut short (a download that stopped), it is refused as damaged. */
+  {
+    g_autofree char *bytes = NULL;
+    g_autofree char *cut = g_build_filename (tmp, "cut.h2drumkit", NULL);
+    g_autofree char *cut_out = g_build_filename (tmp, "cut-out", NULL);
+    g_autoptr(TandemKit) none = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (archive, &bytes, &len, NULL));
+    g_assert_true (g_file_set_contents (cut, bytes, (gssize) (len / 2), NULL));
+    none = tandem_kit_load_archive (cut, cut_out, &error);
+    g_assert_null (none);
+    g_assert_error (error, TANDEM_KIT_ERROR, TANDEM_KIT_ERROR_ARCHIVE);
+    g_test_message ("refused: %s", error->message);
+  }
 }
 
 static void
@@ -382,6 +463,126 @@ test_import_layers (void)
   }
 }
 
+/* The licence travels with the samples: into the project's samples folder
+ * on save, and back into a store on open. */
+static void
+test_licence_saved_with_project (void)
+{
+  TandemSampleStore *store = tandem_sample_store_get_default ();
+  g_autofree char *dir = g_dir_make_tmp ("tandem-kit-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "beat.tandem", NULL);
+  g_autoptr(TandemProject) project = tandem_project_new ();
+  g_autoptr(TandemProject) reopened = NULL;
+  g_autoptr(TandemKit) kit = NULL;
+  g_autoptr(TandemKitImport) import = NULL;
+  g_autoptr(TandemSampleInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *beside = NULL;
+  g_autofree char *in_store = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *stored = NULL;
+
+  if (!have_hydrogen_data ())
+    return;
+  kit = tandem_kit_load_folder (SYSTEM_KITS "/TR808EmulationKit", &error);
+  g_assert_no_error (error);
+  import = tandem_kit_import (kit, store, TANDEM_SAMPLE_DEFAULT_MAX_BYTES, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tandem_project_apply (project, tandem_kit_import_build_tracks_op (import, project, NULL, -1),
+                                       NULL, &error));
+  g_assert_true (tandem_project_save_to_file (project, path, &error));
+  g_assert_no_error (error);
+
+  info = g_list_model_get_item (tandem_project_get_samples (project), 0);
+  beside = g_strdup_printf ("%s/samples/%s.licence", dir, tandem_sample_info_get_id (info));
+  g_assert_true (g_file_get_contents (beside, &text, NULL, NULL));
+  g_assert_true (strstr (text, "Hydrogen drum kit: TR808EmulationKit") != NULL);
+  g_assert_true (strstr (text, "Licence: GPL") != NULL);
+
+  /* Opened where the store lacks it, the licence comes back with the sample. */
+  stored = tandem_sample_store_lookup (store, tandem_sample_info_get_id (info));
+  in_store = g_strconcat (stored, ".licence", NULL);
+  g_assert_cmpint (g_unlink (stored), ==, 0);
+  g_assert_cmpint (g_unlink (in_store), ==, 0);
+  reopened = tandem_project_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (in_store, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_broken_songs (void)
+{
+  static const struct { const char *text; int code; const char *part; } cases[] = {
+    { "<song><bpm>120", TANDEM_KIT_ERROR_XML, "is not valid XML" },
+    { "<drumkit_info/>", TANDEM_KIT_ERROR_INVALID, "this is not a Hydrogen song" },
+    { "<song><bpm>120</bpm></song>", TANDEM_KIT_ERROR_INVALID, "no <instrumentList>" },
+    { "<song><instrumentList/><patternList/></song>", TANDEM_KIT_ERROR_INVALID, "the song has no pattern" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("tandem-h2song-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "broken.h2song", NULL);
+  g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
+  g_autoptr(TandemSampleStore) store = tandem_sample_store_new (store_dir);
+  const char *none[] = { dir, NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TandemProject) project = NULL;
+
+      g_assert_true (g_file_set_contents (path, cases[i].text, -1, NULL));
+      project = tandem_h2song_load (path, none, store, &error);
+      g_assert_null (project);
+      g_assert_error (error, TANDEM_KIT_ERROR, cases[i].code);
+      g_test_message ("refused: %s", error->message);
+      g_assert_true (strstr (error->message, cases[i].part) != NULL);
+    }
+}
+
+static TandemSample *
+lookup_table (const char *hash,
+              gpointer    data)
+{
+  return g_hash_table_lookup (data, hash);
+}
+
+/* Each velocity resolves to its layer's sample (and gain) once per plan; a
+ * layer not decoded yet is silent, the others still play. */
+static void
+test_plan_layers (void)
+{
+  g_autoptr(GHashTable) samples = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) tandem_sample_unref);
+  const char *soft = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  const char *hard = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const char *missing = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+  g_autofree char *text = g_strdup_printf ("%s:0-40:1:0;%s:41-100:0.5:0;%s:101-127:1:0", soft, hard, missing);
+  float one = 0.25f, two = 0.75f;
+  TandemPlanOptions options = { 0 };
+  TandemPlanLayers layers;
+
+  g_hash_table_insert (samples, (gpointer) soft, tandem_sample_new_from_frames (&one, 1, 48000));
+  g_hash_table_insert (samples, (gpointer) hard, tandem_sample_new_from_frames (&two, 1, 48000));
+  options.sample_rate = 48000;
+  options.lookup = lookup_table;
+  options.lookup_data = samples;
+
+  g_assert_true (tandem_plan_layers_resolve (&layers, text, 48000, &options));
+  g_assert_cmpuint (layers.n_samples, ==, 2);
+  g_assert_true (layers.by_velocity[1] == g_hash_table_lookup (samples, soft));
+  g_assert_true (layers.by_velocity[40] == g_hash_table_lookup (samples, soft));
+  g_assert_true (layers.by_velocity[41] == g_hash_table_lookup (samples, hard));
+  g_assert_cmpfloat (layers.gain[41], ==, 0.5f);
+  g_assert_cmpfloat (layers.gain[40], ==, 1.0f);
+  g_assert_null (layers.by_velocity[101]);
+  g_assert_null (layers.by_velocity[127]);
+  g_assert_true (tandem_plan_layers_has (&layers, g_hash_table_lookup (samples, hard)));
+  tandem_plan_layers_clear (&layers);
+
+  /* At another rate nothing plays (the cache resamples to the engine's). */
+  g_assert_false (tandem_plan_layers_resolve (&layers, text, 44100, &options));
+  tandem_plan_layers_clear (&layers);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,11 +593,15 @@ main (int   argc,
   g_test_add_func ("/kits/gmrock-details", test_gmrock_details);
   g_test_add_func ("/kits/broken", test_broken_kits);
   g_test_add_func ("/kits/symlink-escape", test_symlink_escape);
+  g_test_add_func ("/kits/mangled-xml", test_mangled_xml);
   g_test_add_func ("/kits/old-form", test_old_form);
   g_test_add_func ("/kits/archive", test_archive);
   g_test_add_func ("/kits/archive-broken", test_archive_broken);
   g_test_add_func ("/kits/find-all", test_find_all);
   g_test_add_func ("/kits/import-layers", test_import_layers);
+  g_test_add_func ("/kits/plan-layers", test_plan_layers);
+  g_test_add_func ("/kits/broken-songs", test_broken_songs);
+  g_test_add_func ("/kits/licence-saved-with-project", test_licence_saved_with_project);
 
   return g_test_run ();
 }

@@ -19,6 +19,21 @@ app_has_no_windows (gpointer data)
   return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
 }
 
+static gboolean
+no_browser_left (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (TANDEM_IS_KIT_BROWSER (w))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static TandemApplication *
 start_app (void)
 {
@@ -59,8 +74,9 @@ skip_without_kits (void)
   return FALSE;
 }
 
+/* The browser that @window opened. */
 static TandemKitBrowser *
-find_browser (void)
+find_browser (TandemWindow *window)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -68,7 +84,8 @@ find_browser (void)
     {
       g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
 
-      if (TANDEM_IS_KIT_BROWSER (w))
+      if (TANDEM_IS_KIT_BROWSER (w)
+          && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (window))
         return TANDEM_KIT_BROWSER (w);
     }
   return NULL;
@@ -109,6 +126,12 @@ browser_idle (gpointer data)
   return !tandem_kit_browser_is_busy (data);
 }
 
+static gboolean
+browser_busy (gpointer data)
+{
+  return tandem_kit_browser_is_busy (data);
+}
+
 static void
 select_row (GtkWidget *row)
 {
@@ -138,7 +161,7 @@ test_add_kit_as_tracks (void)
 
   /* The window's menu item opens the browser, listing the installed kits. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.drum-kits", NULL));
-  browser = find_browser ();
+  browser = find_browser (window);
   g_assert_nonnull (browser);
   tandem_test_iterate_until (tandem_test_is_mapped, browser);
   g_assert_cmpuint (tandem_kit_browser_get_n_kits (browser), >=, 2);
@@ -150,7 +173,25 @@ test_add_kit_as_tracks (void)
   g_assert_nonnull (tandem_test_find_widget_matching (GTK_WIDGET (browser), label_says,
                                                       "By ArtemioLabs [http://artemiolabs.com]"));
   g_assert_nonnull (tandem_test_find_widget_matching (GTK_WIDGET (browser), row_titled, "Kick Long"));
+  g_assert_nonnull (tandem_test_find_widget_matching (GTK_WIDGET (browser), label_says, "Licence: GPL"));
   g_assert_nonnull (tandem_test_find_widget (GTK_WIDGET (browser), GTK_TYPE_BUTTON, "Preview “Kick Long”"));
+
+  /* Previewing changes nothing in the project (and works without a sound card). */
+  {
+    g_autofree char *before_preview = tandem_project_to_string (project);
+    g_autofree char *after_preview = NULL;
+    GtkWidget *preview = tandem_test_find_widget (GTK_WIDGET (browser), GTK_TYPE_BUTTON,
+                                                  "Preview “Kick Long”");
+
+    tandem_test_iterate_until (tandem_test_is_mapped, preview);
+    g_assert_true (gtk_widget_is_sensitive (preview));
+    /* A button's activation clicks it a moment later, as a key press would. */
+    g_assert_true (gtk_widget_activate (preview));
+    tandem_test_iterate_until (browser_busy, browser);
+    tandem_test_iterate_until (browser_idle, browser);
+    after_preview = tandem_project_to_string (project);
+    g_assert_cmpstr (after_preview, ==, before_preview);
+  }
 
   /* Add as Tracks: one sampler track per instrument, in one undoable edit. */
   add = tandem_test_find_widget (GTK_WIDGET (browser), GTK_TYPE_BUTTON,
@@ -194,9 +235,56 @@ test_add_kit_as_tracks (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (tandem_project_get_tracks (project)), ==, before);
 
-  /* Destroyed, not closed: closing would ask about the unsaved changes. */
+  /* Destroyed, not closed: closing would ask about the unsaved changes. The
+   * browser goes with its window. */
   gtk_window_destroy (GTK_WINDOW (window));
   tandem_test_iterate_until (app_has_no_windows, app);
+  tandem_test_iterate_until (no_browser_left, NULL);
+}
+
+/* A track's menu opens the browser ready to re-voice that track. */
+static void
+test_from_track_menu (void)
+{
+  g_autoptr(TandemApplication) app = NULL;
+  TandemWindow *window;
+  TandemProject *project;
+  TandemKitBrowser *browser;
+  TandemTrack *track;
+  g_autofree char *id = NULL;
+
+  if (skip_without_kits ())
+    return;
+  g_setenv ("TANDEM_KIT_PATH", SYSTEM_KITS, TRUE);
+  app = start_app ();
+  window = activate_and_wait (app);
+  project = tandem_window_get_project (window);
+  track = tandem_test_track_at (project, 1);
+  id = g_strdup (tandem_track_get_id (track));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "track.choose-kit-instrument",
+                                             "s", id));
+  browser = find_browser (window);
+  g_assert_nonnull (browser);
+  tandem_test_iterate_until (tandem_test_is_mapped, browser);
+  g_assert_cmpstr (tandem_grid_view_get_selected_track (window->grid_view), ==, id);
+  select_row (tandem_test_find_widget_matching (GTK_WIDGET (browser), row_titled, "TR808EmulationKit"));
+  select_row (tandem_test_find_widget_matching (GTK_WIDGET (browser), row_titled, "Clap"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (browser), "kit.use-for-track", NULL));
+  tandem_test_iterate_until (browser_idle, browser);
+  g_assert_cmpstr (tandem_track_get_instrument (track), ==, "sampler");
+  g_assert_cmpuint (tandem_track_get_choke_group (track), ==, 0);
+  g_assert_true (g_str_has_suffix (tandem_track_get_layers (track), ":0-127:1:0"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tandem_test_iterate_until (app_has_no_windows, app);
+}
+
+static gboolean
+shows_song (gpointer data)
+{
+  return g_strcmp0 (tandem_project_get_name (tandem_window_get_project (data)),
+                    "TR-808 Emulation Kit demo") == 0;
 }
 
 static void
@@ -213,11 +301,17 @@ test_open_h2song (void)
   app = start_app ();
   window = activate_and_wait (app);
   tandem_window_open_file (window, file);
+  /* Read on a worker thread; the window switches when it is done. */
+  tandem_test_iterate_until (shows_song, window);
   project = tandem_window_get_project (window);
   g_assert_cmpstr (tandem_project_get_name (project), ==, "TR-808 Emulation Kit demo");
   g_assert_cmpfloat (tandem_project_get_tempo (project), ==, 125.0);
   g_assert_cmpuint (g_list_model_get_n_items (tandem_project_get_tracks (project)), ==, 16);
   g_assert_cmpuint (g_list_model_get_n_items (tandem_project_get_patterns (project)), ==, 10);
+  /* Hydrogen's song loop: all twelve bars of the sequence, again and again. */
+  g_assert_true (tandem_project_get_loop_enabled (project));
+  g_assert_cmpuint (tandem_project_get_loop_start (project), ==, 0);
+  g_assert_cmpuint (tandem_project_get_loop_length (project), ==, 12);
   /* A new project: saving asks where. */
   g_assert_null (window->file);
 
@@ -235,6 +329,7 @@ main (int   argc,
   tandem_test_init_gtk ();
 
   g_test_add_func ("/kit-browser/add-kit-as-tracks", test_add_kit_as_tracks);
+  g_test_add_func ("/kit-browser/from-track-menu", test_from_track_menu);
   g_test_add_func ("/kit-browser/open-h2song", test_open_h2song);
 
   return g_test_run ();

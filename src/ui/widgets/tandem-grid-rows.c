@@ -97,6 +97,9 @@ instrument_label (const char *instrument)
     if (g_strcmp0 (_tandem_grid_get_instrument_id (i), instrument) == 0)
       return _tandem_grid_get_instrument_label (i);
 
+  if (g_strcmp0 (instrument, TANDEM_INSTRUMENT_SAMPLER) == 0)
+    /* Translators: the instrument of a track that plays a drum kit's sampled instrument */
+    return _("Drum Kit");
   /* Translators: the instrument of a track that plays an audio file */
   return tandem_instrument_get_sample (instrument) != NULL ? _("Sample") : instrument;
 }
@@ -308,6 +311,12 @@ track_menu_new (const char *track_id)
   /* The window owns track.choose-sample; without it the item is insensitive. */
   item = g_menu_item_new (_("_Sample…"), NULL);
   g_menu_item_set_action_and_target_value (item, "track.choose-sample",
+                                           g_variant_new_string (track_id));
+  g_menu_append_item (sample, item);
+  g_clear_object (&item);
+  /* The window owns track.choose-kit-instrument too. */
+  item = g_menu_item_new (_("_Drum Kit Instrument…"), NULL);
+  g_menu_item_set_action_and_target_value (item, "track.choose-kit-instrument",
                                            g_variant_new_string (track_id));
   g_menu_append_item (sample, item);
   g_menu_append_section (instrument, NULL, G_MENU_MODEL (sample));
