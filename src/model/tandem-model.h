@@ -5,9 +5,11 @@
 #pragma once
 
 #include "tandem-clip.h"
+#include "tandem-evolve.h"
 #include "tandem-harmony.h"
 #include "tandem-history.h"
 #include "tandem-model-types.h"
+#include "tandem-music-types.h"
 #include "tandem-op.h"
 #include "tandem-pattern.h"
 #include "tandem-project.h"

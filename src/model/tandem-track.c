@@ -20,6 +20,9 @@ enum {
   PROP_PAN,
   PROP_MUTE,
   PROP_SOLO,
+  PROP_HARMONY,
+  PROP_ARP,
+  PROP_ARP_RATE,
   N_PROPS
 };
 
@@ -56,6 +59,9 @@ tandem_track_get_property (GObject    *object,
     case PROP_PAN: g_value_set_double (value, self->pan); break;
     case PROP_MUTE: g_value_set_boolean (value, self->mute); break;
     case PROP_SOLO: g_value_set_boolean (value, self->solo); break;
+    case PROP_HARMONY: g_value_set_enum (value, self->harmony); break;
+    case PROP_ARP: g_value_set_enum (value, self->arp); break;
+    case PROP_ARP_RATE: g_value_set_uint (value, self->arp_rate); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -101,6 +107,11 @@ tandem_track_class_init (TandemTrackClass *klass)
   properties[PROP_PAN] = g_param_spec_double ("pan", NULL, NULL, -1.0, 1.0, 0.0, ro);
   properties[PROP_MUTE] = g_param_spec_boolean ("mute", NULL, NULL, FALSE, ro);
   properties[PROP_SOLO] = g_param_spec_boolean ("solo", NULL, NULL, FALSE, ro);
+  properties[PROP_HARMONY] = g_param_spec_enum ("harmony", NULL, NULL, TANDEM_TYPE_HARMONY_MODE,
+                                                TANDEM_HARMONY_SCALE, ro);
+  properties[PROP_ARP] = g_param_spec_enum ("arp", NULL, NULL, TANDEM_TYPE_ARP, TANDEM_ARP_OFF, ro);
+  properties[PROP_ARP_RATE] = g_param_spec_uint ("arp-rate", NULL, NULL, 1, TANDEM_ARP_MAX_RATE,
+                                                 1, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -111,12 +122,37 @@ tandem_track_init (TandemTrack *self)
   self->name = g_strdup ("Track");
   self->color = g_strdup ("#3584e4");
   self->instrument = g_strdup ("kick");
+  self->arp_rate = 1;
 }
 
 TandemTrack *
 _tandem_track_new (const char *id)
 {
   return g_object_new (TANDEM_TYPE_TRACK, "id", id, NULL);
+}
+
+/** tandem_track_get_harmony: Returns: how the track's notes follow the chord lane */
+TandemHarmonyMode
+tandem_track_get_harmony (TandemTrack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRACK (self), TANDEM_HARMONY_SCALE);
+  return self->harmony;
+}
+
+/** tandem_track_get_arp: Returns: the arpeggiator's order for chord tracks */
+TandemArp
+tandem_track_get_arp (TandemTrack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRACK (self), TANDEM_ARP_OFF);
+  return self->arp;
+}
+
+/** tandem_track_get_arp_rate: Returns: steps between arpeggio notes */
+guint
+tandem_track_get_arp_rate (TandemTrack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRACK (self), 1);
+  return self->arp_rate;
 }
 
 /**

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tandem-model-types.h"
+#include "tandem-music-types.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +14,8 @@ G_DECLARE_FINAL_TYPE (TandemTrack, tandem_track, TANDEM, TRACK, GObject)
 
 /* Properties (also the names ops and files use): "id" (construct-only),
  * "name", "color" ("#rrggbb"), "instrument", "volume" (dB), "pan" (-1..1),
- * "mute", "solo". Setters are for the model's op code; everyone else submits ops. */
+ * "mute", "solo", "harmony" (TandemHarmonyMode), "arp" (TandemArp), "arp-rate"
+ * (1 … 16 steps). Setters are for the model's op code; everyone else submits ops. */
 const char *tandem_track_get_id         (TandemTrack *self);
 const char *tandem_track_get_name       (TandemTrack *self);
 const char *tandem_track_get_color      (TandemTrack *self);
@@ -22,5 +24,8 @@ double      tandem_track_get_volume     (TandemTrack *self);
 double      tandem_track_get_pan        (TandemTrack *self);
 gboolean    tandem_track_get_mute       (TandemTrack *self);
 gboolean    tandem_track_get_solo       (TandemTrack *self);
+TandemHarmonyMode tandem_track_get_harmony (TandemTrack *self);
+TandemArp   tandem_track_get_arp        (TandemTrack *self);
+guint       tandem_track_get_arp_rate   (TandemTrack *self);
 
 G_END_DECLS
