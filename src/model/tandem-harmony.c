@@ -412,6 +412,33 @@ tandem_chord_lane_parse (const char  *lane,
 }
 
 gboolean
+tandem_chord_lane_chord_at (const char  *lane,
+                            gboolean     per_beat,
+                            guint        steps_per_beat,
+                            guint        beats_per_bar,
+                            guint        step,
+                            TandemChord *chord,
+                            guint       *slot)
+{
+  TandemChord chords[TANDEM_CHORD_LANE_MAX_SLOTS];
+  gboolean has[TANDEM_CHORD_LANE_MAX_SLOTS];
+  guint n, per_slot, i;
+
+  n = tandem_chord_lane_parse (lane, chords, has);
+  if (n == 0)
+    return FALSE;
+  per_slot = MAX (steps_per_beat, 1) * (per_beat ? 1 : MAX (beats_per_bar, 1));
+  i = (step / per_slot) % n;
+  if (slot != NULL)
+    *slot = i;
+  if (!has[i])
+    return FALSE;
+  if (chord != NULL)
+    *chord = chords[i];
+  return TRUE;
+}
+
+gboolean
 tandem_chord_lane_is_valid (const char *lane)
 {
   g_auto(GStrv) tokens = NULL;

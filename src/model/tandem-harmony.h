@@ -109,6 +109,18 @@ guint        tandem_chord_lane_parse    (const char       *lane,
                                          TandemChord      *chords,
                                          gboolean         *has_chord);
 
+/* The chord of @lane sounding at grid @step of a pattern: slot = the bar
+ * (one chord per bar) or the beat (per beat) of @step, wrapping around the
+ * lane. FALSE when the lane is empty or the slot holds "-". @slot (optional)
+ * receives the slot index. */
+gboolean     tandem_chord_lane_chord_at (const char       *lane,
+                                         gboolean          per_beat,
+                                         guint             steps_per_beat,
+                                         guint             beats_per_bar,
+                                         guint             step,
+                                         TandemChord      *chord,
+                                         guint            *slot);
+
 typedef struct
 {
   const char *name;   /* "Pop (I–V–vi–IV)" — translatable in the UI */

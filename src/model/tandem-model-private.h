@@ -24,6 +24,10 @@ struct _TandemTrack
   gboolean solo;
   char    *layers;      /* sampler layers, tandem-layers.h; "" for none */
   guint    choke_group; /* 0: none */
+  /* the chord lane's voice (tandem-music-types.h) */
+  int      harmony;   /* TandemHarmonyMode */
+  int      arp;       /* TandemArp */
+  guint    arp_rate;  /* steps per arpeggio note */
 };
 
 struct _TandemPattern
@@ -35,6 +39,21 @@ struct _TandemPattern
   /* track id (owned) → TandemCell[TANDEM_MAX_STEPS] (owned); only rows that
    * are not all default are kept, so equal states serialize equally. */
   GHashTable *rows;
+
+  /* harmony: roman numerals, see tandem-harmony.h */
+  char       *chords;
+  int         chord_rate;     /* TandemChordRate */
+  /* evolution: its rule, where it is and who sends its steps */
+  int         evolve_state;   /* TandemEvolveState */
+  int         evolve_rule;    /* TandemEvolveRule */
+  int         evolve_end;     /* TandemEvolveEnd */
+  guint       evolve_every;   /* bars per step */
+  guint       evolve_steps;   /* the last step */
+  guint       evolve_step;    /* the step the cells show */
+  guint       evolve_amount;
+  guint       evolve_seed;
+  char       *evolve_author;  /* client id, "" when nobody sends the steps */
+  char       *evolve_origin;  /* rows it started from (JSON), "" when off */
 };
 
 struct _TandemClip
@@ -78,6 +97,7 @@ struct _TandemProject
   guint           loop_length;
   guint64         anchor_time;  /* session clock (µs) when grid step anchor_step begins */
   guint64         anchor_step;
+  guint           seed;         /* the session's seed for random choices in the music */
 
   GListStore     *tracks;
   GListStore     *patterns;
@@ -103,6 +123,9 @@ typedef enum
   TANDEM_CHECK_PATTERN_REF_OR_EMPTY,
   TANDEM_CHECK_FORMAT,
   TANDEM_CHECK_LAYERS,             /* tandem-layers.h, samples registered in the project */
+  TANDEM_CHECK_CHORD_LANE,         /* tandem_chord_lane_is_valid() */
+  TANDEM_CHECK_ID_OR_EMPTY,        /* "" or an id (a participant's) */
+  TANDEM_CHECK_ROWS,               /* "" or {track id: row} as JSON text */
 } TandemCheck;
 
 /* One settable property of an entity kind. The type and numeric range come
@@ -252,6 +275,16 @@ typedef struct
   char       *other_id; /* the track id (pattern JSON) or pattern id (track JSON) */
   TandemCell  row[TANDEM_MAX_STEPS];
 } TandemRowData;
+
+/* tandem-evolve.c: "evolve-origin" is "" or {track id: row} as JSON text. */
+gboolean  _tandem_evolve_origin_validate (const char   *origin,
+                                          const char   *label,
+                                          const char   *prop,
+                                          GError      **error);
+/* The origin's rows in @project's track order (TandemRowData), tracks that
+ * no longer exist left out. */
+GPtrArray *_tandem_evolve_origin_rows   (TandemProject *project,
+                                         const char    *origin);
 
 /* Builds a new entity from @node, validating every member against @project
  * (references must resolve there). Does not check for duplicate ids.

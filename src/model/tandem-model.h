@@ -5,11 +5,13 @@
 #pragma once
 
 #include "tandem-clip.h"
+#include "tandem-evolve.h"
 #include "tandem-harmony.h"
 #include "tandem-history.h"
 #include "tandem-json.h"
 #include "tandem-layers.h"
 #include "tandem-model-types.h"
+#include "tandem-music-types.h"
 #include "tandem-op.h"
 #include "tandem-pattern.h"
 #include "tandem-project.h"

@@ -17,6 +17,18 @@ enum {
   PROP_ID,
   PROP_NAME,
   PROP_LENGTH,
+  PROP_CHORDS,
+  PROP_CHORD_RATE,
+  PROP_EVOLVE_STATE,
+  PROP_EVOLVE_RULE,
+  PROP_EVOLVE_END,
+  PROP_EVOLVE_EVERY,
+  PROP_EVOLVE_STEPS,
+  PROP_EVOLVE_STEP,
+  PROP_EVOLVE_AMOUNT,
+  PROP_EVOLVE_SEED,
+  PROP_EVOLVE_AUTHOR,
+  PROP_EVOLVE_ORIGIN,
   N_PROPS
 };
 
@@ -38,6 +50,9 @@ tandem_pattern_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->chords, g_free);
+  g_clear_pointer (&self->evolve_author, g_free);
+  g_clear_pointer (&self->evolve_origin, g_free);
 
   G_OBJECT_CLASS (tandem_pattern_parent_class)->finalize (object);
 }
@@ -55,6 +70,18 @@ tandem_pattern_get_property (GObject    *object,
     case PROP_ID: g_value_set_string (value, self->id); break;
     case PROP_NAME: g_value_set_string (value, self->name); break;
     case PROP_LENGTH: g_value_set_uint (value, self->length); break;
+    case PROP_CHORDS: g_value_set_string (value, self->chords); break;
+    case PROP_CHORD_RATE: g_value_set_enum (value, self->chord_rate); break;
+    case PROP_EVOLVE_STATE: g_value_set_enum (value, self->evolve_state); break;
+    case PROP_EVOLVE_RULE: g_value_set_enum (value, self->evolve_rule); break;
+    case PROP_EVOLVE_END: g_value_set_enum (value, self->evolve_end); break;
+    case PROP_EVOLVE_EVERY: g_value_set_uint (value, self->evolve_every); break;
+    case PROP_EVOLVE_STEPS: g_value_set_uint (value, self->evolve_steps); break;
+    case PROP_EVOLVE_STEP: g_value_set_uint (value, self->evolve_step); break;
+    case PROP_EVOLVE_AMOUNT: g_value_set_uint (value, self->evolve_amount); break;
+    case PROP_EVOLVE_SEED: g_value_set_uint (value, self->evolve_seed); break;
+    case PROP_EVOLVE_AUTHOR: g_value_set_string (value, self->evolve_author); break;
+    case PROP_EVOLVE_ORIGIN: g_value_set_string (value, self->evolve_origin); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -94,6 +121,31 @@ tandem_pattern_class_init (TandemPatternClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, "Pattern", ro);
   properties[PROP_LENGTH] =
     g_param_spec_uint ("length", NULL, NULL, 1, TANDEM_MAX_STEPS, 16, ro);
+  properties[PROP_CHORDS] = g_param_spec_string ("chords", NULL, NULL, "", ro);
+  properties[PROP_CHORD_RATE] = g_param_spec_enum ("chord-rate", NULL, NULL,
+                                                   TANDEM_TYPE_CHORD_RATE,
+                                                   TANDEM_CHORD_RATE_BAR, ro);
+  properties[PROP_EVOLVE_STATE] = g_param_spec_enum ("evolve-state", NULL, NULL,
+                                                     TANDEM_TYPE_EVOLVE_STATE,
+                                                     TANDEM_EVOLVE_OFF, ro);
+  properties[PROP_EVOLVE_RULE] = g_param_spec_enum ("evolve-rule", NULL, NULL,
+                                                    TANDEM_TYPE_EVOLVE_RULE,
+                                                    TANDEM_EVOLVE_MUTATE, ro);
+  properties[PROP_EVOLVE_END] = g_param_spec_enum ("evolve-end", NULL, NULL,
+                                                   TANDEM_TYPE_EVOLVE_END,
+                                                   TANDEM_EVOLVE_END_STOP, ro);
+  properties[PROP_EVOLVE_EVERY] = g_param_spec_uint ("evolve-every", NULL, NULL, 1,
+                                                     TANDEM_EVOLVE_MAX_EVERY, 1, ro);
+  properties[PROP_EVOLVE_STEPS] = g_param_spec_uint ("evolve-steps", NULL, NULL, 1,
+                                                     TANDEM_EVOLVE_MAX_STEPS, 16, ro);
+  properties[PROP_EVOLVE_STEP] = g_param_spec_uint ("evolve-step", NULL, NULL, 0,
+                                                    TANDEM_EVOLVE_MAX_STEPS, 0, ro);
+  properties[PROP_EVOLVE_AMOUNT] = g_param_spec_uint ("evolve-amount", NULL, NULL, 0, 255, 10,
+                                                      ro);
+  properties[PROP_EVOLVE_SEED] = g_param_spec_uint ("evolve-seed", NULL, NULL, 0,
+                                                    TANDEM_SEED_MAX, 0, ro);
+  properties[PROP_EVOLVE_AUTHOR] = g_param_spec_string ("evolve-author", NULL, NULL, "", ro);
+  properties[PROP_EVOLVE_ORIGIN] = g_param_spec_string ("evolve-origin", NULL, NULL, "", ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -116,6 +168,12 @@ tandem_pattern_init (TandemPattern *self)
 {
   self->name = g_strdup ("Pattern");
   self->length = 16;
+  self->chords = g_strdup ("");
+  self->evolve_every = 1;
+  self->evolve_steps = 16;
+  self->evolve_amount = 10;
+  self->evolve_author = g_strdup ("");
+  self->evolve_origin = g_strdup ("");
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -489,4 +547,53 @@ tandem_pattern_get_row (TandemPattern *self,
   if (track_id == NULL)
     return NULL;
   return g_hash_table_lookup (self->rows, track_id);
+}
+
+/** tandem_pattern_get_chords: Returns: the chord lane ("I V vi IV"), "" for none */
+const char *
+tandem_pattern_get_chords (TandemPattern *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PATTERN (self), NULL);
+  return self->chords;
+}
+
+/** tandem_pattern_get_chord_rate: Returns: one chord per bar or per beat */
+TandemChordRate
+tandem_pattern_get_chord_rate (TandemPattern *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PATTERN (self), TANDEM_CHORD_RATE_BAR);
+  return self->chord_rate;
+}
+
+/**
+ * tandem_pattern_get_evolution:
+ *
+ * Fills @evolution with the pattern's evolution state; the strings are the
+ * pattern's and stay valid until the next op.
+ */
+void
+tandem_pattern_get_evolution (TandemPattern   *self,
+                              TandemEvolution *evolution)
+{
+  g_return_if_fail (TANDEM_IS_PATTERN (self));
+  g_return_if_fail (evolution != NULL);
+
+  evolution->state = self->evolve_state;
+  evolution->rule = self->evolve_rule;
+  evolution->end = self->evolve_end;
+  evolution->every = self->evolve_every;
+  evolution->steps = self->evolve_steps;
+  evolution->step = self->evolve_step;
+  evolution->amount = self->evolve_amount;
+  evolution->seed = self->evolve_seed;
+  evolution->author = self->evolve_author;
+  evolution->origin = self->evolve_origin;
+}
+
+/** tandem_pattern_get_evolution_step: Returns: the evolution step the cells show */
+guint
+tandem_pattern_get_evolution_step (TandemPattern *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PATTERN (self), 0);
+  return self->evolve_step;
 }

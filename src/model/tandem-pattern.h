@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tandem-model-types.h"
+#include "tandem-music-types.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +20,11 @@ typedef struct
 #define TANDEM_TYPE_PATTERN (tandem_pattern_get_type ())
 G_DECLARE_FINAL_TYPE (TandemPattern, tandem_pattern, TANDEM, PATTERN, GObject)
 
-/* Properties: "id" (construct-only), "name", "length" (1..64 steps).
+/* Properties: "id" (construct-only), "name", "length" (1..64 steps),
+ * "chords" (the chord lane, tandem-harmony.h), "chord-rate" (TandemChordRate),
+ * and the evolution: "evolve-state", "evolve-rule", "evolve-end",
+ * "evolve-every" (bars), "evolve-steps", "evolve-step", "evolve-amount",
+ * "evolve-seed", "evolve-author" (client id), "evolve-origin" (rows, JSON).
  *
  * Cells exist for all 64 steps of every track; steps past "length" keep their
  * values so shortening and lengthening a pattern loses nothing.
@@ -37,5 +42,27 @@ const TandemCell *tandem_pattern_get_cell   (TandemPattern *self,
 /* The 64 cells of @track_id, or NULL when they are all default. */
 const TandemCell *tandem_pattern_get_row    (TandemPattern *self,
                                              const char    *track_id);
+
+const char       *tandem_pattern_get_chords     (TandemPattern *self);
+TandemChordRate   tandem_pattern_get_chord_rate (TandemPattern *self);
+
+/* A pattern's evolution, as its properties hold it (see tandem-evolve.h). */
+typedef struct
+{
+  TandemEvolveState  state;
+  TandemEvolveRule   rule;
+  TandemEvolveEnd    end;
+  guint              every;
+  guint              steps;
+  guint              step;
+  guint              amount;
+  guint              seed;
+  const char        *author;
+  const char        *origin;
+} TandemEvolution;
+
+void              tandem_pattern_get_evolution  (TandemPattern   *self,
+                                                 TandemEvolution *evolution);
+guint             tandem_pattern_get_evolution_step (TandemPattern *self);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ static TandemPropDesc project_props[] = {
   PROP ("loop-length", TANDEM_CHECK_NONE, "", TandemProject, loop_length, TRUE),
   PROP ("anchor-time", TANDEM_CHECK_NONE, " µs", TandemProject, anchor_time, TRUE),
   PROP ("anchor-step", TANDEM_CHECK_NONE, "", TandemProject, anchor_step, TRUE),
+  PROP ("seed", TANDEM_CHECK_NONE, "", TandemProject, seed, TRUE),
 };
 
 static TandemPropDesc track_props[] = {
@@ -47,11 +48,26 @@ static TandemPropDesc track_props[] = {
   PROP ("solo", TANDEM_CHECK_NONE, "", TandemTrack, solo, TRUE),
   OPTIONAL_PROP ("layers", TANDEM_CHECK_LAYERS, "", TandemTrack, layers),
   OPTIONAL_PROP ("choke-group", TANDEM_CHECK_NONE, "", TandemTrack, choke_group),
+  PROP ("harmony", TANDEM_CHECK_NONE, "", TandemTrack, harmony, TRUE),
+  PROP ("arp", TANDEM_CHECK_NONE, "", TandemTrack, arp, TRUE),
+  PROP ("arp-rate", TANDEM_CHECK_NONE, " steps", TandemTrack, arp_rate, TRUE),
 };
 
 static TandemPropDesc pattern_props[] = {
   PROP ("name", TANDEM_CHECK_NAME, "", TandemPattern, name, TRUE),
   PROP ("length", TANDEM_CHECK_NONE, " steps", TandemPattern, length, TRUE),
+  PROP ("chords", TANDEM_CHECK_CHORD_LANE, "", TandemPattern, chords, TRUE),
+  PROP ("chord-rate", TANDEM_CHECK_NONE, "", TandemPattern, chord_rate, TRUE),
+  PROP ("evolve-state", TANDEM_CHECK_NONE, "", TandemPattern, evolve_state, TRUE),
+  PROP ("evolve-rule", TANDEM_CHECK_NONE, "", TandemPattern, evolve_rule, TRUE),
+  PROP ("evolve-end", TANDEM_CHECK_NONE, "", TandemPattern, evolve_end, TRUE),
+  PROP ("evolve-every", TANDEM_CHECK_NONE, " bars", TandemPattern, evolve_every, TRUE),
+  PROP ("evolve-steps", TANDEM_CHECK_NONE, "", TandemPattern, evolve_steps, TRUE),
+  PROP ("evolve-step", TANDEM_CHECK_NONE, "", TandemPattern, evolve_step, TRUE),
+  PROP ("evolve-amount", TANDEM_CHECK_NONE, "", TandemPattern, evolve_amount, TRUE),
+  PROP ("evolve-seed", TANDEM_CHECK_NONE, "", TandemPattern, evolve_seed, TRUE),
+  PROP ("evolve-author", TANDEM_CHECK_ID_OR_EMPTY, "", TandemPattern, evolve_author, TRUE),
+  PROP ("evolve-origin", TANDEM_CHECK_ROWS, "", TandemPattern, evolve_origin, TRUE),
 };
 
 static TandemPropDesc clip_props[] = {
@@ -356,6 +372,19 @@ check_string (TandemProject        *project,
           }
         return TRUE;
       }
+    case TANDEM_CHECK_CHORD_LANE:
+      if (!tandem_chord_lane_is_valid (s))
+        return out_of_range (label, desc->name, node,
+                             "is not a chord lane (up to 64 chords like “I”, “vi”, “V7”, "
+                             "“bVII” or “-”, one space apart)",
+                             error);
+      return TRUE;
+    case TANDEM_CHECK_ID_OR_EMPTY:
+      if (*s != '\0' && !tandem_id_is_valid (s))
+        return out_of_range (label, desc->name, node, "is not an id", error);
+      return TRUE;
+    case TANDEM_CHECK_ROWS:
+      return _tandem_evolve_origin_validate (s, label, desc->name, error);
     case TANDEM_CHECK_PATTERN_REF_OR_EMPTY:
       if (*s == '\0')
         return TRUE;

@@ -28,6 +28,7 @@ enum {
   PROP_LOOP_LENGTH,
   PROP_ANCHOR_TIME,
   PROP_ANCHOR_STEP,
+  PROP_SEED,
   N_PROPS
 };
 
@@ -95,6 +96,7 @@ tandem_project_get_property (GObject    *object,
     case PROP_LOOP_LENGTH: g_value_set_uint (value, self->loop_length); break;
     case PROP_ANCHOR_TIME: g_value_set_uint64 (value, self->anchor_time); break;
     case PROP_ANCHOR_STEP: g_value_set_uint64 (value, self->anchor_step); break;
+    case PROP_SEED: g_value_set_uint (value, self->seed); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -141,6 +143,8 @@ tandem_project_class_init (TandemProjectClass *klass)
     g_param_spec_uint64 ("anchor-time", NULL, NULL, 0, TANDEM_MAX_ANCHOR, 0, ro);
   properties[PROP_ANCHOR_STEP] =
     g_param_spec_uint64 ("anchor-step", NULL, NULL, 0, TANDEM_MAX_ANCHOR, 0, ro);
+
+  properties[PROP_SEED] = g_param_spec_uint ("seed", NULL, NULL, 0, TANDEM_SEED_MAX, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -406,6 +410,14 @@ tandem_project_get_anchor_time (TandemProject *self)
 {
   g_return_val_if_fail (TANDEM_IS_PROJECT (self), 0);
   return self->anchor_time;
+}
+
+/** tandem_project_get_seed: Returns: the session's seed for random choices (arpeggios) */
+guint
+tandem_project_get_seed (TandemProject *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PROJECT (self), 0);
+  return self->seed;
 }
 
 /** tandem_project_get_anchor_step: Returns: the grid step that begins at the anchor time */

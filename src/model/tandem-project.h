@@ -30,6 +30,8 @@ G_DECLARE_FINAL_TYPE (TandemProject, tandem_project, TANDEM, PROJECT, GObject)
  *   playing, grid step anchor-step begins at anchor-time and the following
  *   steps follow at the tempo. Ops that start playing or change the tempo
  *   set them (see src/sync/tandem-transport.h).
+ *   "seed" (0 … 2^32-1): random choices in the music (the random arpeggio)
+ *   follow it, so every replica hears the same.
  *
  * Signals:
  *   ::op-applied (TandemOp *op) — after every op applied successfully, with
@@ -57,6 +59,7 @@ guint             tandem_project_get_loop_start (TandemProject *self);
 guint             tandem_project_get_loop_length (TandemProject *self);
 guint64           tandem_project_get_anchor_time (TandemProject *self);
 guint64           tandem_project_get_anchor_step (TandemProject *self);
+guint             tandem_project_get_seed       (TandemProject *self);
 
 /* Ordered lists of TandemTrack, TandemPattern, TandemClip, TandemSampleInfo. */
 GListModel       *tandem_project_get_tracks     (TandemProject *self);

@@ -22,6 +22,9 @@ enum {
   PROP_SOLO,
   PROP_LAYERS,
   PROP_CHOKE_GROUP,
+  PROP_HARMONY,
+  PROP_ARP,
+  PROP_ARP_RATE,
   N_PROPS
 };
 
@@ -61,6 +64,9 @@ tandem_track_get_property (GObject    *object,
     case PROP_SOLO: g_value_set_boolean (value, self->solo); break;
     case PROP_LAYERS: g_value_set_string (value, self->layers); break;
     case PROP_CHOKE_GROUP: g_value_set_uint (value, self->choke_group); break;
+    case PROP_HARMONY: g_value_set_enum (value, self->harmony); break;
+    case PROP_ARP: g_value_set_enum (value, self->arp); break;
+    case PROP_ARP_RATE: g_value_set_uint (value, self->arp_rate); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -109,6 +115,11 @@ tandem_track_class_init (TandemTrackClass *klass)
   properties[PROP_LAYERS] = g_param_spec_string ("layers", NULL, NULL, "", ro);
   properties[PROP_CHOKE_GROUP] =
     g_param_spec_uint ("choke-group", NULL, NULL, 0, TANDEM_MAX_CHOKE_GROUP, 0, ro);
+  properties[PROP_HARMONY] = g_param_spec_enum ("harmony", NULL, NULL, TANDEM_TYPE_HARMONY_MODE,
+                                                TANDEM_HARMONY_SCALE, ro);
+  properties[PROP_ARP] = g_param_spec_enum ("arp", NULL, NULL, TANDEM_TYPE_ARP, TANDEM_ARP_OFF, ro);
+  properties[PROP_ARP_RATE] = g_param_spec_uint ("arp-rate", NULL, NULL, 1, TANDEM_ARP_MAX_RATE,
+                                                 1, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -120,12 +131,37 @@ tandem_track_init (TandemTrack *self)
   self->color = g_strdup ("#3584e4");
   self->instrument = g_strdup ("kick");
   self->layers = g_strdup ("");
+  self->arp_rate = 1;
 }
 
 TandemTrack *
 _tandem_track_new (const char *id)
 {
   return g_object_new (TANDEM_TYPE_TRACK, "id", id, NULL);
+}
+
+/** tandem_track_get_harmony: Returns: how the track's notes follow the chord lane */
+TandemHarmonyMode
+tandem_track_get_harmony (TandemTrack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRACK (self), TANDEM_HARMONY_SCALE);
+  return self->harmony;
+}
+
+/** tandem_track_get_arp: Returns: the arpeggiator's order for chord tracks */
+TandemArp
+tandem_track_get_arp (TandemTrack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRACK (self), TANDEM_ARP_OFF);
+  return self->arp;
+}
+
+/** tandem_track_get_arp_rate: Returns: steps between arpeggio notes */
+guint
+tandem_track_get_arp_rate (TandemTrack *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRACK (self), 1);
+  return self->arp_rate;
 }
 
 /**
