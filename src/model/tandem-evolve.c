@@ -9,10 +9,18 @@
 #include <string.h>
 
 #include "tandem-evolve.h"
+#include "tandem-json.h"
 #include "tandem-model-private.h"
 #include "tandem-rhythm.h"
 
 #define NEW_VELOCITY 100
+
+/* An evolution's origin: rows of cells as a small JSON object. */
+static const TandemJsonLimits origin_limits = {
+  .max_bytes = TANDEM_EVOLVE_MAX_ORIGIN,
+  .max_depth = 4,
+  .max_tokens = TANDEM_EVOLVE_MAX_ORIGIN / 2,
+};
 
 /* FNV-1a, fixed here so every machine hashes track ids alike. */
 static guint64
@@ -196,7 +204,7 @@ _tandem_evolve_origin_validate (const char  *origin,
 
   if (*origin == '\0')
     return TRUE;
-  node = _tandem_json_parse (origin, strlen (origin), TANDEM_EVOLVE_MAX_ORIGIN, 4, &local);
+  node = tandem_json_parse_bounded (origin, strlen (origin), &origin_limits, &local);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_OUT_OF_RANGE,
@@ -247,7 +255,7 @@ _tandem_evolve_origin_rows (TandemProject *project,
 
   if (origin == NULL || *origin == '\0')
     return rows;
-  node = _tandem_json_parse (origin, strlen (origin), TANDEM_EVOLVE_MAX_ORIGIN, 4, NULL);
+  node = tandem_json_parse_bounded (origin, strlen (origin), &origin_limits, NULL);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return rows; /* validated on the way in: cannot happen */
   obj = json_node_get_object (node);

@@ -16,8 +16,7 @@ G_DECLARE_FINAL_TYPE (TandemTrack, tandem_track, TANDEM, TRACK, GObject)
  * "name", "color" ("#rrggbb"), "instrument", "volume" (dB), "pan" (-1..1),
  * "mute", "solo", "layers" (a "sampler" instrument's velocity layers, see
  * tandem-layers.h), "choke-group" (0 = none; a hit silences the other tracks
- * of its group). Setters are for the model's op code; everyone else submits ops. */
- * "mute", "solo", "harmony" (TandemHarmonyMode), "arp" (TandemArp), "arp-rate"
+ * of its group), "harmony" (TandemHarmonyMode), "arp" (TandemArp), "arp-rate"
  * (1 … 16 steps). Setters are for the model's op code; everyone else submits ops. */
 const char *tandem_track_get_id         (TandemTrack *self);
 const char *tandem_track_get_name       (TandemTrack *self);

@@ -692,6 +692,8 @@ refuse_submit (TandemPeer *peer,
   _tandem_session_refuse (peer->session, peer, cseq, text, ms);
   if (early || !tandem_rate_limit_take (&peer->refused_limit, n_ops, now))
     add_strike (peer);
+}
+
 /* The hello was accepted: the connection gets the budgets of a participant. */
 static void
 peer_trust (TandemPeer *peer)
