@@ -85,6 +85,8 @@ guint64              tandem_session_server_get_seq       (TandemSessionServer *s
 guint                tandem_session_server_get_n_clients (TandemSessionServer *self,
                                                           const char          *session_id);
 /* Bytes of sample upload bodies received so far (all sessions). */
+/* Open connections, joined or not (they close after shutdown). */
+guint                tandem_session_server_get_n_connections (TandemSessionServer *self);
 guint64              tandem_session_server_get_sample_bytes_received (TandemSessionServer *self);
 /* Flushes every journal, closes every connection (1001) and stops listening. */
 void                 tandem_session_server_shutdown      (TandemSessionServer *self);
