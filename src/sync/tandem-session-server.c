@@ -1270,6 +1270,13 @@ tandem_session_server_get_n_clients (TandemSessionServer *self,
   return session ? session->peers->len : 0;
 }
 
+guint
+tandem_session_server_get_n_connections (TandemSessionServer *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), 0);
+  return self->peers->len;
+}
+
 void
 tandem_session_server_shutdown (TandemSessionServer *self)
 {

@@ -96,6 +96,8 @@ guint64              tandem_session_server_get_seq       (TandemSessionServer *s
 guint                tandem_session_server_get_n_clients (TandemSessionServer *self,
                                                           const char          *session_id);
 /* Bytes of sample upload bodies received so far (all sessions). */
+/* Open connections, joined or not (they close after shutdown). */
+guint                tandem_session_server_get_n_connections (TandemSessionServer *self);
 guint64              tandem_session_server_get_sample_bytes_received (TandemSessionServer *self);
 /* Tests: every flush of the session's journal first waits @ms on its
  * worker thread, as a frozen or very slow disk would. */

@@ -435,6 +435,7 @@ _tandem_sync_client_queue_local (TandemSyncClient *self,
         {
           tandem_op_unref (p->op);
           p->op = tandem_op_ref (op);
+          g_clear_pointer (&p->text, g_free);
           g_queue_push_tail (&self->pending, p);
         }
       _tandem_sync_client_notify_pending (self);

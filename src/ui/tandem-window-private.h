@@ -50,6 +50,7 @@ struct _TandemWindow
   GtkMenuButton        *transfers_button;
   TandemTransfersPopover *transfers_popover;
   guint                 transport_source;
+  gint64                play_held_until;  /* Play pressed while reconnecting; 0: none */
   TandemMixerView      *mixer_view;     /* NULL until the Mixer is first shown */
   TandemTimelineView   *timeline_view;  /* NULL until the Song is first shown */
 

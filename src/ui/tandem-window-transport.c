@@ -35,12 +35,12 @@ play_start_bar (TandemWindow *self)
          ? tandem_timeline_view_get_play_start_bar (self->timeline_view) : 0;
 }
 
-/* The engine hears the anchor through this offset; alone it is 0. */
+/* The engine hears the anchor through this offset; alone it is 0. While
+ * reconnecting it stays the last estimate: the beat must not move. */
 static gint64
 sync_clock_offset (TandemWindow *self)
 {
-  TandemSyncClient *client = live_client (self);
-  gint64 offset = client != NULL ? tandem_sync_client_get_clock_offset (client) : 0;
+  gint64 offset = tandem_transport_clock_offset (self->client);
   gint64 current = tandem_engine_get_clock_offset (self->engine);
 
   if (ABS (offset - current) >= OFFSET_STEP_US || (offset == 0) != (current == 0))
@@ -57,6 +57,12 @@ update_count_in (TandemWindow *self,
   double beat_us;
   guint beats;
 
+  if (self->play_held_until != 0)
+    {
+      gtk_label_set_label (self->count_in_label, _("Starting when the session is back…"));
+      gtk_widget_set_visible (GTK_WIDGET (self->count_in_label), TRUE);
+      return;
+    }
   if (self->project == NULL || !tandem_project_get_playing (self->project)
       || (at = (gint64) tandem_project_get_anchor_time (self->project)) == 0)
     {
@@ -79,11 +85,34 @@ update_count_in (TandemWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->count_in_label), TRUE);
 }
 
+static void start_or_stop (TandemWindow *self);
+
+/* A Play held while reconnecting starts once the session is back, or is
+ * given up with a message. */
+static void
+check_held_play (TandemWindow *self)
+{
+  if (self->play_held_until == 0)
+    return;
+  if (tandem_transport_session_ready (self->client))
+    {
+      self->play_held_until = 0;
+      if (self->project != NULL && !tandem_project_get_playing (self->project))
+        start_or_stop (self);
+    }
+  else if (g_get_monotonic_time () > self->play_held_until)
+    {
+      self->play_held_until = 0;
+      tandem_window_show_toast (self, _("Not connected to the session: Play did not start"));
+    }
+}
+
 static gboolean
 transport_tick (gpointer data)
 {
   TandemWindow *self = data;
 
+  check_held_play (self);
   tandem_transport_bar_set_sync_client (self->transport_bar, self->client);
   update_count_in (self, sync_clock_offset (self));
   return G_SOURCE_CONTINUE;
@@ -93,16 +122,14 @@ transport_tick (gpointer data)
  * in song mode from the bar of the timeline's play-start marker (our own
  * view state; the op carries it as the anchor step, so everyone starts
  * there). Stop is at once. Both are ops, so a session shares them. */
-void
-_tandem_window_toggle_play (TandemWindow *self)
+static void
+start_or_stop (TandemWindow *self)
 {
   TandemSyncClient *client = live_client (self);
   g_autoptr(TandemOp) op = NULL;
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (self->project == NULL)
-    return;
   if (tandem_project_get_playing (self->project))
     op = tandem_transport_op_stop ();
   else
@@ -118,6 +145,30 @@ _tandem_window_toggle_play (TandemWindow *self)
     ok = tandem_project_apply (self->project, op, NULL, &error);
   if (!ok)
     tandem_window_show_toast (self, error->message);
+  update_count_in (self, tandem_engine_get_clock_offset (self->engine));
+}
+
+/* Play pressed while the link to the session is down is held, not played
+ * on our own clock and not refused: a musician in a jam expects the band
+ * to start together, and a drop is usually over within the backoff cap
+ * (10 s), so the start waits for the session and then counts in on its
+ * next bar like any other. If the session is not back by then, a start
+ * out of the blue later would be worse than saying so. Pressing Play
+ * again while held cancels it. */
+#define PLAY_HOLD_US (12 * G_USEC_PER_SEC)
+
+void
+_tandem_window_toggle_play (TandemWindow *self)
+{
+  if (self->project == NULL)
+    return;
+  if (self->play_held_until != 0)
+    self->play_held_until = 0;
+  else if (!tandem_project_get_playing (self->project)
+           && !tandem_transport_session_ready (self->client))
+    self->play_held_until = g_get_monotonic_time () + PLAY_HOLD_US;
+  else
+    start_or_stop (self);
   update_count_in (self, tandem_engine_get_clock_offset (self->engine));
 }
 

@@ -267,6 +267,10 @@ test_toggles (gconstpointer data)
   g_assert_false (f.watch.flood);
   g_assert_false (f.watch.out_of_order);
   g_assert_cmpuint (f.watch.live, ==, 2);  /* joined, then back once */
+  /* Edits of one target went as one: at most a batch per cell, inserted
+   * track and track volume. */
+  g_assert_cmpuint (tandem_session_server_get_seq (f.ts->server, f.ts->session_id) - seq_before, <=,
+                    N_CELL_TRACKS * N_CELL_STEPS + 2 * inserted->len);
   assert_same_as_server (&f);
 
   /* The server holds the last value of every edit. */
@@ -383,6 +387,76 @@ test_distinct_refused (gconstpointer data)
   limits.ops_burst = 50;
   limits.max_ops_per_batch = 50;
   run_distinct (GPOINTER_TO_UINT (data), &limits, 3);
+}
+
+/* Which unsent edits coalesce, and which keep their place. */
+static void
+test_coalesce_rules (void)
+{
+  Fixture f = { 0, };
+  TandemProject *project;
+  g_autofree char *pattern = NULL;
+  g_autofree char *track = NULL;
+  g_autofree char *empty_track = NULL;
+  g_autofree char *new_track = tandem_id_new ();
+  g_autofree char *new_pattern = tandem_id_new ();
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *track_copy, *pattern_copy;
+  guint step = 0;
+
+  fixture_setup (&f, NULL);
+  project = tandem_sync_client_get_project (f.client);
+  pattern = nth_id (tandem_project_get_patterns (project), 0, (gpointer) tandem_pattern_get_id);
+  track = nth_id (tandem_project_get_tracks (project), 0, (gpointer) tandem_track_get_id);
+  empty_track = nth_id (tandem_project_get_tracks (project), 1, (gpointer) tandem_track_get_id);
+  while (tandem_pattern_get_cell (tandem_project_find_pattern (project, pattern), empty_track,
+                                  step)->velocity != 0)
+    step++;
+  root = tandem_project_to_json (project);
+  track_copy = json_node_copy (json_array_get_element (
+    json_object_get_array_member (json_node_get_object (root), "tracks"), 0));
+  json_object_set_string_member (json_node_get_object (track_copy), "id", new_track);
+  pattern_copy = json_node_copy (json_array_get_element (
+    json_object_get_array_member (json_node_get_object (root), "patterns"), 0));
+  json_object_set_string_member (json_node_get_object (pattern_copy), "id", new_pattern);
+
+  go_offline (&f);
+  /* A toggle and its undo: nothing to send. */
+  submit (&f, tandem_op_new_set_cell (pattern, empty_track, step, "velocity", 100));
+  submit (&f, tandem_op_new_set_cell (pattern, empty_track, step, "velocity", 0));
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (f.client), ==, 0);
+  /* A track inserted, edited and deleted: nothing either. */
+  submit (&f, tandem_op_new_insert (TANDEM_ENTITY_TRACK, -1, track_copy));
+  submit (&f, tandem_op_new_set_double (TANDEM_ENTITY_TRACK, new_track, "volume", -9));
+  submit (&f, tandem_op_new_set_cell (pattern, new_track, 3, "velocity", 90));
+  submit (&f, tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", 133));
+  submit (&f, tandem_op_new_delete (TANDEM_ENTITY_TRACK, new_track));
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (f.client), ==, 1);   /* the tempo */
+  /* A set moves past an insert that does not name its entity... */
+  submit (&f, tandem_op_new_set_string (TANDEM_ENTITY_PATTERN, pattern, "name", "A"));
+  submit (&f, tandem_op_new_insert (TANDEM_ENTITY_PATTERN, -1, pattern_copy));
+  submit (&f, tandem_op_new_set_string (TANDEM_ENTITY_PATTERN, pattern, "name", "B"));
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (f.client), ==, 3);
+  /* ...not past a move of it. */
+  submit (&f, tandem_op_new_set_double (TANDEM_ENTITY_TRACK, track, "volume", -5));
+  submit (&f, tandem_op_new_move (TANDEM_ENTITY_TRACK, track, 2));
+  submit (&f, tandem_op_new_set_double (TANDEM_ENTITY_TRACK, track, "volume", -7));
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (f.client), ==, 6);
+
+  come_back (&f, 20000);
+  g_assert_cmpuint (f.watch.rejected, ==, 0);
+  g_assert_cmpuint (f.watch.dropped, ==, 0);
+  assert_same_as_server (&f);
+  {
+    g_autoptr(TandemProject) server = server_project (&f);
+
+    g_assert_null (tandem_project_find_track (server, new_track));
+    g_assert_nonnull (tandem_project_find_pattern (server, new_pattern));
+    g_assert_cmpstr (tandem_pattern_get_name (tandem_project_find_pattern (server, pattern)), ==, "B");
+    g_assert_cmpfloat (tandem_track_get_volume (tandem_project_find_track (server, track)), ==, -7);
+    g_assert_cmpfloat (tandem_project_get_tempo (server), ==, 133);
+  }
+  fixture_teardown (&f);
 }
 
 /* ---- the protocol of rate-limited submits, on a raw connection ------------ */
@@ -742,6 +816,7 @@ main (int    argc,
   g_test_add_data_func ("/sync/offline/distinct-600", GUINT_TO_POINTER (600), test_distinct);
   g_test_add_data_func ("/sync/offline/distinct-600-refused", GUINT_TO_POINTER (600),
                         test_distinct_refused);
+  g_test_add_func ("/sync/offline/coalesce-rules", test_coalesce_rules);
   g_test_add_func ("/sync/offline/go-back-n", test_go_back_n);
   g_test_add_func ("/sync/offline/early-retry-strikes", test_early_retry_strikes);
   g_test_add_func ("/sync/offline/batch-1000", test_batch_1000);
