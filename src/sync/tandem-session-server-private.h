@@ -50,6 +50,7 @@ struct _TandemPeer
   gint64                   rtt_us;      /* the client's measured round trip; -1: unknown */
   TandemRole               role;
   gboolean                 closing;
+  gboolean                 doomed;      /* to be closed once its queued answers are out */
   TandemRateLimit          ops_limit;
   TandemRateLimit          msg_limit;
   guint                    strikes;
@@ -149,6 +150,13 @@ void           _tandem_session_submit        (TandemSession       *session,
                                               TandemPeer          *author,
                                               guint64              client_seq,
                                               JsonArray           *ops);
+/* Closes the author's connection with @code once everything queued before
+ * (batches in flight, rejects) has gone out; until then it is ignored. */
+void           _tandem_session_fail_after    (TandemSession       *session,
+                                              TandemPeer          *author,
+                                              const char          *code,
+                                              const char          *message,
+                                              gushort              close_code);
 /* Queues a reject for the author, ordered after the batches before it. */
 void           _tandem_session_reject        (TandemSession       *session,
                                               TandemPeer          *author,

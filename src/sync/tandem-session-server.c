@@ -671,10 +671,10 @@ handle_submit (TandemPeer *peer,
       _tandem_session_reject (peer->session, peer, cseq, TANDEM_CODE_RATE_LIMITED, text);
       if (++peer->strikes > limits->max_flood_strikes)
         {
-          /* The rejects queued so far go out before the final error. */
-          _tandem_session_flush (peer->session);
-          _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many edits: disconnected",
-                             TANDEM_CLOSE_FLOOD);
+          /* The rejects queued so far go out before the final error,
+           * without waiting on the disk here. */
+          _tandem_session_fail_after (peer->session, peer, TANDEM_CODE_FLOOD,
+                                      "Too many edits: disconnected", TANDEM_CLOSE_FLOOD);
         }
       return;
     }
@@ -695,7 +695,7 @@ on_message (SoupWebsocketConnection *conn,
   const char *data = g_bytes_get_data (message, &size);
   gint64 now = g_get_monotonic_time ();
 
-  if (peer->closing)
+  if (peer->closing || peer->doomed)
     return;
   peer->last_recv_us = now;
   if (data_type != SOUP_WEBSOCKET_DATA_TEXT)

@@ -20,6 +20,8 @@ typedef struct
   char    *target;    /* client id, or NULL for everyone */
   char    *author;    /* a batch's client id and client seq, to refuse it */
   guint64  cseq;
+  gushort  close_code; /* not 0: close the target with this, text is the code */
+  char    *message;
 } OutboxEntry;
 
 typedef TandemUnflushed Unflushed;
@@ -32,6 +34,7 @@ outbox_entry_free (gpointer data)
   g_free (entry->text);
   g_free (entry->target);
   g_free (entry->author);
+  g_free (entry->message);
   g_free (entry);
 }
 
@@ -599,6 +602,22 @@ queue_reject (TandemSession *session,
 }
 
 void
+_tandem_session_fail_after (TandemSession *session,
+                            TandemPeer    *author,
+                            const char    *code,
+                            const char    *message,
+                            gushort        close_code)
+{
+  OutboxEntry *entry;
+
+  author->doomed = TRUE;
+  queue_message (session, g_strdup (code), 0, author->client_id);
+  entry = g_queue_peek_tail (&session->outbox);
+  entry->close_code = close_code;
+  entry->message = g_strdup (message);
+}
+
+void
 _tandem_session_reject (TandemSession *session,
                         TandemPeer    *author,
                         guint64        client_seq,
@@ -722,7 +741,9 @@ drain_outbox (TandemSession *session)
         {
           TandemPeer *peer = _tandem_session_find_peer (session, entry->target);
 
-          if (peer)
+          if (peer && entry->close_code)
+            _tandem_peer_fail (peer, entry->text, entry->message, entry->close_code);
+          else if (peer)
             _tandem_peer_send (peer, g_steal_pointer (&entry->text));
         }
       else
