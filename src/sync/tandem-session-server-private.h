@@ -73,7 +73,7 @@ struct _TandemSession
   char                *id;
   char                *dir;
   guint8               token_hash[TANDEM_N_ROLES][32];
-  TandemProject       *project;
+  TandemProject       *project;       /* what batches are validated against, synced or not */
   TandemJournal       *journal;
   TandemProject       *durable_project; /* the state the synced journal describes */
   guint64              seq;           /* last accepted batch, flushed or not */
@@ -84,11 +84,9 @@ struct _TandemSession
   GPtrArray           *peers;         /* joined TandemPeer */
   GQueue               outbox;        /* OutboxEntry, waiting for the journal sync */
   GQueue               unflushed;     /* TandemUnflushed, in journal order */
-  guint                n_in_flight;   /* head of unflushed being written by a worker */
-  TandemFlushJob      *job;           /* the flush in flight, or NULL */
+  TandemFlushJob      *job;           /* the flush in flight (all of unflushed when it began) */
   GSource             *commit_source;
   guint                flush_delay_ms; /* tests: how long each flush stalls */
-  guint                n_flush_failures;
   char                *samples_dir;   /* <dir>/samples, or under the server's temp dir */
   GHashTable          *uploads;       /* hash → upload in progress */
 };

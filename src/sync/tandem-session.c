@@ -799,7 +799,6 @@ roll_back (TandemSession *session,
 
   g_warning ("Session %s: %s; back to seq %" G_GUINT64_FORMAT, session->id, error->message,
              session->durable_seq);
-  session->n_flush_failures++;
   g_object_unref (session->project);
   session->project = copy_project (session->durable_project);
   session->seq = session->durable_seq;
