@@ -60,6 +60,7 @@ struct _TandemPeer
   guint64                  handed_bytes; /* frames given to libsoup */
   guint64                  written_base; /* the kernel's count when the WebSocket opened */
   guint64                  welcome_end;  /* handed_bytes after the welcome */
+  guint64                  checked_at;   /* handed_bytes at the last look at the kernel */
   gint64                   created_us;
   gint64                   last_recv_us;
   gint64                   last_presence_us;
