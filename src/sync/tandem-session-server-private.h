@@ -35,6 +35,7 @@ typedef struct
   guint8   secret_hash[32]; /* SHA-256 of the client secret */
   gboolean has_secret;
   gboolean secret_durable;  /* the claim is in the synced journal or snapshot */
+  gboolean claim_queued;    /* the claim waits in unflushed */
 } TandemClientRecord;
 
 struct _TandemPeer
@@ -85,6 +86,7 @@ struct _TandemSession
   GPtrArray           *peers;         /* joined TandemPeer */
   GQueue               outbox;        /* OutboxEntry, waiting for the journal sync */
   GQueue               unflushed;     /* TandemUnflushed, in journal order */
+  GQueue               passing_claims; /* ids bound in memory only (viewers), oldest first */
   TandemFlushJob      *job;           /* the flush in flight (all of unflushed when it began) */
   GSource             *commit_source;
   guint                flush_delay_ms; /* tests: how long each flush stalls */
@@ -137,7 +139,8 @@ gboolean       _tandem_session_check_client  (TandemSession       *session,
                                               const char          *client_id,
                                               const guint8        *secret_hash);
 /* Binds an id not yet seen to @secret_hash, for good when @durable (the
- * claim is journaled), else until the server restarts. */
+ * claim is journaled), else until the server restarts or, once the id is
+ * gone and many others came, to make room. */
 void           _tandem_session_claim_client  (TandemSession       *session,
                                               const char          *client_id,
                                               const guint8        *secret_hash,

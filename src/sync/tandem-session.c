@@ -83,6 +83,7 @@ session_alloc (TandemSessionServer *server,
   session->peers = g_ptr_array_new ();
   g_queue_init (&session->outbox);
   g_queue_init (&session->unflushed);
+  g_queue_init (&session->passing_claims);
   return session;
 }
 
@@ -99,6 +100,7 @@ _tandem_session_free (TandemSession *session)
     }
   g_queue_clear_full (&session->outbox, outbox_entry_free);
   g_queue_clear_full (&session->unflushed, unflushed_free);
+  g_queue_clear_full (&session->passing_claims, g_free);
   g_clear_object (&session->project);
   g_clear_object (&session->durable_project);
   g_clear_pointer (&session->journal, tandem_journal_free);
@@ -547,6 +549,37 @@ _tandem_session_check_client (TandemSession *session,
   return diff == 0;
 }
 
+/* Viewers come and go with new ids; what is bound in memory for them must
+ * not grow without end. The oldest bindings of ids that are not connected
+ * and own nothing durable go first. */
+static void
+forget_passing_claims (TandemSession *session)
+{
+  guint max = 4 * session->server->limits.max_clients_per_session;
+  GList *l = session->passing_claims.head;
+
+  /* The newest is the id saying hello right now. */
+  while (session->passing_claims.length > max && l != NULL && l != session->passing_claims.tail)
+    {
+      GList *next = l->next;
+      const char *id = l->data;
+      TandemClientRecord *record = g_hash_table_lookup (session->clients, id);
+
+      if (record == NULL || record->claim_queued || record->secret_durable || record->cseq > 0)
+        {
+          g_free (l->data);
+          g_queue_delete_link (&session->passing_claims, l);
+        }
+      else if (_tandem_session_find_peer (session, id) == NULL)
+        {
+          g_hash_table_remove (session->clients, id);
+          g_free (l->data);
+          g_queue_delete_link (&session->passing_claims, l);
+        }
+      l = next;
+    }
+}
+
 void
 _tandem_session_claim_client (TandemSession *session,
                               const char    *client_id,
@@ -558,19 +591,28 @@ _tandem_session_claim_client (TandemSession *session,
   Unflushed *u;
 
   /* An id known from before secrets existed is bound by its first hello. */
-  if (record->has_secret)
-    return;
-  memcpy (record->secret_hash, secret_hash, 32);
-  record->has_secret = TRUE;
-  if (session->journal == NULL || !durable)
+  if (!record->has_secret)
+    {
+      memcpy (record->secret_hash, secret_hash, 32);
+      record->has_secret = TRUE;
+      if (!durable)
+        {
+          g_queue_push_tail (&session->passing_claims, g_strdup (client_id));
+          forget_passing_claims (session);
+        }
+    }
+  /* An id first seen with a viewer's token may come back with an editor's:
+   * from then on it can own durable state, so its binding is journaled. */
+  if (!durable || session->journal == NULL || record->secret_durable || record->claim_queued)
     return;
   /* Journaled ahead of the client's batches: it is durable before any of
    * them can be acknowledged. */
-  hex = bytes_to_hex (secret_hash, 32);
+  hex = bytes_to_hex (record->secret_hash, 32);
   u = g_new0 (Unflushed, 1);
   u->text = g_strdup_printf ("{\"type\":\"claim\",\"client\":\"%s\",\"secret_sha256\":\"%s\"}",
                              client_id, hex);
   u->client_id = g_strdup (client_id);
+  record->claim_queued = TRUE;
   g_queue_push_tail (&session->unflushed, u);
   schedule_commit (session);
 }
@@ -846,7 +888,10 @@ _tandem_session_flush_done (TandemSession *session,
           TandemClientRecord *record = get_client (session, u->client_id);
 
           if (u->seq == 0)
-            record->secret_durable = TRUE;
+            {
+              record->secret_durable = TRUE;
+              record->claim_queued = FALSE;
+            }
           else
             {
               if (!tandem_project_apply (session->durable_project, u->batch, NULL, &local_error))
