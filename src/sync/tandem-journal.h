@@ -11,13 +11,15 @@ G_BEGIN_DECLS
 /*
  * A session directory holds:
  *   snapshot.json  {"format":"tandem-snapshot","version":1,"seq":N,
- *                   "project":{…},"clients":{"<client id>":<last client seq>,…}}
+ *                   "project":{…},"clients":{"<client id>":<last client seq>,…},
+ *                   "secrets":{"<client id>":"<SHA-256 of its secret, hex>",…}}
  *   journal.log    one record per accepted batch with seq > N, each a line
  *                  "<crc32 as 8 hex digits> <batch message JSON>\n", and
  *                  client claims {"type":"claim","client":…,"secret_sha256":…}
  *                  (no seq) in the same framing
  *
- * Appending writes one record and fdatasync()s it; only then may the batch be
+ * Appending writes records and fdatasync()s them (on a worker thread: the
+ * journal is used by one thread at a time); only then may a batch be
  * broadcast. A torn final record (crash mid-write) fails its CRC or lacks its
  * newline: recovery drops it and truncates the file to the last good record.
  */

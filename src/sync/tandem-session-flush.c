@@ -62,7 +62,6 @@ job_finish (TandemFlushJob *job)
   g_mutex_lock (&job->lock);
   g_mutex_unlock (&job->lock);
   session->job = NULL;
-  session->n_in_flight = 0;
   job_free (job);
   _tandem_session_flush_done (session, error ? 0 : n, error);
 }
@@ -130,7 +129,6 @@ _tandem_session_flush_start (TandemSession *session)
   g_cond_init (&job->cond);
   for (GList *l = session->unflushed.head; l; l = l->next)
     g_ptr_array_add (job->records, g_strdup (((TandemUnflushed *) l->data)->text));
-  session->n_in_flight = job->records->len;
   session->job = job;
 
   if (server->flush_pool == NULL)

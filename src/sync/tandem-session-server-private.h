@@ -36,6 +36,7 @@ typedef struct
   guint8   secret_hash[32]; /* SHA-256 of the client secret */
   gboolean has_secret;
   gboolean secret_durable;  /* the claim is in the synced journal or snapshot */
+  gboolean claim_queued;    /* the claim waits in unflushed */
 } TandemClientRecord;
 
 struct _TandemPeer
@@ -51,6 +52,7 @@ struct _TandemPeer
   gint64                   rtt_us;      /* the client's measured round trip; -1: unknown */
   TandemRole               role;
   gboolean                 closing;
+  gboolean                 doomed;      /* to be closed once its queued answers are out */
   TandemRateLimit          ops_limit;
   TandemRateLimit          msg_limit;
   TandemRateLimit          refused_limit; /* ops refused without a strike */
@@ -63,6 +65,7 @@ struct _TandemPeer
   guint64                  handed_bytes; /* frames given to libsoup */
   guint64                  written_base; /* the kernel's count when the WebSocket opened */
   guint64                  welcome_end;  /* handed_bytes after the welcome */
+  guint64                  checked_at;   /* handed_bytes at the last look at the kernel */
   gint64                   created_us;
   gint64                   last_recv_us;
   gint64                   last_presence_us;
@@ -78,7 +81,7 @@ struct _TandemSession
   char                *id;
   char                *dir;
   guint8               token_hash[TANDEM_N_ROLES][32];
-  TandemProject       *project;
+  TandemProject       *project;       /* what batches are validated against, synced or not */
   TandemJournal       *journal;
   TandemProject       *durable_project; /* the state the synced journal describes */
   guint64              seq;           /* last accepted batch, flushed or not */
@@ -89,11 +92,10 @@ struct _TandemSession
   GPtrArray           *peers;         /* joined TandemPeer */
   GQueue               outbox;        /* OutboxEntry, waiting for the journal sync */
   GQueue               unflushed;     /* TandemUnflushed, in journal order */
-  guint                n_in_flight;   /* head of unflushed being written by a worker */
-  TandemFlushJob      *job;           /* the flush in flight, or NULL */
+  GQueue               passing_claims; /* ids bound in memory only (viewers), oldest first */
+  TandemFlushJob      *job;           /* the flush in flight (all of unflushed when it began) */
   GSource             *commit_source;
   guint                flush_delay_ms; /* tests: how long each flush stalls */
-  guint                n_flush_failures;
   char                *samples_dir;   /* <dir>/samples, or under the server's temp dir */
   GHashTable          *uploads;       /* hash → upload in progress */
 };
@@ -158,7 +160,8 @@ gboolean       _tandem_session_check_client  (TandemSession       *session,
                                               const char          *client_id,
                                               const guint8        *secret_hash);
 /* Binds an id not yet seen to @secret_hash, for good when @durable (the
- * claim is journaled), else until the server restarts. */
+ * claim is journaled), else until the server restarts or, once the id is
+ * gone and many others came, to make room. */
 void           _tandem_session_claim_client  (TandemSession       *session,
                                               const char          *client_id,
                                               const guint8        *secret_hash,
@@ -170,6 +173,13 @@ void           _tandem_session_submit        (TandemSession       *session,
                                               TandemPeer          *author,
                                               guint64              client_seq,
                                               JsonArray           *ops);
+/* Closes the author's connection with @code once everything queued before
+ * (batches in flight, rejects) has gone out; until then it is ignored. */
+void           _tandem_session_fail_after    (TandemSession       *session,
+                                              TandemPeer          *author,
+                                              const char          *code,
+                                              const char          *message,
+                                              gushort              close_code);
 /* Queues a reject for the author, ordered after the batches before it. */
 void           _tandem_session_reject        (TandemSession       *session,
                                               TandemPeer          *author,

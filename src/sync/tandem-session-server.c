@@ -168,14 +168,20 @@ raw_send (TandemPeer *peer,
 static gboolean
 check_outbound (TandemPeer *peer)
 {
+  guint64 budget = peer->server->limits.max_outbound_bytes;
   guint64 written, queued, welcome_left;
 
-  if (peer->closing || !kernel_written (peer, &written))
+  /* Two system calls per look: look again only once a good part of the
+   * budget more has been handed over since the last one. */
+  if (peer->closing || peer->handed_bytes - peer->checked_at < MIN (budget / 8, 64 * 1024))
+    return TRUE;
+  peer->checked_at = peer->handed_bytes;
+  if (!kernel_written (peer, &written))
     return TRUE;
   written -= MIN (written, peer->written_base);
   queued = peer->handed_bytes - MIN (peer->handed_bytes, written);
   welcome_left = peer->welcome_end - MIN (peer->welcome_end, written);
-  if (queued - MIN (queued, welcome_left) <= peer->server->limits.max_outbound_bytes)
+  if (queued - MIN (queued, welcome_left) <= budget)
     return TRUE;
   _tandem_peer_fail (peer, TANDEM_CODE_SLOW_CONSUMER,
                      "The connection does not read what the session sends", TANDEM_CLOSE_SLOW_CONSUMER);
@@ -654,10 +660,14 @@ add_strike (TandemPeer *peer)
 {
   if (++peer->strikes <= peer->server->limits.max_flood_strikes)
     return TRUE;
-  /* The rejects queued so far go out before the final error. */
+  /* The rejects queued so far go out before the final error, without
+   * waiting on the disk here. */
   if (peer->session)
-    _tandem_session_flush (peer->session);
-  _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many messages or edits: disconnected", TANDEM_CLOSE_FLOOD);
+    _tandem_session_fail_after (peer->session, peer, TANDEM_CODE_FLOOD,
+                                "Too many messages or edits: disconnected", TANDEM_CLOSE_FLOOD);
+  else
+    _tandem_peer_fail (peer, TANDEM_CODE_FLOOD, "Too many messages or edits: disconnected",
+                       TANDEM_CLOSE_FLOOD);
   return FALSE;
 }
 
@@ -788,7 +798,7 @@ on_message (SoupWebsocketConnection *conn,
   gint64 now = g_get_monotonic_time ();
   gboolean over_budget;
 
-  if (peer->closing)
+  if (peer->closing || peer->doomed)
     return;
   peer->last_recv_us = now;
   if (data_type != SOUP_WEBSOCKET_DATA_TEXT)

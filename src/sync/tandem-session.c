@@ -21,6 +21,8 @@ typedef struct
   char    *target;    /* client id, or NULL for everyone */
   char    *author;    /* a batch's client id and client seq, to refuse it */
   guint64  cseq;
+  gushort  close_code; /* not 0: close the target with this, text is the code */
+  char    *message;
 } OutboxEntry;
 
 typedef TandemUnflushed Unflushed;
@@ -33,6 +35,7 @@ outbox_entry_free (gpointer data)
   g_free (entry->text);
   g_free (entry->target);
   g_free (entry->author);
+  g_free (entry->message);
   g_free (entry);
 }
 
@@ -81,6 +84,7 @@ session_alloc (TandemSessionServer *server,
   session->peers = g_ptr_array_new ();
   g_queue_init (&session->outbox);
   g_queue_init (&session->unflushed);
+  g_queue_init (&session->passing_claims);
   return session;
 }
 
@@ -97,6 +101,7 @@ _tandem_session_free (TandemSession *session)
     }
   g_queue_clear_full (&session->outbox, outbox_entry_free);
   g_queue_clear_full (&session->unflushed, unflushed_free);
+  g_queue_clear_full (&session->passing_claims, g_free);
   g_clear_object (&session->project);
   g_clear_object (&session->durable_project);
   g_clear_pointer (&session->journal, tandem_journal_free);
@@ -557,6 +562,37 @@ _tandem_session_check_client (TandemSession *session,
   return diff == 0;
 }
 
+/* Viewers come and go with new ids; what is bound in memory for them must
+ * not grow without end. The oldest bindings of ids that are not connected
+ * and own nothing durable go first. */
+static void
+forget_passing_claims (TandemSession *session)
+{
+  guint max = 4 * session->server->limits.max_clients_per_session;
+  GList *l = session->passing_claims.head;
+
+  /* The newest is the id saying hello right now. */
+  while (session->passing_claims.length > max && l != NULL && l != session->passing_claims.tail)
+    {
+      GList *next = l->next;
+      const char *id = l->data;
+      TandemClientRecord *record = g_hash_table_lookup (session->clients, id);
+
+      if (record == NULL || record->claim_queued || record->secret_durable || record->cseq > 0)
+        {
+          g_free (l->data);
+          g_queue_delete_link (&session->passing_claims, l);
+        }
+      else if (_tandem_session_find_peer (session, id) == NULL)
+        {
+          g_hash_table_remove (session->clients, id);
+          g_free (l->data);
+          g_queue_delete_link (&session->passing_claims, l);
+        }
+      l = next;
+    }
+}
+
 void
 _tandem_session_claim_client (TandemSession *session,
                               const char    *client_id,
@@ -568,19 +604,28 @@ _tandem_session_claim_client (TandemSession *session,
   Unflushed *u;
 
   /* An id known from before secrets existed is bound by its first hello. */
-  if (record->has_secret)
-    return;
-  memcpy (record->secret_hash, secret_hash, 32);
-  record->has_secret = TRUE;
-  if (session->journal == NULL || !durable)
+  if (!record->has_secret)
+    {
+      memcpy (record->secret_hash, secret_hash, 32);
+      record->has_secret = TRUE;
+      if (!durable)
+        {
+          g_queue_push_tail (&session->passing_claims, g_strdup (client_id));
+          forget_passing_claims (session);
+        }
+    }
+  /* An id first seen with a viewer's token may come back with an editor's:
+   * from then on it can own durable state, so its binding is journaled. */
+  if (!durable || session->journal == NULL || record->secret_durable || record->claim_queued)
     return;
   /* Journaled ahead of the client's batches: it is durable before any of
    * them can be acknowledged. */
-  hex = bytes_to_hex (secret_hash, 32);
+  hex = bytes_to_hex (record->secret_hash, 32);
   u = g_new0 (Unflushed, 1);
   u->text = g_strdup_printf ("{\"type\":\"claim\",\"client\":\"%s\",\"secret_sha256\":\"%s\"}",
                              client_id, hex);
   u->client_id = g_strdup (client_id);
+  record->claim_queued = TRUE;
   g_queue_push_tail (&session->unflushed, u);
   schedule_commit (session);
 }
@@ -609,6 +654,22 @@ queue_reject (TandemSession *session,
 {
   queue_message (session, tandem_message_reject (client_seq, code, message), 0,
                  author->client_id);
+}
+
+void
+_tandem_session_fail_after (TandemSession *session,
+                            TandemPeer    *author,
+                            const char    *code,
+                            const char    *message,
+                            gushort        close_code)
+{
+  OutboxEntry *entry;
+
+  author->doomed = TRUE;
+  queue_message (session, g_strdup (code), 0, author->client_id);
+  entry = g_queue_peek_tail (&session->outbox);
+  entry->close_code = close_code;
+  entry->message = g_strdup (message);
 }
 
 void
@@ -755,7 +816,9 @@ drain_outbox (TandemSession *session)
         {
           TandemPeer *peer = _tandem_session_find_peer (session, entry->target);
 
-          if (peer)
+          if (peer && entry->close_code)
+            _tandem_peer_fail (peer, entry->text, entry->message, entry->close_code);
+          else if (peer)
             _tandem_peer_send (peer, g_steal_pointer (&entry->text));
         }
       else
@@ -811,7 +874,6 @@ roll_back (TandemSession *session,
 
   g_warning ("Session %s: %s; back to seq %" G_GUINT64_FORMAT, session->id, error->message,
              session->durable_seq);
-  session->n_flush_failures++;
   g_object_unref (session->project);
   session->project = copy_project (session->durable_project);
   session->seq = session->durable_seq;
@@ -859,7 +921,10 @@ _tandem_session_flush_done (TandemSession *session,
           TandemClientRecord *record = get_client (session, u->client_id);
 
           if (u->seq == 0)
-            record->secret_durable = TRUE;
+            {
+              record->secret_durable = TRUE;
+              record->claim_queued = FALSE;
+            }
           else
             {
               if (!tandem_project_apply (session->durable_project, u->batch, NULL, &local_error))

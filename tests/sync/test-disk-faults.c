@@ -202,7 +202,7 @@ static void
 remount (Fixture  *f,
          gboolean  read_only)
 {
-  g_assert_cmpint (mount (NULL, f->mount_dir, NULL, MS_REMOUNT | (read_only ? MS_RDONLY : 0),
+  g_assert_cmpint (mount ("tmpfs", f->mount_dir, "tmpfs", MS_REMOUNT | (read_only ? MS_RDONLY : 0),
                           "size=2m"), ==, 0);
 }
 

@@ -233,6 +233,34 @@ test_secret_survives_restart (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (welcome, "client_seq"), ==, 1);
 }
 
+static void
+test_viewer_id_then_editor (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) as_viewer = raw_join (f, TANDEM_ROLE_VIEWER, "two-hats");
+  g_autoptr(SoupWebsocketConnection) as_editor = NULL;
+  g_autoptr(SoupWebsocketConnection) thief = NULL;
+  g_autoptr(JsonObject) batch = NULL;
+  g_autofree char *secret = sync_test_client_secret ("thief");
+
+  /* Bound in memory as a viewer's; journaled once it edits. */
+  soup_websocket_connection_close (as_viewer, TANDEM_CLOSE_NORMAL, NULL);
+  g_assert_true (sync_test_raw_wait_closed (as_viewer, 10000));
+  as_editor = raw_join (f, TANDEM_ROLE_EDITOR, "two-hats");
+  soup_websocket_connection_send_text (as_editor, "{\"type\":\"submit\",\"cseq\":1,\"ops\":[{\"op\":\"set\","
+                                                  "\"kind\":\"project\",\"prop\":\"tempo\",\"value\":96}]}");
+  batch = sync_test_raw_expect (as_editor, "batch", 10000);
+  g_assert_nonnull (batch);
+  soup_websocket_connection_close (as_editor, TANDEM_CLOSE_NORMAL, NULL);
+  g_assert_true (sync_test_raw_wait_closed (as_editor, 10000));
+  g_clear_object (&f->editor);
+  restart_server (f);
+
+  thief = raw_connect (f);
+  send_hello (thief, f->ts->tokens[TANDEM_ROLE_EDITOR], "two-hats", secret);
+  expect_error (thief, TANDEM_CODE_WRONG_SECRET);
+  expect_closed (thief, TANDEM_CLOSE_WRONG_SECRET);
+}
+
 /* Acks and the outbound budget */
 
 static void
@@ -465,6 +493,7 @@ main (int    argc,
   ADD ("takeover-refused", test_takeover_refused);
   ADD ("rejected-batches-leave-counter", test_rejected_batches_leave_counter);
   ADD ("secret-survives-restart", test_secret_survives_restart);
+  ADD ("viewer-id-then-editor", test_viewer_id_then_editor);
   ADD ("ack-ahead", test_ack_ahead);
   ADD ("non-reader-dropped", test_non_reader_dropped);
   ADD ("viewers-yield-seats", test_viewers_yield_seats);
