@@ -169,6 +169,93 @@ test_integer_wrap (Fixture *f, gconstpointer data)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* ---- HTTP bodies -------------------------------------------------------------- */
+
+typedef struct
+{
+  guint16     port;
+  const char *body;
+  guint       status;
+  char       *reply;
+  int         done;
+} HttpCall;
+
+/* POST /sessions from another thread: the server runs on this one's loop. */
+static gpointer
+http_thread (gpointer data)
+{
+  HttpCall *call = data;
+  GMainContext *ctx = g_main_context_new ();
+
+  g_main_context_push_thread_default (ctx);
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/sessions", call->port);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GBytes) body = g_bytes_new (call->body, strlen (call->body));
+    g_autoptr(GBytes) reply = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                  "Bearer admin-secret");
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    reply = soup_session_send_and_read (session, msg, NULL, NULL);
+    call->status = soup_message_get_status (msg);
+    if (reply != NULL)
+      call->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  }
+  g_main_context_pop_thread_default (ctx);
+  g_main_context_unref (ctx);
+  g_atomic_int_set (&call->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static gboolean
+http_done (gpointer data)
+{
+  return g_atomic_int_get (&((HttpCall *) data)->done);
+}
+
+static guint
+post_session (Fixture     *f,
+              const char  *body,
+              char       **reply)
+{
+  HttpCall call = { f->ts->port, body, 0, NULL, 0 };
+  GThread *thread = g_thread_new ("http", http_thread, &call);
+
+  g_assert_true (sync_test_wait (http_done, &call, 20000));
+  g_thread_join (thread);
+  *reply = call.reply;
+  return call.status;
+}
+
+/* A body nested 85,000 deep, or a project of 1,000 tracks, is a 400 that
+ * names the limit; no session is made and the server goes on. */
+static void
+test_http_bodies (Fixture *f, gconstpointer data)
+{
+  g_autofree char *nested = repeat ("{\"project\":", "{}", "}", 85000);
+  GString *tracks = g_string_new ("{\"project\":{\"tracks\":[");
+  g_autofree char *many = NULL;
+  g_autofree char *reply = NULL;
+  guint n = tandem_session_server_get_n_sessions (f->ts->server);
+
+  tandem_session_server_set_admin_token (f->ts->server, "admin-secret");
+  g_assert_cmpuint (post_session (f, nested, &reply), ==, 400);
+  g_assert_nonnull (strstr (reply, "bad-message"));
+  g_assert_nonnull (strstr (reply, "nested more than"));
+  g_clear_pointer (&reply, g_free);
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (tracks, "%s{\"id\":\"t%u\"}", i ? "," : "", i);
+  g_string_append (tracks, "]}}");
+  many = g_string_free (tracks, FALSE);
+  g_assert_cmpuint (post_session (f, many, &reply), ==, 400);
+  g_assert_nonnull (strstr (reply, "at most 256 tracks"));
+  g_assert_cmpuint (tandem_session_server_get_n_sessions (f->ts->server), ==, n);
+}
+
 /* ---- session files at server start ------------------------------------------ */
 
 static void
@@ -283,6 +370,7 @@ main (int    argc,
   ADD ("nested-before-hello", test_nested_before_hello);
   ADD ("token-flood", test_token_flood);
   ADD ("integer-wrap", test_integer_wrap);
+  ADD ("http-bodies", test_http_bodies);
 #undef ADD
   g_test_add_func ("/sync/hostile-json/nested-session-files", test_nested_session_files);
   g_test_add_func ("/sync/hostile-json/journal-blank-record", test_journal_blank_record);
