@@ -22,6 +22,7 @@
 static char *opt_server = NULL;
 static int opt_joins = 300;
 static char **opt_server_args = NULL;
+static int opt_flooders = 1;
 
 typedef struct
 {
@@ -281,7 +282,7 @@ typedef struct
 {
   Server *s;
   gint    stop;
-  guint   sent;
+  gint    sent;
 } Flood;
 
 static gpointer
@@ -301,7 +302,7 @@ flood_thread (gpointer data)
         {
           if (!send_frame (conn, 0x1, TRUE, text->str, text->len))
             break;
-          f->sent++;
+          g_atomic_int_inc (&f->sent);
           g_usleep (G_USEC_PER_SEC / 5);
         }
       if (conn == NULL)
@@ -393,25 +394,29 @@ static void
 bench_flood (Server *s)
 {
   Flood f = { s };
-  GThread *thread;
+  GThread *threads[16];
+  int n_threads = CLAMP (opt_flooders, 1, 16);
   guint quiet, attacked;
   guint timer;
 
   /* A timeout keeps the loop turning while the answer is awaited. */
   timer = g_timeout_add (10, keep_turning, NULL);
   quiet = count_answers (s, 5);
-  thread = g_thread_new ("flood", flood_thread, &f);
+  for (int i = 0; i < n_threads; i++)
+    threads[i] = g_thread_new ("flood", flood_thread, &f);
   attacked = count_answers (s, 5);
   g_atomic_int_set (&f.stop, TRUE);
-  g_thread_join (thread);
+  for (int i = 0; i < n_threads; i++)
+    g_thread_join (threads[i]);
   g_source_remove (timer);
-  g_print ("  ping answers in 5 s: %u quiet, %u while one socket sends 1 MiB messages 5/s without hello "
-           "(%u sent)\n", quiet, attacked, f.sent);
+  g_print ("  ping answers in 5 s: %u quiet, %u while %d socket(s) send 1 MiB messages 5/s without hello "
+           "(%u sent)\n", quiet, attacked, n_threads, f.sent);
 }
 
 static GOptionEntry entries[] = {
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &opt_server, "tandem-server to run (default: the one built beside)", "PATH" },
   { "joins", 0, 0, G_OPTION_ARG_INT, &opt_joins, "Clients joining at once (default 300)", "N" },
+  { "flooders", 0, 0, G_OPTION_ARG_INT, &opt_flooders, "Sockets flooding at once (default 1)", "N" },
   { "server-arg", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_server_args, "Extra tandem-server option (repeatable)", "ARG" },
   { NULL }
 };
@@ -433,7 +438,8 @@ tandem_bench_net (int    argc,
   if (opt_server == NULL)
     opt_server = default_server_path ();
   g_print ("net (%s)\n", opt_server);
-  for (guint round = 0; round < 3; round++)
+  for (guint round = g_getenv ("TANDEM_BENCH_NET_ROUND") ? atoi (g_getenv ("TANDEM_BENCH_NET_ROUND")) : 0;
+       round < 3; round++)
     {
       if (!server_start (&s, &error))
         {
