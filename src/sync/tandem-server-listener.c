@@ -191,6 +191,8 @@ accept_socket (TandemSessionServer *self,
   if (self->n_unauthenticated >= limits->max_unauthenticated
       || per_address >= limits->max_unauthenticated_per_address)
     {
+      g_debug ("Refusing a connection from %s: %u unauthenticated, %u from there",
+               address, self->n_unauthenticated, per_address);
       refuse_socket (socket, TANDEM_CODE_SERVER_BUSY,
                      "Too many connections that have not joined yet; try again");
       return;
