@@ -779,6 +779,115 @@ test_range_past_end (void)
   sync_test_server_free (ts);
 }
 
+/* Uploads left halfway pin nothing */
+
+static guint
+count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  while (dir && g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+typedef struct
+{
+  guint baseline;
+} FdCount;
+
+static gboolean
+fds_back (gpointer data)
+{
+  return count_fds () <= ((FdCount *) data)->baseline + 2;
+}
+
+typedef struct
+{
+  guint16     port;
+  char      **requests;
+  guint       ended;
+} Stalled;
+
+static gpointer
+stalled_thread (gpointer data)
+{
+  Stalled *st = data;
+  guint n = g_strv_length (st->requests);
+  GSocketConnection **conns = g_new0 (GSocketConnection *, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      conns[i] = tcp_connect (st->port);
+      send_all (conns[i], st->requests[i], strlen (st->requests[i]));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      st->ended += wait_ended (conns[i], 20);
+      g_object_unref (conns[i]);
+    }
+  g_free (conns);
+  return NULL;
+}
+
+static void
+test_stale_uploads (void)
+{
+  TandemServerLimits limits;
+  SyncTestServer *ts;
+  g_autoptr(TandemSyncClient) client = sync_test_client_new ();
+  g_autofree char *invite = NULL;
+  g_autoptr(GPtrArray) stalled = g_ptr_array_new_with_free_func (g_free);
+  const char *token;
+  FdCount fds;
+  Stalled st;
+
+  tandem_server_limits_init_defaults (&limits);
+  limits.body_idle_timeout_ms = 1000;
+  ts = server_new (&limits);
+  token = ts->tokens[TANDEM_ROLE_EDITOR];
+  invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
+  g_assert_true (tandem_sync_client_connect (client, invite, NULL));
+  g_assert_true (sync_test_wait_live (client));
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *hash = g_strdup_printf ("%064x", i + 1);
+
+      register_sample (client, hash, 1000);
+    }
+  g_assert_true (sync_test_wait (no_pending, client, 10000));
+  fds.baseline = count_fds ();
+
+  /* Twenty uploads that stop after their first byte. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *hash = g_strdup_printf ("%064x", i + 1);
+      g_autofree char *put = g_strdup_printf ("PUT /sessions/%s/uploads/%s HTTP/1.1\r\nHost: a\r\n"
+                                              "Authorization: Bearer %s\r\n"
+                                              "Content-Range: bytes 0-0/1000\r\n"
+                                              "Content-Length: 1\r\n\r\nx", ts->session_id, hash, token);
+      g_autofree char *answer = request (ts->port, put);
+
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+    }
+  g_assert_true (sync_test_wait (fds_back, &fds, 10000));
+
+  /* Twenty more whose request body stops after one byte. */
+  for (guint i = 20; i < 40; i++)
+    g_ptr_array_add (stalled, g_strdup_printf ("PUT /sessions/%s/uploads/%064x HTTP/1.1\r\nHost: a\r\n"
+                                               "Authorization: Bearer %s\r\n"
+                                               "Content-Range: bytes 0-999/1000\r\n"
+                                               "Content-Length: 1000\r\n\r\nx", ts->session_id,
+                                               i + 1, token));
+  g_ptr_array_add (stalled, NULL);
+  st = (Stalled) { ts->port, (char **) stalled->pdata, 0 };
+  run_in_thread (stalled_thread, &st);
+  g_assert_cmpuint (st.ended, ==, 20);
+  g_assert_true (sync_test_wait (fds_back, &fds, 10000));
+  sync_test_server_free (ts);
+}
+
 /* The listener survives running out of descriptors (a real tandem-server) */
 
 static char *
@@ -901,6 +1010,7 @@ main (int    argc,
   g_test_add_func ("/sync/hostile-net/unauthenticated-caps", test_unauthenticated_caps);
   g_test_add_func ("/sync/hostile-net/flood-before-hello", test_flood_before_hello);
   g_test_add_func ("/sync/hostile-net/range-past-end", test_range_past_end);
+  g_test_add_func ("/sync/hostile-net/stale-uploads", test_stale_uploads);
   g_test_add_func ("/sync/hostile-net/out-of-descriptors", test_out_of_descriptors);
   return g_test_run ();
 }
