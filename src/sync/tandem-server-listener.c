@@ -191,6 +191,8 @@ accept_socket (TandemSessionServer *self,
   if (self->n_unauthenticated >= limits->max_unauthenticated
       || per_address >= limits->max_unauthenticated_per_address)
     {
+      g_debug ("Refusing a connection from %s: %u unauthenticated, %u from there",
+               address, self->n_unauthenticated, per_address);
       refuse_socket (socket, TANDEM_CODE_SERVER_BUSY,
                      "Too many connections that have not joined yet; try again");
       return;
@@ -478,6 +480,11 @@ on_got_headers (SoupServerMessage   *msg,
 
   if (conn == NULL)
     return;
+  /* libsoup keeps a connection alive only while it has a listener of its
+   * own, and these are handed to it: one request per connection, said so
+   * to the client, so that it never reuses one the server is closing. */
+  if (!tandem_server_conn_is_websocket (conn))
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   conn->deadline_us = g_get_monotonic_time () + (gint64) self->limits.body_idle_timeout_ms * 1000;
   if (soup_server_message_get_status (msg) == 0)
     {
