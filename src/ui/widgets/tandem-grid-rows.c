@@ -229,10 +229,12 @@ row_forward (TandemGridRow *row,
              GVariant      *value)
 {
   const char *track_id = tandem_track_get_id (row->track);
+  /* Owned here: GTK sinks the parameter only when an enabled action takes it. */
+  g_autoptr(GVariant) parameter =
+    g_variant_ref_sink (value != NULL ? g_variant_new ("(s@*)", track_id, value)
+                                      : g_variant_new_string (track_id));
 
-  gtk_widget_activate_action_variant (GTK_WIDGET (row->view), action,
-                                      value != NULL ? g_variant_new ("(s@*)", track_id, value)
-                                                    : g_variant_new_string (track_id));
+  gtk_widget_activate_action_variant (GTK_WIDGET (row->view), action, parameter);
 }
 
 static void
