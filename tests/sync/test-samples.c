@@ -568,6 +568,7 @@ test_refusals (void)
   g_free (path);
   path = g_strdup_printf ("/sessions/%s/samples/..%%2F..%%2Fsession.json", ts->session_id);
   /* libsoup refuses escaped ".." segments itself (bare 400), before any handler. */
+  g_clear_pointer (&code, g_free);
   g_assert_cmpuint (call (ts, "GET", path, editor, NULL, NULL, &code), ==, 400);
   g_assert_true (code == NULL || g_str_equal (code, "bad-name"));
   g_free (path);
