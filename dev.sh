@@ -4,13 +4,23 @@
 # Set up everything Tandem needs on Debian 12, build it, then run it or test it.
 #
 #   ./dev.sh run [ARGS…]   install what is missing, build, start the app
-#   ./dev.sh test          install what is missing, build, run the whole test suite
+#   ./dev.sh test          install what is missing, build, run the whole test suite:
+#                            normal      the suite as built (build/)
+#                            sanitizers  the suite again under ASan + UBSan (build-asan/)
+#                            fuzz        the fuzz targets, with clang (build-fuzz/), when
+#                                        the tree has them
+#   ./dev.sh test STAGE…   only those stages (e.g. `./dev.sh test normal` while working)
 #
-# Missing Debian packages are installed with apt (as root, or through sudo).
+# Every stage runs even when one before it failed; the exit status says
+# whether all passed. Missing Debian packages are installed with apt (as
+# root, or through sudo).
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")"
 BUILD_DIR=${TANDEM_BUILD_DIR:-build}
+ASAN_DIR=${TANDEM_ASAN_DIR:-build-asan}
+FUZZ_DIR=${TANDEM_FUZZ_DIR:-build-fuzz}
+XVFB=(xvfb-run -a -s "-screen 0 1280x800x24")
 
 PACKAGES=(
   meson ninja-build pkg-config gcc
@@ -19,6 +29,7 @@ PACKAGES=(
   xvfb xauth dbus at-spi2-core gettext desktop-file-utils appstream
   flatpak-builder python3 python3-gi gir1.2-gtk-4.0 gir1.2-atspi-2.0
   sox alsa-utils libasound2-plugins jackd2 hydrogen-data
+  clang libfuzzer-14-dev libclang-rt-14-dev
 )
 
 install_missing () {
@@ -44,6 +55,57 @@ build () {
   meson compile -C "$BUILD_DIR"
 }
 
+# A stage whose build fails says so in one line (.ci/run counts it as a
+# failure, since none of its tests ran).
+stage_failed_to_build () {
+  echo "dev.sh: the $1 stage did not build; none of its tests ran" >&2
+  return 1
+}
+
+stage_normal () {
+  build || stage_failed_to_build normal || return 1
+  # One virtual display for the whole suite; tests that need the
+  # accessibility bus start their own D-Bus session.
+  "${XVFB[@]}" meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2
+}
+
+stage_sanitizers () {
+  # A build of its own: everything compiled with ASan and UBSan, linked
+  # without --no-undefined (the sanitizer runtimes resolve at load time).
+  if [ ! -f "$ASAN_DIR/build.ninja" ]; then
+    meson setup "$ASAN_DIR" --buildtype=debugoptimized \
+      -Db_sanitize=address,undefined -Db_lundef=false ||
+      stage_failed_to_build sanitizers || return 1
+  fi
+  meson compile -C "$ASAN_DIR" || stage_failed_to_build sanitizers || return 1
+  # The options and suppressions are the "sanitizers" test setup
+  # (tests/meson.build, tests/sanitizers/).
+  "${XVFB[@]}" meson test -C "$ASAN_DIR" --setup sanitizers --print-errorlogs \
+    --num-processes 2
+}
+
+have_fuzzing () {
+  grep -q "option('fuzzing'" meson_options.txt
+}
+
+stage_fuzz () {
+  if ! have_fuzzing; then
+    echo "dev.sh: fuzz stage skipped: this tree has no fuzz targets"
+    return 0
+  fi
+  if ! command -v clang > /dev/null; then
+    echo "dev.sh: fuzz stage skipped: clang is not installed"
+    return 0
+  fi
+  # libFuzzer needs clang for the harnesses and the libraries they link.
+  if [ ! -f "$FUZZ_DIR/build.ninja" ]; then
+    CC=clang meson setup "$FUZZ_DIR" --buildtype=debugoptimized -Dfuzzing=true -Dgui=false ||
+      stage_failed_to_build fuzz || return 1
+  fi
+  meson compile -C "$FUZZ_DIR" || stage_failed_to_build fuzz || return 1
+  meson test -C "$FUZZ_DIR" --suite fuzz --print-errorlogs --num-processes 2
+}
+
 case "${1:-}" in
   run)
     shift
@@ -55,15 +117,25 @@ case "${1:-}" in
     exec "$BUILD_DIR/src/tandem" "$@"
     ;;
   test)
+    shift
+    stages=("$@")
+    [ ${#stages[@]} -eq 0 ] && stages=(normal sanitizers fuzz)
+    for stage in "${stages[@]}"; do
+      case "$stage" in
+        normal|sanitizers|fuzz) ;;
+        *) echo "Unknown stage: $stage (normal, sanitizers, fuzz)" >&2; exit 2 ;;
+      esac
+    done
     install_missing
-    build
-    # One virtual display for the whole suite; tests that need the
-    # accessibility bus start their own D-Bus session.
-    exec xvfb-run -a -s "-screen 0 1280x800x24" \
-      meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2
+    status=0
+    for stage in "${stages[@]}"; do
+      echo "dev.sh: === $stage stage ==="
+      "stage_$stage" || status=1
+    done
+    exit $status
     ;;
   *)
-    echo "Usage: $0 run [ARGS…] | test" >&2
+    echo "Usage: $0 run [ARGS…] | test [normal|sanitizers|fuzz…]" >&2
     exit 2
     ;;
 esac

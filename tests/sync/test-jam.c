@@ -51,6 +51,7 @@ typedef struct
   GQueue         chunks;
   GSource       *timer;
   gboolean       done;
+  gboolean       reading;   /* a read is in flight */
 } Pipe;
 
 typedef struct
@@ -126,6 +127,7 @@ pipe_read_cb (GObject      *source,
   GBytes *bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   Chunk *c;
 
+  pipe->reading = FALSE;
   if (bytes == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   c = g_new0 (Chunk, 1);
@@ -147,6 +149,7 @@ pipe_read_cb (GObject      *source,
 static void
 pipe_read (Pipe *pipe)
 {
+  pipe->reading = TRUE;
   g_input_stream_read_bytes_async (pipe->in, 64 * 1024, G_PRIORITY_DEFAULT,
                                    pipe->link->proxy->cancellable, pipe_read_cb, pipe);
 }
@@ -205,6 +208,21 @@ proxy_new (guint16 target,
   return proxy;
 }
 
+static gboolean
+no_reads_in_flight (gpointer data)
+{
+  Proxy *proxy = data;
+
+  for (guint i = 0; i < proxy->links->len; i++)
+    {
+      Link *link = proxy->links->pdata[i];
+
+      if (link->pipes[0].reading || link->pipes[1].reading)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 proxy_free (Proxy *proxy)
 {
@@ -212,7 +230,7 @@ proxy_free (Proxy *proxy)
   g_socket_service_stop (proxy->service);
   g_socket_listener_close (G_SOCKET_LISTENER (proxy->service));
   /* Let the cancelled reads come back before freeing what they point to. */
-  sync_test_spin (50);
+  g_assert_true (sync_test_wait (no_reads_in_flight, proxy, 5000));
   for (guint i = 0; i < proxy->links->len; i++)
     {
       Link *link = proxy->links->pdata[i];
@@ -706,7 +724,6 @@ test_jam (void)
       g_array_unref (jam[i].true_onsets);
       g_array_unref (jam[i].steps);
     }
-  sync_test_spin (50);
   proxy_free (proxy);
   sync_test_server_free (ts);
 }
@@ -831,7 +848,14 @@ test_presence_rtt (void)
       g_assert_cmpstr (code, ==, TANDEM_CODE_BAD_MESSAGE);
     }
   soup_websocket_connection_send_text (conn, "{\"type\":\"presence\",\"name\":\"Ada\",\"rtt\":12345}");
-  sync_test_spin (100);
+  /* The server reads a connection's messages in order: once the ping after
+   * it is answered, the presence has been stored. */
+  soup_websocket_connection_send_text (conn, "{\"type\":\"ping\",\"t\":1}");
+  {
+    g_autoptr(JsonObject) pong = sync_test_raw_expect (conn, "pong", 5000);
+
+    g_assert_nonnull (pong);
+  }
 
   other = sync_test_raw_connect (ts->port, ts->session_id, NULL);
   late = sync_test_raw_join (other, ts->session_id, ts->tokens[TANDEM_ROLE_EDITOR], "rtt-b");

@@ -19,8 +19,6 @@
 #include "tandem-application.h"
 #include "tandem-window.h"
 #include "widgets/tandem-grid-view-private.h"
-#include "widgets/tandem-mixer-strip.h"
-#include "widgets/tandem-mixer-view.h"
 #include "widgets/tandem-timeline-view-private.h"
 
 typedef struct
@@ -175,8 +173,8 @@ assert_click_toggles (Fixture    *f,
   Expect e = { f, track, step, velocity (f, track, step) > 0 ? 0 : 100, 0 };
 
   point_at_cell (f, track, step);
-  tandem_test_send_button (GTK_WIDGET (f->window), TRUE);
-  tandem_test_send_button (GTK_WIDGET (f->window), FALSE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, TRUE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, FALSE);
   tandem_test_iterate_until (velocity_is, &e);
   tandem_test_iterate_until (is_not_painting, f->grid);
 }
@@ -218,9 +216,9 @@ test_steps_typed_then_cell_clicked (Fixture       *f,
   g_assert_cmpuint (tandem_pattern_get_length (current_pattern (f)), ==, 16);
 
   point_at_cell (f, kick, 12);
-  tandem_test_send_button (GTK_WIDGET (f->window), TRUE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, TRUE);
   tandem_test_iterate_until (length_is, &shorter);
-  tandem_test_send_button (GTK_WIDGET (f->window), FALSE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, FALSE);
 
   g_assert_null (_tandem_grid_view_get_cell (f->grid, kick, 12));
   g_assert_nonnull (_tandem_grid_view_get_cell (f->grid, kick, 7));
@@ -297,12 +295,15 @@ test_remote_delete_under_stroke (Fixture       *f,
 
   painted = (Expect) { f, snare, 9, velocity (f, snare, 9) > 0 ? 0 : 100, 0 };
   point_at_cell (f, snare, 9);
-  tandem_test_send_button (GTK_WIDGET (f->window), TRUE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, TRUE);
   tandem_test_iterate_until (velocity_is, &painted);
   tandem_test_iterate_until (is_painting, f->grid);
 
   tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_TRACK, snare));
   g_assert_null (_tandem_grid_view_get_cell (f->grid, snare, 9));
+  /* The keyboard focus moved to the same step of the row now there. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) ==
+                 GTK_WIDGET (_tandem_grid_view_get_cell (f->grid, hat, 9)));
 
   /* The pointer goes on over the row that is now where the snare was, to
    * cells the stroke would change. */
@@ -313,7 +314,7 @@ test_remote_delete_under_stroke (Fixture       *f,
         crossed++;
       }
   g_assert_cmpuint (crossed, >, 0);
-  tandem_test_send_button (GTK_WIDGET (f->window), FALSE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, FALSE);
   tandem_test_iterate_until (is_not_painting, f->grid);
 
   assert_click_toggles (f, hat, 0);
@@ -345,7 +346,7 @@ test_remote_length_under_stroke (Fixture       *f,
   kick = track_id (f, 0);
   painted = (Expect) { f, kick, 13, velocity (f, kick, 13) > 0 ? 0 : 100, 0 };
   point_at_cell (f, kick, 13);
-  tandem_test_send_button (GTK_WIDGET (f->window), TRUE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, TRUE);
   tandem_test_iterate_until (velocity_is, &painted);
 
   tandem_test_remote_apply (f->project,
@@ -353,12 +354,15 @@ test_remote_length_under_stroke (Fixture       *f,
                                                    tandem_pattern_get_id (current_pattern (f)),
                                                    "length", 8));
   g_assert_null (_tandem_grid_view_get_cell (f->grid, kick, 13));
+  /* The keyboard focus moved to the row's new last cell. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) ==
+                 GTK_WIDGET (_tandem_grid_view_get_cell (f->grid, kick, 7)));
   for (guint i = 0; i < 8; i++)
     before[i] = velocity (f, kick, i);
 
   point_at_cell (f, kick, 6);
   point_at_cell (f, kick, 2);
-  tandem_test_send_button (GTK_WIDGET (f->window), FALSE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, FALSE);
   tandem_test_iterate_until (is_not_painting, f->grid);
 
   for (guint i = 0; i < 8; i++)
@@ -411,8 +415,8 @@ test_remote_delete_under_track_menu (Fixture       *f,
   snare = g_strdup (track_id (f, 1));
   button = _tandem_grid_view_get_row_menu_button (f->grid, snare);
   point_at (button);
-  tandem_test_send_button (GTK_WIDGET (f->window), TRUE);
-  tandem_test_send_button (GTK_WIDGET (f->window), FALSE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, TRUE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, FALSE);
   tandem_test_iterate_until (menu_is_open, button);
   popover = g_object_ref (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
 
@@ -443,65 +447,48 @@ test_remote_delete_under_track_menu (Fixture       *f,
   assert_click_toggles (f, track_id (f, 0), 5);
 }
 
-/* Someone else deletes a track while its fader is held: the strip goes, and
- * the drag's undo group is closed with it. */
-static void
-test_remote_delete_under_fader (Fixture       *f,
-                                gconstpointer  data)
+static gboolean
+timeline_menu_is_open (gpointer data)
 {
-  g_autofree char *snare = NULL;
-  TandemMixerView *mixer;
-  GtkWidget *strip = NULL, *fader;
-  AdwViewStack *stack;
+  GtkWidget *menu = tandem_test_find_widget (GTK_WIDGET (data), GTK_TYPE_POPOVER_MENU, NULL);
 
-  if (f->window == NULL)
-    return;
-
-  stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_VIEW_STACK,
-                                                   NULL));
-  adw_view_stack_set_visible_child_name (stack, "mixer");
-  mixer = TANDEM_MIXER_VIEW (tandem_test_find_widget (GTK_WIDGET (f->window),
-                                                      TANDEM_TYPE_MIXER_VIEW, NULL));
-  tandem_test_iterate_until (tandem_test_is_mapped, mixer);
-
-  snare = g_strdup (track_id (f, 1));
-  for (GtkWidget *w = tandem_test_find_widget (GTK_WIDGET (mixer), TANDEM_TYPE_MIXER_STRIP, NULL);
-       w != NULL; w = gtk_widget_get_next_sibling (w))
-    if (TANDEM_IS_MIXER_STRIP (w) &&
-        tandem_mixer_strip_get_track (TANDEM_MIXER_STRIP (w)) == tandem_test_track_at (f->project, 1))
-      strip = w;
-  g_assert_nonnull (strip);
-  fader = tandem_test_find_widget (strip, GTK_TYPE_SCALE, NULL);
-  g_assert_nonnull (fader);
-  tandem_test_iterate_until (tandem_test_is_mapped, fader);
-
-  point_at (fader);
-  tandem_test_send_button (GTK_WIDGET (f->window), TRUE);
-  tandem_test_move_pointer (fader, gtk_widget_get_width (fader) / 2.,
-                            gtk_widget_get_height (fader) / 3.);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_TRACK, snare));
-  tandem_test_move_pointer (GTK_WIDGET (mixer), 10, 10);
-  tandem_test_send_button (GTK_WIDGET (f->window), FALSE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  /* A later edit is an undo step of its own. */
-  adw_view_stack_set_visible_child_name (stack, "grid");
-  tandem_test_iterate_until (window_is_ready, f);
-  {
-    const char *kick = track_id (f, 0);
-    guint8 was = velocity (f, kick, 6);
-
-    gtk_widget_activate_action (GTK_WIDGET (f->grid), "grid.toggle-cell", "(si)", kick, 6);
-    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL);
-    g_assert_cmpuint (velocity (f, kick, 6), ==, was);
-    g_assert_nonnull (tandem_project_find_track (f->project, track_id (f, 1)));
-  }
+  return menu != NULL && gtk_widget_get_mapped (menu);
 }
 
-/* Someone else deletes the clip being dragged on the song timeline. */
+static gboolean
+timeline_menu_is_closed (gpointer data)
+{
+  return !timeline_menu_is_open (data);
+}
+
+typedef struct
+{
+  TandemTimelineView *timeline;
+  const char         *clip;
+} SelectedIs;
+
+static gboolean
+clip_is_selected (gpointer data)
+{
+  SelectedIs *s = data;
+
+  return g_strcmp0 (tandem_timeline_view_get_selected_clip (s->timeline), s->clip) == 0;
+}
+
+static gboolean
+clip_is_laid_out (gpointer data)
+{
+  g_autoptr(TandemClip) clip =
+    g_list_model_get_item (tandem_project_get_clips (TANDEM_TIMELINE_VIEW (data)->project), 0);
+  graphene_rect_t rect;
+
+  return clip != NULL && gtk_widget_get_width (GTK_WIDGET (data)) > 0 &&
+         tandem_timeline_view_get_clip_rect (data, tandem_clip_get_id (clip), &rect) &&
+         rect.size.width > 0;
+}
+
+/* Someone else deletes the clip being dragged on the song timeline, then the
+ * one whose menu is open. */
 static void
 test_remote_delete_under_clip_drag (Fixture       *f,
                                     gconstpointer  data)
@@ -521,23 +508,47 @@ test_remote_delete_under_clip_drag (Fixture       *f,
   timeline = TANDEM_TIMELINE_VIEW (tandem_test_find_widget (GTK_WIDGET (f->window),
                                                             TANDEM_TYPE_TIMELINE_VIEW, NULL));
   tandem_test_iterate_until (tandem_test_is_mapped, timeline);
+  /* A second clip, for the menu. */
+  gtk_widget_activate_action (GTK_WIDGET (timeline), "timeline.add-clip", "(si)", "", 6);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_project_get_clips (f->project)), ==, 2);
+  tandem_test_iterate_until (clip_is_laid_out, timeline);
 
   clip = g_list_model_get_item (tandem_project_get_clips (f->project), 0);
   clip_id = g_strdup (tandem_clip_get_id (clip));
   g_assert_true (tandem_timeline_view_get_clip_rect (timeline, clip_id, &rect));
   tandem_test_move_pointer (GTK_WIDGET (timeline), rect.origin.x + 10,
                             rect.origin.y + rect.size.height / 2);
-  tandem_test_send_button (GTK_WIDGET (f->window), TRUE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, TRUE);
+  /* The press picked the clip up (selected it). */
+  {
+    SelectedIs selected = { timeline, clip_id };
+
+    tandem_test_iterate_until (clip_is_selected, &selected);
+  }
   tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_CLIP, clip_id));
   tandem_test_move_pointer (GTK_WIDGET (timeline), rect.origin.x + 200,
                             rect.origin.y + rect.size.height / 2);
-  tandem_test_send_button (GTK_WIDGET (f->window), FALSE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 1, FALSE);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_null (tandem_project_find_clip (f->project, clip_id));
   g_assert_null (tandem_timeline_view_get_selected_clip (timeline));
+
+  /* The context menu of a clip someone else deletes closes. */
+  g_clear_object (&clip);
+  g_clear_pointer (&clip_id, g_free);
+  clip = g_list_model_get_item (tandem_project_get_clips (f->project), 0);
+  g_assert_nonnull (clip);
+  clip_id = g_strdup (tandem_clip_get_id (clip));
+  tandem_test_iterate_until (clip_is_laid_out, timeline);
+  g_assert_true (tandem_timeline_view_get_clip_rect (timeline, clip_id, &rect));
+  tandem_test_move_pointer (GTK_WIDGET (timeline), rect.origin.x + 10,
+                            rect.origin.y + rect.size.height / 2);
+  tandem_test_send_button (GTK_WIDGET (f->window), 3, TRUE);
+  tandem_test_send_button (GTK_WIDGET (f->window), 3, FALSE);
+  tandem_test_iterate_until (timeline_menu_is_open, timeline);
+  tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_CLIP, clip_id));
+  tandem_test_iterate_until (timeline_menu_is_closed, timeline);
 }
 
 int
@@ -554,7 +565,6 @@ main (int   argc,
   ADD ("remote-delete-under-stroke", test_remote_delete_under_stroke);
   ADD ("remote-length-under-stroke", test_remote_length_under_stroke);
   ADD ("remote-delete-under-track-menu", test_remote_delete_under_track_menu);
-  ADD ("remote-delete-under-fader", test_remote_delete_under_fader);
   ADD ("remote-delete-under-clip-drag", test_remote_delete_under_clip_drag);
 #undef ADD
 

@@ -18,10 +18,6 @@
 #include "tandem-window.h"
 #include "widgets/tandem-timeline-view-private.h"
 
-#if defined(GDK_WINDOWING_X11) && defined(TANDEM_TEST_HAVE_XLIB)
-#include <dlfcn.h>
-#include <gdk/x11/gdkx.h>
-#endif
 
 typedef struct
 {
@@ -73,83 +69,6 @@ find_clip (Fixture    *f,
            const char *id)
 {
   return tandem_project_find_clip (f->project, id);
-}
-
-/* ---- real keys ----------------------------------------------------------- */
-
-#if defined(GDK_WINDOWING_X11) && defined(TANDEM_TEST_HAVE_XLIB)
-typedef int (*FakeKeyFunc) (Display *display, unsigned int keycode, Bool is_press,
-                            unsigned long delay);
-
-static FakeKeyFunc
-fake_key_func (void)
-{
-  static FakeKeyFunc func;
-  static gboolean looked;
-
-  /* Only the runtime library is installed, not its headers and .so link. */
-  if (!looked)
-    {
-      void *lib = dlopen ("libXtst.so.6", RTLD_NOW | RTLD_LOCAL);
-
-      looked = TRUE;
-      if (lib != NULL)
-        func = (FakeKeyFunc) dlsym (lib, "XTestFakeKeyEvent");
-    }
-  return func;
-}
-#endif
-
-/* Whether send_key() can type here; skips the test when not. */
-static gboolean
-can_send_keys (void)
-{
-#if defined(GDK_WINDOWING_X11) && defined(TANDEM_TEST_HAVE_XLIB)
-  int event, error, major;
-
-  if (GDK_IS_X11_DISPLAY (gdk_display_get_default ()) && fake_key_func () != NULL
-      && XQueryExtension (gdk_x11_display_get_xdisplay (gdk_display_get_default ()), "XTEST",
-                          &major, &event, &error))
-    {
-      return TRUE;
-    }
-#endif
-  g_test_skip ("real key events need an X11 display with XTest");
-  return FALSE;
-}
-
-/* Presses and releases @keyval on @window (with Shift and/or Control held
- * when @state says), as a person would on the keyboard. Returns once the X
- * server has sent the events; wait for their effect after. */
-static void
-send_key (GtkWidget       *window,
-          guint            keyval,
-          GdkModifierType  state)
-{
-#if defined(GDK_WINDOWING_X11) && defined(TANDEM_TEST_HAVE_XLIB)
-  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
-  Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
-  FakeKeyFunc fake = fake_key_func ();
-  KeyCode shift = XKeysymToKeycode (display, XK_Shift_L);
-  KeyCode control = XKeysymToKeycode (display, XK_Control_L);
-  KeyCode key = XKeysymToKeycode (display, keyval);
-
-  g_assert_cmpuint (key, !=, 0);
-  XSetInputFocus (display, xid, RevertToParent, CurrentTime);
-  if (state & GDK_CONTROL_MASK)
-    fake (display, control, True, CurrentTime);
-  if (state & GDK_SHIFT_MASK)
-    fake (display, shift, True, CurrentTime);
-  fake (display, key, True, CurrentTime);
-  fake (display, key, False, CurrentTime);
-  if (state & GDK_SHIFT_MASK)
-    fake (display, shift, False, CurrentTime);
-  if (state & GDK_CONTROL_MASK)
-    fake (display, control, False, CurrentTime);
-  XSync (display, False);
-#else
-  g_assert_not_reached ();
-#endif
 }
 
 typedef struct
@@ -445,7 +364,7 @@ test_keys_edit (Fixture       *f,
   g_autofree char *second = NULL;
   Expect e = { 0 };
 
-  if (f->window == NULL || !can_send_keys ())
+  if (f->window == NULL || !tandem_test_can_send_input ())
     return;
 
   first = g_list_model_get_item (tandem_project_get_clips (f->project), 0);
@@ -457,7 +376,7 @@ test_keys_edit (Fixture       *f,
 
   /* Nothing selected: the first arrow selects the first clip, moving nothing. */
   e.clip = tandem_clip_get_id (first);
-  send_key (f->window, GDK_KEY_Right, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Right, 0);
   tandem_test_iterate_until (clip_is_selected, &e);
   g_assert_cmpuint (tandem_clip_get_start (first), ==, 0);
 
@@ -465,21 +384,21 @@ test_keys_edit (Fixture       *f,
   gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.add-clip", "(si)", "", 6);
   second = g_strdup (tandem_timeline_view_get_selected_clip (f->timeline));
   g_assert_cmpstr (second, !=, tandem_clip_get_id (first));
-  send_key (f->window, GDK_KEY_Up, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Up, 0);
   tandem_test_iterate_until (clip_is_selected, &e);
   e.clip = second;
-  send_key (f->window, GDK_KEY_Down, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Down, 0);
   tandem_test_iterate_until (clip_is_selected, &e);
 
   /* Right, Right: two bars later; Left: one back; Shift+Right: a bar longer. */
-  send_key (f->window, GDK_KEY_Right, 0);
-  send_key (f->window, GDK_KEY_Right, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Right, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Right, 0);
   e.value = 8;
   tandem_test_iterate_until (clip_start_is, &e);
-  send_key (f->window, GDK_KEY_Left, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Left, 0);
   e.value = 7;
   tandem_test_iterate_until (clip_start_is, &e);
-  send_key (f->window, GDK_KEY_Right, GDK_SHIFT_MASK);
+  tandem_test_send_key (f->window, GDK_KEY_Right, GDK_SHIFT_MASK);
   e.value = 2;
   tandem_test_iterate_until (clip_length_is, &e);
   g_assert_cmpuint (tandem_clip_get_start (tandem_project_find_clip (f->project, second)), ==, 7);
@@ -488,7 +407,7 @@ test_keys_edit (Fixture       *f,
   g_assert_cmpuint (tandem_clip_get_length (first), ==, 4);
 
   /* Delete removes the selected clip and nothing else. */
-  send_key (f->window, GDK_KEY_Delete, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Delete, 0);
   tandem_test_iterate_until (clip_is_gone, &e);
   g_assert_cmpuint (n_clips (f), ==, 1);
   g_assert_null (tandem_timeline_view_get_selected_clip (f->timeline));
@@ -504,11 +423,11 @@ test_keys_edit (Fixture       *f,
 
   /* Escape deselects; keys with nothing selected leave the song alone. */
   tandem_timeline_view_set_selected_clip (f->timeline, second);
-  send_key (f->window, GDK_KEY_Escape, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Escape, 0);
   e.clip = NULL;
   tandem_test_iterate_until (clip_is_selected, &e);
-  send_key (f->window, GDK_KEY_Delete, 0);
-  send_key (f->window, GDK_KEY_Down, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Delete, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Down, 0);
   e.clip = tandem_clip_get_id (first);
   tandem_test_iterate_until (clip_is_selected, &e);
   g_assert_cmpuint (n_clips (f), ==, 2);
@@ -522,7 +441,7 @@ test_keys_menu (Fixture       *f,
   g_autoptr(TandemClip) clip = NULL;
   Expect e = { 0 };
 
-  if (f->window == NULL || !can_send_keys ())
+  if (f->window == NULL || !tandem_test_can_send_input ())
     return;
 
   clip = g_list_model_get_item (tandem_project_get_clips (f->project), 0);
@@ -533,22 +452,22 @@ test_keys_menu (Fixture       *f,
   tandem_test_iterate_until (widget_has_focus, f->timeline);
 
   /* With nothing selected there is no menu to open. */
-  send_key (f->window, GDK_KEY_Menu, 0);
-  send_key (f->window, GDK_KEY_Down, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Menu, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Down, 0);
   tandem_test_iterate_until (clip_is_selected, &e);
   g_assert_false (menu_is_open (f->timeline));
 
-  send_key (f->window, GDK_KEY_Menu, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Menu, 0);
   tandem_test_iterate_until (menu_is_open, f->timeline);
-  send_key (f->window, GDK_KEY_Escape, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Escape, 0);
   tandem_test_iterate_until (menu_is_closed, f->timeline);
   g_assert_nonnull (tandem_project_find_clip (f->project, e.clip));
 
-  send_key (f->window, GDK_KEY_F10, GDK_SHIFT_MASK);
+  tandem_test_send_key (f->window, GDK_KEY_F10, GDK_SHIFT_MASK);
   tandem_test_iterate_until (menu_is_open, f->timeline);
   /* The last item is Delete Clip: Up from the top wraps to it. */
-  send_key (f->window, GDK_KEY_Up, 0);
-  send_key (f->window, GDK_KEY_Return, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Up, 0);
+  tandem_test_send_key (f->window, GDK_KEY_Return, 0);
   tandem_test_iterate_until (clip_is_gone, &e);
   tandem_test_iterate_until (menu_is_closed, f->timeline);
   g_assert_cmpuint (n_clips (f), ==, 0);
@@ -607,7 +526,7 @@ test_keys_in_window (void)
       g_test_skip ("no display");
       return;
     }
-  if (!can_send_keys ())
+  if (!tandem_test_can_send_input ())
     return;
 
   app = tandem_application_new ();
@@ -622,20 +541,20 @@ test_keys_in_window (void)
   e.timeline = TANDEM_TIMELINE_VIEW (timeline);
   e.clip = id;
 
-  send_key (window, GDK_KEY_Down, 0);
+  tandem_test_send_key (window, GDK_KEY_Down, 0);
   tandem_test_iterate_until (clip_is_selected, &e);
-  send_key (window, GDK_KEY_Right, 0);
+  tandem_test_send_key (window, GDK_KEY_Right, 0);
   e.value = 1;
   tandem_test_iterate_until (clip_start_is, &e);
-  send_key (window, GDK_KEY_Delete, 0);
+  tandem_test_send_key (window, GDK_KEY_Delete, 0);
   tandem_test_iterate_until (clip_is_gone, &e);
   g_assert_cmpuint (g_list_model_get_n_items (tandem_project_get_clips (project)), ==, 0);
 
   /* Ctrl+Z: the clip is back at bar 2; again: back at bar 1. */
-  send_key (window, GDK_KEY_z, GDK_CONTROL_MASK);
+  tandem_test_send_key (window, GDK_KEY_z, GDK_CONTROL_MASK);
   tandem_test_iterate_until (clip_is_back, &e);
   g_assert_cmpuint (tandem_clip_get_start (tandem_project_find_clip (project, id)), ==, 1);
-  send_key (window, GDK_KEY_z, GDK_CONTROL_MASK);
+  tandem_test_send_key (window, GDK_KEY_z, GDK_CONTROL_MASK);
   e.value = 0;
   tandem_test_iterate_until (clip_start_is, &e);
   g_assert_false (tandem_history_can_undo (tandem_window_get_history (TANDEM_WINDOW (window))));

@@ -312,12 +312,13 @@ tandem_test_move_pointer (GtkWidget *widget,
 
 void
 tandem_test_send_button (GtkWidget *widget,
+                         guint      button,
                          gboolean   press)
 {
 #if HAVE_REAL_INPUT
   Display *display = xdisplay_of (widget);
 
-  xtest ()->button (display, 1, press, CurrentTime);
+  xtest ()->button (display, button, press, CurrentTime);
   XSync (display, False);
 #else
   g_assert_not_reached ();

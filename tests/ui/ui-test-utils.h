@@ -78,8 +78,10 @@ void     tandem_test_send_key       (GtkWidget       *window,
 void     tandem_test_move_pointer   (GtkWidget       *widget,
                                      double           x,
                                      double           y);
-/* Presses (@press) or releases the primary button where the pointer is. */
+/* Presses (@press) or releases mouse button @button (1 primary, 3
+ * secondary) where the pointer is. */
 void     tandem_test_send_button    (GtkWidget       *widget,
+                                     guint            button,
                                      gboolean         press);
 
 G_END_DECLS

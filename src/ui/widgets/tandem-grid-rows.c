@@ -48,13 +48,18 @@ update_row_cells (TandemGridView *self,
 {
   const char *track_id = tandem_track_get_id (row->track);
   const char *name = tandem_track_get_name (row->track);
+  gboolean had_focus = FALSE;
 
   while (row->cells->len > self->n_steps)
     {
       GtkWidget *cell = g_ptr_array_steal_index (row->cells, row->cells->len - 1);
 
+      had_focus |= gtk_widget_has_focus (cell);
       gtk_widget_unparent (cell);
     }
+  /* The keyboard focus stays in the grid, on the row's new last cell. */
+  if (had_focus && row->cells->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (row->cells, row->cells->len - 1));
 
   while (row->cells->len < self->n_steps)
     {
@@ -227,10 +232,12 @@ row_forward (TandemGridRow *row,
              GVariant      *value)
 {
   const char *track_id = tandem_track_get_id (row->track);
+  /* Owned here: GTK sinks the parameter only when an enabled action takes it. */
+  g_autoptr(GVariant) parameter =
+    g_variant_ref_sink (value != NULL ? g_variant_new ("(s@*)", track_id, value)
+                                      : g_variant_new_string (track_id));
 
-  gtk_widget_activate_action_variant (GTK_WIDGET (row->view), action,
-                                      value != NULL ? g_variant_new ("(s@*)", track_id, value)
-                                                    : g_variant_new_string (track_id));
+  gtk_widget_activate_action_variant (GTK_WIDGET (row->view), action, parameter);
 }
 
 static void

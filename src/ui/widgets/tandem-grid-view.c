@@ -146,6 +146,9 @@ on_tracks_changed (TandemGridView *self,
                    guint           added,
                    GListModel     *tracks)
 {
+  GtkWidget *focus = self->body != NULL ? gtk_widget_get_focus_child (self->body) : NULL;
+  gboolean lost_focus = FALSE;
+
   /* Only the rows that changed are replaced, so the keyboard focus and the
    * other rows' widgets survive someone else adding or removing a track. */
   if (self->pattern == NULL || position + removed > self->rows->len)
@@ -157,6 +160,8 @@ on_tracks_changed (TandemGridView *self,
   for (guint i = 0; i < removed; i++)
     {
       TandemGridRow *row = g_ptr_array_index (self->rows, position);
+
+      lost_focus |= focus != NULL && g_ptr_array_find (row->cells, focus, NULL);
 
       g_hash_table_remove (self->row_by_track, tandem_track_get_id (row->track));
       g_ptr_array_remove_index (self->rows, position);
@@ -172,6 +177,9 @@ on_tracks_changed (TandemGridView *self,
     }
 
   _tandem_grid_view_rows_changed (self);
+  /* The focus was on a cell of a removed row: it moves to the row now there. */
+  if (lost_focus)
+    _tandem_grid_view_focus_cell (self, self->focus_row, self->focus_step);
 }
 
 static void

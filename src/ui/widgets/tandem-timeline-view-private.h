@@ -55,6 +55,7 @@ struct _TandemTimelineView
   int            drag_length;
 
   GtkWidget     *menu;
+  GtkGesture    *drag;         /* owned by the widget */
 };
 
 /* tandem-timeline-draw.c */

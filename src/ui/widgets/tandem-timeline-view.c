@@ -50,9 +50,21 @@ on_op_applied (TandemTimelineView *self,
       tandem_op_get_entity (op) == TANDEM_ENTITY_TRACK)
     return;
 
+  /* Someone removed the clip being dragged: the drag ends there (its
+   * gesture too, so the pointer edits nothing more until released). */
+  if (self->drag_clip != NULL && tandem_project_find_clip (project, self->drag_clip) == NULL)
+    {
+      _tandem_timeline_view_drag_stop (self, FALSE);
+      gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag));
+    }
+  /* …or the selected one: its menu has nothing left to act on. */
   if (self->selected_clip != NULL &&
       tandem_project_find_clip (project, self->selected_clip) == NULL)
-    tandem_timeline_view_set_selected_clip (self, NULL);
+    {
+      tandem_timeline_view_set_selected_clip (self, NULL);
+      if (self->menu != NULL)
+        gtk_popover_popdown (GTK_POPOVER (self->menu));
+    }
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
