@@ -943,12 +943,14 @@ websocket_cb (SoupServer              *soup,
                           limits->max_messages_per_second, now);
   tandem_rate_limit_init (&peer->refused_limit, limits->max_ops_per_second, limits->ops_burst, now);
   g_ptr_array_add (self->peers, peer);
-  if (soup_server_message_get_socket (msg))
-    {
-      peer->socket = g_object_ref (soup_server_message_get_socket (msg));
-      if (!kernel_written (peer, &peer->written_base))
-        g_clear_object (&peer->socket);
-    }
+  /* Our listener hands libsoup a wrapped stream, not a socket connection:
+   * libsoup then knows no socket, and the kernel's counts come from ours. */
+  if (stream != NULL)
+    g_set_object (&peer->socket, tandem_server_conn_get_socket (stream));
+  else if (soup_server_message_get_socket (msg))
+    g_set_object (&peer->socket, soup_server_message_get_socket (msg));
+  if (peer->socket != NULL && !kernel_written (peer, &peer->written_base))
+    g_clear_object (&peer->socket);
 
   /* Until the welcome, a frame over the hello budget is refused from its
    * header (libsoup), and so is a message fragmented past it (the
