@@ -59,6 +59,8 @@ struct _TandemPeer
   guint                    strikes;
   guint64                  rl_cseq;     /* first submit refused for the rate, not yet resent; 0: none */
   gint64                   rl_retry_us; /* when it may come again */
+  gboolean                 rl_told;     /* its refusal is out */
+  guint                    rl_blind_ops; /* ops refused since, sent before it could be known */
   guint64                  sent_seq;
   guint64                  acked_seq;
   GSocket                 *socket;      /* for the kernel's view of what was written */
@@ -236,6 +238,9 @@ void           _tandem_peer_fail             (TandemPeer          *peer,
                                               const char          *code,
                                               const char          *message,
                                               gushort              close_code);
+/* The rate-limited answer to submit @cseq was handed to @peer's connection. */
+void           _tandem_peer_refusal_sent     (TandemPeer          *peer,
+                                              guint64              cseq);
 TandemPeer    *_tandem_session_find_peer     (TandemSession       *session,
                                               const char          *client_id);
 GSource       *_tandem_server_add_timeout    (TandemSessionServer *self,

@@ -671,13 +671,25 @@ add_strike (TandemPeer *peer)
   return FALSE;
 }
 
+void
+_tandem_peer_refusal_sent (TandemPeer *peer,
+                           guint64     cseq)
+{
+  if (cseq == peer->rl_cseq)
+    peer->rl_told = TRUE;
+}
+
 /* Refuses submit @cseq for now, without processing it (go-back-N): until
  * the first refused cseq comes again, every later one is refused too, so a
  * client's edits can never land out of order. @wait_us is how long until
  * this one would fit the budget. A client that waits as told never gets a
  * strike: refusals cost one (and towards "flood") only when it resends
  * before the time it was given, or when the ops it keeps sending while
- * refused exceed another burst — more than can be in flight at once. */
+ * refused exceed another burst — more than can be in flight at once.
+ * The refusal waits in the outbox behind the echoes of earlier batches,
+ * which wait for the journal's flush; until it is out the client cannot
+ * know, so what it sends until then is measured against one burst of its
+ * own, and only what follows against the refused-ops bucket. */
 static void
 refuse_submit (TandemPeer *peer,
                guint64     cseq,
@@ -688,19 +700,26 @@ refuse_submit (TandemPeer *peer,
   const TandemServerLimits *limits = &peer->server->limits;
   gboolean early = peer->rl_cseq != 0 && cseq <= peer->rl_cseq && now < peer->rl_retry_us;
   g_autofree char *text = NULL;
+  gboolean too_many;
   gint64 ms;
 
   if (peer->rl_cseq == 0 || cseq <= peer->rl_cseq)
     {
       peer->rl_cseq = cseq;
       peer->rl_retry_us = MAX (peer->rl_retry_us, now + retry_after_ms (wait_us) * 1000);
+      peer->rl_told = FALSE;
+      peer->rl_blind_ops = 0;
     }
   ms = retry_after_ms (peer->rl_retry_us - now);
   text = g_strdup_printf ("More than %g ops per second; send batch %" G_GUINT64_FORMAT
                           " again in %" G_GINT64_FORMAT " ms", limits->max_ops_per_second,
                           peer->rl_cseq, ms);
   _tandem_session_refuse (peer->session, peer, cseq, text, ms);
-  if (early || !tandem_rate_limit_take (&peer->refused_limit, n_ops, now))
+  if (peer->rl_told)
+    too_many = !tandem_rate_limit_take (&peer->refused_limit, n_ops, now);
+  else
+    too_many = (peer->rl_blind_ops += n_ops) > limits->ops_burst;
+  if (early || too_many)
     add_strike (peer);
 }
 
@@ -924,12 +943,14 @@ websocket_cb (SoupServer              *soup,
                           limits->max_messages_per_second, now);
   tandem_rate_limit_init (&peer->refused_limit, limits->max_ops_per_second, limits->ops_burst, now);
   g_ptr_array_add (self->peers, peer);
-  if (soup_server_message_get_socket (msg))
-    {
-      peer->socket = g_object_ref (soup_server_message_get_socket (msg));
-      if (!kernel_written (peer, &peer->written_base))
-        g_clear_object (&peer->socket);
-    }
+  /* Our listener hands libsoup a wrapped stream, not a socket connection:
+   * libsoup then knows no socket, and the kernel's counts come from ours. */
+  if (stream != NULL)
+    g_set_object (&peer->socket, tandem_server_conn_get_socket (stream));
+  else if (soup_server_message_get_socket (msg))
+    g_set_object (&peer->socket, soup_server_message_get_socket (msg));
+  if (peer->socket != NULL && !kernel_written (peer, &peer->written_base))
+    g_clear_object (&peer->socket);
 
   /* Until the welcome, a frame over the hello budget is refused from its
    * header (libsoup), and so is a message fragmented past it (the

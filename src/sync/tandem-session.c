@@ -23,6 +23,7 @@ typedef struct
   guint64  cseq;
   gushort  close_code; /* not 0: close the target with this, text is the code */
   char    *message;
+  gboolean refusal;   /* a rate-limited answer to the target's submit cseq */
 } OutboxEntry;
 
 typedef TandemUnflushed Unflushed;
@@ -692,9 +693,16 @@ _tandem_session_refuse (TandemSession *session,
                         const char    *message,
                         gint64         retry_after_ms)
 {
+  OutboxEntry *entry;
+
+  /* In the outbox like every answer, so it follows the echoes of the
+   * batches before it; the client can only stop sending once it is out. */
   queue_message (session, tandem_message_reject_retry (client_seq, TANDEM_CODE_RATE_LIMITED, message,
                                                        retry_after_ms),
                  0, author->client_id);
+  entry = g_queue_peek_tail (&session->outbox);
+  entry->refusal = TRUE;
+  entry->cseq = client_seq;
 }
 
 guint
@@ -819,7 +827,11 @@ drain_outbox (TandemSession *session)
           if (peer && entry->close_code)
             _tandem_peer_fail (peer, entry->text, entry->message, entry->close_code);
           else if (peer)
-            _tandem_peer_send (peer, g_steal_pointer (&entry->text));
+            {
+              _tandem_peer_send (peer, g_steal_pointer (&entry->text));
+              if (entry->refusal)
+                _tandem_peer_refusal_sent (peer, entry->cseq);
+            }
         }
       else
         {

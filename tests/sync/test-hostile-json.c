@@ -81,7 +81,7 @@ raw_connect (Fixture *f)
   return conn;
 }
 
-/* The error the server answers @text with, before or after a hello. */
+/* The error the server answers @text with after a hello. */
 static void
 expect_bad_message (SoupWebsocketConnection *conn,
                     const char              *text,
@@ -113,10 +113,74 @@ repeat (const char *open,
   return g_string_free (s, FALSE);
 }
 
+/* A raw connection that has joined as an editor: from now on a message up
+ * to max_message_bytes reaches the bounded parser. */
+static SoupWebsocketConnection *
+raw_joined (Fixture    *f,
+            const char *client_id)
+{
+  SoupWebsocketConnection *conn = raw_connect (f);
+  g_autoptr(JsonObject) welcome = sync_test_raw_join (conn, f->ts->session_id,
+                                                      f->ts->tokens[TANDEM_ROLE_EDITOR], client_id);
+
+  g_assert_nonnull (welcome);
+  return conn;
+}
+
+/* Before its hello a connection may send one small message: @text is far
+ * over that, so the connection ends at the frame's header, unanswered and
+ * unparsed, and a newcomer still joins. */
+static void
+expect_refused_before_hello (Fixture    *f,
+                             const char *text)
+{
+  g_autoptr(SoupWebsocketConnection) c = raw_connect (f);
+  g_autoptr(SoupWebsocketConnection) next = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  const TandemServerLimits *limits = tandem_session_server_get_limits (f->ts->server);
+  JsonObject *msg;
+
+  g_assert_cmpuint (strlen (text), >, limits->max_hello_bytes);
+  soup_websocket_connection_send_message (c, SOUP_WEBSOCKET_DATA_TEXT, bytes);
+  /* libsoup ends such a connection without a close frame (code 0). */
+  while ((msg = sync_test_raw_next (c, 10000)) != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (msg, "code"), !=, TANDEM_CODE_BAD_MESSAGE);
+      json_object_unref (msg);
+    }
+  g_assert_true (sync_test_raw_wait_closed (c, 10000));
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (c), ==, 0);
+  next = raw_joined (f, "after-refused");
+}
+
+static char *
+token_flood (void)
+{
+  GString *s = g_string_new ("[");
+
+  /* 1 MiB of 349,000 empty objects: too many tokens for any message. */
+  for (guint i = 0; i < 349000; i++)
+    g_string_append (s, i == 0 ? "{}" : ",{}");
+  g_string_append_c (s, ']');
+  g_assert_cmpuint (s->len, <=, 1024 * 1024);
+  return g_string_free (s, FALSE);
+}
+
 static void
 test_nested_before_hello (Fixture *f, gconstpointer data)
 {
-  g_autoptr(SoupWebsocketConnection) c = raw_connect (f);
+  /* 170 KB: json-glib would recurse 85,000 levels deep. */
+  g_autofree char *arrays = repeat ("[", "", "]", 85000);
+  g_autofree char *tokens = token_flood ();
+
+  expect_refused_before_hello (f, arrays);
+  expect_refused_before_hello (f, tokens);
+}
+
+static void
+test_nested_after_hello (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) c = raw_joined (f, "nester");
   /* 170 KB and 510 KB: json-glib would recurse 85,000 levels deep. */
   g_autofree char *arrays = repeat ("[", "", "]", 85000);
   g_autofree char *objects = repeat ("{\"a\":", "1", "}", 85000);
@@ -128,16 +192,9 @@ test_nested_before_hello (Fixture *f, gconstpointer data)
 static void
 test_token_flood (Fixture *f, gconstpointer data)
 {
-  g_autoptr(SoupWebsocketConnection) c = raw_connect (f);
-  GString *s = g_string_new ("[");
-  g_autofree char *text = NULL;
+  g_autoptr(SoupWebsocketConnection) c = raw_joined (f, "flooder");
+  g_autofree char *text = token_flood ();
 
-  /* 1 MiB of 349,000 empty objects: too many tokens for any message. */
-  for (guint i = 0; i < 349000; i++)
-    g_string_append (s, i == 0 ? "{}" : ",{}");
-  g_string_append_c (s, ']');
-  g_assert_cmpuint (s->len, <=, 1024 * 1024);
-  text = g_string_free (s, FALSE);
   expect_bad_message (c, text, "tokens");
 }
 
@@ -368,6 +425,7 @@ main (int    argc,
 #define ADD(path, fn) g_test_add ("/sync/hostile-json/" path, Fixture, NULL, fixture_setup, fn, \
                                   fixture_teardown)
   ADD ("nested-before-hello", test_nested_before_hello);
+  ADD ("nested-after-hello", test_nested_after_hello);
   ADD ("token-flood", test_token_flood);
   ADD ("integer-wrap", test_integer_wrap);
   ADD ("http-bodies", test_http_bodies);
