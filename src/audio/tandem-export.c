@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tandem-export.h"
+#include "tandem-limiter.h"
 #include "tandem-plan-compile.h"
 #include "tandem-renderer.h"
 
@@ -149,7 +150,7 @@ tandem_export_render_to_file_full (TandemProject         *project,
   g_autofree float *buf = NULL;
   TandemRenderer *renderer;
   SNDFILE *file = NULL;
-  guint64 music, max_frames, done = 0;
+  guint64 music, max_frames, stop, done = 0;
   g_autofree float *held = NULL;
   guint n_held = 0;
   gboolean ok = TRUE;
@@ -169,6 +170,7 @@ tandem_export_render_to_file_full (TandemProject         *project,
                                      store != NULL ? store : tandem_sample_store_get_default ());
   music = tandem_export_music_frames (plan);
   max_frames = music + (guint64) sample_rate * TANDEM_EXPORT_MAX_TAIL_SECONDS;
+  stop = music > TANDEM_LIMITER_LATENCY ? music - TANDEM_LIMITER_LATENCY : 0;
 
   renderer = tandem_renderer_new (sample_rate, BLOCK);
   tandem_renderer_set_seed (renderer, seed);
@@ -182,7 +184,7 @@ tandem_export_render_to_file_full (TandemProject         *project,
   held = g_new (float, 2 * (gsize) HELD_FRAMES);
   while (done < max_frames)
     {
-      guint n = (guint) MIN ((guint64) BLOCK, (done < music ? music : max_frames) - done);
+      guint n = (guint) MIN ((guint64) BLOCK, (done < stop ? stop : done < music ? music : max_frames) - done);
       double fraction;
       guint keep = n;
 
@@ -226,8 +228,9 @@ tandem_export_render_to_file_full (TandemProject         *project,
       done += n;
 
       /* No step may start in the tail: the renderer stops its transport
-       * when it sees this at the next block, and the notes ring out. */
-      if (done == music)
+       * when it sees this at the next block, and the notes ring out. It
+       * plays TANDEM_LIMITER_LATENCY frames ahead of what comes out. */
+      if (done == stop)
         plan->playing = FALSE;
       /* Every voice has ended: the rest would be silence. */
       if (done > music && tandem_renderer_is_silent (renderer))
