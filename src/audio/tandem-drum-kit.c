@@ -18,39 +18,52 @@
 static GMutex kits_lock;
 static GHashTable *kits;   /* rate → TandemDrumKit */
 
+static TandemDrumShot
+render_shot (TandemVoiceKind kind,
+             guint           sample_rate,
+             float           velocity,
+             guint32         seed)
+{
+  GArray *frames = g_array_new (FALSE, TRUE, sizeof (float));
+  TandemDrumShot shot;
+  TandemVoice voice;
+  gboolean more = TRUE;
+  float *peaks;
+  gsize n_peaks;
+
+  tandem_voice_start_drum (&voice, kind, (float) sample_rate, 1.0f, velocity, seed);
+  while (more)
+    {
+      guint at = frames->len;
+
+      g_array_set_size (frames, at + 256);
+      more = _tandem_voice_render_drum (&voice, &g_array_index (frames, float, at), 256);
+    }
+  n_peaks = frames->len / TANDEM_SAMPLE_PEAK_BLOCK + 1;
+  peaks = g_new0 (float, n_peaks);
+  for (guint i = 0; i < frames->len; i++)
+    peaks[i / TANDEM_SAMPLE_PEAK_BLOCK] = MAX (peaks[i / TANDEM_SAMPLE_PEAK_BLOCK],
+                                                fabsf (g_array_index (frames, float, i)));
+  /* Never freed, so never unlocked: locking part of a shared page is harmless. */
+  tandem_memlock_lock (frames->data, frames->len * sizeof (float));
+  tandem_memlock_lock (peaks, n_peaks * sizeof (float));
+  shot.n_frames = frames->len;
+  shot.frames = (const float *) g_array_free (frames, FALSE);
+  shot.peaks = peaks;
+  return shot;
+}
+
 static TandemDrumKit *
 build_kit (guint sample_rate)
 {
   TandemDrumKit *kit = g_new0 (TandemDrumKit, 1);
 
   for (TandemVoiceKind kind = TANDEM_VOICE_KICK; kind <= TANDEM_VOICE_RIM; kind++)
-    {
-      GArray *frames = g_array_new (FALSE, TRUE, sizeof (float));
-      TandemVoice voice;
-      gboolean more = TRUE;
-
-      tandem_voice_start_drum (&voice, kind, (float) sample_rate, 1.0f, KIT_SEED + kind);
-      while (more)
-        {
-          guint at = frames->len;
-
-          g_array_set_size (frames, at + 256);
-          more = _tandem_voice_render_drum (&voice, &g_array_index (frames, float, at), 256);
-        }
-      kit->n_frames[kind] = frames->len;
-      {
-        float *peaks = g_new0 (float, frames->len / TANDEM_SAMPLE_PEAK_BLOCK + 1);
-
-        for (guint i = 0; i < frames->len; i++)
-          peaks[i / TANDEM_SAMPLE_PEAK_BLOCK] = MAX (peaks[i / TANDEM_SAMPLE_PEAK_BLOCK],
-                                                      fabsf (g_array_index (frames, float, i)));
-        tandem_memlock_lock (peaks, (frames->len / TANDEM_SAMPLE_PEAK_BLOCK + 1) * sizeof (float));
-        kit->peaks[kind] = peaks;
-      }
-      /* Never freed, so never unlocked: locking part of a shared page is harmless. */
-      tandem_memlock_lock (frames->data, frames->len * sizeof (float));
-      kit->frames[kind] = (const float *) g_array_free (frames, FALSE);
-    }
+    for (guint layer = 0; layer < TANDEM_DRUM_LAYERS; layer++)
+      for (guint variant = 0; variant < TANDEM_DRUM_VARIANTS; variant++)
+        kit->shots[kind][layer][variant] =
+          render_shot (kind, sample_rate, (float) (layer + 1) / TANDEM_DRUM_LAYERS,
+                       KIT_SEED + kind * 64 + layer * 8 + variant);
   return kit;
 }
 

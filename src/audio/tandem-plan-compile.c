@@ -50,7 +50,6 @@ compile_tracks (TandemRenderPlan        *plan,
                 GListModel              *tracks,
                 const TandemPlanOptions *options)
 {
-  const TandemDrumKit *kit = tandem_drum_kit_get (plan->sample_rate);
   guint n = g_list_model_get_n_items (tracks);
   gboolean any_solo = FALSE;
 
@@ -73,12 +72,6 @@ compile_tracks (TandemRenderPlan        *plan,
       pt->gain = audible ? (float) tandem_db_to_gain (tandem_track_get_volume (track)) : 0.0f;
       tandem_pan_gains (tandem_track_get_pan (track), &pt->pan_left, &pt->pan_right);
       tandem_balance_gains (tandem_track_get_pan (track), &pt->bal_left, &pt->bal_right);
-      if (pt->kind >= TANDEM_VOICE_KICK && pt->kind <= TANDEM_VOICE_RIM)
-        {
-          pt->shot = kit->frames[pt->kind];
-          pt->shot_len = kit->n_frames[pt->kind];
-          pt->shot_peaks = kit->peaks[pt->kind];
-        }
       if (pt->kind == TANDEM_VOICE_SAMPLE && options->lookup != NULL)
         {
           const char *hash = tandem_instrument_get_sample (instrument);
@@ -425,6 +418,7 @@ tandem_plan_compile (TandemProject           *project,
 
   plan = g_new0 (TandemRenderPlan, 1);
   plan->sample_rate = options->sample_rate;
+  plan->kit = tandem_drum_kit_get (plan->sample_rate);
   steps_per_beat = MAX (tandem_project_get_steps_per_beat (project), 1);
   plan->steps_per_bar = steps_per_beat * MAX (tandem_project_get_beats_per_bar (project), 1);
   plan->step_frames = tandem_plan_step_frames (plan->sample_rate,

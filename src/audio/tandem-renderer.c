@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tandem-drum-kit.h"
 #include "tandem-dsp.h"
 #include "tandem-limiter.h"
 #include "tandem-memlock.h"
@@ -416,8 +417,15 @@ trigger (TandemRenderer        *self,
       tandem_voice_start_sample (v, sample, amp);
       break;
     default:
-      tandem_voice_start_shot (v, track->kind, track->shot, track->shot_len, track->shot_peaks,
-                               (float) self->sample_rate, amp);
+      {
+        /* A layer for the velocity's timbre, a variant for this hit. */
+        const TandemDrumShot *shot =
+          &plan->kit->shots[track->kind][tandem_drum_kit_layer (event->velocity)]
+                           [(rng >> 8) % TANDEM_DRUM_VARIANTS];
+
+        tandem_voice_start_shot (v, track->kind, shot->frames, shot->n_frames, shot->peaks,
+                                 (float) self->sample_rate, amp);
+      }
       break;
     }
   /* The synth's saws start on their edge: fade them in. One-shots start
