@@ -342,7 +342,8 @@ align16 (gsize n)
 /* Moves everything the callback reads into one locked block. */
 static void
 pack (TandemRenderPlan *plan,
-      Build            *b)
+      Build            *b,
+      gboolean          lock)
 {
   guint uid_slots = 4;
   gsize size = 0, at = 0;
@@ -398,7 +399,7 @@ pack (TandemRenderPlan *plan,
 
   plan->block = block;
   plan->block_size = size;
-  plan->locked = tandem_memlock_lock (block, size);
+  plan->locked = lock && tandem_memlock_lock (block, size);
 }
 
 TandemRenderPlan *
@@ -444,7 +445,7 @@ tandem_plan_compile (TandemProject           *project,
   compile_tracks (plan, &b, tandem_project_get_tracks (project), options);
   compile_patterns (plan, &b, project, pattern_index);
   compile_clips (plan, &b, project, pattern_index);
-  pack (plan, &b);
+  pack (plan, &b, options->lock_memory);
   g_array_unref (b.tracks);
   g_array_unref (b.patterns);
   g_array_unref (b.clips);

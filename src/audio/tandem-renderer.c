@@ -104,9 +104,9 @@ tandem_renderer_new (guint sample_rate,
   TandemRenderer *self = tandem_memlock_alloc (size);
   float *ramp;
 
-  /* The state and scratch buffers the callback touches, in one locked block. */
+  /* The state and scratch buffers the callback touches, in one block
+   * (locked by tandem_renderer_lock_memory()). */
   self->block_size = size;
-  self->locked = tandem_memlock_lock (self, size);
   self->sample_rate = sample_rate;
   self->max_block = (guint) block;
   self->metering = TRUE;
@@ -127,6 +127,13 @@ tandem_renderer_new (guint sample_rate,
     self->free_slots[i] = (guint8) (TANDEM_VOICE_SLOTS - 1 - i);
   self->n_free = TANDEM_VOICE_SLOTS;
   return self;
+}
+
+void
+tandem_renderer_lock_memory (TandemRenderer *self)
+{
+  if (!self->locked)
+    self->locked = tandem_memlock_lock (self, self->block_size);
 }
 
 void
