@@ -53,22 +53,22 @@ render_shot (TandemVoiceKind kind,
   return shot;
 }
 
-static TandemDrumKit *
-build_kit (guint sample_rate)
+static void
+build_drum (TandemDrumKit  *kit,
+            TandemVoiceKind kind,
+            guint           sample_rate)
 {
-  TandemDrumKit *kit = g_new0 (TandemDrumKit, 1);
-
-  for (TandemVoiceKind kind = TANDEM_VOICE_KICK; kind <= TANDEM_VOICE_RIM; kind++)
-    for (guint layer = 0; layer < TANDEM_DRUM_LAYERS; layer++)
-      for (guint variant = 0; variant < TANDEM_DRUM_VARIANTS; variant++)
-        kit->shots[kind][layer][variant] =
-          render_shot (kind, sample_rate, (float) (layer + 1) / TANDEM_DRUM_LAYERS,
-                       KIT_SEED + kind * 64 + layer * 8 + variant);
-  return kit;
+  for (guint layer = 0; layer < TANDEM_DRUM_LAYERS; layer++)
+    for (guint variant = 0; variant < TANDEM_DRUM_VARIANTS; variant++)
+      kit->shots[kind][layer][variant] =
+        render_shot (kind, sample_rate, (float) (layer + 1) / TANDEM_DRUM_LAYERS,
+                     KIT_SEED + kind * 64 + layer * 8 + variant);
+  kit->built[kind] = TRUE;
 }
 
 const TandemDrumKit *
-tandem_drum_kit_get (guint sample_rate)
+tandem_drum_kit_get (guint           sample_rate,
+                     TandemVoiceKind kind)
 {
   TandemDrumKit *kit;
 
@@ -78,9 +78,11 @@ tandem_drum_kit_get (guint sample_rate)
   kit = g_hash_table_lookup (kits, GUINT_TO_POINTER (sample_rate));
   if (kit == NULL)
     {
-      kit = build_kit (sample_rate);
+      kit = g_new0 (TandemDrumKit, 1);
       g_hash_table_insert (kits, GUINT_TO_POINTER (sample_rate), kit);
     }
+  if (kind >= TANDEM_VOICE_KICK && kind <= TANDEM_VOICE_RIM && !kit->built[kind])
+    build_drum (kit, kind, sample_rate);
   g_mutex_unlock (&kits_lock);
   return kit;
 }

@@ -20,7 +20,7 @@ typedef struct
   const float *peaks;      /* per TANDEM_SAMPLE_PEAK_BLOCK frames */
 } TandemDrumShot;
 
-/* Every built-in drum made by the synthesis code in tandem-voice-drums.c,
+/* The built-in drums made by the synthesis code in tandem-voice-drums.c,
  * at TANDEM_DRUM_LAYERS velocities and in TANDEM_DRUM_VARIANTS noise
  * variants, kept as one-shots. A drum voice then costs what a sample voice
  * costs, which is what lets a callback carry 128 voices. Immutable and
@@ -28,6 +28,7 @@ typedef struct
 typedef struct _TandemDrumKit
 {
   TandemDrumShot shots[TANDEM_VOICE_RIM + 1][TANDEM_DRUM_LAYERS][TANDEM_DRUM_VARIANTS];
+  gboolean       built[TANDEM_VOICE_RIM + 1];
 } TandemDrumKit;
 
 /* The layer that plays @velocity (1..127). */
@@ -37,7 +38,10 @@ tandem_drum_kit_layer (guint velocity)
   return MIN ((MAX (velocity, 1u) - 1) / 32, TANDEM_DRUM_LAYERS - 1u);
 }
 
-/* Thread-safe; builds the kit on first use for @sample_rate (tens of ms). */
-const TandemDrumKit *tandem_drum_kit_get (guint sample_rate);
+/* Thread-safe: the kit for @sample_rate, with drum @kind built (a few ms
+ * the first time; each drum is built when a plan first needs it, before
+ * the audio thread can see that plan). */
+const TandemDrumKit *tandem_drum_kit_get (guint           sample_rate,
+                                          TandemVoiceKind kind);
 
 G_END_DECLS

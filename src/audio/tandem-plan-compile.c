@@ -69,6 +69,9 @@ compile_tracks (TandemRenderPlan        *plan,
 
       pt->uid = tandem_plan_track_uid (tandem_track_get_id (track));
       pt->kind = tandem_voice_kind_from_instrument (instrument);
+      /* The drum's one-shots exist before any plan that plays them. */
+      if (pt->kind >= TANDEM_VOICE_KICK && pt->kind <= TANDEM_VOICE_RIM)
+        tandem_drum_kit_get (plan->sample_rate, pt->kind);
       pt->gain = audible ? (float) tandem_db_to_gain (tandem_track_get_volume (track)) : 0.0f;
       tandem_pan_gains (tandem_track_get_pan (track), &pt->pan_left, &pt->pan_right);
       tandem_balance_gains (tandem_track_get_pan (track), &pt->bal_left, &pt->bal_right);
@@ -419,7 +422,7 @@ tandem_plan_compile (TandemProject           *project,
 
   plan = g_new0 (TandemRenderPlan, 1);
   plan->sample_rate = options->sample_rate;
-  plan->kit = tandem_drum_kit_get (plan->sample_rate);
+  plan->kit = tandem_drum_kit_get (plan->sample_rate, TANDEM_VOICE_NONE);
   steps_per_beat = MAX (tandem_project_get_steps_per_beat (project), 1);
   plan->steps_per_bar = steps_per_beat * MAX (tandem_project_get_beats_per_bar (project), 1);
   plan->step_frames = tandem_plan_step_frames (plan->sample_rate,

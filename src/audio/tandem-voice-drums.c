@@ -41,7 +41,7 @@ static const DrumPreset presets[] = {
                            0.45f, 0.08f, FILTER_HIGH, 1400, 0.7f, 0 },
   [TANDEM_VOICE_HAT_CLOSED] = { 0, 0, 0, 0, 0.045f, 0, 0, 0,
                                 0.06f, 0.03f, FILTER_HIGH, 8000, 0.7f, 1.6f },
-  [TANDEM_VOICE_HAT_OPEN] = { 0, 0, 0, 0, 0.28f, 0, 0, 0,
+  [TANDEM_VOICE_HAT_OPEN] = { 0, 0, 0, 0, 0.18f, 0, 0, 0,
                               0.05f, 0.2f, FILTER_HIGH, 7500, 0.7f, 1.4f },
   [TANDEM_VOICE_CLAP] = { 0, 0, 0, 0, 0, 0, 0, 0,
                           0.9f, 0.0032f, FILTER_BAND, 1150, 1.3f, 0 },
