@@ -50,7 +50,6 @@ compile_tracks (TandemRenderPlan        *plan,
                 GListModel              *tracks,
                 const TandemPlanOptions *options)
 {
-  const TandemDrumKit *kit = tandem_drum_kit_get (plan->sample_rate);
   guint n = g_list_model_get_n_items (tracks);
   gboolean any_solo = FALSE;
 
@@ -70,15 +69,12 @@ compile_tracks (TandemRenderPlan        *plan,
 
       pt->uid = tandem_plan_track_uid (tandem_track_get_id (track));
       pt->kind = tandem_voice_kind_from_instrument (instrument);
+      /* The drum's one-shots exist before any plan that plays them. */
+      if (pt->kind >= TANDEM_VOICE_KICK && pt->kind <= TANDEM_VOICE_RIM)
+        tandem_drum_kit_get (plan->sample_rate, pt->kind);
       pt->gain = audible ? (float) tandem_db_to_gain (tandem_track_get_volume (track)) : 0.0f;
       tandem_pan_gains (tandem_track_get_pan (track), &pt->pan_left, &pt->pan_right);
       tandem_balance_gains (tandem_track_get_pan (track), &pt->bal_left, &pt->bal_right);
-      if (pt->kind >= TANDEM_VOICE_KICK && pt->kind <= TANDEM_VOICE_RIM)
-        {
-          pt->shot = kit->frames[pt->kind];
-          pt->shot_len = kit->n_frames[pt->kind];
-          pt->shot_peaks = kit->peaks[pt->kind];
-        }
       if (pt->kind == TANDEM_VOICE_SAMPLE && options->lookup != NULL)
         {
           const char *hash = tandem_instrument_get_sample (instrument);
@@ -349,7 +345,8 @@ align16 (gsize n)
 /* Moves everything the callback reads into one locked block. */
 static void
 pack (TandemRenderPlan *plan,
-      Build            *b)
+      Build            *b,
+      gboolean          lock)
 {
   guint uid_slots = 4;
   gsize size = 0, at = 0;
@@ -405,7 +402,7 @@ pack (TandemRenderPlan *plan,
 
   plan->block = block;
   plan->block_size = size;
-  plan->locked = tandem_memlock_lock (block, size);
+  plan->locked = lock && tandem_memlock_lock (block, size);
 }
 
 TandemRenderPlan *
@@ -425,6 +422,7 @@ tandem_plan_compile (TandemProject           *project,
 
   plan = g_new0 (TandemRenderPlan, 1);
   plan->sample_rate = options->sample_rate;
+  plan->kit = tandem_drum_kit_get (plan->sample_rate, TANDEM_VOICE_NONE);
   steps_per_beat = MAX (tandem_project_get_steps_per_beat (project), 1);
   plan->steps_per_bar = steps_per_beat * MAX (tandem_project_get_beats_per_bar (project), 1);
   plan->step_frames = tandem_plan_step_frames (plan->sample_rate,
@@ -450,7 +448,7 @@ tandem_plan_compile (TandemProject           *project,
   compile_tracks (plan, &b, tandem_project_get_tracks (project), options);
   compile_patterns (plan, &b, project, pattern_index);
   compile_clips (plan, &b, project, pattern_index);
-  pack (plan, &b);
+  pack (plan, &b, options->lock_memory);
   g_array_unref (b.tracks);
   g_array_unref (b.patterns);
   g_array_unref (b.clips);

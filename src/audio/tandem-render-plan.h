@@ -32,9 +32,6 @@ typedef struct
   guint64          uid;        /* hash of the track id: stable across plans and renders */
   TandemVoiceKind  kind;
   TandemSample    *sample;     /* SAMPLE only; NULL until decoded: silent */
-  const float     *shot;       /* drums: the pre-rendered hit (tandem-drum-kit.h) */
-  gsize            shot_len;
-  const float     *shot_peaks;
   float            gain;       /* linear; 0 when muted, not soloed or ≤ -60 dB */
   float            pan_left;   /* constant-power pan gains (mono sources) */
   float            pan_right;
@@ -89,6 +86,7 @@ typedef struct
 typedef struct
 {
   guint              sample_rate;
+  const struct _TandemDrumKit *kit;  /* the built-in drums at this rate */
   double             step_frames;    /* frames per step at the tempo */
   double             swing_frames;   /* delay of every odd step */
   guint              steps_per_bar;

@@ -15,7 +15,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "tandem-drum-kit.h"
 #include "tandem-dsp.h"
+#include "tandem-limiter.h"
 #include "tandem-memlock.h"
 #include "tandem-mixer.h"
 #include "tandem-renderer.h"
@@ -40,6 +42,8 @@ struct _TandemRenderer
   guint64                 seq_step;       /* song or pattern position of the next step */
   guint64                 start_step;     /* where play starts */
   gint64                  position;
+  gint64                  position_before;  /* shown until the output reaches position_at */
+  guint64                 position_at;
 
   /* Shared transport (tandem_renderer_anchor): device frames count always;
    * while anchored the timing comes from the anchor, not the plan's tempo. */
@@ -74,6 +78,9 @@ struct _TandemRenderer
   gboolean                master_set;
   guint                   segment;        /* song segment last played (a cursor) */
 
+  TandemLimiter           limiter;
+  gboolean                primed;
+  float                  *prime;          /* TANDEM_LIMITER_LATENCY stereo frames */
   float                  *bus;
   float                  *bus_right;
   float                  *mix_left;
@@ -90,15 +97,16 @@ tandem_renderer_new (guint sample_rate,
 {
   gsize block = MAX (max_block, 16);
   guint ramp_len = MAX ((guint) (sample_rate * TANDEM_RAMP_SECONDS + 0.5), 1);
-  gsize n_floats = 4 * block + (ramp_len + 1) + (gsize) TANDEM_VOICE_SLOTS * ramp_len * 2;
+  gsize n_floats = 4 * block + (ramp_len + 1) + (gsize) TANDEM_VOICE_SLOTS * ramp_len * 2
+                   + 2 * TANDEM_LIMITER_LATENCY;
   gsize head = (sizeof (TandemRenderer) + 63) & ~(gsize) 63;
   gsize size = head + n_floats * sizeof (float);
   TandemRenderer *self = tandem_memlock_alloc (size);
   float *ramp;
 
-  /* The state and scratch buffers the callback touches, in one locked block. */
+  /* The state and scratch buffers the callback touches, in one block
+   * (locked by tandem_renderer_lock_memory()). */
   self->block_size = size;
-  self->locked = tandem_memlock_lock (self, size);
   self->sample_rate = sample_rate;
   self->max_block = (guint) block;
   self->metering = TRUE;
@@ -108,6 +116,8 @@ tandem_renderer_new (guint sample_rate,
   self->mix_right = self->mix_left + block;
   ramp = self->mix_right + block;
   self->tails = ramp + ramp_len + 1;
+  self->prime = self->tails + (gsize) TANDEM_VOICE_SLOTS * ramp_len * 2;
+  tandem_limiter_init (&self->limiter, sample_rate);
   for (guint i = 0; i <= ramp_len; i++)
     ramp[i] = (float) (0.5 - 0.5 * cos (G_PI * i / ramp_len));
   self->ramp = ramp;
@@ -117,6 +127,13 @@ tandem_renderer_new (guint sample_rate,
     self->free_slots[i] = (guint8) (TANDEM_VOICE_SLOTS - 1 - i);
   self->n_free = TANDEM_VOICE_SLOTS;
   return self;
+}
+
+void
+tandem_renderer_lock_memory (TandemRenderer *self)
+{
+  if (!self->locked)
+    self->locked = tandem_memlock_lock (self, self->block_size);
 }
 
 void
@@ -308,7 +325,9 @@ tandem_renderer_locate (TandemRenderer *self,
 TANDEM_REALTIME gint64
 tandem_renderer_get_position (TandemRenderer *self)
 {
-  return self->playing ? self->position : -1;
+  if (!self->playing)
+    return -1;
+  return tandem_renderer_get_clock (self) > self->position_at ? self->position : self->position_before;
 }
 
 TANDEM_REALTIME gboolean
@@ -405,8 +424,15 @@ trigger (TandemRenderer        *self,
       tandem_voice_start_sample (v, sample, amp);
       break;
     default:
-      tandem_voice_start_shot (v, track->kind, track->shot, track->shot_len, track->shot_peaks,
-                               (float) self->sample_rate, amp);
+      {
+        /* A layer for the velocity's timbre, a variant for this hit. */
+        const TandemDrumShot *shot =
+          &plan->kit->shots[track->kind][tandem_drum_kit_layer (event->velocity)]
+                           [(rng >> 8) % TANDEM_DRUM_VARIANTS];
+
+        tandem_voice_start_shot (v, track->kind, shot->frames, shot->n_frames, shot->peaks,
+                                 (float) self->sample_rate, amp);
+      }
       break;
     }
   /* The synth's saws start on their edge: fade them in. One-shots start
@@ -498,6 +524,19 @@ find_segment (TandemRenderer *self,
   return k < plan->segments[lo - 1].end_step ? &plan->segments[lo - 1] : NULL;
 }
 
+TANDEM_REALTIME static gint64 next_onset (TandemRenderer *self);
+
+/* The sequencer runs ahead of the output: the step it plays now is heard
+ * TANDEM_LIMITER_LATENCY frames later, and shown from then on. */
+TANDEM_REALTIME static void
+set_position (TandemRenderer *self,
+              gint64          position)
+{
+  self->position_before = self->position;
+  self->position = position;
+  self->position_at = self->origin + (guint64) MAX (next_onset (self), 0);
+}
+
 TANDEM_REALTIME static void
 play_step (TandemRenderer *self)
 {
@@ -509,7 +548,7 @@ play_step (TandemRenderer *self)
       guint step = (guint) (self->seq_step % pattern->length);
 
       play_pattern_step (self, pattern, step);
-      self->position = step;
+      set_position (self, step);
       self->seq_step = step + 1;
     }
   else
@@ -538,7 +577,7 @@ play_step (TandemRenderer *self)
 
             play_pattern_step (self, pattern, (guint) ((k - clip->start_step) % pattern->length));
           }
-      self->position = (gint64) k;
+      set_position (self, (gint64) k);
       self->seq_step = k + 1;
     }
   self->grid_step++;
@@ -645,7 +684,8 @@ tandem_renderer_anchor (TandemRenderer *self,
 TANDEM_REALTIME guint64
 tandem_renderer_get_clock (TandemRenderer *self)
 {
-  return self->clock;
+  /* The output's frames, which the sequencer's run ahead of. */
+  return self->primed ? self->clock - TANDEM_LIMITER_LATENCY : self->clock;
 }
 
 TANDEM_REALTIME static gint64
@@ -756,6 +796,8 @@ mix_steady_voices (TandemRenderer        *self,
     }
   if (stereo)
     {
+      float pl, pr;
+
       memset (self->bus, 0, n * sizeof (float));
       memset (self->bus_right, 0, n * sizeof (float));
       for (guint m = 0; m < n_voices; m++)
@@ -763,9 +805,9 @@ mix_steady_voices (TandemRenderer        *self,
             && !tandem_voice_render (voices[m], self->bus, self->bus_right, n))
           voice_free (self, voices[m]);
       /* (MAX would evaluate the mixing twice.) */
-      float pl = tandem_mixer_add_track (self->bus, n, track->gain, track->bal_left, 0.0f,
+      pl = tandem_mixer_add_track (self->bus, n, track->gain, track->bal_left, 0.0f,
                                          left, right, self->metering);
-      float pr = tandem_mixer_add_track (self->bus_right, n, track->gain, 0.0f, track->bal_right,
+      pr = tandem_mixer_add_track (self->bus_right, n, track->gain, 0.0f, track->bal_right,
                                          left, right, self->metering);
 
       peak = MAX (peak, MAX (pl, pr));
@@ -952,24 +994,18 @@ follow_transport (TandemRenderer *self)
     }
 }
 
-TANDEM_REALTIME void
-tandem_renderer_process (TandemRenderer *self,
-                         float          *out,
-                         guint           n_frames)
+/* Renders @n_frames of the sequencer's time into @out, before the limiter. */
+TANDEM_REALTIME static void
+render_ahead (TandemRenderer *self,
+              float          *out,
+              guint           n_frames)
 {
-#if defined(__SSE__) || defined(__x86_64__)
-  guint csr = _mm_getcsr ();
-#endif
-
-  /* With a plan, the master writes every frame of @out. */
   if (self->plan == NULL)
     {
       memset (out, 0, (gsize) n_frames * 2 * sizeof (float));
       self->clock += n_frames;
       return;
     }
-
-  tandem_rt_flush_denormals ();
   follow_transport (self);
   for (guint done = 0; done < n_frames;)
     {
@@ -979,6 +1015,29 @@ tandem_renderer_process (TandemRenderer *self,
       done += n;
     }
   self->clock += n_frames;
+}
+
+/* The sequencer runs TANDEM_LIMITER_LATENCY frames ahead of the output (the
+ * limiter's look-ahead), so what it plays for frame F still comes out at
+ * frame F: the first call renders that much more. */
+TANDEM_REALTIME void
+tandem_renderer_process (TandemRenderer *self,
+                         float          *out,
+                         guint           n_frames)
+{
+#if defined(__SSE__) || defined(__x86_64__)
+  guint csr = _mm_getcsr ();
+#endif
+
+  tandem_rt_flush_denormals ();
+  if (!self->primed)
+    {
+      self->primed = TRUE;
+      render_ahead (self, self->prime, TANDEM_LIMITER_LATENCY);
+      tandem_limiter_process (&self->limiter, self->prime, TANDEM_LIMITER_LATENCY);
+    }
+  render_ahead (self, out, n_frames);
+  tandem_limiter_process (&self->limiter, out, n_frames);
 #if defined(__SSE__) || defined(__x86_64__)
   _mm_setcsr (csr);
 #endif

@@ -26,6 +26,9 @@ typedef struct _TandemRenderer TandemRenderer;
 TandemRenderer *tandem_renderer_new          (guint                   sample_rate,
                                               guint                   max_block);
 void            tandem_renderer_free         (TandemRenderer         *self);
+/* mlock()s the renderer's state for the audio thread where the system
+ * allows it (offline renders need not). */
+void            tandem_renderer_lock_memory  (TandemRenderer         *self);
 /* Track meters cost a little; offline renders turn them off (default: on). */
 void            tandem_renderer_set_metering (TandemRenderer         *self,
                                               gboolean                metering);

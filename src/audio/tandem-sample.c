@@ -36,7 +36,7 @@ sample_alloc (gsize n_frames,
   return sample;
 }
 
-/* Fills the peak envelope and locks the memory, once the frames are final. */
+/* Fills the peak envelope, once the frames are final. */
 static TandemSample *
 sample_finish (TandemSample *sample)
 {
@@ -47,8 +47,15 @@ sample_finish (TandemSample *sample)
 
         *peak = MAX (*peak, fabsf (sample->frames[i * sample->channels + c]));
       }
-  sample->locked = tandem_memlock_lock (sample->frames, sample->alloc_size);
   return sample;
+}
+
+void
+tandem_sample_lock (TandemSample *sample)
+{
+  g_return_if_fail (sample != NULL);
+  if (!sample->locked)
+    sample->locked = tandem_memlock_lock (sample->frames, sample->alloc_size);
 }
 
 TandemSample *

@@ -34,8 +34,8 @@ GQuark tandem_audio_error_quark (void);
 
 /* Immutable after creation: float frames at @rate, mono or interleaved
  * stereo. Shared between the cache, render plans and voices; freed only on
- * the main thread (when the last plan holding it is freed). The frames are
- * locked in memory where the system allows it. */
+ * the main thread (when the last plan holding it is freed). The engine's
+ * samples are locked in memory (tandem_sample_lock()). */
 typedef struct
 {
   gatomicrefcount ref_count;
@@ -68,6 +68,9 @@ TandemSample *tandem_sample_new             (const float  *frames,
                                              gsize         n_frames,
                                              guint         channels,
                                              guint         rate);
+/* Locks the frames in memory where the system allows it (for the audio
+ * thread; offline renders need not). Call before sharing the sample. */
+void          tandem_sample_lock            (TandemSample *sample);
 TandemSample *tandem_sample_ref             (TandemSample *sample);
 void          tandem_sample_unref           (TandemSample *sample);
 

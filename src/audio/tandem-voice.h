@@ -28,11 +28,13 @@ typedef struct
   /* Second tone (snare body, tom). */
   float phase2, freq2, tone2_env, tone2_coeff;
   /* Noise through a filter (low-, band- or high-pass). */
-  float noise_env, noise_coeff, square_mix;
+  float noise_env, noise_coeff;
   guint filter_mode;
   TandemSvf filter;
-  /* Hats: two square waves under the noise for a metallic edge. */
-  float sq_phase[2], sq_inc[2];
+  /* Hats: six squares through two band-passes and a high-pass. */
+  float sq_phase[6], sq_inc[6];
+  float metal_env, metal_coeff;
+  TandemSvf metal_bp[2], metal_hp;
   /* Clap: bursts restart the noise envelope; the last one rings longer. */
   guint64 burst_at;
   guint bursts_left, burst_gap;
@@ -68,10 +70,12 @@ typedef struct
   gboolean orphan;           /* its track is gone or changed sample: fading out */
 } TandemVoice;
 
+/* @velocity (0..1) shapes the timbre; @amp is the level. */
 void     tandem_voice_start_drum   (TandemVoice        *voice,
                                     TandemVoiceKind     kind,
                                     float               sample_rate,
                                     float               amp,
+                                    float               velocity,
                                     guint32             seed);
 void     tandem_voice_start_synth  (TandemVoice        *voice,
                                     float               sample_rate,
