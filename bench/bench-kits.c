@@ -11,6 +11,7 @@
 #include "tandem-bench.h"
 #include "tandem-h2song.h"
 #include "tandem-kit-import.h"
+#include "tandem-plan-compile.h"
 
 #define RUNS 20
 
@@ -40,6 +41,56 @@ remove_tree (const char *path)
       g_object_unref (info);
     }
   g_rmdir (path);
+}
+
+static TandemSample *
+lookup_table (const char *hash,
+              gpointer    data)
+{
+  return g_hash_table_lookup (data, hash);
+}
+
+/* What a model change costs the main thread with the kit on tracks: the
+ * plan compile resolves every sampler track's layers again. */
+static void
+bench_plan (TandemKitImport   *import,
+            TandemSampleStore *store)
+{
+  g_autoptr(TandemProject) project = tandem_project_new ();
+  g_autoptr(GHashTable) samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) tandem_sample_unref);
+  g_autoptr(TandemOp) op = tandem_kit_import_build_tracks_op (import, project, NULL, -1);
+  GListModel *infos;
+  TandemPlanOptions options = { 0 };
+  double times[200];
+
+  if (!tandem_project_apply (project, op, NULL, NULL))
+    return;
+  infos = tandem_project_get_samples (project);
+  for (guint i = 0; i < g_list_model_get_n_items (infos); i++)
+    {
+      g_autoptr(TandemSampleInfo) info = g_list_model_get_item (infos, i);
+      g_autofree char *path = tandem_sample_store_lookup (store, tandem_sample_info_get_id (info));
+      TandemSample *sample = path != NULL ? tandem_sample_decode_file (path, 48000, NULL) : NULL;
+
+      if (sample != NULL)
+        g_hash_table_insert (samples, g_strdup (tandem_sample_info_get_id (info)), sample);
+    }
+  options.sample_rate = 48000;
+  options.lookup = lookup_table;
+  options.lookup_data = samples;
+  for (guint r = 0; r < G_N_ELEMENTS (times); r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      TandemRenderPlan *plan = tandem_plan_compile (project, &options);
+
+      times[r] = (g_get_monotonic_time () - t0) / 1000.0;
+      tandem_render_plan_free (plan);
+    }
+  g_print ("%-20s plan compile with its %u sampler tracks (no notes): median %.3f ms, p99 %.3f ms\n", "",
+           g_list_model_get_n_items (tandem_project_get_tracks (project)),
+           tandem_bench_percentile (times, G_N_ELEMENTS (times), 50),
+           tandem_bench_percentile (times, G_N_ELEMENTS (times), 99));
 }
 
 static void
@@ -98,6 +149,8 @@ bench_kit (TandemKit *kit)
            kit->name, kit->instruments->len, n_layers,
            tandem_bench_percentile (parse, RUNS, 50), tandem_bench_percentile (archive_list, RUNS, 50),
            unpack_ms, import_ms, again_ms);
+  if (import != NULL)
+    bench_plan (import, store);
   remove_tree (tmp);
 }
 

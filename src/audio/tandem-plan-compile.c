@@ -17,6 +17,7 @@
 #include "tandem-dsp.h"
 #include "tandem-memlock.h"
 #include "tandem-plan-compile.h"
+#include "tandem-plan-layers.h"
 
 /* Notes a plan's merged song tables may hold (16 bytes each); a segment that
  * would go over lists its clips instead. */
@@ -42,6 +43,7 @@ typedef struct
   GArray *clip_refs;   /* guint32 */
   GArray *offsets;     /* guint32 */
   GArray *events;      /* TandemPlanEvent */
+  GArray *layers;      /* TandemPlanLayers */
 } Build;
 
 static void
@@ -75,7 +77,26 @@ compile_tracks (TandemRenderPlan        *plan,
       pt->gain = audible ? (float) tandem_db_to_gain (tandem_track_get_volume (track)) : 0.0f;
       tandem_pan_gains (tandem_track_get_pan (track), &pt->pan_left, &pt->pan_right);
       tandem_balance_gains (tandem_track_get_pan (track), &pt->bal_left, &pt->bal_right);
-      if (pt->kind == TANDEM_VOICE_SAMPLE && options->lookup != NULL)
+      /* Kit choke groups come after the built-in hats' group 1. */
+      if (tandem_track_get_choke_group (track) > 0)
+        pt->choke_group = (guint8) (tandem_track_get_choke_group (track) + 1);
+      else if (pt->kind == TANDEM_VOICE_HAT_CLOSED || pt->kind == TANDEM_VOICE_HAT_OPEN)
+        pt->choke_group = 1;
+      if (g_strcmp0 (instrument, TANDEM_INSTRUMENT_SAMPLER) == 0)
+        {
+          TandemPlanLayers layers;
+
+          pt->kind = TANDEM_VOICE_SAMPLE;
+          if (tandem_plan_layers_resolve (&layers, tandem_track_get_layers (track),
+                                          plan->sample_rate, options))
+            {
+              g_array_append_val (b->layers, layers);
+              pt->layers = b->layers->len;
+            }
+          else
+            tandem_plan_layers_clear (&layers);
+        }
+      else if (pt->kind == TANDEM_VOICE_SAMPLE && options->lookup != NULL)
         {
           const char *hash = tandem_instrument_get_sample (instrument);
           TandemSample *sample = hash != NULL ? options->lookup (hash, options->lookup_data) : NULL;
@@ -90,14 +111,14 @@ static gboolean
 track_can_play (const TandemPlanTrack *track)
 {
   return track->kind != TANDEM_VOICE_NONE
-         && (track->kind != TANDEM_VOICE_SAMPLE || track->sample != NULL);
+         && (track->kind != TANDEM_VOICE_SAMPLE || track->sample != NULL || track->layers != 0);
 }
 
 static guint8
 choke_group_of (const TandemPlanTrack *track)
 {
   /* The hats of a kit are one cymbal: either cuts the other short. */
-  return track->kind == TANDEM_VOICE_HAT_CLOSED || track->kind == TANDEM_VOICE_HAT_OPEN ? 1 : 0;
+  return track->choke_group;
 }
 
 static void
@@ -145,6 +166,16 @@ compile_patterns (TandemRenderPlan *plan,
 
               if (cell == NULL || cell->velocity == 0 || cell->probability == 0 || !track_can_play (track))
                 continue;
+              /* A sampler's note carries the very layer its velocity picks. */
+              if (track->layers != 0)
+                {
+                  const TandemPlanLayers *layers =
+                    &g_array_index (b->layers, TandemPlanLayers, track->layers - 1);
+
+                  e.sample = layers->by_velocity[MIN (cell->velocity, 127)];
+                  if (e.sample == NULL)
+                    continue;
+                }
               e.track = t;
               e.velocity = cell->velocity;
               e.probability = MIN (cell->probability, 100);
@@ -362,6 +393,7 @@ pack (TandemRenderPlan *plan,
   ROOM (b->clip_refs, guint32);
   ROOM (b->offsets, guint32);
   ROOM (b->events, TandemPlanEvent);
+  ROOM (b->layers, TandemPlanLayers);
   size += align16 (uid_slots * sizeof (guint32));
 #undef ROOM
 
@@ -380,6 +412,7 @@ pack (TandemRenderPlan *plan,
   TAKE (clip_refs, b->clip_refs, guint32);
   TAKE (offsets, b->offsets, guint32);
   TAKE (events, b->events, TandemPlanEvent);
+  TAKE (layers, b->layers, TandemPlanLayers);
 #undef TAKE
   plan->uid_slots = (guint32 *) (block + at);
   plan->uid_mask = uid_slots - 1;
@@ -387,6 +420,7 @@ pack (TandemRenderPlan *plan,
   plan->n_patterns = b->patterns->len;
   plan->n_clips = b->clips->len;
   plan->n_segments = b->segments->len;
+  plan->n_layers = b->layers->len;
 
   for (guint t = 0; t < plan->n_tracks; t++)
     {
@@ -444,6 +478,7 @@ tandem_plan_compile (TandemProject           *project,
   b.clip_refs = g_array_new (FALSE, TRUE, sizeof (guint32));
   b.offsets = g_array_new (FALSE, TRUE, sizeof (guint32));
   b.events = g_array_new (FALSE, TRUE, sizeof (TandemPlanEvent));
+  b.layers = g_array_new (FALSE, TRUE, sizeof (TandemPlanLayers));
 
   compile_tracks (plan, &b, tandem_project_get_tracks (project), options);
   compile_patterns (plan, &b, project, pattern_index);
@@ -456,6 +491,8 @@ tandem_plan_compile (TandemProject           *project,
   g_array_unref (b.clip_refs);
   g_array_unref (b.offsets);
   g_array_unref (b.events);
+  /* The plan's block took over the layers' sample references. */
+  g_array_unref (b.layers);
 
   plan->playing = options->force_playing || tandem_project_get_playing (project);
   plan->play_mode = options->force_song ? TANDEM_PLAY_MODE_SONG : tandem_project_get_play_mode (project);

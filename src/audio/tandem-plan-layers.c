@@ -55,16 +55,6 @@ tandem_plan_layers_resolve (TandemPlanLayers        *out,
   return any;
 }
 
-gboolean
-tandem_plan_layers_has (const TandemPlanLayers *layers,
-                        const TandemSample     *sample)
-{
-  for (guint i = 0; i < layers->n_samples; i++)
-    if (layers->samples[i] == sample)
-      return TRUE;
-  return FALSE;
-}
-
 void
 tandem_plan_layers_clear (TandemPlanLayers *layers)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tandem-memlock.h"
+#include "tandem-plan-layers.h"
 #include "tandem-render-plan.h"
 
 TandemVoiceKind
@@ -43,6 +44,8 @@ tandem_render_plan_free (TandemRenderPlan *plan)
     return;
   for (guint i = 0; i < plan->n_tracks; i++)
     g_clear_pointer (&plan->tracks[i].sample, tandem_sample_unref);
+  for (guint i = 0; i < plan->n_layers; i++)
+    tandem_plan_layers_clear (&plan->layers[i]);
   tandem_memlock_free (plan->block, plan->block_size, plan->locked);
   g_free (plan);
 }

@@ -8,6 +8,8 @@
 #include "tandem-audio-rt.h"
 #include "tandem-sample.h"
 
+typedef struct _TandemPlanLayers TandemPlanLayers;
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -37,6 +39,8 @@ typedef struct
   float            pan_right;
   float            bal_left;   /* balance (stereo samples): 1 at centre, the far side falls */
   float            bal_right;
+  guint32          layers;     /* a sampler's velocity layers: 1 + index in the plan's layers; 0: none */
+  guint8           choke_group; /* what its notes choke (TandemPlanEvent) */
 } TandemPlanTrack;
 
 /* One note the sequencer plays, compiled on the main thread so that the
@@ -116,6 +120,8 @@ typedef struct
   guint32           *clip_refs;      /* clips of the segments that list them */
   guint32           *offsets;        /* into events, see TandemPlanSequence */
   TandemPlanEvent   *events;
+  guint              n_layers;
+  TandemPlanLayers  *layers;        /* of the sampler tracks (tandem-plan-layers.h) */
 
   /* All of the above but the samples lives in one block, locked in memory
    * where the system allows it, so the callback never faults on it. */

@@ -20,6 +20,7 @@
 #include "tandem-limiter.h"
 #include "tandem-memlock.h"
 #include "tandem-mixer.h"
+#include "tandem-plan-layers.h"
 #include "tandem-renderer.h"
 #include "tandem-transport-clock.h"
 #include "tandem-voice.h"
@@ -213,6 +214,16 @@ voice_fade_out (TandemRenderer *self,
 
 /* The voice's track went away (or changed sample): it fades out on its own,
  * at the gains it had, from a copy of what it would still play. */
+/* Whether @track still plays @sample: its own, or one of its layers'. */
+TANDEM_REALTIME static gboolean
+track_plays (const TandemRenderPlan *plan,
+             const TandemPlanTrack  *track,
+             const TandemSample     *sample)
+{
+  return track->sample == sample
+         || (track->layers != 0 && tandem_plan_layers_has (&plan->layers[track->layers - 1], sample));
+}
+
 TANDEM_REALTIME static void
 voice_orphan (TandemRenderer *self,
               TandemVoice    *v)
@@ -275,7 +286,7 @@ tandem_renderer_set_plan (TandemRenderer         *self,
       if (v->kind == TANDEM_VOICE_NONE || v->orphan)
         continue;
       t = plan != NULL ? tandem_plan_find_track (plan, v->track_uid) : -1;
-      if (t < 0 || (v->kind == TANDEM_VOICE_SAMPLE && plan->tracks[t].sample != v->sample))
+      if (t < 0 || (v->kind == TANDEM_VOICE_SAMPLE && !track_plays (plan, &plan->tracks[t], v->sample)))
         {
           voice_orphan (self, v);
           continue;
@@ -400,7 +411,8 @@ trigger (TandemRenderer        *self,
 {
   const TandemRenderPlan *plan = self->plan;
   const TandemPlanTrack *track = &plan->tracks[event->track];
-  float amp = (float) event->velocity / 127.0f;
+  float amp = (float) event->velocity / 127.0f
+              * (track->layers != 0 ? plan->layers[track->layers - 1].gain[event->velocity] : 1.0f);
   guint32 rng = (guint32) tandem_hash64 (self->seed ^ (self->grid_step * 0x100000001b3ull + track->uid)) | 1;
   const TandemSample *sample = event->sample != NULL ? event->sample : track->sample;
   TandemVoice *v;
@@ -409,7 +421,14 @@ trigger (TandemRenderer        *self,
     for (guint i = 0; i < TANDEM_VOICE_SLOTS; i++)
       if (self->voices[i].kind != TANDEM_VOICE_NONE && self->voices[i].choke_group == event->choke_group
           && self->voices[i].track_uid != track->uid)
-        tandem_voice_choke (&self->voices[i]);
+        {
+          /* A kit's choke group fades what rings over the ramp (4 ms); the
+           * built-in hats keep their own choke. */
+          if (event->choke_group > 1)
+            voice_fade_out (self, &self->voices[i]);
+          else
+            tandem_voice_choke (&self->voices[i]);
+        }
 
   v = voice_alloc (self);
   switch (track->kind)

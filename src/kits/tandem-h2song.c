@@ -69,6 +69,30 @@ kit_named (GPtrArray  *kits,
   return NULL;
 }
 
+static void
+copy_kit_layers (TandemKitInstrument *inst,
+                 const TandemKit     *source)
+{
+  for (guint i = 0; i < source->instruments->len; i++)
+    {
+      const TandemKitInstrument *from = g_ptr_array_index (source->instruments, i);
+
+      if (g_strcmp0 (from->name, inst->name) != 0)
+        continue;
+      for (guint j = 0; j < from->layers->len; j++)
+        {
+          const TandemKitLayer *l = g_ptr_array_index (from->layers, j);
+          TandemKitLayer *copy = g_new0 (TandemKitLayer, 1);
+
+          *copy = *l;
+          copy->file = g_strdup (l->file);
+          copy->path = g_strdup (l->path);
+          g_ptr_array_add (inst->layers, copy);
+        }
+      return;
+    }
+}
+
 /* The song's instruments as a kit whose layers point at files found on disk. */
 static TandemKit *
 song_kit (const TandemXmlNode *song,
@@ -141,6 +165,9 @@ song_kit (const TandemXmlNode *song,
               g_ptr_array_remove_index (inst->layers, j - 1);
             }
         }
+      /* An instrument the song keeps no sample for plays its kit's. */
+      if (inst->layers->len == 0 && source != NULL)
+        copy_kit_layers (inst, source);
       g_array_append_val (ids, inst->id);
       g_ptr_array_add (kit->instruments, inst);
     }

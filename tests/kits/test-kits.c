@@ -481,6 +481,7 @@ test_licence_saved_with_project (void)
   g_autofree char *in_store = NULL;
   g_autofree char *text = NULL;
   g_autofree char *stored = NULL;
+  g_autoptr(TandemOp) op = NULL;
 
   if (!have_hydrogen_data ())
     return;
@@ -488,8 +489,8 @@ test_licence_saved_with_project (void)
   g_assert_no_error (error);
   import = tandem_kit_import (kit, store, TANDEM_SAMPLE_DEFAULT_MAX_BYTES, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (tandem_project_apply (project, tandem_kit_import_build_tracks_op (import, project, NULL, -1),
-                                       NULL, &error));
+  op = tandem_kit_import_build_tracks_op (import, project, NULL, -1);
+  g_assert_true (tandem_project_apply (project, op, NULL, &error));
   g_assert_true (tandem_project_save_to_file (project, path, &error));
   g_assert_no_error (error);
 
