@@ -79,6 +79,9 @@ struct _TandemGridView
 
   GMenu          *menu_model;
   GtkWidget      *menu;
+
+  char           *ghost_track;  /* a generated rhythm previewed on this row */
+  guint8          ghost[TANDEM_MAX_STEPS];
 };
 
 /* The body: the cells of every row in a horizontally scrolling area. */
