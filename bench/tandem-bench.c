@@ -22,6 +22,7 @@ static const struct
   { "audio", "offline render speed, callback time percentiles, JACK soak xruns", tandem_bench_audio },
   { "ui", "start-up to the first frame of the main window vs a bare GTK window", tandem_bench_ui },
   { "samples", "100 MB sample upload and download with verification vs sha256sum", tandem_bench_samples },
+  { "music", "evolution steps, rhythm generation, plan compiles with chord tracks", tandem_bench_music },
 };
 
 static int

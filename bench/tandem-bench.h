@@ -15,6 +15,7 @@ int    tandem_bench_ui    (int argc, char **argv);
 int    tandem_bench_sync  (int argc, char **argv);
 int    tandem_bench_audio (int argc, char **argv);
 int    tandem_bench_samples (int argc, char **argv);
+int    tandem_bench_music (int argc, char **argv);
 
 /* Percentile @p (0..100) of @values (sorted in place). */
 double tandem_bench_percentile (double *values, gsize n_values, double p);
