@@ -63,6 +63,11 @@ test_circle_keyboard (Fixture       *f,
   f->window = tandem_test_show_in_window (circle, 300, 300);
   gtk_widget_grab_focus (circle);
 
+  /* Screen readers get a slider over the twelve positions. */
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (circle)), ==,
+                   GTK_ACCESSIBLE_ROLE_SLIDER);
+  g_assert_true (gtk_widget_get_focusable (circle));
+
   /* The demo is in A minor: top of the inner ring. */
   g_assert_cmpuint (tandem_circle_view_get_focus (TANDEM_CIRCLE_VIEW (circle), &minor), ==, 0);
   g_assert_true (minor);
