@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sndfile.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "tandem-audio.h"
 #include "tandem-bench.h"
@@ -242,7 +243,8 @@ mean_voices (TandemProject     *project,
   return (double) voices / (double) n;
 }
 
-static void
+/* Returns the tempo it settled on, for the clip case to use the same. */
+static double
 bench_callbacks (char              **hashes,
                  TandemSampleStore  *store,
                  guint               seconds)
@@ -289,6 +291,235 @@ bench_callbacks (char              **hashes,
   print_percentiles ("  wall clock (includes preemption by other processes)", times, n, 128.0 * 1e6 / RATE);
   print_percentiles ("  thread CPU time", cpu_times, n, 128.0 * 1e6 / RATE);
   g_print ("\n");
+  return tempo;
+}
+
+
+/* The callback bench's song spread over 1,000 clips: four clips of the
+ * sixteen-track pattern in a row, and 996 of 249 empty patterns (four of
+ * each, overlapping), staggered so the song has many segments. The same
+ * notes sound as in the plain case; only the clips differ. */
+static void
+add_clips (TandemProject *project,
+           guint          n_clips)
+{
+  for (guint p = 0; p < n_clips / 4; p++)
+    {
+      g_autofree char *pid = p == 0 ? g_strdup ("p") : g_strdup_printf ("e%u", p);
+
+      if (p > 0)
+        {
+          JsonObject *obj = json_object_new ();
+
+          json_object_set_string_member (obj, "id", pid);
+          json_object_set_string_member (obj, "name", pid);
+          json_object_set_int_member (obj, "length", 16);
+          apply (project, tandem_op_new_insert (TANDEM_ENTITY_PATTERN, -1,
+                                                json_node_init_object (json_node_alloc (), obj)));
+          json_object_unref (obj);
+        }
+      for (guint c = 0; c < 4; c++)
+        {
+          g_autofree char *cid = g_strdup_printf ("c%u-%u", p, c);
+          JsonObject *obj = json_object_new ();
+
+          json_object_set_string_member (obj, "id", cid);
+          json_object_set_string_member (obj, "pattern", pid);
+          /* The song's own pattern in four clips one after the other (its
+           * notes as in the plain case); the empty ones overlap. */
+          json_object_set_int_member (obj, "start", p == 0 ? c * 16 : (p + c) % 8);
+          json_object_set_int_member (obj, "length", p == 0 ? 16 : 56);
+          apply (project, tandem_op_new_insert (TANDEM_ENTITY_CLIP, -1,
+                                                json_node_init_object (json_node_alloc (), obj)));
+          json_object_unref (obj);
+        }
+    }
+  apply (project, tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "play-mode", "song"));
+}
+
+static void
+time_callbacks (const char        *what,
+                TandemProject     *project,
+                TandemSampleStore *store,
+                guint              seconds)
+{
+  g_autoptr(TandemRenderPlan) plan = tandem_export_compile_plan (project, RATE, store);
+  TandemRenderer *renderer = tandem_renderer_new (RATE, 128);
+  gsize n = (gsize) seconds * RATE / 128;
+  g_autofree double *times = g_new (double, n);
+  g_autofree double *cpu_times = g_new (double, n);
+  float buf[2 * 128];
+  guint64 sum_voices = 0;
+
+  tandem_renderer_set_plan (renderer, plan);
+  for (guint i = 0; i < 2 * RATE / 128; i++)
+    tandem_renderer_process (renderer, buf, 128);
+  for (gsize i = 0; i < n; i++)
+    {
+      double t0 = wall_precise_us (), c0 = cpu_us ();
+
+      tandem_renderer_process (renderer, buf, 128);
+      cpu_times[i] = cpu_us () - c0;
+      times[i] = wall_precise_us () - t0;
+      sum_voices += tandem_renderer_get_active_voices (renderer);
+    }
+  tandem_renderer_free (renderer);
+  g_print ("%s, %.1f voices on average, %u clips, %u song segments:\n",
+           what, (double) sum_voices / n, plan->n_clips, plan->n_segments);
+  print_percentiles ("  wall clock (includes preemption by other processes)", times, n, 128.0 * 1e6 / RATE);
+  print_percentiles ("  thread CPU time", cpu_times, n, 128.0 * 1e6 / RATE);
+  g_print ("\n");
+}
+
+static void
+bench_clips (char              **hashes,
+             TandemSampleStore  *store,
+             guint               seconds,
+             double              tempo)
+{
+  g_autoptr(TandemProject) project = make_project (hashes, 8, tempo);
+
+  add_clips (project, 1000);
+  time_callbacks ("Callback render time, 128 frames at 48 kHz, the 16-track song in 1,000 overlapping clips",
+                  project, store, seconds);
+}
+
+/* The bench song as a Hydrogen song: the TR-808 demo's sixteen
+ * instruments (its kit's samples) playing the same cells, one pattern
+ * repeated for @bars bars. */
+static char *
+write_h2song (TandemProject *project,
+              const char    *dir,
+              guint          bars,
+              double         tempo)
+{
+  g_autofree char *demo = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  TandemPattern *pattern = tandem_project_find_pattern (project, "p");
+  GListModel *tracks = tandem_project_get_tracks (project);
+  char *path = g_build_filename (dir, "bench.h2song", NULL);
+  const char *list, *end, *bpm;
+
+  if (!g_file_get_contents ("/usr/share/hydrogen/data/demo_songs/TR808kit-demo.h2song", &demo, NULL, NULL))
+    return NULL;
+  list = strstr (demo, "<patternList>");
+  end = strstr (demo, "</patternSequence>");
+  bpm = strstr (demo, "<bpm>");
+  if (list == NULL || end == NULL || bpm == NULL)
+    return NULL;
+  g_string_append_len (out, demo, bpm - demo);
+  g_string_append_printf (out, "<bpm>%g</bpm>", tempo);
+  bpm = strstr (bpm, "</bpm>") + strlen ("</bpm>");
+  g_string_append_len (out, bpm, list - bpm);
+  g_string_append (out, "<patternList><pattern><name>Bench</name><category></category><size>192</size>"
+                        "<denominator>4</denominator><info></info><noteList>\n");
+  for (guint t = 0; t < g_list_model_get_n_items (tracks); t++)
+    {
+      g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, t);
+      const TandemCell *row = tandem_pattern_get_row (pattern, tandem_track_get_id (track));
+
+      for (guint step = 0; row != NULL && step < 16; step++)
+        if (row[step].velocity > 0)
+          g_string_append_printf (out, "<note><position>%u</position><leadlag>0</leadlag>"
+                                       "<velocity>%.4f</velocity><pan>0</pan><pitch>0</pitch>"
+                                       "<probability>1</probability><key>C0</key><length>-1</length>"
+                                       "<instrument>%u</instrument><note_off>false</note_off></note>\n",
+                                  step * 12, row[step].velocity / 127.0, t);
+    }
+  g_string_append (out, "</noteList></pattern></patternList>\n<patternSequence>\n");
+  for (guint b = 0; b < bars; b++)
+    g_string_append (out, "<group><patternID>Bench</patternID></group>\n");
+  g_string_append (out, end);
+  if (!g_file_set_contents (path, out->str, (gssize) out->len, NULL))
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
+static double
+children_cpu_s (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_CHILDREN, &ru);
+  return (double) ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
+         + (double) ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Tandem's export path and h2cli on the same sixteen-track song, measured
+ * alternately in one run. */
+static void
+bench_h2cli (char              **hashes,
+             TandemSampleStore  *store,
+             const char         *tmpdir,
+             guint               seconds,
+             guint               rounds)
+{
+  const double tempo = 124.0;
+  guint bars = (guint) ceil (seconds * tempo / 60.0 / 4.0);
+  g_autoptr(TandemProject) project = make_project (hashes, 4, tempo);
+  g_autofree char *song = NULL;
+  g_autofree char *wav = g_build_filename (tmpdir, "h2cli.wav", NULL);
+  g_autofree char *tandem_wav = g_build_filename (tmpdir, "tandem.wav", NULL);
+  g_autofree double *t_wall = g_new (double, rounds), *t_cpu = g_new (double, rounds);
+  g_autofree double *h_wall = g_new (double, rounds), *h_cpu = g_new (double, rounds);
+  double audio_s = bars * 4 * 60.0 / tempo;
+
+  if (!g_file_test ("/usr/bin/h2cli", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_print ("h2cli comparison: skipped (no /usr/bin/h2cli)\n\n");
+      return;
+    }
+  {
+    JsonObject *obj = json_object_new ();
+
+    json_object_set_string_member (obj, "id", "c");
+    json_object_set_string_member (obj, "pattern", "p");
+    json_object_set_int_member (obj, "start", 0);
+    json_object_set_int_member (obj, "length", bars);
+    apply (project, tandem_op_new_insert (TANDEM_ENTITY_CLIP, -1,
+                                          json_node_init_object (json_node_alloc (), obj)));
+    json_object_unref (obj);
+  }
+  song = write_h2song (project, tmpdir, bars, tempo);
+  if (song == NULL)
+    {
+      g_print ("h2cli comparison: skipped (no Hydrogen demo song to borrow the kit from)\n\n");
+      return;
+    }
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      g_autoptr(GError) error = NULL;
+      double w0 = now_us (), c0 = cpu_us ();
+      int status = 0;
+      g_autofree char *cmd = NULL;
+
+      /* Tandem: the whole export (render, 24-bit WAV). */
+      if (!tandem_export_render_to_file_full (project, tandem_wav, RATE, store, 0, NULL, NULL, NULL, &error))
+        g_error ("%s", error->message);
+      t_wall[r] = (now_us () - w0) / 1e6;
+      t_cpu[r] = (cpu_us () - c0) / 1e6;
+
+      cmd = g_strdup_printf ("/usr/bin/h2cli -s '%s' -o '%s' -r %d -b 24", song, wav, RATE);
+      w0 = now_us ();
+      c0 = children_cpu_s ();
+      g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL);
+      h_wall[r] = (now_us () - w0) / 1e6;
+      h_cpu[r] = children_cpu_s () - c0;
+    }
+  g_print ("Offline render against h2cli, the 16-track song (%u bars at %.0f BPM, %.1f s of audio), "
+           "%u rounds alternating:\n", bars, tempo, audio_s, rounds);
+  for (guint r = 0; r < rounds; r++)
+    g_print ("  round %u: Tandem %.3f s wall, %.3f s CPU; h2cli %.2f s wall, %.2f s CPU\n",
+             r + 1, t_wall[r], t_cpu[r], h_wall[r], h_cpu[r]);
+  {
+    double tw = tandem_bench_percentile (t_wall, rounds, 50), tc = tandem_bench_percentile (t_cpu, rounds, 50);
+    double hw = tandem_bench_percentile (h_wall, rounds, 50), hc = tandem_bench_percentile (h_cpu, rounds, 50);
+
+    g_print ("  medians: Tandem %.0f× real time (CPU), %.0f× (wall); h2cli %.0f× (CPU), %.1f× (wall)\n",
+             audio_s / tc, audio_s / tw, audio_s / hc, audio_s / hw);
+    g_print ("  Tandem is %.0f× faster by CPU time, %.0f× by wall clock\n\n", hc / tc, hw / tw);
+  }
 }
 
 static gboolean
@@ -525,10 +756,14 @@ tandem_bench_audio (int    argc,
   int soak_seconds = 20;
   int offline_seconds = 60;
   int callback_seconds = 20;
+  int h2cli_seconds = 30;
+  int h2cli_rounds = 3;
   GOptionEntry entries[] = {
     { "soak", 0, 0, G_OPTION_ARG_INT, &soak_seconds, "Seconds of JACK soak (0: skip)", "SECONDS" },
     { "offline", 0, 0, G_OPTION_ARG_INT, &offline_seconds, "Seconds of audio to render offline", "SECONDS" },
     { "callbacks", 0, 0, G_OPTION_ARG_INT, &callback_seconds, "Seconds of 128-frame callbacks to time (0: skip)", "SECONDS" },
+    { "h2cli", 0, 0, G_OPTION_ARG_INT, &h2cli_seconds, "Seconds of song to render with Tandem and h2cli (0: skip)", "SECONDS" },
+    { "h2cli-rounds", 0, 0, G_OPTION_ARG_INT, &h2cli_rounds, "Alternating rounds of the h2cli comparison", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— audio engine benchmark");
@@ -556,7 +791,13 @@ tandem_bench_audio (int    argc,
 
   bench_offline (hashes, store, (guint) MAX (offline_seconds, 1));
   if (callback_seconds > 0)
-    bench_callbacks (hashes, store, (guint) callback_seconds);
+    {
+      double tempo = bench_callbacks (hashes, store, (guint) callback_seconds);
+
+      bench_clips (hashes, store, (guint) callback_seconds, tempo);
+    }
+  if (h2cli_seconds > 0)
+    bench_h2cli (hashes, store, tmpdir, (guint) h2cli_seconds, (guint) MAX (h2cli_rounds, 1));
   if (soak_seconds > 0)
     status = bench_soak (hashes, store, (guint) soak_seconds);
 

@@ -58,3 +58,14 @@ tandem_svf_set (TandemSvf *svf,
   svf->a2 = (float) g * svf->a1;
   svf->a3 = (float) g * svf->a2;
 }
+
+void
+tandem_balance_gains (double pan,
+                      float *left,
+                      float *right)
+{
+  double p = CLAMP (pan, -1.0, 1.0);
+
+  *left = p <= 0.0 ? 1.0f : (p >= 1.0 ? 0.0f : (float) cos (p * G_PI / 2.0));
+  *right = p >= 0.0 ? 1.0f : (p <= -1.0 ? 0.0f : (float) cos (-p * G_PI / 2.0));
+}

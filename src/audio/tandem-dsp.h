@@ -79,6 +79,12 @@ void   tandem_pan_gains  (double pan,
                           float *left,
                           float *right);
 
+/* Balance for stereo sources: @pan in [-1, 1]; both sides 1 at centre, the
+ * side panned away from falls as cos (|pan| π/2) to 0 at the end. */
+void   tandem_balance_gains (double pan,
+                             float *left,
+                             float *right);
+
 /* Master soft clip: the identity up to |x| = 0.8 (so quiet mixes stay
  * bit-exact), then a tanh knee that approaches ±1 and never exceeds it. */
 #define TANDEM_SOFT_CLIP_KNEE 0.8f

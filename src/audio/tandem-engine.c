@@ -277,6 +277,7 @@ tandem_engine_update_plan (TandemEngine *self)
     return;
 
   options.sample_rate = self->rate;
+  options.lock_memory = TRUE;
   options.lookup = lookup_sample;
   options.lookup_data = self;
   update_transport (self);
@@ -475,6 +476,7 @@ tandem_engine_open (TandemEngine  *self,
    * rendered in pieces); voices are bound to the rate. */
   tandem_renderer_free (self->renderer);
   self->renderer = tandem_renderer_new (self->rate, MAX (self->frames, 512));
+  tandem_renderer_lock_memory (self->renderer);
   tandem_renderer_set_seed (self->renderer, self->seed);
   tandem_engine_update_plan (self);
 
@@ -642,6 +644,7 @@ tandem_engine_init (TandemEngine *self)
   self->frames = TANDEM_ENGINE_DEFAULT_FRAMES;
   self->status = g_strdup ("Audio is off");
   self->renderer = tandem_renderer_new (self->rate, 512);
+  tandem_renderer_lock_memory (self->renderer);
   self->commands = tandem_spsc_ring_new (sizeof (Command), 64);
   self->meters = tandem_meter_bank_new ();
   atomic_init (&self->pending, NULL);

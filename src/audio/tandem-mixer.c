@@ -1,4 +1,4 @@
-/* tandem-mixer.c — track faders and pan, master gain and soft clip
+/* tandem-mixer.c — track faders and pan, master gain
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -110,40 +110,29 @@ tandem_mixer_master (const float *restrict left,
   pl *= master_gain;
   pr *= master_gain;
 
-  if (pl <= TANDEM_SOFT_CLIP_KNEE && pr <= TANDEM_SOFT_CLIP_KNEE)
-    {
-      /* Below the knee the soft clip is the identity: just interleave. */
-      i = 0;
+  /* The limiter after the master keeps the peaks in range. */
+  i = 0;
 #if defined(__SSE__) || defined(__x86_64__)
+  {
+    const __m128 g = _mm_set1_ps (master_gain);
+
+    for (; i + 4 <= n; i += 4)
       {
-        const __m128 g = _mm_set1_ps (master_gain);
+        __m128 l = _mm_mul_ps (_mm_loadu_ps (left + i), g);
+        __m128 r = _mm_mul_ps (_mm_loadu_ps (right + i), g);
 
-        for (; i + 4 <= n; i += 4)
-          {
-            __m128 l = _mm_mul_ps (_mm_loadu_ps (left + i), g);
-            __m128 r = _mm_mul_ps (_mm_loadu_ps (right + i), g);
-
-            _mm_storeu_ps (out + 2 * i, _mm_unpacklo_ps (l, r));
-            _mm_storeu_ps (out + 2 * i + 4, _mm_unpackhi_ps (l, r));
-          }
+        _mm_storeu_ps (out + 2 * i, _mm_unpacklo_ps (l, r));
+        _mm_storeu_ps (out + 2 * i + 4, _mm_unpackhi_ps (l, r));
       }
+  }
 #endif
-      for (; i < n; i++)
-        {
-          out[2 * i] = left[i] * master_gain;
-          out[2 * i + 1] = right[i] * master_gain;
-        }
-    }
-  else
+  for (; i < n; i++)
     {
-      for (i = 0; i < n; i++)
-        {
-          out[2 * i] = tandem_soft_clip (left[i] * master_gain);
-          out[2 * i + 1] = tandem_soft_clip (right[i] * master_gain);
-        }
-      pl = MIN (pl, 1.0f);
-      pr = MIN (pr, 1.0f);
+      out[2 * i] = left[i] * master_gain;
+      out[2 * i + 1] = right[i] * master_gain;
     }
+  pl = MIN (pl, 1.0f);
+  pr = MIN (pr, 1.0f);
   *peak_left = pl;
   *peak_right = pr;
 }

@@ -1,4 +1,4 @@
-/* tandem-mixer.h — track faders and pan, master gain and soft clip
+/* tandem-mixer.h — track faders and pan, master gain
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,8 +23,8 @@ float tandem_mixer_add_track (const float *bus,
                               float       *right,
                               gboolean     meter);
 
-/* Writes the mix × master gain through the soft clip into interleaved
- * stereo @out; writes the output peaks. */
+/* Writes the mix × master gain into interleaved stereo @out (the limiter
+ * comes after); writes the output peaks. */
 TANDEM_REALTIME
 void  tandem_mixer_master    (const float *left,
                               const float *right,

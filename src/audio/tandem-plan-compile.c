@@ -1,6 +1,11 @@
 /* tandem-plan-compile.c — builds a render plan from a project (main thread)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The callback only reads per-step note lists: each pattern's steps, and the
+ * song cut into segments at clip edges, each with the merged notes of the
+ * clips that play there over one period (the least common multiple of their
+ * pattern lengths). All of it is packed into one locked block.
  */
 #define G_LOG_DOMAIN "tandem-audio"
 
@@ -10,7 +15,12 @@
 
 #include "tandem-drum-kit.h"
 #include "tandem-dsp.h"
+#include "tandem-memlock.h"
 #include "tandem-plan-compile.h"
+
+/* Notes a plan's merged song tables may hold (16 bytes each); a segment that
+ * would go over lists its clips instead. */
+#define SONG_EVENT_BUDGET (1u << 21)
 
 guint64
 tandem_plan_track_uid (const char *track_id)
@@ -22,39 +32,49 @@ tandem_plan_track_uid (const char *track_id)
   return h;
 }
 
+/* What compile builds before packing it into the plan's block. */
+typedef struct
+{
+  GArray *tracks;      /* TandemPlanTrack */
+  GArray *patterns;    /* TandemPlanPattern */
+  GArray *clips;       /* TandemPlanClip */
+  GArray *segments;    /* TandemPlanSequence */
+  GArray *clip_refs;   /* guint32 */
+  GArray *offsets;     /* guint32 */
+  GArray *events;      /* TandemPlanEvent */
+} Build;
+
 static void
 compile_tracks (TandemRenderPlan        *plan,
+                Build                   *b,
                 GListModel              *tracks,
                 const TandemPlanOptions *options)
 {
-  const TandemDrumKit *kit = tandem_drum_kit_get (plan->sample_rate);
+  guint n = g_list_model_get_n_items (tracks);
   gboolean any_solo = FALSE;
 
-  plan->n_tracks = g_list_model_get_n_items (tracks);
-  plan->tracks = g_new0 (TandemPlanTrack, MAX (plan->n_tracks, 1));
-
-  for (guint i = 0; i < plan->n_tracks; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, i);
       any_solo |= tandem_track_get_solo (track);
     }
 
-  for (guint i = 0; i < plan->n_tracks; i++)
+  g_array_set_size (b->tracks, n);
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, i);
-      TandemPlanTrack *pt = &plan->tracks[i];
+      TandemPlanTrack *pt = &g_array_index (b->tracks, TandemPlanTrack, i);
       const char *instrument = tandem_track_get_instrument (track);
       gboolean audible = !tandem_track_get_mute (track) && (!any_solo || tandem_track_get_solo (track));
 
       pt->uid = tandem_plan_track_uid (tandem_track_get_id (track));
       pt->kind = tandem_voice_kind_from_instrument (instrument);
+      /* The drum's one-shots exist before any plan that plays them. */
+      if (pt->kind >= TANDEM_VOICE_KICK && pt->kind <= TANDEM_VOICE_RIM)
+        tandem_drum_kit_get (plan->sample_rate, pt->kind);
       pt->gain = audible ? (float) tandem_db_to_gain (tandem_track_get_volume (track)) : 0.0f;
       tandem_pan_gains (tandem_track_get_pan (track), &pt->pan_left, &pt->pan_right);
-      if (pt->kind >= TANDEM_VOICE_KICK && pt->kind <= TANDEM_VOICE_RIM)
-        {
-          pt->shot = kit->frames[pt->kind];
-          pt->shot_len = kit->n_frames[pt->kind];
-        }
+      tandem_balance_gains (tandem_track_get_pan (track), &pt->bal_left, &pt->bal_right);
       if (pt->kind == TANDEM_VOICE_SAMPLE && options->lookup != NULL)
         {
           const char *hash = tandem_instrument_get_sample (instrument);
@@ -66,67 +86,323 @@ compile_tracks (TandemRenderPlan        *plan,
     }
 }
 
+static gboolean
+track_can_play (const TandemPlanTrack *track)
+{
+  return track->kind != TANDEM_VOICE_NONE
+         && (track->kind != TANDEM_VOICE_SAMPLE || track->sample != NULL);
+}
+
+static guint8
+choke_group_of (const TandemPlanTrack *track)
+{
+  /* The hats of a kit are one cymbal: either cuts the other short. */
+  return track->kind == TANDEM_VOICE_HAT_CLOSED || track->kind == TANDEM_VOICE_HAT_OPEN ? 1 : 0;
+}
+
 static void
 compile_patterns (TandemRenderPlan *plan,
+                  Build            *b,
                   TandemProject    *project,
                   GHashTable       *pattern_index)
 {
   GListModel *patterns = tandem_project_get_patterns (project);
   GListModel *tracks = tandem_project_get_tracks (project);
+  guint n = g_list_model_get_n_items (patterns);
+  guint n_tracks = b->tracks->len;
+  g_autofree const TandemCell **rows = g_new0 (const TandemCell *, MAX (n_tracks, 1));
+  g_autoptr(GPtrArray) track_ids = g_ptr_array_new ();
 
-  plan->n_patterns = g_list_model_get_n_items (patterns);
-  plan->patterns = g_new0 (TandemPlanPattern, MAX (plan->n_patterns, 1));
-
-  for (guint p = 0; p < plan->n_patterns; p++)
+  for (guint t = 0; t < n_tracks; t++)
     {
-      g_autoptr(TandemPattern) pattern = g_list_model_get_item (patterns, p);
-      TandemPlanPattern *pp = &plan->patterns[p];
-
-      pp->length = CLAMP (tandem_pattern_get_length (pattern), 1, TANDEM_MAX_STEPS);
-      pp->cells = g_new0 (TandemCell, (gsize) MAX (plan->n_tracks, 1) * TANDEM_MAX_STEPS);
-      for (guint t = 0; t < plan->n_tracks; t++)
-        {
-          g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, t);
-          const TandemCell *row = tandem_pattern_get_row (pattern, tandem_track_get_id (track));
-
-          if (row != NULL)
-            memcpy (&pp->cells[(gsize) t * TANDEM_MAX_STEPS], row, TANDEM_MAX_STEPS * sizeof (TandemCell));
-        }
-      g_hash_table_insert (pattern_index, (gpointer) tandem_pattern_get_id (pattern), GUINT_TO_POINTER (p));
+      g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, t);
+      g_ptr_array_add (track_ids, (gpointer) tandem_track_get_id (track));
     }
 
-  if (plan->n_patterns == 0)
+  for (guint p = 0; p < MAX (n, 1); p++)
     {
+      g_autoptr(TandemPattern) pattern = p < n ? g_list_model_get_item (patterns, p) : NULL;
+      TandemPlanPattern pp = { 0 };
+
       /* A project always has a pattern; an empty plan still needs one to loop. */
-      plan->n_patterns = 1;
-      plan->patterns[0].length = 16;
-      plan->patterns[0].cells = g_new0 (TandemCell, (gsize) MAX (plan->n_tracks, 1) * TANDEM_MAX_STEPS);
+      pp.length = pattern != NULL ? CLAMP (tandem_pattern_get_length (pattern), 1, TANDEM_MAX_STEPS) : 16;
+      pp.notes.period = pp.length;
+      pp.notes.end_step = G_MAXUINT64;
+      pp.notes.first = b->offsets->len;
+      for (guint t = 0; t < n_tracks; t++)
+        rows[t] = pattern != NULL ? tandem_pattern_get_row (pattern, track_ids->pdata[t]) : NULL;
+
+      for (guint s = 0; s < pp.length; s++)
+        {
+          guint32 at = b->events->len;
+
+          g_array_append_val (b->offsets, at);
+          for (guint t = 0; t < n_tracks; t++)
+            {
+              const TandemPlanTrack *track = &g_array_index (b->tracks, TandemPlanTrack, t);
+              const TandemCell *cell = rows[t] != NULL ? &rows[t][s] : NULL;
+              TandemPlanEvent e = { 0 };
+
+              if (cell == NULL || cell->velocity == 0 || cell->probability == 0 || !track_can_play (track))
+                continue;
+              e.track = t;
+              e.velocity = cell->velocity;
+              e.probability = MIN (cell->probability, 100);
+              e.note = cell->note;
+              e.choke_group = choke_group_of (track);
+              g_array_append_val (b->events, e);
+            }
+        }
+      {
+        guint32 end = b->events->len;
+        g_array_append_val (b->offsets, end);
+      }
+      g_array_append_val (b->patterns, pp);
+      if (pattern != NULL)
+        g_hash_table_insert (pattern_index, (gpointer) tandem_pattern_get_id (pattern), GUINT_TO_POINTER (p));
     }
+}
+
+static guint64
+gcd64 (guint64 a,
+       guint64 b)
+{
+  while (b != 0)
+    {
+      guint64 t = a % b;
+      a = b;
+      b = t;
+    }
+  return a;
+}
+
+static int
+guint64_cmp (gconstpointer a,
+             gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
+clip_start_cmp (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  const TandemPlanClip *clips = user_data;
+  const TandemPlanClip *x = &clips[*(const guint32 *) a], *y = &clips[*(const guint32 *) b];
+
+  if (x->start_step != y->start_step)
+    return x->start_step < y->start_step ? -1 : 1;
+  return (int) *(const guint32 *) a - (int) *(const guint32 *) b;
+}
+
+static int
+guint32_cmp (gconstpointer a,
+             gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* One segment [start, end) where the clips @active (ascending clip index,
+ * so notes keep the arrangement's order) play. */
+static void
+compile_segment (Build         *b,
+                 guint64        start,
+                 guint64        end,
+                 const guint32 *active,
+                 guint          n_active,
+                 guint         *budget)
+{
+  const TandemPlanClip *clips = (const TandemPlanClip *) b->clips->data;
+  const TandemPlanPattern *patterns = (const TandemPlanPattern *) b->patterns->data;
+  const guint32 *offsets = (const guint32 *) b->offsets->data;
+  TandemPlanSequence seg = { start, end, 1, b->offsets->len, 0, 0 };
+  guint64 period = 1, notes = 0;
+
+  for (guint i = 0; i < n_active && period < end - start; i++)
+    {
+      guint64 len = patterns[clips[active[i]].pattern].length;
+      period = period / gcd64 (period, len) * len;
+    }
+  period = MIN (period, end - start);
+  for (guint i = 0; i < n_active; i++)
+    {
+      const TandemPlanPattern *p = &patterns[clips[active[i]].pattern];
+      guint64 per_loop = offsets[p->notes.first + p->length] - offsets[p->notes.first];
+
+      notes += per_loop * ((period + p->length - 1) / p->length);
+    }
+
+  if (notes + period > *budget)
+    {
+      /* Too large to merge (lengths that share no factor, over many bars):
+       * the callback reads the clips' own pattern tables here. */
+      seg.first_clip = b->clip_refs->len;
+      seg.n_clips = n_active;
+      g_array_append_vals (b->clip_refs, active, n_active);
+      g_array_append_val (b->segments, seg);
+      return;
+    }
+  *budget -= (guint) (notes + period);
+  seg.period = (guint) period;
+  for (guint64 o = 0; o < period; o++)
+    {
+      guint32 at = b->events->len;
+
+      g_array_append_val (b->offsets, at);
+      for (guint i = 0; i < n_active; i++)
+        {
+          const TandemPlanClip *clip = &clips[active[i]];
+          const TandemPlanPattern *p = &patterns[clip->pattern];
+          guint s = (guint) ((start + o - clip->start_step) % p->length);
+          guint32 from = ((const guint32 *) b->offsets->data)[p->notes.first + s];
+          guint32 to = ((const guint32 *) b->offsets->data)[p->notes.first + s + 1];
+
+          for (guint32 e = from; e < to; e++)
+            {
+              TandemPlanEvent copy = g_array_index (b->events, TandemPlanEvent, e);
+              g_array_append_val (b->events, copy);
+            }
+        }
+    }
+  {
+    guint32 at = b->events->len;
+    g_array_append_val (b->offsets, at);
+  }
+  g_array_append_val (b->segments, seg);
 }
 
 static void
 compile_clips (TandemRenderPlan *plan,
+               Build            *b,
                TandemProject    *project,
                GHashTable       *pattern_index)
 {
   GListModel *clips = tandem_project_get_clips (project);
   guint n = g_list_model_get_n_items (clips);
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) active = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint budget = SONG_EVENT_BUDGET, next = 0;
 
-  plan->clips = g_new0 (TandemPlanClip, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TandemClip) clip = g_list_model_get_item (clips, i);
+      TandemPlanClip pc;
       gpointer index;
-      TandemPlanClip *pc;
 
       if (!g_hash_table_lookup_extended (pattern_index, tandem_clip_get_pattern (clip), NULL, &index))
         continue;
-      pc = &plan->clips[plan->n_clips++];
-      pc->pattern = GPOINTER_TO_UINT (index);
-      pc->start_step = (guint64) tandem_clip_get_start (clip) * plan->steps_per_bar;
-      pc->end_step = pc->start_step + (guint64) tandem_clip_get_length (clip) * plan->steps_per_bar;
-      plan->song_end_step = MAX (plan->song_end_step, pc->end_step);
+      pc.pattern = GPOINTER_TO_UINT (index);
+      pc.start_step = (guint64) tandem_clip_get_start (clip) * plan->steps_per_bar;
+      pc.end_step = pc.start_step + (guint64) tandem_clip_get_length (clip) * plan->steps_per_bar;
+      plan->song_end_step = MAX (plan->song_end_step, pc.end_step);
+      g_array_append_val (b->clips, pc);
+      g_array_append_val (edges, pc.start_step);
+      g_array_append_val (edges, pc.end_step);
     }
+
+  for (guint32 i = 0; i < b->clips->len; i++)
+    g_array_append_val (order, i);
+  g_array_sort_with_data (order, clip_start_cmp, b->clips->data);
+  g_array_sort (edges, guint64_cmp);
+
+  /* Sweep the edges: between two of them the same clips play. */
+  for (guint e = 0; e + 1 < edges->len; e++)
+    {
+      guint64 from = g_array_index (edges, guint64, e), to = g_array_index (edges, guint64, e + 1);
+      const TandemPlanClip *all = (const TandemPlanClip *) b->clips->data;
+
+      if (from == to)
+        continue;
+      for (guint a = 0; a < active->len;)
+        if (all[g_array_index (active, guint32, a)].end_step <= from)
+          g_array_remove_index (active, a);
+        else
+          a++;
+      while (next < order->len && all[g_array_index (order, guint32, next)].start_step <= from)
+        {
+          g_array_append_val (active, g_array_index (order, guint32, next));
+          next++;
+        }
+      if (active->len == 0)
+        continue;
+      g_array_sort (active, guint32_cmp);
+      compile_segment (b, from, to, (const guint32 *) active->data, active->len, &budget);
+    }
+}
+
+static gsize
+align16 (gsize n)
+{
+  return (n + 15) & ~(gsize) 15;
+}
+
+/* Moves everything the callback reads into one locked block. */
+static void
+pack (TandemRenderPlan *plan,
+      Build            *b,
+      gboolean          lock)
+{
+  guint uid_slots = 4;
+  gsize size = 0, at = 0;
+  guint8 *block;
+
+  while (uid_slots < 2 * b->tracks->len)
+    uid_slots *= 2;
+#define ROOM(arr, type) size += align16 ((gsize) MAX ((arr)->len, 1) * sizeof (type))
+  ROOM (b->tracks, TandemPlanTrack);
+  ROOM (b->patterns, TandemPlanPattern);
+  ROOM (b->clips, TandemPlanClip);
+  ROOM (b->segments, TandemPlanSequence);
+  ROOM (b->clip_refs, guint32);
+  ROOM (b->offsets, guint32);
+  ROOM (b->events, TandemPlanEvent);
+  size += align16 (uid_slots * sizeof (guint32));
+#undef ROOM
+
+  block = tandem_memlock_alloc (size);
+#define TAKE(field, arr, type) \
+  G_STMT_START { \
+    plan->field = (type *) (block + at); \
+    if ((arr)->len > 0) \
+      memcpy (plan->field, (arr)->data, (gsize) (arr)->len * sizeof (type)); \
+    at += align16 ((gsize) MAX ((arr)->len, 1) * sizeof (type)); \
+  } G_STMT_END
+  TAKE (tracks, b->tracks, TandemPlanTrack);
+  TAKE (patterns, b->patterns, TandemPlanPattern);
+  TAKE (clips, b->clips, TandemPlanClip);
+  TAKE (segments, b->segments, TandemPlanSequence);
+  TAKE (clip_refs, b->clip_refs, guint32);
+  TAKE (offsets, b->offsets, guint32);
+  TAKE (events, b->events, TandemPlanEvent);
+#undef TAKE
+  plan->uid_slots = (guint32 *) (block + at);
+  plan->uid_mask = uid_slots - 1;
+  plan->n_tracks = b->tracks->len;
+  plan->n_patterns = b->patterns->len;
+  plan->n_clips = b->clips->len;
+  plan->n_segments = b->segments->len;
+
+  for (guint t = 0; t < plan->n_tracks; t++)
+    {
+      guint64 uid = plan->tracks[t].uid;
+      guint i = (guint) (uid ^ (uid >> 32)) & plan->uid_mask;
+
+      while (plan->uid_slots[i] != 0 && plan->tracks[plan->uid_slots[i] - 1].uid != uid)
+        i = (i + 1) & plan->uid_mask;
+      /* Two tracks cannot share an id; the first keeps the slot. */
+      if (plan->uid_slots[i] == 0)
+        plan->uid_slots[i] = t + 1;
+    }
+
+  plan->block = block;
+  plan->block_size = size;
+  plan->locked = lock && tandem_memlock_lock (block, size);
 }
 
 TandemRenderPlan *
@@ -139,12 +415,14 @@ tandem_plan_compile (TandemProject           *project,
   guint steps_per_beat;
   const char *current_id;
   gpointer current;
+  Build b;
 
   g_return_val_if_fail (TANDEM_IS_PROJECT (project), NULL);
   g_return_val_if_fail (options != NULL && options->sample_rate > 0, NULL);
 
   plan = g_new0 (TandemRenderPlan, 1);
   plan->sample_rate = options->sample_rate;
+  plan->kit = tandem_drum_kit_get (plan->sample_rate, TANDEM_VOICE_NONE);
   steps_per_beat = MAX (tandem_project_get_steps_per_beat (project), 1);
   plan->steps_per_bar = steps_per_beat * MAX (tandem_project_get_beats_per_bar (project), 1);
   plan->step_frames = tandem_plan_step_frames (plan->sample_rate,
@@ -159,9 +437,25 @@ tandem_plan_compile (TandemProject           *project,
   if (intervals != NULL)
     memcpy (plan->intervals, intervals, plan->n_degrees);
 
-  compile_tracks (plan, tandem_project_get_tracks (project), options);
-  compile_patterns (plan, project, pattern_index);
-  compile_clips (plan, project, pattern_index);
+  b.tracks = g_array_new (FALSE, TRUE, sizeof (TandemPlanTrack));
+  b.patterns = g_array_new (FALSE, TRUE, sizeof (TandemPlanPattern));
+  b.clips = g_array_new (FALSE, TRUE, sizeof (TandemPlanClip));
+  b.segments = g_array_new (FALSE, TRUE, sizeof (TandemPlanSequence));
+  b.clip_refs = g_array_new (FALSE, TRUE, sizeof (guint32));
+  b.offsets = g_array_new (FALSE, TRUE, sizeof (guint32));
+  b.events = g_array_new (FALSE, TRUE, sizeof (TandemPlanEvent));
+
+  compile_tracks (plan, &b, tandem_project_get_tracks (project), options);
+  compile_patterns (plan, &b, project, pattern_index);
+  compile_clips (plan, &b, project, pattern_index);
+  pack (plan, &b, options->lock_memory);
+  g_array_unref (b.tracks);
+  g_array_unref (b.patterns);
+  g_array_unref (b.clips);
+  g_array_unref (b.segments);
+  g_array_unref (b.clip_refs);
+  g_array_unref (b.offsets);
+  g_array_unref (b.events);
 
   plan->playing = options->force_playing || tandem_project_get_playing (project);
   plan->play_mode = options->force_song ? TANDEM_PLAY_MODE_SONG : tandem_project_get_play_mode (project);

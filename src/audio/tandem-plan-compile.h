@@ -21,6 +21,8 @@ typedef struct
   /* Overrides for offline renders. */
   gboolean               force_playing;
   gboolean               force_song;      /* song mode from the start, no loop */
+  /* For the audio thread: mlock() the plan (offline renders need not). */
+  gboolean               lock_memory;
 } TandemPlanOptions;
 
 /* Cheap (a copy of the cells and a few gains): called on every model change. */

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tandem-memlock.h"
 #include "tandem-render-plan.h"
 
 TandemVoiceKind
@@ -42,11 +43,7 @@ tandem_render_plan_free (TandemRenderPlan *plan)
     return;
   for (guint i = 0; i < plan->n_tracks; i++)
     g_clear_pointer (&plan->tracks[i].sample, tandem_sample_unref);
-  for (guint i = 0; i < plan->n_patterns; i++)
-    g_free (plan->patterns[i].cells);
-  g_free (plan->tracks);
-  g_free (plan->patterns);
-  g_free (plan->clips);
+  tandem_memlock_free (plan->block, plan->block_size, plan->locked);
   g_free (plan);
 }
 

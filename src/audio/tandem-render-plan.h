@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tandem-model.h"
+#include "tandem-audio-rt.h"
 #include "tandem-sample.h"
 
 G_BEGIN_DECLS
@@ -31,17 +32,45 @@ typedef struct
   guint64          uid;        /* hash of the track id: stable across plans and renders */
   TandemVoiceKind  kind;
   TandemSample    *sample;     /* SAMPLE only; NULL until decoded: silent */
-  const float     *shot;       /* drums: the pre-rendered hit (tandem-drum-kit.h) */
-  gsize            shot_len;
   float            gain;       /* linear; 0 when muted, not soloed or ≤ -60 dB */
-  float            pan_left;   /* constant-power pan gains */
+  float            pan_left;   /* constant-power pan gains (mono sources) */
   float            pan_right;
+  float            bal_left;   /* balance (stereo samples): 1 at centre, the far side falls */
+  float            bal_right;
 } TandemPlanTrack;
+
+/* One note the sequencer plays, compiled on the main thread so that the
+ * callback's work grows with the notes that sound, not with the number of
+ * tracks or clips. */
+typedef struct
+{
+  const TandemSample *sample;      /* the one-shot to play; NULL: the track's own */
+  guint32             track;       /* index in the plan's tracks */
+  guint8              velocity;    /* 1..127 */
+  guint8              probability; /* 1..100 */
+  gint8               note;
+  guint8              choke_group; /* 0: none; else it silences what rings in its group */
+} TandemPlanEvent;
+
+/* Steps whose notes repeat every @period steps: the notes of step k
+ * (start_step <= k < end_step) are events[offsets[first + o]] up to
+ * events[offsets[first + o + 1]], o = (k - start_step) % period. A song
+ * segment whose table would be too large lists its clips instead
+ * (n_clips > 0) and the callback reads their patterns. */
+typedef struct
+{
+  guint64 start_step;
+  guint64 end_step;
+  guint   period;
+  guint   first;
+  guint   first_clip;              /* index in the plan's clip_refs */
+  guint   n_clips;
+} TandemPlanSequence;
 
 typedef struct
 {
-  guint       length;          /* steps, 1..TANDEM_MAX_STEPS */
-  TandemCell *cells;           /* n_tracks rows of TANDEM_MAX_STEPS cells */
+  guint              length;       /* steps, 1..TANDEM_MAX_STEPS */
+  TandemPlanSequence notes;        /* period = length */
 } TandemPlanPattern;
 
 typedef struct
@@ -57,6 +86,7 @@ typedef struct
 typedef struct
 {
   guint              sample_rate;
+  const struct _TandemDrumKit *kit;  /* the built-in drums at this rate */
   double             step_frames;    /* frames per step at the tempo */
   double             swing_frames;   /* delay of every odd step */
   guint              steps_per_bar;
@@ -75,11 +105,40 @@ typedef struct
 
   guint              n_tracks;
   TandemPlanTrack   *tracks;
+  guint              uid_mask;       /* uid_slots has uid_mask + 1 entries */
+  guint32           *uid_slots;      /* track index + 1 by hash of uid, 0: empty */
   guint              n_patterns;     /* at least 1 */
   TandemPlanPattern *patterns;
   guint              n_clips;
   TandemPlanClip    *clips;
+  guint              n_segments;     /* song: sorted, disjoint, only where clips play */
+  TandemPlanSequence *segments;
+  guint32           *clip_refs;      /* clips of the segments that list them */
+  guint32           *offsets;        /* into events, see TandemPlanSequence */
+  TandemPlanEvent   *events;
+
+  /* All of the above but the samples lives in one block, locked in memory
+   * where the system allows it, so the callback never faults on it. */
+  gpointer           block;
+  gsize              block_size;
+  gboolean           locked;
 } TandemRenderPlan;
+
+/* The index of the track with @uid in @plan, or -1. */
+TANDEM_REALTIME static inline int
+tandem_plan_find_track (const TandemRenderPlan *plan,
+                        guint64                 uid)
+{
+  for (guint i = (guint) (uid ^ (uid >> 32)) & plan->uid_mask;; i = (i + 1) & plan->uid_mask)
+    {
+      guint32 slot = plan->uid_slots[i];
+
+      if (slot == 0)
+        return -1;
+      if (plan->tracks[slot - 1].uid == uid)
+        return (int) slot - 1;
+    }
+}
 
 void tandem_render_plan_free (TandemRenderPlan *plan);
 

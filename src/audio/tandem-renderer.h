@@ -9,7 +9,12 @@
 
 G_BEGIN_DECLS
 
+/* Voices that sound at once; a stolen voice fades out in one of the spare
+ * slots while its successor starts. */
 #define TANDEM_MAX_VOICES 128
+#define TANDEM_VOICE_SLOTS (TANDEM_MAX_VOICES + 32)
+/* Length of every gain ramp and voice fade. */
+#define TANDEM_RAMP_SECONDS 0.004
 
 /* The whole audio-thread state: transport, voices, scratch buffers. The same
  * code runs in the PortAudio callback and in offline renders (export, tests),
@@ -21,6 +26,9 @@ typedef struct _TandemRenderer TandemRenderer;
 TandemRenderer *tandem_renderer_new          (guint                   sample_rate,
                                               guint                   max_block);
 void            tandem_renderer_free         (TandemRenderer         *self);
+/* mlock()s the renderer's state for the audio thread where the system
+ * allows it (offline renders need not). */
+void            tandem_renderer_lock_memory  (TandemRenderer         *self);
 /* Track meters cost a little; offline renders turn them off (default: on). */
 void            tandem_renderer_set_metering (TandemRenderer         *self,
                                               gboolean                metering);
@@ -65,6 +73,10 @@ TANDEM_REALTIME
 gint64          tandem_renderer_get_position (TandemRenderer         *self);
 TANDEM_REALTIME
 gboolean        tandem_renderer_is_playing   (TandemRenderer         *self);
+/* TRUE when no voice sounds at all (fading ones included). */
+TANDEM_REALTIME
+gboolean        tandem_renderer_is_silent    (TandemRenderer         *self);
+/* Voices sounding, not counting those fading out after a steal or delete. */
 TANDEM_REALTIME
 guint           tandem_renderer_get_active_voices (TandemRenderer    *self);
 TANDEM_REALTIME

@@ -130,6 +130,10 @@ decode_thread (GTask        *task,
   GError *error = NULL;
   TandemSample *sample = tandem_sample_decode_file (task_data, self->rate, &error);
 
+  /* The callback will read it: keep it resident. */
+  if (sample != NULL)
+    tandem_sample_lock (sample);
+
   if (sample == NULL)
     g_task_return_error (task, error);
   else

@@ -11,24 +11,74 @@
 #include <sndfile.h>
 #include <string.h>
 
+#include "tandem-memlock.h"
 #include "tandem-sample.h"
 
 G_DEFINE_QUARK (tandem-audio-error-quark, tandem_audio_error)
+
+/* Frames and peak envelope in one page-aligned block, so it can be locked. */
+static TandemSample *
+sample_alloc (gsize n_frames,
+              guint channels,
+              guint rate)
+{
+  TandemSample *sample = g_new0 (TandemSample, 1);
+  gsize n_floats = MAX (n_frames, 1) * channels;
+  gsize n_peaks = MAX (n_frames, 1) / TANDEM_SAMPLE_PEAK_BLOCK + 1;
+
+  g_atomic_ref_count_init (&sample->ref_count);
+  sample->rate = rate;
+  sample->channels = channels;
+  sample->n_frames = n_frames;
+  sample->alloc_size = (n_floats + n_peaks) * sizeof (float);
+  sample->frames = tandem_memlock_alloc (sample->alloc_size);
+  sample->peaks = sample->frames + n_floats;
+  return sample;
+}
+
+/* Fills the peak envelope, once the frames are final. */
+static TandemSample *
+sample_finish (TandemSample *sample)
+{
+  for (gsize i = 0; i < sample->n_frames; i++)
+    for (guint c = 0; c < sample->channels; c++)
+      {
+        float *peak = &sample->peaks[i / TANDEM_SAMPLE_PEAK_BLOCK];
+
+        *peak = MAX (*peak, fabsf (sample->frames[i * sample->channels + c]));
+      }
+  return sample;
+}
+
+void
+tandem_sample_lock (TandemSample *sample)
+{
+  g_return_if_fail (sample != NULL);
+  if (!sample->locked)
+    sample->locked = tandem_memlock_lock (sample->frames, sample->alloc_size);
+}
+
+TandemSample *
+tandem_sample_new (const float *frames,
+                   gsize        n_frames,
+                   guint        channels,
+                   guint        rate)
+{
+  TandemSample *sample;
+
+  g_return_val_if_fail (channels == 1 || channels == 2, NULL);
+  sample = sample_alloc (n_frames, channels, rate);
+  if (frames != NULL)
+    memcpy (sample->frames, frames, n_frames * channels * sizeof (float));
+  return sample_finish (sample);
+}
 
 TandemSample *
 tandem_sample_new_from_frames (const float *frames,
                                gsize        n_frames,
                                guint        rate)
 {
-  TandemSample *sample = g_new0 (TandemSample, 1);
-
-  g_atomic_ref_count_init (&sample->ref_count);
-  sample->rate = rate;
-  sample->n_frames = n_frames;
-  sample->frames = g_new0 (float, MAX (n_frames, 1));
-  if (frames != NULL)
-    memcpy (sample->frames, frames, n_frames * sizeof (float));
-  return sample;
+  return tandem_sample_new (frames, n_frames, 1, rate);
 }
 
 TandemSample *
@@ -45,7 +95,7 @@ tandem_sample_unref (TandemSample *sample)
   g_return_if_fail (sample != NULL);
   if (g_atomic_ref_count_dec (&sample->ref_count))
     {
-      g_free (sample->frames);
+      tandem_memlock_free (sample->frames, sample->alloc_size, sample->locked);
       g_free (sample);
     }
 }
@@ -150,13 +200,16 @@ open_checked (const char  *path,
   return NULL;
 }
 
-/* Reads every frame of @file, mixed down to mono into @mono (room for
- * info->frames) when it is not NULL, and refuses a file that ends early. */
+/* Reads every frame of @file into @out (room for info->frames ×
+ * @out_channels) when it is not NULL — mono as it is, more channels folded
+ * to stereo (even channels left, odd right) — and refuses a file that ends
+ * early. */
 static gboolean
 read_checked (SNDFILE        *file,
               const SF_INFO  *info,
               const char     *name,
-              float          *mono,
+              float          *out,
+              guint           out_channels,
               gsize          *n_read,
               GCancellable   *cancellable,
               GError        **error)
@@ -164,22 +217,25 @@ read_checked (SNDFILE        *file,
   enum { CHUNK = 4096 };
   g_autofree float *buf = g_new (float, (gsize) CHUNK * info->channels);
   gsize done = 0;
+  const int n_in = info->channels;
 
   while (done < (gsize) info->frames)
     {
       sf_count_t want = MIN (CHUNK, (sf_count_t) (info->frames - done));
       sf_count_t got = sf_readf_float (file, buf, want);
 
-      for (sf_count_t i = 0; mono != NULL && i < got; i++)
-        {
-          float sum = 0.0f;
+      for (sf_count_t i = 0; out != NULL && i < got; i++)
+        for (guint o = 0; o < out_channels; o++)
+          {
+            float sum = 0.0f;
+            int n = 0;
 
-          for (int c = 0; c < info->channels; c++)
-            sum += buf[i * info->channels + c];
-          sum /= (float) info->channels;
-          /* Float files can hold NaN or huge values; they would poison the mix. */
-          mono[done + i] = isfinite (sum) ? CLAMP (sum, -4.0f, 4.0f) : 0.0f;
-        }
+            for (int c = (int) o; c < n_in; c += (int) out_channels, n++)
+              sum += buf[i * n_in + c];
+            sum /= (float) MAX (n, 1);
+            /* Float files can hold NaN or huge values; they would poison the mix. */
+            out[(done + i) * out_channels + o] = isfinite (sum) ? CLAMP (sum, -4.0f, 4.0f) : 0.0f;
+          }
       done += MAX (got, 0);
       if (got < want)
         break;
@@ -235,7 +291,7 @@ tandem_sample_check_file (const char            *path,
   file = open_checked (path, name, &sf_info, error);
   if (file == NULL)
     return FALSE;
-  ok = read_checked (file, &sf_info, name, NULL, &n_frames, cancellable, error);
+  ok = read_checked (file, &sf_info, name, NULL, 1, &n_frames, cancellable, error);
   sf_close (file);
   if (!ok)
     return FALSE;
@@ -252,10 +308,11 @@ tandem_sample_decode_file (const char *path,
                            GError    **error)
 {
   g_autofree char *name = NULL;
-  g_autofree float *mono = NULL;
+  g_autofree float *decoded = NULL;
   SF_INFO info = { 0 };
   SNDFILE *file;
   gsize n_frames = 0;
+  guint channels;
   gboolean ok;
   TandemSample *sample;
 
@@ -266,20 +323,15 @@ tandem_sample_decode_file (const char *path,
   file = open_checked (path, name, &info, error);
   if (file == NULL)
     return NULL;
-  mono = g_new (float, info.frames);
-  ok = read_checked (file, &info, name, mono, &n_frames, NULL, error);
+  channels = info.channels > 1 ? 2 : 1;
+  decoded = g_new (float, (gsize) info.frames * channels);
+  ok = read_checked (file, &info, name, decoded, channels, &n_frames, NULL, error);
   sf_close (file);
   if (!ok)
     return NULL;
 
   if ((guint) info.samplerate == rate)
-    {
-      sample = tandem_sample_new_from_frames (NULL, 0, rate);
-      g_free (sample->frames);
-      sample->frames = g_steal_pointer (&mono);
-      sample->n_frames = n_frames;
-      return sample;
-    }
+    return tandem_sample_new (decoded, n_frames, channels, rate);
 
   {
     double ratio = (double) rate / (double) info.samplerate;
@@ -288,13 +340,13 @@ tandem_sample_decode_file (const char *path,
     SRC_DATA data = { 0 };
     int err;
 
-    sample = tandem_sample_new_from_frames (NULL, capacity, rate);
-    data.data_in = mono;
+    sample = sample_alloc (capacity, channels, rate);
+    data.data_in = decoded;
     data.input_frames = (long) n_frames;
     data.data_out = sample->frames;
     data.output_frames = (long) capacity;
     data.src_ratio = ratio;
-    err = src_simple (&data, SRC_SINC_MEDIUM_QUALITY, 1);
+    err = src_simple (&data, SRC_SINC_MEDIUM_QUALITY, (int) channels);
     if (err != 0)
       {
         tandem_sample_unref (sample);
@@ -306,5 +358,5 @@ tandem_sample_decode_file (const char *path,
      * few frames short, which stay zero (the buffer was zero-filled). */
     sample->n_frames = out_frames;
   }
-  return sample;
+  return sample_finish (sample);
 }

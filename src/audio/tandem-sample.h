@@ -26,15 +26,23 @@ GQuark tandem_audio_error_quark (void);
 
 #define TANDEM_SAMPLE_MAX_SECONDS 120
 
-/* Immutable after creation: mono float frames at @rate. Shared between the
- * cache, render plans and voices; freed only on the main thread (when the
- * last plan holding it is freed). */
+/* Frames per entry of a one-shot's peak envelope (voice stealing). */
+#define TANDEM_SAMPLE_PEAK_BLOCK 256
+
+/* Immutable after creation: float frames at @rate, mono or interleaved
+ * stereo. Shared between the cache, render plans and voices; freed only on
+ * the main thread (when the last plan holding it is freed). The engine's
+ * samples are locked in memory (tandem_sample_lock()). */
 typedef struct
 {
   gatomicrefcount ref_count;
   guint  rate;
+  guint  channels;   /* 1 or 2 */
   gsize  n_frames;
   float *frames;
+  float *peaks;      /* max |x| of each TANDEM_SAMPLE_PEAK_BLOCK frames */
+  gsize  alloc_size;
+  gboolean locked;
 } TandemSample;
 
 /* What a sample file holds, as libsndfile decodes it. */
@@ -48,14 +56,24 @@ typedef struct
 
 void          tandem_sample_file_info_clear (TandemSampleFileInfo *info);
 
+/* Mono frames (NULL: silence). */
 TandemSample *tandem_sample_new_from_frames (const float  *frames,
                                              gsize         n_frames,
                                              guint         rate);
+/* @channels (1 or 2) interleaved frames (NULL: silence). */
+TandemSample *tandem_sample_new             (const float  *frames,
+                                             gsize         n_frames,
+                                             guint         channels,
+                                             guint         rate);
+/* Locks the frames in memory where the system allows it (for the audio
+ * thread; offline renders need not). Call before sharing the sample. */
+void          tandem_sample_lock            (TandemSample *sample);
 TandemSample *tandem_sample_ref             (TandemSample *sample);
 void          tandem_sample_unref           (TandemSample *sample);
 
 /* Decodes any file libsndfile reads (WAV, FLAC, OGG, AIFF, …; any rate and
- * channel count), mixes it down to mono and resamples it to @rate with
+ * channel count), keeps mono as mono and more channels as stereo (even
+ * channels left, odd right), and resamples it to @rate with
  * libsamplerate. Slow: call it on a worker thread. A file that is not audio,
  * is truncated, is empty or lasts longer than TANDEM_SAMPLE_MAX_SECONDS is
  * refused with a TANDEM_SAMPLE_ERROR; a failed resampling is a

@@ -27,6 +27,8 @@ tandem_voice_start_sample (TandemVoice        *v,
   v->sample = sample;
   v->shot = sample->frames;
   v->shot_len = sample->n_frames;
+  v->channels = sample->channels;
+  v->peaks = sample->peaks;
 }
 
 void
@@ -34,6 +36,7 @@ tandem_voice_start_shot (TandemVoice     *v,
                          TandemVoiceKind  kind,
                          const float     *frames,
                          gsize            n_frames,
+                         const float     *peaks,
                          float            sample_rate,
                          float            amp)
 {
@@ -43,6 +46,35 @@ tandem_voice_start_shot (TandemVoice     *v,
   v->amp = amp;
   v->shot = frames;
   v->shot_len = n_frames;
+  v->channels = 1;
+  v->peaks = peaks;
+}
+
+TANDEM_REALTIME gboolean
+_tandem_voice_render_stereo (TandemVoice *v,
+                             float       *left,
+                             float       *right,
+                             guint        n)
+{
+  const float *src = v->shot + 2 * v->sample_pos;
+  guint todo = (guint) MIN ((gsize) n, v->shot_len - v->sample_pos);
+  const float amp = v->amp;
+  float env = v->choked ? v->choke_env : 1.0f;
+
+  for (guint i = 0; i < todo; i++)
+    {
+      /* Choked: end on this very frame, whatever the buffer size. */
+      if (v->choked && env < TANDEM_DSP_SILENCE)
+        return FALSE;
+      left[i] += src[2 * i] * amp * env;
+      right[i] += src[2 * i + 1] * amp * env;
+      if (v->choked)
+        env *= v->choke_coeff;
+    }
+  v->choke_env = env;
+  v->sample_pos += todo;
+  v->age += n;
+  return v->sample_pos < v->shot_len;
 }
 
 TANDEM_REALTIME gboolean

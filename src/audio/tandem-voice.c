@@ -13,6 +13,7 @@
 TANDEM_REALTIME gboolean
 tandem_voice_render (TandemVoice *v,
                      float       *bus,
+                     float       *bus_right,
                      guint        n)
 {
   switch (v->kind)
@@ -23,6 +24,24 @@ tandem_voice_render (TandemVoice *v,
       return FALSE;
     default:
       /* Samples and drums: drums are pre-rendered (tandem-drum-kit.c). */
+      if (v->channels == 2)
+        return _tandem_voice_render_stereo (v, bus, bus_right, n);
       return _tandem_voice_render_shot (v, bus, n);
     }
+}
+
+TANDEM_REALTIME float
+tandem_voice_level (const TandemVoice *v)
+{
+  float env = 1.0f;
+
+  if (v->kind == TANDEM_VOICE_SYNTH)
+    env = MIN (v->amp_env, 1.0f);
+  else if (v->peaks != NULL && v->sample_pos < v->shot_len)
+    env = v->peaks[v->sample_pos / TANDEM_SAMPLE_PEAK_BLOCK];
+  else if (v->sample_pos >= v->shot_len)
+    env = 0.0f;
+  if (v->choked)
+    env *= v->choke_env;
+  return v->amp * env;
 }

@@ -20,6 +20,7 @@ typedef struct
   guint64         age;       /* frames rendered */
   guint32         rng;
   gboolean        choked;
+  guint8          choke_group;   /* 0: none */
 
   /* Tone: a sine whose frequency glides from f0 to f1. */
   float phase, freq, freq_end, freq_coeff;
@@ -27,11 +28,13 @@ typedef struct
   /* Second tone (snare body, tom). */
   float phase2, freq2, tone2_env, tone2_coeff;
   /* Noise through a filter (low-, band- or high-pass). */
-  float noise_env, noise_coeff, square_mix;
+  float noise_env, noise_coeff;
   guint filter_mode;
   TandemSvf filter;
-  /* Hats: two square waves under the noise for a metallic edge. */
-  float sq_phase[2], sq_inc[2];
+  /* Hats: six squares through two band-passes and a high-pass. */
+  float sq_phase[6], sq_inc[6];
+  float metal_env, metal_coeff;
+  TandemSvf metal_bp[2], metal_hp;
   /* Clap: bursts restart the noise envelope; the last one rings longer. */
   guint64 burst_at;
   guint bursts_left, burst_gap;
@@ -47,18 +50,32 @@ typedef struct
 
   /* One-shots: samples, and the pre-rendered drums (tandem-drum-kit.h). */
   const TandemSample *sample;
-  const float *shot;
+  const float *shot;         /* @channels interleaved */
   gsize shot_len;
   gsize sample_pos;
+  guint channels;            /* 1, or 2 for a stereo sample */
+  const float *peaks;        /* max |x| per TANDEM_SAMPLE_PEAK_BLOCK frames, or NULL */
   float choke_env, choke_coeff;
 
   float amp;                 /* velocity gain */
+
+  /* The mixer's side (tandem-renderer.c): the left/right gains the voice is
+   * heard at, which ramp from gain_from to gain_to over the renderer's ramp
+   * after an edit; and a fade in (fade > 0) or out (fade < 0, then the
+   * voice ends) over the same ramp. */
+  float gain_from[2], gain_to[2];
+  guint gain_pos;
+  guint fade_pos;
+  gint8 fade;
+  gboolean orphan;           /* its track is gone or changed sample: fading out */
 } TandemVoice;
 
+/* @velocity (0..1) shapes the timbre; @amp is the level. */
 void     tandem_voice_start_drum   (TandemVoice        *voice,
                                     TandemVoiceKind     kind,
                                     float               sample_rate,
                                     float               amp,
+                                    float               velocity,
                                     guint32             seed);
 void     tandem_voice_start_synth  (TandemVoice        *voice,
                                     float               sample_rate,
@@ -74,25 +91,33 @@ void     tandem_voice_start_shot   (TandemVoice        *voice,
                                     TandemVoiceKind     kind,
                                     const float        *frames,
                                     gsize               n_frames,
+                                    const float        *peaks,
                                     float               sample_rate,
                                     float               amp);
 /* A closed hat cuts an open hat short (a 4 ms fade, not a click). */
 TANDEM_REALTIME
 void     tandem_voice_choke        (TandemVoice        *voice);
 
-/* Adds @n_frames of the voice to @bus. Returns FALSE when the voice has
- * finished (it then frees its slot). */
+/* Adds @n_frames of the voice to @bus (and @bus_right for a stereo
+ * one-shot). Returns FALSE when the voice has finished (it then frees its
+ * slot). */
 TANDEM_REALTIME
 gboolean tandem_voice_render       (TandemVoice        *voice,
                                     float              *bus,
+                                    float              *bus_right,
                                     guint               n_frames);
+
+/* About how loud the voice is now (velocity × envelope), for stealing. */
+TANDEM_REALTIME
+float    tandem_voice_level        (const TandemVoice  *voice);
 
 /* TRUE for a one-shot (sample or drum) that is not fading out: it can go
  * through tandem_voice_mix_shots(). */
 TANDEM_REALTIME static inline gboolean
 tandem_voice_is_plain_shot (const TandemVoice *voice)
 {
-  return voice->kind != TANDEM_VOICE_NONE && voice->kind != TANDEM_VOICE_SYNTH && !voice->choked;
+  return voice->kind != TANDEM_VOICE_NONE && voice->kind != TANDEM_VOICE_SYNTH && !voice->choked
+         && voice->channels == 1;
 }
 
 /* Up to TANDEM_MIX_MAX_SHOTS plain one-shots, all that sounds on their
@@ -127,6 +152,10 @@ TANDEM_REALTIME gboolean _tandem_voice_render_synth  (TandemVoice *voice,
                                                       guint        n_frames);
 TANDEM_REALTIME gboolean _tandem_voice_render_shot   (TandemVoice *voice,
                                                       float       *bus,
+                                                      guint        n_frames);
+TANDEM_REALTIME gboolean _tandem_voice_render_stereo (TandemVoice *voice,
+                                                      float       *left,
+                                                      float       *right,
                                                       guint        n_frames);
 
 /* Equal-tempered frequency of scale degree @degree in @key_root (0 = C) with

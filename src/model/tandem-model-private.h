@@ -215,6 +215,17 @@ void      _tandem_pattern_set_cell      (TandemPattern    *self,
 TandemTrack      *_tandem_track_new       (const char *id);
 TandemPattern    *_tandem_pattern_new     (const char *id);
 TandemClip       *_tandem_clip_new        (const char *id);
+/* At most TANDEM_MAX_CLIP_OVERLAP clips of one pattern may sound on any bar
+ * (tandem-clip-overlap.c). The first checks clip @clip_id placed at @start
+ * for @length bars against the others; the second a whole loaded project. */
+gboolean          _tandem_project_check_clip_overlap      (TandemProject *self,
+                                                           const char    *clip_id,
+                                                           const char    *pattern,
+                                                           guint          start,
+                                                           guint          length,
+                                                           GError       **error);
+gboolean          _tandem_project_check_all_clip_overlaps (TandemProject *self,
+                                                           GError       **error);
 TandemSampleInfo *_tandem_sample_info_new (const char *id);
 
 /* The entity named by @kind and @id (the project itself for

@@ -79,6 +79,7 @@ typedef enum
 #define TANDEM_MAX_STEPS_PER_BEAT 8
 #define TANDEM_MAX_BEATS_PER_BAR  16
 #define TANDEM_MAX_BARS           9999
+#define TANDEM_MAX_CLIP_OVERLAP   4      /* clips of one pattern sounding at once */
 #define TANDEM_NOTE_MIN           -24    /* scale degrees */
 #define TANDEM_NOTE_MAX           24
 #define TANDEM_MAX_NAME_LEN       128    /* bytes of UTF-8 */

@@ -155,6 +155,16 @@ apply_set (TandemProject  *self,
     }
   if (!_tandem_prop_validate (self, desc, label, tandem_op_get_value (op), &v, error))
     return FALSE;
+  if (kind == TANDEM_ENTITY_CLIP)
+    {
+      TandemClip *clip = TANDEM_CLIP (entity);
+      const char *pattern = strcmp (prop, "pattern") == 0 ? v.s : clip->pattern;
+      guint start = strcmp (prop, "start") == 0 ? (guint) v.u : clip->start;
+      guint length = strcmp (prop, "length") == 0 ? (guint) v.u : clip->length;
+
+      if (!_tandem_project_check_clip_overlap (self, id, pattern, start, length, error))
+        return FALSE;
+    }
 
   old = _tandem_prop_to_json (entity, desc);
   _tandem_prop_set (entity, desc, &v, TRUE);
@@ -212,6 +222,14 @@ apply_insert (TandemProject  *self,
       g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_DUPLICATE_ID,
                    "%s already exists", label);
       return FALSE;
+    }
+
+  if (kind == TANDEM_ENTITY_CLIP)
+    {
+      TandemClip *clip = TANDEM_CLIP (entity);
+
+      if (!_tandem_project_check_clip_overlap (self, id, clip->pattern, clip->start, clip->length, error))
+        return FALSE;
     }
 
   store = _tandem_project_get_store (self, kind);

@@ -989,6 +989,8 @@ project_from_json (JsonNode  *node,
   for (guint i = 0; i < G_N_ELEMENTS (list_members); i++)
     if (!load_list (fresh, obj, i, error))
       return NULL;
+  if (!_tandem_project_check_all_clip_overlaps (fresh, error))
+    return NULL;
 
   json_object_iter_init (&iter, obj);
   while (json_object_iter_next (&iter, &member, &value))

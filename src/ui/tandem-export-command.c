@@ -38,6 +38,7 @@ tandem_export_command (int    argc,
 {
   g_autoptr(TandemProject) project = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unplayable = NULL;
   int last_percent = -1;
 
   if (argc != 2)
@@ -53,13 +54,23 @@ tandem_export_command (int    argc,
       return EXIT_FAILURE;
     }
 
-  if (!tandem_export_render_to_file (project, argv[1], EXPORT_SAMPLE_RATE,
-                                     print_progress, &last_percent, NULL, &error))
+  if (!tandem_export_render_to_file_report (project, argv[1], EXPORT_SAMPLE_RATE, NULL, 0,
+                                            print_progress, &last_percent, NULL, &unplayable, &error))
     {
       g_printerr (_("\nCould not export to “%s”: %s\n"), argv[1], error->message);
       return EXIT_FAILURE;
     }
 
-  g_printerr ("\r%s\n", _("Exported."));
+  if (unplayable[0] == NULL)
+    {
+      g_printerr ("\r%s\n", _("Exported."));
+      return EXIT_SUCCESS;
+    }
+  /* Say which tracks the file has silent, not just that it was written. */
+  g_printerr ("\r%s\n", g_dngettext (NULL, "Exported, but one track could not be played:",
+                                      "Exported, but some tracks could not be played:",
+                                      g_strv_length (unplayable)));
+  for (guint i = 0; unplayable[i] != NULL; i++)
+    g_printerr ("  %s\n", unplayable[i]);
   return EXIT_SUCCESS;
 }

@@ -20,6 +20,7 @@ typedef struct
   char          *path;
   int            permille;  /* written by the worker, read on the main thread */
   guint          progress_source;
+  char         **unplayable; /* tracks the file has silent, set by the worker */
 } ExportJob;
 
 static void
@@ -29,6 +30,7 @@ export_job_free (ExportJob *job)
   g_weak_ref_clear (&job->window);
   g_clear_object (&job->project);
   g_free (job->path);
+  g_strfreev (job->unplayable);
   g_free (job);
 }
 
@@ -63,8 +65,8 @@ export_thread (GTask        *task,
   ExportJob *job = task_data;
   GError *error = NULL;
 
-  if (tandem_export_render_to_file (job->project, job->path, EXPORT_SAMPLE_RATE,
-                                    on_progress, job, cancellable, &error))
+  if (tandem_export_render_to_file_report (job->project, job->path, EXPORT_SAMPLE_RATE, NULL, 0,
+                                           on_progress, job, cancellable, &job->unplayable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -84,7 +86,14 @@ export_done (GObject      *object,
   gtk_revealer_set_reveal_child (self->export_revealer, FALSE);
   g_clear_object (&self->export_cancellable);
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error) && job->unplayable[0] != NULL)
+    {
+      g_autofree char *tracks = g_strjoinv ("; ", job->unplayable);
+
+      /* The file has these tracks silent: say so, not just "Exported". */
+      message = g_strdup_printf (_("Exported “%s”, but: %s"), basename, tracks);
+    }
+  else if (error == NULL)
     message = g_strdup_printf (_("Exported “%s”"), basename);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     message = g_strdup_printf (_("Could not export “%s”: %s"), basename, error->message);

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "audio-test-utils.h"
+#include "tandem-limiter.h"
 
 #define IMPULSE 0.5f   /* atu_impulse_sample() */
 
@@ -121,7 +122,7 @@ test_velocity (void)
   for (guint i = 0; i < G_N_ELEMENTS (velocities); i++)
     g_assert_cmpfloat (out[2 * (i * 2 * step_frames)], ==, IMPULSE * ((float) velocities[i] / 127.0f));
 
-  /* A synthesized drum scales linearly too (below the master's soft knee). */
+  /* A synthesized drum gets quieter and darker: not a scaled copy. */
   {
     g_autoptr(TandemProject) drums = atu_project_new (120.0, 4, 16);
     g_autofree float *loud = NULL;
@@ -135,8 +136,18 @@ test_velocity (void)
     atu_set_cell (drums, "p0", "kick", 0, "velocity", 64);
     soft = atu_render (drums, NULL, 1, n, 256);
     g_assert_cmpfloat (atu_peak (loud, 2 * n), >, 0.1f);
-    for (gsize i = 0; i < 2 * n; i++)
-      g_assert_cmpfloat_with_epsilon (soft[i], loud[i] * 64.0f / 127.0f, 1e-6);
+    g_assert_cmpfloat (atu_peak (soft, 2 * n), <, 0.75f * atu_peak (loud, 2 * n));
+    {
+      double diff = 0.0, energy = 0.0;
+
+      for (gsize i = 0; i < 2 * n; i++)
+        {
+          diff += pow (soft[i] - loud[i] * 64.0 / 127.0, 2);
+          energy += pow (soft[i], 2);
+        }
+      g_test_message ("soft kick against the scaled loud one: %.1f dB", 10 * log10 (diff / energy));
+      g_assert_cmpfloat (diff, >, 0.01 * energy);
+    }
   }
 }
 
@@ -425,17 +436,22 @@ test_locate_and_stop (void)
   g_assert_cmpfloat (out[0], ==, IMPULSE * 6.0f / 127.0f);
   g_assert_cmpfloat (out[2 * 6000], ==, IMPULSE * 7.0f / 127.0f);
 
-  /* Stop: nothing new starts, the position reads -1. */
+  /* Stop: nothing new starts, the position reads -1. The sequencer runs
+   * the limiter's look-ahead ahead of the output, so what it had already
+   * played (step 7, due at the first frame) still comes out. */
   tandem_renderer_set_plan (renderer, stopped);
   tandem_renderer_process (renderer, out, 12000);
   g_assert_false (tandem_renderer_is_playing (renderer));
   g_assert_cmpint (tandem_renderer_get_position (renderer), ==, -1);
-  g_assert_cmpfloat (atu_peak (out, 2 * 12000), ==, 0.0f);
+  g_assert_cmpfloat (out[0], ==, IMPULSE * 8.0f / 127.0f);
+  g_assert_cmpfloat (atu_peak (out + 2, 2 * 12000 - 2), ==, 0.0f);
 
-  /* Playing again starts from the located step again, at frame 0. */
+  /* Playing again starts from the located step again, a look-ahead after
+   * the buffer that said so. */
   tandem_renderer_set_plan (renderer, playing);
   tandem_renderer_process (renderer, out, 12000);
-  g_assert_cmpfloat (out[0], ==, IMPULSE * 6.0f / 127.0f);
+  g_assert_cmpfloat (atu_peak (out, 2 * TANDEM_LIMITER_LATENCY), ==, 0.0f);
+  g_assert_cmpfloat (out[2 * TANDEM_LIMITER_LATENCY], ==, IMPULSE * 6.0f / 127.0f);
   tandem_renderer_free (renderer);
 }
 

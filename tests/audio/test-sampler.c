@@ -127,26 +127,22 @@ check_resampled (const char *path,
   g_autoptr(GError) error = NULL;
   g_autoptr(TandemSample) sample = NULL;
   g_autofree float *frames = NULL;
-  g_autofree float *mono = NULL;
   SF_INFO info = { 0 };
   gsize expected;
 
   frames = read_file (path, &info);
-  mono = g_new0 (float, info.frames);
-  for (sf_count_t i = 0; i < info.frames; i++)
-    {
-      for (int c = 0; c < info.channels; c++)
-        mono[i] += frames[i * info.channels + c];
-      mono[i] /= (float) info.channels;
-    }
+  g_assert_cmpint (info.channels, <=, 2);
   expected = (gsize) llround ((double) info.frames * rate / info.samplerate);
 
   sample = tandem_sample_decode_file (path, rate, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sample->rate, ==, rate);
   g_assert_cmpuint (sample->n_frames, ==, expected);
+  /* Channels are kept: a stereo file stays stereo. */
+  g_assert_cmpuint (sample->channels, ==, (guint) info.channels);
   /* Same loudness after the rate change (within 0.5 dB). */
-  g_assert_cmpfloat (fabs (20 * log10 (rms (sample->frames, sample->n_frames) / rms (mono, info.frames))), <, 0.5);
+  g_assert_cmpfloat (fabs (20 * log10 (rms (sample->frames, sample->n_frames * sample->channels)
+                                       / rms (frames, (gsize) info.frames * info.channels))), <, 0.5);
 }
 
 static void
@@ -337,6 +333,8 @@ test_cache_bad_sample_keeps_playing (void)
   atu_add_track (project, "bad", bad_instrument);
   atu_add_track (project, "good", good_instrument);
   atu_set_track (project, "kick", "pan", 1.0);
+  /* Under the master limiter's ceiling, which would turn both sides down. */
+  atu_set_track (project, "kick", "volume", -6.0);
   atu_set_track (project, "bad", "pan", -1.0);
   atu_set_track (project, "good", "pan", -1.0);
   for (guint t = 0; t < 3; t++)
@@ -374,6 +372,86 @@ test_cache_bad_sample_keeps_playing (void)
   g_free (engine_message);
 }
 
+/* Writes a 0.5 s stereo WAV whose right channel is @right_sign × left. */
+static char *
+write_stereo (const char *name,
+              float       right_sign)
+{
+  char *path = g_build_filename (atu_tmpdir (), name, NULL);
+  gsize n = ATU_RATE / 2;
+  g_autofree float *frames = g_new (float, 2 * n);
+  SF_INFO info = { ATU_RATE / 2, ATU_RATE, 2, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 0, 0 };
+  SNDFILE *file;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      frames[2 * i] = 0.5f * (float) sin (2 * G_PI * 440.0 * i / ATU_RATE);
+      frames[2 * i + 1] = right_sign * frames[2 * i];
+    }
+  file = sf_open (path, SFM_WRITE, &info);
+  g_assert_nonnull (file);
+  g_assert_cmpint (sf_writef_float (file, frames, n), ==, (sf_count_t) n);
+  sf_close (file);
+  return path;
+}
+
+/* Plays @path once on a centred track; returns the output peaks. */
+static void
+play_stereo (const char *path,
+             double      pan,
+             float      *left,
+             float      *right)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemSample) sample = tandem_sample_decode_file (path, ATU_RATE, &error);
+  g_autoptr(TandemProject) project = atu_project_new (120.0, 4, 16);
+  g_autofree float *out = NULL;
+  gsize n = ATU_RATE / 2;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (sample->channels, ==, 2);
+  atu_add_sample_info (project, ATU_FAKE_HASH, ATU_RATE, n);
+  atu_add_track (project, "s", "sample:" ATU_FAKE_HASH);
+  atu_set_track (project, "s", "pan", pan);
+  atu_set_track (project, "s", "volume", -6.0);   /* under the master's knee */
+  atu_set_cell (project, "p0", "s", 0, "velocity", 127);
+  out = atu_render (project, sample, 1, n, 256);
+  *left = *right = 0.0f;
+  for (gsize i = 0; i < n; i++)
+    {
+      *left = MAX (*left, fabsf (out[2 * i]));
+      *right = MAX (*right, fabsf (out[2 * i + 1]));
+    }
+}
+
+static void
+test_stereo (void)
+{
+  g_autofree char *anti = write_stereo ("anti-phase.wav", -1.0f);
+  g_autofree char *left_only = write_stereo ("left-only.wav", 0.0f);
+  float gain = (float) tandem_db_to_gain (-6.0), l, r;
+
+  /* Anti-phase: both sides play (a mono mix-down would be silence). */
+  play_stereo (anti, 0.0, &l, &r);
+  g_test_message ("anti-phase: left %.4f, right %.4f", l, r);
+  g_assert_cmpfloat_with_epsilon (l, 0.5f * gain, 1e-4);
+  g_assert_cmpfloat_with_epsilon (r, 0.5f * gain, 1e-4);
+
+  /* Left only: the left side keeps its level, nothing leaks right. */
+  play_stereo (left_only, 0.0, &l, &r);
+  g_test_message ("left only: left %.4f, right %.4f", l, r);
+  g_assert_cmpfloat_with_epsilon (l, 0.5f * gain, 1e-4);
+  g_assert_cmpfloat (r, ==, 0.0f);
+
+  /* The track's pan is a balance: hard right drops the left side. */
+  play_stereo (anti, 1.0, &l, &r);
+  g_assert_cmpfloat (l, ==, 0.0f);
+  g_assert_cmpfloat_with_epsilon (r, 0.5f * gain, 1e-4);
+  play_stereo (anti, -0.5, &l, &r);
+  g_assert_cmpfloat_with_epsilon (l, 0.5f * gain, 1e-4);
+  g_assert_cmpfloat_with_epsilon (r, 0.5f * gain * (float) cos (G_PI / 4), 1e-4);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -383,6 +461,7 @@ main (int    argc,
   g_test_add_func ("/audio/sampler/bit-exact", test_bit_exact);
   g_test_add_func ("/audio/sampler/bit-exact-system-file", test_bit_exact_system_file);
   g_test_add_func ("/audio/sampler/resampled", test_resampled);
+  g_test_add_func ("/audio/sampler/stereo", test_stereo);
   g_test_add_func ("/audio/sampler/bad-files", test_bad_files);
   g_test_add_func ("/audio/sampler/cache-bad-sample-keeps-playing", test_cache_bad_sample_keeps_playing);
 
