@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "audio-test-utils.h"
+#include "tandem-plan-compile.h"
 
 #define RATE 48000
 
@@ -193,6 +194,19 @@ test_committed (void)
   tandem_pattern_get_evolution (tandem_project_find_pattern (project, "bridge"), &ev);
   g_assert_cmpint (ev.state, ==, TANDEM_EVOLVE_PAUSED);
   g_assert_cmpuint (ev.step, ==, 3);
+
+  /* The chords and the lead play notes from the chord lane. */
+  {
+    g_autoptr(TandemRenderPlan) plan = atu_compile (project, NULL);
+    const TandemPlanPattern *verse = &plan->patterns[0];
+    guint chromatic = 0;
+
+    for (guint32 e = plan->offsets[verse->notes.first];
+         e < plan->offsets[verse->notes.first + verse->length]; e++)
+      chromatic += plan->events[e].chromatic;
+    g_test_message ("%u chord-lane notes in the verse", chromatic);
+    g_assert_cmpuint (chromatic, >, 40);
+  }
 
   out = atu_render (project, NULL, 1, n, 256);
   g_assert_cmpfloat (atu_peak (out, n * 2), >, 0.2f);

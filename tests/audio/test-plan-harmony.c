@@ -4,6 +4,10 @@
  */
 #include "config.h"
 
+#include <math.h>
+
+#include "audio-test-utils.h"
+#include "tandem-plan-compile.h"
 #include "tandem-plan-harmony.h"
 
 static TandemCell row[TANDEM_MAX_STEPS];
@@ -171,6 +175,84 @@ test_arpeggios (void)
   }
 }
 
+/* ---- through the plan and the renderer ----------------------------------- */
+
+static TandemProject *
+chord_project (const char *harmony,
+               const char *arp,
+               const char *lane,
+               int         note)
+{
+  TandemProject *project = atu_project_new (120.0, 4, 16);
+
+  atu_add_track (project, "s", "synth");
+  atu_set_track (project, "s", "volume", -24.0);
+  atu_apply (project, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, "s", "harmony", harmony));
+  atu_apply (project, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, "s", "arp", arp));
+  atu_apply (project, tandem_op_new_set_string (TANDEM_ENTITY_PATTERN, "p0", "chords", lane));
+  atu_set_cell (project, "p0", "s", 0, "velocity", 100);
+  if (note != 0)
+    atu_set_cell (project, "p0", "s", 0, "note", note);
+  return project;
+}
+
+/* The plan's notes at step 0 of the pattern. */
+static char *
+plan_notes (TandemProject *project)
+{
+  g_autoptr(TandemRenderPlan) plan = atu_compile (project, NULL);
+  const TandemPlanPattern *pattern = &plan->patterns[0];
+  GString *s = g_string_new (NULL);
+
+  for (guint32 e = plan->offsets[pattern->notes.first]; e < plan->offsets[pattern->notes.first + 1]; e++)
+    g_string_append_printf (s, "%s%s%d", s->len > 0 ? " " : "",
+                            plan->events[e].chromatic ? "" : "degree ", plan->events[e].note);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_plan_events (void)
+{
+  g_autoptr(TandemProject) chord = chord_project ("chord", "off", "V7", 0);
+  g_autoptr(TandemProject) tone = chord_project ("chord-tone", "off", "V7", 1);
+  g_autoptr(TandemProject) scale = chord_project ("scale", "off", "V7", 1);
+  g_autofree char *a = plan_notes (chord);
+  g_autofree char *b = plan_notes (tone);
+  g_autofree char *c = plan_notes (scale);
+
+  g_assert_cmpstr (a, ==, "7 11 14 17");
+  g_assert_cmpstr (b, ==, "11");
+  g_assert_cmpstr (c, ==, "degree 1");
+}
+
+/* A chord sounds as its notes played together: the render of the chord is
+ * the sum of the renders of each tone alone (the voices mix linearly at a
+ * level the limiter leaves alone). */
+static void
+test_render_polyphony (void)
+{
+  const gsize n = 48000 / 4;
+  g_autoptr(TandemProject) chord = chord_project ("chord", "off", "I", 0);
+  g_autofree float *all = atu_render (chord, NULL, 1, n, 256);
+  g_autofree float *sum = g_new0 (float, n * 2);
+  float diff = 0, peak;
+
+  for (int k = 0; k < 3; k++)
+    {
+      g_autoptr(TandemProject) one = chord_project ("chord-tone", "off", "I", k);
+      g_autofree float *out = atu_render (one, NULL, 1, n, 256);
+
+      for (gsize i = 0; i < n * 2; i++)
+        sum[i] += out[i];
+    }
+  peak = atu_peak (all, n * 2);
+  for (gsize i = 0; i < n * 2; i++)
+    diff = MAX (diff, fabsf (all[i] - sum[i]));
+  g_test_message ("chord peak %.4f, largest difference from the sum of its tones %.6f", peak, diff);
+  g_assert_cmpfloat (peak, >, 0.01f);
+  g_assert_cmpfloat (diff, <, peak * 1e-3f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -178,5 +260,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/audio/plan-harmony/chords", test_chords);
   g_test_add_func ("/audio/plan-harmony/arpeggios", test_arpeggios);
+  g_test_add_func ("/audio/plan-harmony/plan-events", test_plan_events);
+  g_test_add_func ("/audio/plan-harmony/render-polyphony", test_render_polyphony);
   return g_test_run ();
 }
