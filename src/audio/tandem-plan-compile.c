@@ -147,7 +147,7 @@ compile_patterns (TandemRenderPlan *plan,
   g_autofree const TandemCell **rows = g_new0 (const TandemCell *, MAX (n_tracks, 1));
   g_autofree TandemPlanVoicing *voicings = g_new0 (TandemPlanVoicing, MAX (n_tracks, 1));
   g_autoptr(GPtrArray) track_ids = g_ptr_array_new ();
-  TandemPlanHarmony harmony = { NULL };
+  g_autofree TandemPlanHarmony *harmony = g_new0 (TandemPlanHarmony, 1);
 
   for (guint t = 0; t < n_tracks; t++)
     {
@@ -158,10 +158,6 @@ compile_patterns (TandemRenderPlan *plan,
       voicings[t].arp_rate = tandem_track_get_arp_rate (track);
       voicings[t].uid = g_array_index (b->tracks, TandemPlanTrack, t).uid;
     }
-  harmony.steps_per_beat = tandem_project_get_steps_per_beat (project);
-  harmony.beats_per_bar = tandem_project_get_beats_per_bar (project);
-  harmony.scale = tandem_project_get_scale (project);
-  harmony.seed = tandem_project_get_seed (project);
 
   for (guint p = 0; p < MAX (n, 1); p++)
     {
@@ -175,9 +171,13 @@ compile_patterns (TandemRenderPlan *plan,
       pp.notes.first = b->offsets->len;
       for (guint t = 0; t < n_tracks; t++)
         rows[t] = pattern != NULL ? tandem_pattern_get_row (pattern, track_ids->pdata[t]) : NULL;
-      harmony.lane = pattern != NULL ? tandem_pattern_get_chords (pattern) : "";
-      harmony.per_beat = pattern != NULL
-                         && tandem_pattern_get_chord_rate (pattern) == TANDEM_CHORD_RATE_BEAT;
+      tandem_plan_harmony_init (harmony, pattern != NULL ? tandem_pattern_get_chords (pattern) : "",
+                                pattern != NULL
+                                && tandem_pattern_get_chord_rate (pattern) == TANDEM_CHORD_RATE_BEAT,
+                                tandem_project_get_steps_per_beat (project),
+                                tandem_project_get_beats_per_bar (project),
+                                tandem_project_get_scale (project),
+                                tandem_project_get_seed (project));
 
       for (guint s = 0; s < pp.length; s++)
         {
@@ -193,7 +193,7 @@ compile_patterns (TandemRenderPlan *plan,
               /* Chord tracks: their notes come from the chord lane, several a step. */
               if (voicings[t].harmony != TANDEM_HARMONY_SCALE && track->kind == TANDEM_VOICE_SYNTH
                   && rows[t] != NULL && track_can_play (track)
-                  && add_harmony_events (b, &harmony, &voicings[t], rows[t], pp.length, s, t, track))
+                  && add_harmony_events (b, harmony, &voicings[t], rows[t], pp.length, s, t, track))
                 continue;
               if (cell == NULL || cell->velocity == 0 || cell->probability == 0 || !track_can_play (track))
                 continue;

@@ -70,6 +70,32 @@ is_on (const TandemCell *cell)
   return cell->velocity > 0 && cell->probability > 0;
 }
 
+void
+tandem_plan_harmony_init (TandemPlanHarmony *harmony,
+                          const char        *lane,
+                          gboolean           per_beat,
+                          guint              steps_per_beat,
+                          guint              beats_per_bar,
+                          TandemScale        scale,
+                          guint              seed)
+{
+  TandemChord chords[TANDEM_CHORD_LANE_MAX_SLOTS];
+  gboolean has[TANDEM_CHORD_LANE_MAX_SLOTS];
+  guint n = tandem_chord_lane_parse (lane, chords, has);
+  guint per_slot = MAX (steps_per_beat, 1) * (per_beat ? 1 : MAX (beats_per_bar, 1));
+
+  harmony->scale = scale;
+  harmony->seed = seed;
+  for (guint s = 0; s < TANDEM_MAX_STEPS; s++)
+    {
+      /* As tandem_chord_lane_chord_at(), without parsing the lane per step. */
+      guint slot = n > 0 ? (s / per_slot) % n : 0;
+
+      harmony->has[s] = n > 0 && has[slot];
+      harmony->chord[s] = n > 0 ? chords[slot] : (TandemChord) { 0, 0, TANDEM_CHORD_MAJOR };
+    }
+}
+
 int
 tandem_plan_harmony_notes (const TandemPlanHarmony *harmony,
                            const TandemPlanVoicing *voicing,
@@ -80,15 +106,13 @@ tandem_plan_harmony_notes (const TandemPlanHarmony *harmony,
                            const TandemCell       **from)
 {
   guint tones[TANDEM_CHORD_MAX_TONES];
-  TandemChord chord;
   guint n;
 
-  if (row == NULL || step >= length)
+  if (row == NULL || step >= length || step >= TANDEM_MAX_STEPS)
     return 0;
-  if (!tandem_chord_lane_chord_at (harmony->lane, harmony->per_beat, harmony->steps_per_beat,
-                                   harmony->beats_per_bar, step, &chord, NULL))
+  if (!harmony->has[step])
     return -1;
-  n = tandem_chord_get_tones (&chord, 0, harmony->scale, tones);
+  n = tandem_chord_get_tones (&harmony->chord[step], 0, harmony->scale, tones);
 
   if (voicing->harmony == TANDEM_HARMONY_CHORD_TONE
       || (voicing->harmony == TANDEM_HARMONY_CHORD && voicing->arp == TANDEM_ARP_OFF))

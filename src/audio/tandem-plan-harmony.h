@@ -10,16 +10,23 @@ G_BEGIN_DECLS
 
 #define TANDEM_PLAN_MAX_CHORD_NOTES TANDEM_CHORD_MAX_TONES
 
-/* What the plan compiler needs of a pattern's harmony… */
+/* What the plan compiler needs of a pattern's harmony: the chord at each
+ * step, parsed once per pattern (tandem_plan_harmony_init). */
 typedef struct
 {
-  const char  *lane;           /* the pattern's "chords" */
-  gboolean     per_beat;
-  guint        steps_per_beat;
-  guint        beats_per_bar;
   TandemScale  scale;
   guint        seed;           /* the project's: the random arpeggio */
+  gboolean     has[TANDEM_MAX_STEPS];
+  TandemChord  chord[TANDEM_MAX_STEPS];
 } TandemPlanHarmony;
+
+void tandem_plan_harmony_init (TandemPlanHarmony *harmony,
+                               const char        *lane,
+                               gboolean           per_beat,
+                               guint              steps_per_beat,
+                               guint              beats_per_bar,
+                               TandemScale        scale,
+                               guint              seed);
 
 /* …and of a track's. */
 typedef struct

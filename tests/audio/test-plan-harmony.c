@@ -12,6 +12,18 @@
 
 static TandemCell row[TANDEM_MAX_STEPS];
 
+static TandemPlanHarmony *
+harmony_new (const char  *lane,
+             gboolean     per_beat,
+             TandemScale  scale,
+             guint        seed)
+{
+  TandemPlanHarmony *h = g_new0 (TandemPlanHarmony, 1);
+
+  tandem_plan_harmony_init (h, lane, per_beat, 4, 4, scale, seed);
+  return h;
+}
+
 static void
 clear_row (void)
 {
@@ -59,7 +71,7 @@ assert_notes (const TandemPlanHarmony *h,
 static void
 test_chords (void)
 {
-  TandemPlanHarmony h = { "I V7", TRUE, 4, 4, TANDEM_SCALE_MAJOR, 0 };
+  g_autofree TandemPlanHarmony *h = harmony_new ("I V7 I", TRUE, TANDEM_SCALE_MAJOR, 0);
   TandemPlanVoicing v = { TANDEM_HARMONY_CHORD, TANDEM_ARP_OFF, 1, 1 };
   /* Step 5 is still in beat 1 (V7), a first inversion: B D F G. */
   static const char * const whole[] = { "0 4 7", "-", "-", "-", "7 11 14 17", "11 14 17 19", NULL };
@@ -71,16 +83,14 @@ test_chords (void)
   row[5].velocity = 100;
   row[5].note = 1;
   /* Per beat: steps 0-3 play I, steps 4-7 V7, 8-11 I again. */
-  h.lane = "I V7 I";
-  assert_notes (&h, &v, whole);
+  assert_notes (h, &v, whole);
 
   v.harmony = TANDEM_HARMONY_CHORD_TONE;
   row[4].note = 3;  /* the seventh of V7: F, 17 semitones above C */
   row[5].note = 4;  /* past the four tones: the root an octave up */
-  h.lane = "I V7 I";
   {
-    g_autofree char *at4 = notes_at (&h, &v, 4);
-    g_autofree char *at5 = notes_at (&h, &v, 5);
+    g_autofree char *at4 = notes_at (h, &v, 4);
+    g_autofree char *at5 = notes_at (h, &v, 5);
 
     g_assert_cmpstr (at4, ==, "17");
     g_assert_cmpstr (at5, ==, "19"); /* step 5 is still V7: G an octave up */
@@ -90,29 +100,29 @@ test_chords (void)
     g_autofree char *at0 = NULL;
 
     row[0].note = 3;
-    at0 = notes_at (&h, &v, 0);
+    at0 = notes_at (h, &v, 0);
     g_assert_cmpstr (at0, ==, "12");
     row[0].note = -1; /* below the root: the fifth an octave down */
     g_clear_pointer (&at0, g_free);
-    at0 = notes_at (&h, &v, 0);
+    at0 = notes_at (h, &v, 0);
     g_assert_cmpstr (at0, ==, "-5");
   }
 
   /* In A minor, V7 has the raised third: E G# B D over A. */
   {
-    TandemPlanHarmony m = { "V7", FALSE, 4, 4, TANDEM_SCALE_MINOR, 0 };
+    g_autofree TandemPlanHarmony *m = harmony_new ("V7", FALSE, TANDEM_SCALE_MINOR, 0);
     TandemPlanVoicing w = { TANDEM_HARMONY_CHORD, TANDEM_ARP_OFF, 1, 1 };
     g_autofree char *got = NULL;
 
     row[0].note = 0;
-    got = notes_at (&m, &w, 0);
+    got = notes_at (m, &w, 0);
     g_assert_cmpstr (got, ==, "7 11 14 17");
   }
 
   /* No chord in the slot: the cell plays as a scale degree. */
   {
-    TandemPlanHarmony m = { "- I", TRUE, 4, 4, TANDEM_SCALE_MAJOR, 0 };
-    g_autofree char *got = notes_at (&m, &v, 0);
+    g_autofree TandemPlanHarmony *m = harmony_new ("- I", TRUE, TANDEM_SCALE_MAJOR, 0);
+    g_autofree char *got = notes_at (m, &v, 0);
 
     g_assert_cmpstr (got, ==, "scale");
   }
@@ -121,7 +131,7 @@ test_chords (void)
 static void
 test_arpeggios (void)
 {
-  TandemPlanHarmony h = { "I", FALSE, 4, 4, TANDEM_SCALE_MAJOR, 9 };
+  g_autofree TandemPlanHarmony *h = harmony_new ("I", FALSE, TANDEM_SCALE_MAJOR, 9);
   TandemPlanVoicing v = { TANDEM_HARMONY_CHORD, TANDEM_ARP_UP, 1, 1 };
   static const char * const up[] = { "0", "4", "7", "0", "4", "7", NULL };
   static const char * const down[] = { "7", "4", "0", "7", NULL };
@@ -132,18 +142,18 @@ test_arpeggios (void)
 
   clear_row ();
   row[0].velocity = 100;
-  assert_notes (&h, &v, up);
+  assert_notes (h, &v, up);
   v.arp = TANDEM_ARP_DOWN;
-  assert_notes (&h, &v, down);
+  assert_notes (h, &v, down);
   v.arp = TANDEM_ARP_UP_DOWN;
-  assert_notes (&h, &v, up_down);
+  assert_notes (h, &v, up_down);
   v.arp = TANDEM_ARP_UP;
   v.arp_rate = 2;
-  assert_notes (&h, &v, every2);
+  assert_notes (h, &v, every2);
   v.arp_rate = 1;
   row[3].velocity = 80;
   row[3].note = 1;
-  assert_notes (&h, &v, restart);
+  assert_notes (h, &v, restart);
 
   /* Random: chord tones only, the same for the same seed, another for another. */
   {
@@ -153,17 +163,17 @@ test_arpeggios (void)
     v.arp = TANDEM_ARP_RANDOM;
     for (guint s = 0; s < 16; s++)
       {
-        g_autofree char *x = notes_at (&h, &v, s);
-        g_autofree char *y = notes_at (&h, &v, s);
+        g_autofree char *x = notes_at (h, &v, s);
+        g_autofree char *y = notes_at (h, &v, s);
 
         g_assert_true (g_str_equal (x, "0") || g_str_equal (x, "4") || g_str_equal (x, "7"));
         g_string_append (a, x);
         g_string_append (b, y);
       }
-    h.seed = 10;
+    h->seed = 10;
     for (guint s = 0; s < 16; s++)
       {
-        g_autofree char *z = notes_at (&h, &v, s);
+        g_autofree char *z = notes_at (h, &v, s);
 
         g_string_append (c, z);
       }
