@@ -374,6 +374,28 @@ test_generate_panel (Fixture       *f,
   g_assert_cmpint (tandem_track_get_harmony (tandem_test_track_at (f->project, 1)), ==,
                    TANDEM_HARMONY_CHORD_TONE);
 
+  /* The selected track's voice: whole chords, arpeggiated up and down every 2 steps. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (panel_child (panel, GTK_TYPE_DROP_DOWN,
+                                                          "How the selected track's notes follow the chords")),
+                              2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (panel_child (panel, GTK_TYPE_DROP_DOWN,
+                                                          "Arpeggiator of the selected track")),
+                              3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (panel_child (panel, GTK_TYPE_SPIN_BUTTON,
+                                                           "Steps between arpeggio notes")),
+                             2);
+  g_assert_cmpint (tandem_track_get_harmony (tandem_test_track_at (f->project, 1)), ==,
+                   TANDEM_HARMONY_CHORD);
+  g_assert_cmpint (tandem_track_get_arp (tandem_test_track_at (f->project, 1)), ==,
+                   TANDEM_ARP_UP_DOWN);
+  g_assert_cmpuint (tandem_track_get_arp_rate (tandem_test_track_at (f->project, 1)), ==, 2);
+  /* Another track selected: the controls show its voice. */
+  tandem_grid_view_set_selected_track (TANDEM_GRID_VIEW (grid),
+                                       tandem_track_get_id (tandem_test_track_at (f->project, 0)));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (panel_child (panel, GTK_TYPE_DROP_DOWN,
+                                                                            "Arpeggiator of the selected track"))),
+                    ==, 0);
+
   /* Evolution: start, its state for everyone, pause, resume, keep. */
   g_signal_emit_by_name (find_button_labelled (panel, "Evolve"), "clicked");
   tandem_pattern_get_evolution (pattern, &ev);

@@ -40,6 +40,9 @@ struct _TandemGeneratePanel
   GtkSpinButton         *degree_spin, *count_spin;
   GtkCheckButton        *sevenths_check;
   GtkButton             *progression_button;
+  GtkDropDown           *harmony_dropdown, *arp_dropdown;
+  GtkSpinButton         *arp_rate_spin;
+  gboolean               updating_voice;
   GtkDropDown           *rule_dropdown;
   GtkSpinButton         *amount_spin, *every_spin, *steps_spin;
   GtkCheckButton        *loop_check;
@@ -272,6 +275,56 @@ on_stop (TandemGeneratePanel *self)
   stream_finished (self);
 }
 
+/* The selected track's voice in the controls. */
+static void
+update_voice (TandemGeneratePanel *self)
+{
+  const char *id = current_track (self);
+  TandemTrack *track = id != NULL && self->project != NULL
+                       ? tandem_project_find_track (self->project, id) : NULL;
+
+  self->updating_voice = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->harmony_dropdown), track != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->arp_dropdown), track != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->arp_rate_spin), track != NULL);
+  if (track != NULL)
+    {
+      gtk_drop_down_set_selected (self->harmony_dropdown, tandem_track_get_harmony (track));
+      gtk_drop_down_set_selected (self->arp_dropdown, tandem_track_get_arp (track));
+      gtk_spin_button_set_value (self->arp_rate_spin, tandem_track_get_arp_rate (track));
+    }
+  self->updating_voice = FALSE;
+}
+
+static void
+on_voice_changed (TandemGeneratePanel *self)
+{
+  const char *id = current_track (self);
+  TandemTrack *track = id != NULL && self->project != NULL
+                       ? tandem_project_find_track (self->project, id) : NULL;
+  g_autoptr(TandemOp) batch = NULL;
+  guint harmony, arp, rate;
+
+  if (self->updating_voice || track == NULL)
+    return;
+  harmony = gtk_drop_down_get_selected (self->harmony_dropdown);
+  arp = gtk_drop_down_get_selected (self->arp_dropdown);
+  rate = spin (self->arp_rate_spin);
+  batch = tandem_op_new_batch ();
+  if (harmony != (guint) tandem_track_get_harmony (track))
+    tandem_op_batch_add (batch, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, id, "harmony",
+                                                          tandem_music_enum_to_string (
+                                                            TANDEM_TYPE_HARMONY_MODE, harmony)));
+  if (arp != (guint) tandem_track_get_arp (track))
+    tandem_op_batch_add (batch, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, id, "arp",
+                                                          tandem_music_enum_to_string (
+                                                            TANDEM_TYPE_ARP, arp)));
+  if (rate != tandem_track_get_arp_rate (track))
+    tandem_op_batch_add (batch, tandem_op_new_set_int (TANDEM_ENTITY_TRACK, id, "arp-rate", rate));
+  if (tandem_op_batch_get_n_ops (batch) > 0)
+    submit (self, batch);
+}
+
 static const char *
 author (TandemGeneratePanel *self)
 {
@@ -362,6 +415,7 @@ static void
 on_op_applied (TandemGeneratePanel *self)
 {
   update_evolution (self);
+  update_voice (self);
 }
 
 static void
@@ -390,6 +444,7 @@ tandem_generate_panel_set_project (TandemGeneratePanel *self,
   tandem_circle_view_set_project (self->circle, project);
   tandem_circle_view_set_history (self->circle, history);
   update_evolution (self);
+  update_voice (self);
   update_preview (self);
 }
 
@@ -415,7 +470,11 @@ tandem_generate_panel_set_grid (TandemGeneratePanel *self,
     g_signal_handlers_disconnect_by_data (self->grid, self);
   g_set_object (&self->grid, grid);
   if (grid != NULL)
-    g_signal_connect_swapped (grid, "notify::selected-track", G_CALLBACK (update_preview), self);
+    {
+      g_signal_connect_swapped (grid, "notify::selected-track", G_CALLBACK (update_preview), self);
+      g_signal_connect_swapped (grid, "notify::selected-track", G_CALLBACK (update_voice), self);
+    }
+  update_voice (self);
   update_preview (self);
 }
 
@@ -508,6 +567,9 @@ tandem_generate_panel_class_init (TandemGeneratePanelClass *klass)
   BIND (count_spin);
   BIND (sevenths_check);
   BIND (progression_button);
+  BIND (harmony_dropdown);
+  BIND (arp_dropdown);
+  BIND (arp_rate_spin);
   BIND (rule_dropdown);
   BIND (amount_spin);
   BIND (every_spin);
@@ -539,6 +601,12 @@ tandem_generate_panel_init (TandemGeneratePanel *self)
   g_signal_connect_swapped (self->stream_button, "clicked", G_CALLBACK (on_stream), self);
   g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (on_stop), self);
   g_signal_connect_swapped (self->progression_button, "clicked", G_CALLBACK (on_progression),
+                            self);
+  g_signal_connect_swapped (self->harmony_dropdown, "notify::selected",
+                            G_CALLBACK (on_voice_changed), self);
+  g_signal_connect_swapped (self->arp_dropdown, "notify::selected", G_CALLBACK (on_voice_changed),
+                            self);
+  g_signal_connect_swapped (self->arp_rate_spin, "value-changed", G_CALLBACK (on_voice_changed),
                             self);
   g_signal_connect_swapped (self->evolve_button, "clicked", G_CALLBACK (on_evolve), self);
   g_signal_connect_swapped (self->keep_button, "clicked", G_CALLBACK (on_keep), self);
