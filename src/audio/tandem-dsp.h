@@ -85,21 +85,6 @@ void   tandem_balance_gains (double pan,
                              float *left,
                              float *right);
 
-/* Master soft clip: the identity up to |x| = 0.8 (so quiet mixes stay
- * bit-exact), then a tanh knee that approaches ±1 and never exceeds it. */
-#define TANDEM_SOFT_CLIP_KNEE 0.8f
-TANDEM_REALTIME static inline float
-tandem_soft_clip (float x)
-{
-  float a = fabsf (x);
-
-  if (a <= TANDEM_SOFT_CLIP_KNEE)
-    return x;
-  a = TANDEM_SOFT_CLIP_KNEE + (1.0f - TANDEM_SOFT_CLIP_KNEE)
-      * tanhf ((a - TANDEM_SOFT_CLIP_KNEE) / (1.0f - TANDEM_SOFT_CLIP_KNEE));
-  return x < 0.0f ? -a : a;
-}
-
 /* Zavalishin's topology-preserving state-variable filter. */
 typedef struct
 {

@@ -134,15 +134,34 @@ tandem_limiter_process (TandemLimiter *self,
 {
   const float bound = TANDEM_LIMITER_CEILING / self->l1;
 
+  float chunk_near = G_MAXFLOAT;
+
   if (pass_through (self, io, n, bound))
     return;
 
   for (guint i = 0; i < n; i++)
     {
-      guint64 t = self->t++;
-      float *slot = self->x[t % RING];
       float need = 1.0f, floor_, out_l, out_r, gain;
-      guint64 d;
+      float *slot;
+      guint64 t, d;
+
+      if (i % TAPS == 0)
+        {
+          /* The windows of the next TAPS detected frames span the TAPS - 1
+           * frames before frame i and TAPS from it: if none of them comes
+           * near, none of those frames needs the interpolator. */
+          chunk_near = 0.0f;
+          for (guint k = 1; k < TAPS && self->t >= k; k++)
+            {
+              const float *x = self->x[(self->t - k) % RING];
+
+              chunk_near = MAX (chunk_near, MAX (fabsf (x[0]), fabsf (x[1])));
+            }
+          for (guint k = i; k < MIN (i + TAPS, n); k++)
+            chunk_near = MAX (chunk_near, MAX (fabsf (io[2 * k]), fabsf (io[2 * k + 1])));
+        }
+      t = self->t++;
+      slot = self->x[t % RING];
 
       slot[0] = io[2 * i];
       slot[1] = io[2 * i + 1];
@@ -156,6 +175,7 @@ tandem_limiter_process (TandemLimiter *self,
 
       /* The frame whose peak is now known: HALF behind the newest. */
       d = t - HALF;
+      if (chunk_near > bound)
       {
         float near = 0.0f;
 

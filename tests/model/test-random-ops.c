@@ -25,7 +25,33 @@ typedef struct
   GRand         *rand;
   guint          serial;
   guint          counts[8];
+  gboolean       in_batch;   /* batch children are made without being applied */
 } Gen;
+
+/* Other clips of @pattern sounding somewhere in [@start, @start + @length):
+ * with fewer than TANDEM_MAX_CLIP_OVERLAP of them the clip is valid there. */
+static guint
+clips_overlapping (TandemProject *p,
+                   const char    *except,
+                   const char    *pattern,
+                   guint          start,
+                   guint          length)
+{
+  GListModel *clips = tandem_project_get_clips (p);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (clips); i++)
+    {
+      g_autoptr(TandemClip) c = g_list_model_get_item (clips, i);
+
+      if (g_strcmp0 (tandem_clip_get_id (c), except) != 0
+          && g_strcmp0 (tandem_clip_get_pattern (c), pattern) == 0
+          && tandem_clip_get_start (c) < start + length
+          && start < tandem_clip_get_start (c) + tandem_clip_get_length (c))
+        n++;
+    }
+  return n;
+}
 
 static int
 rnd (Gen *gen,
@@ -204,17 +230,32 @@ random_set (Gen *gen)
       g_autoptr(TandemPattern) pattern = pick (gen, tandem_project_get_patterns (p));
       const char *id;
 
-      if (clip == NULL)
+      guint start, length;
+
+      /* Clip ops in a batch could stack a pattern past the overlap cap
+       * together; alone each is checked against the project. */
+      if (clip == NULL || gen->in_batch)
         return NULL;
       id = tandem_clip_get_id (clip);
+      start = tandem_clip_get_start (clip);
+      length = tandem_clip_get_length (clip);
       switch (rnd (gen, 0, 2))
         {
         case 0:
+          if (clips_overlapping (p, id, tandem_pattern_get_id (pattern), start, length) >= TANDEM_MAX_CLIP_OVERLAP)
+            return NULL;
           return tandem_op_new_set_string (TANDEM_ENTITY_CLIP, id, "pattern",
                                            tandem_pattern_get_id (pattern));
-        case 1: return tandem_op_new_set_int (TANDEM_ENTITY_CLIP, id, "start", rnd (gen, 0, 9998));
+        case 1:
+          start = rnd (gen, 0, 9998);
+          if (clips_overlapping (p, id, tandem_clip_get_pattern (clip), start, length) >= TANDEM_MAX_CLIP_OVERLAP)
+            return NULL;
+          return tandem_op_new_set_int (TANDEM_ENTITY_CLIP, id, "start", start);
         default:
-          return tandem_op_new_set_int (TANDEM_ENTITY_CLIP, id, "length", rnd (gen, 1, 9999));
+          length = rnd (gen, 1, 9999);
+          if (clips_overlapping (p, id, tandem_clip_get_pattern (clip), start, length) >= TANDEM_MAX_CLIP_OVERLAP)
+            return NULL;
+          return tandem_op_new_set_int (TANDEM_ENTITY_CLIP, id, "length", length);
         }
     }
   {
@@ -300,15 +341,17 @@ random_insert (Gen *gen)
       }
       break;
     case 2:
-      if (n_items (tandem_project_get_clips (p)) >= 24)
+      if (n_items (tandem_project_get_clips (p)) >= 24 || gen->in_batch)
         return NULL;
       kind = TANDEM_ENTITY_CLIP;
       {
         g_autoptr(TandemPattern) pattern = pick (gen, tandem_project_get_patterns (p));
+        int start = rnd (gen, 0, 100), length = rnd (gen, 1, 16);
 
+        if (clips_overlapping (p, NULL, tandem_pattern_get_id (pattern), start, length) >= TANDEM_MAX_CLIP_OVERLAP)
+          return NULL;
         json = g_strdup_printf ("{\"id\":\"%s\",\"pattern\":\"%s\",\"start\":%d,\"length\":%d}",
-                                id, tandem_pattern_get_id (pattern), rnd (gen, 0, 100),
-                                rnd (gen, 1, 16));
+                                id, tandem_pattern_get_id (pattern), start, length);
       }
       break;
     default:
@@ -415,6 +458,7 @@ random_batch (Gen *gen)
   TandemOp *batch = tandem_op_new_batch ();
   guint n = rnd (gen, 0, 4);
 
+  gen->in_batch = TRUE;
   for (guint i = 0; i < n; i++)
     {
       TandemOp *child = random_valid (gen, TRUE);
@@ -422,6 +466,7 @@ random_batch (Gen *gen)
       if (child != NULL)
         tandem_op_batch_add (batch, child);
     }
+  gen->in_batch = FALSE;
   if (rnd (gen, 0, 2) == 0)
     {
       TandemOp *del = random_delete (gen, TRUE);
