@@ -226,6 +226,20 @@ test_chord_lane (Fixture       *f,
   g_assert_false (gtk_widget_has_css_class (tandem_chord_lane_get_slot (TANDEM_CHORD_LANE (lane), 1),
                                             "playing"));
 
+  /* Whoever evolves the pattern, everyone's lane says where it is. */
+  g_assert_null (tandem_chord_lane_get_evolution_text (TANDEM_CHORD_LANE (lane)));
+  tandem_test_remote_apply (f->project,
+                            tandem_evolve_op_start (f->project, pattern, TANDEM_EVOLVE_ROTATE, 1, 1,
+                                                    8, TANDEM_EVOLVE_END_STOP, 1, "someone"));
+  tandem_test_remote_apply (f->project, tandem_evolve_op_next (f->project, pattern));
+  g_assert_cmpstr (tandem_chord_lane_get_evolution_text (TANDEM_CHORD_LANE (lane)), ==,
+                   "Evolving, step 1 of 8");
+  tandem_test_remote_apply (f->project, tandem_evolve_op_pause (pattern));
+  g_assert_cmpstr (tandem_chord_lane_get_evolution_text (TANDEM_CHORD_LANE (lane)), ==,
+                   "Evolution paused, step 1 of 8");
+  tandem_test_remote_apply (f->project, tandem_evolve_op_keep (pattern));
+  g_assert_null (tandem_chord_lane_get_evolution_text (TANDEM_CHORD_LANE (lane)));
+
   /* + and − grow and shrink the lane; the rate is per beat from its menu. */
   {
     GtkWidget *add = tandem_test_find_widget (lane, GTK_TYPE_BUTTON, "Add a chord");

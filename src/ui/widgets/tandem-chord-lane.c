@@ -27,6 +27,7 @@ struct _TandemChordLane
   GPtrArray     *slots;  /* GtkButton, borrowed from slots_box */
   GtkWidget     *add_button;
   GtkWidget     *remove_button;
+  GtkWidget     *evolve_label;  /* the pattern's evolution, for everyone to see */
   int            playing_slot;
   gboolean       updating;
 };
@@ -232,6 +233,22 @@ rebuild (TandemChordLane *self)
 }
 
 static void
+update_evolution (TandemChordLane *self)
+{
+  g_autofree char *text = NULL;
+  TandemEvolution ev = { 0 };
+
+  if (self->pattern != NULL)
+    tandem_pattern_get_evolution (self->pattern, &ev);
+  if (self->pattern != NULL && ev.state == TANDEM_EVOLVE_RUNNING)
+    text = g_strdup_printf (_("Evolving, step %u of %u"), ev.step, ev.steps);
+  else if (self->pattern != NULL && ev.state == TANDEM_EVOLVE_PAUSED)
+    text = g_strdup_printf (_("Evolution paused, step %u of %u"), ev.step, ev.steps);
+  gtk_label_set_text (GTK_LABEL (self->evolve_label), text != NULL ? text : "");
+  gtk_widget_set_visible (self->evolve_label, text != NULL);
+}
+
+static void
 follow_pattern (TandemChordLane *self)
 {
   TandemPattern *pattern = NULL;
@@ -255,6 +272,7 @@ follow_pattern (TandemChordLane *self)
       g_signal_group_set_target (self->pattern_signals, pattern);
     }
   rebuild (self);
+  update_evolution (self);
 }
 
 static void
@@ -380,6 +398,14 @@ tandem_chord_lane_set_playing_step (TandemChordLane *self,
     gtk_widget_add_css_class (self->slots->pdata[now], "playing");
 }
 
+const char *
+tandem_chord_lane_get_evolution_text (TandemChordLane *self)
+{
+  g_return_val_if_fail (TANDEM_IS_CHORD_LANE (self), NULL);
+  return gtk_widget_get_visible (self->evolve_label)
+         ? gtk_label_get_text (GTK_LABEL (self->evolve_label)) : NULL;
+}
+
 GtkWidget *
 tandem_chord_lane_get_slot (TandemChordLane *self,
                             guint            i)
@@ -464,6 +490,10 @@ tandem_chord_lane_init (TandemChordLane *self)
   gtk_widget_set_tooltip_text (self->remove_button, _("Remove the last chord"));
   g_signal_connect_swapped (self->remove_button, "clicked", G_CALLBACK (on_remove), self);
   gtk_widget_set_parent (self->remove_button, GTK_WIDGET (self));
+  self->evolve_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->evolve_label, "accent");
+  gtk_widget_set_visible (self->evolve_label, FALSE);
+  gtk_widget_set_parent (self->evolve_label, GTK_WIDGET (self));
   self->add_button = gtk_button_new_from_icon_name ("list-add-symbolic");
   gtk_widget_set_tooltip_text (self->add_button, _("Add a chord"));
   g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add), self);
@@ -482,6 +512,12 @@ tandem_chord_lane_init (TandemChordLane *self)
                                   self);
   g_signal_group_connect_swapped (self->pattern_signals, "notify::chord-rate",
                                   G_CALLBACK (rebuild), self);
+  g_signal_group_connect_swapped (self->pattern_signals, "notify::evolve-state",
+                                  G_CALLBACK (update_evolution), self);
+  g_signal_group_connect_swapped (self->pattern_signals, "notify::evolve-step",
+                                  G_CALLBACK (update_evolution), self);
+  g_signal_group_connect_swapped (self->pattern_signals, "notify::evolve-steps",
+                                  G_CALLBACK (update_evolution), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Chord lane"), -1);
   rebuild (self);

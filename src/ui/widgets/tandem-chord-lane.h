@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (TandemChordLane, tandem_chord_lane, TANDEM, CHORD_LANE, Gt
  * the key ("V7 · G7"). Clicking a slot, or Up/Down on it, steps through the
  * key's diatonic chords and "no chord"; Delete clears it. A preset menu puts a
  * common progression in, "per bar"/"per beat" sets the rate, + and − add and
- * remove a slot. Every change is one op.
+ * remove a slot. Every change is one op. While the pattern evolves, the lane
+ * says so and at which step, for everyone.
  */
 GtkWidget *tandem_chord_lane_new          (void);
 void       tandem_chord_lane_set_project  (TandemChordLane *self,
@@ -31,6 +32,8 @@ void       tandem_chord_lane_set_playing_step (TandemChordLane *self,
 /* The slot buttons, for tests: slot @i, or NULL. */
 GtkWidget *tandem_chord_lane_get_slot     (TandemChordLane *self,
                                            guint            i);
+/* "Evolving, step 3 of 16" while the pattern evolves, NULL otherwise. */
+const char *tandem_chord_lane_get_evolution_text (TandemChordLane *self);
 /* Applies the preset progression number @index (tandem_progressions()). */
 void       tandem_chord_lane_apply_preset (TandemChordLane *self,
                                            guint            index);
