@@ -17,7 +17,7 @@ struct _TandemEvolutionDriver
   TandemSyncClient *client;
   char             *local_author;
   GHashTable       *running;  /* pattern id → TandemBarScheduler */
-  gulong            applied_id, reset_id, left_id;
+  gulong            applied_id, reset_id, left_id, state_id;
   guint             prune_id;
 };
 
@@ -169,32 +169,72 @@ i_decide (TandemEvolutionDriver *self,
   return TRUE;
 }
 
-static void
-on_participant_left (TandemSyncClient  *client,
-                     TandemParticipant *participant,
-                     gpointer           data)
+static gboolean
+is_present (TandemEvolutionDriver *self,
+            const char            *client_id)
 {
-  TandemEvolutionDriver *self = data;
-  GListModel *patterns = tandem_project_get_patterns (self->project);
-  const char *leaving = tandem_participant_get_client_id (participant);
+  GListModel *people = tandem_sync_client_get_participants (self->client);
 
-  if (!i_decide (self, leaving))
-    return;
+  if (strcmp (client_id, tandem_evolution_driver_get_author (self)) == 0)
+    return TRUE;
+  for (guint i = 0; i < g_list_model_get_n_items (people); i++)
+    {
+      g_autoptr(TandemParticipant) p = g_list_model_get_item (people, i);
+
+      if (strcmp (tandem_participant_get_client_id (p), client_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Pauses the running evolutions of @leaving, or with @leaving NULL, those
+ * whose author is not in the session (it left before we joined). */
+static void
+pause_orphans (TandemEvolutionDriver *self,
+               const char            *leaving)
+{
+  GListModel *patterns = tandem_project_get_patterns (self->project);
+
   for (guint i = 0; i < g_list_model_get_n_items (patterns); i++)
     {
       g_autoptr(TandemPattern) pattern = g_list_model_get_item (patterns, i);
       TandemEvolution ev;
 
       tandem_pattern_get_evolution (pattern, &ev);
-      if (ev.state == TANDEM_EVOLVE_RUNNING && strcmp (ev.author, leaving) == 0)
+      if (ev.state != TANDEM_EVOLVE_RUNNING)
+        continue;
+      if (leaving != NULL ? strcmp (ev.author, leaving) == 0
+                          : !is_present (self, ev.author) && i_decide (self, ev.author))
         {
           g_autoptr(TandemOp) pause = tandem_evolve_op_pause (pattern);
           g_autoptr(GError) error = NULL;
 
-          if (!tandem_sync_client_submit (client, pause, &error))
+          if (!tandem_sync_client_submit (self->client, pause, &error))
             g_debug ("Could not pause an evolution: %s", error->message);
         }
     }
+}
+
+static void
+on_participant_left (TandemSyncClient  *client,
+                     TandemParticipant *participant,
+                     gpointer           data)
+{
+  TandemEvolutionDriver *self = data;
+  const char *leaving = tandem_participant_get_client_id (participant);
+
+  if (i_decide (self, leaving))
+    pause_orphans (self, leaving);
+}
+
+/* On joining, the participants are known: an author who left while nobody
+ * else was there leaves an evolution that nobody steps. */
+static void
+on_state (TandemEvolutionDriver *self)
+{
+  if (tandem_sync_client_get_state (self->client) == TANDEM_SYNC_STATE_LIVE)
+    pause_orphans (self, NULL);
+  update (self);
 }
 
 TandemEvolutionDriver *
@@ -216,8 +256,12 @@ tandem_evolution_driver_new (TandemProject    *project,
   self->applied_id = g_signal_connect (project, "op-applied", G_CALLBACK (on_op_applied), self);
   self->reset_id = g_signal_connect (project, "reset", G_CALLBACK (on_reset), self);
   if (client != NULL)
-    self->left_id = g_signal_connect (client, "participant-left",
-                                      G_CALLBACK (on_participant_left), self);
+    {
+      self->left_id = g_signal_connect (client, "participant-left",
+                                        G_CALLBACK (on_participant_left), self);
+      self->state_id = g_signal_connect_swapped (client, "notify::state", G_CALLBACK (on_state),
+                                                 self);
+    }
   update (self);
   return self;
 }
@@ -236,7 +280,10 @@ tandem_evolution_driver_free (TandemEvolutionDriver *self)
   g_clear_signal_handler (&self->applied_id, self->project);
   g_clear_signal_handler (&self->reset_id, self->project);
   if (self->client != NULL)
-    g_clear_signal_handler (&self->left_id, self->client);
+    {
+      g_clear_signal_handler (&self->left_id, self->client);
+      g_clear_signal_handler (&self->state_id, self->client);
+    }
   g_clear_handle_id (&self->prune_id, g_source_remove);
   g_clear_pointer (&self->running, g_hash_table_unref);
   g_clear_object (&self->project);

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * boundaries of the shared transport (tandem-bar-scheduler.h). When the author
  * of a running evolution leaves the session, the remaining participant with the
  * smallest client id pauses it (so exactly one op is sent, and anyone may
- * resume).
+ * resume); one who joins and finds an evolution whose author is not there
+ * pauses it the same way.
  */
 typedef struct _TandemEvolutionDriver TandemEvolutionDriver;
 

@@ -25,6 +25,7 @@ typedef struct
   TandemProject    *pa, *pb;
   char             *pattern_id;
   char             *track_id;
+  char             *proxied;    /* B's invite, through the proxy */
   /* B's record: for each generated cell change, the grid step at which the
    * new value is first heard there, and the evolve-step B showed then. */
   GArray           *heard_at;   /* guint64 */
@@ -114,7 +115,6 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autofree char *invite = NULL;
-  g_autofree char *proxied = NULL;
   g_autoptr(GError) error = NULL;
   TandemSyncClient *both[2];
   TandemOp *batch;
@@ -122,11 +122,11 @@ fixture_set_up (Fixture       *f,
   f->ts = sync_test_server_new (NULL, FALSE);
   f->proxy = sync_test_proxy_new (f->ts->port, PROXY_DELAY_MS);
   invite = sync_test_server_invite (f->ts, TANDEM_ROLE_EDITOR);
-  proxied = sync_test_proxy_invite (f->proxy, invite, f->ts->port);
+  f->proxied = sync_test_proxy_invite (f->proxy, invite, f->ts->port);
   f->a = sync_test_client_new ();
   f->b = sync_test_client_new ();
   g_assert_true (tandem_sync_client_connect (f->a, invite, &error));
-  g_assert_true (tandem_sync_client_connect (f->b, proxied, &error));
+  g_assert_true (tandem_sync_client_connect (f->b, f->proxied, &error));
   g_assert_true (sync_test_wait_live (f->a));
   g_assert_true (sync_test_wait_live (f->b));
   g_assert_true (sync_test_wait (clocks_ready, f, 10000));
@@ -178,6 +178,7 @@ fixture_tear_down (Fixture       *f,
   g_array_unref (f->heard_step);
   g_free (f->pattern_id);
   g_free (f->track_id);
+  g_free (f->proxied);
 }
 
 typedef struct
@@ -328,6 +329,32 @@ test_evolution_author_leaves (Fixture       *f,
   g_assert_cmpuint (tandem_evolution_driver_get_n_running (db), ==, 1);
 }
 
+/* The author leaves while alone: whoever joins next finds it and pauses it. */
+static void
+test_evolution_orphaned (Fixture       *f,
+                         gconstpointer  data)
+{
+  TandemEvolutionDriver *da = tandem_evolution_driver_new (f->pa, f->a, NULL);
+  g_autoptr(TandemEvolutionDriver) db = tandem_evolution_driver_new (f->pb, f->b, NULL);
+  TandemPattern *pattern = tandem_project_find_pattern (f->pa, f->pattern_id);
+  EvolveWait w = { f->pa, f->pattern_id, 1, TANDEM_EVOLVE_RUNNING };
+  g_autoptr(GError) error = NULL;
+
+  start_playing (f);
+  tandem_sync_client_disconnect (f->b);
+  submit (f->a, tandem_evolve_op_start (f->pa, pattern, TANDEM_EVOLVE_ROTATE, 1, 1, 100,
+                                        TANDEM_EVOLVE_END_LOOP, 3,
+                                        tandem_evolution_driver_get_author (da)));
+  g_assert_true (sync_test_wait (evolved_to, &w, 20000));
+  tandem_evolution_driver_free (da);
+  tandem_sync_client_disconnect (f->a);
+
+  g_assert_true (tandem_sync_client_connect (f->b, f->proxied, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait_live (f->b));
+  g_assert_true (sync_test_wait (paused_on_b, f, 10000));
+}
+
 static void
 on_progress (TandemRhythmStream *stream,
              guint               done,
@@ -426,6 +453,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/generate/evolution-author-leaves", Fixture, NULL, fixture_set_up,
               test_evolution_author_leaves, fixture_tear_down);
+  g_test_add ("/generate/evolution-orphaned", Fixture, NULL, fixture_set_up,
+              test_evolution_orphaned, fixture_tear_down);
   g_test_add ("/generate/stream", Fixture, NULL, fixture_set_up, test_stream, fixture_tear_down);
   g_test_add ("/generate/stream-stop", Fixture, NULL, fixture_set_up, test_stream_stop,
               fixture_tear_down);
