@@ -15,7 +15,7 @@
 #include "sync-test-utils.h"
 
 #define PROXY_DELAY_MS 40
-#define TEMPO          240.0 /* a 16-step bar lasts a second */
+#define TEMPO          150.0 /* a 16-step bar lasts 1.6 s: half a bar of slack for late ops */
 
 typedef struct
 {
@@ -437,7 +437,7 @@ test_stream_stop (Fixture       *f,
   done = tandem_rhythm_stream_get_n_done (stream);
   g_assert_false (tandem_rhythm_stream_is_running (stream));
   /* Nothing more comes: the pattern stays as the last variation left it. */
-  sync_test_spin (1500);
+  sync_test_spin (2000); /* longer than a bar */
   g_assert_cmpuint (tandem_rhythm_stream_get_n_done (stream), ==, done);
   g_assert_true (sync_test_wait_converged (f->ts, both, 2, 10000));
   assert_variation (f, f->pa, done - 1);
