@@ -19,6 +19,7 @@ int    tandem_bench_json  (int argc, char **argv);
 int    tandem_bench_slow_viewers (int argc, char **argv);
 int    tandem_bench_kits  (int argc, char **argv);
 int    tandem_bench_net   (int argc, char **argv);
+int    tandem_bench_music (int argc, char **argv);
 
 /* Percentile @p (0..100) of @values (sorted in place). */
 double tandem_bench_percentile (double *values, gsize n_values, double p);

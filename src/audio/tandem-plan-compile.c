@@ -18,6 +18,7 @@
 #include "tandem-memlock.h"
 #include "tandem-plan-compile.h"
 #include "tandem-plan-layers.h"
+#include "tandem-plan-harmony.h"
 
 /* Notes a plan's merged song tables may hold (16 bytes each); a segment that
  * would go over lists its clips instead. */
@@ -121,6 +122,39 @@ choke_group_of (const TandemPlanTrack *track)
   return track->choke_group;
 }
 
+/* Adds the chord-lane notes of @voicing at step @s; FALSE when the step has no
+ * chord, so the cell plays as a scale degree. */
+static gboolean
+add_harmony_events (Build                   *b,
+                    const TandemPlanHarmony *harmony,
+                    const TandemPlanVoicing *voicing,
+                    const TandemCell        *row,
+                    guint                    length,
+                    guint                    s,
+                    guint                    t,
+                    const TandemPlanTrack   *track)
+{
+  int notes[TANDEM_PLAN_MAX_CHORD_NOTES];
+  const TandemCell *from = NULL;
+  int n = tandem_plan_harmony_notes (harmony, voicing, row, length, s, notes, &from);
+
+  if (n < 0)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      TandemPlanEvent e = { 0 };
+
+      e.track = t;
+      e.velocity = from->velocity;
+      e.probability = MIN (from->probability, 100);
+      e.note = (gint8) CLAMP (notes[i], G_MININT8, G_MAXINT8);
+      e.chromatic = 1;
+      e.choke_group = choke_group_of (track);
+      g_array_append_val (b->events, e);
+    }
+  return TRUE;
+}
+
 static void
 compile_patterns (TandemRenderPlan *plan,
                   Build            *b,
@@ -132,12 +166,18 @@ compile_patterns (TandemRenderPlan *plan,
   guint n = g_list_model_get_n_items (patterns);
   guint n_tracks = b->tracks->len;
   g_autofree const TandemCell **rows = g_new0 (const TandemCell *, MAX (n_tracks, 1));
+  g_autofree TandemPlanVoicing *voicings = g_new0 (TandemPlanVoicing, MAX (n_tracks, 1));
   g_autoptr(GPtrArray) track_ids = g_ptr_array_new ();
+  g_autofree TandemPlanHarmony *harmony = g_new0 (TandemPlanHarmony, 1);
 
   for (guint t = 0; t < n_tracks; t++)
     {
       g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, t);
       g_ptr_array_add (track_ids, (gpointer) tandem_track_get_id (track));
+      voicings[t].harmony = tandem_track_get_harmony (track);
+      voicings[t].arp = tandem_track_get_arp (track);
+      voicings[t].arp_rate = tandem_track_get_arp_rate (track);
+      voicings[t].uid = g_array_index (b->tracks, TandemPlanTrack, t).uid;
     }
 
   for (guint p = 0; p < MAX (n, 1); p++)
@@ -152,6 +192,13 @@ compile_patterns (TandemRenderPlan *plan,
       pp.notes.first = b->offsets->len;
       for (guint t = 0; t < n_tracks; t++)
         rows[t] = pattern != NULL ? tandem_pattern_get_row (pattern, track_ids->pdata[t]) : NULL;
+      tandem_plan_harmony_init (harmony, pattern != NULL ? tandem_pattern_get_chords (pattern) : "",
+                                pattern != NULL
+                                && tandem_pattern_get_chord_rate (pattern) == TANDEM_CHORD_RATE_BEAT,
+                                tandem_project_get_steps_per_beat (project),
+                                tandem_project_get_beats_per_bar (project),
+                                tandem_project_get_scale (project),
+                                tandem_project_get_seed (project));
 
       for (guint s = 0; s < pp.length; s++)
         {
@@ -164,6 +211,11 @@ compile_patterns (TandemRenderPlan *plan,
               const TandemCell *cell = rows[t] != NULL ? &rows[t][s] : NULL;
               TandemPlanEvent e = { 0 };
 
+              /* Chord tracks: their notes come from the chord lane, several a step. */
+              if (voicings[t].harmony != TANDEM_HARMONY_SCALE && track->kind == TANDEM_VOICE_SYNTH
+                  && rows[t] != NULL && track_can_play (track)
+                  && add_harmony_events (b, harmony, &voicings[t], rows[t], pp.length, s, t, track))
+                continue;
               if (cell == NULL || cell->velocity == 0 || cell->probability == 0 || !track_can_play (track))
                 continue;
               /* A sampler's note carries the very layer its velocity picks. */

@@ -54,6 +54,8 @@ typedef struct
   guint8              probability; /* 1..100 */
   gint8               note;
   guint8              choke_group; /* 0: none; else it silences what rings in its group */
+  guint8              chromatic;   /* 1: note is semitones above the key's root (chord
+                                    * tracks, tandem-plan-harmony.h), 0: a scale degree */
 } TandemPlanEvent;
 
 /* Steps whose notes repeat every @period steps: the notes of step k

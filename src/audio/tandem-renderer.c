@@ -405,6 +405,9 @@ voice_alloc (TandemRenderer *self)
   return &self->voices[self->free_slots[--self->n_free]];
 }
 
+/* Chord notes are semitones: degrees of the twelve-tone scale. */
+static const guint8 chromatic_scale[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+
 TANDEM_REALTIME static void
 trigger (TandemRenderer        *self,
          const TandemPlanEvent *event)
@@ -435,8 +438,12 @@ trigger (TandemRenderer        *self,
     {
     case TANDEM_VOICE_SYNTH:
       tandem_voice_start_synth (v, (float) self->sample_rate, amp,
-                                (float) tandem_voice_degree_to_freq (event->note, plan->key_root,
-                                                                     plan->intervals, plan->n_degrees),
+                                (float) (event->chromatic
+                                         ? tandem_voice_degree_to_freq (event->note, plan->key_root,
+                                                                        chromatic_scale, 12)
+                                         : tandem_voice_degree_to_freq (event->note, plan->key_root,
+                                                                        plan->intervals,
+                                                                        plan->n_degrees)),
                                 (guint64) plan->step_frames, rng);
       break;
     case TANDEM_VOICE_SAMPLE:

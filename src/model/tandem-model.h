@@ -6,6 +6,7 @@
 
 #include "tandem-clip.h"
 #include "tandem-evolve.h"
+#include "tandem-generate.h"
 #include "tandem-harmony.h"
 #include "tandem-history.h"
 #include "tandem-json.h"

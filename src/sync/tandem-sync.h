@@ -4,13 +4,16 @@
  */
 #pragma once
 
+#include "tandem-bar-scheduler.h"
 #include "tandem-clock.h"
+#include "tandem-evolution-driver.h"
 #include "tandem-invite.h"
 #include "tandem-journal.h"
 #include "tandem-participant.h"
 #include "tandem-presence.h"
 #include "tandem-protocol.h"
 #include "tandem-rate-limit.h"
+#include "tandem-rhythm-stream.h"
 #include "tandem-sample-transfers.h"
 #include "tandem-session-host.h"
 #include "tandem-session-server.h"

@@ -12,6 +12,8 @@
 #include "tandem-transfers-popover.h"
 #include "tandem-transport-bar.h"
 #include "tandem-window.h"
+#include "widgets/tandem-chord-lane.h"
+#include "widgets/tandem-generate-panel.h"
 #include "widgets/tandem-grid-view.h"
 #include "widgets/tandem-mixer-view.h"
 #include "widgets/tandem-pattern-bar.h"
@@ -69,6 +71,9 @@ struct _TandemWindow
   GtkToggleButton      *play_button;
   TandemTransportBar   *transport_bar;
   GtkLabel             *count_in_label;
+  TandemChordLane      *chord_lane;
+  TandemGeneratePanel  *generate_panel;
+  GtkRevealer          *music_revealer;
 };
 
 void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -96,6 +101,9 @@ void _tandem_window_import_sample   (TandemWindow *self,
 void _tandem_window_transport_init    (TandemWindow *self);
 void _tandem_window_transport_dispose (TandemWindow *self);
 void _tandem_window_toggle_play       (TandemWindow *self);
+void _tandem_window_music_init        (TandemWindow *self);
+void _tandem_window_music_set_project (TandemWindow *self);
+void _tandem_window_music_set_client  (TandemWindow *self);
 void _tandem_window_set_project    (TandemWindow  *self,
                                     TandemProject *project,
                                     GFile         *file);

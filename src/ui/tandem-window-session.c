@@ -318,6 +318,7 @@ join_link (TandemWindow *self,
   color = g_settings_get_string (self->settings, "display-color");
 
   self->client = tandem_sync_client_new (self->project, self->history);
+  _tandem_window_music_set_client (self);
   tandem_sync_client_set_display_name (self->client, name);
   tandem_sync_client_set_color (self->client, color);
   g_free (self->session_address);
@@ -458,6 +459,7 @@ _tandem_window_leave_session (TandemWindow *self)
       g_signal_handlers_disconnect_by_data (self->client, self);
       tandem_sync_client_disconnect (self->client);
       g_clear_object (&self->client);
+      _tandem_window_music_set_client (self);
     }
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_func (self->project, on_project_reset, self);

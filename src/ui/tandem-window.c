@@ -210,6 +210,7 @@ _tandem_window_set_project (TandemWindow  *self,
   g_object_set (self->pattern_bar, "project", project, "history", self->history, NULL);
   g_object_set (self->grid_view, "project", project, "history", self->history, NULL);
   _tandem_window_pages_set_project (self);
+  _tandem_window_music_set_project (self);
 
   update_title (self);
   on_playing_changed (self, NULL, project);
@@ -521,6 +522,8 @@ tandem_window_class_init (TandemWindowClass *klass)
   g_type_ensure (TANDEM_TYPE_TRANSPORT_BAR);
   g_type_ensure (TANDEM_TYPE_PATTERN_BAR);
   g_type_ensure (TANDEM_TYPE_GRID_VIEW);
+  g_type_ensure (TANDEM_TYPE_CHORD_LANE);
+  g_type_ensure (TANDEM_TYPE_GENERATE_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tandem-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, window_title);
@@ -535,6 +538,9 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, pattern_bar);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, grid_view);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, chord_lane);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, generate_panel);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, music_revealer);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, mixer_page);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, song_page);
 
@@ -588,4 +594,5 @@ tandem_window_init (TandemWindow *self)
   project = tandem_project_new_demo ();
   _tandem_window_set_project (self, project, NULL);
   _tandem_window_pages_init (self);
+  _tandem_window_music_init (self);
 }

@@ -56,6 +56,15 @@ void     tandem_test_destroy_window (GtkWidget *window);
  * participant arrives: not through the widgets' history. */
 void         tandem_test_remote_apply (TandemProject *project,
                                        TandemOp      *op);
+/* Offers @keyval to @widget's own key controllers, as a key press on the
+ * focused widget reaches them; TRUE when one took it. */
+gboolean     tandem_test_widget_press_key (GtkWidget *widget,
+                                           guint      keyval);
+/* A primary click at (@x, @y) for @widget's click gesture; FALSE if it has none. */
+gboolean     tandem_test_widget_click     (GtkWidget *widget,
+                                           double     x,
+                                           double     y);
+
 /* The track at @index (transfer none). */
 TandemTrack *tandem_test_track_at     (TandemProject *project,
                                        guint          index);

@@ -286,6 +286,30 @@ snapshot_cursors (TandemGridBody *self,
     }
 }
 
+/* A generated rhythm, before it is applied: outlines where its notes would go. */
+static void
+snapshot_ghost (TandemGridBody *self,
+                GtkSnapshot    *snapshot)
+{
+  TandemGridView *view = self->view;
+  GdkRGBA color;
+  guint r;
+
+  if (view->ghost_track == NULL || _tandem_grid_view_find_row (view, view->ghost_track, &r) == NULL)
+    return;
+  _tandem_widgets_lookup_color (GTK_WIDGET (self), "accent_color", "#3584e4", &color);
+  color.alpha = 0.8;
+  for (guint s = 0; s < view->n_steps; s++)
+    if (view->ghost[s])
+      {
+        graphene_rect_t rect;
+
+        _tandem_grid_body_get_cell_rect (self, r, s, &rect);
+        graphene_rect_inset (&rect, 4, 4);
+        _tandem_widgets_append_outline (snapshot, &rect, 6, 2, &color);
+      }
+}
+
 static void
 tandem_grid_body_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
@@ -310,6 +334,7 @@ tandem_grid_body_snapshot (GtkWidget   *widget,
   if (view->playhead_step >= 0 && (guint) view->playhead_step < view->n_steps)
     snapshot_playhead (self, snapshot, height);
 
+  snapshot_ghost (self, snapshot);
   snapshot_cursors (self, snapshot);
 }
 

@@ -81,6 +81,9 @@ struct _TandemGridView
   GtkWidget      *menu;
   char           *menu_track;   /* the cell the menu is about */
   guint           menu_step;
+
+  char           *ghost_track;  /* a generated rhythm previewed on this row */
+  guint8          ghost[TANDEM_MAX_STEPS];
 };
 
 /* The body: the cells of every row in a horizontally scrolling area. */

@@ -18,6 +18,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -350,6 +352,7 @@ tandem_grid_view_finalize (GObject *object)
   g_clear_pointer (&self->row_by_track, g_hash_table_unref);
   g_clear_pointer (&self->cursors, g_ptr_array_unref);
   g_clear_pointer (&self->selected_track, g_free);
+  g_clear_pointer (&self->ghost_track, g_free);
   g_clear_pointer (&self->drag_track, g_free);
   g_clear_pointer (&self->menu_track, g_free);
 
@@ -694,4 +697,26 @@ tandem_grid_view_get_track_at (TandemGridView *self,
         }
     }
   return NULL;
+}
+
+void
+tandem_grid_view_set_ghost (TandemGridView *self,
+                            const char     *track_id,
+                            const guint8   *onsets)
+{
+  g_return_if_fail (TANDEM_IS_GRID_VIEW (self));
+
+  g_free (self->ghost_track);
+  self->ghost_track = onsets != NULL ? g_strdup (track_id) : NULL;
+  if (onsets != NULL)
+    memcpy (self->ghost, onsets, sizeof self->ghost);
+  if (self->body != NULL)
+    gtk_widget_queue_draw (self->body);
+}
+
+const char *
+tandem_grid_view_get_ghost_track (TandemGridView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+  return self->ghost_track;
 }

@@ -57,6 +57,12 @@ void           tandem_grid_view_set_playhead_step  (TandemGridView *self,
 const char    *tandem_grid_view_get_selected_track (TandemGridView *self);
 void           tandem_grid_view_set_selected_track (TandemGridView *self,
                                                     const char     *track_id);
+/* A rhythm drawn ghosted over @track_id's row (@onsets: TANDEM_MAX_STEPS
+ * entries, nonzero where a note would start); NULL clears it. */
+void           tandem_grid_view_set_ghost          (TandemGridView *self,
+                                                    const char     *track_id,
+                                                    const guint8   *onsets);
+const char    *tandem_grid_view_get_ghost_track    (TandemGridView *self);
 void           tandem_grid_view_set_remote_cursors (TandemGridView *self,
                                                     GPtrArray      *cursors);
 /* The id of the track whose row is under (@x, @y), in @self's coordinates. */
