@@ -323,6 +323,8 @@ tandem_test_send_button (GtkWidget *widget,
 #else
   g_assert_not_reached ();
 #endif
+}
+
 gboolean
 tandem_test_widget_press_key (GtkWidget *widget,
                               guint      keyval)
