@@ -42,8 +42,10 @@ start_jackd (void)
                             "jackd", "-n", server_name, "--no-realtime",
                             "-d", "dummy", "-r", "48000", "-p", "256", NULL);
   g_assert_no_error (error);
-  /* Ready when a client can list its ports. */
-  for (guint i = 0; i < 100; i++)
+  /* Ready when a client can list its ports; a loaded machine can take many
+   * seconds to start it. */
+  for (gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+       g_get_monotonic_time () < deadline;)
     {
       g_autoptr(GSubprocess) lsp = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                                      | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL,
