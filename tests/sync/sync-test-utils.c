@@ -475,3 +475,71 @@ sync_test_random_op (TandemProject *project,
   return tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "swing",
                                    g_rand_int_range (rand, 0, 50));
 }
+
+void
+sync_test_raw_expect_error (SoupWebsocketConnection *conn,
+                            const char              *code)
+{
+  g_autoptr(JsonObject) msg = sync_test_raw_expect (conn, "error", 10000);
+
+  g_assert_nonnull (msg);
+  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
+  g_assert_true (strlen (json_object_get_string_member (msg, "message")) > 0);
+}
+
+void
+sync_test_raw_expect_closed (SoupWebsocketConnection *conn,
+                             gushort                  close_code)
+{
+  g_assert_true (sync_test_raw_wait_closed (conn, 10000));
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (conn), ==, close_code);
+}
+
+JsonObject *
+sync_test_raw_expect_reject_msg (SoupWebsocketConnection *conn,
+                                 gint64                   cseq,
+                                 const char              *code)
+{
+  JsonObject *msg = sync_test_raw_expect (conn, "reject", 10000);
+
+  g_assert_nonnull (msg);
+  g_assert_cmpint (json_object_get_int_member (msg, "cseq"), ==, cseq);
+  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
+  return msg;
+}
+
+void
+sync_test_raw_expect_reject (SoupWebsocketConnection *conn,
+                             gint64                   cseq,
+                             const char              *code)
+{
+  g_autoptr(JsonObject) msg = sync_test_raw_expect_reject_msg (conn, cseq, code);
+}
+
+void
+sync_test_assert_clients_edit (SyncTestServer    *ts,
+                               TandemSyncClient **clients,
+                               guint              n_clients,
+                               const double      *tempos)
+{
+  g_autofree char *server_json = NULL;
+  guint64 seq = tandem_session_server_get_seq (ts->server, ts->session_id);
+
+  for (guint i = 0; i < n_clients; i++)
+    {
+      g_autoptr(TandemOp) op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo",
+                                                          tempos[i]);
+
+      g_assert_cmpint (tandem_sync_client_get_state (clients[i]), ==, TANDEM_SYNC_STATE_LIVE);
+      g_assert_true (tandem_sync_client_submit (clients[i], op, NULL));
+    }
+  g_assert_true (sync_test_wait_converged (ts, clients, n_clients, 10000));
+  g_assert_cmpuint (tandem_session_server_get_seq (ts->server, ts->session_id), ==, seq + n_clients);
+  server_json = sync_test_server_project (ts);
+  for (guint i = 0; i < n_clients; i++)
+    {
+      g_autofree char *json = tandem_project_to_string (tandem_sync_client_get_project (clients[i]));
+
+      g_assert_cmpstr (json, ==, server_json);
+    }
+}

@@ -77,6 +77,29 @@ JsonObject     *sync_test_raw_join        (SoupWebsocketConnection *conn,
                                            const char   *token,
                                            const char   *client_id);
 
+/* Asserts the next "error" carries @code and a message. */
+void            sync_test_raw_expect_error  (SoupWebsocketConnection *conn,
+                                             const char   *code);
+/* Asserts the connection closes with @close_code. */
+void            sync_test_raw_expect_closed (SoupWebsocketConnection *conn,
+                                             gushort       close_code);
+/* Asserts the next "reject" answers @cseq with @code; the _msg form returns
+ * the reject (transfer full). */
+void            sync_test_raw_expect_reject (SoupWebsocketConnection *conn,
+                                             gint64        cseq,
+                                             const char   *code);
+JsonObject     *sync_test_raw_expect_reject_msg (SoupWebsocketConnection *conn,
+                                                 gint64        cseq,
+                                                 const char   *code);
+
+/* Each live client sets the tempo to @tempos[i]; asserts every edit is
+ * echoed (the server's seq moves by @n_clients) and every client then holds
+ * the server's project. */
+void            sync_test_assert_clients_edit (SyncTestServer   *ts,
+                                               TandemSyncClient **clients,
+                                               guint              n_clients,
+                                               const double      *tempos);
+
 /* A random cell toggle or property change on @project, valid right now. */
 TandemOp       *sync_test_random_op       (TandemProject *project,
                                            GRand         *rand);

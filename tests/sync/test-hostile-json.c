@@ -39,26 +39,9 @@ fixture_setup (Fixture       *f,
 static void
 assert_others_unharmed (Fixture *f)
 {
-  g_autofree char *server_json = NULL;
-  guint64 seq = tandem_session_server_get_seq (f->ts->server, f->ts->session_id);
+  const double tempos[] = { 100, 101 };
 
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(TandemOp) op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo",
-                                                          100 + i);
-
-      g_assert_cmpint (tandem_sync_client_get_state (f->good[i]), ==, TANDEM_SYNC_STATE_LIVE);
-      g_assert_true (tandem_sync_client_submit (f->good[i], op, NULL));
-    }
-  g_assert_true (sync_test_wait_converged (f->ts, f->good, 2, 10000));
-  g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), ==, seq + 2);
-  server_json = sync_test_server_project (f->ts);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *json = tandem_project_to_string (tandem_sync_client_get_project (f->good[i]));
-
-      g_assert_cmpstr (json, ==, server_json);
-    }
+  sync_test_assert_clients_edit (f->ts, f->good, 2, tempos);
 }
 
 static void
