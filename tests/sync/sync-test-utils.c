@@ -543,3 +543,33 @@ sync_test_assert_clients_edit (SyncTestServer    *ts,
       g_assert_cmpstr (json, ==, server_json);
     }
 }
+
+SyncTestPeer *
+sync_test_peer_new (SyncTestServer *ts,
+                    const char     *dir)
+{
+  SyncTestPeer *p = g_new0 (SyncTestPeer, 1);
+  g_autofree char *invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
+  g_autoptr(GError) error = NULL;
+
+  p->dir = g_strdup (dir);
+  p->store = tandem_sample_store_new (p->dir);
+  p->client = sync_test_client_new ();
+  p->transfers = tandem_sample_transfers_new (p->client, p->store);
+  tandem_sample_transfers_set_backoff (p->transfers, 20, 200, 6);
+  g_assert_true (tandem_sync_client_connect (p->client, invite, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait_live (p->client));
+  return p;
+}
+
+void
+sync_test_peer_free (SyncTestPeer *p)
+{
+  g_object_unref (p->transfers);
+  tandem_sync_client_disconnect (p->client);
+  g_object_unref (p->client);
+  g_object_unref (p->store);
+  g_free (p->dir);
+  g_free (p);
+}

@@ -100,6 +100,20 @@ void            sync_test_assert_clients_edit (SyncTestServer   *ts,
                                                guint              n_clients,
                                                const double      *tempos);
 
+/* A live editor with its own sample store in @dir and sample transfers
+ * that retry quickly. */
+typedef struct
+{
+  char                  *dir;
+  TandemSyncClient      *client;
+  TandemSampleStore     *store;
+  TandemSampleTransfers *transfers;
+} SyncTestPeer;
+
+SyncTestPeer   *sync_test_peer_new        (SyncTestServer *ts,
+                                           const char     *dir);
+void            sync_test_peer_free       (SyncTestPeer   *p);
+
 /* A random cell toggle or property change on @project, valid right now. */
 TandemOp       *sync_test_random_op       (TandemProject *project,
                                            GRand         *rand);
