@@ -349,3 +349,17 @@ tandem_test_activate_and_wait (TandemApplication *app)
   tandem_test_iterate_until (tandem_test_is_mapped, window);
   return TANDEM_WINDOW (window);
 }
+
+gboolean
+tandem_test_menu_is_open (gpointer data)
+{
+  GtkWidget *menu = tandem_test_find_widget (GTK_WIDGET (data), GTK_TYPE_POPOVER_MENU, NULL);
+
+  return menu != NULL && gtk_widget_get_mapped (menu);
+}
+
+gboolean
+tandem_test_menu_is_closed (gpointer data)
+{
+  return !tandem_test_menu_is_open (data);
+}

@@ -28,6 +28,11 @@ TandemApplication *tandem_test_start_app (void);
 /* Activates @app and returns its window once that is mapped. */
 TandemWindow      *tandem_test_activate_and_wait (TandemApplication *app);
 
+/* Conditions for tandem_test_iterate_until(): a popover menu under the
+ * widget @data is open (mapped), or is not. */
+gboolean tandem_test_menu_is_open   (gpointer data);
+gboolean tandem_test_menu_is_closed (gpointer data);
+
 /* Points XDG_DATA_HOME at a new empty folder; call first thing in main(), so
  * an app a test starts finds no drafts that an earlier, crashed run left. */
 void     tandem_test_use_fresh_data_home (void);
