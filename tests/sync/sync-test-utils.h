@@ -114,6 +114,12 @@ SyncTestPeer   *sync_test_peer_new        (SyncTestServer *ts,
                                            const char     *dir);
 void            sync_test_peer_free       (SyncTestPeer   *p);
 
+/* Submits from @client the registry entry of a sample of @bytes bytes
+ * with SHA-256 @hash; asserts the client took it. */
+void            sync_test_register_sample (TandemSyncClient *client,
+                                           const char       *hash,
+                                           guint64           bytes);
+
 /* A random cell toggle or property change on @project, valid right now. */
 TandemOp       *sync_test_random_op       (TandemProject *project,
                                            GRand         *rand);

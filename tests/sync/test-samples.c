@@ -436,19 +436,7 @@ register_sample (TandemSyncClient *client,
                  guint64           bytes,
                  const char       *expect_reject)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(TandemOp) op = NULL;
-  g_autoptr(GError) error = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, hash);
-  json_builder_set_member_name (b, "bytes");
-  json_builder_add_int_value (b, bytes);
-  json_builder_end_object (b);
-  op = tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1, json_builder_get_root (b));
-  g_assert_true (tandem_sync_client_submit (client, op, &error));
-  g_assert_no_error (error);
+  sync_test_register_sample (client, hash, bytes);
 }
 
 static char *last_reject;
