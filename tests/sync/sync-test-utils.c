@@ -593,3 +593,80 @@ sync_test_register_sample (TandemSyncClient *client,
   g_assert_true (tandem_sync_client_submit (client, op, &error));
   g_assert_no_error (error);
 }
+
+typedef struct
+{
+  guint16     port;
+  const char *method;
+  const char *path;
+  const char *bearer;
+  const char *body;
+  guint       status;
+  char       *reply;
+  GError     *error;
+  int         done;
+} HttpCall;
+
+static gpointer
+http_thread (gpointer data)
+{
+  HttpCall *call = data;
+  GMainContext *ctx = g_main_context_new ();
+
+  g_main_context_push_thread_default (ctx);
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", call->port, call->path);
+    g_autoptr(SoupMessage) msg = soup_message_new (call->method, url);
+    g_autoptr(GBytes) reply = NULL;
+
+    if (call->bearer != NULL)
+      {
+        g_autofree char *auth = g_strdup_printf ("Bearer %s", call->bearer);
+
+        soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      }
+    if (call->body != NULL)
+      {
+        g_autoptr(GBytes) body = g_bytes_new (call->body, strlen (call->body));
+
+        soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      }
+    reply = soup_session_send_and_read (session, msg, NULL, &call->error);
+    call->status = soup_message_get_status (msg);
+    if (reply != NULL)
+      call->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  }
+  g_main_context_pop_thread_default (ctx);
+  g_main_context_unref (ctx);
+  g_atomic_int_set (&call->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static gboolean
+http_done (gpointer data)
+{
+  return g_atomic_int_get (&((HttpCall *) data)->done);
+}
+
+guint
+sync_test_http_call (guint16      port,
+                     const char  *method,
+                     const char  *path,
+                     const char  *bearer,
+                     const char  *body,
+                     guint        timeout_ms,
+                     char       **reply,
+                     GError     **error)
+{
+  HttpCall call = { port, method, path, bearer, body, 0, NULL, NULL, 0 };
+  GThread *thread = g_thread_new ("http", http_thread, &call);
+
+  g_assert_true (sync_test_wait (http_done, &call, timeout_ms));
+  g_thread_join (thread);
+  *reply = call.reply;
+  if (call.error != NULL)
+    g_propagate_error (error, call.error);
+  return call.status;
+}

@@ -120,6 +120,20 @@ void            sync_test_register_sample (TandemSyncClient *client,
                                            const char       *hash,
                                            guint64           bytes);
 
+/* Sends @method @path to 127.0.0.1:@port (with "Bearer @bearer" and the
+ * JSON @body, each unless NULL) from another thread, since the server runs
+ * on this one's loop, and waits for the answer at most @timeout_ms.
+ * Returns the status; *@reply is the body's text (NULL if none came) and
+ * *@error says why nothing came. */
+guint           sync_test_http_call       (guint16       port,
+                                           const char   *method,
+                                           const char   *path,
+                                           const char   *bearer,
+                                           const char   *body,
+                                           guint         timeout_ms,
+                                           char        **reply,
+                                           GError      **error);
+
 /* A random cell toggle or property change on @project, valid right now. */
 TandemOp       *sync_test_random_op       (TandemProject *project,
                                            GRand         *rand);

@@ -211,63 +211,13 @@ test_integer_wrap (Fixture *f, gconstpointer data)
 
 /* ---- HTTP bodies -------------------------------------------------------------- */
 
-typedef struct
-{
-  guint16     port;
-  const char *body;
-  guint       status;
-  char       *reply;
-  int         done;
-} HttpCall;
-
-/* POST /sessions from another thread: the server runs on this one's loop. */
-static gpointer
-http_thread (gpointer data)
-{
-  HttpCall *call = data;
-  GMainContext *ctx = g_main_context_new ();
-
-  g_main_context_push_thread_default (ctx);
-  {
-    g_autoptr(SoupSession) session = soup_session_new ();
-    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/sessions", call->port);
-    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-    g_autoptr(GBytes) body = g_bytes_new (call->body, strlen (call->body));
-    g_autoptr(GBytes) reply = NULL;
-
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                  "Bearer admin-secret");
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    reply = soup_session_send_and_read (session, msg, NULL, NULL);
-    call->status = soup_message_get_status (msg);
-    if (reply != NULL)
-      call->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
-  }
-  g_main_context_pop_thread_default (ctx);
-  g_main_context_unref (ctx);
-  g_atomic_int_set (&call->done, 1);
-  g_main_context_wakeup (NULL);
-  return NULL;
-}
-
-static gboolean
-http_done (gpointer data)
-{
-  return g_atomic_int_get (&((HttpCall *) data)->done);
-}
-
 static guint
 post_session (Fixture     *f,
               const char  *body,
               char       **reply)
 {
-  HttpCall call = { f->ts->port, body, 0, NULL, 0 };
-  GThread *thread = g_thread_new ("http", http_thread, &call);
-
-  g_assert_true (sync_test_wait (http_done, &call, 20000));
-  g_thread_join (thread);
-  *reply = call.reply;
-  return call.status;
+  return sync_test_http_call (f->ts->port, "POST", "/sessions", "admin-secret", body, 20000,
+                              reply, NULL);
 }
 
 /* A body nested 85,000 deep, or a project of 1,000 tracks, is a 400 that
