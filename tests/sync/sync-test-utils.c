@@ -670,3 +670,18 @@ sync_test_http_call (guint16      port,
     g_propagate_error (error, call.error);
   return call.status;
 }
+
+void
+sync_test_connect_editors (SyncTestServer    *ts,
+                           TandemSyncClient **clients,
+                           guint              n_clients)
+{
+  for (guint i = 0; i < n_clients; i++)
+    {
+      g_autofree char *invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
+
+      clients[i] = sync_test_client_new ();
+      g_assert_true (tandem_sync_client_connect (clients[i], invite, NULL));
+      g_assert_true (sync_test_wait_live (clients[i]));
+    }
+}

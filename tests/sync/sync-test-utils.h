@@ -92,6 +92,10 @@ JsonObject     *sync_test_raw_expect_reject_msg (SoupWebsocketConnection *conn,
                                                  gint64        cseq,
                                                  const char   *code);
 
+/* Fills @clients with @n_clients editors of @ts's session, each live. */
+void            sync_test_connect_editors (SyncTestServer   *ts,
+                                           TandemSyncClient **clients,
+                                           guint              n_clients);
 /* Each live client sets the tempo to @tempos[i]; asserts every edit is
  * echoed (the server's seq moves by @n_clients) and every client then holds
  * the server's project. */

@@ -25,14 +25,7 @@ fixture_setup (Fixture       *f,
 {
   /* Default limits: 1 MiB messages, as a real server runs. */
   f->ts = sync_test_server_new (NULL, FALSE);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *invite = sync_test_server_invite (f->ts, TANDEM_ROLE_EDITOR);
-
-      f->good[i] = sync_test_client_new ();
-      g_assert_true (tandem_sync_client_connect (f->good[i], invite, NULL));
-      g_assert_true (sync_test_wait_live (f->good[i]));
-    }
+  sync_test_connect_editors (f->ts, f->good, 2);
 }
 
 /* Both good clients still get their edits echoed and agree with the server. */

@@ -34,14 +34,7 @@ fixture_setup (Fixture       *f,
   limits.hello_timeout_ms = 400;
   f->ts = sync_test_server_new (&limits, TRUE);
   f->rand = g_rand_new_with_seed (42);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *invite = sync_test_server_invite (f->ts, TANDEM_ROLE_EDITOR);
-
-      f->good[i] = sync_test_client_new ();
-      g_assert_true (tandem_sync_client_connect (f->good[i], invite, NULL));
-      g_assert_true (sync_test_wait_live (f->good[i]));
-    }
+  sync_test_connect_editors (f->ts, f->good, 2);
 }
 
 /* The good clients still edit together and agree with the server. */
