@@ -225,6 +225,29 @@ typedef struct
   sf_count_t    pos;
 } MemoryFile;
 
+/* Decodes every frame of the opened @file to check it, closes it, and on
+ * success fills @info: the common end of checking a file and checking bytes. */
+static gboolean
+check_opened_file (SNDFILE               *file,
+                   const SF_INFO         *sf_info,
+                   const char            *name,
+                   GCancellable          *cancellable,
+                   TandemSampleFileInfo  *info,
+                   GError               **error)
+{
+  gsize n_frames = 0;
+  gboolean ok = read_checked (file, sf_info, name, NULL, 1, &n_frames, cancellable, error);
+
+  sf_close (file);
+  if (!ok)
+    return FALSE;
+  info->format = format_name (sf_info->format);
+  info->frames = n_frames;
+  info->rate = sf_info->samplerate;
+  info->channels = sf_info->channels;
+  return TRUE;
+}
+
 static sf_count_t
 mem_get_filelen (void *user_data)
 {
@@ -291,8 +314,7 @@ tandem_sample_check_bytes (GBytes                *bytes,
   MemoryFile m = { 0 };
   SF_INFO sf_info = { 0 };
   SNDFILE *file;
-  gsize length, n_frames = 0;
-  gboolean ok;
+  gsize length;
 
   g_return_val_if_fail (bytes != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
@@ -303,15 +325,7 @@ tandem_sample_check_bytes (GBytes                *bytes,
   file = check_opened (sf_open_virtual (&io, SFM_READ, &sf_info, &m), name, &sf_info, error);
   if (file == NULL)
     return FALSE;
-  ok = read_checked (file, &sf_info, name, NULL, 1, &n_frames, NULL, error);
-  sf_close (file);
-  if (!ok)
-    return FALSE;
-  info->format = format_name (sf_info.format);
-  info->frames = n_frames;
-  info->rate = sf_info.samplerate;
-  info->channels = sf_info.channels;
-  return TRUE;
+  return check_opened_file (file, &sf_info, name, NULL, info, error);
 }
 
 /* Reads every frame of @file into *@out (info->frames × @out_channels at
@@ -401,8 +415,6 @@ tandem_sample_check_file (const char            *path,
   g_autofree char *base = NULL;
   SF_INFO sf_info = { 0 };
   SNDFILE *file;
-  gsize n_frames = 0;
-  gboolean ok;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (info != NULL, FALSE);
@@ -412,15 +424,7 @@ tandem_sample_check_file (const char            *path,
   file = open_checked (path, name, &sf_info, error);
   if (file == NULL)
     return FALSE;
-  ok = read_checked (file, &sf_info, name, NULL, 1, &n_frames, cancellable, error);
-  sf_close (file);
-  if (!ok)
-    return FALSE;
-  info->format = format_name (sf_info.format);
-  info->frames = n_frames;
-  info->rate = sf_info.samplerate;
-  info->channels = sf_info.channels;
-  return TRUE;
+  return check_opened_file (file, &sf_info, name, cancellable, info, error);
 }
 
 /**

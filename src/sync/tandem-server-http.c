@@ -26,14 +26,11 @@ respond_json (SoupServerMessage *msg,
                                     g_steal_pointer (&body), len);
 }
 
-void
-_tandem_server_respond_error (SoupServerMessage *msg,
-                              guint              status,
-                              const char        *code,
-                              const char        *message)
+JsonNode *
+_tandem_server_error_node (const char *code,
+                           const char *message)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "error");
@@ -44,7 +41,17 @@ _tandem_server_respond_error (SoupServerMessage *msg,
   json_builder_add_string_value (b, message);
   json_builder_end_object (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
+  return json_builder_get_root (b);
+}
+
+void
+_tandem_server_respond_error (SoupServerMessage *msg,
+                              guint              status,
+                              const char        *code,
+                              const char        *message)
+{
+  g_autoptr(JsonNode) root = _tandem_server_error_node (code, message);
+
   respond_json (msg, status, root);
 }
 

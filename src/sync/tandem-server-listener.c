@@ -52,23 +52,13 @@ fd_soft_limit (void)
   return rl.rlim_cur;
 }
 
+/* The body of a refusal written straight to a socket, before libsoup sees it. */
 static char *
 error_json (const char *code,
             const char *message)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root = _tandem_server_error_node (code, message);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, code);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
 }
 

@@ -265,6 +265,9 @@ void           _tandem_server_conn_authenticated (TandemSessionServer *self,
 
 /* tandem-server-http.c */
 void           _tandem_server_http_init      (TandemSessionServer *self);
+/* {"error":{"code":@code,"message":@message}}, the body of every refusal. */
+JsonNode      *_tandem_server_error_node     (const char          *code,
+                                              const char          *message);
 void           _tandem_server_respond_error  (SoupServerMessage   *msg,
                                               guint                status,
                                               const char          *code,

@@ -15,46 +15,8 @@
 
 typedef struct
 {
-  char                  *dir;
-  TandemSyncClient      *client;
-  TandemSampleStore     *store;
-  TandemSampleTransfers *transfers;
-} Peer;
-
-static Peer *
-peer_new (SyncTestServer *ts,
-          const char     *dir)
-{
-  Peer *p = g_new0 (Peer, 1);
-  g_autofree char *invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
-  g_autoptr(GError) error = NULL;
-
-  p->dir = g_strdup (dir);
-  p->store = tandem_sample_store_new (p->dir);
-  p->client = sync_test_client_new ();
-  p->transfers = tandem_sample_transfers_new (p->client, p->store);
-  tandem_sample_transfers_set_backoff (p->transfers, 20, 200, 6);
-  g_assert_true (tandem_sync_client_connect (p->client, invite, &error));
-  g_assert_no_error (error);
-  g_assert_true (sync_test_wait_live (p->client));
-  return p;
-}
-
-static void
-peer_free (Peer *p)
-{
-  g_object_unref (p->transfers);
-  tandem_sync_client_disconnect (p->client);
-  g_object_unref (p->client);
-  g_object_unref (p->store);
-  g_free (p->dir);
-  g_free (p);
-}
-
-typedef struct
-{
-  Peer      *peer;
-  GPtrArray *hashes;
+  SyncTestPeer *peer;
+  GPtrArray    *hashes;
 } HoldData;
 
 static gboolean
@@ -79,7 +41,7 @@ test_kit_reaches_session (void)
   g_autofree char *dir_a = g_build_filename (tmp, "a", NULL);
   g_autofree char *dir_b = g_build_filename (tmp, "b", NULL);
   SyncTestServer *ts = NULL;
-  Peer *a, *b;
+  SyncTestPeer *a, *b;
   g_autoptr(TandemKit) kit = NULL;
   g_autoptr(TandemKitImport) import = NULL;
   g_autoptr(TandemOp) op = NULL;
@@ -95,8 +57,8 @@ test_kit_reaches_session (void)
       return;
     }
   ts = sync_test_server_new (NULL, FALSE);
-  a = peer_new (ts, dir_a);
-  b = peer_new (ts, dir_b);
+  a = sync_test_peer_new (ts, dir_a);
+  b = sync_test_peer_new (ts, dir_b);
   g_assert_true (sync_test_wait_converged (ts, (TandemSyncClient *[]) { a->client, b->client }, 2, 10000));
   pa = tandem_sync_client_get_project (a->client);
   pb = tandem_sync_client_get_project (b->client);
@@ -145,8 +107,8 @@ test_kit_reaches_session (void)
     g_assert_cmpstr (sa, ==, sb);
   }
 
-  peer_free (a);
-  peer_free (b);
+  sync_test_peer_free (a);
+  sync_test_peer_free (b);
   sync_test_server_free (ts);
   sync_test_rm_rf (tmp);
 }

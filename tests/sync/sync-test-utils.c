@@ -475,3 +475,213 @@ sync_test_random_op (TandemProject *project,
   return tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "swing",
                                    g_rand_int_range (rand, 0, 50));
 }
+
+void
+sync_test_raw_expect_error (SoupWebsocketConnection *conn,
+                            const char              *code)
+{
+  g_autoptr(JsonObject) msg = sync_test_raw_expect (conn, "error", 10000);
+
+  g_assert_nonnull (msg);
+  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
+  g_assert_true (strlen (json_object_get_string_member (msg, "message")) > 0);
+}
+
+void
+sync_test_raw_expect_closed (SoupWebsocketConnection *conn,
+                             gushort                  close_code)
+{
+  g_assert_true (sync_test_raw_wait_closed (conn, 10000));
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (conn), ==, close_code);
+}
+
+JsonObject *
+sync_test_raw_expect_reject_msg (SoupWebsocketConnection *conn,
+                                 gint64                   cseq,
+                                 const char              *code)
+{
+  JsonObject *msg = sync_test_raw_expect (conn, "reject", 10000);
+
+  g_assert_nonnull (msg);
+  g_assert_cmpint (json_object_get_int_member (msg, "cseq"), ==, cseq);
+  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
+  return msg;
+}
+
+void
+sync_test_raw_expect_reject (SoupWebsocketConnection *conn,
+                             gint64                   cseq,
+                             const char              *code)
+{
+  g_autoptr(JsonObject) msg = sync_test_raw_expect_reject_msg (conn, cseq, code);
+}
+
+void
+sync_test_assert_clients_edit (SyncTestServer    *ts,
+                               TandemSyncClient **clients,
+                               guint              n_clients,
+                               const double      *tempos)
+{
+  g_autofree char *server_json = NULL;
+  guint64 seq = tandem_session_server_get_seq (ts->server, ts->session_id);
+
+  for (guint i = 0; i < n_clients; i++)
+    {
+      g_autoptr(TandemOp) op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo",
+                                                          tempos[i]);
+
+      g_assert_cmpint (tandem_sync_client_get_state (clients[i]), ==, TANDEM_SYNC_STATE_LIVE);
+      g_assert_true (tandem_sync_client_submit (clients[i], op, NULL));
+    }
+  g_assert_true (sync_test_wait_converged (ts, clients, n_clients, 10000));
+  g_assert_cmpuint (tandem_session_server_get_seq (ts->server, ts->session_id), ==, seq + n_clients);
+  server_json = sync_test_server_project (ts);
+  for (guint i = 0; i < n_clients; i++)
+    {
+      g_autofree char *json = tandem_project_to_string (tandem_sync_client_get_project (clients[i]));
+
+      g_assert_cmpstr (json, ==, server_json);
+    }
+}
+
+SyncTestPeer *
+sync_test_peer_new (SyncTestServer *ts,
+                    const char     *dir)
+{
+  SyncTestPeer *p = g_new0 (SyncTestPeer, 1);
+  g_autofree char *invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
+  g_autoptr(GError) error = NULL;
+
+  p->dir = g_strdup (dir);
+  p->store = tandem_sample_store_new (p->dir);
+  p->client = sync_test_client_new ();
+  p->transfers = tandem_sample_transfers_new (p->client, p->store);
+  tandem_sample_transfers_set_backoff (p->transfers, 20, 200, 6);
+  g_assert_true (tandem_sync_client_connect (p->client, invite, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait_live (p->client));
+  return p;
+}
+
+void
+sync_test_peer_free (SyncTestPeer *p)
+{
+  g_object_unref (p->transfers);
+  tandem_sync_client_disconnect (p->client);
+  g_object_unref (p->client);
+  g_object_unref (p->store);
+  g_free (p->dir);
+  g_free (p);
+}
+
+void
+sync_test_register_sample (TandemSyncClient *client,
+                           const char       *hash,
+                           guint64           bytes)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, hash);
+  json_builder_set_member_name (b, "bytes");
+  json_builder_add_int_value (b, bytes);
+  json_builder_end_object (b);
+  op = tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1, json_builder_get_root (b));
+  g_assert_true (tandem_sync_client_submit (client, op, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  guint16     port;
+  const char *method;
+  const char *path;
+  const char *bearer;
+  const char *body;
+  guint       status;
+  char       *reply;
+  GError     *error;
+  int         done;
+} HttpCall;
+
+static gpointer
+http_thread (gpointer data)
+{
+  HttpCall *call = data;
+  GMainContext *ctx = g_main_context_new ();
+
+  g_main_context_push_thread_default (ctx);
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", call->port, call->path);
+    g_autoptr(SoupMessage) msg = soup_message_new (call->method, url);
+    g_autoptr(GBytes) reply = NULL;
+
+    if (call->bearer != NULL)
+      {
+        g_autofree char *auth = g_strdup_printf ("Bearer %s", call->bearer);
+
+        soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      }
+    if (call->body != NULL)
+      {
+        g_autoptr(GBytes) body = g_bytes_new (call->body, strlen (call->body));
+
+        soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      }
+    reply = soup_session_send_and_read (session, msg, NULL, &call->error);
+    call->status = soup_message_get_status (msg);
+    if (reply != NULL)
+      call->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  }
+  g_main_context_pop_thread_default (ctx);
+  g_main_context_unref (ctx);
+  g_atomic_int_set (&call->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static gboolean
+http_done (gpointer data)
+{
+  return g_atomic_int_get (&((HttpCall *) data)->done);
+}
+
+guint
+sync_test_http_call (guint16      port,
+                     const char  *method,
+                     const char  *path,
+                     const char  *bearer,
+                     const char  *body,
+                     guint        timeout_ms,
+                     char       **reply,
+                     GError     **error)
+{
+  HttpCall call = { port, method, path, bearer, body, 0, NULL, NULL, 0 };
+  GThread *thread = g_thread_new ("http", http_thread, &call);
+
+  g_assert_true (sync_test_wait (http_done, &call, timeout_ms));
+  g_thread_join (thread);
+  *reply = call.reply;
+  if (call.error != NULL)
+    g_propagate_error (error, call.error);
+  return call.status;
+}
+
+void
+sync_test_connect_editors (SyncTestServer    *ts,
+                           TandemSyncClient **clients,
+                           guint              n_clients)
+{
+  for (guint i = 0; i < n_clients; i++)
+    {
+      g_autofree char *invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
+
+      clients[i] = sync_test_client_new ();
+      g_assert_true (tandem_sync_client_connect (clients[i], invite, NULL));
+      g_assert_true (sync_test_wait_live (clients[i]));
+    }
+}

@@ -77,6 +77,67 @@ JsonObject     *sync_test_raw_join        (SoupWebsocketConnection *conn,
                                            const char   *token,
                                            const char   *client_id);
 
+/* Asserts the next "error" carries @code and a message. */
+void            sync_test_raw_expect_error  (SoupWebsocketConnection *conn,
+                                             const char   *code);
+/* Asserts the connection closes with @close_code. */
+void            sync_test_raw_expect_closed (SoupWebsocketConnection *conn,
+                                             gushort       close_code);
+/* Asserts the next "reject" answers @cseq with @code; the _msg form returns
+ * the reject (transfer full). */
+void            sync_test_raw_expect_reject (SoupWebsocketConnection *conn,
+                                             gint64        cseq,
+                                             const char   *code);
+JsonObject     *sync_test_raw_expect_reject_msg (SoupWebsocketConnection *conn,
+                                                 gint64        cseq,
+                                                 const char   *code);
+
+/* Fills @clients with @n_clients editors of @ts's session, each live. */
+void            sync_test_connect_editors (SyncTestServer   *ts,
+                                           TandemSyncClient **clients,
+                                           guint              n_clients);
+/* Each live client sets the tempo to @tempos[i]; asserts every edit is
+ * echoed (the server's seq moves by @n_clients) and every client then holds
+ * the server's project. */
+void            sync_test_assert_clients_edit (SyncTestServer   *ts,
+                                               TandemSyncClient **clients,
+                                               guint              n_clients,
+                                               const double      *tempos);
+
+/* A live editor with its own sample store in @dir and sample transfers
+ * that retry quickly. */
+typedef struct
+{
+  char                  *dir;
+  TandemSyncClient      *client;
+  TandemSampleStore     *store;
+  TandemSampleTransfers *transfers;
+} SyncTestPeer;
+
+SyncTestPeer   *sync_test_peer_new        (SyncTestServer *ts,
+                                           const char     *dir);
+void            sync_test_peer_free       (SyncTestPeer   *p);
+
+/* Submits from @client the registry entry of a sample of @bytes bytes
+ * with SHA-256 @hash; asserts the client took it. */
+void            sync_test_register_sample (TandemSyncClient *client,
+                                           const char       *hash,
+                                           guint64           bytes);
+
+/* Sends @method @path to 127.0.0.1:@port (with "Bearer @bearer" and the
+ * JSON @body, each unless NULL) from another thread, since the server runs
+ * on this one's loop, and waits for the answer at most @timeout_ms.
+ * Returns the status; *@reply is the body's text (NULL if none came) and
+ * *@error says why nothing came. */
+guint           sync_test_http_call       (guint16       port,
+                                           const char   *method,
+                                           const char   *path,
+                                           const char   *bearer,
+                                           const char   *body,
+                                           guint         timeout_ms,
+                                           char        **reply,
+                                           GError      **error);
+
 /* A random cell toggle or property change on @project, valid right now. */
 TandemOp       *sync_test_random_op       (TandemProject *project,
                                            GRand         *rand);

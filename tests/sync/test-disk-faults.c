@@ -259,18 +259,6 @@ submit_big (Fixture                 *f,
 }
 
 static void
-expect_reject (SoupWebsocketConnection *conn,
-               gint64                   cseq,
-               const char              *code)
-{
-  g_autoptr(JsonObject) msg = sync_test_raw_expect (conn, "reject", 10000);
-
-  g_assert_nonnull (msg);
-  g_assert_cmpint (json_object_get_int_member (msg, "cseq"), ==, cseq);
-  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
-}
-
-static void
 expect_batch (SoupWebsocketConnection *conn,
               gint64                   seq)
 {
@@ -313,7 +301,7 @@ test_full_disk_recovers (Fixture *f, gconstpointer data)
   /* Refused with a code that says "try again", and nothing of it stays:
    * not in the server's state, not in what a late joiner is told. */
   submit_big (f, editor, 1, 77);
-  expect_reject (editor, 1, TANDEM_CODE_STORAGE);
+  sync_test_raw_expect_reject (editor, 1, TANDEM_CODE_STORAGE);
   g_assert_cmpuint (tandem_session_server_get_seq (f->server, f->session_id), ==, 0);
   after = tandem_session_server_dup_project_string (f->server, f->session_id);
   g_assert_cmpstr (after, ==, before);
@@ -365,7 +353,7 @@ test_failed_sync_rolls_back (Fixture *f, gconstpointer data)
    * would succeed without the data, so the server must not trust it. */
   filler = fill_disk (f);
   submit_big (f, editor, 2, 88);
-  expect_reject (editor, 2, TANDEM_CODE_STORAGE);
+  sync_test_raw_expect_reject (editor, 2, TANDEM_CODE_STORAGE);
   g_assert_cmpuint (tandem_session_server_get_seq (f->server, f->session_id), ==, 1);
   after = tandem_session_server_dup_project_string (f->server, f->session_id);
   g_assert_cmpstr (after, ==, before);
@@ -443,7 +431,7 @@ test_read_only_restart (Fixture *f, gconstpointer data)
   editor = join (f, "editor", &welcome);
   g_assert_cmpint (json_object_get_int_member (welcome, "head"), ==, 1);
   submit_big (f, editor, 2, 66);
-  expect_reject (editor, 2, TANDEM_CODE_STORAGE);
+  sync_test_raw_expect_reject (editor, 2, TANDEM_CODE_STORAGE);
   g_assert_cmpuint (tandem_session_server_get_seq (f->server, f->session_id), ==, 1);
 
   /* Writable again: the session takes edits without a restart. */

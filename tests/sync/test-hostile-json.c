@@ -25,40 +25,16 @@ fixture_setup (Fixture       *f,
 {
   /* Default limits: 1 MiB messages, as a real server runs. */
   f->ts = sync_test_server_new (NULL, FALSE);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *invite = sync_test_server_invite (f->ts, TANDEM_ROLE_EDITOR);
-
-      f->good[i] = sync_test_client_new ();
-      g_assert_true (tandem_sync_client_connect (f->good[i], invite, NULL));
-      g_assert_true (sync_test_wait_live (f->good[i]));
-    }
+  sync_test_connect_editors (f->ts, f->good, 2);
 }
 
 /* Both good clients still get their edits echoed and agree with the server. */
 static void
 assert_others_unharmed (Fixture *f)
 {
-  g_autofree char *server_json = NULL;
-  guint64 seq = tandem_session_server_get_seq (f->ts->server, f->ts->session_id);
+  const double tempos[] = { 100, 101 };
 
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(TandemOp) op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo",
-                                                          100 + i);
-
-      g_assert_cmpint (tandem_sync_client_get_state (f->good[i]), ==, TANDEM_SYNC_STATE_LIVE);
-      g_assert_true (tandem_sync_client_submit (f->good[i], op, NULL));
-    }
-  g_assert_true (sync_test_wait_converged (f->ts, f->good, 2, 10000));
-  g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), ==, seq + 2);
-  server_json = sync_test_server_project (f->ts);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *json = tandem_project_to_string (tandem_sync_client_get_project (f->good[i]));
-
-      g_assert_cmpstr (json, ==, server_json);
-    }
+  sync_test_assert_clients_edit (f->ts, f->good, 2, tempos);
 }
 
 static void
@@ -228,63 +204,13 @@ test_integer_wrap (Fixture *f, gconstpointer data)
 
 /* ---- HTTP bodies -------------------------------------------------------------- */
 
-typedef struct
-{
-  guint16     port;
-  const char *body;
-  guint       status;
-  char       *reply;
-  int         done;
-} HttpCall;
-
-/* POST /sessions from another thread: the server runs on this one's loop. */
-static gpointer
-http_thread (gpointer data)
-{
-  HttpCall *call = data;
-  GMainContext *ctx = g_main_context_new ();
-
-  g_main_context_push_thread_default (ctx);
-  {
-    g_autoptr(SoupSession) session = soup_session_new ();
-    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/sessions", call->port);
-    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-    g_autoptr(GBytes) body = g_bytes_new (call->body, strlen (call->body));
-    g_autoptr(GBytes) reply = NULL;
-
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                  "Bearer admin-secret");
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    reply = soup_session_send_and_read (session, msg, NULL, NULL);
-    call->status = soup_message_get_status (msg);
-    if (reply != NULL)
-      call->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
-  }
-  g_main_context_pop_thread_default (ctx);
-  g_main_context_unref (ctx);
-  g_atomic_int_set (&call->done, 1);
-  g_main_context_wakeup (NULL);
-  return NULL;
-}
-
-static gboolean
-http_done (gpointer data)
-{
-  return g_atomic_int_get (&((HttpCall *) data)->done);
-}
-
 static guint
 post_session (Fixture     *f,
               const char  *body,
               char       **reply)
 {
-  HttpCall call = { f->ts->port, body, 0, NULL, 0 };
-  GThread *thread = g_thread_new ("http", http_thread, &call);
-
-  g_assert_true (sync_test_wait (http_done, &call, 20000));
-  g_thread_join (thread);
-  *reply = call.reply;
-  return call.status;
+  return sync_test_http_call (f->ts->port, "POST", "/sessions", "admin-secret", body, 20000,
+                              reply, NULL);
 }
 
 /* A body nested 85,000 deep, or a project of 1,000 tracks, is a 400 that

@@ -678,24 +678,6 @@ test_flood_before_hello (void)
 
 /* Range */
 
-static void
-register_sample (TandemSyncClient *client,
-                 const char       *hash,
-                 guint64           bytes)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(TandemOp) op = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, hash);
-  json_builder_set_member_name (b, "bytes");
-  json_builder_add_int_value (b, bytes);
-  json_builder_end_object (b);
-  op = tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1, json_builder_get_root (b));
-  g_assert_true (tandem_sync_client_submit (client, op, NULL));
-}
-
 static gboolean
 no_pending (gpointer data)
 {
@@ -746,7 +728,7 @@ test_range_past_end (void)
 
   g_assert_true (tandem_sync_client_connect (client, invite, NULL));
   g_assert_true (sync_test_wait_live (client));
-  register_sample (client, hash, 16);
+  sync_test_register_sample (client, hash, 16);
   g_assert_true (sync_test_wait (no_pending, client, 10000));
   put = g_strdup_printf ("PUT /sessions/%s/uploads/%s HTTP/1.1\r\nHost: a\r\n"
                          "Authorization: Bearer %s\r\nContent-Range: bytes 0-15/16\r\n"
@@ -854,7 +836,7 @@ test_stale_uploads (void)
     {
       g_autofree char *hash = g_strdup_printf ("%064x", i + 1);
 
-      register_sample (client, hash, 1000);
+      sync_test_register_sample (client, hash, 1000);
     }
   g_assert_true (sync_test_wait (no_pending, client, 10000));
   fds.baseline = count_fds ();

@@ -101,38 +101,6 @@ send_hello (SoupWebsocketConnection *conn,
   soup_websocket_connection_send_text (conn, hello);
 }
 
-static void
-expect_error (SoupWebsocketConnection *conn,
-              const char              *code)
-{
-  g_autoptr(JsonObject) msg = sync_test_raw_expect (conn, "error", 10000);
-
-  g_assert_nonnull (msg);
-  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
-  g_assert_true (strlen (json_object_get_string_member (msg, "message")) > 0);
-}
-
-static void
-expect_closed (SoupWebsocketConnection *conn,
-               gushort                  close_code)
-{
-  g_assert_true (sync_test_raw_wait_closed (conn, 10000));
-  g_assert_cmpuint (soup_websocket_connection_get_close_code (conn), ==, close_code);
-}
-
-static JsonObject *
-expect_reject (SoupWebsocketConnection *conn,
-               gint64                   cseq,
-               const char              *code)
-{
-  JsonObject *msg = sync_test_raw_expect (conn, "reject", 10000);
-
-  g_assert_nonnull (msg);
-  g_assert_cmpint (json_object_get_int_member (msg, "cseq"), ==, cseq);
-  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
-  return msg;
-}
-
 /* Identity */
 
 static void
@@ -144,8 +112,8 @@ test_takeover_refused (Fixture *f, gconstpointer data)
 
   /* The id is in every welcome; the secret is not. */
   send_hello (thief, f->ts->tokens[TANDEM_ROLE_VIEWER], victim, secret);
-  expect_error (thief, TANDEM_CODE_WRONG_SECRET);
-  expect_closed (thief, TANDEM_CLOSE_WRONG_SECRET);
+  sync_test_raw_expect_error (thief, TANDEM_CODE_WRONG_SECRET);
+  sync_test_raw_expect_closed (thief, TANDEM_CLOSE_WRONG_SECRET);
   g_assert_cmpuint (tandem_session_server_get_n_clients (f->ts->server, f->ts->session_id), ==, 1);
 
   /* A hello without a secret is not a way around it. */
@@ -156,8 +124,8 @@ test_takeover_refused (Fixture *f, gconstpointer data)
                                               f->ts->tokens[TANDEM_ROLE_EDITOR], victim);
 
     soup_websocket_connection_send_text (c, hello);
-    expect_error (c, TANDEM_CODE_BAD_MESSAGE);
-    expect_closed (c, TANDEM_CLOSE_PROTOCOL_ERROR);
+    sync_test_raw_expect_error (c, TANDEM_CODE_BAD_MESSAGE);
+    sync_test_raw_expect_closed (c, TANDEM_CLOSE_PROTOCOL_ERROR);
   }
   assert_editor_unharmed (f);
 }
@@ -174,10 +142,10 @@ test_rejected_batches_leave_counter (Fixture *f, gconstpointer data)
   soup_websocket_connection_send_text (viewer, "{\"type\":\"submit\",\"cseq\":9223372036854775807,"
                                                "\"ops\":[{\"op\":\"set\",\"kind\":\"project\","
                                                "\"prop\":\"tempo\",\"value\":99}]}");
-  r1 = expect_reject (viewer, G_MAXINT64, TANDEM_CODE_FORBIDDEN);
+  r1 = sync_test_raw_expect_reject_msg (viewer, G_MAXINT64, TANDEM_CODE_FORBIDDEN);
   soup_websocket_connection_send_text (editor, "{\"type\":\"submit\",\"cseq\":9223372036854775807,"
                                                "\"ops\":[{\"op\":\"explode\"}]}");
-  r2 = expect_reject (editor, G_MAXINT64, TANDEM_CODE_INVALID_OP);
+  r2 = sync_test_raw_expect_reject_msg (editor, G_MAXINT64, TANDEM_CODE_INVALID_OP);
 
   soup_websocket_connection_send_text (editor, "{\"type\":\"submit\",\"cseq\":1,\"ops\":[{\"op\":\"set\","
                                                "\"kind\":\"project\",\"prop\":\"tempo\",\"value\":99}]}");
@@ -223,8 +191,8 @@ test_secret_survives_restart (Fixture *f, gconstpointer data)
 
   thief = raw_connect (f);
   send_hello (thief, f->ts->tokens[TANDEM_ROLE_EDITOR], "keeper", secret);
-  expect_error (thief, TANDEM_CODE_WRONG_SECRET);
-  expect_closed (thief, TANDEM_CLOSE_WRONG_SECRET);
+  sync_test_raw_expect_error (thief, TANDEM_CODE_WRONG_SECRET);
+  sync_test_raw_expect_closed (thief, TANDEM_CLOSE_WRONG_SECRET);
 
   /* The real one is known again, with its counter. */
   back = raw_connect (f);
@@ -257,8 +225,8 @@ test_viewer_id_then_editor (Fixture *f, gconstpointer data)
 
   thief = raw_connect (f);
   send_hello (thief, f->ts->tokens[TANDEM_ROLE_EDITOR], "two-hats", secret);
-  expect_error (thief, TANDEM_CODE_WRONG_SECRET);
-  expect_closed (thief, TANDEM_CLOSE_WRONG_SECRET);
+  sync_test_raw_expect_error (thief, TANDEM_CODE_WRONG_SECRET);
+  sync_test_raw_expect_closed (thief, TANDEM_CLOSE_WRONG_SECRET);
 }
 
 /* Acks and the outbound budget */
@@ -270,12 +238,12 @@ test_ack_ahead (Fixture *f, gconstpointer data)
   g_autoptr(SoupWebsocketConnection) pinger = raw_join (f, TANDEM_ROLE_VIEWER, "liar2");
 
   soup_websocket_connection_send_text (viewer, "{\"type\":\"ack\",\"seq\":1000000000}");
-  expect_error (viewer, TANDEM_CODE_BAD_ACK);
-  expect_closed (viewer, TANDEM_CLOSE_PROTOCOL_ERROR);
+  sync_test_raw_expect_error (viewer, TANDEM_CODE_BAD_ACK);
+  sync_test_raw_expect_closed (viewer, TANDEM_CLOSE_PROTOCOL_ERROR);
   /* Pings carry an ack too. */
   soup_websocket_connection_send_text (pinger, "{\"type\":\"ping\",\"t\":1,\"seq\":1000000000}");
-  expect_error (pinger, TANDEM_CODE_BAD_ACK);
-  expect_closed (pinger, TANDEM_CLOSE_PROTOCOL_ERROR);
+  sync_test_raw_expect_error (pinger, TANDEM_CODE_BAD_ACK);
+  sync_test_raw_expect_closed (pinger, TANDEM_CLOSE_PROTOCOL_ERROR);
   assert_editor_unharmed (f);
 }
 
@@ -401,8 +369,8 @@ test_viewers_yield_seats (Fixture *f, gconstpointer data)
 
   /* Viewers have their own cap… */
   send_hello (v3, f->ts->tokens[TANDEM_ROLE_VIEWER], "seat-v3", secret);
-  expect_error (v3, TANDEM_CODE_SESSION_FULL);
-  expect_closed (v3, TANDEM_CLOSE_SESSION_FULL);
+  sync_test_raw_expect_error (v3, TANDEM_CODE_SESSION_FULL);
+  sync_test_raw_expect_closed (v3, TANDEM_CLOSE_SESSION_FULL);
   /* …so an editor still finds a seat… */
   e1 = raw_join (f, TANDEM_ROLE_EDITOR, "seat-e1");
   g_assert_cmpuint (tandem_session_server_get_n_clients (f->ts->server, f->ts->session_id), ==, 4);
@@ -410,8 +378,8 @@ test_viewers_yield_seats (Fixture *f, gconstpointer data)
   e2 = raw_connect (f);
   welcome = sync_test_raw_join (e2, f->ts->session_id, f->ts->tokens[TANDEM_ROLE_OWNER], "seat-owner");
   g_assert_nonnull (welcome);
-  expect_error (v1, TANDEM_CODE_SEAT_YIELDED);
-  expect_closed (v1, TANDEM_CLOSE_SEAT_YIELDED);
+  sync_test_raw_expect_error (v1, TANDEM_CODE_SEAT_YIELDED);
+  sync_test_raw_expect_closed (v1, TANDEM_CLOSE_SEAT_YIELDED);
   g_assert_cmpint (soup_websocket_connection_get_state (v2), ==, SOUP_WEBSOCKET_STATE_OPEN);
   assert_editor_unharmed (f);
 }
@@ -458,7 +426,7 @@ test_presence_validated (Fixture *f, gconstpointer data)
     {
       g_test_message ("presence %s", bad[i]);
       send_presence (sender, bad[i]);
-      expect_error (sender, TANDEM_CODE_INVALID_PRESENCE);
+      sync_test_raw_expect_error (sender, TANDEM_CODE_INVALID_PRESENCE);
     }
   /* Decomposed "ë", padded: others see it composed and trimmed. */
   send_presence (sender, "\"name\":\"  Zoe\\u0308  \",\"color\":\"#A0B1C2\","

@@ -34,40 +34,18 @@ fixture_setup (Fixture       *f,
   limits.hello_timeout_ms = 400;
   f->ts = sync_test_server_new (&limits, TRUE);
   f->rand = g_rand_new_with_seed (42);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *invite = sync_test_server_invite (f->ts, TANDEM_ROLE_EDITOR);
-
-      f->good[i] = sync_test_client_new ();
-      g_assert_true (tandem_sync_client_connect (f->good[i], invite, NULL));
-      g_assert_true (sync_test_wait_live (f->good[i]));
-    }
+  sync_test_connect_editors (f->ts, f->good, 2);
 }
 
 /* The good clients still edit together and agree with the server. */
 static void
 assert_others_unharmed (Fixture *f)
 {
-  g_autofree char *server_json = NULL;
-  guint64 seq = tandem_session_server_get_seq (f->ts->server, f->ts->session_id);
+  double tempos[2];
 
   for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(TandemOp) op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo",
-                                                          90 + g_rand_int_range (f->rand, 0, 50));
-
-      g_assert_cmpint (tandem_sync_client_get_state (f->good[i]), ==, TANDEM_SYNC_STATE_LIVE);
-      g_assert_true (tandem_sync_client_submit (f->good[i], op, NULL));
-    }
-  g_assert_true (sync_test_wait_converged (f->ts, f->good, 2, 10000));
-  g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), ==, seq + 2);
-  server_json = sync_test_server_project (f->ts);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *json = tandem_project_to_string (tandem_sync_client_get_project (f->good[i]));
-
-      g_assert_cmpstr (json, ==, server_json);
-    }
+    tempos[i] = 90 + g_rand_int_range (f->rand, 0, 50);
+  sync_test_assert_clients_edit (f->ts, f->good, 2, tempos);
 }
 
 static void
@@ -96,37 +74,6 @@ raw_editor (Fixture    *f,
 }
 
 static void
-expect_error (SoupWebsocketConnection *conn,
-              const char              *code)
-{
-  g_autoptr(JsonObject) msg = sync_test_raw_expect (conn, "error", 10000);
-
-  g_assert_nonnull (msg);
-  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
-  g_assert_true (strlen (json_object_get_string_member (msg, "message")) > 0);
-}
-
-static void
-expect_closed (SoupWebsocketConnection *conn,
-               gushort                  close_code)
-{
-  g_assert_true (sync_test_raw_wait_closed (conn, 10000));
-  g_assert_cmpuint (soup_websocket_connection_get_close_code (conn), ==, close_code);
-}
-
-static void
-expect_reject (SoupWebsocketConnection *conn,
-               gint64                   cseq,
-               const char              *code)
-{
-  g_autoptr(JsonObject) msg = sync_test_raw_expect (conn, "reject", 10000);
-
-  g_assert_nonnull (msg);
-  g_assert_cmpint (json_object_get_int_member (msg, "cseq"), ==, cseq);
-  g_assert_cmpstr (json_object_get_string_member (msg, "code"), ==, code);
-}
-
-static void
 still_answers (SoupWebsocketConnection *conn)
 {
   g_autoptr(JsonObject) pong = NULL;
@@ -143,11 +90,11 @@ test_malformed_json (Fixture *f, gconstpointer data)
   g_autoptr(SoupWebsocketConnection) c = raw_editor (f, "hostile1");
 
   soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":");
-  expect_error (c, TANDEM_CODE_BAD_MESSAGE);
+  sync_test_raw_expect_error (c, TANDEM_CODE_BAD_MESSAGE);
   soup_websocket_connection_send_text (c, "[\"not\",\"an\",\"object\"]");
-  expect_error (c, TANDEM_CODE_BAD_MESSAGE);
+  sync_test_raw_expect_error (c, TANDEM_CODE_BAD_MESSAGE);
   soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":\"one\",\"ops\":{}}");
-  expect_error (c, TANDEM_CODE_BAD_MESSAGE);
+  sync_test_raw_expect_error (c, TANDEM_CODE_BAD_MESSAGE);
   still_answers (c);
 }
 
@@ -157,7 +104,7 @@ test_unknown_type (Fixture *f, gconstpointer data)
   g_autoptr(SoupWebsocketConnection) c = raw_editor (f, "hostile2");
 
   soup_websocket_connection_send_text (c, "{\"type\":\"format-disk\"}");
-  expect_error (c, TANDEM_CODE_UNKNOWN_TYPE);
+  sync_test_raw_expect_error (c, TANDEM_CODE_UNKNOWN_TYPE);
   still_answers (c);
 }
 
@@ -180,17 +127,17 @@ test_invalid_ops (Fixture *f, gconstpointer data)
   msg = g_strdup_printf ("{\"type\":\"submit\",\"cseq\":1,\"ops\":[{\"op\":\"set\",\"kind\":\"track\","
                          "\"id\":\"%s\",\"prop\":\"volume\",\"value\":-3}]}", id);
   soup_websocket_connection_send_text (c, msg);
-  expect_reject (c, 1, TANDEM_CODE_INVALID_OP);
+  sync_test_raw_expect_reject (c, 1, TANDEM_CODE_INVALID_OP);
   soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":2,\"ops\":[{\"op\":\"explode\"}]}");
-  expect_reject (c, 2, TANDEM_CODE_INVALID_OP);
+  sync_test_raw_expect_reject (c, 2, TANDEM_CODE_INVALID_OP);
   soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":3,\"ops\":[{\"op\":\"set\","
                                           "\"kind\":\"project\",\"prop\":\"tempo\",\"value\":9000}]}");
-  expect_reject (c, 3, TANDEM_CODE_INVALID_OP);
+  sync_test_raw_expect_reject (c, 3, TANDEM_CODE_INVALID_OP);
   /* A batch is all or nothing: the valid first op is not applied either. */
   soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":4,\"ops\":["
                                           "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"tempo\",\"value\":99},"
                                           "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"swing\",\"value\":-5}]}");
-  expect_reject (c, 4, TANDEM_CODE_INVALID_OP);
+  sync_test_raw_expect_reject (c, 4, TANDEM_CODE_INVALID_OP);
   g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), ==, seq);
   /* A resend of an accepted client sequence is never applied twice. */
   soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":5,\"ops\":["
@@ -199,7 +146,7 @@ test_invalid_ops (Fixture *f, gconstpointer data)
   g_assert_nonnull (echo);
   soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":5,\"ops\":["
                                           "{\"op\":\"set\",\"kind\":\"project\",\"prop\":\"tempo\",\"value\":98}]}");
-  expect_error (c, TANDEM_CODE_DUPLICATE);
+  sync_test_raw_expect_error (c, TANDEM_CODE_DUPLICATE);
   g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), ==, seq + 1);
   still_answers (c);
 }
@@ -215,8 +162,8 @@ test_oversize (Fixture *f, gconstpointer data)
   g_string_append (big, "\"}");
   soup_websocket_connection_send_text (c, big->str);
   g_string_free (big, TRUE);
-  expect_error (c, TANDEM_CODE_TOO_LARGE);
-  expect_closed (c, TANDEM_CLOSE_TOO_BIG);
+  sync_test_raw_expect_error (c, TANDEM_CODE_TOO_LARGE);
+  sync_test_raw_expect_closed (c, TANDEM_CLOSE_TOO_BIG);
 }
 
 static void
@@ -251,7 +198,7 @@ test_flood (Fixture *f, gconstpointer data)
       json_object_unref (msg);
     }
   g_assert_true (saw_rate_limited);
-  expect_closed (c, TANDEM_CLOSE_FLOOD);
+  sync_test_raw_expect_closed (c, TANDEM_CLOSE_FLOOD);
   /* At most the burst got through. */
   g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), <=, 25);
 }
@@ -273,8 +220,8 @@ test_bad_tokens (Fixture *f, gconstpointer data)
       else
         hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"client\":\"x%u\"}", i);
       soup_websocket_connection_send_text (c, hello);
-      expect_error (c, TANDEM_CODE_UNAUTHORIZED);
-      expect_closed (c, TANDEM_CLOSE_UNAUTHORIZED);
+      sync_test_raw_expect_error (c, TANDEM_CODE_UNAUTHORIZED);
+      sync_test_raw_expect_closed (c, TANDEM_CLOSE_UNAUTHORIZED);
     }
   /* Nothing but hello before joining. */
   {
@@ -282,10 +229,10 @@ test_bad_tokens (Fixture *f, gconstpointer data)
                                                                   TANDEM_PROTOCOL_SUBPROTOCOL);
 
     soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":1,\"ops\":[]}");
-    expect_error (c, TANDEM_CODE_NOT_JOINED);
+    sync_test_raw_expect_error (c, TANDEM_CODE_NOT_JOINED);
     /* …and a connection that never says hello is closed. */
-    expect_error (c, TANDEM_CODE_TIMEOUT);
-    expect_closed (c, TANDEM_CLOSE_TIMEOUT);
+    sync_test_raw_expect_error (c, TANDEM_CODE_TIMEOUT);
+    sync_test_raw_expect_closed (c, TANDEM_CLOSE_TIMEOUT);
   }
   /* A session that does not exist. */
   {
@@ -293,8 +240,8 @@ test_bad_tokens (Fixture *f, gconstpointer data)
                                                                   TANDEM_PROTOCOL_SUBPROTOCOL);
 
     soup_websocket_connection_send_text (c, "{\"type\":\"hello\",\"version\":1,\"token\":\"t\",\"client\":\"y\"}");
-    expect_error (c, TANDEM_CODE_NO_SUCH_SESSION);
-    expect_closed (c, TANDEM_CLOSE_NO_SUCH_SESSION);
+    sync_test_raw_expect_error (c, TANDEM_CODE_NO_SUCH_SESSION);
+    sync_test_raw_expect_closed (c, TANDEM_CLOSE_NO_SUCH_SESSION);
   }
 }
 
@@ -310,7 +257,7 @@ test_viewer_edits (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (welcome, "role"), ==, "viewer");
   soup_websocket_connection_send_text (c, "{\"type\":\"submit\",\"cseq\":1,\"ops\":[{\"op\":\"set\","
                                           "\"kind\":\"project\",\"prop\":\"tempo\",\"value\":99}]}");
-  expect_reject (c, 1, TANDEM_CODE_FORBIDDEN);
+  sync_test_raw_expect_reject (c, 1, TANDEM_CODE_FORBIDDEN);
   g_assert_cmpuint (tandem_session_server_get_seq (f->ts->server, f->ts->session_id), ==, seq);
 }
 
@@ -321,8 +268,8 @@ test_binary_frame (Fixture *f, gconstpointer data)
   static const guint8 garbage[] = { 0x00, 0xff, 0x13, 0x37, 0xde, 0xad, 0xbe, 0xef };
 
   soup_websocket_connection_send_binary (c, garbage, sizeof garbage);
-  expect_error (c, TANDEM_CODE_BINARY_FRAME);
-  expect_closed (c, TANDEM_CLOSE_UNSUPPORTED_DATA);
+  sync_test_raw_expect_error (c, TANDEM_CODE_BINARY_FRAME);
+  sync_test_raw_expect_closed (c, TANDEM_CLOSE_UNSUPPORTED_DATA);
 }
 
 static void
@@ -335,8 +282,8 @@ test_wrong_version (Fixture *f, gconstpointer data)
   g_autoptr(SoupWebsocketConnection) other = NULL;
 
   soup_websocket_connection_send_text (c, hello);
-  expect_error (c, TANDEM_CODE_UNSUPPORTED_VERSION);
-  expect_closed (c, TANDEM_CLOSE_UNSUPPORTED_VERSION);
+  sync_test_raw_expect_error (c, TANDEM_CODE_UNSUPPORTED_VERSION);
+  sync_test_raw_expect_closed (c, TANDEM_CLOSE_UNSUPPORTED_VERSION);
 
   /* A client of another subprotocol never gets a WebSocket. */
   other = sync_test_raw_connect (f->ts->port, f->ts->session_id, "tandem.v2");
@@ -356,8 +303,8 @@ test_session_full (Fixture *f, gconstpointer data)
                                             f->ts->tokens[TANDEM_ROLE_EDITOR], secret);
 
   soup_websocket_connection_send_text (c3, hello);
-  expect_error (c3, TANDEM_CODE_SESSION_FULL);
-  expect_closed (c3, TANDEM_CLOSE_SESSION_FULL);
+  sync_test_raw_expect_error (c3, TANDEM_CODE_SESSION_FULL);
+  sync_test_raw_expect_closed (c3, TANDEM_CLOSE_SESSION_FULL);
   soup_websocket_connection_close (c1, 1000, NULL);
   soup_websocket_connection_close (c2, 1000, NULL);
   g_assert_true (sync_test_raw_wait_closed (c1, 10000));
@@ -383,8 +330,8 @@ test_slow_consumer (Fixture *f, gconstpointer data)
       g_assert_true (sync_test_wait_converged (f->ts, f->good, 2, 10000));
       sync_test_spin (5);
     }
-  expect_error (slow, TANDEM_CODE_SLOW_CONSUMER);
-  expect_closed (slow, TANDEM_CLOSE_SLOW_CONSUMER);
+  sync_test_raw_expect_error (slow, TANDEM_CODE_SLOW_CONSUMER);
+  sync_test_raw_expect_closed (slow, TANDEM_CLOSE_SLOW_CONSUMER);
 }
 
 int

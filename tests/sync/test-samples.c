@@ -17,14 +17,6 @@
 #include "tandem-export.h"
 #include "tandem-sample-import.h"
 
-typedef struct
-{
-  char                  *dir;
-  TandemSyncClient      *client;
-  TandemSampleStore     *store;
-  TandemSampleTransfers *transfers;
-} Peer;
-
 static char *tmp;
 
 static char *
@@ -63,41 +55,20 @@ file_sha256 (const char *path)
 
 /* Sharing */
 
-static Peer *
+static SyncTestPeer *
 peer_new (SyncTestServer *ts,
           const char     *name)
 {
-  Peer *p = g_new0 (Peer, 1);
-  g_autofree char *invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (tmp, name, NULL);
 
-  p->dir = g_build_filename (tmp, name, NULL);
-  p->store = tandem_sample_store_new (p->dir);
-  p->client = sync_test_client_new ();
-  p->transfers = tandem_sample_transfers_new (p->client, p->store);
-  tandem_sample_transfers_set_backoff (p->transfers, 20, 200, 6);
-  g_assert_true (tandem_sync_client_connect (p->client, invite, &error));
-  g_assert_no_error (error);
-  g_assert_true (sync_test_wait_live (p->client));
-  return p;
-}
-
-static void
-peer_free (Peer *p)
-{
-  g_object_unref (p->transfers);
-  tandem_sync_client_disconnect (p->client);
-  g_object_unref (p->client);
-  g_object_unref (p->store);
-  g_free (p->dir);
-  g_free (p);
+  return sync_test_peer_new (ts, dir);
 }
 
 typedef struct
 {
-  Peer      **peers;
-  guint       n;
-  const char *hash;
+  SyncTestPeer **peers;
+  guint          n;
+  const char    *hash;
 } HoldData;
 
 static gboolean
@@ -166,7 +137,7 @@ static void
 test_share (void)
 {
   SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
-  Peer *peers[3];
+  SyncTestPeer *peers[3];
   g_autofree char *wav = make_audio ("shared.wav", "synth 0.25 square 220 vol 0.5");
   g_autoptr(TandemSampleImport) import = NULL;
   g_autoptr(TandemOp) op = NULL;
@@ -227,17 +198,17 @@ test_share (void)
 
   /* A late joiner fetches what the snapshot references. */
   {
-    Peer *late = peer_new (ts, "peer-late");
-    Peer *one[] = { late };
+    SyncTestPeer *late = peer_new (ts, "peer-late");
+    SyncTestPeer *one[] = { late };
 
     hold.peers = one;
     hold.n = 1;
     g_assert_true (sync_test_wait (all_hold, &hold, 20000));
-    peer_free (late);
+    sync_test_peer_free (late);
   }
 
   for (guint i = 0; i < 3; i++)
-    peer_free (peers[i]);
+    sync_test_peer_free (peers[i]);
   sync_test_server_free (ts);
 }
 
@@ -245,15 +216,15 @@ static void
 test_resume (void)
 {
   SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
-  Peer *a = peer_new (ts, "resume-a");
-  Peer *b = peer_new (ts, "resume-b");
+  SyncTestPeer *a = peer_new (ts, "resume-a");
+  SyncTestPeer *b = peer_new (ts, "resume-b");
   /* ~23 MB: six chunks. */
   g_autofree char *wav = make_audio_channels ("big.wav", 4, "synth 60 whitenoise vol 0.3");
   g_autoptr(TandemSampleImport) import = NULL;
   g_autoptr(TandemOp) op = NULL;
   g_autoptr(GError) error = NULL;
   TandemSampleTransfer *up;
-  Peer *both[] = { b };
+  SyncTestPeer *both[] = { b };
   HoldData hold = { both, 1, NULL };
   guint64 received;
 
@@ -288,8 +259,8 @@ test_resume (void)
 
     g_assert_cmpstr (sum, ==, import->hash);
   }
-  peer_free (a);
-  peer_free (b);
+  sync_test_peer_free (a);
+  sync_test_peer_free (b);
   sync_test_server_free (ts);
 }
 
@@ -465,19 +436,7 @@ register_sample (TandemSyncClient *client,
                  guint64           bytes,
                  const char       *expect_reject)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(TandemOp) op = NULL;
-  g_autoptr(GError) error = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, hash);
-  json_builder_set_member_name (b, "bytes");
-  json_builder_add_int_value (b, bytes);
-  json_builder_end_object (b);
-  op = tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1, json_builder_get_root (b));
-  g_assert_true (tandem_sync_client_submit (client, op, &error));
-  g_assert_no_error (error);
+  sync_test_register_sample (client, hash, bytes);
 }
 
 static char *last_reject;
@@ -700,8 +659,8 @@ test_complete_part_after_crash (void)
   g_autoptr(GError) error = NULL;
   gsize len, served_len;
   StoredData stored_data;
-  Peer *author = peer_new (ts, "crash-author");
-  Peer *reader;
+  SyncTestPeer *author = peer_new (ts, "crash-author");
+  SyncTestPeer *reader;
   HoldData hold = { &reader, 1, NULL };
 
   import = tandem_sample_import_file (author->store, wav, 0, NULL, &error);
@@ -709,7 +668,7 @@ test_complete_part_after_crash (void)
   op = tandem_sample_import_build_op (tandem_sync_client_get_project (author->client), import, NULL);
   g_assert_true (tandem_sync_client_submit (author->client, op, &error));
   g_assert_true (sync_test_wait (no_pending, author->client, 10000));
-  peer_free (author);
+  sync_test_peer_free (author);
 
   /* What the crash left: every byte written, the tail never flushed. */
   g_assert_true (g_file_get_contents (wav, &data, &len, NULL));
@@ -745,13 +704,13 @@ test_complete_part_after_crash (void)
     g_assert_true (g_file_get_contents (path, &copy, &copy_len, NULL));
     g_assert_cmpmem (copy, copy_len, data, len);
   }
-  peer_free (reader);
-  peer_free (author);
+  sync_test_peer_free (reader);
+  sync_test_peer_free (author);
   sync_test_server_free (ts);
 }
 
 static TandemSampleTransfer *
-share_on_track (Peer               *peer,
+share_on_track (SyncTestPeer               *peer,
                 TandemSampleImport *import,
                 const char         *track_id)
 {
@@ -775,7 +734,7 @@ test_quota_counts_project (void)
 {
   TandemServerLimits limits;
   SyncTestServer *ts;
-  Peer *peer;
+  SyncTestPeer *peer;
   /* 0.9 s and 0.5 s of 16-bit mono at 48 kHz: 86 KB and 48 KB. */
   g_autofree char *first_wav = make_audio ("first.wav", "synth 0.9 sine 220 vol 0.5");
   g_autofree char *second_wav = make_audio ("second.wav", "synth 0.5 sine 440 vol 0.5");
@@ -841,7 +800,7 @@ test_quota_counts_project (void)
     g_clear_pointer (&last_reject, g_free);
     g_assert_null (tandem_project_find_sample (tandem_sync_client_get_project (peer->client), first->hash));
   }
-  peer_free (peer);
+  sync_test_peer_free (peer);
   sync_test_server_free (ts);
 }
 
@@ -869,9 +828,9 @@ static void
 test_download_not_audio (void)
 {
   SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
-  Peer *author = peer_new (ts, "junk-author");
-  Peer *reader = peer_new (ts, "junk-reader");
-  Peer *one[] = { reader };
+  SyncTestPeer *author = peer_new (ts, "junk-author");
+  SyncTestPeer *reader = peer_new (ts, "junk-reader");
+  SyncTestPeer *one[] = { reader };
   HoldData hold = { one, 1, NULL };
   g_autofree char *junk = g_build_filename (tmp, "junk.wav", NULL);
   g_autofree char *text = g_strnfill (20000, 'x');
@@ -908,15 +867,15 @@ test_download_not_audio (void)
   tandem_engine_set_project (engine, NULL);
   g_clear_object (&engine);
   g_free (import.hash);
-  peer_free (reader);
-  peer_free (author);
+  sync_test_peer_free (reader);
+  sync_test_peer_free (author);
   sync_test_server_free (ts);
 }
 
 typedef struct
 {
-  Peer       *peer;
-  const char *hash;
+  SyncTestPeer *peer;
+  const char   *hash;
 } FailedData;
 
 /* The peer has a finished download of @hash that failed. */
@@ -943,8 +902,8 @@ static void
 test_download_checked (void)
 {
   SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
-  Peer *author = peer_new (ts, "checked-author");
-  Peer *reader = peer_new (ts, "checked-reader");
+  SyncTestPeer *author = peer_new (ts, "checked-author");
+  SyncTestPeer *reader = peer_new (ts, "checked-reader");
   g_autofree char *junk = g_build_filename (tmp, "junk2.wav", NULL);
   g_autofree char *text = g_strnfill (20000, 'y');
   g_autoptr(TandemTrack) track = NULL;
@@ -970,8 +929,8 @@ test_download_checked (void)
   g_assert_null (stored);
   tandem_sample_store_set_check_func (NULL);
   g_free (import.hash);
-  peer_free (reader);
-  peer_free (author);
+  sync_test_peer_free (reader);
+  sync_test_peer_free (author);
   sync_test_server_free (ts);
 }
 

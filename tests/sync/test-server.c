@@ -506,75 +506,6 @@ test_states (void)
 
 /* HTTP API */
 
-static guint
-http_request (guint16      port,
-              const char  *method,
-              const char  *path,
-              const char  *bearer,
-              const char  *body,
-              JsonObject **reply)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (bearer)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", bearer);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body)
-    {
-      g_autoptr(GBytes) b = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", b);
-    }
-  bytes = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (reply)
-    {
-      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                                 g_bytes_get_size (bytes), NULL));
-      *reply = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-    }
-  return soup_message_get_status (msg);
-}
-
-typedef struct
-{
-  guint16      port;
-  const char  *method;
-  const char  *bearer;
-  const char  *body;
-  JsonObject **reply;
-  guint        status;
-  int          done;
-} HttpCall;
-
-static gpointer
-http_thread (gpointer data)
-{
-  HttpCall *call = data;
-  GMainContext *ctx = g_main_context_new ();
-
-  g_main_context_push_thread_default (ctx);
-  call->status = http_request (call->port, call->method, "/sessions", call->bearer, call->body,
-                               call->reply);
-  g_main_context_pop_thread_default (ctx);
-  g_main_context_unref (ctx);
-  g_atomic_int_set (&call->done, 1);
-  g_main_context_wakeup (NULL);
-  return NULL;
-}
-
-static gboolean
-http_done (gpointer data)
-{
-  return g_atomic_int_get (&((HttpCall *) data)->done);
-}
-
 /* The server runs on this thread's loop, so requests go from another. */
 static guint
 http (guint16      port,
@@ -583,12 +514,20 @@ http (guint16      port,
       const char  *body,
       JsonObject **reply)
 {
-  HttpCall call = { port, method, bearer, body, reply, 0, 0 };
-  GThread *thread = g_thread_new ("http", http_thread, &call);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = sync_test_http_call (port, method, "/sessions", bearer, body, 10000, &text, &error);
 
-  g_assert_true (sync_test_wait (http_done, &call, 10000));
-  g_thread_join (thread);
-  return call.status;
+  g_assert_no_error (error);
+  if (reply)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      g_assert_nonnull (text);
+      g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+      *reply = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+    }
+  return status;
 }
 
 static void

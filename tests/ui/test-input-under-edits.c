@@ -447,20 +447,6 @@ test_remote_delete_under_track_menu (Fixture       *f,
   assert_click_toggles (f, track_id (f, 0), 5);
 }
 
-static gboolean
-timeline_menu_is_open (gpointer data)
-{
-  GtkWidget *menu = tandem_test_find_widget (GTK_WIDGET (data), GTK_TYPE_POPOVER_MENU, NULL);
-
-  return menu != NULL && gtk_widget_get_mapped (menu);
-}
-
-static gboolean
-timeline_menu_is_closed (gpointer data)
-{
-  return !timeline_menu_is_open (data);
-}
-
 typedef struct
 {
   TandemTimelineView *timeline;
@@ -546,9 +532,9 @@ test_remote_delete_under_clip_drag (Fixture       *f,
                             rect.origin.y + rect.size.height / 2);
   tandem_test_send_button (GTK_WIDGET (f->window), 3, TRUE);
   tandem_test_send_button (GTK_WIDGET (f->window), 3, FALSE);
-  tandem_test_iterate_until (timeline_menu_is_open, timeline);
+  tandem_test_iterate_until (tandem_test_menu_is_open, timeline);
   tandem_test_remote_apply (f->project, tandem_op_new_delete (TANDEM_ENTITY_CLIP, clip_id));
-  tandem_test_iterate_until (timeline_menu_is_closed, timeline);
+  tandem_test_iterate_until (tandem_test_menu_is_closed, timeline);
 }
 
 int

@@ -34,30 +34,6 @@ no_browser_left (gpointer data)
   return TRUE;
 }
 
-static TandemApplication *
-start_app (void)
-{
-  TandemApplication *app = tandem_application_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  return app;
-}
-
-static TandemWindow *
-activate_and_wait (TandemApplication *app)
-{
-  GtkWindow *window;
-
-  g_application_activate (G_APPLICATION (app));
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_assert_true (TANDEM_IS_WINDOW (window));
-  tandem_test_iterate_until (tandem_test_is_mapped, window);
-  return TANDEM_WINDOW (window);
-}
-
 static gboolean
 skip_without_kits (void)
 {
@@ -154,8 +130,8 @@ test_add_kit_as_tracks (void)
   if (skip_without_kits ())
     return;
   g_setenv ("TANDEM_KIT_PATH", SYSTEM_KITS, TRUE);
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   project = tandem_window_get_project (window);
   before = g_list_model_get_n_items (tandem_project_get_tracks (project));
 
@@ -256,8 +232,8 @@ test_from_track_menu (void)
   if (skip_without_kits ())
     return;
   g_setenv ("TANDEM_KIT_PATH", SYSTEM_KITS, TRUE);
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   project = tandem_window_get_project (window);
   track = tandem_test_track_at (project, 1);
   id = g_strdup (tandem_track_get_id (track));
@@ -298,8 +274,8 @@ test_open_h2song (void)
   if (skip_without_kits ())
     return;
   g_setenv ("TANDEM_KIT_PATH", SYSTEM_KITS, TRUE);
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   tandem_window_open_file (window, file);
   /* Read on a worker thread; the window switches when it is done. */
   tandem_test_iterate_until (shows_song, window);

@@ -120,20 +120,6 @@ clip_is_selected (gpointer data)
 }
 
 static gboolean
-menu_is_open (gpointer data)
-{
-  GtkWidget *menu = tandem_test_find_widget (GTK_WIDGET (data), GTK_TYPE_POPOVER_MENU, NULL);
-
-  return menu != NULL && gtk_widget_get_mapped (menu);
-}
-
-static gboolean
-menu_is_closed (gpointer data)
-{
-  return !menu_is_open (data);
-}
-
-static gboolean
 widget_has_focus (gpointer data)
 {
   return gtk_widget_has_focus (GTK_WIDGET (data));
@@ -455,21 +441,21 @@ test_keys_menu (Fixture       *f,
   tandem_test_send_key (f->window, GDK_KEY_Menu, 0);
   tandem_test_send_key (f->window, GDK_KEY_Down, 0);
   tandem_test_iterate_until (clip_is_selected, &e);
-  g_assert_false (menu_is_open (f->timeline));
+  g_assert_false (tandem_test_menu_is_open (f->timeline));
 
   tandem_test_send_key (f->window, GDK_KEY_Menu, 0);
-  tandem_test_iterate_until (menu_is_open, f->timeline);
+  tandem_test_iterate_until (tandem_test_menu_is_open, f->timeline);
   tandem_test_send_key (f->window, GDK_KEY_Escape, 0);
-  tandem_test_iterate_until (menu_is_closed, f->timeline);
+  tandem_test_iterate_until (tandem_test_menu_is_closed, f->timeline);
   g_assert_nonnull (tandem_project_find_clip (f->project, e.clip));
 
   tandem_test_send_key (f->window, GDK_KEY_F10, GDK_SHIFT_MASK);
-  tandem_test_iterate_until (menu_is_open, f->timeline);
+  tandem_test_iterate_until (tandem_test_menu_is_open, f->timeline);
   /* The last item is Delete Clip: Up from the top wraps to it. */
   tandem_test_send_key (f->window, GDK_KEY_Up, 0);
   tandem_test_send_key (f->window, GDK_KEY_Return, 0);
   tandem_test_iterate_until (clip_is_gone, &e);
-  tandem_test_iterate_until (menu_is_closed, f->timeline);
+  tandem_test_iterate_until (tandem_test_menu_is_closed, f->timeline);
   g_assert_cmpuint (n_clips (f), ==, 0);
 
   g_assert_true (tandem_history_undo (f->history, NULL));

@@ -24,31 +24,6 @@ app_has_no_windows (gpointer data)
   return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
 }
 
-static TandemApplication *
-start_app (void)
-{
-  TandemApplication *app = tandem_application_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  return app;
-}
-
-static TandemWindow *
-activate_and_wait (TandemApplication *app)
-{
-  GtkWindow *window;
-
-  g_application_activate (G_APPLICATION (app));
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_assert_true (TANDEM_IS_WINDOW (window));
-  tandem_test_iterate_until (tandem_test_is_mapped, window);
-  return TANDEM_WINDOW (window);
-}
-
 static void
 close_and_wait (TandemApplication *app,
                 TandemWindow      *window)
@@ -77,8 +52,8 @@ test_window_opens_with_demo (void)
       return;
     }
 
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   project = tandem_window_get_project (window);
 
   /* A new window plays the demo: four drum tracks and a pattern. */
@@ -115,8 +90,8 @@ test_window_edit_undo_redo (void)
       return;
     }
 
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   project = tandem_window_get_project (window);
   before = tandem_project_to_string (project);
 
@@ -147,7 +122,7 @@ test_window_edit_undo_redo (void)
     close_and_wait (app, window);
 
     /* Reopening the file shows the same project. */
-    window = activate_and_wait (app);
+    window = tandem_test_activate_and_wait (app);
     tandem_window_open_file (window, file);
     g_assert_cmpstr (tandem_project_get_name (tandem_window_get_project (window)), ==,
                      "Night Drive");
@@ -214,8 +189,8 @@ test_window_close_discard (void)
       return;
     }
 
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   op = tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "name", "Unsaved");
   g_assert_true (tandem_history_apply (tandem_window_get_history (window), op, &error));
   g_assert_no_error (error);
@@ -259,8 +234,8 @@ test_window_views_and_menu (void)
     }
 
   g_settings_set_string (settings, "last-view", "grid");
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   project = tandem_window_get_project (window);
   stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (window),
                                                    ADW_TYPE_VIEW_STACK, NULL));
@@ -314,7 +289,7 @@ test_window_views_and_menu (void)
   close_and_wait (app, window);
   last_view = g_settings_get_string (settings, "last-view");
   g_assert_cmpstr (last_view, ==, "mixer");
-  window = activate_and_wait (app);
+  window = tandem_test_activate_and_wait (app);
   mixer = tandem_test_find_widget (GTK_WIDGET (window), TANDEM_TYPE_MIXER_VIEW, NULL);
   g_assert_nonnull (mixer);
   g_assert_true (gtk_widget_get_mapped (mixer));
@@ -338,8 +313,8 @@ test_window_fits_small_screen (void)
       return;
     }
 
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (window),
                                                    ADW_TYPE_VIEW_STACK, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
@@ -382,8 +357,8 @@ test_window_refuses_broken_file (void)
   g_assert_true (g_file_set_contents (path, "{\"format\":\"tandem\",\"vers", -1, NULL));
   file = g_file_new_for_path (path);
 
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   before = tandem_project_to_string (tandem_window_get_project (window));
 
   g_test_expect_message ("tandem-ui", G_LOG_LEVEL_WARNING, "*Could not open*broken.tandem*");
@@ -447,8 +422,8 @@ test_window_exports_audio (void)
   path = g_build_filename (dir, "beat.flac", NULL);
   file = g_file_new_for_path (path);
 
-  app = start_app ();
-  window = activate_and_wait (app);
+  app = tandem_test_start_app ();
+  window = tandem_test_activate_and_wait (app);
   tandem_window_export_to_file (window, file);
   g_assert_true (tandem_window_is_exporting (window));
   tandem_test_iterate_until (export_finished, window);

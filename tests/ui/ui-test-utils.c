@@ -361,3 +361,42 @@ tandem_test_widget_click (GtkWidget *widget,
     }
   return FALSE;
 }
+
+TandemApplication *
+tandem_test_start_app (void)
+{
+  TandemApplication *app = tandem_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
+}
+
+TandemWindow *
+tandem_test_activate_and_wait (TandemApplication *app)
+{
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (TANDEM_IS_WINDOW (window));
+  tandem_test_iterate_until (tandem_test_is_mapped, window);
+  return TANDEM_WINDOW (window);
+}
+
+gboolean
+tandem_test_menu_is_open (gpointer data)
+{
+  GtkWidget *menu = tandem_test_find_widget (GTK_WIDGET (data), GTK_TYPE_POPOVER_MENU, NULL);
+
+  return menu != NULL && gtk_widget_get_mapped (menu);
+}
+
+gboolean
+tandem_test_menu_is_closed (gpointer data)
+{
+  return !tandem_test_menu_is_open (data);
+}

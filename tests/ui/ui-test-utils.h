@@ -7,6 +7,8 @@
 #include <gtk/gtk.h>
 
 #include "tandem-model.h"
+#include "tandem-application.h"
+#include "tandem-window.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +21,17 @@ void     tandem_test_iterate_until (gboolean (*done) (gpointer data),
                                     gpointer   data);
 /* A condition for tandem_test_iterate_until(): @data is a mapped widget. */
 gboolean tandem_test_is_mapped     (gpointer data);
+
+/* A registered application that opens files and never hands over to
+ * another instance; asserts registering worked. */
+TandemApplication *tandem_test_start_app (void);
+/* Activates @app and returns its window once that is mapped. */
+TandemWindow      *tandem_test_activate_and_wait (TandemApplication *app);
+
+/* Conditions for tandem_test_iterate_until(): a popover menu under the
+ * widget @data is open (mapped), or is not. */
+gboolean tandem_test_menu_is_open   (gpointer data);
+gboolean tandem_test_menu_is_closed (gpointer data);
 
 /* Points XDG_DATA_HOME at a new empty folder; call first thing in main(), so
  * an app a test starts finds no drafts that an earlier, crashed run left. */
