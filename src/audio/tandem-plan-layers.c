@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tandem-plan-layers.h"
@@ -50,6 +51,8 @@ tandem_plan_layers_resolve (TandemPlanLayers        *out,
         continue;
       out->by_velocity[v] = by_layer[pick];
       out->gain[v] = (float) g_array_index (parsed, TandemLayer, pick).gain;
+      /* exp2 (0) is exactly 1: an unpitched layer keeps the exact path. */
+      out->step[v] = exp2 (g_array_index (parsed, TandemLayer, pick).pitch / 12.0);
       any = TRUE;
     }
   return any;

@@ -11,12 +11,14 @@ G_BEGIN_DECLS
 
 /* Main thread only, while compiling a plan: for every velocity the sample
  * its hit plays (the layer tandem_layers_pick() chooses) and that layer's
- * gain. A layer whose sample is not decoded yet (or not at the plan's rate)
+ * gain and playback step (2^(pitch / 12) sample frames per output frame:
+ * 1 for an unpitched layer, which then plays its frames exactly). A layer whose sample is not decoded yet (or not at the plan's rate)
  * is silent until it is; the lookup starts its decoding. */
 struct _TandemPlanLayers
 {
   const TandemSample *by_velocity[128];  /* borrowed from @samples; NULL: silent */
   float               gain[128];
+  double              step[128];
   guint               n_samples;
   TandemSample       *samples[TANDEM_MAX_LAYERS];   /* distinct, one reference each */
 };

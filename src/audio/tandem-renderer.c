@@ -243,7 +243,20 @@ voice_orphan (TandemRenderer *self,
       gsize left = v->sample_pos < v->shot_len ? v->shot_len - v->sample_pos : 0;
       gsize keep = MIN (left, (gsize) self->ramp_len);
 
-      memcpy (tail, v->shot + v->sample_pos * v->channels, keep * v->channels * sizeof (float));
+      if (v->sample_step == 1.0)
+        memcpy (tail, v->shot + v->sample_pos * v->channels, keep * v->channels * sizeof (float));
+      else
+        {
+          /* A pitched voice's tail is kept as it sounds, to play unpitched. */
+          for (keep = 0; keep < self->ramp_len && v->sample_pos < v->shot_len; keep++)
+            {
+              for (guint c = 0; c < v->channels; c++)
+                tail[keep * v->channels + c] = tandem_voice_read_between (v, v->sample_pos, v->sample_frac, c);
+              tandem_voice_step_on (v);
+            }
+          v->sample_step = 1.0;
+          v->sample_frac = 0.0;
+        }
       v->shot = tail;
       v->shot_len = keep;
       v->sample_pos = 0;
@@ -447,7 +460,9 @@ trigger (TandemRenderer        *self,
                                 (guint64) plan->step_frames, rng);
       break;
     case TANDEM_VOICE_SAMPLE:
-      tandem_voice_start_sample (v, sample, amp);
+      tandem_voice_start_sample (v, sample, amp,
+                                 track->layers != 0 ? plan->layers[track->layers - 1].step[event->velocity]
+                                                    : 1.0);
       break;
     default:
       {

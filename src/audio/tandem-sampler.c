@@ -1,4 +1,4 @@
-/* tandem-sampler.c — one-shot voices: samples at the engine rate as they are, and pre-rendered drums
+/* tandem-sampler.c — one-shot voices: samples at the engine rate, as they are or pitched, and pre-rendered drums
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,10 +18,12 @@
 void
 tandem_voice_start_sample (TandemVoice        *v,
                            const TandemSample *sample,
-                           float               amp)
+                           float               amp,
+                           double              step)
 {
   memset (v, 0, sizeof *v);
   v->kind = TANDEM_VOICE_SAMPLE;
+  v->sample_step = step;
   v->sr = (float) sample->rate;
   v->amp = amp;
   v->sample = sample;
@@ -46,8 +48,40 @@ tandem_voice_start_shot (TandemVoice     *v,
   v->amp = amp;
   v->shot = frames;
   v->shot_len = n_frames;
+  v->sample_step = 1.0;
   v->channels = 1;
   v->peaks = peaks;
+}
+
+/* A pitched one-shot: the position moves by the step each frame and the
+ * frames in between are interpolated. It ends once the position is past
+ * the last frame. @right only for a stereo one. */
+TANDEM_REALTIME static gboolean
+render_pitched (TandemVoice *v,
+                float       *left,
+                float       *right,
+                guint        n)
+{
+  const float amp = v->amp;
+  float env = v->choked ? v->choke_env : 1.0f;
+
+  for (guint i = 0; i < n && v->sample_pos < v->shot_len; i++)
+    {
+      float g = amp * env;
+
+      /* Choked: end on this very frame, whatever the buffer size. */
+      if (v->choked && env < TANDEM_DSP_SILENCE)
+        return FALSE;
+      left[i] += tandem_voice_read_between (v, v->sample_pos, v->sample_frac, 0) * g;
+      if (v->channels == 2)
+        right[i] += tandem_voice_read_between (v, v->sample_pos, v->sample_frac, 1) * g;
+      if (v->choked)
+        env *= v->choke_coeff;
+      tandem_voice_step_on (v);
+    }
+  v->choke_env = env;
+  v->age += n;
+  return v->sample_pos < v->shot_len;
 }
 
 TANDEM_REALTIME gboolean
@@ -60,6 +94,9 @@ _tandem_voice_render_stereo (TandemVoice *v,
   guint todo = (guint) MIN ((gsize) n, v->shot_len - v->sample_pos);
   const float amp = v->amp;
   float env = v->choked ? v->choke_env : 1.0f;
+
+  if (v->sample_step != 1.0)
+    return render_pitched (v, left, right, n);
 
   for (guint i = 0; i < todo; i++)
     {
@@ -86,6 +123,8 @@ _tandem_voice_render_shot (TandemVoice *v,
   guint todo = (guint) MIN ((gsize) n, v->shot_len - v->sample_pos);
   const float amp = v->amp;
 
+  if (v->sample_step != 1.0)
+    return render_pitched (v, bus, NULL, n);
   if (!v->choked)
     {
       /* The common case: a multiply-add the compiler vectorizes. */

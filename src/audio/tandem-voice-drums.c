@@ -71,6 +71,7 @@ tandem_voice_start_drum (TandemVoice     *v,
 
   memset (v, 0, sizeof *v);
   v->kind = kind;
+  v->sample_step = 1.0;
   v->sr = sr;
   v->amp = amp;
   v->rng = seed != 0 ? seed : 0x9e3779b9u;

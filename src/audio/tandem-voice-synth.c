@@ -47,6 +47,7 @@ tandem_voice_start_synth (TandemVoice *v,
 {
   memset (v, 0, sizeof *v);
   v->kind = TANDEM_VOICE_SYNTH;
+  v->sample_step = 1.0;
   v->sr = sr;
   v->amp = amp * SYNTH_LEVEL;
   v->rng = seed != 0 ? seed : 1;

@@ -52,7 +52,9 @@ typedef struct
   const TandemSample *sample;
   const float *shot;         /* @channels interleaved */
   gsize shot_len;
-  gsize sample_pos;
+  gsize sample_pos;          /* whole frames played; with @sample_frac the position */
+  double sample_frac;        /* 0 … 1: between sample_pos and the next frame */
+  double sample_step;        /* frames per output frame: 2^(semitones / 12), 1 as recorded */
   guint channels;            /* 1, or 2 for a stereo sample */
   const float *peaks;        /* max |x| per TANDEM_SAMPLE_PEAK_BLOCK frames, or NULL */
   float choke_env, choke_coeff;
@@ -83,9 +85,12 @@ void     tandem_voice_start_synth  (TandemVoice        *voice,
                                     float               freq,
                                     guint64             gate_frames,
                                     guint32             seed);
+/* @step: sample frames per output frame (2.0 an octave up); 1.0 plays the
+ * frames exactly as they are. */
 void     tandem_voice_start_sample (TandemVoice        *voice,
                                     const TandemSample *sample,
-                                    float               amp);
+                                    float               amp,
+                                    double              step);
 /* A drum from the pre-rendered kit: @frames is one full-velocity hit. */
 void     tandem_voice_start_shot   (TandemVoice        *voice,
                                     TandemVoiceKind     kind,
@@ -117,7 +122,41 @@ TANDEM_REALTIME static inline gboolean
 tandem_voice_is_plain_shot (const TandemVoice *voice)
 {
   return voice->kind != TANDEM_VOICE_NONE && voice->kind != TANDEM_VOICE_SYNTH && !voice->choked
-         && voice->channels == 1;
+         && voice->channels == 1 && voice->sample_step == 1.0;
+}
+
+/* Channel @c of the one-shot at @pos + @frac (0 ≤ @frac < 1): a cubic
+ * Hermite curve through the four frames around it, silence outside. */
+TANDEM_REALTIME static inline float
+tandem_voice_read_between (const TandemVoice *voice,
+                           gsize              pos,
+                           double             frac,
+                           guint              c)
+{
+  const float *s = voice->shot;
+  const guint ch = voice->channels;
+  const gsize len = voice->shot_len;
+  float xm = pos >= 1 && pos - 1 < len ? s[(pos - 1) * ch + c] : 0.0f;
+  float x0 = pos < len ? s[pos * ch + c] : 0.0f;
+  float x1 = pos + 1 < len ? s[(pos + 1) * ch + c] : 0.0f;
+  float x2 = pos + 2 < len ? s[(pos + 2) * ch + c] : 0.0f;
+  float t = (float) frac;
+  float c1 = 0.5f * (x1 - xm);
+  float c2 = xm - 2.5f * x0 + 2.0f * x1 - 0.5f * x2;
+  float c3 = 0.5f * (x2 - xm) + 1.5f * (x0 - x1);
+
+  return ((c3 * t + c2) * t + c1) * t + x0;
+}
+
+/* Moves the voice on by one output frame at its step. */
+TANDEM_REALTIME static inline void
+tandem_voice_step_on (TandemVoice *voice)
+{
+  double f = voice->sample_frac + voice->sample_step;
+  gsize whole = (gsize) f;
+
+  voice->sample_pos += whole;
+  voice->sample_frac = f - (double) whole;
 }
 
 /* Up to TANDEM_MIX_MAX_SHOTS plain one-shots, all that sounds on their

@@ -207,6 +207,106 @@ test_choke_group (void)
   g_assert_cmpfloat (largest_step, <, fabsf (choked[2 * (onset_b - 1)]) / 4.0f);
 }
 
+/* A 0.4 s sine of @freq Hz (a second one of 2 × @freq on the right when
+ * @stereo) on a sampler layer of @pitch semitones, hit once hard left (mono)
+ * or centred (stereo). */
+#define PITCH_SINE_FRAMES (ATU_RATE * 2 / 5)
+#define PITCH_RENDER_FRAMES (2 * ATU_RATE)
+
+static float *
+render_pitched_sine (double   pitch,
+                     gboolean stereo,
+                     float   *sine)
+{
+  g_autoptr(TandemProject) project = atu_project_new (60.0, 1, 16);
+  g_autoptr(GHashTable) samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) tandem_sample_unref);
+  guint channels = stereo ? 2 : 1;
+  g_autofree char *layers = g_strdup_printf ("%s:0-127:1:%g", ATU_FAKE_HASH, pitch);
+
+  for (guint f = 0; f < PITCH_SINE_FRAMES; f++)
+    for (guint c = 0; c < channels; c++)
+      sine[f * channels + c] = 0.5f * (float) sin (2.0 * G_PI * 480.0 * (c + 1) * f / ATU_RATE);
+  g_hash_table_insert (samples, g_strdup (ATU_FAKE_HASH),
+                       tandem_sample_new (sine, PITCH_SINE_FRAMES, channels, ATU_RATE));
+  atu_add_sample_info (project, ATU_FAKE_HASH, ATU_RATE, PITCH_SINE_FRAMES);
+  atu_add_track (project, "s", TANDEM_INSTRUMENT_SAMPLER);
+  atu_apply (project, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, "s", "layers", layers));
+  atu_set_track (project, "s", "pan", stereo ? 0.0 : -1.0);
+  atu_set_cell (project, "p0", "s", 0, "velocity", 127);
+  return render_with (project, samples, FALSE, PITCH_RENDER_FRAMES);
+}
+
+/* Frames until the last one that sounds on channel @c of the stereo render. */
+static gsize
+sounding_length (const float *out,
+                 guint        c)
+{
+  gsize last = 0;
+
+  for (gsize f = 0; f < PITCH_RENDER_FRAMES; f++)
+    if (fabsf (out[2 * f + c]) > 1e-6f)
+      last = f + 1;
+  return last;
+}
+
+/* Frequency from the upward zero crossings over the first @n frames. */
+static double
+measured_freq (const float *out,
+               guint        c,
+               gsize        n)
+{
+  guint up = 0;
+  gsize first = 0, last = 0;
+
+  for (gsize f = 1; f < n; f++)
+    if (out[2 * (f - 1) + c] < 0.0f && out[2 * f + c] >= 0.0f)
+      {
+        if (up++ == 0)
+          first = f;
+        last = f;
+      }
+  g_assert_cmpuint (up, >, 10);
+  return (double) (up - 1) * ATU_RATE / (double) (last - first);
+}
+
+/* A layer's pitch plays: +12 an octave up (half as long, twice the
+ * frequency), -12 an octave down, 0 the recorded frames exactly. */
+static void
+test_layer_pitch (void)
+{
+  static const struct { double pitch; double factor; } cases[] = {
+    { 12.0, 2.0 }, { -12.0, 0.5 }, { 7.0, 1.4983070768766815 },
+  };
+  g_autofree float *sine = g_new (float, 2 * PITCH_SINE_FRAMES);
+  g_autofree float *flat = render_pitched_sine (0.0, FALSE, sine);
+
+  /* Unpitched: bit for bit the sample on the left, nothing after it. */
+  for (gsize f = 0; f < PITCH_SINE_FRAMES; f++)
+    g_assert_cmpfloat (flat[2 * f], ==, sine[f]);
+  g_assert_cmpuint (sounding_length (flat, 0), <=, PITCH_SINE_FRAMES);
+
+  for (guint stereo = 0; stereo < 2; stereo++)
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree float *out = render_pitched_sine (cases[i].pitch, stereo, sine);
+
+        for (guint c = 0; c < (stereo ? 2u : 1u); c++)
+          {
+            gsize len = sounding_length (out, c);
+            double want_len = PITCH_SINE_FRAMES / cases[i].factor;
+            double freq = measured_freq (out, c, len);
+            double want_freq = 480.0 * (c + 1) * cases[i].factor;
+
+            g_test_message ("%s pitch %+g channel %u: %" G_GSIZE_FORMAT " frames (want %.0f), "
+                            "%.2f Hz (want %.2f)", stereo ? "stereo" : "mono", cases[i].pitch, c,
+                            len, want_len, freq, want_freq);
+            g_assert_cmpfloat (fabs ((double) len - want_len), <=, 3.0);
+            g_assert_cmpfloat (fabs (freq / want_freq - 1.0), <, 0.002);
+          }
+      }
+}
+
 /* The notated onsets of a song: the frame of every note of every pattern of
  * every group (one bar per group, as the song has them). */
 static GArray *
@@ -355,6 +455,7 @@ main (int   argc,
 
   g_test_add_func ("/kit-render/layers-by-velocity", test_layers_by_velocity);
   g_test_add_func ("/kit-render/choke-group", test_choke_group);
+  g_test_add_func ("/kit-render/layer-pitch", test_layer_pitch);
   g_test_add_func ("/kit-render/demo-song", test_demo_song);
 
   return g_test_run ();
