@@ -69,6 +69,9 @@ write_sample (void)
   return path;
 }
 
+/* Velocity layers of the hit a fifth up and an octave down: interpolated voices. */
+static char *pitched_layers;
+
 static void
 edit (TandemProject *project,
       guint          i,
@@ -107,7 +110,15 @@ edit (TandemProject *project,
         atu_apply (project, tandem_op_new_delete (TANDEM_ENTITY_TRACK, "temp"));
       else
         {
-          atu_add_track (project, "temp", i % 20 < 10 ? "clap" : sample_instrument);
+          /* It comes back every 20 edits: a clap, a sample, a pitched
+           * sampler in turn (whose voices are cut short when it goes). */
+          guint kind = i / 20 % 3;
+
+          atu_add_track (project, "temp", kind == 0 ? "clap" : kind == 1 ? sample_instrument
+                                                                         : TANDEM_INSTRUMENT_SAMPLER);
+          if (kind == 2)
+            atu_apply (project, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, "temp", "layers",
+                                                          pitched_layers));
           for (guint s = 0; s < 16; s++)
             atu_set_cell (project, pattern, "temp", s, "velocity", 100);
         }
@@ -143,8 +154,12 @@ test_callback_is_realtime_safe (void)
   atu_add_track (project, "bass", "synth");
   atu_add_track (project, "lead", "synth");
   atu_add_track (project, "hit", instrument);
+  pitched_layers = g_strdup_printf ("%s:0-63:1:7;%s:64-127:1:-12", hash, hash);
+  atu_add_track (project, "kit", TANDEM_INSTRUMENT_SAMPLER);
+  atu_apply (project, tandem_op_new_set_string (TANDEM_ENTITY_TRACK, "kit", "layers", pitched_layers));
   for (guint s = 0; s < 16; s++)
     {
+      atu_set_cell (project, pattern, "kit", s, "velocity", s % 2 ? 40 : 100);
       atu_set_cell (project, pattern, "bass", s, "velocity", 90);
       atu_set_cell (project, pattern, "bass", s, "note", (int) (s % 7));
       atu_set_cell (project, pattern, "lead", s, "velocity", 70);
@@ -178,6 +193,7 @@ test_callback_is_realtime_safe (void)
   g_assert_cmpuint (probe_callbacks (), >, 1000);
   g_assert_cmpuint (tandem_engine_get_plan_swaps (engine) - swaps, >=, 380);
   g_assert_cmpuint (probe_violations (), ==, 0);
+  g_clear_pointer (&pitched_layers, g_free);
 }
 
 int
