@@ -117,14 +117,20 @@ no_connections (gpointer data)
 }
 
 void
+sync_test_server_shutdown (TandemSessionServer *server)
+{
+  tandem_session_server_shutdown (server);
+  /* Every connection gets its close frame and answers it before the server
+   * goes (libsoup gives up on a silent peer after 5 s). */
+  sync_test_wait (no_connections, server, 6000);
+}
+
+void
 sync_test_server_free (SyncTestServer *ts)
 {
   if (ts == NULL)
     return;
-  tandem_session_server_shutdown (ts->server);
-  /* Every connection gets its close frame and answers it before the server
-   * goes (libsoup gives up on a silent peer after 5 s). */
-  sync_test_wait (no_connections, ts->server, 6000);
+  sync_test_server_shutdown (ts->server);
   g_clear_object (&ts->server);
   sync_test_rm_rf (ts->data_dir);
   g_free (ts->data_dir);

@@ -33,6 +33,8 @@ SyncTestServer *sync_test_server_new      (const TandemServerLimits *limits,
 char           *sync_test_server_invite   (SyncTestServer *ts,
                                            TandemRole    role);
 char           *sync_test_server_project  (SyncTestServer *ts);
+/* Shuts @server down and waits until every connection has closed. */
+void            sync_test_server_shutdown (TandemSessionServer *server);
 void            sync_test_server_free     (SyncTestServer *ts);
 
 /* Iterates the thread-default main context until @cond returns TRUE or

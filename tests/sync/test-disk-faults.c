@@ -63,8 +63,7 @@ start_server (Fixture *f)
 static void
 stop_server (Fixture *f)
 {
-  tandem_session_server_shutdown (f->server);
-  sync_test_spin (20);
+  sync_test_server_shutdown (f->server);
   g_clear_object (&f->server);
 }
 

@@ -171,7 +171,6 @@ fixture_tear_down (Fixture       *f,
   tandem_sync_client_disconnect (f->b);
   g_clear_object (&f->a);
   g_clear_object (&f->b);
-  sync_test_spin (50);
   sync_test_delay_proxy_free (f->proxy);
   sync_test_server_free (f->ts);
   g_array_unref (f->heard_at);
@@ -355,6 +354,12 @@ test_evolution_orphaned (Fixture       *f,
   g_assert_true (sync_test_wait (paused_on_b, f, 10000));
 }
 
+static gboolean
+progress_is_five (gpointer data)
+{
+  return *(guint *) data == 5;
+}
+
 static void
 on_progress (TandemRhythmStream *stream,
              guint               done,
@@ -412,8 +417,7 @@ test_stream (Fixture       *f,
   stream = tandem_rhythm_stream_new (f->pa, f->a, f->pattern_id, f->track_id, &base, 5, 1,
                                      on_progress, &last);
   g_assert_true (sync_test_wait (stream_done, stream, 20000));
-  sync_test_spin (50);
-  g_assert_cmpuint (last, ==, 5);
+  g_assert_true (sync_test_wait (progress_is_five, &last, 5000));
   g_assert_true (sync_test_wait_converged (f->ts, both, 2, 10000));
   assert_variation (f, f->pa, 4);
   assert_variation (f, f->pb, 4);

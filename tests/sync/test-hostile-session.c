@@ -161,8 +161,7 @@ restart_server (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
 
-  tandem_session_server_shutdown (f->ts->server);
-  sync_test_spin (20);
+  sync_test_server_shutdown (f->ts->server);
   g_clear_object (&f->ts->server);
   f->ts->server = tandem_session_server_new (f->ts->data_dir, &error);
   g_assert_no_error (error);
