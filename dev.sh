@@ -30,6 +30,9 @@ PACKAGES=(
   flatpak-builder python3 python3-gi gir1.2-gtk-4.0 gir1.2-atspi-2.0
   sox alsa-utils libasound2-plugins jackd2 hydrogen-data
   clang libfuzzer-14-dev libclang-rt-14-dev
+  glib-networking libgnutls28-dev
+  redis-server libhiredis-dev
+  avahi-daemon libavahi-client-dev libavahi-glib-dev libgupnp-igd-1.0-dev
 )
 
 install_missing () {

@@ -14,7 +14,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
-#include "tandem-sync.h"
+#include "tandem-session-server.h"
 
 static int opt_port = 8421;
 static char *opt_data_dir = NULL;

@@ -1,4 +1,4 @@
-/* tandem-sync.h — the sync layer: protocol, session server, sync client, in-app host
+/* tandem-sync.h — all of the sync layer at once (protocol, server, client), for tests and benchmarks that play both ends
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
