@@ -10,4 +10,5 @@
 #include "tandem-render-plan.h"
 #include "tandem-renderer.h"
 #include "tandem-sample.h"
+#include "tandem-decoded-cache.h"
 #include "tandem-sample-cache.h"

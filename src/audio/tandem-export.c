@@ -17,6 +17,7 @@
 
 #include "tandem-export.h"
 #include "tandem-limiter.h"
+#include "tandem-decoded-cache.h"
 #include "tandem-plan-compile.h"
 #include "tandem-renderer.h"
 
@@ -27,6 +28,7 @@ typedef struct
 {
   TandemSampleStore *store;
   guint              rate;
+  GHashTable        *decoded;    /* hash → TandemSample someone decoded already, or NULL */
   GHashTable        *samples;    /* hash → TandemSample, NULL value: refused */
   GHashTable        *reasons;    /* hash → why it cannot be played */
 } Decoder;
@@ -42,12 +44,20 @@ decode_sample (const char *hash,
 
   if (g_hash_table_contains (decoder->samples, hash))
     return g_hash_table_lookup (decoder->samples, hash);
-  path = decoder->store != NULL ? tandem_sample_store_lookup (decoder->store, hash) : NULL;
+  /* Decoding and resampling is most of an export's plan compile: a sample
+   * the engine already holds at this rate is the same frames. */
+  if (decoder->decoded != NULL && (sample = g_hash_table_lookup (decoder->decoded, hash)) != NULL)
+    {
+      g_return_val_if_fail (sample->rate == decoder->rate, NULL);
+      g_hash_table_insert (decoder->samples, g_strdup (hash), tandem_sample_ref (sample));
+      return sample;
+    }
   /* Missing or refused samples are silent, as they are when playing; the
    * export says so. */
+  path = decoder->store != NULL ? tandem_sample_store_lookup (decoder->store, hash) : NULL;
   if (path == NULL)
     g_hash_table_insert (decoder->reasons, g_strdup (hash), g_strdup ("is missing"));
-  else if ((sample = tandem_sample_decode_file (path, decoder->rate, &error)) == NULL)
+  else if ((sample = tandem_decoded_cache_load (decoder->store, hash, decoder->rate, &error)) == NULL)
     g_hash_table_insert (decoder->reasons, g_strdup (hash),
                          g_strdup_printf ("cannot be played: %s", error->message));
   g_hash_table_insert (decoder->samples, g_strdup (hash), sample);
@@ -90,9 +100,10 @@ TandemRenderPlan *
 tandem_export_compile_plan_full (TandemProject     *project,
                                  guint              sample_rate,
                                  TandemSampleStore *store,
+                                 GHashTable        *decoded,
                                  char            ***unplayable)
 {
-  Decoder decoder = { store, sample_rate, NULL, NULL };
+  Decoder decoder = { store, sample_rate, decoded, NULL, NULL };
   TandemPlanOptions options = { 0 };
   TandemRenderPlan *plan;
 
@@ -118,7 +129,7 @@ tandem_export_compile_plan (TandemProject     *project,
                             guint              sample_rate,
                             TandemSampleStore *store)
 {
-  return tandem_export_compile_plan_full (project, sample_rate, store, NULL);
+  return tandem_export_compile_plan_full (project, sample_rate, store, NULL, NULL);
 }
 
 guint64
@@ -320,6 +331,7 @@ tandem_export_render_to_file_report (TandemProject         *project,
                                      const char            *path,
                                      guint                  sample_rate,
                                      TandemSampleStore     *store,
+                                     GHashTable            *decoded,
                                      guint64                seed,
                                      TandemExportProgress   progress,
                                      gpointer               user_data,
@@ -346,7 +358,7 @@ tandem_export_render_to_file_report (TandemProject         *project,
   /* The plan first (cheap next to the render): its length decides. */
   plan = tandem_export_compile_plan_full (project, sample_rate,
                                           store != NULL ? store : tandem_sample_store_get_default (),
-                                          &silent);
+                                          decoded, &silent);
   music = tandem_export_music_frames (plan);
   if (!check_bounds (path, music, sample_rate, error))
     return FALSE;
@@ -457,7 +469,7 @@ tandem_export_render_to_file (TandemProject         *project,
                               GCancellable          *cancellable,
                               GError               **error)
 {
-  return tandem_export_render_to_file_report (project, path, sample_rate, NULL, 0,
+  return tandem_export_render_to_file_report (project, path, sample_rate, NULL, NULL, 0,
                                               progress, user_data, cancellable, NULL, error);
 }
 
@@ -472,6 +484,6 @@ tandem_export_render_to_file_full (TandemProject         *project,
                                    GCancellable          *cancellable,
                                    GError               **error)
 {
-  return tandem_export_render_to_file_report (project, path, sample_rate, store, seed,
+  return tandem_export_render_to_file_report (project, path, sample_rate, store, NULL, seed,
                                               progress, user_data, cancellable, NULL, error);
 }

@@ -63,11 +63,15 @@ gboolean tandem_export_render_to_file_full (TandemProject        *project,
                                             GError              **error);
 /* And with @unplayable: a NULL-terminated list of the tracks the file plays
  * silent and why ("Track “Kick”: sample “kick.wav” is missing"), empty when
- * every track played. */
+ * every track played; and with @decoded (hash → TandemSample, may be NULL):
+ * samples already decoded at @sample_rate, used instead of decoding them
+ * again (the window passes its engine's, so an export from the window
+ * decodes only what the engine does not hold). */
 gboolean tandem_export_render_to_file_report (TandemProject        *project,
                                               const char           *path,
                                               guint                 sample_rate,
                                               TandemSampleStore    *store,
+                                              GHashTable           *decoded,
                                               guint64               seed,
                                               TandemExportProgress  progress,
                                               gpointer              user_data,
@@ -76,14 +80,15 @@ gboolean tandem_export_render_to_file_report (TandemProject        *project,
                                               GError              **error);
 
 /* The plan an export plays: song mode from bar 1 (or the current pattern),
- * playing, with samples decoded from @store (NULL: no samples). With
- * @unplayable, the tracks that stay silent (as above). */
+ * playing, with samples taken from @decoded or decoded from @store (NULL:
+ * no samples). With @unplayable, the tracks that stay silent (as above). */
 TandemRenderPlan *tandem_export_compile_plan  (TandemProject     *project,
                                                guint              sample_rate,
                                                TandemSampleStore *store);
 TandemRenderPlan *tandem_export_compile_plan_full (TandemProject     *project,
                                                    guint              sample_rate,
                                                    TandemSampleStore *store,
+                                                   GHashTable        *decoded,
                                                    char            ***unplayable);
 /* Frames of music in @plan before the tail. */
 guint64           tandem_export_music_frames  (const TandemRenderPlan *plan);

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "tandem-decoded-cache.h"
 #include "tandem-sample-cache.h"
 
 typedef struct
@@ -120,15 +121,30 @@ tandem_sample_cache_get_pending (TandemSampleCache *self)
   return self->pending;
 }
 
+typedef struct
+{
+  TandemSampleStore *store;
+  char              *hash;
+  guint              rate;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_object_unref (job->store);
+  g_free (job->hash);
+  g_free (job);
+}
+
 static void
 decode_thread (GTask        *task,
                gpointer      source_object,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  TandemSampleCache *self = source_object;
+  Job *job = task_data;
   GError *error = NULL;
-  TandemSample *sample = tandem_sample_decode_file (task_data, self->rate, &error);
+  TandemSample *sample = tandem_decoded_cache_load (job->store, job->hash, job->rate, &error);
 
   /* The callback will read it: keep it resident. */
   if (sample != NULL)
@@ -175,6 +191,7 @@ tandem_sample_cache_lookup (TandemSampleCache *self,
   g_autoptr(GTask) task = NULL;
   g_autofree char *path = NULL;
   Entry *entry;
+  Job *job;
 
   g_return_val_if_fail (TANDEM_IS_SAMPLE_CACHE (self), NULL);
   g_return_val_if_fail (hash != NULL, NULL);
@@ -193,7 +210,11 @@ tandem_sample_cache_lookup (TandemSampleCache *self,
   self->pending++;
   task = g_task_new (self, self->cancellable, decode_done, g_strdup (hash));
   g_task_set_source_tag (task, tandem_sample_cache_lookup);
-  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
+  job = g_new0 (Job, 1);
+  job->store = g_object_ref (self->store);
+  job->hash = g_strdup (hash);
+  job->rate = self->rate;
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, decode_thread);
   return NULL;
 }
@@ -208,4 +229,26 @@ tandem_sample_cache_get_error (TandemSampleCache *self,
 
   entry = g_hash_table_lookup (self->entries, hash);
   return entry != NULL ? entry->error : NULL;
+}
+
+GHashTable *
+tandem_sample_cache_dup_ready (TandemSampleCache *self)
+{
+  GHashTable *ready;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (TANDEM_IS_SAMPLE_CACHE (self), NULL);
+
+  ready = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                 (GDestroyNotify) tandem_sample_unref);
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Entry *entry = value;
+
+      if (entry->sample != NULL)
+        g_hash_table_insert (ready, g_strdup (key), tandem_sample_ref (entry->sample));
+    }
+  return ready;
 }

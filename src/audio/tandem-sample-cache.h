@@ -30,6 +30,10 @@ TandemSample      *tandem_sample_cache_lookup    (TandemSampleCache *self,
 /* The reason @hash was refused, or NULL. */
 const char        *tandem_sample_cache_get_error (TandemSampleCache *self,
                                                   const char        *hash);
+/* A new table of the samples decoded so far: hash → TandemSample (each
+ * referenced). Samples are immutable, so the table may go to another thread
+ * (an export reuses them instead of decoding the files again). */
+GHashTable        *tandem_sample_cache_dup_ready (TandemSampleCache *self);
 /* Number of decodes still running. */
 guint              tandem_sample_cache_get_pending (TandemSampleCache *self);
 

@@ -54,7 +54,7 @@ tandem_export_command (int    argc,
       return EXIT_FAILURE;
     }
 
-  if (!tandem_export_render_to_file_report (project, argv[1], EXPORT_SAMPLE_RATE, NULL, 0,
+  if (!tandem_export_render_to_file_report (project, argv[1], EXPORT_SAMPLE_RATE, NULL, NULL, 0,
                                             print_progress, &last_percent, NULL, &unplayable, &error))
     {
       g_printerr (_("\nCould not export to “%s”: %s\n"), argv[1], error->message);

@@ -21,6 +21,7 @@ typedef struct
   int            permille;  /* written by the worker, read on the main thread */
   guint          progress_source;
   char         **unplayable; /* tracks the file has silent, set by the worker */
+  GHashTable    *decoded;   /* the engine's samples at the export's rate, or NULL */
 } ExportJob;
 
 static void
@@ -31,6 +32,7 @@ export_job_free (ExportJob *job)
   g_clear_object (&job->project);
   g_free (job->path);
   g_strfreev (job->unplayable);
+  g_clear_pointer (&job->decoded, g_hash_table_unref);
   g_free (job);
 }
 
@@ -65,7 +67,7 @@ export_thread (GTask        *task,
   ExportJob *job = task_data;
   GError *error = NULL;
 
-  if (tandem_export_render_to_file_report (job->project, job->path, EXPORT_SAMPLE_RATE, NULL, 0,
+  if (tandem_export_render_to_file_report (job->project, job->path, EXPORT_SAMPLE_RATE, NULL, job->decoded, 0,
                                            on_progress, job, cancellable, &job->unplayable, &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -116,6 +118,14 @@ start_export (TandemWindow *self,
   job->project = tandem_project_new_from_json (snapshot, &error);
   job->path = g_file_get_path (file);
   g_assert (job->project != NULL);
+  {
+    /* What the engine has decoded at the export's rate need not be decoded
+     * again: most of an export's set-up time is decoding samples. */
+    TandemSampleCache *cache = tandem_engine_get_sample_cache (self->engine);
+
+    if (cache != NULL && tandem_sample_cache_get_rate (cache) == EXPORT_SAMPLE_RATE)
+      job->decoded = tandem_sample_cache_dup_ready (cache);
+  }
 
   if (job->path == NULL)
     {

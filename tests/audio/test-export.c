@@ -202,7 +202,7 @@ test_long_tail (void)
                                             json_node_init_object (json_node_alloc (), clip)));
   json_object_unref (clip);
 
-  g_assert_true (tandem_export_render_to_file_report (project, out, ATU_RATE, store, 0,
+  g_assert_true (tandem_export_render_to_file_report (project, out, ATU_RATE, store, NULL, 0,
                                                       NULL, NULL, NULL, &unplayable, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (unplayable), ==, 0);
@@ -356,7 +356,7 @@ test_unplayable (void)
   atu_add_track (project, "broken", bad_instrument);
   atu_set_cell (project, "p0", "kick", 0, "velocity", 127);
 
-  g_assert_true (tandem_export_render_to_file_report (project, out, ATU_RATE, store, 0,
+  g_assert_true (tandem_export_render_to_file_report (project, out, ATU_RATE, store, NULL, 0,
                                                       NULL, NULL, NULL, &unplayable, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (unplayable), ==, 2);
