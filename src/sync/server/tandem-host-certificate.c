@@ -144,7 +144,13 @@ machine_hosts (const char *const *extra)
   struct ifaddrs *ifs = NULL;
 
   for (guint i = 0; extra && extra[i]; i++)
-    g_ptr_array_add (hosts, g_strdup (extra[i]));
+    {
+      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (extra[i]);
+
+      /* A wildcard bind address ("0.0.0.0", "::") names no host. */
+      if (inet == NULL || !g_inet_address_get_is_any (inet))
+        g_ptr_array_add (hosts, g_strdup (extra[i]));
+    }
   g_ptr_array_add (hosts, g_strdup ("localhost"));
   g_ptr_array_add (hosts, g_strdup ("127.0.0.1"));
   g_ptr_array_add (hosts, g_strdup ("::1"));
