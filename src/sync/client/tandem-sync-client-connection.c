@@ -333,7 +333,8 @@ connect_cb (GObject      *source,
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                || (current && self->connect_timed_out))
         {
-          g_debug ("Client %s: cannot connect: %s", self->client_id, error->message);
+          g_debug ("Client %s: cannot connect: %s (%s %d)", self->client_id, error->message,
+                   g_quark_to_string (error->domain), error->code);
           _tandem_sync_client_connection_lost (self);
         }
       g_object_unref (self);

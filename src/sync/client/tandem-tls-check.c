@@ -26,6 +26,19 @@ watch_free (gpointer data)
   g_free (w);
 }
 
+/* GLib leaves the validity period unchecked when there is no trust store
+ * (as for pinned links): it is checked here in every case. */
+static gboolean
+out_of_date (GTlsCertificate *certificate)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = g_tls_certificate_get_not_valid_before (certificate);
+  g_autoptr(GDateTime) until = g_tls_certificate_get_not_valid_after (certificate);
+
+  return (from != NULL && g_date_time_compare (now, from) < 0)
+         || (until != NULL && g_date_time_compare (now, until) > 0);
+}
+
 TandemTlsVerdict
 tandem_tls_check_judge (const TandemInvite  *invite,
                         GTlsCertificate     *certificate,
@@ -35,6 +48,8 @@ tandem_tls_check_judge (const TandemInvite  *invite,
    * carries (the host's, when the link was made). The clock it does not. */
   GTlsCertificateFlags pin_covers = G_TLS_CERTIFICATE_UNKNOWN_CA | G_TLS_CERTIFICATE_BAD_IDENTITY;
 
+  if (certificate != NULL && out_of_date (certificate))
+    errors |= G_TLS_CERTIFICATE_EXPIRED;
   if (invite->pinned)
     {
       if (!tandem_certificate_matches_pin (certificate, invite->fingerprint))
@@ -131,7 +146,11 @@ tandem_tls_check_error (GError      *error,
                         const char **code,
                         const char **message)
 {
-  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
+  /* GnuTLS reads a plain HTTP answer as NOT_TLS or, under TLS 1.3, as an
+   * "unexpected packet" (MISC): either way the handshake cannot succeed
+   * however often it is tried. */
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS)
+      || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_MISC))
     {
       *code = TANDEM_CODE_TLS_UNAVAILABLE;
       *message = "The host does not speak TLS: the link asks for an encrypted connection "

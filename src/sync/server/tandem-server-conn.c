@@ -181,11 +181,24 @@ scan (TandemGuardInput *self,
   return TRUE;
 }
 
+static void refuse_tls_client (TandemServerConn *conn);
+
 static gssize
 guard_after_read (TandemGuardInput *self,
                   void             *buffer,
                   gssize            n)
 {
+  /* A TLS handshake record (0x16) where a plain request should start: a
+   * wss:// client at a plain port. It is told so in clear, which its TLS
+   * library reads as "not TLS", instead of waiting for a header block that
+   * never ends. */
+  if (n > 0 && self->mode == GUARD_HEAD && self->head->len == 0 && ((guint8 *) buffer)[0] == 0x16
+      && self->conn != NULL && tandem_server_conn_get_tls (self->conn) == NULL)
+    {
+      self->mode = GUARD_CUT;
+      refuse_tls_client (self->conn);
+      return 0;
+    }
   if (n > 0 && self->mode != GUARD_CUT && !scan (self, buffer, n))
     {
       self->mode = GUARD_CUT;
@@ -536,6 +549,17 @@ tandem_server_conn_refuse (TandemServerConn *conn,
       g_socket_shutdown (tandem_server_conn_get_socket (conn), TRUE, TRUE, NULL);
       return;
     }
+  send_and_end (tandem_server_conn_get_socket (conn), text);
+}
+
+static void
+refuse_tls_client (TandemServerConn *conn)
+{
+  g_autofree char *text = response_text (SOUP_STATUS_BAD_REQUEST,
+                                         "{\"error\":{\"code\":\"tls-unavailable\","
+                                         "\"message\":\"This server takes plain connections only\"}}");
+
+  g_debug ("TLS client from %s at a plain port: refused", conn->address);
   send_and_end (tandem_server_conn_get_socket (conn), text);
 }
 
