@@ -10,7 +10,8 @@
 
 #include "config.h"
 
-#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -540,6 +541,109 @@ test_host (void)
   tandem_session_host_stop (loopback);
 }
 
+/* The headless tandem-server: no network in clear, and TLS from files */
+
+static char *
+server_path (void)
+{
+  const char *build = g_getenv ("TANDEM_BUILD_DIR");
+
+  return build ? g_build_filename (build, "src", "server", "tandem-server", NULL) : NULL;
+}
+
+static gboolean
+accept_pinned (SoupMessage         *msg,
+               GTlsCertificate     *certificate,
+               GTlsCertificateFlags errors,
+               GTlsCertificate     *expected)
+{
+  guint8 fp[TANDEM_FINGERPRINT_SIZE];
+
+  tandem_certificate_fingerprint (expected, fp);
+  return tandem_certificate_matches_pin (certificate, fp);
+}
+
+static void
+test_headless (void)
+{
+  g_autofree char *path = server_path ();
+  g_autofree char *dir = g_build_filename (tmp, "headless", NULL);
+  g_autofree char *cert_file = g_build_filename (tmp, "server-cert.pem", NULL);
+  g_autofree char *key_file = g_build_filename (tmp, "server-key.pem", NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *hosts[] = { "127.0.0.1", NULL };
+  g_autofree char *pem = tandem_host_certificate_generate_pem (hosts, now - 3600, now + DAY, NULL);
+  const char *key_start = strstr (pem, "-----BEGIN PRIVATE KEY-----");
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_pem (pem, -1, NULL);
+  g_autoptr(GSubprocess) refused = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err_text = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(TandemSyncClient) client = sync_test_client_new ();
+  const char *link;
+  guint port;
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("tandem-server not found (set TANDEM_BUILD_DIR)");
+      return;
+    }
+  g_assert_nonnull (key_start);
+  g_assert_true (g_file_set_contents (cert_file, pem, key_start - pem, NULL));
+  g_assert_true (g_file_set_contents_full (key_file, key_start, -1, 0, 0600, NULL));
+
+  /* On every interface without a certificate: refused, saying how to fix it. */
+  refused = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              path, "--data-dir", dir, "--port", "0", "--bind", "0.0.0.0", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (refused, NULL, NULL, NULL, &err_text, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_successful (refused));
+  g_assert_nonnull (strstr (err_text, "--tls-cert"));
+  g_assert_nonnull (strstr (err_text, "--insecure"));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, path, "--data-dir", dir, "--port", "0",
+                                      "--bind", "127.0.0.1", "--admin-token", "admin",
+                                      "--tls-cert", cert_file, "--tls-key", key_file, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "tandem-server listening on port "));
+  port = atoi (line + strlen ("tandem-server listening on port "));
+
+  /* The HTTP API over https://, and the links it makes pin the certificate. */
+  url = g_strdup_printf ("https://127.0.0.1:%u/sessions", port);
+  msg = soup_message_new ("POST", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "Bearer admin");
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_pinned), certificate);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_CREATED);
+  root = json_from_string (g_bytes_get_data (reply, NULL), &error);
+  g_assert_no_error (error);
+  link = json_object_get_string_member (json_object_get_object_member (json_node_get_object (root),
+                                                                       "invites"), "editor");
+  g_assert_true (g_str_has_prefix (link, "tandem://"));
+  g_assert_nonnull (strstr (link, "&fp=sha256:"));
+  g_assert_true (tandem_sync_client_connect (client, link, NULL));
+  g_assert_true (sync_test_wait_live (client));
+  tandem_sync_client_disconnect (client);
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -562,6 +666,7 @@ main (int    argc,
   g_test_add_func ("/tls/stalled-handshake", test_stalled_handshake);
   g_test_add_func ("/tls/samples", test_samples);
   g_test_add_func ("/tls/host", test_host);
+  g_test_add_func ("/tls/headless", test_headless);
   status = g_test_run ();
   sync_test_rm_rf (tmp);
   g_free (tmp);
