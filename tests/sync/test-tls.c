@@ -341,6 +341,37 @@ test_stalled_handshake (void)
   sync_test_server_free (ts);
 }
 
+/* The hello budget and the hello deadline hold over TLS, counted on the
+ * decrypted stream. */
+static void
+test_guards (void)
+{
+  g_autoptr(GTlsCertificate) certificate = make_valid_certificate ();
+  TandemServerLimits limits;
+  SyncTestServer *ts;
+  g_autoptr(SoupWebsocketConnection) flood = NULL;
+  g_autoptr(SoupWebsocketConnection) silent = NULL;
+  g_autofree char *padding = g_strnfill (3000, 'x');
+  g_autofree char *chunk = g_strdup_printf ("{\"type\":\"ping\",\"pad\":\"%s\"}", padding);
+
+  tandem_server_limits_init_defaults (&limits);
+  limits.hello_timeout_ms = 300;
+  ts = tls_server_new (certificate, &limits);
+
+  /* Junk before the hello, past the hello budget: the connection ends. */
+  flood = sync_test_raw_connect_tls (ts->port, ts->session_id, TANDEM_PROTOCOL_SUBPROTOCOL, certificate);
+  g_assert_nonnull (flood);
+  for (guint i = 0; i < 2 * limits.max_hello_bytes / strlen (chunk) + 1; i++)
+    soup_websocket_connection_send_text (flood, chunk);
+  g_assert_true (sync_test_raw_wait_closed (flood, 5000));
+
+  /* Upgraded and then silent: cut at the hello deadline. */
+  silent = sync_test_raw_connect_tls (ts->port, ts->session_id, TANDEM_PROTOCOL_SUBPROTOCOL, certificate);
+  g_assert_nonnull (silent);
+  g_assert_true (sync_test_raw_wait_closed (silent, 8000));
+  sync_test_server_free (ts);
+}
+
 /* Samples over https:// */
 
 static char *
@@ -664,6 +695,7 @@ main (int    argc,
   g_test_add_func ("/tls/plain-client", test_plain_client);
   g_test_add_func ("/tls/tls-client-plain-server", test_tls_client_plain_server);
   g_test_add_func ("/tls/stalled-handshake", test_stalled_handshake);
+  g_test_add_func ("/tls/guards", test_guards);
   g_test_add_func ("/tls/samples", test_samples);
   g_test_add_func ("/tls/host", test_host);
   g_test_add_func ("/tls/headless", test_headless);
