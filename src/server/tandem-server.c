@@ -63,7 +63,7 @@ static GOptionEntry entries[] = {
   { "max-unauthenticated", 0, 0, G_OPTION_ARG_INT, &opt_max_unauthenticated, "Connections not joined or authorized yet (default 1024; beyond: 503)", "N" },
   { "max-unauthenticated-per-address", 0, 0, G_OPTION_ARG_INT, &opt_max_unauthenticated_per_address, "The same from one IP address (default 128)", "N" },
   { "fd-headroom", 0, 0, G_OPTION_ARG_INT, &opt_fd_headroom, "File descriptors kept free below the limit (default 64; beyond: 503)", "N" },
-  { "request-timeout", 0, 0, G_OPTION_ARG_INT, &opt_request_timeout, "Milliseconds for an HTTP request's headers or the upgrade (default 10000)", "MS" },
+  { "request-timeout", 0, 0, G_OPTION_ARG_INT, &opt_request_timeout, "Milliseconds for the TLS handshake and an HTTP request's headers or the upgrade (default 10000)", "MS" },
   { "hello-timeout", 0, 0, G_OPTION_ARG_INT, &opt_hello_timeout, "Milliseconds from the upgrade to the hello (default 5000)", "MS" },
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "PEM certificate (chain) to serve wss:// and https:// with", "FILE" },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "PEM private key of --tls-cert (default: read from the same file)", "FILE" },
@@ -205,10 +205,12 @@ main (int    argc,
   g_option_context_set_description (context,
     "Sessions are created with the HTTP API on the same port:\n"
     "  curl -X POST -H \"Authorization: Bearer $(cat DIR/admin-token)\" http://HOST:PORT/sessions\n"
+    "  (https:// with --tls-cert)\n"
     "With --tls-cert (and --tls-key) the same port serves https:// and wss:// only,\n"
-    "and invite links are tandem://…; a self-signed certificate is pinned in them\n"
-    "(…&fp=sha256:…). Without a certificate tandem-server only listens on a loopback\n"
-    "--bind address, unless --insecure is given (links then say …&insecure=1).\n"
+    "and invite links are tandem://...; a self-signed certificate is pinned in them\n"
+    "(...&fp=sha256:...). Without a certificate tandem-server only listens on a\n"
+    "loopback --bind address, unless --insecure is given (links then say\n"
+    "...&insecure=1, and tokens travel in clear).\n"
     "See docs/server.md for the data directory, the API, the limits and the errors.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
