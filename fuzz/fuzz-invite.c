@@ -1,5 +1,5 @@
 /* fuzz-invite.c — invite links: what parses formats back to a link that
- * parses to the same invite
+ * parses to the same invite (TLS, pin and plain form included)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,7 +15,9 @@ same_or_abort (const TandemInvite *a,
   g_autoptr(TandemInvite) b = tandem_invite_parse (link, NULL);
 
   if (b == NULL || g_strcmp0 (a->host, b->host) != 0 || a->port != b->port
-      || g_strcmp0 (a->session_id, b->session_id) != 0 || g_strcmp0 (a->token, b->token) != 0)
+      || g_strcmp0 (a->session_id, b->session_id) != 0 || g_strcmp0 (a->token, b->token) != 0
+      || a->tls != b->tls || a->pinned != b->pinned
+      || memcmp (a->fingerprint, b->fingerprint, sizeof a->fingerprint) != 0)
     abort ();
 }
 
@@ -28,6 +30,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *link = NULL;
   g_autofree char *ws = NULL;
   g_autofree char *address = NULL;
+  g_autofree char *endpoint = NULL;
 
   fuzz_init ();
   invite = tandem_invite_parse (text, NULL);
@@ -36,6 +39,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   link = tandem_invite_to_link (invite);
   ws = tandem_invite_to_ws_url (invite);
   address = tandem_invite_get_address (invite);
+  endpoint = tandem_invite_get_endpoint (invite);
+  /* The endpoint's scheme is the link's promise: wss:// for any TLS link. */
+  if (invite->tls != g_str_has_prefix (endpoint, "wss://"))
+    abort ();
   same_or_abort (invite, link);
   same_or_abort (invite, ws);
   return 0;

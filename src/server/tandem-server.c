@@ -38,6 +38,10 @@ static int opt_max_unauthenticated_per_address = 0;
 static int opt_fd_headroom = -1;
 static int opt_request_timeout = 0;
 static int opt_hello_timeout = 0;
+/* TLS */
+static char *opt_tls_cert = NULL;
+static char *opt_tls_key = NULL;
+static gboolean opt_insecure = FALSE;
 
 static GOptionEntry entries[] = {
   { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port to listen on (0: any free port; default 8421)", "N" },
@@ -59,8 +63,11 @@ static GOptionEntry entries[] = {
   { "max-unauthenticated", 0, 0, G_OPTION_ARG_INT, &opt_max_unauthenticated, "Connections not joined or authorized yet (default 1024; beyond: 503)", "N" },
   { "max-unauthenticated-per-address", 0, 0, G_OPTION_ARG_INT, &opt_max_unauthenticated_per_address, "The same from one IP address (default 128)", "N" },
   { "fd-headroom", 0, 0, G_OPTION_ARG_INT, &opt_fd_headroom, "File descriptors kept free below the limit (default 64; beyond: 503)", "N" },
-  { "request-timeout", 0, 0, G_OPTION_ARG_INT, &opt_request_timeout, "Milliseconds for an HTTP request's headers or the upgrade (default 10000)", "MS" },
+  { "request-timeout", 0, 0, G_OPTION_ARG_INT, &opt_request_timeout, "Milliseconds for the TLS handshake and an HTTP request's headers or the upgrade (default 10000)", "MS" },
   { "hello-timeout", 0, 0, G_OPTION_ARG_INT, &opt_hello_timeout, "Milliseconds from the upgrade to the hello (default 5000)", "MS" },
+  { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "PEM certificate (chain) to serve wss:// and https:// with", "FILE" },
+  { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "PEM private key of --tls-cert (default: read from the same file)", "FILE" },
+  { "insecure", 0, 0, G_OPTION_ARG_NONE, &opt_insecure, "Serve plain ws:// on a non-loopback address without a certificate: tokens and edits travel in clear", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   { NULL }
 };
@@ -103,6 +110,54 @@ load_admin_token (GError **error)
   }
 }
 
+/* TLS: a certificate, or plain only where nothing leaves the machine (a
+ * loopback bind address) or where the operator said so (--insecure). */
+static gboolean
+bind_is_loopback (void)
+{
+  g_autoptr(GInetAddress) inet = opt_bind ? g_inet_address_new_from_string (opt_bind) : NULL;
+
+  return inet != NULL && g_inet_address_get_is_loopback (inet);
+}
+
+static gboolean
+load_tls (GTlsCertificate **out)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (opt_tls_cert == NULL && opt_tls_key != NULL)
+    {
+      g_printerr ("tandem-server: --tls-key needs --tls-cert\n");
+      return FALSE;
+    }
+  if (opt_tls_cert == NULL)
+    {
+      if (bind_is_loopback ())
+        return TRUE;
+      if (opt_insecure)
+        {
+          g_warning ("Serving plain ws:// with --insecure: tokens and edits travel in clear");
+          return TRUE;
+        }
+      g_printerr ("tandem-server: refusing to serve a network without encryption.\n"
+                  "  Give a certificate:  --tls-cert FILE.pem --tls-key KEY.pem\n"
+                  "  or listen on this machine only:  --bind 127.0.0.1\n"
+                  "  or accept that invite tokens travel in clear:  --insecure\n");
+      return FALSE;
+    }
+  certificate = opt_tls_key ? g_tls_certificate_new_from_files (opt_tls_cert, opt_tls_key, &error)
+                            : g_tls_certificate_new_from_file (opt_tls_cert, &error);
+  if (certificate == NULL)
+    {
+      g_printerr ("tandem-server: cannot load the TLS certificate: %s\n", error->message);
+      return FALSE;
+    }
+  g_message ("Serving wss:// and https:// with %s", opt_tls_cert);
+  *out = g_steal_pointer (&certificate);
+  return TRUE;
+}
+
 static gboolean
 quit_cb (gpointer data)
 {
@@ -140,6 +195,7 @@ main (int    argc,
   g_autoptr(TandemSessionServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *admin_token = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
   TandemServerLimits limits;
 
   g_log_writer_default_set_use_stderr (TRUE);
@@ -149,6 +205,12 @@ main (int    argc,
   g_option_context_set_description (context,
     "Sessions are created with the HTTP API on the same port:\n"
     "  curl -X POST -H \"Authorization: Bearer $(cat DIR/admin-token)\" http://HOST:PORT/sessions\n"
+    "  (https:// with --tls-cert)\n"
+    "With --tls-cert (and --tls-key) the same port serves https:// and wss:// only,\n"
+    "and invite links are tandem://...; a self-signed certificate is pinned in them\n"
+    "(...&fp=sha256:...). Without a certificate tandem-server only listens on a\n"
+    "loopback --bind address, unless --insecure is given (links then say\n"
+    "...&insecure=1, and tokens travel in clear).\n"
     "See docs/server.md for the data directory, the API, the limits and the errors.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -177,6 +239,8 @@ main (int    argc,
     }
   if (opt_list)
     return list_sessions ();
+  if (!load_tls (&certificate))
+    return EXIT_FAILURE;
 
   if ((admin_token = load_admin_token (&error)) == NULL)
     {
@@ -229,6 +293,7 @@ main (int    argc,
   explicit_bzero (admin_token, strlen (admin_token));
   if (opt_public_host)
     tandem_session_server_set_public_host (server, opt_public_host);
+  tandem_session_server_set_tls_certificate (server, certificate);
 
   if (!tandem_session_server_listen (server, opt_bind, opt_port, &error))
     {

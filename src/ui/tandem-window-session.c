@@ -250,7 +250,9 @@ static gboolean
 is_fatal (const char *code)
 {
   static const char *fatal[] = {
-    "unsupported-version", "unauthorized", "no-such-session", "session-full", "replaced", NULL
+    "unsupported-version", "unauthorized", "no-such-session", "session-full", "replaced",
+    "certificate-mismatch", "certificate-expired", "certificate-untrusted", "tls-required",
+    "tls-unavailable", NULL
   };
 
   return g_strv_contains (fatal, code);
@@ -267,6 +269,16 @@ on_sync_error (TandemWindow *self,
     message = _("The session runs a different version of Tandem");
   else if (g_strcmp0 (code, "no-such-session") == 0)
     message = _("The session does not exist (any more)");
+  else if (g_strcmp0 (code, "certificate-mismatch") == 0)
+    message = _("The host’s certificate does not match the invite link — someone may be intercepting the connection");
+  else if (g_strcmp0 (code, "certificate-expired") == 0)
+    message = _("The host’s certificate has expired");
+  else if (g_strcmp0 (code, "certificate-untrusted") == 0)
+    message = _("The host’s certificate is not trusted and the link does not pin it — ask for the full invite link");
+  else if (g_strcmp0 (code, "tls-required") == 0)
+    message = _("The host only accepts encrypted connections — ask for a new invite link");
+  else if (g_strcmp0 (code, "tls-unavailable") == 0)
+    message = _("The host does not offer an encrypted connection");
 
   show_toast_printf (self, _("Session: %s"), message);
 

@@ -171,6 +171,13 @@ sync_test_proxy_get_port (SyncTestProxy *proxy)
   return proxy->port;
 }
 
+void
+sync_test_proxy_set_target (SyncTestProxy *proxy,
+                            guint16        target)
+{
+  proxy->target = target;
+}
+
 guint
 sync_test_proxy_get_n_accepted (SyncTestProxy *proxy)
 {

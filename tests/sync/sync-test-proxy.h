@@ -23,6 +23,9 @@ char          *sync_test_proxy_invite  (SyncTestProxy *proxy,
 void           sync_test_proxy_cut     (SyncTestProxy *proxy);
 /* The link is back: the dead connections are closed and new ones pass. */
 void           sync_test_proxy_restore (SyncTestProxy *proxy);
+/* New connections go to 127.0.0.1:@target from now on (open ones stay). */
+void           sync_test_proxy_set_target (SyncTestProxy *proxy,
+                                        guint16        target);
 /* Connections passed on to the target so far. */
 guint          sync_test_proxy_get_n_accepted (SyncTestProxy *proxy);
 void           sync_test_proxy_free    (SyncTestProxy *proxy);

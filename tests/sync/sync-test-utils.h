@@ -60,6 +60,11 @@ gboolean        sync_test_wait_converged  (SyncTestServer   *ts,
 SoupWebsocketConnection *sync_test_raw_connect (guint16     port,
                                                 const char *session_id,
                                                 const char *protocol);
+/* The same over wss://, accepting only @certificate (self-signed). */
+SoupWebsocketConnection *sync_test_raw_connect_tls (guint16          port,
+                                                    const char      *session_id,
+                                                    const char      *protocol,
+                                                    GTlsCertificate *certificate);
 /* The next text message (parsed), or NULL if the connection closed or
  * nothing came in time. */
 JsonObject     *sync_test_raw_next        (SoupWebsocketConnection *conn,

@@ -33,9 +33,9 @@ test_invite_forms (void)
   g_assert_cmpstr (a->token, ==, "tok_en-1");
 
   ws = tandem_invite_to_ws_url (a);
-  g_assert_cmpstr (ws, ==, "ws://studio.local:8421/session/AbC-_9?token=tok_en-1");
+  g_assert_cmpstr (ws, ==, "wss://studio.local:8421/session/AbC-_9?token=tok_en-1");
   endpoint = tandem_invite_get_endpoint (a);
-  g_assert_cmpstr (endpoint, ==, "ws://studio.local:8421/session/AbC-_9");
+  g_assert_cmpstr (endpoint, ==, "wss://studio.local:8421/session/AbC-_9");
   g_assert_null (strstr (endpoint, "tok_en"));
   address = tandem_invite_get_address (a);
   g_assert_cmpstr (address, ==, "studio.local:8421");
@@ -47,7 +47,7 @@ test_invite_forms (void)
 
   v6 = tandem_invite_new ("::1", 9000, "s1", "t");
   v6_link = tandem_invite_to_link (v6);
-  g_assert_cmpstr (v6_link, ==, "tandem://[::1]:9000/s1?token=t");
+  g_assert_cmpstr (v6_link, ==, "tandem://[::1]:9000/s1?token=t&insecure=1");
   g_clear_pointer (&v6, tandem_invite_free);
   v6 = tandem_invite_parse (v6_link, &error);
   g_assert_no_error (error);
@@ -85,6 +85,17 @@ test_invite_errors (void)
     { "tandem://[fe80::1%25eth0]:1/s?token=t", "host must be" },
     { "tandem://h\xc3\xa9:1/s?token=t", "" },
     { "tandem://h:1/%41bc?token=t", "session id" },
+    /* TLS forms */
+    { "tandem://h:1/s?token=t&fp=sha256:abc", "fingerprint" },
+    { "tandem://h:1/s?token=t&fp=md5:" "0123456789abcdef0123456789abcdef", "fingerprint" },
+    { "tandem://h:1/s?token=t&fp=sha256:" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB", "fingerprint" },
+    { "tandem://h:1/s?token=t&fp=sha256:" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&insecure=1", "cannot pin" },
+    { "tandem://h:1/s?insecure=1&fp=sha256:" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "cannot pin" },
+    { "ws://h:1/session/s?fp=sha256:" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "cannot pin" },
+    { "wss://h:1/session/s?insecure=1", "cannot be insecure" },
+    { "tandem://h:1/s?insecure=yes", "insecure" },
+    { "tandem://h:1/s?token=a&token=b", "twice" },
+    { "tandem://h:1/s?token", "malformed" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -112,6 +123,12 @@ test_invite_round_trip (void)
     "tandem://[2001:db8::7]:9/s-2_x",
     "tandem://localhost:1/s",
     "ws://jam-room.example.org:8421/session/abc?token=xyz",
+    "tandem://127.0.0.1:8421/s1?token=t&insecure=1",
+    "wss://jam-room.example.org:8421/session/abc?token=xyz",
+    "tandem://[::1]:8421/s1?token=t&fp=sha256:"
+      "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+    "wss://h.example:9/session/s?fp=sha256:q80Ldp2hKWC3Jj6fN5aC_cZR3t9AxT_-SCzJVxXlV_E&token=t",
+    "tandem://h:1/s?token=t&later=unknown",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (links); i++)
@@ -130,9 +147,57 @@ test_invite_round_trip (void)
       g_assert_cmpuint (b->port, ==, a->port);
       g_assert_cmpstr (b->session_id, ==, a->session_id);
       g_assert_cmpstr (b->token, ==, a->token);
+      g_assert_cmpint (b->tls, ==, a->tls);
+      g_assert_cmpint (b->pinned, ==, a->pinned);
+      g_assert_cmpmem (b->fingerprint, sizeof b->fingerprint, a->fingerprint, sizeof a->fingerprint);
       again = tandem_invite_to_link (b);
       g_assert_cmpstr (again, ==, link);
     }
+}
+
+/* tandem:// means wss://; the pin and the plain form carry over to every form. */
+static void
+test_invite_tls_forms (void)
+{
+  static const guint8 fp[TANDEM_FINGERPRINT_SIZE] = { 0xab, 0xcd, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                                      12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                                                      24, 25, 26, 27, 28, 29, 0xff };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemInvite) pinned = tandem_invite_new ("studio.local", 8421, "s1", "t");
+  g_autoptr(TandemInvite) again = NULL;
+  g_autoptr(TandemInvite) hex = NULL;
+  g_autoptr(TandemInvite) plain = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *ws = NULL;
+  g_autofree char *fp_text = tandem_fingerprint_to_string (fp);
+  g_autofree char *hex_link = NULL;
+  g_autofree char *plain_ws = NULL;
+
+  tandem_invite_set_tls (pinned, fp);
+  link = tandem_invite_to_link (pinned);
+  g_assert_true (g_str_has_prefix (link, "tandem://studio.local:8421/s1?token=t&fp=sha256:"));
+  g_assert_cmpuint (strlen (fp_text), ==, strlen ("sha256:") + 43);
+  ws = tandem_invite_to_ws_url (pinned);
+  g_assert_true (g_str_has_prefix (ws, "wss://studio.local:8421/session/s1?token=t&fp=sha256:"));
+  g_assert_cmpstr (tandem_invite_get_http_scheme (pinned), ==, "https");
+  again = tandem_invite_parse (ws, &error);
+  g_assert_no_error (error);
+  g_assert_true (again->tls && again->pinned);
+  g_assert_cmpmem (again->fingerprint, sizeof fp, fp, sizeof fp);
+
+  /* The same fingerprint in hex reads the same. */
+  hex_link = g_strdup_printf ("tandem://studio.local:8421/s1?token=t&fp=sha256:%s",
+                              "ABCD0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1dff");
+  hex = tandem_invite_parse (hex_link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (hex->fingerprint, sizeof fp, fp, sizeof fp);
+
+  plain = tandem_invite_parse ("tandem://127.0.0.1:9/s1?token=t&insecure=1", &error);
+  g_assert_no_error (error);
+  g_assert_false (plain->tls);
+  plain_ws = tandem_invite_to_ws_url (plain);
+  g_assert_cmpstr (plain_ws, ==, "ws://127.0.0.1:9/session/s1?token=t");
+  g_assert_cmpstr (tandem_invite_get_http_scheme (plain), ==, "http");
 }
 
 /* json-glib wraps integer literals beyond 64 bits; a message never does. */
@@ -373,6 +438,7 @@ main (int    argc,
   g_test_add_func ("/sync/invite/forms", test_invite_forms);
   g_test_add_func ("/sync/invite/errors", test_invite_errors);
   g_test_add_func ("/sync/invite/round-trip", test_invite_round_trip);
+  g_test_add_func ("/sync/invite/tls-forms", test_invite_tls_forms);
   g_test_add_func ("/sync/codec/integer-range", test_codec_integer_range);
   g_test_add_func ("/sync/protocol/codec", test_codec);
   g_test_add_func ("/sync/journal/crc", test_crc);

@@ -453,7 +453,7 @@ test_heartbeat_timeout (void)
   soup_server_add_websocket_handler (mute, "/session", NULL, protocols, swallow_ws, conns, NULL);
   g_assert_true (soup_server_listen (mute, addr, 0, &error));
   uris = soup_server_get_uris (mute);
-  invite = g_strdup_printf ("tandem://127.0.0.1:%d/s1?token=t", g_uri_get_port (uris->data));
+  invite = g_strdup_printf ("tandem://127.0.0.1:%d/s1?token=t&insecure=1", g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   tandem_sync_client_set_heartbeat (client, 50, 300);

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include "tandem-tls-check.h"
+
 #include <libsoup/soup.h>
 
 #include "tandem-sample-transfers.h"
@@ -31,6 +33,7 @@ struct _TandemSampleTransfer
   GSource                 *retry_source;
   guint                    attempt;
   gboolean                 dropping;  /* the test hook cut this request */
+  TandemTlsVerdict         tls_verdict; /* on the host's certificate, last request */
   guint64                  chunk_len;
   /* downloads */
   GInputStream            *body;

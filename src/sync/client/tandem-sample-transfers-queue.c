@@ -157,19 +157,16 @@ run_transfer (TandemSampleTransfer *t)
 /* Requests, and what their failures mean for a transfer */
 
 static char *
-build_url (TandemSampleTransfers *self,
-           const char            *kind,
-           const char            *hash,
-           char                 **token)
+build_url (TandemInvite *invite,
+           const char   *kind,
+           const char   *hash,
+           char        **token)
 {
-  g_autoptr(TandemInvite) invite = self->client ? tandem_sync_client_dup_invite (self->client) : NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = g_strdup_printf ("/sessions/%s/%s/%s", invite->session_id, kind, hash);
 
-  if (invite == NULL)
-    return NULL;
-  path = g_strdup_printf ("/sessions/%s/%s/%s", invite->session_id, kind, hash);
   *token = g_strdup (invite->token ? invite->token : "");
-  return g_uri_join (G_URI_FLAGS_NONE, "http", NULL, invite->host, invite->port, path, NULL, NULL);
+  return g_uri_join (G_URI_FLAGS_NONE, tandem_invite_get_http_scheme (invite), NULL, invite->host,
+                     invite->port, path, NULL, NULL);
 }
 
 SoupMessage *
@@ -177,13 +174,18 @@ _tandem_sample_transfer_new_message (TandemSampleTransfer *t,
              const char           *method,
              const char           *kind)
 {
+  g_autoptr(TandemInvite) invite = t->owner && t->owner->client
+                                    ? tandem_sync_client_dup_invite (t->owner->client) : NULL;
   g_autofree char *token = NULL;
-  g_autofree char *url = build_url (t->owner, kind, t->hash, &token);
+  g_autofree char *url = invite ? build_url (invite, kind, t->hash, &token) : NULL;
   g_autofree char *auth = NULL;
   SoupMessage *msg;
 
   if (url == NULL || (msg = soup_message_new (method, url)) == NULL)
     return NULL;
+  /* The same certificate check as the session's connection, before the
+   * token goes out. */
+  tandem_tls_check_prepare (t->owner->soup, msg, invite, &t->tls_verdict);
   auth = g_strconcat ("Bearer ", token, NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   explicit_bzero (auth, strlen (auth));
@@ -269,6 +271,22 @@ _tandem_sample_transfer_network_error (TandemSampleTransfer *t,
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;   /* cancel() has finished it already */
+  /* A refused certificate stays refused: no retry, and the reason. */
+  if (t->tls_verdict != TANDEM_TLS_OK)
+    {
+      _tandem_sample_transfer_finish (t, TANDEM_TRANSFER_FAILED,
+                                      tandem_tls_verdict_message (t->tls_verdict));
+      return;
+    }
+  {
+    const char *code, *message;
+
+    if (tandem_tls_check_error (error, 0, &code, &message))
+      {
+        _tandem_sample_transfer_finish (t, TANDEM_TRANSFER_FAILED, message);
+        return;
+      }
+  }
   _tandem_sample_transfer_retry_later (t, TRUE, error->message);
 }
 

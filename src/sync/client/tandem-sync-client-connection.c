@@ -289,6 +289,27 @@ send_hello (TandemSyncClient *self)
   _tandem_sync_client_send_text (self, text);
 }
 
+/* TLS: a certificate refused (wrong pin, expired, untrusted), a plain host
+ * behind a wss:// link or a TLS host behind a plain one. Trying again would
+ * meet the same certificate and, for a pin, hand a token to whoever holds
+ * it: these end the connection for good, with an error that says why. */
+static gboolean
+tls_refusal (TandemSyncClient *self,
+             SoupMessage      *msg,
+             GError           *error)
+{
+  const char *code = tandem_tls_verdict_code (self->tls_verdict);
+  const char *message = tandem_tls_verdict_message (self->tls_verdict);
+
+  if (code == NULL && !tandem_tls_check_error (error, msg ? soup_message_get_status (msg) : 0,
+                                               &code, &message))
+    return FALSE;
+  g_debug ("Client %s: %s: %s", self->client_id, code, error ? error->message : message);
+  self->fatal = TRUE;
+  g_signal_emit (self, _tandem_sync_client_signals[ERROR], 0, code, message);
+  return TRUE;
+}
+
 static void
 connect_cb (GObject      *source,
             GAsyncResult *result,
@@ -300,17 +321,33 @@ connect_cb (GObject      *source,
   gboolean current = G_IS_TASK (result)
                      && g_task_get_cancellable (G_TASK (result)) == self->cancellable;
 
+  g_autoptr(SoupMessage) msg = current ? g_steal_pointer (&self->connect_msg) : NULL;
+
   conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
   if (current)
     _tandem_sync_client_clear_source (&self->connect_timeout_source);
   if (conn == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || (current && self->connect_timed_out))
+      if (current && tls_refusal (self, msg, error))
+        _tandem_sync_client_connection_lost (self);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+               || (current && self->connect_timed_out))
         {
-          g_debug ("Client %s: cannot connect: %s", self->client_id, error->message);
+          g_debug ("Client %s: cannot connect: %s (%s %d)", self->client_id, error->message,
+                   g_quark_to_string (error->domain), error->code);
           _tandem_sync_client_connection_lost (self);
         }
+      g_object_unref (self);
+      return;
+    }
+  /* A certificate an authority vouched for never reached the pin check. */
+  if (msg != NULL && !tandem_tls_check_peer (msg, self->invite))
+    {
+      self->tls_verdict = TANDEM_TLS_MISMATCH;
+      tls_refusal (self, msg, NULL);
+      soup_websocket_connection_close (conn, TANDEM_CLOSE_NORMAL, NULL);
+      g_object_unref (conn);
+      _tandem_sync_client_connection_lost (self);
       g_object_unref (self);
       return;
     }
@@ -367,6 +404,8 @@ start_connect (TandemSyncClient *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->connect_timed_out = FALSE;
+  tandem_tls_check_prepare (self->soup, msg, self->invite, &self->tls_verdict);
+  g_set_object (&self->connect_msg, msg);
   self->attempt_start_us = g_get_monotonic_time ();
   _tandem_sync_client_clear_source (&self->connect_timeout_source);
   self->connect_timeout_source = _tandem_sync_client_add_timeout (self, self->connect_timeout_ms,

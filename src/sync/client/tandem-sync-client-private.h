@@ -18,6 +18,7 @@
 #include "tandem-protocol.h"
 #include "tandem-rate-limit.h"
 #include "tandem-sync-client.h"
+#include "tandem-tls-check.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +75,10 @@ struct _TandemSyncClient
   gint64                   attempt_start_us;
   gboolean                 connect_timed_out;
   GSource                 *connect_timeout_source;
+  /* TLS: the verdict on the host's certificate during the current attempt
+   * (tandem-tls-check.c), and that attempt's upgrade request. */
+  TandemTlsVerdict         tls_verdict;
+  SoupMessage             *connect_msg;
 
   /* Pacing to the limits of the welcome (tandem-sync-client-pending.c). */
   TandemRateLimit          ops_bucket;

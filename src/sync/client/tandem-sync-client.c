@@ -119,6 +119,7 @@ tandem_sync_client_dispose (GObject *object)
     g_clear_signal_handler (&self->applied_id, self->history);
   g_clear_object (&self->history);
   g_clear_object (&self->project);
+  g_clear_object (&self->connect_msg);
   g_clear_object (&self->soup);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->participants);

@@ -48,10 +48,27 @@ tandem_invite_new (const char *host,
   return self;
 }
 
+void
+tandem_invite_set_tls (TandemInvite *self,
+                       const guint8 *fingerprint)
+{
+  self->tls = TRUE;
+  self->pinned = fingerprint != NULL;
+  if (fingerprint)
+    memcpy (self->fingerprint, fingerprint, TANDEM_FINGERPRINT_SIZE);
+  else
+    memset (self->fingerprint, 0, TANDEM_FINGERPRINT_SIZE);
+}
+
 TandemInvite *
 tandem_invite_copy (const TandemInvite *self)
 {
-  return tandem_invite_new (self->host, self->port, self->session_id, self->token);
+  TandemInvite *copy = tandem_invite_new (self->host, self->port, self->session_id, self->token);
+
+  copy->tls = self->tls;
+  copy->pinned = self->pinned;
+  memcpy (copy->fingerprint, self->fingerprint, TANDEM_FINGERPRINT_SIZE);
+  return copy;
 }
 
 void
@@ -131,18 +148,103 @@ is_valid_host (const char *host)
   return is_plain_dns_name (host);
 }
 
+#define MAX_QUERY_BYTES  4096
+#define MAX_QUERY_PARAMS 32
+
+/* The query is read as written, one "key=value" at a time, so that a
+ * parameter may repeat where that means something (a list) and anything
+ * unknown, from a newer Tandem, is skipped. Known keys may appear once. */
+static gboolean
+parse_param (const char    *key,
+             const char    *value,
+             const char    *kind,
+             TandemInvite  *invite,
+             guint         *seen,
+             GError       **error)
+{
+  enum { SEEN_TOKEN = 1, SEEN_FP = 2, SEEN_INSECURE = 4 };
+  guint bit = g_str_equal (key, "token") ? SEEN_TOKEN
+              : g_str_equal (key, "fp") ? SEEN_FP
+              : g_str_equal (key, "insecure") ? SEEN_INSECURE : 0;
+
+  if (bit == 0)
+    return TRUE;
+  if (*seen & bit)
+    return invite_error (error, kind, "a parameter appears twice");
+  *seen |= bit;
+  if (bit == SEEN_TOKEN)
+    {
+      if (!is_url_safe (value, 256))
+        return invite_error (error, kind, "the token is malformed");
+      g_free (invite->token);
+      invite->token = g_strdup (value);
+    }
+  else if (bit == SEEN_FP)
+    {
+      guint8 fp[TANDEM_FINGERPRINT_SIZE];
+
+      if (!invite->tls)
+        return invite_error (error, kind, "a plain ws:// link cannot pin a certificate");
+      if (!tandem_fingerprint_parse (value, fp))
+        return invite_error (error, kind,
+                             "the certificate fingerprint is malformed (expected fp=sha256:…)");
+      tandem_invite_set_tls (invite, fp);
+    }
+  else
+    {
+      if (!g_str_equal (value, "1"))
+        return invite_error (error, kind, "insecure takes no value but 1");
+      if (g_str_equal (kind, "wss"))
+        return invite_error (error, kind, "a wss:// link cannot be insecure");
+      invite->tls = FALSE;
+    }
+  if ((*seen & SEEN_FP) && (*seen & SEEN_INSECURE))
+    return invite_error (error, kind, "a plain link cannot pin a certificate");
+  return TRUE;
+}
+
+static gboolean
+parse_query (const char    *query,
+             const char    *kind,
+             TandemInvite  *invite,
+             GError       **error)
+{
+  g_auto(GStrv) pairs = NULL;
+  guint seen = 0;
+
+  if (strlen (query) > MAX_QUERY_BYTES)
+    return invite_error (error, kind, "the query is too long");
+  pairs = g_strsplit (query, "&", MAX_QUERY_PARAMS + 1);
+  if (g_strv_length (pairs) > MAX_QUERY_PARAMS)
+    return invite_error (error, kind, "the query has too many parameters");
+  for (guint i = 0; pairs[i]; i++)
+    {
+      const char *eq = strchr (pairs[i], '=');
+      g_autofree char *key = NULL;
+
+      if (*pairs[i] == '\0')
+        continue;
+      if (eq == NULL)
+        return invite_error (error, kind, "the query is malformed");
+      key = g_strndup (pairs[i], eq - pairs[i]);
+      if (!parse_param (key, eq + 1, kind, invite, &seen, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 TandemInvite *
 tandem_invite_parse (const char  *link,
                      GError     **error)
 {
   g_autoptr(GUri) uri = NULL;
-  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(TandemInvite) invite = NULL;
   g_autofree char *session = NULL;
   const char *authority, *authority_end, *path_end;
   const char *scheme;
   const char *path;
   const char *host;
-  const char *token = NULL;
+  const char *kind;
   gboolean ws;
   int port;
 
@@ -158,12 +260,18 @@ tandem_invite_parse (const char  *link,
       return NULL;
     }
   scheme = g_uri_get_scheme (uri);
-  ws = g_ascii_strcasecmp (scheme, "ws") == 0;
-  if (!ws && g_ascii_strcasecmp (scheme, "tandem") != 0)
+  if (g_ascii_strcasecmp (scheme, "tandem") == 0)
+    kind = "tandem";
+  else if (g_ascii_strcasecmp (scheme, "ws") == 0)
+    kind = "ws";
+  else if (g_ascii_strcasecmp (scheme, "wss") == 0)
+    kind = "wss";
+  else
     {
-      invite_error (error, "session", "the scheme must be tandem:// or ws://");
+      invite_error (error, "session", "the scheme must be tandem://, wss:// or ws://");
       return NULL;
     }
+  ws = !g_str_equal (kind, "tandem");
   host = g_uri_get_host (uri);
   if (host == NULL || *host == '\0')
     {
@@ -210,22 +318,12 @@ tandem_invite_parse (const char  *link,
       invite_error (error, scheme, "the session id is missing or malformed");
       return NULL;
     }
-  if (g_uri_get_query (uri) != NULL)
-    {
-      params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
-      if (params == NULL)
-        {
-          invite_error (error, scheme, "the query is malformed");
-          return NULL;
-        }
-      token = g_hash_table_lookup (params, "token");
-      if (token != NULL && !is_url_safe (token, 256))
-        {
-          invite_error (error, scheme, "the token is malformed");
-          return NULL;
-        }
-    }
-  return tandem_invite_new (host, port, session, token);
+  invite = tandem_invite_new (host, port, session, NULL);
+  if (!g_str_equal (kind, "ws"))
+    tandem_invite_set_tls (invite, NULL);
+  if (g_uri_get_query (uri) != NULL && !parse_query (g_uri_get_query (uri), kind, invite, error))
+    return NULL;
+  return g_steal_pointer (&invite);
 }
 
 static char *
@@ -236,25 +334,50 @@ format_host (const char *host)
   return g_strdup (host);
 }
 
+/* "?token=…&fp=…&insecure=1", as far as the invite has them; @plain_flag
+ * says whether a plain invite needs saying so (tandem:// means TLS). */
+static void
+append_query (GString            *out,
+              const TandemInvite *self,
+              gboolean            plain_flag)
+{
+  char sep = '?';
+
+  if (self->token)
+    {
+      g_string_append_printf (out, "%ctoken=%s", sep, self->token);
+      sep = '&';
+    }
+  if (self->tls && self->pinned)
+    {
+      g_autofree char *fp = tandem_fingerprint_to_string (self->fingerprint);
+
+      g_string_append_printf (out, "%cfp=%s", sep, fp);
+      sep = '&';
+    }
+  if (!self->tls && plain_flag)
+    g_string_append_printf (out, "%cinsecure=1", sep);
+}
+
 char *
 tandem_invite_to_link (const TandemInvite *self)
 {
   g_autofree char *host = format_host (self->host);
+  GString *out = g_string_new (NULL);
 
-  if (self->token)
-    return g_strdup_printf ("tandem://%s:%u/%s?token=%s", host, self->port,
-                            self->session_id, self->token);
-  return g_strdup_printf ("tandem://%s:%u/%s", host, self->port, self->session_id);
+  g_string_append_printf (out, "tandem://%s:%u/%s", host, self->port, self->session_id);
+  append_query (out, self, TRUE);
+  return g_string_free (out, FALSE);
 }
 
 char *
 tandem_invite_to_ws_url (const TandemInvite *self)
 {
   g_autofree char *endpoint = tandem_invite_get_endpoint (self);
+  GString *out = g_string_new (endpoint);
 
-  if (self->token)
-    return g_strdup_printf ("%s?token=%s", endpoint, self->token);
-  return g_steal_pointer (&endpoint);
+  append_query (out, self, FALSE);
+  return g_string_free (out, FALSE);
 }
 
 char *
@@ -262,8 +385,14 @@ tandem_invite_get_endpoint (const TandemInvite *self)
 {
   g_autofree char *host = format_host (self->host);
 
-  return g_strdup_printf ("ws://%s:%u" TANDEM_PROTOCOL_PATH_PREFIX "%s", host, self->port,
-                          self->session_id);
+  return g_strdup_printf ("%s://%s:%u" TANDEM_PROTOCOL_PATH_PREFIX "%s", self->tls ? "wss" : "ws",
+                          host, self->port, self->session_id);
+}
+
+const char *
+tandem_invite_get_http_scheme (const TandemInvite *self)
+{
+  return self->tls ? "https" : "http";
 }
 
 char *

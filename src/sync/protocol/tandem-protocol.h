@@ -55,6 +55,14 @@ G_BEGIN_DECLS
 #define TANDEM_CODE_BAD_OFFSET          "bad-offset"
 #define TANDEM_CODE_HASH_MISMATCH       "hash-mismatch"
 
+/* Refusals of the connection itself, made by the client (TLS) or by a TLS
+ * server to a plain client (tls-required). None of them is retried. */
+#define TANDEM_CODE_CERTIFICATE_MISMATCH  "certificate-mismatch"
+#define TANDEM_CODE_CERTIFICATE_EXPIRED   "certificate-expired"
+#define TANDEM_CODE_CERTIFICATE_UNTRUSTED "certificate-untrusted"
+#define TANDEM_CODE_TLS_REQUIRED          "tls-required"
+#define TANDEM_CODE_TLS_UNAVAILABLE       "tls-unavailable"
+
 /* WebSocket close codes the server uses (4000-4999 is the private range). */
 typedef enum
 {

@@ -181,11 +181,24 @@ scan (TandemGuardInput *self,
   return TRUE;
 }
 
+static void refuse_tls_client (TandemServerConn *conn);
+
 static gssize
 guard_after_read (TandemGuardInput *self,
                   void             *buffer,
                   gssize            n)
 {
+  /* A TLS handshake record (0x16) where a plain request should start: a
+   * wss:// client at a plain port. It is told so in clear, which its TLS
+   * library reads as "not TLS", instead of waiting for a header block that
+   * never ends. */
+  if (n > 0 && self->mode == GUARD_HEAD && self->head->len == 0 && ((guint8 *) buffer)[0] == 0x16
+      && self->conn != NULL && tandem_server_conn_get_tls (self->conn) == NULL)
+    {
+      self->mode = GUARD_CUT;
+      refuse_tls_client (self->conn);
+      return 0;
+    }
   if (n > 0 && self->mode != GUARD_CUT && !scan (self, buffer, n))
     {
       self->mode = GUARD_CUT;
@@ -315,7 +328,7 @@ conn_get_input_stream (GIOStream *stream)
 static GOutputStream *
 conn_get_output_stream (GIOStream *stream)
 {
-  return g_io_stream_get_output_stream (G_IO_STREAM (TANDEM_SERVER_CONN (stream)->base));
+  return g_io_stream_get_output_stream (TANDEM_SERVER_CONN (stream)->stream);
 }
 
 static void
@@ -334,6 +347,8 @@ conn_close (GIOStream     *stream,
             GError       **error)
 {
   TandemServerConn *self = TANDEM_SERVER_CONN (stream);
+  /* Over TLS too the socket is closed as it is: a close_notify is a write
+   * that a peer who stopped reading would hold up, on the server's thread. */
   gboolean ok = g_io_stream_close (G_IO_STREAM (self->base), cancellable, error);
 
   self->closed = TRUE;
@@ -381,6 +396,7 @@ tandem_server_conn_finalize (GObject *object)
 
   self->input->conn = NULL;
   g_clear_object (&self->input);
+  g_clear_object (&self->stream);
   g_clear_object (&self->base);
   g_clear_object (&self->remote);
   g_free (self->address);
@@ -409,6 +425,7 @@ tandem_server_conn_init (TandemServerConn *self)
 
 TandemServerConn *
 tandem_server_conn_new (GSocketConnection   *base,
+                        GIOStream           *stream,
                         const char          *address,
                         gsize                max_head_bytes,
                         TandemServerConnGone gone,
@@ -417,11 +434,12 @@ tandem_server_conn_new (GSocketConnection   *base,
   TandemServerConn *self = g_object_new (TANDEM_TYPE_SERVER_CONN, NULL);
 
   self->base = g_object_ref (base);
+  self->stream = g_object_ref (stream ? stream : G_IO_STREAM (base));
   self->address = g_strdup (address);
   self->gone_func = gone;
   self->gone_data = user_data;
   self->input = g_object_new (TANDEM_TYPE_GUARD_INPUT,
-                              "base-stream", g_io_stream_get_input_stream (G_IO_STREAM (base)),
+                              "base-stream", g_io_stream_get_input_stream (self->stream),
                               "close-base-stream", FALSE,
                               NULL);
   self->input->conn = self;
@@ -433,6 +451,12 @@ GSocket *
 tandem_server_conn_get_socket (TandemServerConn *conn)
 {
   return g_socket_connection_get_socket (conn->base);
+}
+
+GTlsConnection *
+tandem_server_conn_get_tls (TandemServerConn *conn)
+{
+  return G_IS_TLS_CONNECTION (conn->stream) ? G_TLS_CONNECTION (conn->stream) : NULL;
 }
 
 const char *
@@ -475,12 +499,15 @@ response_text (guint       status,
                const char *json_body)
 {
   const char *body = json_body ? json_body : "";
+  /* libsoup 3.2 knows no phrase for 426: the one TLS servers answer plain clients with. */
+  const char *phrase = status == 426 ? "Upgrade Required" : soup_status_get_phrase (status);
 
   return g_strdup_printf ("HTTP/1.1 %u %s\r\nServer: tandem-server/" PACKAGE_VERSION "\r\n"
                           "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n"
                           "Connection: close\r\n%s\r\n%s",
-                          status, soup_status_get_phrase (status), strlen (body),
-                          status == SOUP_STATUS_SERVICE_UNAVAILABLE ? "Retry-After: 2\r\n" : "", body);
+                          status, phrase, strlen (body),
+                          status == SOUP_STATUS_SERVICE_UNAVAILABLE ? "Retry-After: 2\r\n"
+                          : status == 426 ? "Upgrade: TLS/1.3, TLS/1.2\r\n" : "", body);
 }
 
 /* A short answer fits in a fresh socket's send buffer; if it does not, the
@@ -507,6 +534,44 @@ tandem_server_conn_refuse (TandemServerConn *conn,
   if (conn->closed)
     return;
   /* Nothing of the body is read any more. */
+  conn->input->mode = GUARD_CUT;
+  if (tandem_server_conn_get_tls (conn) != NULL)
+    {
+      GOutputStream *out = g_io_stream_get_output_stream (conn->stream);
+      guint8 drain[16384];
+
+      /* Encrypted, so through the TLS stream; as on a bare socket, what does
+       * not go out at once is not waited for. */
+      g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out), text, strlen (text),
+                                                  NULL, NULL);
+      g_socket_receive_with_blocking (tandem_server_conn_get_socket (conn), (char *) drain,
+                                      sizeof drain, FALSE, NULL, NULL);
+      g_socket_shutdown (tandem_server_conn_get_socket (conn), TRUE, TRUE, NULL);
+      return;
+    }
+  send_and_end (tandem_server_conn_get_socket (conn), text);
+}
+
+static void
+refuse_tls_client (TandemServerConn *conn)
+{
+  g_autofree char *text = response_text (SOUP_STATUS_BAD_REQUEST,
+                                         "{\"error\":{\"code\":\"tls-unavailable\","
+                                         "\"message\":\"This server takes plain connections only\"}}");
+
+  g_debug ("TLS client from %s at a plain port: refused", conn->address);
+  send_and_end (tandem_server_conn_get_socket (conn), text);
+}
+
+void
+tandem_server_conn_refuse_plain (TandemServerConn *conn,
+                                 guint             status,
+                                 const char       *json_body)
+{
+  g_autofree char *text = response_text (status, json_body);
+
+  if (conn->closed)
+    return;
   conn->input->mode = GUARD_CUT;
   send_and_end (tandem_server_conn_get_socket (conn), text);
 }

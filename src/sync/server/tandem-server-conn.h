@@ -18,6 +18,7 @@ struct _TandemServerConn
   GIOStream          parent_instance;
 
   GSocketConnection *base;
+  GIOStream         *stream;         /* what libsoup reads and writes: @base, or TLS over it */
   TandemGuardInput  *input;
   char              *address;
   gpointer           gone_func;
@@ -31,6 +32,7 @@ struct _TandemServerConn
   gboolean           counted;        /* counts among the unauthenticated */
   gboolean           upgraded;       /* a WebSocket now: the peer's timeouts apply */
   guint64            body_limit;     /* of the request being read */
+  gboolean           handed_over;    /* libsoup has it (after the TLS handshake, if any) */
 };
 
 /* Called once when the stream is closed (by libsoup, or at finalize). */
@@ -44,13 +46,18 @@ typedef void (*TandemServerConnGone) (TandemServerConn *conn,
  * checked against the connection's budgets (see
  * tandem_server_conn_set_frame_limits) before its payload is read. A
  * connection over budget reads as closed, so nothing beyond it is buffered.
+ * @stream is what carries the bytes over @base: NULL for @base itself, or a
+ * GTlsServerConnection over it (the guard then sees decrypted bytes).
  */
 TandemServerConn *tandem_server_conn_new               (GSocketConnection   *base,
+                                                        GIOStream           *stream,
                                                         const char          *address,
                                                         gsize                max_head_bytes,
                                                         TandemServerConnGone gone,
                                                         gpointer             user_data);
 GSocket          *tandem_server_conn_get_socket        (TandemServerConn    *conn);
+/* The GTlsServerConnection, or NULL on a plain connection. */
+GTlsConnection   *tandem_server_conn_get_tls           (TandemServerConn    *conn);
 /* The remote IP address as text (IPv4-mapped IPv6 addresses as IPv4). */
 const char       *tandem_server_conn_get_address       (TandemServerConn    *conn);
 /* TRUE once the first request was seen to be a WebSocket upgrade. */
@@ -65,10 +72,15 @@ void              tandem_server_conn_set_frame_limits  (TandemServerConn    *con
 gboolean          tandem_server_conn_was_cut           (TandemServerConn    *conn);
 /* Ends the connection now: libsoup sees the end of the stream and drops it. */
 void              tandem_server_conn_kill              (TandemServerConn    *conn);
-/* Writes a complete HTTP response (Connection: close) straight to the socket,
+/* Writes a complete HTTP response (Connection: close) straight to the stream,
  * without waiting for a request body, then ends the connection. For
  * refusals made before a body is read. */
 void              tandem_server_conn_refuse            (TandemServerConn    *conn,
+                                                        guint                status,
+                                                        const char          *json_body);
+/* The same in clear on the socket under a TLS connection not yet set up:
+ * the answer a TLS server gives a plain client. */
+void              tandem_server_conn_refuse_plain      (TandemServerConn    *conn,
                                                         guint                status,
                                                         const char          *json_body);
 /* The same on a bare socket that never reached libsoup. */

@@ -172,8 +172,10 @@ create_session (TandemSessionServer *self,
         {
           g_autoptr(TandemInvite) invite = tandem_invite_new (host, tandem_session_server_get_port (self),
                                                               id, tokens[r]);
-          g_autofree char *link = form == 0 ? tandem_invite_to_link (invite)
-                                            : tandem_invite_to_ws_url (invite);
+          g_autofree char *link = NULL;
+
+          tandem_session_server_secure_invite (self, invite);
+          link = form == 0 ? tandem_invite_to_link (invite) : tandem_invite_to_ws_url (invite);
 
           json_builder_set_member_name (b, tandem_role_to_string (r));
           json_builder_add_string_value (b, link);

@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tandem-certificate-pin.h"
+#include "tandem-invite.h"
 #include "tandem-server-conn.h"
 #include "tandem-session-server-private.h"
 
@@ -131,13 +133,160 @@ conn_gone (TandemServerConn *conn,
 static void start_listening (TandemSessionServer *self);
 
 static void
-refuse_socket (GSocket    *socket,
-               const char *code,
-               const char *message)
+refuse_socket (TandemSessionServer *self,
+               GSocket             *socket,
+               const char          *code,
+               const char          *message)
 {
   g_autofree char *body = error_json (code, message);
 
+  /* A TLS client would read a plain answer as "the server speaks no TLS"
+   * and give up for good; a closed connection it retries. Answering in TLS
+   * would take a handshake, the very work being shed. */
+  if (self->tls_certificate != NULL)
+    {
+      g_socket_close (socket, NULL);
+      return;
+    }
   tandem_server_refuse_socket (socket, SOUP_STATUS_SERVICE_UNAVAILABLE, body);
+}
+
+static void
+hand_to_soup (TandemSessionServer *self,
+              TandemServerConn    *conn,
+              GSocketAddress      *local,
+              GSocketAddress      *remote)
+{
+  g_autoptr(GError) error = NULL;
+
+  conn->handed_over = TRUE;
+  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (conn), local, remote, &error))
+    {
+      g_debug ("Cannot serve a connection: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    }
+}
+
+/* TLS: the stream is handed to libsoup once the handshake is done. Until
+ * then the connection counts as unauthenticated and its request deadline
+ * runs: a handshake that stalls is cut by the sweep (the socket's shutdown
+ * ends the handshake), and the rest of the request must come within what is
+ * left of it. */
+
+typedef struct
+{
+  TandemSessionServer *server;       /* valid until @cancellable is cancelled */
+  TandemServerConn    *conn;
+  GSocketAddress      *local;
+  GSocketAddress      *remote;
+  GCancellable        *cancellable;  /* the server's: cancelled at shutdown */
+  gboolean             handshaking;  /* handshake_cb owns it, not the first-byte source */
+} PendingTls;
+
+static void
+pending_tls_free (gpointer data)
+{
+  PendingTls *p = data;
+
+  g_clear_object (&p->conn);
+  g_clear_object (&p->local);
+  g_clear_object (&p->remote);
+  g_clear_object (&p->cancellable);
+  g_free (p);
+}
+
+static void
+pending_tls_source_done (gpointer data)
+{
+  PendingTls *p = data;
+
+  if (!p->handshaking)
+    pending_tls_free (p);
+}
+
+static void
+handshake_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  PendingTls *p = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error)
+      || g_cancellable_is_cancelled (p->cancellable))
+    {
+      g_debug ("TLS handshake with %s failed: %s", p->conn->address,
+               error ? error->message : "the server is shutting down");
+      g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
+    }
+  else
+    hand_to_soup (p->server, p->conn, p->local, p->remote);
+  pending_tls_free (p);
+}
+
+/* A TLS connection starts with a handshake record (0x16). Anything else is
+ * a plain client: it is told so in its own language instead of reading
+ * garbage or waiting for a handshake that never comes. */
+#define TLS_RECORD_HANDSHAKE 0x16
+
+static gboolean
+on_first_byte (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      data)
+{
+  PendingTls *p = data;
+  guint8 first = 0;
+  gssize n;
+
+  if (g_cancellable_is_cancelled (p->cancellable))
+    {
+      g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  n = recv (g_socket_get_fd (socket), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
+    {
+      /* Gone, or cut by the deadline. */
+      g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  if (first != TLS_RECORD_HANDSHAKE)
+    {
+      g_autofree char *body = error_json (TANDEM_CODE_TLS_REQUIRED,
+                                          "This server only takes encrypted connections: "
+                                          "use a tandem:// or wss:// link");
+
+      g_debug ("Plain connection from %s to a TLS port: refused", p->conn->address);
+      tandem_server_conn_refuse_plain (p->conn, 426, body);
+      g_io_stream_close (G_IO_STREAM (p->conn), NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  p->handshaking = TRUE;
+  g_tls_connection_handshake_async (tandem_server_conn_get_tls (p->conn), G_PRIORITY_DEFAULT,
+                                    p->cancellable, handshake_cb, p);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_tls (TandemSessionServer *self,
+           TandemServerConn    *conn,
+           GSocketAddress      *local,
+           GSocketAddress      *remote)
+{
+  PendingTls *p = g_new0 (PendingTls, 1);
+  g_autoptr(GSource) source = NULL;
+
+  p->server = self;
+  p->conn = g_object_ref (conn);
+  p->local = g_object_ref (local);
+  p->remote = g_object_ref (remote);
+  p->cancellable = g_object_ref (self->tls_cancellable);
+  source = g_socket_create_source (tandem_server_conn_get_socket (conn), G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                   p->cancellable);
+  g_source_set_callback (source, G_SOURCE_FUNC (on_first_byte), p, pending_tls_source_done);
+  g_source_attach (source, self->context);
 }
 
 static void
@@ -148,6 +297,7 @@ accept_socket (TandemSessionServer *self,
   g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
   g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
   g_autoptr(GSocketConnection) base = NULL;
+  g_autoptr(GIOStream) tls = NULL;
   g_autoptr(TandemServerConn) conn = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
@@ -164,7 +314,7 @@ accept_socket (TandemSessionServer *self,
    * for journals, samples and the sessions already running. */
   if ((guint64) g_socket_get_fd (socket) + headroom >= limit)
     {
-      refuse_socket (socket, TANDEM_CODE_SERVER_BUSY, "The server is out of connections; try again");
+      refuse_socket (self, socket, TANDEM_CODE_SERVER_BUSY, "The server is out of connections; try again");
       return;
     }
   {
@@ -183,13 +333,24 @@ accept_socket (TandemSessionServer *self,
     {
       g_debug ("Refusing a connection from %s: %u unauthenticated, %u from there",
                address, self->n_unauthenticated, per_address);
-      refuse_socket (socket, TANDEM_CODE_SERVER_BUSY,
+      refuse_socket (self, socket, TANDEM_CODE_SERVER_BUSY,
                      "Too many connections that have not joined yet; try again");
       return;
     }
 
   base = g_socket_connection_factory_create_connection (socket);
-  conn = tandem_server_conn_new (base, address, MAX_HEAD_BYTES, conn_gone, self);
+  if (self->tls_certificate != NULL)
+    {
+      tls = g_tls_server_connection_new (G_IO_STREAM (base), self->tls_certificate, &error);
+      if (tls == NULL)
+        {
+          warn_rate_limited (self, "Cannot set up TLS", error->message);
+          g_socket_close (socket, NULL);
+          return;
+        }
+      g_object_set (tls, "authentication-mode", G_TLS_AUTHENTICATION_NONE, NULL);
+    }
+  conn = tandem_server_conn_new (base, tls, address, MAX_HEAD_BYTES, conn_gone, self);
   conn->counted = TRUE;
   conn->deadline_us = g_get_monotonic_time () + (gint64) limits->request_timeout_ms * 1000;
   tandem_server_conn_set_frame_limits (conn, limits->max_hello_bytes, limits->max_hello_bytes);
@@ -199,11 +360,10 @@ accept_socket (TandemSessionServer *self,
   g_hash_table_add (self->conns, conn);
   g_object_set_data (G_OBJECT (remote), CONN_KEY, conn);
   conn->remote = g_object_ref (remote);
-  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (conn), local, remote, &error))
-    {
-      g_debug ("Cannot serve a connection: %s", error->message);
-      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
-    }
+  if (tls != NULL)
+    start_tls (self, conn, local, remote);
+  else
+    hand_to_soup (self, conn, local, remote);
 }
 
 /* Out of descriptors: one kept in reserve lets the server take the oldest
@@ -220,7 +380,9 @@ shed_with_reserve (TandemSessionServer *self,
   close (self->reserve_fd);
   self->reserve_fd = -1;
   fd = accept4 (g_socket_get_fd (listener), NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-  if (fd >= 0)
+  if (fd >= 0 && self->tls_certificate != NULL)
+    close (fd);
+  else if (fd >= 0)
     {
       g_autofree char *body = error_json (TANDEM_CODE_SERVER_BUSY,
                                           "The server is out of connections; try again");
@@ -572,6 +734,7 @@ _tandem_server_listener_init (TandemSessionServer *self)
   self->conns = g_hash_table_new (NULL, NULL);
   self->unauthenticated_by_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->reserve_fd = -1;
+  self->tls_cancellable = g_cancellable_new ();
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   _tandem_server_listener_restart_sweep (self);
 }
@@ -580,6 +743,7 @@ void
 _tandem_server_listener_shutdown (TandemSessionServer *self)
 {
   stop_listening (self);
+  g_cancellable_cancel (self->tls_cancellable);
   if (self->listen_retry_source)
     {
       g_source_destroy (self->listen_retry_source);
@@ -612,4 +776,55 @@ _tandem_server_listener_finalize (TandemSessionServer *self)
   g_clear_pointer (&self->unauthenticated_by_address, g_hash_table_unref);
   g_clear_pointer (&self->listen_sockets, g_ptr_array_unref);
   g_clear_pointer (&self->listen_sources, g_ptr_array_unref);
+  g_cancellable_cancel (self->tls_cancellable);
+  g_clear_object (&self->tls_cancellable);
+  g_clear_object (&self->tls_certificate);
+}
+
+/* TLS */
+
+void
+tandem_session_server_set_tls_certificate (TandemSessionServer *self,
+                                           GTlsCertificate     *certificate)
+{
+  g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+  g_set_object (&self->tls_certificate, certificate);
+}
+
+GTlsCertificate *
+tandem_session_server_get_tls_certificate (TandemSessionServer *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), NULL);
+  return self->tls_certificate;
+}
+
+/* A certificate that signed itself can only be trusted by its fingerprint;
+ * one from an authority is checked against the system's, and keeps working
+ * when it is renewed. */
+static gboolean
+is_self_signed (GTlsCertificate *certificate)
+{
+  g_autofree char *subject = g_tls_certificate_get_subject_name (certificate);
+  g_autofree char *issuer = g_tls_certificate_get_issuer_name (certificate);
+
+  return subject == NULL || issuer == NULL || g_str_equal (subject, issuer);
+}
+
+void
+tandem_session_server_secure_invite (TandemSessionServer *self,
+                                     TandemInvite        *invite)
+{
+  guint8 fp[TANDEM_FINGERPRINT_SIZE];
+
+  g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
+  if (self->tls_certificate == NULL)
+    return;
+  if (!is_self_signed (self->tls_certificate))
+    {
+      tandem_invite_set_tls (invite, NULL);
+      return;
+    }
+  tandem_certificate_fingerprint (self->tls_certificate, fp);
+  tandem_invite_set_tls (invite, fp);
 }

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "tandem-host-certificate.h"
 #include "tandem-invite.h"
 #include "tandem-session-host.h"
 #include "tandem-session-server.h"
@@ -20,6 +21,12 @@ struct _TandemSessionHost
   char                *public_host;
   TandemServerLimits   limits;
   gboolean             fsync;
+
+  /* TLS (see use_tls()) */
+  TandemHostTls        tls_mode;
+  char                *certificate_path;
+  GTlsCertificate     *certificate;   /* while running with TLS */
+  guint8               fingerprint[TANDEM_FINGERPRINT_SIZE];
 
   GThread             *thread;
   GMainContext        *context;   /* the server thread's */
@@ -55,6 +62,7 @@ host_thread (gpointer data)
     {
       tandem_session_server_set_limits (server, &self->limits);
       tandem_session_server_set_fsync (server, self->fsync);
+      tandem_session_server_set_tls_certificate (server, self->certificate);
     }
   if (server != NULL
       && tandem_session_server_listen (server, self->bind_address, self->port, &error))
@@ -86,6 +94,68 @@ host_thread (gpointer data)
   return NULL;
 }
 
+/* TLS */
+
+/* Plain ws:// only where nothing leaves the machine: a host bound to a
+ * loopback address (tests, a window joining itself), unless told otherwise. */
+static gboolean
+use_tls (TandemSessionHost *self)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+
+  if (self->tls_mode != TANDEM_HOST_TLS_AUTO)
+    return self->tls_mode == TANDEM_HOST_TLS_ON;
+  if (self->bind_address == NULL)
+    return TRUE;
+  inet = g_inet_address_new_from_string (self->bind_address);
+  return inet == NULL || !g_inet_address_get_is_loopback (inet);
+}
+
+static gboolean
+load_certificate (TandemSessionHost  *self,
+                  GError            **error)
+{
+  g_autofree char *path = self->certificate_path ? g_strdup (self->certificate_path)
+                                                 : tandem_host_certificate_default_path ();
+  const char *hosts[] = { self->public_host, self->bind_address, NULL };
+
+  g_clear_object (&self->certificate);
+  if (!use_tls (self))
+    return TRUE;
+  /* NULLs end the list early: the host's names come first when set. */
+  if (hosts[0] == NULL)
+    hosts[0] = hosts[1], hosts[1] = NULL;
+  self->certificate = tandem_host_certificate_load_or_create (path, hosts, error);
+  if (self->certificate == NULL)
+    return FALSE;
+  tandem_certificate_fingerprint (self->certificate, self->fingerprint);
+  return TRUE;
+}
+
+void
+tandem_session_host_set_tls (TandemSessionHost *self,
+                             TandemHostTls      mode)
+{
+  g_return_if_fail (TANDEM_IS_SESSION_HOST (self));
+  self->tls_mode = mode;
+}
+
+void
+tandem_session_host_set_certificate_path (TandemSessionHost *self,
+                                          const char        *path)
+{
+  g_return_if_fail (TANDEM_IS_SESSION_HOST (self));
+  g_free (self->certificate_path);
+  self->certificate_path = g_strdup (path);
+}
+
+GTlsCertificate *
+tandem_session_host_get_certificate (TandemSessionHost *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_HOST (self), NULL);
+  return self->thread ? self->certificate : NULL;
+}
+
 gboolean
 tandem_session_host_start (TandemSessionHost  *self,
                            guint16             port,
@@ -96,6 +166,8 @@ tandem_session_host_start (TandemSessionHost  *self,
   g_return_val_if_fail (TANDEM_IS_SESSION_HOST (self), FALSE);
   g_return_val_if_fail (self->thread == NULL, FALSE);
 
+  if (!load_certificate (self, error))
+    return FALSE;
   self->port = port;
   g_free (self->data_dir);
   self->data_dir = g_strdup (data_dir);
@@ -117,6 +189,7 @@ tandem_session_host_start (TandemSessionHost  *self,
       g_thread_join (g_steal_pointer (&self->thread));
       g_clear_pointer (&self->loop, g_main_loop_unref);
       g_clear_pointer (&self->context, g_main_context_unref);
+      g_clear_object (&self->certificate);
       return FALSE;
     }
   g_message ("Hosting session %s on port %u", self->session_id, self->port);
@@ -141,6 +214,7 @@ tandem_session_host_stop (TandemSessionHost *self)
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->session_id, g_free);
+  g_clear_object (&self->certificate);
   for (guint r = 0; r < TANDEM_N_ROLES; r++)
     {
       if (self->tokens[r])
@@ -172,6 +246,7 @@ make_invite (TandemSessionHost *self,
              TandemRole         role)
 {
   g_autofree char *host = NULL;
+  TandemInvite *invite;
 
   if (self->thread == NULL || role >= TANDEM_N_ROLES)
     return NULL;
@@ -182,7 +257,10 @@ make_invite (TandemSessionHost *self,
     host = g_strdup (self->bind_address);
   else
     host = g_strdup (g_get_host_name ());
-  return tandem_invite_new (host, self->port, self->session_id, self->tokens[role]);
+  invite = tandem_invite_new (host, self->port, self->session_id, self->tokens[role]);
+  if (self->certificate != NULL)
+    tandem_invite_set_tls (invite, self->fingerprint);
+  return invite;
 }
 
 char *
@@ -246,6 +324,7 @@ tandem_session_host_finalize (GObject *object)
   g_free (self->data_dir);
   g_free (self->bind_address);
   g_free (self->public_host);
+  g_free (self->certificate_path);
   G_OBJECT_CLASS (tandem_session_host_parent_class)->finalize (object);
 }
 

@@ -27,6 +27,24 @@ void               tandem_session_host_set_bind_address (TandemSessionHost *self
                                                          const char        *address);
 void               tandem_session_host_set_public_host  (TandemSessionHost *self,
                                                          const char        *host);
+/* Before start: whether the host serves wss:// (TLS) with its self-signed
+ * certificate, pinned in its invite links. AUTO (the default): TLS unless
+ * bound to a loopback address. */
+typedef enum
+{
+  TANDEM_HOST_TLS_AUTO,
+  TANDEM_HOST_TLS_ON,
+  TANDEM_HOST_TLS_OFF,
+} TandemHostTls;
+
+void               tandem_session_host_set_tls          (TandemSessionHost *self,
+                                                         TandemHostTls      mode);
+/* Before start: where the certificate is kept (default:
+ * tandem_host_certificate_default_path()); made there on first use. */
+void               tandem_session_host_set_certificate_path (TandemSessionHost *self,
+                                                         const char        *path);
+/* While running with TLS: the certificate served; else NULL. */
+GTlsCertificate   *tandem_session_host_get_certificate  (TandemSessionHost *self);
 /* Before start: limits other than the defaults, and whether journals are
  * fsync'ed (on by default). */
 void               tandem_session_host_set_limits       (TandemSessionHost *self,
@@ -45,7 +63,7 @@ gboolean           tandem_session_host_start            (TandemSessionHost *self
 gboolean           tandem_session_host_is_running       (TandemSessionHost *self);
 guint16            tandem_session_host_get_port         (TandemSessionHost *self);
 const char        *tandem_session_host_get_session_id   (TandemSessionHost *self);
-/* tandem://HOST:PORT/SESSION?token=… for @role. */
+/* tandem://HOST:PORT/SESSION?token=…[&fp=…] for @role (…&insecure=1 without TLS). */
 char              *tandem_session_host_dup_invite       (TandemSessionHost *self,
                                                          TandemRole         role);
 /* The equivalent ws://HOST:PORT/session/SESSION?token=… URL. */

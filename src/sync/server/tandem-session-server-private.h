@@ -133,6 +133,8 @@ struct _TandemSessionServer
   GHashTable         *unauthenticated_by_address; /* address → count */
   guint               n_unauthenticated;
   gint64              last_accept_warning_us;
+  GTlsCertificate    *tls_certificate; /* NULL: plain ws:// and http:// */
+  GCancellable       *tls_cancellable; /* handshakes under way */
 };
 
 /* The largest POST /sessions body (a project). */

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tandem-invite.h"
 #include "tandem-protocol.h"
 
 G_BEGIN_DECLS
@@ -69,6 +70,17 @@ void                 tandem_session_server_set_fsync     (TandemSessionServer *s
  * request's Host header). */
 void                 tandem_session_server_set_public_host (TandemSessionServer *self,
                                                           const char          *host);
+/* Before listen: serve wss:// and https:// on the listening port with
+ * @certificate (which holds its private key); NULL (the default) serves
+ * plain ws:// and http://, for loopback and explicitly insecure servers. */
+void                 tandem_session_server_set_tls_certificate (TandemSessionServer *self,
+                                                          GTlsCertificate     *certificate);
+GTlsCertificate     *tandem_session_server_get_tls_certificate (TandemSessionServer *self);
+/* Makes @invite say how to reach this server: plain, wss:// with the
+ * certificate's fingerprint (self-signed), or wss:// checked against the
+ * system's authorities (a certificate from one). */
+void                 tandem_session_server_secure_invite (TandemSessionServer *self,
+                                                          TandemInvite        *invite);
 /* Raises the soft limit on open files to the hard limit (done by listen). */
 void                 tandem_session_server_raise_fd_limit (void);
 /* @address NULL listens on all interfaces; @port 0 picks a free port. */
