@@ -17,6 +17,7 @@
 #include "tandem-application.h"
 #include "tandem-window.h"
 #include "widgets/tandem-grid-view-private.h"
+#include "widgets/tandem-mixer-view.h"
 
 typedef struct
 {
@@ -370,7 +371,7 @@ test_arrows_from_grabbed_cell (Fixture       *f,
 }
 
 static void
-test_space_toggles (Fixture       *f,
+test_enter_toggles (Fixture       *f,
                     gconstpointer  data)
 {
   if (f->window == NULL)
@@ -380,24 +381,24 @@ test_space_toggles (Fixture       *f,
   g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 0);
   focus_on (f, 3, 0);
 
-  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
   g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 100);
   g_assert_true (tandem_grid_cell_get_active (TANDEM_GRID_CELL (cell_widget (f, 3, 0))));
-  /* Space in the grid is the cell's, not the window's play shortcut. */
+  /* Enter in the grid is the cell's: it does not play. */
   g_assert_false (tandem_project_get_playing (f->project));
   assert_focus (f, 3, 0);
 
   /* Then on the next cell, after an arrow. */
   g_assert_true (press_key (f, GDK_KEY_Right, 0));
-  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (press_key (f, GDK_KEY_KP_Enter, 0));
   g_assert_cmpuint (model_cell (f, 3, 1)->velocity, ==, 100);
-  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
   g_assert_cmpuint (model_cell (f, 3, 1)->velocity, ==, 0);
 
   /* An active cell goes off; Ctrl+Z (the window's) brings it back. */
   g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 120);
   focus_on (f, 0, 0);
-  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
   g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 0);
   g_assert_true (press_key (f, GDK_KEY_z, GDK_CONTROL_MASK));
   g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 120);
@@ -405,33 +406,246 @@ test_space_toggles (Fixture       *f,
   assert_focus (f, 0, 0);
 }
 
+static gboolean
+is_text_of_spin (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_TEXT (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_SPIN_BUTTON) != NULL;
+}
+
+static gboolean
+is_mixer_toggle (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_TOGGLE_BUTTON (widget)
+         && gtk_widget_get_ancestor (widget, TANDEM_TYPE_MIXER_VIEW) != NULL;
+}
+
 static void
-test_enter_plays (Fixture       *f,
+test_space_plays (Fixture       *f,
                   gconstpointer  data)
 {
   g_autofree char *cells = NULL;
+  AdwViewStack *stack;
+  GtkWidget *spin_text, *button;
+  gboolean button_active;
 
   if (f->window == NULL)
     return;
 
+  cells = tandem_project_to_string (f->project);
   focus_on (f, 1, 4);
   g_assert_false (tandem_project_get_playing (f->project));
 
-  g_assert_true (press_key (f, GDK_KEY_Return, 0));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
   g_assert_true (tandem_project_get_playing (f->project));
   assert_focus (f, 1, 4);
-
-  g_assert_true (press_key (f, GDK_KEY_Return, 0));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
   g_assert_false (tandem_project_get_playing (f->project));
-
-  g_assert_true (press_key (f, GDK_KEY_KP_Enter, 0));
+  g_assert_true (press_key (f, GDK_KEY_KP_Space, 0));
   g_assert_true (tandem_project_get_playing (f->project));
-  g_assert_true (press_key (f, GDK_KEY_KP_Enter, 0));
+  g_assert_true (press_key (f, GDK_KEY_KP_Space, 0));
   g_assert_false (tandem_project_get_playing (f->project));
-
   /* Playing is not a cell edit. */
   g_assert_cmpuint (model_cell (f, 1, 4)->velocity, >, 0);
-  assert_focus (f, 1, 4);
+
+  /* In the tempo field (a spin button's text): still play and stop. */
+  spin_text = tandem_test_find_widget_matching (GTK_WIDGET (f->window), is_text_of_spin, NULL);
+  g_assert_nonnull (spin_text);
+  g_assert_true (gtk_widget_grab_focus (spin_text));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (tandem_project_get_playing (f->project));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_false (tandem_project_get_playing (f->project));
+
+  /* On a mixer button: play, and the button is not clicked. */
+  stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (f->window),
+                                                   ADW_TYPE_VIEW_STACK, NULL));
+  adw_view_stack_set_visible_child_name (stack, "mixer");
+  button = tandem_test_find_widget_matching (GTK_WIDGET (f->window), is_mixer_toggle, NULL);
+  g_assert_nonnull (button);
+  tandem_test_iterate_until (tandem_test_is_mapped, button);
+  g_assert_true (gtk_widget_grab_focus (button));
+  button_active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (tandem_project_get_playing (f->project));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)) == button_active);
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_false (tandem_project_get_playing (f->project));
+  adw_view_stack_set_visible_child_name (stack, "grid");
+}
+
+/* A text field keeps its spaces. */
+static void
+test_space_in_entry (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *entry;
+
+  if (f->window == NULL)
+    return;
+  entry = gtk_entry_new ();
+  /* An entry borrowed into the header bar is as good as any in the window. */
+  adw_header_bar_pack_end (ADW_HEADER_BAR (tandem_test_find_widget (GTK_WIDGET (f->window),
+                                                                    ADW_TYPE_HEADER_BAR, NULL)),
+                           entry);
+  tandem_test_iterate_until (tandem_test_is_mapped, entry);
+  g_assert_true (gtk_widget_grab_focus (entry));
+  press_key (f, GDK_KEY_space, 0);
+  g_assert_false (tandem_project_get_playing (f->project));
+  gtk_widget_unparent (entry);
+  focus_on (f, 0, 0);
+}
+
+/* Adds the accelerators of @accels ("Left Right", "<Control>w") to @set. */
+static void
+add_accelerators (GHashTable *set,
+                  const char *accels)
+{
+  g_auto(GStrv) each = g_strsplit (accels, " ", -1);
+
+  for (guint i = 0; each[i] != NULL; i++)
+    {
+      guint key;
+      GdkModifierType mods;
+
+      if (gtk_accelerator_parse (each[i], &key, &mods))
+        g_hash_table_add (set, gtk_accelerator_name (key, mods));
+    }
+}
+
+/* Every key the window and the application bind is in the shortcuts window:
+ * either its action or its accelerator. */
+static void
+test_shortcuts_window_complete (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GHashTable) actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) accels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GListModel) controllers = NULL;
+  g_auto(GStrv) app_actions = NULL;
+  GtkWindow *help;
+  GtkWidget *child;
+  guint n_checked = 0;
+
+  if (f->window == NULL)
+    return;
+  builder = gtk_builder_new_from_resource ("/io/github/tandemjam/Tandem/tandem-shortcuts-window.ui");
+  help = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  child = GTK_WIDGET (help);
+  for (GtkWidget *w = child; w != NULL;)
+    {
+      if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+        {
+          g_autofree char *action = NULL;
+          g_autofree char *accel = NULL;
+
+          g_object_get (w, "action-name", &action, "accelerator", &accel, NULL);
+          if (action != NULL)
+            g_hash_table_add (actions, g_steal_pointer (&action));
+          if (accel != NULL)
+            add_accelerators (accels, accel);
+        }
+      /* Depth first over the whole tree. */
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && w != child && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = (w == NULL || w == child) ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+
+  app_actions = gtk_application_list_action_descriptions (GTK_APPLICATION (shared_app));
+  for (guint i = 0; app_actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) keys = gtk_application_get_accels_for_action (GTK_APPLICATION (shared_app),
+                                                                  app_actions[i]);
+
+      if (keys[0] == NULL)
+        continue;
+      if (!g_hash_table_contains (actions, app_actions[i]))
+        g_error ("%s (%s) is not in the shortcuts window", app_actions[i], keys[0]);
+      n_checked++;
+    }
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+  /* Pass 0 gathers the listed actions' keys, pass 1 checks every key. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (trigger);
+          /* Alternatives print as "a|b". */
+          const char *spaced = g_strdelimit (text, "|", ' ');
+          g_autoptr(GHashTable) mine = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              NULL);
+          gboolean listed;
+
+          /* GtkWindow's own (e.g. Ctrl+Shift+D for the inspector) are not ours. */
+          if (GTK_IS_NAMED_ACTION (action))
+            {
+              const char *name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+
+              if (!g_str_has_prefix (name, "win.") && !g_str_equal (name, "window.close"))
+                continue;
+              listed = g_hash_table_contains (actions, name);
+              /* A window key that runs a callback (so that it is taken even
+               * when its action is disabled) is listed by that action. */
+              if (listed)
+                add_accelerators (accels, spaced);
+            }
+          else if (GTK_IS_CALLBACK_ACTION (action) && pass == 1)
+            listed = FALSE;
+          else
+            continue;
+          add_accelerators (mine, spaced);
+          {
+            GHashTableIter iter;
+            gpointer key;
+
+            g_hash_table_iter_init (&iter, mine);
+            while (g_hash_table_iter_next (&iter, &key, NULL))
+              listed |= g_hash_table_contains (accels, key);
+          }
+          if (pass == 0)
+            continue;
+          if (!listed)
+            g_error ("%s is not in the shortcuts window", text);
+          n_checked++;
+        }
+    }
+  g_assert_cmpuint (n_checked, >=, 12);
+  gtk_window_destroy (help);
+}
+
+static gboolean
+window_is_gone (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
+}
+
+/* Ctrl+W closes the window (the last test: the next would open a new one). */
+static void
+test_ctrl_w_closes (Fixture       *f,
+                    gconstpointer  data)
+{
+  if (f->window == NULL)
+    return;
+  focus_on (f, 0, 0);
+  g_assert_true (press_key (f, GDK_KEY_w, GDK_CONTROL_MASK));
+  tandem_test_iterate_until (window_is_gone, shared_app);
+  g_clear_object (&shared_app);
 }
 
 static void
@@ -577,10 +791,13 @@ main (int   argc,
   g_test_add ("/grid-keys/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("arrows", test_arrows);
   ADD ("arrows-from-grabbed-cell", test_arrows_from_grabbed_cell);
-  ADD ("space-toggles", test_space_toggles);
-  ADD ("enter-plays", test_enter_plays);
+  ADD ("enter-toggles", test_enter_toggles);
+  ADD ("space-plays", test_space_plays);
+  ADD ("space-in-entry", test_space_in_entry);
   ADD ("velocity-keys", test_velocity_keys);
   ADD ("context-menu-keys", test_context_menu_keys);
+  ADD ("shortcuts-window-complete", test_shortcuts_window_complete);
+  ADD ("ctrl-w-closes", test_ctrl_w_closes);
 
 #undef ADD
 
