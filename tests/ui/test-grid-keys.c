@@ -16,6 +16,7 @@
 
 #include "tandem-application.h"
 #include "tandem-window.h"
+#include "tandem-window-private.h"
 #include "widgets/tandem-grid-view-private.h"
 #include "widgets/tandem-mixer-view.h"
 
@@ -497,6 +498,58 @@ test_space_in_entry (Fixture       *f,
   focus_on (f, 0, 0);
 }
 
+/* The metronome toggle is a personal setting: it reaches the engine, makes
+ * a start count in a whole bar, and is never a project edit. */
+static void
+test_metronome_toggle (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GtkWidget *bar;
+  GtkToggleButton *button;
+  double bar_us;
+  gint64 now;
+
+  if (f->window == NULL)
+    return;
+  settings = g_settings_new (APP_ID);
+  bar = tandem_test_find_widget (GTK_WIDGET (f->window), TANDEM_TYPE_TRANSPORT_BAR, NULL);
+  g_assert_nonnull (bar);
+  button = tandem_transport_bar_get_metronome_button (TANDEM_TRANSPORT_BAR (bar));
+  g_assert_false (gtk_toggle_button_get_active (button));
+  g_assert_cmpint (tandem_engine_get_metronome (f->window->engine), ==, TANDEM_METRONOME_OFF);
+
+  before = tandem_project_to_string (f->project);
+  gtk_toggle_button_set_active (button, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "metronome"));
+  g_assert_cmpint (tandem_engine_get_metronome (f->window->engine), ==,
+                   TANDEM_METRONOME_COUNT_IN);
+  g_settings_set_boolean (settings, "metronome-while-playing", TRUE);
+  g_assert_cmpint (tandem_engine_get_metronome (f->window->engine), ==, TANDEM_METRONOME_ALWAYS);
+  after = tandem_project_to_string (f->project);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (tandem_history_can_undo (tandem_window_get_history (f->window)));
+
+  /* Space starts after at least a bar to count in. */
+  focus_on (f, 0, 0);
+  now = g_get_monotonic_time ();
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (tandem_project_get_playing (f->project));
+  bar_us = 60.0e6 / tandem_project_get_tempo (f->project)
+           * tandem_project_get_beats_per_bar (f->project);
+  g_assert_cmpint ((gint64) tandem_project_get_anchor_time (f->project) - now, >=, (gint64) bar_us);
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_false (tandem_project_get_playing (f->project));
+
+  /* And off again from the settings (Preferences): the button follows. */
+  g_settings_reset (settings, "metronome");
+  g_settings_reset (settings, "metronome-while-playing");
+  g_assert_false (gtk_toggle_button_get_active (button));
+  g_assert_cmpint (tandem_engine_get_metronome (f->window->engine), ==, TANDEM_METRONOME_OFF);
+}
+
 /* Adds the accelerators of @accels ("Left Right", "<Control>w") to @set. */
 static void
 add_accelerators (GHashTable *set,
@@ -796,6 +849,7 @@ main (int   argc,
   ADD ("space-in-entry", test_space_in_entry);
   ADD ("velocity-keys", test_velocity_keys);
   ADD ("context-menu-keys", test_context_menu_keys);
+  ADD ("metronome-toggle", test_metronome_toggle);
   ADD ("shortcuts-window-complete", test_shortcuts_window_complete);
   ADD ("ctrl-w-closes", test_ctrl_w_closes);
 
