@@ -744,49 +744,34 @@ test_velocity_keys (Fixture       *f,
   assert_focus (f, 0, 1);
 }
 
-/* The target of the first item of the menu's first section. */
-static GVariant *
-first_item_target (GMenuModel *menu)
-{
-  g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
-
-  g_assert_nonnull (section);
-  return g_menu_model_get_item_attribute_value (section, 0, G_MENU_ATTRIBUTE_TARGET,
-                                                G_VARIANT_TYPE ("(sii)"));
-}
-
 static void
 assert_menu_open_on (Fixture *f,
                      guint    row,
                      guint    step)
 {
   GtkWidget *menu = _tandem_grid_view_get_cell_menu (f->grid);
-  g_autoptr(GVariant) target = NULL;
+  GtkSpinButton *spin = _tandem_grid_view_get_probability_spin (f->grid);
   graphene_rect_t bounds;
   GdkRectangle pointing;
-  const char *id;
-  int target_step, value;
 
   g_assert_nonnull (menu);
   g_assert_true (gtk_widget_get_visible (menu));
 
-  /* It is this cell's menu: it points at the cell and edits it. */
+  /* It is this cell's menu: it points at the cell and shows its value. */
   g_assert_true (gtk_popover_get_pointing_to (GTK_POPOVER (menu), &pointing));
   g_assert_true (gtk_widget_compute_bounds (cell_widget (f, row, step),
                                             gtk_widget_get_parent (menu), &bounds));
   g_assert_cmpint (pointing.x, ==, (int) bounds.origin.x);
   g_assert_cmpint (pointing.y, ==, (int) bounds.origin.y);
-  target = first_item_target (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)));
-  g_variant_get (target, "(&sii)", &id, &target_step, &value);
-  g_assert_cmpstr (id, ==, track_id (f, row));
-  g_assert_cmpint (target_step, ==, step);
+  g_assert_nonnull (spin);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, model_cell (f, row, step)->probability);
 }
 
 static void
 test_context_menu_keys (Fixture       *f,
                         gconstpointer  data)
 {
-  GtkWidget *menu, *item;
+  GtkWidget *menu;
 
   if (f->window == NULL)
     return;
@@ -799,32 +784,168 @@ test_context_menu_keys (Fixture       *f,
   assert_menu_open_on (f, 1, 1);
   menu = _tandem_grid_view_get_cell_menu (f->grid);
 
-  /* Choosing 75 % sets the probability of that cell. */
-  item = tandem_test_find_menu_item (menu, "75 %");
-  g_assert_nonnull (item);
-  g_assert_true (gtk_widget_activate (item));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 75);
-  g_assert_false (gtk_widget_get_visible (menu));
+  /* Any whole percent: 37 % sets the probability of that cell. */
+  gtk_spin_button_set_value (_tandem_grid_view_get_probability_spin (f->grid), 37);
+  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 37);
+  gtk_popover_popdown (GTK_POPOVER (menu));
 
   /* The Menu key opens the menu of the cell the focus is on now. */
   focus_on (f, 2, 5);
   g_assert_true (press_key (f, GDK_KEY_Menu, 0));
   assert_menu_open_on (f, 2, 5);
-  item = tandem_test_find_menu_item (menu, "25 %");
-  g_assert_nonnull (item);
-  g_assert_true (gtk_widget_activate (item));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gtk_spin_button_set_value (_tandem_grid_view_get_probability_spin (f->grid), 25);
   g_assert_cmpuint (model_cell (f, 2, 5)->probability, ==, 25);
-  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 75);
+  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 37);
+  gtk_popover_popdown (GTK_POPOVER (menu));
 
   /* F10 alone is not the cell's: the window's main menu takes it. */
   focus_on (f, 0, 0);
   press_key (f, GDK_KEY_F10, 0);
   g_assert_false (gtk_widget_get_visible (menu));
 }
+
+/* 37 % is kept in the file and comes back from it. */
+static void
+test_probability_saved (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(TandemProject) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  const char *pattern_id;
+  gsize length;
+
+  if (f->window == NULL)
+    return;
+  focus_on (f, 0, 4);
+  g_assert_true (press_key (f, GDK_KEY_Menu, 0));
+  gtk_spin_button_set_value (_tandem_grid_view_get_probability_spin (f->grid), 37);
+  gtk_popover_popdown (GTK_POPOVER (_tandem_grid_view_get_cell_menu (f->grid)));
+  g_assert_cmpuint (model_cell (f, 0, 4)->probability, ==, 37);
+  g_assert_cmpuint (tandem_grid_cell_get_value (TANDEM_GRID_CELL (cell_widget (f, 0, 4)))
+                      ->probability, ==, 37);
+
+  bytes = tandem_project_to_data (f->project, &length);
+  loaded = tandem_project_new_from_data (bytes, length, &error);
+  g_assert_no_error (error);
+  pattern_id = tandem_project_get_current_pattern (f->project);
+  g_assert_cmpuint (tandem_pattern_get_cell (tandem_project_find_pattern (loaded, pattern_id),
+                                             track_id (f, 0), 4)->probability, ==, 37);
+  /* One undo step takes it back. */
+  g_assert_true (tandem_history_undo (tandem_window_get_history (f->window), NULL));
+  g_assert_cmpuint (model_cell (f, 0, 4)->probability, ==, 100);
+}
+
+static gboolean
+popover_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static gboolean
+is_labelled_button (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* A melodic step shows its note's name in the key, and its menu has a piano
+ * roll of the pitches around it, the key's notes the ones to click. */
+static void
+test_note_names (Fixture       *f,
+                 gconstpointer  data)
+{
+  TandemHistory *history;
+  TandemGridCell *cell;
+  GtkWidget *roll, *button;
+  g_autofree char *name = NULL;
+
+  if (f->window == NULL)
+    return;
+  history = tandem_window_get_history (f->window);
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_string (TANDEM_ENTITY_TRACK,
+                                                                 track_id (f, 3), "instrument",
+                                                                 "synth"), NULL));
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL,
+                                                              "key-root", 2), NULL));
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
+                                                                 "scale", "major"), NULL));
+  focus_on (f, 3, 2);
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
+  cell = TANDEM_GRID_CELL (cell_widget (f, 3, 2));
+  /* Degree 0 of D major, the synth's octave. */
+  name = tandem_grid_cell_dup_note_name (cell);
+  g_assert_cmpstr (name, ==, "D3");
+  /* Drum tracks name no notes. */
+  g_assert_null (tandem_grid_cell_dup_note_name (TANDEM_GRID_CELL (cell_widget (f, 0, 0))));
+
+  g_assert_true (press_key (f, GDK_KEY_Menu, 0));
+  roll = _tandem_grid_view_get_piano_roll (f->grid);
+  g_assert_nonnull (roll);
+  tandem_test_iterate_until (tandem_test_is_mapped, roll);
+  /* F#3 is in D major and clickable; G#3 is not. */
+  button = tandem_test_find_widget_matching (roll, is_labelled_button, "G#3");
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  button = tandem_test_find_widget_matching (roll, is_labelled_button, "F#3");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpint (model_cell (f, 3, 2)->note, ==, 2);
+  g_clear_pointer (&name, g_free);
+  name = tandem_grid_cell_dup_note_name (cell);
+  g_assert_cmpstr (name, ==, "F#3");
+  g_assert_false (gtk_widget_get_visible (_tandem_grid_view_get_cell_menu (f->grid)));
+
+  /* A key in flats spells in flats. */
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL,
+                                                              "key-root", 3), NULL));
+  g_clear_pointer (&name, g_free);
+  name = tandem_grid_cell_dup_note_name (cell);
+  g_assert_cmpstr (name, ==, "G3");   /* degree 2 of E♭ major */
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL,
+                                                              "key-root", 10), NULL));
+  g_clear_pointer (&name, g_free);
+  name = tandem_grid_cell_dup_note_name (cell);
+  g_assert_cmpstr (name, ==, "D4");   /* degree 2 of B♭ major */
+}
+
+/* Velocity shows its number while it is dragged, and for a moment after a
+ * key nudge. */
+static void
+test_velocity_label (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *label;
+
+  if (f->window == NULL)
+    return;
+  g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 120);
+  g_assert_true (_tandem_grid_view_velocity_begin (f->grid, track_id (f, 0), 0));
+  label = _tandem_grid_view_get_velocity_label (f->grid);
+  g_assert_nonnull (label);
+  tandem_test_iterate_until (tandem_test_is_mapped, label);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Velocity 120");
+  _tandem_grid_view_velocity_update (f->grid, 20);
+  g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 110);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Velocity 110");
+  _tandem_grid_view_velocity_update (f->grid, -400);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Velocity 127");
+  _tandem_grid_view_velocity_end (f->grid);
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (label, GTK_TYPE_POPOVER)));
+
+  focus_on (f, 0, 0);
+  g_assert_true (press_key (f, GDK_KEY_Down, GDK_CONTROL_MASK));
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (label, GTK_TYPE_POPOVER)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Velocity 119");
+  tandem_test_iterate_until (popover_hidden, gtk_widget_get_ancestor (label, GTK_TYPE_POPOVER));
+}
+
 
 int
 main (int   argc,
@@ -849,6 +970,9 @@ main (int   argc,
   ADD ("space-in-entry", test_space_in_entry);
   ADD ("velocity-keys", test_velocity_keys);
   ADD ("context-menu-keys", test_context_menu_keys);
+  ADD ("probability-saved", test_probability_saved);
+  ADD ("note-names", test_note_names);
+  ADD ("velocity-label", test_velocity_label);
   ADD ("metronome-toggle", test_metronome_toggle);
   ADD ("shortcuts-window-complete", test_shortcuts_window_complete);
   ADD ("ctrl-w-closes", test_ctrl_w_closes);

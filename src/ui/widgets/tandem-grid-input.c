@@ -50,6 +50,10 @@ nudge_velocity (TandemGridView *view,
   if (velocity != cell->velocity)
     gtk_widget_activate_action (GTK_WIDGET (view), "grid.set-velocity", "(sii)",
                                 track_id, (int) step, velocity);
+  /* The number, for a moment: a scroll or a key press has no end to wait for. */
+  _tandem_grid_view_show_velocity (view, row, step,
+                                   tandem_pattern_get_cell (view->pattern, track_id, step)->velocity,
+                                   TRUE);
 }
 
 /* ---- pointer ------------------------------------------------------------- */
