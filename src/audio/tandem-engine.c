@@ -69,6 +69,7 @@ struct _TandemEngine
   atomic_llong        playhead;
   atomic_ullong       frames_rendered;
   atomic_ullong       plan_swaps;
+  atomic_int          metronome;      /* TandemMetronomeMode, read by each callback */
 
   guint               compile_source;
   guint               watchdog_source;
@@ -147,6 +148,8 @@ engine_render (float    *out,
     else
       tandem_renderer_anchor (self->renderer, command.frame, command.step, command.step_frames);
 
+  tandem_renderer_set_metronome (self->renderer,
+                                 atomic_load_explicit (&self->metronome, memory_order_relaxed));
   tandem_renderer_process (self->renderer, out, n_frames);
 
   tandem_meter_bank_publish (self->meters, tandem_renderer_get_levels (self->renderer));
@@ -781,6 +784,24 @@ tandem_engine_set_position (TandemEngine *self,
     tandem_renderer_locate (self->renderer, step);
   else
     tandem_spsc_ring_push (self->commands, &command);
+}
+
+void
+tandem_engine_set_metronome (TandemEngine        *self,
+                             TandemMetronomeMode  mode)
+{
+  g_return_if_fail (TANDEM_IS_ENGINE (self));
+  g_return_if_fail (mode <= TANDEM_METRONOME_ALWAYS);
+
+  atomic_store_explicit (&self->metronome, (int) mode, memory_order_relaxed);
+}
+
+TandemMetronomeMode
+tandem_engine_get_metronome (TandemEngine *self)
+{
+  g_return_val_if_fail (TANDEM_IS_ENGINE (self), TANDEM_METRONOME_OFF);
+
+  return atomic_load_explicit (&self->metronome, memory_order_relaxed);
 }
 
 void

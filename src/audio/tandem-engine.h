@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tandem-model.h"
+#include "tandem-metronome.h"
 #include "tandem-sample-cache.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,12 @@ void               tandem_engine_update_plan      (TandemEngine      *self);
 /* Moves the play position to @step (pattern step, or song step in song mode). */
 void               tandem_engine_set_position     (TandemEngine      *self,
                                                    guint64            step);
+
+/* The click of the player's own metronome (a personal setting, not part of
+ * the project, so never an op); takes effect with the next callback. */
+void               tandem_engine_set_metronome    (TandemEngine        *self,
+                                                   TandemMetronomeMode  mode);
+TandemMetronomeMode tandem_engine_get_metronome   (TandemEngine        *self);
 
 /* The shared transport: the project's "anchor-time" is on the session clock;
  * @offset_us is that clock minus the local monotonic clock (0 when not in a

@@ -510,6 +510,7 @@ tandem_plan_compile (TandemProject           *project,
   plan->sample_rate = options->sample_rate;
   plan->kit = tandem_drum_kit_get (plan->sample_rate, TANDEM_VOICE_NONE);
   steps_per_beat = MAX (tandem_project_get_steps_per_beat (project), 1);
+  plan->steps_per_beat = steps_per_beat;
   plan->steps_per_bar = steps_per_beat * MAX (tandem_project_get_beats_per_bar (project), 1);
   plan->step_frames = tandem_plan_step_frames (plan->sample_rate,
                                                CLAMP (tandem_project_get_tempo (project),

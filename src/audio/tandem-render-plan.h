@@ -96,6 +96,7 @@ typedef struct
   double             step_frames;    /* frames per step at the tempo */
   double             swing_frames;   /* delay of every odd step */
   guint              steps_per_bar;
+  guint              steps_per_beat; /* the metronome's beat */
   float              master_gain;
   int                key_root;
   guint              n_degrees;

@@ -19,6 +19,7 @@
 #include "tandem-dsp.h"
 #include "tandem-limiter.h"
 #include "tandem-memlock.h"
+#include "tandem-metronome.h"
 #include "tandem-mixer.h"
 #include "tandem-plan-layers.h"
 #include "tandem-renderer.h"
@@ -42,6 +43,7 @@ struct _TandemRenderer
   double                  swing_frames;
   guint64                 seq_step;       /* song or pattern position of the next step */
   guint64                 start_step;     /* where play starts */
+  guint64                 first_step;     /* grid step play began on: before it, counting in */
   gint64                  position;
   gint64                  position_before;  /* shown until the output reaches position_at */
   guint64                 position_at;
@@ -79,6 +81,9 @@ struct _TandemRenderer
   gboolean                master_set;
   guint                   segment;        /* song segment last played (a cursor) */
 
+  TandemMetronomeMode     metronome_mode;
+  TandemMetronome         metronome;
+
   TandemLimiter           limiter;
   gboolean                primed;
   float                  *prime;          /* TANDEM_LIMITER_LATENCY stereo frames */
@@ -99,7 +104,7 @@ tandem_renderer_new (guint sample_rate,
   gsize block = MAX (max_block, 16);
   guint ramp_len = MAX ((guint) (sample_rate * TANDEM_RAMP_SECONDS + 0.5), 1);
   gsize n_floats = 4 * block + (ramp_len + 1) + (gsize) TANDEM_VOICE_SLOTS * ramp_len * 2
-                   + 2 * TANDEM_LIMITER_LATENCY;
+                   + 2 * TANDEM_LIMITER_LATENCY + tandem_metronome_storage (sample_rate);
   gsize head = (sizeof (TandemRenderer) + 63) & ~(gsize) 63;
   gsize size = head + n_floats * sizeof (float);
   TandemRenderer *self = tandem_memlock_alloc (size);
@@ -118,6 +123,7 @@ tandem_renderer_new (guint sample_rate,
   ramp = self->mix_right + block;
   self->tails = ramp + ramp_len + 1;
   self->prime = self->tails + (gsize) TANDEM_VOICE_SLOTS * ramp_len * 2;
+  tandem_metronome_init (&self->metronome, sample_rate, self->prime + 2 * TANDEM_LIMITER_LATENCY);
   tandem_limiter_init (&self->limiter, sample_rate);
   for (guint i = 0; i <= ramp_len; i++)
     ramp[i] = (float) (0.5 - 0.5 * cos (G_PI * i / ramp_len));
@@ -329,6 +335,13 @@ tandem_renderer_set_plan (TandemRenderer         *self,
   self->segment = 0;
 
   self->plan = plan;
+}
+
+TANDEM_REALTIME void
+tandem_renderer_set_metronome (TandemRenderer      *self,
+                               TandemMetronomeMode  mode)
+{
+  self->metronome_mode = mode;
 }
 
 TANDEM_REALTIME const TandemRenderPlan *
@@ -684,6 +697,7 @@ start_armed (TandemRenderer *self)
                        ? self->step_frames * plan->swing_frames / plan->step_frames : 0;
   self->anchor_frame = self->armed_frame - (double) self->origin;
   self->anchor_step = self->armed_step;
+  self->first_step = self->armed_step;
   self->grid_step = first_step_from (self, self->armed_step, 0.0);
   self->seq_step = tandem_transport_sequence_step (plan, self->grid_step);
 }
@@ -943,12 +957,60 @@ render_voices (TandemRenderer *self,
     }
 }
 
+/* The metronome: a click on every beat boundary of the grid in transport
+ * frames [frame, frame + n) that the mode asks for, rendered sample-exactly
+ * into the interleaved @out (after the master gain: the click is the
+ * player's own, at its own level). Beats before first_step are the count-in,
+ * which the anchor puts ahead of the start; the first of each bar is
+ * accented. Straight time: the click does not swing. */
+TANDEM_REALTIME static void
+render_clicks (TandemRenderer *self,
+               guint64         frame,
+               float          *out,
+               guint           n)
+{
+  const TandemRenderPlan *plan = self->plan;
+  guint spb = MAX (plan->steps_per_beat, 1);
+  guint bpb = MAX (plan->steps_per_bar / spb, 1);
+  guint done = 0;
+  gint64 beat;
+
+  if (self->metronome_mode != TANDEM_METRONOME_OFF && self->playing && self->step_frames > 0.0)
+    {
+      /* The beat just before this block; each beat is at least a few
+       * hundred frames long, so the loop runs a few times at most. */
+      beat = (gint64) floor ((((double) frame - self->anchor_frame) / self->step_frames
+                              + (double) self->anchor_step) / spb) - 1;
+      for (guint guard = 0; guard < 64; guard++, beat++)
+        {
+          gint64 step = beat * (gint64) spb;
+          gint64 onset = (gint64) floor (self->anchor_frame
+                                         + (double) (step - (gint64) self->anchor_step)
+                                           * self->step_frames + 0.5);
+          gint64 at = onset - (gint64) frame;
+          gint64 in_bar = ((beat % bpb) + bpb) % bpb;
+
+          if (at >= (gint64) n)
+            break;
+          if (at < 0 || (self->metronome_mode == TANDEM_METRONOME_COUNT_IN
+                         && step >= (gint64) self->first_step))
+            continue;
+          tandem_metronome_render (&self->metronome, out + 2 * done, (guint) at - done);
+          done = (guint) at;
+          tandem_metronome_start (&self->metronome, in_bar == 0);
+        }
+    }
+  tandem_metronome_render (&self->metronome, out + 2 * done, n - done);
+}
+
 TANDEM_REALTIME static void
 process_block (TandemRenderer *self,
                float          *out,
                guint           n)
 {
   const TandemRenderPlan *plan = self->plan;
+  guint64 block_frame = self->frame;
+  gboolean was_playing = self->playing;
   guint done = 0;
   float falloff, peak_l, peak_r;
 
@@ -997,6 +1059,8 @@ process_block (TandemRenderer *self,
     }
   else
     tandem_mixer_master (self->mix_left, self->mix_right, n, plan->master_gain, out, &peak_l, &peak_r);
+  if (was_playing || self->metronome.sounding != NULL)
+    render_clicks (self, block_frame, out, n);
 
   falloff = tandem_meter_falloff (n, (float) self->sample_rate);
   self->levels.n_tracks = MIN (plan->n_tracks, TANDEM_METER_MAX_TRACKS);
@@ -1019,6 +1083,7 @@ follow_transport (TandemRenderer *self)
       self->frame = 0;
       self->origin = self->clock;
       self->grid_step = 0;
+      self->first_step = 0;
       self->anchor_step = 0;
       self->anchor_frame = 0.0;
       self->seq_step = self->start_step;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tandem-meter.h"
+#include "tandem-metronome.h"
 #include "tandem-render-plan.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,10 @@ void            tandem_renderer_set_seed     (TandemRenderer         *self,
 TANDEM_REALTIME
 void            tandem_renderer_set_plan     (TandemRenderer         *self,
                                               const TandemRenderPlan *plan);
+/* Whether the click sounds (default: off, as in export renders). */
+TANDEM_REALTIME
+void            tandem_renderer_set_metronome (TandemRenderer        *self,
+                                               TandemMetronomeMode    mode);
 TANDEM_REALTIME
 const TandemRenderPlan *tandem_renderer_get_plan (TandemRenderer     *self);
 /* Renders @n_frames of interleaved stereo float into @out (overwritten). */

@@ -28,6 +28,8 @@ struct _TandemPreferencesWindow
   GtkEntry             *name_entry;
   GtkWidget            *swatch_box;
   GtkWidget            *custom_color_button;
+  GtkSwitch            *metronome_switch;
+  GtkSwitch            *metronome_playing_switch;
 };
 
 G_DEFINE_FINAL_TYPE (TandemPreferencesWindow, tandem_preferences_window,
@@ -357,6 +359,14 @@ bind_settings (TandemPreferencesWindow *self)
                            G_CALLBACK (update_latency), self, G_CONNECT_SWAPPED);
   update_latency (self);
 
+  g_settings_bind (self->settings, "metronome", self->metronome_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "metronome-while-playing", self->metronome_playing_switch,
+                   "active", G_SETTINGS_BIND_DEFAULT);
+  /* "While playing" only means something with the metronome on. */
+  g_settings_bind (self->settings, "metronome", self->metronome_playing_switch, "sensitive",
+                   G_SETTINGS_BIND_GET);
+
   /* An empty name means the account's real name, so that is the hint. */
   if (real_name == NULL || real_name[0] == '\0' || g_str_equal (real_name, "Unknown"))
     real_name = g_get_user_name ();
@@ -472,6 +482,9 @@ tandem_preferences_window_class_init (TandemPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, buffer_row);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, name_entry);
   gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, swatch_box);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow, metronome_switch);
+  gtk_widget_class_bind_template_child (widget_class, TandemPreferencesWindow,
+                                        metronome_playing_switch);
 }
 
 static void

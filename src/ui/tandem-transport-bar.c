@@ -28,6 +28,8 @@ struct _TandemTransportBar
   GtkDropDown     *scale_dropdown;
   GtkToggleButton *pattern_mode_button;
   GtkToggleButton *song_mode_button;
+  GtkToggleButton *metronome_button;
+  GSettings       *settings;   /* the metronome is a personal setting */
 };
 
 G_DEFINE_FINAL_TYPE (TandemTransportBar, tandem_transport_bar, GTK_TYPE_WIDGET)
@@ -41,6 +43,19 @@ static const char *scale_names[] = {
   N_("Major"), N_("Minor"), N_("Dorian"), N_("Mixolydian"),
   N_("Pentatonic Major"), N_("Pentatonic Minor"), N_("Blues"), N_("Chromatic"), NULL
 };
+
+/**
+ * tandem_transport_bar_get_metronome_button:
+ *
+ * Returns: (transfer none): the toggle that switches the metronome on
+ */
+GtkToggleButton *
+tandem_transport_bar_get_metronome_button (TandemTransportBar *self)
+{
+  g_return_val_if_fail (TANDEM_IS_TRANSPORT_BAR (self), NULL);
+
+  return self->metronome_button;
+}
 
 GtkWidget *
 tandem_transport_bar_new (void)
@@ -187,6 +202,7 @@ tandem_transport_bar_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->project);
   g_clear_weak_pointer (&self->client);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (tandem_transport_bar_parent_class)->dispose (object);
 }
@@ -208,6 +224,7 @@ tandem_transport_bar_class_init (TandemTransportBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemTransportBar, scale_dropdown);
   gtk_widget_class_bind_template_child (widget_class, TandemTransportBar, pattern_mode_button);
   gtk_widget_class_bind_template_child (widget_class, TandemTransportBar, song_mode_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemTransportBar, metronome_button);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "transportbar");
@@ -226,6 +243,9 @@ tandem_transport_bar_init (TandemTransportBar *self)
     gtk_string_list_append (scales, _(scale_names[i]));
   gtk_drop_down_set_model (self->key_dropdown, G_LIST_MODEL (keys));
   gtk_drop_down_set_model (self->scale_dropdown, G_LIST_MODEL (scales));
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "metronome", self->metronome_button, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 
   self->project_signals = g_signal_group_new (TANDEM_TYPE_PROJECT);
   g_signal_group_connect_swapped (self->project_signals, "notify::tempo",

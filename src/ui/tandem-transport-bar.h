@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TandemTransportBar, tandem_transport_bar, TANDEM, TRANSPORT_BAR, GtkWidget)
 
 /* Tempo, swing, key, scale and play mode of a project. Every change the user
- * makes goes through @history as an op; the controls follow the project. */
+ * makes goes through @history as an op; the controls follow the project.
+ * Also the metronome toggle, which is the "metronome" setting (personal,
+ * never an op). */
 GtkWidget *tandem_transport_bar_new         (void);
 void       tandem_transport_bar_set_history (TandemTransportBar *self,
                                              TandemHistory      *history);
@@ -23,5 +25,6 @@ void       tandem_transport_bar_set_history (TandemTransportBar *self,
  * alone: the local clock). Not owned. */
 void       tandem_transport_bar_set_sync_client (TandemTransportBar *self,
                                                  TandemSyncClient   *client);
+GtkToggleButton *tandem_transport_bar_get_metronome_button (TandemTransportBar *self);
 
 G_END_DECLS

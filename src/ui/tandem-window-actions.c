@@ -281,10 +281,39 @@ activate_history_shortcut (GtkWidget *widget,
   return TRUE;
 }
 
-/* Ctrl+Z and Ctrl+Shift+Z undo and redo the project wherever the focus is.
- * Fields (spin buttons, entries) bind the same keys to their own text undo,
- * which would win in the bubble phase and leave a half-typed value behind;
- * the window takes the keys first, in the capture phase. */
+/* Whether Space typed at @focus is text: in an entry or a text view, but not
+ * in a spin button, whose field takes digits only. */
+static gboolean
+focus_takes_space (GtkWidget *focus)
+{
+  if (focus == NULL)
+    return FALSE;
+  if (gtk_widget_get_ancestor (focus, GTK_TYPE_SPIN_BUTTON) != NULL)
+    return FALSE;
+  return GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus) || GTK_IS_EDITABLE (focus);
+}
+
+static gboolean
+activate_play_shortcut (GtkWidget *widget,
+                        GVariant  *args,
+                        gpointer   data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+
+  /* Not handled: the entry types its space. */
+  if (focus_takes_space (focus))
+    return FALSE;
+  gtk_widget_activate_action (widget, "win.play", NULL);
+  return TRUE;
+}
+
+/* Keys that belong to the window wherever the focus is, so the window takes
+ * them first, in the capture phase:
+ * - Ctrl+Z and Ctrl+Shift+Z undo and redo the project. Fields (spin buttons,
+ *   entries) bind the same keys to their own text undo, which would win in
+ *   the bubble phase and leave a half-typed value behind.
+ * - Space plays and stops, as in every sequencer, even on a focused button
+ *   (which would click) or spin button; only text fields keep it. */
 void
 _tandem_window_actions_init (TandemWindow *self)
 {
@@ -301,6 +330,11 @@ _tandem_window_actions_init (TandemWindow *self)
       gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
                         gtk_callback_action_new (activate_history_shortcut,
                                                  (gpointer) keys[i].action, NULL)));
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Space, 0)),
+                      gtk_callback_action_new (activate_play_shortcut, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
@@ -328,7 +362,8 @@ _tandem_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK,
                                        "win.show-help-overlay", NULL);
 }

@@ -113,6 +113,19 @@ reopen_output (TandemWindow *self)
     self->open_output_source = g_idle_add (open_output_idle, self);
 }
 
+/* The metronome is the player's own setting, handed to the engine only:
+ * never an op, so a session never hears it. */
+static void
+apply_metronome (TandemWindow *self)
+{
+  TandemMetronomeMode mode = TANDEM_METRONOME_OFF;
+
+  if (g_settings_get_boolean (self->settings, "metronome"))
+    mode = g_settings_get_boolean (self->settings, "metronome-while-playing")
+           ? TANDEM_METRONOME_ALWAYS : TANDEM_METRONOME_COUNT_IN;
+  tandem_engine_set_metronome (self->engine, mode);
+}
+
 void
 _tandem_window_audio_init (TandemWindow *self)
 {
@@ -130,6 +143,11 @@ _tandem_window_audio_init (TandemWindow *self)
                            G_CALLBACK (reopen_output), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::buffer-size",
                            G_CALLBACK (reopen_output), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::metronome",
+                           G_CALLBACK (apply_metronome), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::metronome-while-playing",
+                           G_CALLBACK (apply_metronome), self, G_CONNECT_SWAPPED);
+  apply_metronome (self);
 
   gtk_widget_add_tick_callback (GTK_WIDGET (self), playhead_tick, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "tandem-window-private.h"
+#include "widgets/tandem-song-view.h"
 
 /* Gives the built pages the window's project; unbuilt ones get it when built. */
 void
@@ -21,7 +22,9 @@ _tandem_window_pages_set_project (TandemWindow *self)
   if (self->mixer_view != NULL)
     g_object_set (self->mixer_view, "project", self->project, "history", self->history, NULL);
   if (self->timeline_view != NULL)
-    g_object_set (self->timeline_view, "project", self->project, "history", self->history, NULL);
+    g_object_set (gtk_widget_get_ancestor (GTK_WIDGET (self->timeline_view),
+                                           TANDEM_TYPE_SONG_VIEW),
+                  "project", self->project, "history", self->history, NULL);
 }
 
 static void
@@ -43,16 +46,14 @@ build_mixer (TandemWindow *self)
   _tandem_window_pages_set_project (self);
 }
 
+/* The timeline with its lane headers and scrollers (widgets/tandem-song-view.c). */
 static void
 build_timeline (TandemWindow *self)
 {
-  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *song = tandem_song_view_new ();
 
-  self->timeline_view = TANDEM_TIMELINE_VIEW (tandem_timeline_view_new ());
-  set_page_margins (GTK_WIDGET (self->timeline_view));
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller),
-                                 GTK_WIDGET (self->timeline_view));
-  adw_bin_set_child (self->song_page, scroller);
+  self->timeline_view = tandem_song_view_get_timeline (TANDEM_SONG_VIEW (song));
+  adw_bin_set_child (self->song_page, song);
   _tandem_window_pages_set_project (self);
 }
 

@@ -87,6 +87,18 @@ update_count_in (TandemWindow *self,
 
 static void start_or_stop (TandemWindow *self);
 
+/* With the metronome on, a start leaves at least a whole bar to count in
+ * (the start is on a bar of the session clock, so the wait is one to two
+ * bars); without it, the start comes as soon as everyone can make it. */
+static gint64
+count_in_us (TandemWindow *self)
+{
+  if (!g_settings_get_boolean (self->settings, "metronome"))
+    return 0;
+  return (gint64) (60.0e6 / tandem_project_get_tempo (self->project)
+                   * tandem_project_get_beats_per_bar (self->project));
+}
+
 /* A Play held while reconnecting starts once the session is back, or is
  * given up with a message. */
 static void
@@ -134,7 +146,7 @@ start_or_stop (TandemWindow *self)
     op = tandem_transport_op_stop ();
   else
     op = tandem_transport_op_start (self->project, tandem_transport_session_now (client),
-                                    tandem_transport_session_lead (client),
+                                    tandem_transport_session_lead (client) + count_in_us (self),
                                     tandem_transport_start_step (self->project,
                                                                  play_start_bar (self)));
   sync_clock_offset (self);

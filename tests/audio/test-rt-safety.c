@@ -169,6 +169,8 @@ test_callback_is_realtime_safe (void)
 
   tandem_engine_set_sample_store (engine, store);
   tandem_engine_set_project (engine, project);
+  /* The metronome clicks in the callback too. */
+  tandem_engine_set_metronome (engine, TANDEM_METRONOME_ALWAYS);
   /* The sample decodes on a worker thread; wait until plans can carry it. */
   while (tandem_sample_cache_lookup (tandem_engine_get_sample_cache (engine), hash) == NULL)
     g_main_context_iteration (NULL, TRUE);

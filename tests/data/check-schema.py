@@ -44,7 +44,7 @@ expected = {
     'display-name': 's', 'display-color': 's', 'recent-sessions': 'as',
     'recent-projects': 'as', 'color-scheme': 's', 'window-width': 'i',
     'window-height': 'i', 'window-maximized': 'b', 'last-view': 's',
-    'max-sample-size': 't',
+    'max-sample-size': 't', 'metronome': 'b', 'metronome-while-playing': 'b',
 }
 for name, gtype in expected.items():
     if keys.get(name) != gtype:
@@ -77,6 +77,8 @@ else:
         'max-sample-size': 'uint64 104857600',
         'recent-sessions': '@as []',
         'audio-device': "''",
+        'metronome': 'false',
+        'metronome-while-playing': 'false',
     }
     for name, want in defaults.items():
         got = gsettings('get', schema_id, name)

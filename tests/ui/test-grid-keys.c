@@ -16,7 +16,9 @@
 
 #include "tandem-application.h"
 #include "tandem-window.h"
+#include "tandem-window-private.h"
 #include "widgets/tandem-grid-view-private.h"
+#include "widgets/tandem-mixer-view.h"
 
 typedef struct
 {
@@ -370,7 +372,7 @@ test_arrows_from_grabbed_cell (Fixture       *f,
 }
 
 static void
-test_space_toggles (Fixture       *f,
+test_enter_toggles (Fixture       *f,
                     gconstpointer  data)
 {
   if (f->window == NULL)
@@ -380,24 +382,24 @@ test_space_toggles (Fixture       *f,
   g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 0);
   focus_on (f, 3, 0);
 
-  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
   g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 100);
   g_assert_true (tandem_grid_cell_get_active (TANDEM_GRID_CELL (cell_widget (f, 3, 0))));
-  /* Space in the grid is the cell's, not the window's play shortcut. */
+  /* Enter in the grid is the cell's: it does not play. */
   g_assert_false (tandem_project_get_playing (f->project));
   assert_focus (f, 3, 0);
 
   /* Then on the next cell, after an arrow. */
   g_assert_true (press_key (f, GDK_KEY_Right, 0));
-  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (press_key (f, GDK_KEY_KP_Enter, 0));
   g_assert_cmpuint (model_cell (f, 3, 1)->velocity, ==, 100);
-  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
   g_assert_cmpuint (model_cell (f, 3, 1)->velocity, ==, 0);
 
   /* An active cell goes off; Ctrl+Z (the window's) brings it back. */
   g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 120);
   focus_on (f, 0, 0);
-  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
   g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 0);
   g_assert_true (press_key (f, GDK_KEY_z, GDK_CONTROL_MASK));
   g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 120);
@@ -405,33 +407,298 @@ test_space_toggles (Fixture       *f,
   assert_focus (f, 0, 0);
 }
 
+static gboolean
+is_text_of_spin (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_TEXT (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_SPIN_BUTTON) != NULL;
+}
+
+static gboolean
+is_mixer_toggle (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_TOGGLE_BUTTON (widget)
+         && gtk_widget_get_ancestor (widget, TANDEM_TYPE_MIXER_VIEW) != NULL;
+}
+
 static void
-test_enter_plays (Fixture       *f,
+test_space_plays (Fixture       *f,
                   gconstpointer  data)
 {
   g_autofree char *cells = NULL;
+  AdwViewStack *stack;
+  GtkWidget *spin_text, *button;
+  gboolean button_active;
 
   if (f->window == NULL)
     return;
 
+  cells = tandem_project_to_string (f->project);
   focus_on (f, 1, 4);
   g_assert_false (tandem_project_get_playing (f->project));
 
-  g_assert_true (press_key (f, GDK_KEY_Return, 0));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
   g_assert_true (tandem_project_get_playing (f->project));
   assert_focus (f, 1, 4);
-
-  g_assert_true (press_key (f, GDK_KEY_Return, 0));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
   g_assert_false (tandem_project_get_playing (f->project));
-
-  g_assert_true (press_key (f, GDK_KEY_KP_Enter, 0));
+  g_assert_true (press_key (f, GDK_KEY_KP_Space, 0));
   g_assert_true (tandem_project_get_playing (f->project));
-  g_assert_true (press_key (f, GDK_KEY_KP_Enter, 0));
+  g_assert_true (press_key (f, GDK_KEY_KP_Space, 0));
   g_assert_false (tandem_project_get_playing (f->project));
-
   /* Playing is not a cell edit. */
   g_assert_cmpuint (model_cell (f, 1, 4)->velocity, >, 0);
-  assert_focus (f, 1, 4);
+
+  /* In the tempo field (a spin button's text): still play and stop. */
+  spin_text = tandem_test_find_widget_matching (GTK_WIDGET (f->window), is_text_of_spin, NULL);
+  g_assert_nonnull (spin_text);
+  g_assert_true (gtk_widget_grab_focus (spin_text));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (tandem_project_get_playing (f->project));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_false (tandem_project_get_playing (f->project));
+
+  /* On a mixer button: play, and the button is not clicked. */
+  stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (f->window),
+                                                   ADW_TYPE_VIEW_STACK, NULL));
+  adw_view_stack_set_visible_child_name (stack, "mixer");
+  button = tandem_test_find_widget_matching (GTK_WIDGET (f->window), is_mixer_toggle, NULL);
+  g_assert_nonnull (button);
+  tandem_test_iterate_until (tandem_test_is_mapped, button);
+  g_assert_true (gtk_widget_grab_focus (button));
+  button_active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button));
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (tandem_project_get_playing (f->project));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)) == button_active);
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_false (tandem_project_get_playing (f->project));
+  adw_view_stack_set_visible_child_name (stack, "grid");
+}
+
+/* A text field keeps its spaces. */
+static void
+test_space_in_entry (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *entry;
+
+  if (f->window == NULL)
+    return;
+  entry = gtk_entry_new ();
+  /* An entry borrowed into the header bar is as good as any in the window. */
+  adw_header_bar_pack_end (ADW_HEADER_BAR (tandem_test_find_widget (GTK_WIDGET (f->window),
+                                                                    ADW_TYPE_HEADER_BAR, NULL)),
+                           entry);
+  tandem_test_iterate_until (tandem_test_is_mapped, entry);
+  g_assert_true (gtk_widget_grab_focus (entry));
+  press_key (f, GDK_KEY_space, 0);
+  g_assert_false (tandem_project_get_playing (f->project));
+  gtk_widget_unparent (entry);
+  focus_on (f, 0, 0);
+}
+
+/* The metronome toggle is a personal setting: it reaches the engine, makes
+ * a start count in a whole bar, and is never a project edit. */
+static void
+test_metronome_toggle (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GtkWidget *bar;
+  GtkToggleButton *button;
+  double bar_us;
+  gint64 now;
+
+  if (f->window == NULL)
+    return;
+  settings = g_settings_new (APP_ID);
+  bar = tandem_test_find_widget (GTK_WIDGET (f->window), TANDEM_TYPE_TRANSPORT_BAR, NULL);
+  g_assert_nonnull (bar);
+  button = tandem_transport_bar_get_metronome_button (TANDEM_TRANSPORT_BAR (bar));
+  g_assert_false (gtk_toggle_button_get_active (button));
+  g_assert_cmpint (tandem_engine_get_metronome (f->window->engine), ==, TANDEM_METRONOME_OFF);
+
+  before = tandem_project_to_string (f->project);
+  gtk_toggle_button_set_active (button, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "metronome"));
+  g_assert_cmpint (tandem_engine_get_metronome (f->window->engine), ==,
+                   TANDEM_METRONOME_COUNT_IN);
+  g_settings_set_boolean (settings, "metronome-while-playing", TRUE);
+  g_assert_cmpint (tandem_engine_get_metronome (f->window->engine), ==, TANDEM_METRONOME_ALWAYS);
+  after = tandem_project_to_string (f->project);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (tandem_history_can_undo (tandem_window_get_history (f->window)));
+
+  /* Space starts after at least a bar to count in. */
+  focus_on (f, 0, 0);
+  now = g_get_monotonic_time ();
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_true (tandem_project_get_playing (f->project));
+  bar_us = 60.0e6 / tandem_project_get_tempo (f->project)
+           * tandem_project_get_beats_per_bar (f->project);
+  g_assert_cmpint ((gint64) tandem_project_get_anchor_time (f->project) - now, >=, (gint64) bar_us);
+  g_assert_true (press_key (f, GDK_KEY_space, 0));
+  g_assert_false (tandem_project_get_playing (f->project));
+
+  /* And off again from the settings (Preferences): the button follows. */
+  g_settings_reset (settings, "metronome");
+  g_settings_reset (settings, "metronome-while-playing");
+  g_assert_false (gtk_toggle_button_get_active (button));
+  g_assert_cmpint (tandem_engine_get_metronome (f->window->engine), ==, TANDEM_METRONOME_OFF);
+}
+
+/* Adds the accelerators of @accels ("Left Right", "<Control>w") to @set. */
+static void
+add_accelerators (GHashTable *set,
+                  const char *accels)
+{
+  g_auto(GStrv) each = g_strsplit (accels, " ", -1);
+
+  for (guint i = 0; each[i] != NULL; i++)
+    {
+      guint key;
+      GdkModifierType mods;
+
+      if (gtk_accelerator_parse (each[i], &key, &mods))
+        g_hash_table_add (set, gtk_accelerator_name (key, mods));
+    }
+}
+
+/* Every key the window and the application bind is in the shortcuts window:
+ * either its action or its accelerator. */
+static void
+test_shortcuts_window_complete (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GHashTable) actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) accels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GListModel) controllers = NULL;
+  g_auto(GStrv) app_actions = NULL;
+  GtkWindow *help;
+  GtkWidget *child;
+  guint n_checked = 0;
+
+  if (f->window == NULL)
+    return;
+  builder = gtk_builder_new_from_resource ("/io/github/tandemjam/Tandem/tandem-shortcuts-window.ui");
+  help = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  child = GTK_WIDGET (help);
+  for (GtkWidget *w = child; w != NULL;)
+    {
+      if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+        {
+          g_autofree char *action = NULL;
+          g_autofree char *accel = NULL;
+
+          g_object_get (w, "action-name", &action, "accelerator", &accel, NULL);
+          if (action != NULL)
+            g_hash_table_add (actions, g_steal_pointer (&action));
+          if (accel != NULL)
+            add_accelerators (accels, accel);
+        }
+      /* Depth first over the whole tree. */
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && w != child && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = (w == NULL || w == child) ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+
+  app_actions = gtk_application_list_action_descriptions (GTK_APPLICATION (shared_app));
+  for (guint i = 0; app_actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) keys = gtk_application_get_accels_for_action (GTK_APPLICATION (shared_app),
+                                                                  app_actions[i]);
+
+      if (keys[0] == NULL)
+        continue;
+      if (!g_hash_table_contains (actions, app_actions[i]))
+        g_error ("%s (%s) is not in the shortcuts window", app_actions[i], keys[0]);
+      n_checked++;
+    }
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+  /* Pass 0 gathers the listed actions' keys, pass 1 checks every key. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (trigger);
+          /* Alternatives print as "a|b". */
+          const char *spaced = g_strdelimit (text, "|", ' ');
+          g_autoptr(GHashTable) mine = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              NULL);
+          gboolean listed;
+
+          /* GtkWindow's own (e.g. Ctrl+Shift+D for the inspector) are not ours. */
+          if (GTK_IS_NAMED_ACTION (action))
+            {
+              const char *name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+
+              if (!g_str_has_prefix (name, "win.") && !g_str_equal (name, "window.close"))
+                continue;
+              listed = g_hash_table_contains (actions, name);
+              /* A window key that runs a callback (so that it is taken even
+               * when its action is disabled) is listed by that action. */
+              if (listed)
+                add_accelerators (accels, spaced);
+            }
+          else if (GTK_IS_CALLBACK_ACTION (action) && pass == 1)
+            listed = FALSE;
+          else
+            continue;
+          add_accelerators (mine, spaced);
+          {
+            GHashTableIter iter;
+            gpointer key;
+
+            g_hash_table_iter_init (&iter, mine);
+            while (g_hash_table_iter_next (&iter, &key, NULL))
+              listed |= g_hash_table_contains (accels, key);
+          }
+          if (pass == 0)
+            continue;
+          if (!listed)
+            g_error ("%s is not in the shortcuts window", text);
+          n_checked++;
+        }
+    }
+  g_assert_cmpuint (n_checked, >=, 12);
+  gtk_window_destroy (help);
+}
+
+static gboolean
+window_is_gone (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
+}
+
+/* Ctrl+W closes the window (the last test: the next would open a new one). */
+static void
+test_ctrl_w_closes (Fixture       *f,
+                    gconstpointer  data)
+{
+  if (f->window == NULL)
+    return;
+  focus_on (f, 0, 0);
+  g_assert_true (press_key (f, GDK_KEY_w, GDK_CONTROL_MASK));
+  tandem_test_iterate_until (window_is_gone, shared_app);
+  g_clear_object (&shared_app);
 }
 
 static void
@@ -477,49 +744,34 @@ test_velocity_keys (Fixture       *f,
   assert_focus (f, 0, 1);
 }
 
-/* The target of the first item of the menu's first section. */
-static GVariant *
-first_item_target (GMenuModel *menu)
-{
-  g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
-
-  g_assert_nonnull (section);
-  return g_menu_model_get_item_attribute_value (section, 0, G_MENU_ATTRIBUTE_TARGET,
-                                                G_VARIANT_TYPE ("(sii)"));
-}
-
 static void
 assert_menu_open_on (Fixture *f,
                      guint    row,
                      guint    step)
 {
   GtkWidget *menu = _tandem_grid_view_get_cell_menu (f->grid);
-  g_autoptr(GVariant) target = NULL;
+  GtkSpinButton *spin = _tandem_grid_view_get_probability_spin (f->grid);
   graphene_rect_t bounds;
   GdkRectangle pointing;
-  const char *id;
-  int target_step, value;
 
   g_assert_nonnull (menu);
   g_assert_true (gtk_widget_get_visible (menu));
 
-  /* It is this cell's menu: it points at the cell and edits it. */
+  /* It is this cell's menu: it points at the cell and shows its value. */
   g_assert_true (gtk_popover_get_pointing_to (GTK_POPOVER (menu), &pointing));
   g_assert_true (gtk_widget_compute_bounds (cell_widget (f, row, step),
                                             gtk_widget_get_parent (menu), &bounds));
   g_assert_cmpint (pointing.x, ==, (int) bounds.origin.x);
   g_assert_cmpint (pointing.y, ==, (int) bounds.origin.y);
-  target = first_item_target (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)));
-  g_variant_get (target, "(&sii)", &id, &target_step, &value);
-  g_assert_cmpstr (id, ==, track_id (f, row));
-  g_assert_cmpint (target_step, ==, step);
+  g_assert_nonnull (spin);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, model_cell (f, row, step)->probability);
 }
 
 static void
 test_context_menu_keys (Fixture       *f,
                         gconstpointer  data)
 {
-  GtkWidget *menu, *item;
+  GtkWidget *menu;
 
   if (f->window == NULL)
     return;
@@ -532,32 +784,168 @@ test_context_menu_keys (Fixture       *f,
   assert_menu_open_on (f, 1, 1);
   menu = _tandem_grid_view_get_cell_menu (f->grid);
 
-  /* Choosing 75 % sets the probability of that cell. */
-  item = tandem_test_find_menu_item (menu, "75 %");
-  g_assert_nonnull (item);
-  g_assert_true (gtk_widget_activate (item));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 75);
-  g_assert_false (gtk_widget_get_visible (menu));
+  /* Any whole percent: 37 % sets the probability of that cell. */
+  gtk_spin_button_set_value (_tandem_grid_view_get_probability_spin (f->grid), 37);
+  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 37);
+  gtk_popover_popdown (GTK_POPOVER (menu));
 
   /* The Menu key opens the menu of the cell the focus is on now. */
   focus_on (f, 2, 5);
   g_assert_true (press_key (f, GDK_KEY_Menu, 0));
   assert_menu_open_on (f, 2, 5);
-  item = tandem_test_find_menu_item (menu, "25 %");
-  g_assert_nonnull (item);
-  g_assert_true (gtk_widget_activate (item));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gtk_spin_button_set_value (_tandem_grid_view_get_probability_spin (f->grid), 25);
   g_assert_cmpuint (model_cell (f, 2, 5)->probability, ==, 25);
-  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 75);
+  g_assert_cmpuint (model_cell (f, 1, 1)->probability, ==, 37);
+  gtk_popover_popdown (GTK_POPOVER (menu));
 
   /* F10 alone is not the cell's: the window's main menu takes it. */
   focus_on (f, 0, 0);
   press_key (f, GDK_KEY_F10, 0);
   g_assert_false (gtk_widget_get_visible (menu));
 }
+
+/* 37 % is kept in the file and comes back from it. */
+static void
+test_probability_saved (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(TandemProject) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  const char *pattern_id;
+  gsize length;
+
+  if (f->window == NULL)
+    return;
+  focus_on (f, 0, 4);
+  g_assert_true (press_key (f, GDK_KEY_Menu, 0));
+  gtk_spin_button_set_value (_tandem_grid_view_get_probability_spin (f->grid), 37);
+  gtk_popover_popdown (GTK_POPOVER (_tandem_grid_view_get_cell_menu (f->grid)));
+  g_assert_cmpuint (model_cell (f, 0, 4)->probability, ==, 37);
+  g_assert_cmpuint (tandem_grid_cell_get_value (TANDEM_GRID_CELL (cell_widget (f, 0, 4)))
+                      ->probability, ==, 37);
+
+  bytes = tandem_project_to_data (f->project, &length);
+  loaded = tandem_project_new_from_data (bytes, length, &error);
+  g_assert_no_error (error);
+  pattern_id = tandem_project_get_current_pattern (f->project);
+  g_assert_cmpuint (tandem_pattern_get_cell (tandem_project_find_pattern (loaded, pattern_id),
+                                             track_id (f, 0), 4)->probability, ==, 37);
+  /* One undo step takes it back. */
+  g_assert_true (tandem_history_undo (tandem_window_get_history (f->window), NULL));
+  g_assert_cmpuint (model_cell (f, 0, 4)->probability, ==, 100);
+}
+
+static gboolean
+popover_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static gboolean
+is_labelled_button (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* A melodic step shows its note's name in the key, and its menu has a piano
+ * roll of the pitches around it, the key's notes the ones to click. */
+static void
+test_note_names (Fixture       *f,
+                 gconstpointer  data)
+{
+  TandemHistory *history;
+  TandemGridCell *cell;
+  GtkWidget *roll, *button;
+  g_autofree char *name = NULL;
+
+  if (f->window == NULL)
+    return;
+  history = tandem_window_get_history (f->window);
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_string (TANDEM_ENTITY_TRACK,
+                                                                 track_id (f, 3), "instrument",
+                                                                 "synth"), NULL));
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL,
+                                                              "key-root", 2), NULL));
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
+                                                                 "scale", "major"), NULL));
+  focus_on (f, 3, 2);
+  g_assert_true (press_key (f, GDK_KEY_Return, 0));
+  cell = TANDEM_GRID_CELL (cell_widget (f, 3, 2));
+  /* Degree 0 of D major, the synth's octave. */
+  name = tandem_grid_cell_dup_note_name (cell);
+  g_assert_cmpstr (name, ==, "D3");
+  /* Drum tracks name no notes. */
+  g_assert_null (tandem_grid_cell_dup_note_name (TANDEM_GRID_CELL (cell_widget (f, 0, 0))));
+
+  g_assert_true (press_key (f, GDK_KEY_Menu, 0));
+  roll = _tandem_grid_view_get_piano_roll (f->grid);
+  g_assert_nonnull (roll);
+  tandem_test_iterate_until (tandem_test_is_mapped, roll);
+  /* F#3 is in D major and clickable; G#3 is not. */
+  button = tandem_test_find_widget_matching (roll, is_labelled_button, "G#3");
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  button = tandem_test_find_widget_matching (roll, is_labelled_button, "F#3");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpint (model_cell (f, 3, 2)->note, ==, 2);
+  g_clear_pointer (&name, g_free);
+  name = tandem_grid_cell_dup_note_name (cell);
+  g_assert_cmpstr (name, ==, "F#3");
+  g_assert_false (gtk_widget_get_visible (_tandem_grid_view_get_cell_menu (f->grid)));
+
+  /* A key in flats spells in flats. */
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL,
+                                                              "key-root", 3), NULL));
+  g_clear_pointer (&name, g_free);
+  name = tandem_grid_cell_dup_note_name (cell);
+  g_assert_cmpstr (name, ==, "G3");   /* degree 2 of E♭ major */
+  g_assert_true (tandem_history_apply (history,
+                                       tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL,
+                                                              "key-root", 10), NULL));
+  g_clear_pointer (&name, g_free);
+  name = tandem_grid_cell_dup_note_name (cell);
+  g_assert_cmpstr (name, ==, "D4");   /* degree 2 of B♭ major */
+}
+
+/* Velocity shows its number while it is dragged, and for a moment after a
+ * key nudge. */
+static void
+test_velocity_label (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *label;
+
+  if (f->window == NULL)
+    return;
+  g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 120);
+  g_assert_true (_tandem_grid_view_velocity_begin (f->grid, track_id (f, 0), 0));
+  label = _tandem_grid_view_get_velocity_label (f->grid);
+  g_assert_nonnull (label);
+  tandem_test_iterate_until (tandem_test_is_mapped, label);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Velocity 120");
+  _tandem_grid_view_velocity_update (f->grid, 20);
+  g_assert_cmpuint (model_cell (f, 0, 0)->velocity, ==, 110);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Velocity 110");
+  _tandem_grid_view_velocity_update (f->grid, -400);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Velocity 127");
+  _tandem_grid_view_velocity_end (f->grid);
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (label, GTK_TYPE_POPOVER)));
+
+  focus_on (f, 0, 0);
+  g_assert_true (press_key (f, GDK_KEY_Down, GDK_CONTROL_MASK));
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (label, GTK_TYPE_POPOVER)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "Velocity 119");
+  tandem_test_iterate_until (popover_hidden, gtk_widget_get_ancestor (label, GTK_TYPE_POPOVER));
+}
+
 
 int
 main (int   argc,
@@ -577,10 +965,17 @@ main (int   argc,
   g_test_add ("/grid-keys/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("arrows", test_arrows);
   ADD ("arrows-from-grabbed-cell", test_arrows_from_grabbed_cell);
-  ADD ("space-toggles", test_space_toggles);
-  ADD ("enter-plays", test_enter_plays);
+  ADD ("enter-toggles", test_enter_toggles);
+  ADD ("space-plays", test_space_plays);
+  ADD ("space-in-entry", test_space_in_entry);
   ADD ("velocity-keys", test_velocity_keys);
   ADD ("context-menu-keys", test_context_menu_keys);
+  ADD ("probability-saved", test_probability_saved);
+  ADD ("note-names", test_note_names);
+  ADD ("velocity-label", test_velocity_label);
+  ADD ("metronome-toggle", test_metronome_toggle);
+  ADD ("shortcuts-window-complete", test_shortcuts_window_complete);
+  ADD ("ctrl-w-closes", test_ctrl_w_closes);
 
 #undef ADD
 

@@ -7,6 +7,7 @@
 #include "ui-test-utils.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "widgets/tandem-mixer-view.h"
 
@@ -287,6 +288,144 @@ test_meters (Fixture       *f,
   tandem_mixer_view_set_meter_source (f->mixer, NULL, NULL);
 }
 
+static void
+collect_labels (GtkWidget *widget,
+                GString   *texts)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_string_append_printf (texts, "[%s]", gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_labels (c, texts);
+}
+
+/* The fader's scale and value read with typographic minus signs (U+2212). */
+static void
+test_minus_signs (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GString) texts = g_string_new (NULL);
+  TandemMixerStrip *strip;
+  GtkRange *fader;
+
+  if (f->window == NULL)
+    return;
+  strip = tandem_mixer_view_get_strip (f->mixer, 1);
+  fader = tandem_mixer_strip_get_fader (strip);
+  gtk_range_set_value (fader, -6.5);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  collect_labels (GTK_WIDGET (fader), texts);
+  g_assert_nonnull (strstr (texts->str, "[−6.5 dB]"));
+  g_assert_nonnull (strstr (texts->str, "[−12]"));
+  g_assert_nonnull (strstr (texts->str, "[−48]"));
+  g_assert_nonnull (strstr (texts->str, "[0]"));
+  g_assert_null (strchr (texts->str, '-'));
+
+  /* Near zero is 0.0, not “−0.0”. */
+  gtk_range_set_value (fader, -0.01);
+  g_string_truncate (texts, 0);
+  collect_labels (GTK_WIDGET (fader), texts);
+  g_assert_nonnull (strstr (texts->str, "[0.0 dB]"));
+}
+
+/* The colour at (@x, @y) of @texture, as 0xRRGGBB. */
+static guint32
+pixel_at (GdkTexture *texture,
+          int         x,
+          int         y)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guint8 *data = g_malloc ((gsize) width * height * 4);
+  guint32 argb;
+
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  memcpy (&argb, data + ((gsize) y * width + x) * 4, 4);
+  return argb & 0xffffff;
+}
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  guint *frames = data;
+
+  return ++*frames < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+drawn (gpointer data)
+{
+  return *(guint *) data >= 3;
+}
+
+/* What @widget shows, once it has drawn a few frames since the last change. */
+static GdkTexture *
+render_widget (GtkWidget *widget)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  guint frames = 0;
+
+  gtk_widget_queue_draw (widget);
+  gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+  tandem_test_iterate_until (drawn, &frames);
+  /* The widget's own snapshot: its children and what it draws over them. */
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                      node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static gboolean
+has_width (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0;
+}
+
+/* Pan is a bar from the centre to the value: left of centre when panned
+ * left, nothing to the right of it; and the other way round. */
+static void
+test_pan_from_centre (Fixture       *f,
+                      gconstpointer  data)
+{
+  TandemMixerStrip *strip;
+  GtkRange *pan;
+  GdkRectangle trough;
+  graphene_point_t at;
+  g_autoptr(GdkTexture) left = NULL;
+  g_autoptr(GdkTexture) right = NULL;
+  int centre, y, off;
+
+  if (f->window == NULL)
+    return;
+  strip = tandem_mixer_view_get_strip (f->mixer, 2);
+  pan = tandem_mixer_strip_get_pan (strip);
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (pan), -0.2, 1e-9);
+  tandem_test_iterate_until (has_width, pan);
+  gtk_range_get_range_rect (pan, &trough);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (pan), GTK_WIDGET (strip),
+                                           &GRAPHENE_POINT_INIT (trough.x, trough.y), &at));
+  centre = (int) (at.x + trough.width / 2.0);
+  y = (int) (at.y + trough.height / 2.0);
+  off = MAX (trough.width / 25, 2);   /* inside the bar, clear of the knob */
+
+  left = render_widget (GTK_WIDGET (strip));
+  gtk_range_set_value (pan, 0.2);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  right = render_widget (GTK_WIDGET (strip));
+
+  /* The bar's colour is on the panned side only, and mirrors. */
+  g_assert_cmphex (pixel_at (left, centre - off, y), !=, pixel_at (left, centre + off, y));
+  g_assert_cmphex (pixel_at (left, centre - off, y), ==, pixel_at (right, centre + off, y));
+  g_assert_cmphex (pixel_at (left, centre + off, y), ==, pixel_at (right, centre - off, y));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,6 +444,8 @@ main (int   argc,
   ADD ("master", test_master);
   ADD ("tracks-follow", test_tracks_follow);
   ADD ("meters", test_meters);
+  ADD ("minus-signs", test_minus_signs);
+  ADD ("pan-from-centre", test_pan_from_centre);
 #undef ADD
 
   return g_test_run ();

@@ -159,7 +159,8 @@ test_add (Fixture       *f,
   track = tandem_test_track_at (f->project, 4);
   id = tandem_track_get_id (track);
   g_assert_true (tandem_id_is_valid (id));
-  g_assert_cmpstr (tandem_track_get_name (track), ==, "Track 5");
+  /* Named after its instrument. */
+  g_assert_cmpstr (tandem_track_get_name (track), ==, "Clap");
   /* The demo has kick, snare and both hats: the next drum voice is free. */
   g_assert_cmpstr (tandem_track_get_instrument (track), ==, "clap");
   g_assert_true (gdk_rgba_parse (&color, tandem_track_get_color (track)));
@@ -167,7 +168,7 @@ test_add (Fixture       *f,
   g_assert_cmpfloat (tandem_track_get_pan (track), ==, 0);
 
   assert_rows_match (f);
-  g_assert_cmpstr (header_label (f, id), ==, "Track 5");
+  g_assert_cmpstr (header_label (f, id), ==, "Clap");
   g_assert_cmpstr (tandem_grid_view_get_selected_track (f->grid), ==, id);
 
   /* The new row is editable like the others. */
@@ -186,7 +187,10 @@ test_add (Fixture       *f,
     gtk_widget_activate_action (GTK_WIDGET (f->grid), "track.add", NULL);
   g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 7)), ==, "synth");
   g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 9)), ==, "synth");
-  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 9)), ==, "Track 10");
+  /* A name that is taken gets a number. */
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 7)), ==, "Synth");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 8)), ==, "Synth 2");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 9)), ==, "Synth 3");
   /* Each new track gets its own colour while the palette lasts. */
   g_assert_cmpstr (tandem_track_get_color (tandem_test_track_at (f->project, 4)), !=,
                    tandem_track_get_color (tandem_test_track_at (f->project, 5)));
@@ -210,7 +214,7 @@ test_add_to_empty (Fixture       *f,
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpuint (n_tracks (f), ==, 1);
   g_assert_cmpstr (tandem_track_get_instrument (tandem_test_track_at (f->project, 0)), ==, "kick");
-  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 0)), ==, "Track 1");
+  g_assert_cmpstr (tandem_track_get_name (tandem_test_track_at (f->project, 0)), ==, "Kick");
   assert_rows_match (f);
 
   /* Without a history the grid is read-only, and says so. */

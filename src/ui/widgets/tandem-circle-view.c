@@ -255,7 +255,7 @@ on_key_pressed (GtkEventControllerKey *controller,
       return TRUE;
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
-    case GDK_KEY_space:
+      /* Space is play and stop, the window's. */
       apply_key (self, self->focus_pos, self->focus_minor);
       return TRUE;
     default:

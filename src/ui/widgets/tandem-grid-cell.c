@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "tandem-grid-view-private.h"
+#include "tandem-note-names.h"
 #include "tandem-widgets-private.h"
 
 #define CELL_RADIUS 6.f
@@ -21,6 +22,9 @@ struct _TandemGridCell
   guint       step;
   TandemCell  value;
   GdkRGBA     color;
+  gboolean    melodic;     /* the step's note is a pitch, named in the key */
+  guint       key_root;
+  TandemScale scale;
 };
 
 G_DEFINE_FINAL_TYPE (TandemGridCell, tandem_grid_cell, GTK_TYPE_WIDGET)
@@ -119,12 +123,10 @@ tandem_grid_cell_snapshot (GtkWidget   *widget,
     {
       GdkRGBA ink = { 1, 1, 1, 0.95f };
 
-      if (self->value.note != 0)
-        {
-          g_autofree char *text = g_strdup_printf ("%+d", self->value.note);
+      g_autofree char *name = tandem_grid_cell_dup_note_name (self);
 
-          append_small_text (self, snapshot, text, 3, 1, &ink);
-        }
+      if (name != NULL)
+        append_small_text (self, snapshot, name, 3, 1, &ink);
       if (self->value.probability < 100)
         {
           g_autofree char *text = g_strdup_printf ("%u", self->value.probability);
@@ -285,6 +287,47 @@ tandem_grid_cell_set_value (TandemGridCell   *self,
                                   -1);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * tandem_grid_cell_set_key:
+ * @melodic: whether the track plays the step's note
+ *
+ * Names the notes of a melodic track's steps in the key @key_root, @scale.
+ */
+void
+tandem_grid_cell_set_key (TandemGridCell *self,
+                          gboolean        melodic,
+                          guint           key_root,
+                          TandemScale     scale)
+{
+  g_return_if_fail (TANDEM_IS_GRID_CELL (self));
+
+  if (self->melodic == melodic && self->key_root == key_root && self->scale == scale)
+    return;
+  self->melodic = melodic;
+  self->key_root = key_root;
+  self->scale = scale;
+  if (self->value.velocity > 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * tandem_grid_cell_dup_note_name:
+ *
+ * Returns: (transfer full) (nullable): the name of the note an active step
+ *   of a melodic track plays ("C3", "F#4"), else NULL
+ */
+char *
+tandem_grid_cell_dup_note_name (TandemGridCell *self)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_CELL (self), NULL);
+
+  if (!self->melodic || self->value.velocity == 0)
+    return NULL;
+  return _tandem_note_midi_name (_tandem_note_degree_to_midi (self->value.note, self->key_root,
+                                                              self->scale),
+                                 self->key_root, self->scale);
 }
 
 void

@@ -29,6 +29,11 @@ void        tandem_grid_cell_set_value    (TandemGridCell   *self,
                                            const TandemCell *value);
 void        tandem_grid_cell_set_color    (TandemGridCell   *self,
                                            const GdkRGBA    *color);
+void        tandem_grid_cell_set_key      (TandemGridCell   *self,
+                                           gboolean          melodic,
+                                           guint             key_root,
+                                           TandemScale       scale);
+char       *tandem_grid_cell_dup_note_name (TandemGridCell  *self);
 void        tandem_grid_cell_set_track_name (TandemGridCell *self,
                                              const char     *name);
 

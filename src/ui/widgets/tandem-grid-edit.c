@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tandem-grid-view-private.h"
+#include "tandem-note-names.h"
 #include "tandem-widgets-private.h"
 
 #define DEFAULT_VELOCITY 100
@@ -98,6 +99,92 @@ _tandem_grid_view_class_edit_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "grid.set-note", "(sii)", grid_set_cell_prop);
 }
 
+/* ---- the velocity label -------------------------------------------------- */
+
+static gboolean
+hide_velocity_later (gpointer data)
+{
+  TandemGridView *self = data;
+
+  self->velocity_hide_source = 0;
+  _tandem_grid_view_hide_velocity (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_tandem_grid_view_show_velocity (TandemGridView *self,
+                                 guint           row,
+                                 guint           step,
+                                 guint           velocity,
+                                 gboolean        brief)
+{
+  g_autofree char *text = NULL;
+  graphene_rect_t rect;
+
+  g_return_if_fail (TANDEM_IS_GRID_VIEW (self));
+
+  if (self->body == NULL || row >= self->rows->len)
+    return;
+  if (self->velocity_popover == NULL)
+    {
+      /* A popover that neither grabs the pointer nor takes the focus: the
+       * drag and the keys stay with the grid. */
+      self->velocity_popover = gtk_popover_new ();
+      gtk_popover_set_autohide (GTK_POPOVER (self->velocity_popover), FALSE);
+      gtk_popover_set_position (GTK_POPOVER (self->velocity_popover), GTK_POS_TOP);
+      gtk_widget_set_can_target (self->velocity_popover, FALSE);
+      gtk_widget_set_can_focus (self->velocity_popover, FALSE);
+      gtk_widget_add_css_class (self->velocity_popover, "velocity-label");
+      self->velocity_label = gtk_label_new (NULL);
+      gtk_widget_add_css_class (self->velocity_label, "numeric");
+      gtk_popover_set_child (GTK_POPOVER (self->velocity_popover), self->velocity_label);
+      gtk_widget_set_parent (self->velocity_popover, self->body);
+    }
+  /* Translators: the velocity shown over a grid cell while it changes, 1 … 127 */
+  text = g_strdup_printf (_("Velocity %u"), velocity);
+  gtk_label_set_label (GTK_LABEL (self->velocity_label), text);
+  _tandem_grid_body_get_cell_rect (TANDEM_GRID_BODY (self->body), row, step, &rect);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->velocity_popover),
+                               &(GdkRectangle) { rect.origin.x, rect.origin.y,
+                                                 rect.size.width, rect.size.height });
+  if (gtk_widget_get_mapped (self->body) && !gtk_widget_get_visible (self->velocity_popover))
+    gtk_popover_popup (GTK_POPOVER (self->velocity_popover));
+  g_clear_handle_id (&self->velocity_hide_source, g_source_remove);
+  if (brief)
+    self->velocity_hide_source = g_timeout_add (900, hide_velocity_later, self);
+}
+
+static void
+show_velocity_of (TandemGridView *self,
+                  const char     *track_id,
+                  guint           step,
+                  guint           velocity,
+                  gboolean        brief)
+{
+  guint r;
+
+  if (_tandem_grid_view_find_row (self, track_id, &r) != NULL)
+    _tandem_grid_view_show_velocity (self, r, step, velocity, brief);
+}
+
+void
+_tandem_grid_view_hide_velocity (TandemGridView *self)
+{
+  g_return_if_fail (TANDEM_IS_GRID_VIEW (self));
+
+  g_clear_handle_id (&self->velocity_hide_source, g_source_remove);
+  if (self->velocity_popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->velocity_popover));
+}
+
+GtkWidget *
+_tandem_grid_view_get_velocity_label (TandemGridView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  return self->velocity_label;
+}
+
 /* ---- strokes ------------------------------------------------------------- */
 
 void
@@ -169,6 +256,7 @@ _tandem_grid_view_velocity_begin (TandemGridView *self,
   self->drag_start_velocity = cell->velocity;
   if (self->history != NULL)
     tandem_history_begin_group (self->history);
+  show_velocity_of (self, track_id, step, cell->velocity, FALSE);
   return TRUE;
 }
 
@@ -189,6 +277,8 @@ _tandem_grid_view_velocity_update (TandemGridView *self,
   velocity = CLAMP (self->drag_start_velocity - (int) (dy / 2), 1, 127);
   if (velocity != cell->velocity)
     set_cell (self, self->drag_track, self->drag_step, "velocity", velocity);
+  if ((cell = get_model_cell (self, self->drag_track, self->drag_step)) != NULL)
+    show_velocity_of (self, self->drag_track, self->drag_step, cell->velocity, FALSE);
 }
 
 void
@@ -201,6 +291,7 @@ _tandem_grid_view_velocity_end (TandemGridView *self)
 
   self->velocity_dragging = FALSE;
   g_clear_pointer (&self->drag_track, g_free);
+  _tandem_grid_view_hide_velocity (self);
   if (self->history != NULL)
     tandem_history_end_group (self->history);
 }
@@ -235,18 +326,116 @@ _tandem_grid_view_cells_removed (TandemGridView *self)
 /* ---- the context menu of a cell ------------------------------------------ */
 
 static void
-add_cell_item (GMenu      *section,
-               const char *label,
-               const char *action,
-               const char *track_id,
-               guint       step,
-               int         value)
+on_probability_changed (GtkSpinButton  *spin,
+                        TandemGridView *self)
 {
-  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+  const TandemCell *cell;
+  int value = gtk_spin_button_get_value_as_int (spin);
 
-  g_menu_item_set_action_and_target_value (item, action,
-                                           g_variant_new ("(sii)", track_id, (int) step, value));
+  if (self->menu_track == NULL ||
+      (cell = get_model_cell (self, self->menu_track, self->menu_step)) == NULL ||
+      cell->probability == value)
+    return;
+  set_cell (self, self->menu_track, self->menu_step, "probability", CLAMP (value, 0, 100));
+}
+
+/* Any whole percent: a spin button with a "%" after it. */
+static GtkWidget *
+new_probability_field (TandemGridView   *self,
+                       const TandemCell *cell)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, 100, 1);
+  GtkWidget *percent = gtk_label_new ("%");
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_halign (box, GTK_ALIGN_START);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 0);
+  gtk_spin_button_set_increments (GTK_SPIN_BUTTON (spin), 1, 10);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), cell->probability);
+  gtk_widget_set_tooltip_text (spin, _("How likely the step plays, in percent"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Probability"), -1);
+  gtk_widget_add_css_class (percent, "dim-label");
+  g_signal_connect_object (spin, "value-changed", G_CALLBACK (on_probability_changed), self, 0);
+  gtk_box_append (GTK_BOX (box), spin);
+  gtk_box_append (GTK_BOX (box), percent);
+  self->probability_spin = spin;
+  return box;
+}
+
+static void
+on_pitch_clicked (GtkButton      *button,
+                  TandemGridView *self)
+{
+  int degree = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "degree"));
+
+  if (self->menu_track != NULL)
+    set_cell (self, self->menu_track, self->menu_step, "note",
+              CLAMP (degree, TANDEM_NOTE_MIN, TANDEM_NOTE_MAX));
+  if (self->menu != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->menu));
+}
+
+#define PIANO_ROLL_REACH 7   /* semitones above and below the current note */
+
+/* A strip of pitches around the step's note, highest on top like a piano
+ * roll: the notes of the key can be chosen (a step plays a degree of the
+ * key), the others are shown dimmed between them, as black keys are. */
+static GtkWidget *
+new_piano_roll (TandemGridView   *self,
+                const TandemCell *cell)
+{
+  guint root = tandem_project_get_key_root (self->project);
+  TandemScale scale = tandem_project_get_scale (self->project);
+  int current = _tandem_note_degree_to_midi (cell->note, root, scale);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_widget_add_css_class (box, "piano-roll");
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Note"), -1);
+  for (int midi = current + PIANO_ROLL_REACH; midi >= current - PIANO_ROLL_REACH; midi--)
+    {
+      g_autofree char *name = _tandem_note_midi_name (midi, root, scale);
+      GtkWidget *button = gtk_button_new_with_label (name);
+      int degree;
+
+      gtk_widget_add_css_class (button, "flat");
+      if (_tandem_note_midi_to_degree (midi, root, scale, &degree))
+        {
+          gtk_widget_add_css_class (button, "in-key");
+          g_object_set_data (G_OBJECT (button), "degree", GINT_TO_POINTER (degree));
+          g_signal_connect_object (button, "clicked", G_CALLBACK (on_pitch_clicked), self, 0);
+          if (midi == current)
+            gtk_widget_add_css_class (button, "current");
+        }
+      else
+        {
+          gtk_widget_add_css_class (button, "out-of-key");
+          gtk_widget_set_sensitive (button, FALSE);
+        }
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  self->piano_roll = box;
+  return box;
+}
+
+/* A section holding one custom widget, added once the model is set. */
+static void
+append_custom (GMenu      *into,
+               const char *section_label,
+               const char *custom_id)
+{
+  g_autoptr(GMenu) section = g_menu_new ();
+  g_autoptr(GMenuItem) item = g_menu_item_new (NULL, NULL);
+
+  g_menu_item_set_attribute (item, "custom", "s", custom_id);
   g_menu_append_item (section, item);
+  g_menu_append_section (into, section_label, G_MENU_MODEL (section));
 }
 
 GMenuModel *
@@ -254,11 +443,10 @@ _tandem_grid_view_popup_menu (TandemGridView *self,
                               const char     *track_id,
                               guint           step)
 {
-  static const int probabilities[] = { 100, 75, 50, 25 };
-  g_autoptr(GMenu) probability = g_menu_new ();
   const TandemCell *cell;
   TandemGridRow *row;
   graphene_rect_t rect;
+  gboolean melodic;
   guint r = 0;
 
   g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
@@ -266,35 +454,19 @@ _tandem_grid_view_popup_menu (TandemGridView *self,
   if ((cell = get_model_cell (self, track_id, step)) == NULL)
     return NULL;
   row = _tandem_grid_view_find_row (self, track_id, &r);
+  melodic = _tandem_note_is_melodic (tandem_track_get_instrument (row->track));
 
   g_clear_object (&self->menu_model);
   self->menu_model = g_menu_new ();
   g_free (self->menu_track);
-  self->menu_track = g_strdup (track_id);
+  self->menu_track = NULL;
   self->menu_step = step;
+  self->probability_spin = NULL;
+  self->piano_roll = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (probabilities); i++)
-    {
-      /* Translators: a step's probability in the grid's context menu, “75 %” */
-      g_autofree char *label = g_strdup_printf (_("%d %%"), probabilities[i]);
-
-      add_cell_item (probability, label, "grid.set-probability", track_id, step,
-                     probabilities[i]);
-    }
-  g_menu_append_section (self->menu_model, _("Probability"), G_MENU_MODEL (probability));
-
-  if (g_strcmp0 (tandem_track_get_instrument (row->track), "synth") == 0)
-    {
-      g_autoptr(GMenu) note = g_menu_new ();
-
-      if (cell->note < TANDEM_NOTE_MAX)
-        add_cell_item (note, _("Note Up"), "grid.set-note", track_id, step, cell->note + 1);
-      if (cell->note > TANDEM_NOTE_MIN)
-        add_cell_item (note, _("Note Down"), "grid.set-note", track_id, step, cell->note - 1);
-      if (cell->note != 0)
-        add_cell_item (note, _("Reset Note"), "grid.set-note", track_id, step, 0);
-      g_menu_append_section (self->menu_model, _("Note"), G_MENU_MODEL (note));
-    }
+  append_custom (self->menu_model, _("Probability"), "probability");
+  if (melodic)
+    append_custom (self->menu_model, _("Note"), "piano-roll");
 
   if (self->menu == NULL)
     {
@@ -307,6 +479,13 @@ _tandem_grid_view_popup_menu (TandemGridView *self,
       gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu),
                                        G_MENU_MODEL (self->menu_model));
     }
+  gtk_popover_menu_add_child (GTK_POPOVER_MENU (self->menu), new_probability_field (self, cell),
+                              "probability");
+  if (melodic)
+    gtk_popover_menu_add_child (GTK_POPOVER_MENU (self->menu), new_piano_roll (self, cell),
+                                "piano-roll");
+  /* Set last: building the fields is not an edit. */
+  self->menu_track = g_strdup (track_id);
 
   _tandem_grid_body_get_cell_rect (TANDEM_GRID_BODY (self->body), r, step, &rect);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->menu),
@@ -316,6 +495,22 @@ _tandem_grid_view_popup_menu (TandemGridView *self,
     gtk_popover_popup (GTK_POPOVER (self->menu));
 
   return G_MENU_MODEL (self->menu_model);
+}
+
+GtkSpinButton *
+_tandem_grid_view_get_probability_spin (TandemGridView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  return self->probability_spin != NULL ? GTK_SPIN_BUTTON (self->probability_spin) : NULL;
+}
+
+GtkWidget *
+_tandem_grid_view_get_piano_roll (TandemGridView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  return self->piano_roll;
 }
 
 GtkWidget *

@@ -50,6 +50,10 @@ nudge_velocity (TandemGridView *view,
   if (velocity != cell->velocity)
     gtk_widget_activate_action (GTK_WIDGET (view), "grid.set-velocity", "(sii)",
                                 track_id, (int) step, velocity);
+  /* The number, for a moment: a scroll or a key press has no end to wait for. */
+  _tandem_grid_view_show_velocity (view, row, step,
+                                   tandem_pattern_get_cell (view->pattern, track_id, step)->velocity,
+                                   TRUE);
 }
 
 /* ---- pointer ------------------------------------------------------------- */
@@ -248,21 +252,15 @@ on_key_pressed (GtkEventControllerKey *controller,
     case GDK_KEY_KP_End:
       step = view->n_steps - 1;
       break;
-    case GDK_KEY_space:
-    case GDK_KEY_KP_Space:
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      /* Space is play and stop everywhere (the window's); Enter toggles. */
       if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
         return GDK_EVENT_PROPAGATE;
       gtk_widget_activate_action (GTK_WIDGET (view), "grid.toggle-cell", "(si)",
                                   row_track_id (view, row), (int) step);
       return GDK_EVENT_STOP;
-    case GDK_KEY_Return:
-    case GDK_KEY_KP_Enter:
-    case GDK_KEY_ISO_Enter:
-      /* Space toggles here, so Enter is play and stop; the window owns it. */
-      if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
-        return GDK_EVENT_PROPAGATE;
-      return gtk_widget_activate_action (GTK_WIDGET (view), "win.play", NULL)
-             ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
     case GDK_KEY_Menu:
       _tandem_grid_view_popup_menu (view, row_track_id (view, row), step);
       return GDK_EVENT_STOP;

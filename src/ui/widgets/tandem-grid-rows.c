@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "tandem-grid-view-private.h"
+#include "tandem-note-names.h"
 #include "tandem-widgets-private.h"
 
 TandemGridRow *
@@ -89,6 +90,10 @@ update_row_cells (TandemGridView *self,
     {
       const TandemCell *value = tandem_pattern_get_cell (self->pattern, track_id, i);
 
+      tandem_grid_cell_set_key (g_ptr_array_index (row->cells, i),
+                                _tandem_note_is_melodic (tandem_track_get_instrument (row->track)),
+                                tandem_project_get_key_root (self->project),
+                                tandem_project_get_scale (self->project));
       tandem_grid_cell_set_value (g_ptr_array_index (row->cells, i), value);
     }
 }
@@ -168,6 +173,7 @@ on_track_notify (TandemTrack   *track,
     {
       update_header (row);
       update_instrument_state (row);
+      update_row_cells (row->view, row);
     }
 }
 

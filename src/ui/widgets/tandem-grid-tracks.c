@@ -190,19 +190,11 @@ track_add (GtkWidget  *widget,
   g_autofree char *name = NULL;
   g_autofree char *color = NULL;
   const char *instrument = "synth";
+  const char *label = NULL;
   guint number;
 
   if (self->project == NULL || self->history == NULL)
     return;
-
-  number = g_list_model_get_n_items (self->tracks) + 1;
-  do
-    {
-      g_free (name);
-      /* Translators: the name of a new track in the grid, “Track 5” */
-      name = g_strdup_printf (_("Track %u"), number++);
-    }
-  while (track_uses (self, "name", name));
 
   /* A drum voice the beat does not have yet, else a synth. */
   for (guint i = 0; i < G_N_ELEMENTS (instruments); i++)
@@ -211,6 +203,18 @@ track_add (GtkWidget  *widget,
         instrument = instruments[i].id;
         break;
       }
+
+  /* Named after what it plays, numbered when that name is taken: “Synth 2”. */
+  for (guint i = 0; i < G_N_ELEMENTS (instruments); i++)
+    if (g_str_equal (instruments[i].id, instrument))
+      label = _(instruments[i].label);
+  name = g_strdup (label);
+  for (number = 2; track_uses (self, "name", name); number++)
+    {
+      g_free (name);
+      /* Translators: a new track named after its instrument, taken: “Kick 2” */
+      name = g_strdup_printf (C_("track name", "%s %u"), label, number);
+    }
 
   id = tandem_id_new ();
   color = new_track_color (self);

@@ -81,6 +81,12 @@ struct _TandemGridView
   GtkWidget      *menu;
   char           *menu_track;   /* the cell the menu is about */
   guint           menu_step;
+  GtkWidget      *probability_spin;  /* in the menu */
+  GtkWidget      *piano_roll;        /* in the menu of a melodic cell */
+
+  GtkWidget      *velocity_popover;  /* the number while a velocity changes */
+  GtkWidget      *velocity_label;
+  guint           velocity_hide_source;
 
   char           *ghost_track;  /* a generated rhythm previewed on this row */
   guint8          ghost[TANDEM_MAX_STEPS];
@@ -141,6 +147,19 @@ void            _tandem_grid_body_add_controllers (TandemGridBody *self);
 
 /* tandem-grid-edit.c */
 void            _tandem_grid_view_class_edit_init (GtkWidgetClass *widget_class);
+/* Shows @velocity over the cell at @row, @step: until hidden, or for a
+ * moment when @brief (a scroll or key nudge). */
+void            _tandem_grid_view_show_velocity  (TandemGridView  *self,
+                                                  guint            row,
+                                                  guint            step,
+                                                  guint            velocity,
+                                                  gboolean         brief);
+void            _tandem_grid_view_hide_velocity  (TandemGridView  *self);
+/* The velocity label (NULL before the first shows), for tests. */
+GtkWidget      *_tandem_grid_view_get_velocity_label (TandemGridView *self);
+/* The probability field and the piano roll of the open cell menu. */
+GtkSpinButton  *_tandem_grid_view_get_probability_spin (TandemGridView *self);
+GtkWidget      *_tandem_grid_view_get_piano_roll (TandemGridView  *self);
 /* Ends a paint stroke or velocity drag that is under way, as one undo step. */
 void            _tandem_grid_view_end_strokes    (TandemGridView  *self);
 /* The model removed rows or steps: a stroke or drag under way ends here (its

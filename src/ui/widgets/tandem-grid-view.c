@@ -127,6 +127,13 @@ update_pattern (TandemGridView *self)
 }
 
 static void
+on_key_changed (TandemGridView *self)
+{
+  if (self->pattern != NULL)
+    _tandem_grid_view_refresh_cells (self);
+}
+
+static void
 on_cell_changed (TandemGridView *self,
                  const char     *track_id,
                  guint           step,
@@ -328,6 +335,12 @@ tandem_grid_view_dispose (GObject *object)
       gtk_widget_unparent (self->menu);
       self->menu = NULL;
     }
+  g_clear_handle_id (&self->velocity_hide_source, g_source_remove);
+  if (self->velocity_popover != NULL)
+    {
+      gtk_widget_unparent (self->velocity_popover);
+      self->velocity_popover = NULL;
+    }
 
   g_clear_pointer (&self->header_box, gtk_widget_unparent);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
@@ -514,6 +527,11 @@ tandem_grid_view_init (TandemGridView *self)
                                  G_CALLBACK (update_timing), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->project_signals, "reset",
                                  G_CALLBACK (on_project_reset), self, G_CONNECT_SWAPPED);
+  /* Melodic steps name their notes in the key. */
+  g_signal_group_connect_object (self->project_signals, "notify::key-root",
+                                 G_CALLBACK (on_key_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->project_signals, "notify::scale",
+                                 G_CALLBACK (on_key_changed), self, G_CONNECT_SWAPPED);
 
   self->pattern_signals = g_signal_group_new (TANDEM_TYPE_PATTERN);
   g_signal_group_connect_object (self->pattern_signals, "cell-changed",

@@ -34,6 +34,9 @@ struct _TandemMixerStrip
   GtkWidget     *pan;
   GtkWidget     *mute;
   GtkWidget     *solo;
+  GtkWidget     *header;
+  GtkWidget     *middle;
+  GtkWidget     *buttons;
 
   guint          syncing;
   gboolean       dragging;
@@ -228,10 +231,16 @@ format_volume (GtkScale *scale,
                double    value,
                gpointer  data)
 {
+  double rounded = round (value * 10) / 10;
+
   if (value <= TANDEM_VOLUME_MIN_DB)
     return g_strdup ("−∞");
+  if (rounded < 0)
+    /* Translators: a volume below 0 dB on a fader, with a typographic
+     * minus sign (U+2212), as in “−6.5 dB” */
+    return g_strdup_printf (_("−%.1f dB"), -rounded);
   /* Translators: a volume in decibels on a fader */
-  return g_strdup_printf (_("%.1f dB"), value);
+  return g_strdup_printf (_("%.1f dB"), fabs (rounded));
 }
 
 static char *
@@ -274,102 +283,89 @@ add_range_controller (TandemMixerStrip *self,
   gtk_widget_add_controller (range, legacy);
 }
 
+/* Pan is drawn from the centre: a bar on the trough from the middle to the
+ * value, so left and right read alike (GtkScale would fill from the left). */
+static void
+snapshot_pan_fill (TandemMixerStrip *self,
+                   GtkSnapshot      *snapshot)
+{
+  GtkWidget *pan = self->pan;
+  GdkRectangle trough;
+  graphene_point_t at;
+  double value, centre, x, width;
+  GdkRGBA accent;
+
+  if (!gtk_widget_get_visible (pan) || gtk_widget_get_width (pan) <= 0)
+    return;
+  gtk_range_get_range_rect (GTK_RANGE (pan), &trough);
+  if (trough.width <= 0 ||
+      !gtk_widget_compute_point (pan, GTK_WIDGET (self),
+                                 &GRAPHENE_POINT_INIT (trough.x, trough.y), &at))
+    return;
+  value = CLAMP (gtk_range_get_value (GTK_RANGE (pan)), -1.0, 1.0);
+  centre = at.x + trough.width / 2.0;
+  x = value < 0 ? centre + value * trough.width / 2.0 : centre;
+  width = fabs (value) * trough.width / 2.0;
+  if (width < 0.5)
+    return;
+  /* GTK 4.10 deprecates named colours; 4.8 has nothing else. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (self)),
+                                       "accent_bg_color", &accent))
+    gdk_rgba_parse (&accent, "#3584e4");
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_snapshot_append_color (snapshot, &accent,
+                             &GRAPHENE_RECT_INIT (x, at.y + trough.height / 2.0 - 2, width, 4));
+}
+
+static void
+tandem_mixer_strip_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  TandemMixerStrip *self = TANDEM_MIXER_STRIP (widget);
+
+  GTK_WIDGET_CLASS (tandem_mixer_strip_parent_class)->snapshot (widget, snapshot);
+  if (self->track != NULL)
+    snapshot_pan_fill (self, snapshot);
+}
+
+static void
+on_pan_redraw (TandemMixerStrip *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* What the template cannot say: the ranges of the model, the master strip's
+ * shape, and the callbacks. */
 static void
 build (TandemMixerStrip *self)
 {
-  static const double marks[] = { 0, -6, -12, -24, -48 };
-  GtkWidget *header, *middle, *buttons;
-
-  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (header, GTK_ALIGN_CENTER);
-  self->swatch = gtk_drawing_area_new ();
-  gtk_widget_set_size_request (self->swatch, 10, 10);
-  gtk_widget_set_valign (self->swatch, GTK_ALIGN_CENTER);
+  gtk_range_set_range (GTK_RANGE (self->fader), TANDEM_VOLUME_MIN_DB, TANDEM_VOLUME_MAX_DB);
+  gtk_scale_set_format_value_func (GTK_SCALE (self->fader), format_volume, NULL, NULL);
+  gtk_scale_set_format_value_func (GTK_SCALE (self->pan), format_pan, NULL, NULL);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->swatch), swatch_draw, self, NULL);
   gtk_widget_set_visible (self->swatch, self->track != NULL);
-  self->name_label = gtk_label_new (self->track != NULL ? NULL : _("Master"));
-  gtk_label_set_ellipsize (GTK_LABEL (self->name_label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (self->name_label), 8);
-  gtk_widget_add_css_class (self->name_label, "heading");
-  gtk_widget_set_margin_top (header, 10);
-  gtk_widget_set_margin_start (header, 8);
-  gtk_widget_set_margin_end (header, 8);
-  gtk_box_append (GTK_BOX (header), self->swatch);
-  gtk_box_append (GTK_BOX (header), self->name_label);
-  gtk_widget_set_parent (header, GTK_WIDGET (self));
-
-  middle = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  gtk_widget_set_vexpand (middle, TRUE);
-  gtk_widget_set_halign (middle, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_bottom (middle, 4);
-  self->meter = tandem_meter_new ();
-  gtk_widget_set_margin_top (self->meter, 10);
-  gtk_widget_set_margin_bottom (self->meter, 30);
-  self->fader = gtk_scale_new_with_range (GTK_ORIENTATION_VERTICAL,
-                                          TANDEM_VOLUME_MIN_DB, TANDEM_VOLUME_MAX_DB, 0.5);
-  gtk_range_set_inverted (GTK_RANGE (self->fader), TRUE);
-  gtk_range_set_round_digits (GTK_RANGE (self->fader), 1);
-  gtk_scale_set_draw_value (GTK_SCALE (self->fader), TRUE);
-  gtk_scale_set_value_pos (GTK_SCALE (self->fader), GTK_POS_BOTTOM);
-  gtk_scale_set_format_value_func (GTK_SCALE (self->fader), format_volume, NULL, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
-    {
-      /* A typographic minus, as in “−12” */
-      g_autofree char *label = marks[i] == 0 ? g_strdup ("0")
-                                             : g_strdup_printf ("−%g", -marks[i]);
-
-      gtk_scale_add_mark (GTK_SCALE (self->fader), marks[i], GTK_POS_RIGHT, label);
-    }
-  gtk_widget_set_vexpand (self->fader, TRUE);
-  gtk_widget_set_size_request (self->fader, -1, 200);
-  gtk_widget_set_tooltip_text (self->fader, _("Volume (double-click for 0 dB)"));
   if (self->track == NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->fader),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Master Volume"), -1);
+    {
+      gtk_label_set_label (GTK_LABEL (self->name_label), _("Master"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->fader),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Master Volume"), -1);
+    }
   add_range_controller (self, self->fader);
-  gtk_box_append (GTK_BOX (middle), self->meter);
-  gtk_box_append (GTK_BOX (middle), self->fader);
-  gtk_widget_set_parent (middle, GTK_WIDGET (self));
-
-  self->pan = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, -1, 1, 0.05);
-  gtk_range_set_round_digits (GTK_RANGE (self->pan), 2);
-  gtk_scale_add_mark (GTK_SCALE (self->pan), 0, GTK_POS_BOTTOM, NULL);
-  gtk_scale_set_draw_value (GTK_SCALE (self->pan), TRUE);
-  gtk_scale_set_value_pos (GTK_SCALE (self->pan), GTK_POS_TOP);
-  gtk_scale_set_format_value_func (GTK_SCALE (self->pan), format_pan, NULL, NULL);
-  gtk_widget_set_tooltip_text (self->pan, _("Pan (double-click to centre)"));
-  gtk_widget_set_margin_start (self->pan, 8);
-  gtk_widget_set_margin_end (self->pan, 8);
   add_range_controller (self, self->pan);
-  gtk_widget_set_parent (self->pan, GTK_WIDGET (self));
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_bottom (buttons, 10);
-  /* Translators: the label of a track's mute button, keep it one letter */
-  self->mute = gtk_toggle_button_new_with_label (C_("mixer", "M"));
-  gtk_widget_set_tooltip_text (self->mute, _("Mute"));
-  gtk_widget_add_css_class (self->mute, "circular");
-  gtk_widget_add_css_class (self->mute, "mixer-mute");
-  /* Translators: the label of a track's solo button, keep it one letter */
-  self->solo = gtk_toggle_button_new_with_label (C_("mixer", "S"));
-  gtk_widget_set_tooltip_text (self->solo, _("Solo"));
-  gtk_widget_add_css_class (self->solo, "circular");
-  gtk_widget_add_css_class (self->solo, "mixer-solo");
-  gtk_box_append (GTK_BOX (buttons), self->mute);
-  gtk_box_append (GTK_BOX (buttons), self->solo);
-  gtk_widget_set_parent (buttons, GTK_WIDGET (self));
 
   /* The master strip has only a fader; its box stretches it to the others' height. */
   gtk_widget_set_visible (self->pan, self->track != NULL);
-  gtk_widget_set_visible (buttons, self->track != NULL);
+  gtk_widget_set_visible (self->buttons, self->track != NULL);
   if (self->track == NULL)
-    gtk_widget_set_margin_bottom (middle, 10);
+    gtk_widget_set_margin_bottom (self->middle, 10);
 
   g_signal_connect_object (self->fader, "value-changed",
                            G_CALLBACK (on_fader_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pan, "value-changed",
                            G_CALLBACK (on_pan_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pan, "value-changed",
+                           G_CALLBACK (on_pan_redraw), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mute, "toggled",
                            G_CALLBACK (on_toggled), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->solo, "toggled",
@@ -391,13 +387,11 @@ static void
 tandem_mixer_strip_dispose (GObject *object)
 {
   TandemMixerStrip *self = TANDEM_MIXER_STRIP (object);
-  GtkWidget *child;
 
   tandem_mixer_strip_end_drag (self);
   if (self->signals != NULL)
     g_signal_group_set_target (self->signals, NULL);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TANDEM_TYPE_MIXER_STRIP);
 
   g_clear_object (&self->signals);
   g_clear_object (&self->track);
@@ -415,8 +409,21 @@ tandem_mixer_strip_class_init (TandemMixerStripClass *klass)
 
   object_class->dispose = tandem_mixer_strip_dispose;
   widget_class->unmap = tandem_mixer_strip_unmap;
+  widget_class->snapshot = tandem_mixer_strip_snapshot;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  g_type_ensure (TANDEM_TYPE_METER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/widgets/tandem-mixer-strip.ui");
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, swatch);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, name_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, meter);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, fader);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, pan);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, mute);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, solo);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, header);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, middle);
+  gtk_widget_class_bind_template_child (widget_class, TandemMixerStrip, buttons);
   gtk_widget_class_set_css_name (widget_class, "mixerstrip");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -424,12 +431,7 @@ tandem_mixer_strip_class_init (TandemMixerStripClass *klass)
 static void
 tandem_mixer_strip_init (TandemMixerStrip *self)
 {
-  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 8);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "card");
-  gtk_widget_set_size_request (GTK_WIDGET (self), 96, -1);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 /**

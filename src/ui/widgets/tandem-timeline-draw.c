@@ -225,6 +225,14 @@ snapshot_ruler_and_lanes (TandemTimelineView *self,
   for (guint bar = 0; bar <= n_bars; bar++)
     {
       float x = _tandem_timeline_view_bar_to_x (self, bar);
+      guint beats = MAX (tandem_project_get_beats_per_bar (self->project), 1);
+
+      /* The bar's beats, as the project counts them, when there is room. */
+      if (self->zoom / beats >= 6 && bar < n_bars)
+        for (guint b = 1; b < beats; b++)
+          gtk_snapshot_append_color (snapshot, &line,
+                                     &GRAPHENE_RECT_INIT (x + b * self->zoom / beats,
+                                                          TANDEM_TIMELINE_RULER_HEIGHT - 5, 1, 5));
 
       gtk_snapshot_append_color (snapshot, bar % 4 == 0 ? &strong : &line,
                                  &GRAPHENE_RECT_INIT (x, bar % label_every == 0 ? 14 : 20,
@@ -268,6 +276,30 @@ snapshot_play_start (TandemTimelineView *self,
   cairo_destroy (cr);
 }
 
+/* Where the pattern starts again inside a clip: its steps need not fill
+ * whole bars (16 steps in bars of 3 beats come round every 1⅓ bars). */
+static void
+snapshot_repeats (TandemTimelineView    *self,
+                  GtkSnapshot           *snapshot,
+                  TandemClip            *clip,
+                  TandemPattern         *pattern,
+                  const graphene_rect_t *rect)
+{
+  const GdkRGBA mark = { 1, 1, 1, 0.35f };
+  double per_bar = (double) tandem_project_get_steps_per_beat (self->project)
+                   * tandem_project_get_beats_per_bar (self->project);
+  double every = tandem_pattern_get_length (pattern) / MAX (per_bar, 1.0);
+  guint length = tandem_clip_get_length (clip);
+
+  if (every * self->zoom < 4)
+    return;
+  for (double at = every; at < length - 1e-9; at += every)
+    gtk_snapshot_append_color (snapshot, &mark,
+                               &GRAPHENE_RECT_INIT (rect->origin.x + at * self->zoom - 1,
+                                                    rect->origin.y + 4, 1,
+                                                    rect->size.height - 8));
+}
+
 static void
 snapshot_clips (TandemTimelineView *self,
                 GtkSnapshot        *snapshot,
@@ -295,6 +327,7 @@ snapshot_clips (TandemTimelineView *self,
       _tandem_widgets_append_rounded (snapshot, &rect, 6, &color);
 
       gtk_snapshot_push_clip (snapshot, &rect);
+      snapshot_repeats (self, snapshot, clip, pattern, &rect);
       append_label (GTK_WIDGET (self), snapshot,
                     rect.origin.x + 6, rect.origin.y + (rect.size.height - 16) / 2,
                     tandem_pattern_get_name (pattern), &rect, TRUE, &white);

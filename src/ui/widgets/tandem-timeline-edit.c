@@ -144,6 +144,63 @@ timeline_delete_clip (GtkWidget  *widget,
   _tandem_widgets_apply (self->history, tandem_op_new_delete (TANDEM_ENTITY_CLIP, id));
 }
 
+/* A copy of the clip right after it (or as near as the song allows),
+ * selected so the keys move it on. */
+static void
+timeline_duplicate_clip (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  TandemTimelineView *self = TANDEM_TIMELINE_VIEW (widget);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *id = tandem_id_new ();
+  TandemClip *clip;
+  guint length, start;
+
+  if (self->project == NULL ||
+      (clip = tandem_project_find_clip (self->project, g_variant_get_string (parameter, NULL)))
+        == NULL)
+    return;
+
+  length = tandem_clip_get_length (clip);
+  start = MIN (tandem_clip_get_start (clip) + length, (guint) TANDEM_MAX_BARS - length);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "pattern");
+  json_builder_add_string_value (builder, tandem_clip_get_pattern (clip));
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_int_value (builder, start);
+  json_builder_set_member_name (builder, "length");
+  json_builder_add_int_value (builder, length);
+  json_builder_end_object (builder);
+
+  if (_tandem_widgets_apply (self->history,
+                             tandem_op_new_insert (TANDEM_ENTITY_CLIP, -1,
+                                                   json_builder_get_root (builder))))
+    tandem_timeline_view_set_selected_clip (self, id);
+}
+
+/* The clip plays another pattern from the same bars (it moves to that lane). */
+static void
+timeline_set_clip_pattern (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  TandemTimelineView *self = TANDEM_TIMELINE_VIEW (widget);
+  const char *clip_id, *pattern_id;
+  TandemClip *clip;
+
+  g_variant_get (parameter, "(&s&s)", &clip_id, &pattern_id);
+  if (self->project == NULL || (clip = tandem_project_find_clip (self->project, clip_id)) == NULL
+      || tandem_project_find_pattern (self->project, pattern_id) == NULL
+      || g_str_equal (tandem_clip_get_pattern (clip), pattern_id))
+    return;
+  _tandem_widgets_apply (self->history,
+                         tandem_op_new_set_string (TANDEM_ENTITY_CLIP, clip_id, "pattern",
+                                                   pattern_id));
+}
+
 static void
 timeline_set_loop (GtkWidget  *widget,
                    const char *action_name,
@@ -200,6 +257,10 @@ _tandem_timeline_view_class_edit_init (GtkWidgetClass *widget_class)
                                    timeline_delete_clip);
   gtk_widget_class_install_action (widget_class, "timeline.delete-clip", "s",
                                    timeline_delete_clip);
+  gtk_widget_class_install_action (widget_class, "timeline.duplicate-clip", "s",
+                                   timeline_duplicate_clip);
+  gtk_widget_class_install_action (widget_class, "timeline.set-clip-pattern", "(ss)",
+                                   timeline_set_clip_pattern);
   gtk_widget_class_install_action (widget_class, "timeline.set-loop", "(ii)", timeline_set_loop);
   gtk_widget_class_install_action (widget_class, "timeline.set-play-start", "i",
                                    timeline_set_play_start);
@@ -223,8 +284,10 @@ void
 _tandem_timeline_view_popup_menu (TandemTimelineView *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) switch_to = g_menu_new ();
   g_autoptr(GMenuItem) item = NULL;
   TandemClip *clip = _tandem_timeline_view_find_selected_clip (self);
+  GListModel *patterns;
   graphene_rect_t rect;
   gint32 start;
 
@@ -237,6 +300,30 @@ _tandem_timeline_view_popup_menu (TandemTimelineView *self)
                                            g_variant_new_int32 (start));
   g_menu_append_item (menu, item);
   g_clear_object (&item);
+
+  item = g_menu_item_new (_("D_uplicate Clip"), NULL);
+  g_menu_item_set_action_and_target_value (item, "timeline.duplicate-clip",
+                                           g_variant_new_string (tandem_clip_get_id (clip)));
+  g_menu_append_item (menu, item);
+  g_clear_object (&item);
+
+  /* Every other pattern, in the lanes' order. */
+  patterns = tandem_project_get_patterns (self->project);
+  for (guint i = 0; i < g_list_model_get_n_items (patterns); i++)
+    {
+      g_autoptr(TandemPattern) pattern = g_list_model_get_item (patterns, i);
+      g_autoptr(GMenuItem) other = NULL;
+
+      if (g_str_equal (tandem_pattern_get_id (pattern), tandem_clip_get_pattern (clip)))
+        continue;
+      other = g_menu_item_new (tandem_pattern_get_name (pattern), NULL);
+      g_menu_item_set_action_and_target_value (other, "timeline.set-clip-pattern",
+                                               g_variant_new ("(ss)", tandem_clip_get_id (clip),
+                                                              tandem_pattern_get_id (pattern)));
+      g_menu_append_item (switch_to, other);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (switch_to)) > 0)
+    g_menu_append_submenu (menu, _("_Switch Pattern"), G_MENU_MODEL (switch_to));
 
   item = g_menu_item_new (_("_Delete Clip"), NULL);
   g_menu_item_set_action_and_target_value (item, "timeline.delete-clip",
