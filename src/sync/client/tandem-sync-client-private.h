@@ -51,6 +51,7 @@ struct _TandemSyncClient
   char                    *color;
   char                    *role;
   JsonNode                *cursor;
+  JsonNode                *view;          /* pattern and page shown here, for presence */
   GListStore              *participants;
 
   GQueue                   pending;       /* of TandemSyncPending, oldest first */
@@ -123,6 +124,7 @@ enum {
   PARTICIPANT_UPDATED,
   BATCH_RECEIVED,
   SAMPLE_AVAILABLE,
+  REMOTE_BATCH,
   N_SIGNALS
 };
 

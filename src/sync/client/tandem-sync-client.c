@@ -133,6 +133,7 @@ tandem_sync_client_finalize (GObject *object)
   g_queue_clear_full (&self->pending, (GDestroyNotify) _tandem_sync_client_pending_free);
   g_clear_pointer (&self->invite, tandem_invite_free);
   g_clear_pointer (&self->cursor, json_node_unref);
+  g_clear_pointer (&self->view, json_node_unref);
   g_clear_pointer (&self->clock, tandem_clock_free);
   g_main_context_unref (self->context);
   g_free (self->client_id);
@@ -270,6 +271,9 @@ tandem_sync_client_class_init (TandemSyncClientClass *klass)
   signals[SAMPLE_AVAILABLE] =
     g_signal_new ("sample-available", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[REMOTE_BATCH] =
+    g_signal_new ("remote-batch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, TANDEM_TYPE_OP, G_TYPE_UINT64);
 }
 
 /* 256 random bits from the system's CSPRNG, in base64: made with the
