@@ -306,3 +306,12 @@ tandem_sync_client_set_role_of (TandemSyncClient *self,
   text = json_to_string (root, FALSE);
   _tandem_sync_client_send_text (self, text);
 }
+
+/* The colour the server gave us once joined (what we asked for before). */
+const char *
+tandem_sync_client_get_color (TandemSyncClient *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), NULL);
+
+  return self->color;
+}

@@ -90,6 +90,7 @@ void              tandem_sync_client_set_display_name (TandemSyncClient *self,
                                                        const char       *name);
 void              tandem_sync_client_set_color        (TandemSyncClient *self,
                                                        const char       *color);
+const char       *tandem_sync_client_get_color        (TandemSyncClient *self);
 /* Where this user is: any of the fields may be NULL / -1. Throttled. */
 void              tandem_sync_client_set_cursor       (TandemSyncClient *self,
                                                        const char       *pattern_id,
