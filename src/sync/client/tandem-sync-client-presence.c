@@ -49,10 +49,10 @@ update_self (TandemSyncClient *self,
 
   if (tandem_message_get_string (obj, "color", &color)
       && (clean = tandem_presence_clean_color (color, NULL)) != NULL && clean[0] != '\0'
-      && g_strcmp0 (clean, self->color) != 0)
+      && g_strcmp0 (clean, self->assigned_color) != 0)
     {
-      g_free (self->color);
-      self->color = g_steal_pointer (&clean);
+      g_free (self->assigned_color);
+      self->assigned_color = g_steal_pointer (&clean);
       g_object_notify_by_pspec (G_OBJECT (self), _tandem_sync_client_properties[PROP_COLOR]);
     }
   if (tandem_message_get_string (obj, "role", &role_name)
@@ -155,8 +155,13 @@ send_presence (TandemSyncClient *self)
   json_builder_add_string_value (b, "presence");
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, self->display_name ? self->display_name : "");
-  json_builder_set_member_name (b, "color");
-  json_builder_add_string_value (b, self->color ? self->color : "");
+  /* Only a new wish: the server answers each one with the colour it gives. */
+  if (self->color_dirty)
+    {
+      json_builder_set_member_name (b, "color");
+      json_builder_add_string_value (b, self->color ? self->color : "");
+      self->color_dirty = FALSE;
+    }
   if (self->cursor)
     {
       json_builder_set_member_name (b, "cursor");
@@ -235,6 +240,11 @@ void
 tandem_sync_client_set_color (TandemSyncClient *self,
                               const char       *color)
 {
+  if (g_strcmp0 (self->color, color) == 0)
+    return;
+  /* Shown as asked until the server says which one we got. */
+  g_clear_pointer (&self->assigned_color, g_free);
+  self->color_dirty = TRUE;
   set_presence_string (self, &self->color, color, PROP_COLOR);
 }
 
@@ -313,5 +323,5 @@ tandem_sync_client_get_color (TandemSyncClient *self)
 {
   g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), NULL);
 
-  return self->color;
+  return self->assigned_color != NULL ? self->assigned_color : self->color;
 }

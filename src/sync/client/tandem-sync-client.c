@@ -134,6 +134,7 @@ tandem_sync_client_finalize (GObject *object)
   g_clear_pointer (&self->invite, tandem_invite_free);
   g_clear_pointer (&self->cursor, json_node_unref);
   g_clear_pointer (&self->view, json_node_unref);
+  g_clear_pointer (&self->assigned_color, g_free);
   g_clear_pointer (&self->clock, tandem_clock_free);
   g_main_context_unref (self->context);
   g_free (self->client_id);
@@ -162,7 +163,7 @@ tandem_sync_client_get_property (GObject    *object,
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_CLIENT_ID: g_value_set_string (value, self->client_id); break;
     case PROP_DISPLAY_NAME: g_value_set_string (value, self->display_name); break;
-    case PROP_COLOR: g_value_set_string (value, self->color); break;
+    case PROP_COLOR: g_value_set_string (value, tandem_sync_client_get_color (self)); break;
     case PROP_ROLE: g_value_set_string (value, self->role); break;
     case PROP_N_PENDING: g_value_set_uint (value, self->pending.length); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

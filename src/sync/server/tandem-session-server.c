@@ -471,9 +471,9 @@ handle_presence (TandemPeer *peer,
     {
       g_free (peer->color);
       peer->color = pick_peer_color (peer->session, peer, clean_color);
-      /* Someone else has it: say which one this client got instead. */
-      if (strcmp (peer->color, clean_color) != 0)
-        send_own_presence (peer);
+      /* Every wish is answered with the colour given, in order, so the
+       * client's last answer is the one that holds. */
+      send_own_presence (peer);
     }
 
   /* Throttled, trailing edge: the latest state always goes out. */
