@@ -8,7 +8,10 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-host-dialog.h"
 #include "tandem-invite.h"
+#include "tandem-invite-dialog.h"
+#include "tandem-join-dialog.h"
 #include "tandem-window-private.h"
 #include "widgets/tandem-grid-cell.h"
 
@@ -834,126 +837,34 @@ _tandem_window_dup_session_status (TandemWindow *self)
 /* Dialogs */
 
 static void
-on_host_response (AdwMessageDialog *dialog,
-                  const char       *response,
-                  TandemWindow     *self);
-
-static void
-copy_to_clipboard (GtkButton  *button,
-                   const char *text)
-{
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
-  gtk_button_set_label (button, _("Copied"));
-}
-
-static GtkWidget *
-new_link_row (const char *title,
-              const char *link)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *copy = gtk_button_new_with_label (_("Copy"));
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), link);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-  gtk_widget_add_css_class (row, "property");
-  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
-  g_signal_connect_data (copy, "clicked", G_CALLBACK (copy_to_clipboard), g_strdup (link),
-                         (GClosureNotify) g_free, 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
-  return row;
-}
-
-static void
 show_invite_dialog (TandemWindow *self)
 {
-  GtkWidget *dialog;
-  GtkWidget *list = gtk_list_box_new ();
+  TandemInviteDialog *dialog = tandem_invite_dialog_new (GTK_WINDOW (self));
   g_autofree char *ws_url = tandem_session_host_dup_ws_url (self->host, TANDEM_ROLE_EDITOR);
   g_autofree char *viewer = tandem_session_host_dup_invite (self->host, TANDEM_ROLE_VIEWER);
   g_autoptr(TandemInvite) invite = tandem_invite_parse (self->invite_link, NULL);
   g_autofree char *endpoint = invite != NULL ? tandem_invite_get_endpoint (invite) : NULL;
-  g_autofree char *body = NULL;
 
-  body = g_strdup_printf (_("Send the link to the people you want to play with. Their "
-                            "computers must be able to reach this one at %s."),
-                          endpoint != NULL ? endpoint : "");
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Session Ready"), body);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_list_box_append (GTK_LIST_BOX (list), new_link_row (_("Invite Link"), self->invite_link));
-  gtk_list_box_append (GTK_LIST_BOX (list), new_link_row (_("Listen-Only Link"), viewer));
-  gtk_list_box_append (GTK_LIST_BOX (list), new_link_row (_("WebSocket Address"), ws_url));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Done"));
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 520, -1);
+  tandem_invite_dialog_set_editor_link (dialog, self->invite_link);
+  tandem_invite_dialog_set_listener_link (dialog, viewer);
+  tandem_invite_dialog_set_ws_url (dialog, ws_url);
+  tandem_invite_dialog_set_endpoint (dialog, endpoint, FALSE);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-host_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
+on_host_requested (TandemHostDialog *dialog,
+                   TandemWindow     *self)
 {
-  TandemWindow *self = TANDEM_WINDOW (widget);
-  g_autofree char *name = display_name (self);
-  GtkWidget *dialog;
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *name_row = adw_entry_row_new ();
-  GtkWidget *port_row = adw_action_row_new ();
-  GtkWidget *port = gtk_spin_button_new_with_range (0, 65535, 1);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Host a Session"),
-                                   _("Tandem runs a session on this computer. Everyone you "
-                                     "invite hears and edits this project with you."));
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (name_row), _("Your Name"));
-  gtk_editable_set_text (GTK_EDITABLE (name_row), name);
-  gtk_list_box_append (GTK_LIST_BOX (list), name_row);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (port_row), _("Port"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (port_row), _("0 picks a free port"));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (port), 0);
-  gtk_widget_set_valign (port, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (port), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Port"), -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (port_row), port);
-  gtk_list_box_append (GTK_LIST_BOX (list), port_row);
-
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "host", _("_Host"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "host",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "host");
-  g_object_set_data (G_OBJECT (dialog), "name-row", name_row);
-  g_object_set_data (G_OBJECT (dialog), "port", port);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_host_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_host_response (AdwMessageDialog *dialog,
-                  const char       *response,
-                  TandemWindow     *self)
-{
-  GtkEditable *name_row = g_object_get_data (G_OBJECT (dialog), "name-row");
-  GtkSpinButton *port = g_object_get_data (G_OBJECT (dialog), "port");
   g_autoptr(GError) error = NULL;
-  const char *name;
+  const char *name = tandem_host_dialog_get_display_name (dialog);
+  guint port = tandem_host_dialog_get_port (dialog);
 
-  if (g_strcmp0 (response, "host") != 0)
-    return;
-
-  name = gtk_editable_get_text (name_row);
   if (name[0] != '\0')
     g_settings_set_string (self->settings, "display-name", name);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
-  if (!tandem_window_host_session (self, gtk_spin_button_get_value_as_int (port), &error))
+  if (!tandem_window_host_session (self, port, &error))
     {
       show_toast_printf (self, _("Could not host a session: %s"), error->message);
       return;
@@ -963,28 +874,26 @@ on_host_response (AdwMessageDialog *dialog,
 }
 
 static void
-on_join_link_changed (GtkEditable      *entry,
-                      AdwMessageDialog *dialog)
+host_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
 {
-  g_autoptr(TandemInvite) invite = tandem_invite_parse (gtk_editable_get_text (entry), NULL);
+  TandemWindow *self = TANDEM_WINDOW (widget);
+  TandemHostDialog *dialog = tandem_host_dialog_new (GTK_WINDOW (self));
+  g_autofree char *name = display_name (self);
 
-  adw_message_dialog_set_response_enabled (dialog, "join", invite != NULL);
+  tandem_host_dialog_set_display_name (dialog, name);
+  g_signal_connect_object (dialog, "host", G_CALLBACK (on_host_requested), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-on_join_response (AdwMessageDialog *dialog,
-                  const char       *response,
-                  TandemWindow     *self)
+on_join_requested (TandemJoinDialog *dialog,
+                   const char       *link,
+                   TandemWindow     *self)
 {
-  GtkEditable *link_row = g_object_get_data (G_OBJECT (dialog), "link-row");
   g_autoptr(GError) error = NULL;
-  const char *link;
   TandemWindow *target = self;
-
-  if (g_strcmp0 (response, "join") != 0)
-    return;
-
-  link = gtk_editable_get_text (link_row);
 
   /* Joining replaces the window's project: keep unsaved work in its window. */
   if (self->modified)
@@ -1005,28 +914,9 @@ join_action (GtkWidget  *widget,
              GVariant   *param)
 {
   TandemWindow *self = TANDEM_WINDOW (widget);
-  GtkWidget *dialog;
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *link_row = adw_entry_row_new ();
+  TandemJoinDialog *dialog = tandem_join_dialog_new (GTK_WINDOW (self));
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Join a Session"),
-                                   _("Paste the invite link you were given."));
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (link_row), _("Invite Link"));
-  gtk_list_box_append (GTK_LIST_BOX (list), link_row);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "join", _("_Join"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "join",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "join");
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "join", FALSE);
-  g_object_set_data (G_OBJECT (dialog), "link-row", link_row);
-  g_signal_connect (link_row, "changed", G_CALLBACK (on_join_link_changed), dialog);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_join_response), self);
+  g_signal_connect_object (dialog, "join", G_CALLBACK (on_join_requested), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
