@@ -894,6 +894,12 @@ on_join_requested (TandemJoinDialog *dialog,
 {
   g_autoptr(GError) error = NULL;
   TandemWindow *target = self;
+  GtkEditable *name_row = g_object_get_data (G_OBJECT (dialog), "name-row");
+  const char *name = name_row != NULL ? gtk_editable_get_text (name_row) : "";
+
+  /* The name others will see, as Host asks for it too. */
+  if (name[0] != '\0')
+    g_settings_set_string (self->settings, "display-name", name);
 
   /* Joining replaces the window's project: keep unsaved work in its window. */
   if (self->modified)
@@ -915,6 +921,19 @@ join_action (GtkWidget  *widget,
 {
   TandemWindow *self = TANDEM_WINDOW (widget);
   TandemJoinDialog *dialog = tandem_join_dialog_new (GTK_WINDOW (self));
+  GtkBox *slot = tandem_join_dialog_get_name_slot (dialog);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *name_row = adw_entry_row_new ();
+  g_autofree char *name = display_name (self);
+
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (name_row), _("Your Name"));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), name);
+  gtk_list_box_append (GTK_LIST_BOX (list), name_row);
+  gtk_box_append (slot, list);
+  gtk_widget_set_visible (GTK_WIDGET (slot), TRUE);
+  g_object_set_data (G_OBJECT (dialog), "name-row", name_row);
 
   g_signal_connect_object (dialog, "join", G_CALLBACK (on_join_requested), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
