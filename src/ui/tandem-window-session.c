@@ -90,6 +90,7 @@ update_participants (TandemWindow *self)
   gint64 rtt;
 
   gtk_widget_set_visible (GTK_WIDGET (self->participants_button), self->client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-listen-link", self->host != NULL);
   if (self->client == NULL)
     return;
 
@@ -278,6 +279,29 @@ collect_ops (TandemOp  *op,
     g_ptr_array_add (out, op);
 }
 
+/* What someone else removed: shown at once, ahead of joins and leaves. */
+static void show_loss_toast (TandemWindow *self,
+                             const char   *format,
+                             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+show_loss_toast (TandemWindow *self,
+                 const char   *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  toast = adw_toast_new (message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 /* The target a set op writes, as one key: kind, id, cell, property. */
 static char *
 target_key (TandemOp *op)
@@ -378,7 +402,7 @@ on_remote_batch (TandemWindow     *self,
       if (tandem_op_get_kind (op) == TANDEM_OP_DELETE &&
           (name = deleted_name (self, op)) != NULL)
         /* Translators: a toast, e.g. “Ada deleted Pattern 2” */
-        show_toast_printf (self, _("%s deleted %s"), who, name);
+        show_loss_toast (self, _("%s deleted %s"), who, name);
       else if (tandem_op_get_kind (op) == TANDEM_OP_SET)
         {
           g_autofree char *key = target_key (op);
@@ -395,7 +419,7 @@ on_remote_batch (TandemWindow     *self,
               (track = tandem_project_find_track (self->project, tandem_op_get_id (op))) != NULL &&
               tandem_instrument_get_sample (tandem_track_get_instrument (track)) != NULL)
             /* Translators: a toast, e.g. “Ada replaced the sample of Kick” */
-            show_toast_printf (self, _("%s replaced the sample of %s"), who,
+            show_loss_toast (self, _("%s replaced the sample of %s"), who,
                                tandem_track_get_name (track));
         }
     }
