@@ -199,7 +199,10 @@ tandem_participants_popover_dispose (GObject *object)
     gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->participants);
   if (self->project != NULL)
-    g_signal_handlers_disconnect_by_data (self->project, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->project, self);
+      g_signal_handlers_disconnect_by_data (tandem_project_get_patterns (self->project), self);
+    }
   g_clear_object (&self->project);
   g_clear_pointer (&self->following, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), TANDEM_TYPE_PARTICIPANTS_POPOVER);
@@ -267,11 +270,19 @@ tandem_participants_popover_set_project (TandemParticipantsPopover *self,
   if (self->project == project)
     return;
   if (self->project != NULL)
-    g_signal_handlers_disconnect_by_data (self->project, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->project, self);
+      g_signal_handlers_disconnect_by_data (tandem_project_get_patterns (self->project), self);
+    }
   g_set_object (&self->project, project);
   if (project != NULL)
-    g_signal_connect_object (project, "reset", G_CALLBACK (refresh_rows), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (project, "reset", G_CALLBACK (refresh_rows), self,
+                               G_CONNECT_SWAPPED);
+      /* Someone's view may name a pattern before it has arrived here. */
+      g_signal_connect_object (tandem_project_get_patterns (project), "items-changed",
+                               G_CALLBACK (refresh_rows), self, G_CONNECT_SWAPPED);
+    }
   refresh_rows (self);
 }
 

@@ -205,6 +205,14 @@ on_view_changed (TandemWindow *self)
     update_remote_cursors (self);
 }
 
+/* The pattern someone is on may arrive after their presence says so. */
+static void
+on_patterns_changed (TandemWindow *self)
+{
+  if (self->following != NULL)
+    apply_follow (self);
+}
+
 static void
 on_own_edit (TandemWindow *self)
 {
@@ -235,6 +243,8 @@ set_editing_sensitive (TandemWindow *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (editors); i++)
     gtk_widget_set_sensitive (editors[i], sensitive);
+  /* Applying a kit is an edit too. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.drum-kits", sensitive);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  sensitive && tandem_history_can_undo (self->history));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
@@ -661,6 +671,9 @@ join_link (TandemWindow *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->history, "applied", G_CALLBACK (on_own_edit), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (tandem_project_get_patterns (self->project), "items-changed",
+                           G_CALLBACK (on_patterns_changed), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->history, "applied", G_CALLBACK (on_history_applied_for_writers),
                            self, G_CONNECT_SWAPPED);
   tandem_history_set_undo_guard (self->history, undo_guard, self);
@@ -807,7 +820,11 @@ _tandem_window_leave_session (TandemWindow *self)
   if (self->pattern_bar != NULL)
     tandem_pattern_bar_set_links_playing (self->pattern_bar, TRUE);
   if (self->project != NULL)
-    g_signal_handlers_disconnect_by_func (self->project, on_project_reset, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->project, on_project_reset, self);
+      g_signal_handlers_disconnect_by_func (tandem_project_get_patterns (self->project),
+                                            on_patterns_changed, self);
+    }
   if (self->host != NULL)
     {
       tandem_session_host_stop (self->host);

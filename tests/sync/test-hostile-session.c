@@ -424,7 +424,7 @@ test_presence_validated (Fixture *f, gconstpointer data)
   };
   g_autoptr(SoupWebsocketConnection) sender = raw_join (f, TANDEM_ROLE_EDITOR, "presenter");
   g_autoptr(SoupWebsocketConnection) watcher = raw_join (f, TANDEM_ROLE_VIEWER, "watcher");
-  JsonObject *msg;
+  JsonObject *msg, *view;
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -448,8 +448,8 @@ test_presence_validated (Fixture *f, gconstpointer data)
           g_assert_cmpstr (json_object_get_string_member (msg, "color"), ==, "#a0b1c2");
           g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (msg, "cursor"),
                                                        "step"), ==, 63);
-          g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (msg, "view"),
-                                                          "page"), ==, "mixer");
+          view = json_object_get_object_member (msg, "view");
+          g_assert_cmpstr (json_object_get_string_member (view, "page"), ==, "mixer");
           json_object_unref (msg);
           break;
         }

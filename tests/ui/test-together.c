@@ -265,6 +265,7 @@ test_own_patterns_and_follow (void)
   row = tandem_participants_popover_get_row (ben->participants_popover, row_of (ben, ada));
   g_assert_nonnull (row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "on Pattern"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Grid"));
   gtk_widget_activate (GTK_WIDGET (row));
   g_assert_cmpstr (shown_pattern (ben), ==, second);
   g_assert_true (gtk_revealer_get_reveal_child (ben->follow_bar));
@@ -487,6 +488,20 @@ has_volume (gpointer data)
   return tandem_track_get_volume (first_track (ref->window)) == ref->volume;
 }
 
+static void
+set_volume (TandemWindow *window,
+            double        volume)
+{
+  const char *track_id = tandem_track_get_id (first_track (window));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tandem_history_apply (window->history,
+                                       tandem_op_new_set_double (TANDEM_ENTITY_TRACK, track_id,
+                                                                 "volume", volume),
+                                       &error));
+  g_assert_no_error (error);
+}
+
 static gboolean
 pattern_gone (gpointer data)
 {
@@ -536,18 +551,10 @@ test_others_edits (void)
   tandem_test_iterate_until (has_pattern, &cell);
 
   /* Ada sets the volume, Ben sets it after her: her undo keeps his. */
-  g_assert_true (tandem_history_apply (ada->history,
-                                       tandem_op_new_set_double (TANDEM_ENTITY_TRACK,
-                                                                 tandem_track_get_id (first_track (ada)),
-                                                                 "volume", -3.0),
-                                       &error));
+  set_volume (ada, -3.0);
   volume = (VolumeRef) { ben, -3.0 };
   tandem_test_iterate_until (has_volume, &volume);
-  g_assert_true (tandem_history_apply (ben->history,
-                                       tandem_op_new_set_double (TANDEM_ENTITY_TRACK,
-                                                                 tandem_track_get_id (first_track (ben)),
-                                                                 "volume", -6.0),
-                                       &error));
+  set_volume (ben, -6.0);
   volume = (VolumeRef) { ada, -6.0 };
   tandem_test_iterate_until (has_volume, &volume);
   g_clear_pointer (&expected, g_free);

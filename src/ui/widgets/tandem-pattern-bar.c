@@ -144,7 +144,8 @@ sync_from_model (TandemPatternBar *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.delete", n > 1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.play",
                                  pattern != NULL && !is_playing (self, pattern));
-  gtk_widget_set_visible (self->play_button, !self->links_playing);
+  if (self->play_button != NULL)
+    gtk_widget_set_visible (self->play_button, !self->links_playing);
 
   self->syncing--;
 
