@@ -401,27 +401,28 @@ on_remote_batch (TandemWindow     *self,
                  TandemSyncClient *client)
 {
   g_autoptr(GPtrArray) ops = g_ptr_array_new ();
+  g_autoptr(GPtrArray) deleted = g_ptr_array_new_with_free_func (g_free);
   const char *who = person_name (self, client_id);
 
   collect_ops (batch, ops);
   for (guint i = 0; i < ops->len; i++)
     {
       TandemOp *op = ops->pdata[i];
-      g_autofree char *name = NULL;
+      char *name;
 
-      if (tandem_op_get_kind (op) == TANDEM_OP_DELETE &&
-          (name = deleted_name (self, op)) != NULL)
-        /* Translators: a toast, e.g. “Ada deleted Pattern 2” */
-        show_loss_toast (self, _("%s deleted %s"), who, name);
+      if (tandem_op_get_kind (op) == TANDEM_OP_DELETE)
+        {
+          if ((name = deleted_name (self, op)) != NULL)
+            g_ptr_array_add (deleted, name);
+        }
       else if (tandem_op_get_kind (op) == TANDEM_OP_SET)
         {
           g_autofree char *key = target_key (op);
           TandemTrack *track;
 
-          /* While an edit of ours is unconfirmed, this batch was ordered
-           * before it: ours stays the newer one. */
-          if (tandem_sync_client_get_n_pending (client) == 0 ||
-              g_strcmp0 (g_hash_table_lookup (self->last_writers, key), "") != 0)
+          /* While an edit of ours to it is unconfirmed, this batch was
+           * ordered before ours: ours stays the newer one. */
+          if (!tandem_sync_client_has_pending_set (client, op))
             g_hash_table_replace (self->last_writers, g_steal_pointer (&key),
                                   g_strdup (client_id));
           if (tandem_op_get_entity (op) == TANDEM_ENTITY_TRACK &&
@@ -433,6 +434,15 @@ on_remote_batch (TandemWindow     *self,
                                tandem_track_get_name (track));
         }
     }
+  /* One note per edit, however much it removed. */
+  if (deleted->len == 1)
+    /* Translators: a toast, e.g. “Ada deleted Pattern 2” */
+    show_loss_toast (self, _("%s deleted %s"), who, (char *) deleted->pdata[0]);
+  else if (deleted->len > 1)
+    /* Translators: a toast, e.g. “Ada deleted Kick and 3 more” */
+    show_loss_toast (self, g_dngettext (GETTEXT_PACKAGE, "%s deleted %s and %u more",
+                                        "%s deleted %s and %u more", deleted->len - 1),
+                     who, (char *) deleted->pdata[0], deleted->len - 1);
 }
 
 /* Our own edits (and undos) make us the last writer of what they set. */

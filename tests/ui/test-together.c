@@ -320,6 +320,17 @@ colors_given (gpointer data)
                     tandem_sync_client_get_color (w[1]->client)) != 0;
 }
 
+/* Both asked for #9141ac: one has it, the other another, and each sees so. */
+static gboolean
+wish_granted_once (gpointer data)
+{
+  TandemWindow **w = data;
+
+  return colors_given (data) &&
+         (g_strcmp0 (tandem_sync_client_get_color (w[0]->client), "#9141ac") == 0 ||
+          g_strcmp0 (tandem_sync_client_get_color (w[1]->client), "#9141ac") == 0);
+}
+
 static gboolean
 name_seen (gpointer data)
 {
@@ -357,6 +368,10 @@ test_names_and_colors (void)
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
                       tandem_participants_popover_get_own_row (ada->participants_popover))),
                     "Ada Lovelace"));
+
+  /* A colour chosen in Preferences reaches the others; still no two alike. */
+  g_settings_set_string (settings, "display-color", "#9141ac");
+  tandem_test_iterate_until (wish_granted_once, pair);
 
   cleo = join_window (app, ada, TANDEM_ROLE_EDITOR);
   name = (NameRef) { cleo, ada, "Ada Lovelace" };

@@ -103,6 +103,9 @@ void              tandem_sync_client_set_cursor       (TandemSyncClient *self,
 void              tandem_sync_client_set_view         (TandemSyncClient *self,
                                                        const char       *pattern_id,
                                                        const char       *page);
+/* Whether an unconfirmed edit of ours sets what the "set" op @set_op sets. */
+gboolean          tandem_sync_client_has_pending_set  (TandemSyncClient *self,
+                                                       const TandemOp   *set_op);
 /* Owner only: makes @client_id an editor or a listener ("editor",
  * "viewer") for the rest of their connection. */
 void              tandem_sync_client_set_role_of      (TandemSyncClient *self,
