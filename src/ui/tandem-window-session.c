@@ -391,6 +391,15 @@ deleted_name (TandemWindow *self,
     }
 }
 
+static const char *
+value_string (JsonNode *value)
+{
+  if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_STRING)
+    return json_node_get_string (value);
+  return NULL;
+}
+
 /* Someone else's batch, before it applies: name what it removes or
  * replaces, and remember who last wrote each target (for undo). */
 static void
@@ -425,10 +434,13 @@ on_remote_batch (TandemWindow     *self,
           if (!tandem_sync_client_has_pending_set (client, op))
             g_hash_table_replace (self->last_writers, g_steal_pointer (&key),
                                   g_strdup (client_id));
+          /* Before the batch applies: the track still holds the old sample. */
           if (tandem_op_get_entity (op) == TANDEM_ENTITY_TRACK &&
               g_strcmp0 (tandem_op_get_prop (op), "instrument") == 0 &&
               (track = tandem_project_find_track (self->project, tandem_op_get_id (op))) != NULL &&
-              tandem_instrument_get_sample (tandem_track_get_instrument (track)) != NULL)
+              tandem_instrument_get_sample (tandem_track_get_instrument (track)) != NULL &&
+              g_strcmp0 (value_string (tandem_op_get_value (op)),
+                         tandem_track_get_instrument (track)) != 0)
             /* Translators: a toast, e.g. “Ada replaced the sample of Kick” */
             show_loss_toast (self, _("%s replaced the sample of %s"), who,
                                tandem_track_get_name (track));

@@ -517,6 +517,49 @@ set_volume (TandemWindow *window,
   g_assert_no_error (error);
 }
 
+/* Registers a sample of @hash (no audio behind it: only who did what matters
+ * here) and plays it on the first track. */
+static void
+use_sample (TandemWindow *window,
+            const char   *hash)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *instrument = g_strconcat ("sample:", hash, NULL);
+  TandemOp *batch = tandem_op_new_batch ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, hash);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, "Hit");
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "wav");
+  json_builder_end_object (b);
+  tandem_op_batch_add (batch, tandem_op_new_insert (TANDEM_ENTITY_SAMPLE, -1,
+                                                    json_builder_get_root (b)));
+  tandem_op_batch_add (batch, tandem_op_new_set_string (TANDEM_ENTITY_TRACK,
+                                                        tandem_track_get_id (first_track (window)),
+                                                        "instrument", instrument));
+  g_assert_true (tandem_history_apply (window->history, batch, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  TandemWindow *window;
+  const char   *instrument;
+} InstrumentRef;
+
+static gboolean
+has_instrument (gpointer data)
+{
+  InstrumentRef *ref = data;
+
+  return g_strcmp0 (tandem_track_get_instrument (first_track (ref->window)),
+                    ref->instrument) == 0;
+}
+
 static gboolean
 pattern_gone (gpointer data)
 {
@@ -539,6 +582,7 @@ test_others_edits (void)
   CellRef cell;
   ToastRef toast;
   VolumeRef volume;
+  InstrumentRef instrument;
 
   tandem_sync_client_set_display_name (ada->client, "Ada");
   tandem_sync_client_set_display_name (ben->client, "Ben");
@@ -586,6 +630,18 @@ test_others_edits (void)
   g_assert_no_error (error);
   volume = (VolumeRef) { ada, -3.0 };
   tandem_test_iterate_until (has_volume, &volume);
+
+  /* Ben replaces the sample Ada put on the track: she is told. */
+  use_sample (ada, "1111111111111111111111111111111111111111111111111111111111111111");
+  instrument = (InstrumentRef) { ben, "sample:"
+                                       "1111111111111111111111111111111111111111111111111111111111111111" };
+  tandem_test_iterate_until (has_instrument, &instrument);
+  use_sample (ben, "2222222222222222222222222222222222222222222222222222222222222222");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Ben replaced the sample of %s",
+                              tandem_track_get_name (first_track (ada)));
+  toast = (ToastRef) { ada, expected };
+  tandem_test_iterate_until (shows_toast, &toast);
 
   tandem_test_destroy_window (GTK_WIDGET (ben));
   tandem_test_destroy_window (GTK_WIDGET (ada));
