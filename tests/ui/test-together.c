@@ -15,6 +15,9 @@
 #include "tandem-invite.h"
 #include "tandem-window-private.h"
 
+#define HASH_1 "1111111111111111111111111111111111111111111111111111111111111111"
+#define HASH_2 "2222222222222222222222222222222222222222222222222222222222222222"
+
 static gboolean
 wake_up (gpointer data)
 {
@@ -632,11 +635,10 @@ test_others_edits (void)
   tandem_test_iterate_until (has_volume, &volume);
 
   /* Ben replaces the sample Ada put on the track: she is told. */
-  use_sample (ada, "1111111111111111111111111111111111111111111111111111111111111111");
-  instrument = (InstrumentRef) { ben, "sample:"
-                                       "1111111111111111111111111111111111111111111111111111111111111111" };
+  use_sample (ada, HASH_1);
+  instrument = (InstrumentRef) { ben, "sample:" HASH_1 };
   tandem_test_iterate_until (has_instrument, &instrument);
-  use_sample (ben, "2222222222222222222222222222222222222222222222222222222222222222");
+  use_sample (ben, HASH_2);
   g_clear_pointer (&expected, g_free);
   expected = g_strdup_printf ("Ben replaced the sample of %s",
                               tandem_track_get_name (first_track (ada)));
