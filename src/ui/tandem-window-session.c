@@ -243,8 +243,10 @@ set_editing_sensitive (TandemWindow *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (editors); i++)
     gtk_widget_set_sensitive (editors[i], sensitive);
-  /* Applying a kit is an edit too. */
+  /* Applying a kit is an edit too, and so are Play and Stop: what plays is
+   * the session's. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.drum-kits", sensitive);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", sensitive);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  sensitive && tandem_history_can_undo (self->history));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",

@@ -417,6 +417,7 @@ assert_listening (TandemWindow *window,
 
   for (guint i = 0; i < G_N_ELEMENTS (editors); i++)
     g_assert_true (gtk_widget_is_sensitive (editors[i]) == !listening);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window->play_button)) == !listening);
   g_assert_true (gtk_revealer_get_reveal_child (window->listener_banner) == listening);
 }
 
