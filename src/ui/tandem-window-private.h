@@ -52,6 +52,7 @@ struct _TandemWindow
   GtkLabel             *follow_label;
   GtkRevealer          *listener_banner;
   GHashTable           *last_writers;     /* edited target → client id of its last writer */
+  char                 *shown_role;       /* the role the window was last set up for */
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
   guint                 autosave_source;

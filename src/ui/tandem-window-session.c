@@ -231,6 +231,31 @@ on_role_requested (TandemWindow      *self,
 
 /* Roles */
 
+/* What someone else removed, or a change of role: shown at once, ahead of
+ * joins and leaves. */
+static void show_urgent_toast (TandemWindow *self,
+                             const char   *format,
+                             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+show_urgent_toast (TandemWindow *self,
+                 const char   *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  toast = adw_toast_new (message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+
 static void
 set_editing_sensitive (TandemWindow *self,
                        gboolean      sensitive)
@@ -261,6 +286,13 @@ on_role_changed (TandemWindow *self)
   const char *role = self->client != NULL ? tandem_sync_client_get_role (self->client) : NULL;
   gboolean listening = g_strcmp0 (role, "viewer") == 0;
 
+  /* Told when the owner changes it, not when joining. */
+  if (role != NULL && self->shown_role != NULL && g_strcmp0 (role, self->shown_role) != 0)
+    show_urgent_toast (self, "%s", listening ? _("The host made you a listener")
+                                             : _("The host lets you edit now"));
+  g_free (self->shown_role);
+  self->shown_role = g_strdup (role);
+
   set_editing_sensitive (self, !listening);
   gtk_revealer_set_reveal_child (self->listener_banner, listening);
   tandem_participants_popover_set_can_manage (self->participants_popover,
@@ -289,29 +321,6 @@ collect_ops (TandemOp  *op,
       collect_ops (tandem_op_batch_get_op (op, i), out);
   else
     g_ptr_array_add (out, op);
-}
-
-/* What someone else removed: shown at once, ahead of joins and leaves. */
-static void show_loss_toast (TandemWindow *self,
-                             const char   *format,
-                             ...) G_GNUC_PRINTF (2, 3);
-
-static void
-show_loss_toast (TandemWindow *self,
-                 const char   *format,
-                 ...)
-{
-  g_autofree char *message = NULL;
-  AdwToast *toast;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  toast = adw_toast_new (message);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* The target a set op writes, as one key: kind, id, cell, property. */
@@ -444,17 +453,17 @@ on_remote_batch (TandemWindow     *self,
               g_strcmp0 (value_string (tandem_op_get_value (op)),
                          tandem_track_get_instrument (track)) != 0)
             /* Translators: a toast, e.g. “Ada replaced the sample of Kick” */
-            show_loss_toast (self, _("%s replaced the sample of %s"), who,
+            show_urgent_toast (self, _("%s replaced the sample of %s"), who,
                                tandem_track_get_name (track));
         }
     }
   /* One note per edit, however much it removed. */
   if (deleted->len == 1)
     /* Translators: a toast, e.g. “Ada deleted Pattern 2” */
-    show_loss_toast (self, _("%s deleted %s"), who, (char *) deleted->pdata[0]);
+    show_urgent_toast (self, _("%s deleted %s"), who, (char *) deleted->pdata[0]);
   else if (deleted->len > 1)
     /* Translators: a toast, e.g. “Ada deleted Kick and 3 more” */
-    show_loss_toast (self, g_dngettext (GETTEXT_PACKAGE, "%s deleted %s and %u more",
+    show_urgent_toast (self, g_dngettext (GETTEXT_PACKAGE, "%s deleted %s and %u more",
                                         "%s deleted %s and %u more", deleted->len - 1),
                      who, (char *) deleted->pdata[0], deleted->len - 1);
 }
@@ -1121,6 +1130,7 @@ void
 _tandem_window_session_dispose (TandemWindow *self)
 {
   g_clear_pointer (&self->following, g_free);
+  g_clear_pointer (&self->shown_role, g_free);
   g_clear_pointer (&self->last_writers, g_hash_table_unref);
 }
 

@@ -435,6 +435,14 @@ click_role_button (TandemWindow *owner,
   g_signal_emit_by_name (button, "clicked");
 }
 
+typedef struct
+{
+  TandemWindow *window;
+  const char   *text;
+} ToastRef;
+
+static gboolean shows_toast (gpointer data);
+
 /* A listener's window edits nothing and says why; the owner lets them edit
  * from the participants list, and takes it back. */
 static void
@@ -445,6 +453,7 @@ test_listener_and_roles (void)
   TandemWindow *lis = join_window (app, ada, TANDEM_ROLE_VIEWER);
   RoleRef role;
   CellRef cell;
+  ToastRef toast;
   guint off = 0;
 
   g_assert_cmpstr (tandem_sync_client_get_role (lis->client), ==, "viewer");
@@ -456,6 +465,8 @@ test_listener_and_roles (void)
   role = (RoleRef) { lis, "editor" };
   tandem_test_iterate_until (has_role, &role);
   assert_listening (lis, FALSE);
+  toast = (ToastRef) { lis, "lets you edit" };
+  tandem_test_iterate_until (shows_toast, &toast);
   while (velocity (lis, shown_pattern (lis), off) > 0)
     off++;
   toggle (lis, off);
@@ -477,12 +488,6 @@ label_contains (GtkWidget     *widget,
 {
   return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), data) != NULL;
 }
-
-typedef struct
-{
-  TandemWindow *window;
-  const char   *text;
-} ToastRef;
 
 static gboolean
 shows_toast (gpointer data)
