@@ -234,8 +234,8 @@ on_role_requested (TandemWindow      *self,
 /* What someone else removed, or a change of role: shown at once, ahead of
  * joins and leaves. */
 static void show_urgent_toast (TandemWindow *self,
-                             const char   *format,
-                             ...) G_GNUC_PRINTF (2, 3);
+                               const char   *format,
+                               ...) G_GNUC_PRINTF (2, 3);
 
 static void
 show_urgent_toast (TandemWindow *self,
