@@ -26,6 +26,8 @@ struct _TandemHistory
   guint          group_depth;
   TandemOp      *group_ops;      /* batch being collected */
   GPtrArray     *group_inverses; /* inverses in the order applied */
+  TandemHistoryUndoGuard undo_guard;
+  gpointer       undo_guard_data;
 };
 
 G_DEFINE_FINAL_TYPE (TandemHistory, tandem_history, G_TYPE_OBJECT)
@@ -339,6 +341,13 @@ travel (TandemHistory  *self,
 
   before = snapshot (self);
   step = g_queue_pop_head (from);
+  if (from == &self->undo && self->undo_guard != NULL &&
+      !self->undo_guard (step->inverse, self->undo_guard_data, error))
+    {
+      step_free (step);
+      notify_changes (self, before);
+      return FALSE;
+    }
   ok = tandem_project_apply (self->project, step->inverse, &reverse, error);
   if (ok)
     {
@@ -393,4 +402,22 @@ tandem_history_clear (TandemHistory *self)
   g_queue_clear_full (&self->undo, step_free);
   g_queue_clear_full (&self->redo, step_free);
   notify_changes (self, before);
+}
+
+/**
+ * tandem_history_set_undo_guard:
+ * @guard: (nullable): asked before each undo; NULL for none
+ *
+ * Lets the owner of the history refuse an undo that would revert what it
+ * knows to be someone else's newer edit.
+ */
+void
+tandem_history_set_undo_guard (TandemHistory          *self,
+                               TandemHistoryUndoGuard  guard,
+                               gpointer                user_data)
+{
+  g_return_if_fail (TANDEM_IS_HISTORY (self));
+
+  self->undo_guard = guard;
+  self->undo_guard_data = user_data;
 }

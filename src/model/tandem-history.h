@@ -39,4 +39,14 @@ gboolean       tandem_history_redo        (TandemHistory *self,
                                            GError       **error);
 void           tandem_history_clear       (TandemHistory *self);
 
+/* Asked before an undo applies @inverse: FALSE (with @error saying why)
+ * skips the step, as when it would overwrite someone else's newer edit;
+ * the step is dropped and tandem_history_undo() returns that error. */
+typedef gboolean (*TandemHistoryUndoGuard) (TandemOp  *inverse,
+                                            gpointer   user_data,
+                                            GError   **error);
+void           tandem_history_set_undo_guard (TandemHistory          *self,
+                                              TandemHistoryUndoGuard  guard,
+                                              gpointer                user_data);
+
 G_END_DECLS

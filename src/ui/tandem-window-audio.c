@@ -45,7 +45,8 @@ playhead_tick (GtkWidget     *widget,
 
   if (position >= 0)
     {
-      if (pattern != NULL)
+      /* A grid showing another pattern than the one playing shows no playhead. */
+      if (pattern != NULL && (song || tandem_grid_view_get_pattern (self->grid_view) == pattern))
         step = (int) (position % tandem_pattern_get_length (pattern));
       if (song && steps_per_bar > 0)
         bar = (double) position / steps_per_bar;

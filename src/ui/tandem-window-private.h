@@ -9,6 +9,7 @@
 #include "tandem-session-host.h"
 #include "tandem-sync-client.h"
 #include "tandem-sample-transfers.h"
+#include "tandem-participants-popover.h"
 #include "tandem-transfers-popover.h"
 #include "tandem-transport-bar.h"
 #include "tandem-window.h"
@@ -43,7 +44,15 @@ struct _TandemWindow
   gboolean              ever_live;
   gboolean              unreachable_reported;
   GtkMenuButton        *participants_button;
-  GtkListBox           *participants_list;
+  TandemParticipantsPopover *participants_popover;
+  /* Session view state (tandem-window-session.c) */
+  char                 *following;        /* client id whose view this window follows */
+  guint                 applying_follow;  /* view changes made by following, not by the user */
+  GtkRevealer          *follow_bar;
+  GtkLabel             *follow_label;
+  GtkRevealer          *listener_banner;
+  GHashTable           *last_writers;     /* edited target → client id of its last writer */
+  char                 *shown_role;       /* the role the window was last set up for */
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
   guint                 autosave_source;
@@ -83,6 +92,7 @@ void _tandem_window_class_export_init (GtkWidgetClass *widget_class);
 void _tandem_window_class_session_init (GtkWidgetClass *widget_class);
 void _tandem_window_session_init       (TandemWindow   *self);
 void _tandem_window_leave_session      (TandemWindow   *self);
+void _tandem_window_session_dispose    (TandemWindow   *self);
 char *_tandem_window_dup_session_status (TandemWindow  *self);
 void _tandem_window_update_status (TandemWindow *self);
 void _tandem_window_audio_init    (TandemWindow *self);

@@ -8,7 +8,10 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-host-dialog.h"
 #include "tandem-invite.h"
+#include "tandem-invite-dialog.h"
+#include "tandem-join-dialog.h"
 #include "tandem-window-private.h"
 #include "widgets/tandem-grid-cell.h"
 
@@ -17,10 +20,13 @@ display_name (TandemWindow *self)
 {
   g_autofree char *name = g_settings_get_string (self->settings, "display-name");
 
+  const char *real = g_get_real_name ();
+
   if (name[0] != '\0')
     return g_steal_pointer (&name);
-  if (g_strcmp0 (g_get_real_name (), "Unknown") != 0)
-    return g_strdup (g_get_real_name ());
+  /* GLib says "Unknown" when the account has no real name. */
+  if (real != NULL && real[0] != '\0' && g_strcmp0 (real, "Unknown") != 0)
+    return g_strdup (real);
   return g_strdup (g_get_user_name ());
 }
 
@@ -60,7 +66,7 @@ update_remote_cursors (TandemWindow *self)
 
           if (track == NULL || tandem_participant_get_cursor_step (p) < 0 ||
               g_strcmp0 (tandem_participant_get_cursor_pattern (p),
-                         tandem_project_get_current_pattern (self->project)) != 0)
+                         tandem_pattern_bar_get_pattern_id (self->pattern_bar)) != 0)
             continue;
           if (!gdk_rgba_parse (&color, tandem_participant_get_color (p)))
             gdk_rgba_parse (&color, "#3584e4");
@@ -74,122 +80,468 @@ update_remote_cursors (TandemWindow *self)
   tandem_grid_view_set_remote_cursors (self->grid_view, cursors);
 }
 
-static char *
-describe_activity (TandemWindow      *self,
-                   TandemParticipant *participant)
-{
-  const char *track_id = tandem_participant_get_cursor_track (participant);
-  const char *control = tandem_participant_get_cursor_control (participant);
-  TandemTrack *track = track_id != NULL ? tandem_project_find_track (self->project, track_id)
-                                        : NULL;
-
-  if (track != NULL && tandem_participant_get_cursor_step (participant) >= 0)
-    /* Translators: what someone is editing, e.g. “Kick, step 3” */
-    return g_strdup_printf (_("%s, step %d"), tandem_track_get_name (track),
-                            tandem_participant_get_cursor_step (participant) + 1);
-  if (control != NULL && control[0] != '\0')
-    return g_strdup (control);
-  return NULL;
-}
-
-static GtkWidget *
-new_person_row (const char *name,
-                const char *color,
-                const char *detail)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *dot = gtk_label_new (NULL);
-  g_autofree char *markup = NULL;
-  GdkRGBA rgba;
-
-  if (color == NULL || !gdk_rgba_parse (&rgba, color))
-    color = "#3584e4";
-  markup = g_markup_printf_escaped ("<span foreground=\"%s\">●</span>", color);
-  gtk_label_set_markup (GTK_LABEL (dot), markup);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dot), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  if (detail != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), detail);
-  return row;
-}
-
-static const char *
-role_label (const char *role)
-{
-  if (g_strcmp0 (role, "owner") == 0)
-    return _("Host");
-  if (g_strcmp0 (role, "viewer") == 0)
-    return _("Listening");
-  return _("Editor");
-}
-
+/* The user's own row: the name and the colour the session knows them by. */
 static void
 update_participants (TandemWindow *self)
 {
-  GListModel *participants;
-  GtkWidget *child;
-  g_autofree char *own_name = display_name (self);
-  g_autofree char *own_color = g_settings_get_string (self->settings, "display-color");
+  g_autofree char *own_name = NULL;
   g_autofree char *own_detail = NULL;
-  g_autofree char *you = NULL;
+  const char *role;
   gint64 rtt;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->participants_list))) != NULL)
-    gtk_list_box_remove (self->participants_list, child);
-
   gtk_widget_set_visible (GTK_WIDGET (self->participants_button), self->client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-listen-link", self->host != NULL);
   if (self->client == NULL)
     return;
 
-  /* Translators: the user's own row in the participants list */
-  you = g_strdup_printf (_("%s (You)"), own_name);
+  own_name = display_name (self);
+  role = tandem_participants_popover_role_label (tandem_sync_client_get_role (self->client));
   rtt = tandem_sync_client_get_rtt (self->client);
   if (rtt > 0)
     /* Translators: a role and a network round trip, e.g. “Host · 3 ms round trip” */
-    own_detail = g_strdup_printf (_("%s · %.1f ms round trip"),
-                                  role_label (tandem_sync_client_get_role (self->client)),
-                                  rtt / 1000.0);
+    own_detail = g_strdup_printf (_("%s · %.1f ms round trip"), role, rtt / 1000.0);
   else
-    own_detail = g_strdup (role_label (tandem_sync_client_get_role (self->client)));
-  gtk_list_box_append (self->participants_list, new_person_row (you, own_color, own_detail));
+    own_detail = g_strdup (role);
+  tandem_participants_popover_set_own (self->participants_popover, own_name,
+                                       tandem_sync_client_get_color (self->client), own_detail);
+}
 
+/* Following someone */
+
+static const char *
+current_page (TandemWindow *self)
+{
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+static void
+send_view (TandemWindow *self)
+{
+  if (self->client != NULL)
+    tandem_sync_client_set_view (self->client,
+                                 tandem_pattern_bar_get_pattern_id (self->pattern_bar),
+                                 current_page (self));
+}
+
+static TandemParticipant *
+find_participant (TandemWindow *self,
+                  const char   *client_id)
+{
+  GListModel *participants;
+
+  if (self->client == NULL || client_id == NULL)
+    return NULL;
   participants = tandem_sync_client_get_participants (self->client);
   for (guint i = 0; i < g_list_model_get_n_items (participants); i++)
     {
       g_autoptr(TandemParticipant) p = g_list_model_get_item (participants, i);
-      g_autofree char *activity = describe_activity (self, p);
-      g_autofree char *detail = NULL;
-      gint64 their_rtt = tandem_participant_get_rtt (p);
 
-      if (activity != NULL)
-        detail = g_strdup_printf (_("%s · %s"), role_label (tandem_participant_get_role (p)),
-                                  activity);
-      else
-        detail = g_strdup (role_label (tandem_participant_get_role (p)));
-      if (their_rtt > 0)
-        {
-          /* Translators: a participant's detail and their own measured round
-           * trip to the server, e.g. “Editor · 12.5 ms round trip” */
-          g_autofree char *with_rtt = g_strdup_printf (_("%s · %.1f ms round trip"), detail,
-                                                       their_rtt / 1000.0);
-
-          g_free (detail);
-          detail = g_steal_pointer (&with_rtt);
-        }
-
-      gtk_list_box_append (self->participants_list,
-                           new_person_row (tandem_participant_get_name (p),
-                                           tandem_participant_get_color (p), detail));
+      if (g_strcmp0 (tandem_participant_get_client_id (p), client_id) == 0)
+        return p;
     }
+  return NULL;
 }
 
 static void
-on_participant_updated (TandemWindow *self)
+stop_following (TandemWindow *self)
+{
+  if (self->following == NULL)
+    return;
+  g_clear_pointer (&self->following, g_free);
+  gtk_revealer_set_reveal_child (self->follow_bar, FALSE);
+  tandem_participants_popover_set_following (self->participants_popover, NULL);
+}
+
+/* Shows what the followed person looks at: their pattern and page. */
+static void
+apply_follow (TandemWindow *self)
+{
+  TandemParticipant *p = find_participant (self, self->following);
+  const char *pattern, *page;
+  g_autofree char *text = NULL;
+
+  if (p == NULL)
+    {
+      stop_following (self);
+      return;
+    }
+  pattern = tandem_participant_get_view_pattern (p);
+  page = tandem_participant_get_view_page (p);
+  self->applying_follow++;
+  if (pattern != NULL && tandem_project_find_pattern (self->project, pattern) != NULL)
+    tandem_pattern_bar_set_pattern_id (self->pattern_bar, pattern);
+  if (page != NULL && adw_view_stack_get_child_by_name (self->view_stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, page);
+  self->applying_follow--;
+  /* Translators: shown while this window follows someone's view */
+  text = g_strdup_printf (_("Following %s"), tandem_participant_get_name (p));
+  gtk_label_set_text (self->follow_label, text);
+}
+
+static void
+on_follow (TandemWindow      *self,
+           TandemParticipant *participant)
+{
+  g_free (self->following);
+  self->following = g_strdup (tandem_participant_get_client_id (participant));
+  tandem_participants_popover_set_following (self->participants_popover, self->following);
+  gtk_revealer_set_reveal_child (self->follow_bar, TRUE);
+  gtk_popover_popdown (GTK_POPOVER (self->participants_popover));
+  apply_follow (self);
+}
+
+/* Any view change of the user's own ends following. */
+static void
+on_view_changed (TandemWindow *self)
+{
+  const char *pattern_id = tandem_pattern_bar_get_pattern_id (self->pattern_bar);
+
+  tandem_grid_view_set_pattern_id (self->grid_view, pattern_id);
+  tandem_chord_lane_set_pattern_id (self->chord_lane, pattern_id);
+  if (self->applying_follow == 0)
+    stop_following (self);
+  send_view (self);
+  if (self->client != NULL)
+    update_remote_cursors (self);
+}
+
+/* The pattern someone is on may arrive after their presence says so. */
+static void
+on_patterns_changed (TandemWindow *self)
+{
+  if (self->following != NULL)
+    apply_follow (self);
+}
+
+static void
+on_own_edit (TandemWindow *self)
+{
+  stop_following (self);
+}
+
+static void
+on_role_requested (TandemWindow      *self,
+                   TandemParticipant *participant,
+                   const char        *role)
+{
+  if (self->client != NULL)
+    tandem_sync_client_set_role_of (self->client, tandem_participant_get_client_id (participant),
+                                    role);
+}
+
+/* Roles */
+
+/* What someone else removed, or a change of role: shown at once, ahead of
+ * joins and leaves. */
+static void show_urgent_toast (TandemWindow *self,
+                               const char   *format,
+                               ...) G_GNUC_PRINTF (2, 3);
+
+static void
+show_urgent_toast (TandemWindow *self,
+                 const char   *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  toast = adw_toast_new (message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+
+static void
+set_editing_sensitive (TandemWindow *self,
+                       gboolean      sensitive)
+{
+  GtkWidget *editors[] = {
+    GTK_WIDGET (self->pattern_bar), GTK_WIDGET (self->grid_view), GTK_WIDGET (self->mixer_page),
+    GTK_WIDGET (self->song_page), GTK_WIDGET (self->transport_bar),
+    GTK_WIDGET (self->chord_lane), GTK_WIDGET (self->generate_panel),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (editors); i++)
+    gtk_widget_set_sensitive (editors[i], sensitive);
+  /* Applying a kit is an edit too, and so are Play and Stop: what plays is
+   * the session's. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.drum-kits", sensitive);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", sensitive);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 sensitive && tandem_history_can_undo (self->history));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
+                                 sensitive && tandem_history_can_redo (self->history));
+}
+
+/* A listener sees everything and edits nothing: the controls say so before
+ * the server has to. */
+static void
+on_role_changed (TandemWindow *self)
+{
+  const char *role = self->client != NULL ? tandem_sync_client_get_role (self->client) : NULL;
+  gboolean listening = g_strcmp0 (role, "viewer") == 0;
+
+  /* Told when the owner changes it, not when joining. */
+  if (role != NULL && self->shown_role != NULL && g_strcmp0 (role, self->shown_role) != 0)
+    show_urgent_toast (self, "%s", listening ? _("The host made you a listener")
+                                             : _("The host lets you edit now"));
+  g_free (self->shown_role);
+  self->shown_role = g_strdup (role);
+
+  set_editing_sensitive (self, !listening);
+  gtk_revealer_set_reveal_child (self->listener_banner, listening);
+  tandem_participants_popover_set_can_manage (self->participants_popover,
+                                              g_strcmp0 (role, "owner") == 0);
+  update_participants (self);
+}
+
+/* What others did */
+
+static const char *
+person_name (TandemWindow *self,
+             const char   *client_id)
+{
+  TandemParticipant *p = find_participant (self, client_id);
+  const char *name = p != NULL ? tandem_participant_get_name (p) : NULL;
+
+  return name != NULL && name[0] != '\0' ? name : _("Someone");
+}
+
+static void
+collect_ops (TandemOp  *op,
+             GPtrArray *out)
+{
+  if (tandem_op_get_kind (op) == TANDEM_OP_BATCH)
+    for (guint i = 0; i < tandem_op_batch_get_n_ops (op); i++)
+      collect_ops (tandem_op_batch_get_op (op, i), out);
+  else
+    g_ptr_array_add (out, op);
+}
+
+/* The target a set op writes, as one key: kind, id, cell, property. */
+static char *
+target_key (TandemOp *op)
+{
+  if (tandem_op_get_entity (op) == TANDEM_ENTITY_CELL)
+    return g_strdup_printf ("%d/%s/%s/%u/%s", tandem_op_get_entity (op), tandem_op_get_id (op),
+                            tandem_op_get_track_id (op), tandem_op_get_step (op),
+                            tandem_op_get_prop (op));
+  return g_strdup_printf ("%d/%s/%s", tandem_op_get_entity (op),
+                          tandem_op_get_id (op) != NULL ? tandem_op_get_id (op) : "",
+                          tandem_op_get_prop (op));
+}
+
+/* "Kick volume", "Pattern 2, Kick step 3 velocity", "tempo". */
+static char *
+describe_target (TandemWindow *self,
+                 TandemOp     *op)
+{
+  const char *id = tandem_op_get_id (op);
+  const char *prop = tandem_op_get_prop (op);
+  TandemTrack *track;
+  TandemPattern *pattern;
+
+  switch (tandem_op_get_entity (op))
+    {
+    case TANDEM_ENTITY_TRACK:
+      track = tandem_project_find_track (self->project, id);
+      if (track != NULL)
+        return g_strdup_printf ("%s %s", tandem_track_get_name (track), prop);
+      break;
+    case TANDEM_ENTITY_PATTERN:
+      pattern = tandem_project_find_pattern (self->project, id);
+      if (pattern != NULL)
+        return g_strdup_printf ("%s %s", tandem_pattern_get_name (pattern), prop);
+      break;
+    case TANDEM_ENTITY_CELL:
+      track = tandem_project_find_track (self->project, tandem_op_get_track_id (op));
+      if (track != NULL)
+        /* Translators: a cell, e.g. “Kick step 3 velocity” */
+        return g_strdup_printf (_("%s step %u %s"), tandem_track_get_name (track),
+                                tandem_op_get_step (op) + 1, prop);
+      break;
+    default:
+      break;
+    }
+  return g_strdup (prop);
+}
+
+static char *
+deleted_name (TandemWindow *self,
+              TandemOp     *op)
+{
+  const char *id = tandem_op_get_id (op);
+  TandemTrack *track;
+  TandemPattern *pattern;
+  TandemClip *clip;
+
+  switch (tandem_op_get_entity (op))
+    {
+    case TANDEM_ENTITY_TRACK:
+      track = tandem_project_find_track (self->project, id);
+      return track != NULL ? g_strdup (tandem_track_get_name (track)) : NULL;
+    case TANDEM_ENTITY_PATTERN:
+      pattern = tandem_project_find_pattern (self->project, id);
+      return pattern != NULL ? g_strdup (tandem_pattern_get_name (pattern)) : NULL;
+    case TANDEM_ENTITY_CLIP:
+      clip = tandem_project_find_clip (self->project, id);
+      pattern = clip != NULL ? tandem_project_find_pattern (self->project,
+                                                            tandem_clip_get_pattern (clip))
+                             : NULL;
+      /* Translators: a clip of the song, e.g. “a clip of Pattern 2” */
+      return pattern != NULL ? g_strdup_printf (_("a clip of %s"),
+                                                tandem_pattern_get_name (pattern))
+                             : g_strdup (_("a clip"));
+    default:
+      return NULL;
+    }
+}
+
+static const char *
+value_string (JsonNode *value)
+{
+  if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_STRING)
+    return json_node_get_string (value);
+  return NULL;
+}
+
+/* Someone else's batch, before it applies: name what it removes or
+ * replaces, and remember who last wrote each target (for undo). */
+static void
+on_remote_batch (TandemWindow     *self,
+                 const char       *client_id,
+                 TandemOp         *batch,
+                 guint64           seq,
+                 TandemSyncClient *client)
+{
+  g_autoptr(GPtrArray) ops = g_ptr_array_new ();
+  g_autoptr(GPtrArray) deleted = g_ptr_array_new_with_free_func (g_free);
+  const char *who = person_name (self, client_id);
+
+  collect_ops (batch, ops);
+  for (guint i = 0; i < ops->len; i++)
+    {
+      TandemOp *op = ops->pdata[i];
+      char *name;
+
+      if (tandem_op_get_kind (op) == TANDEM_OP_DELETE)
+        {
+          if ((name = deleted_name (self, op)) != NULL)
+            g_ptr_array_add (deleted, name);
+        }
+      else if (tandem_op_get_kind (op) == TANDEM_OP_SET)
+        {
+          g_autofree char *key = target_key (op);
+          TandemTrack *track;
+
+          /* While an edit of ours to it is unconfirmed, this batch was
+           * ordered before ours: ours stays the newer one. */
+          if (!tandem_sync_client_has_pending_set (client, op))
+            g_hash_table_replace (self->last_writers, g_steal_pointer (&key),
+                                  g_strdup (client_id));
+          /* Before the batch applies: the track still holds the old sample. */
+          if (tandem_op_get_entity (op) == TANDEM_ENTITY_TRACK &&
+              g_strcmp0 (tandem_op_get_prop (op), "instrument") == 0 &&
+              (track = tandem_project_find_track (self->project, tandem_op_get_id (op))) != NULL &&
+              tandem_instrument_get_sample (tandem_track_get_instrument (track)) != NULL &&
+              g_strcmp0 (value_string (tandem_op_get_value (op)),
+                         tandem_track_get_instrument (track)) != 0)
+            /* Translators: a toast, e.g. “Ada replaced the sample of Kick” */
+            show_urgent_toast (self, _("%s replaced the sample of %s"), who,
+                               tandem_track_get_name (track));
+        }
+    }
+  /* One note per edit, however much it removed. */
+  if (deleted->len == 1)
+    /* Translators: a toast, e.g. “Ada deleted Pattern 2” */
+    show_urgent_toast (self, _("%s deleted %s"), who, (char *) deleted->pdata[0]);
+  else if (deleted->len > 1)
+    /* Translators: a toast, e.g. “Ada deleted Kick and 3 more” */
+    show_urgent_toast (self, g_dngettext (GETTEXT_PACKAGE, "%s deleted %s and %u more",
+                                        "%s deleted %s and %u more", deleted->len - 1),
+                     who, (char *) deleted->pdata[0], deleted->len - 1);
+}
+
+/* Our own edits (and undos) make us the last writer of what they set. */
+static void
+on_history_applied_for_writers (TandemWindow *self,
+                                TandemOp     *op)
+{
+  g_autoptr(GPtrArray) ops = g_ptr_array_new ();
+
+  collect_ops (op, ops);
+  for (guint i = 0; i < ops->len; i++)
+    if (tandem_op_get_kind (ops->pdata[i]) == TANDEM_OP_SET)
+      g_hash_table_replace (self->last_writers, target_key (ops->pdata[i]), g_strdup (""));
+}
+
+/* An undo that would overwrite someone's newer edit keeps theirs. */
+static gboolean
+undo_guard (TandemOp  *inverse,
+            gpointer   user_data,
+            GError   **error)
+{
+  TandemWindow *self = user_data;
+  g_autoptr(GPtrArray) ops = g_ptr_array_new ();
+
+  collect_ops (inverse, ops);
+  for (guint i = 0; i < ops->len; i++)
+    {
+      TandemOp *op = ops->pdata[i];
+      g_autofree char *key = NULL;
+      const char *writer;
+
+      if (tandem_op_get_kind (op) != TANDEM_OP_SET)
+        continue;
+      key = target_key (op);
+      writer = g_hash_table_lookup (self->last_writers, key);
+      if (writer != NULL && writer[0] != '\0')
+        {
+          g_autofree char *what = describe_target (self, op);
+
+          /* Translators: an undo skipped, e.g. “Kept Ada’s newer change to Kick volume” */
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("Kept %s’s newer change to %s"),
+                       person_name (self, writer), what);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+on_own_name_changed (TandemWindow *self)
+{
+  g_autofree char *name = display_name (self);
+
+  if (self->client != NULL)
+    tandem_sync_client_set_display_name (self->client, name);
+  update_participants (self);
+}
+
+static void
+on_own_color_changed (TandemWindow *self)
+{
+  g_autofree char *color = g_settings_get_string (self->settings, "display-color");
+
+  if (self->client != NULL)
+    tandem_sync_client_set_color (self->client, color);
+  update_participants (self);
+}
+
+static void
+on_participant_updated (TandemWindow      *self,
+                        TandemParticipant *participant)
 {
   update_remote_cursors (self);
-  update_participants (self);
+  if (participant != NULL && self->following != NULL &&
+      g_strcmp0 (tandem_participant_get_client_id (participant), self->following) == 0)
+    apply_follow (self);
 }
 
 /* Tells the others which cell has the keyboard focus here. */
@@ -202,7 +554,7 @@ on_focus_widget_changed (TandemWindow *self)
     return;
 
   tandem_sync_client_set_cursor (self->client,
-                                 tandem_project_get_current_pattern (self->project),
+                                 tandem_pattern_bar_get_pattern_id (self->pattern_bar),
                                  tandem_grid_cell_get_track_id (TANDEM_GRID_CELL (focus)),
                                  tandem_grid_cell_get_step (TANDEM_GRID_CELL (focus)),
                                  NULL);
@@ -215,7 +567,7 @@ on_participant_joined (TandemWindow      *self,
   /* Translators: a toast, %s is a person's name */
   show_toast_printf (self, _("%s joined"), tandem_participant_get_name (participant));
   _tandem_window_update_status (self);
-  on_participant_updated (self);
+  on_participant_updated (self, NULL);
 }
 
 static void
@@ -225,7 +577,9 @@ on_participant_left (TandemWindow      *self,
   /* Translators: a toast, %s is a person's name */
   show_toast_printf (self, _("%s left"), tandem_participant_get_name (participant));
   _tandem_window_update_status (self);
-  on_participant_updated (self);
+  if (g_strcmp0 (tandem_participant_get_client_id (participant), self->following) == 0)
+    stop_following (self);
+  on_participant_updated (self, NULL);
 }
 
 static void
@@ -354,6 +708,27 @@ join_link (TandemWindow *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->project, "reset", G_CALLBACK (on_project_reset), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "notify::role", G_CALLBACK (on_role_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "notify::color", G_CALLBACK (update_participants), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "remote-batch", G_CALLBACK (on_remote_batch), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "applied", G_CALLBACK (on_own_edit), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (tandem_project_get_patterns (self->project), "items-changed",
+                           G_CALLBACK (on_patterns_changed), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (self->history, "applied", G_CALLBACK (on_history_applied_for_writers),
+                           self, G_CONNECT_SWAPPED);
+  tandem_history_set_undo_guard (self->history, undo_guard, self);
+
+  /* Together, each window edits its own pattern; what plays is shared. */
+  tandem_pattern_bar_set_links_playing (self->pattern_bar, FALSE);
+  tandem_participants_popover_set_model (self->participants_popover,
+                                         tandem_sync_client_get_participants (self->client));
+  tandem_participants_popover_set_project (self->participants_popover, self->project);
+  send_view (self);
 
   if (!tandem_sync_client_connect (self->client, link, error))
     {
@@ -473,8 +848,28 @@ _tandem_window_leave_session (TandemWindow *self)
       g_clear_object (&self->client);
       _tandem_window_music_set_client (self);
     }
+  if (self->history != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->history, on_own_edit, self);
+      g_signal_handlers_disconnect_by_func (self->history, on_history_applied_for_writers, self);
+      tandem_history_set_undo_guard (self->history, NULL, NULL);
+    }
+  if (self->last_writers != NULL)
+    g_hash_table_remove_all (self->last_writers);
+  if (self->participants_popover != NULL)
+    {
+      stop_following (self);
+      tandem_participants_popover_set_model (self->participants_popover, NULL);
+      tandem_participants_popover_set_project (self->participants_popover, NULL);
+    }
+  if (self->pattern_bar != NULL)
+    tandem_pattern_bar_set_links_playing (self->pattern_bar, TRUE);
   if (self->project != NULL)
-    g_signal_handlers_disconnect_by_func (self->project, on_project_reset, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->project, on_project_reset, self);
+      g_signal_handlers_disconnect_by_func (tandem_project_get_patterns (self->project),
+                                            on_patterns_changed, self);
+    }
   if (self->host != NULL)
     {
       tandem_session_host_stop (self->host);
@@ -485,8 +880,11 @@ _tandem_window_leave_session (TandemWindow *self)
 
   if (self->grid_view != NULL)
     update_remote_cursors (self);
-  if (self->participants_list != NULL)
-    update_participants (self);
+  if (self->participants_popover != NULL)
+    {
+      update_participants (self);
+      on_role_changed (self);
+    }
   if (self->status_label != NULL)
     {
       _tandem_window_update_status (self);
@@ -525,126 +923,34 @@ _tandem_window_dup_session_status (TandemWindow *self)
 /* Dialogs */
 
 static void
-on_host_response (AdwMessageDialog *dialog,
-                  const char       *response,
-                  TandemWindow     *self);
-
-static void
-copy_to_clipboard (GtkButton  *button,
-                   const char *text)
-{
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
-  gtk_button_set_label (button, _("Copied"));
-}
-
-static GtkWidget *
-new_link_row (const char *title,
-              const char *link)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *copy = gtk_button_new_with_label (_("Copy"));
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), link);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-  gtk_widget_add_css_class (row, "property");
-  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
-  g_signal_connect_data (copy, "clicked", G_CALLBACK (copy_to_clipboard), g_strdup (link),
-                         (GClosureNotify) g_free, 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
-  return row;
-}
-
-static void
 show_invite_dialog (TandemWindow *self)
 {
-  GtkWidget *dialog;
-  GtkWidget *list = gtk_list_box_new ();
+  TandemInviteDialog *dialog = tandem_invite_dialog_new (GTK_WINDOW (self));
   g_autofree char *ws_url = tandem_session_host_dup_ws_url (self->host, TANDEM_ROLE_EDITOR);
   g_autofree char *viewer = tandem_session_host_dup_invite (self->host, TANDEM_ROLE_VIEWER);
   g_autoptr(TandemInvite) invite = tandem_invite_parse (self->invite_link, NULL);
   g_autofree char *endpoint = invite != NULL ? tandem_invite_get_endpoint (invite) : NULL;
-  g_autofree char *body = NULL;
 
-  body = g_strdup_printf (_("Send the link to the people you want to play with. Their "
-                            "computers must be able to reach this one at %s."),
-                          endpoint != NULL ? endpoint : "");
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Session Ready"), body);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_list_box_append (GTK_LIST_BOX (list), new_link_row (_("Invite Link"), self->invite_link));
-  gtk_list_box_append (GTK_LIST_BOX (list), new_link_row (_("Listen-Only Link"), viewer));
-  gtk_list_box_append (GTK_LIST_BOX (list), new_link_row (_("WebSocket Address"), ws_url));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Done"));
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 520, -1);
+  tandem_invite_dialog_set_editor_link (dialog, self->invite_link);
+  tandem_invite_dialog_set_listener_link (dialog, viewer);
+  tandem_invite_dialog_set_ws_url (dialog, ws_url);
+  tandem_invite_dialog_set_endpoint (dialog, endpoint, FALSE);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-host_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
+on_host_requested (TandemHostDialog *dialog,
+                   TandemWindow     *self)
 {
-  TandemWindow *self = TANDEM_WINDOW (widget);
-  g_autofree char *name = display_name (self);
-  GtkWidget *dialog;
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *name_row = adw_entry_row_new ();
-  GtkWidget *port_row = adw_action_row_new ();
-  GtkWidget *port = gtk_spin_button_new_with_range (0, 65535, 1);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Host a Session"),
-                                   _("Tandem runs a session on this computer. Everyone you "
-                                     "invite hears and edits this project with you."));
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (name_row), _("Your Name"));
-  gtk_editable_set_text (GTK_EDITABLE (name_row), name);
-  gtk_list_box_append (GTK_LIST_BOX (list), name_row);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (port_row), _("Port"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (port_row), _("0 picks a free port"));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (port), 0);
-  gtk_widget_set_valign (port, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (port), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Port"), -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (port_row), port);
-  gtk_list_box_append (GTK_LIST_BOX (list), port_row);
-
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "host", _("_Host"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "host",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "host");
-  g_object_set_data (G_OBJECT (dialog), "name-row", name_row);
-  g_object_set_data (G_OBJECT (dialog), "port", port);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_host_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_host_response (AdwMessageDialog *dialog,
-                  const char       *response,
-                  TandemWindow     *self)
-{
-  GtkEditable *name_row = g_object_get_data (G_OBJECT (dialog), "name-row");
-  GtkSpinButton *port = g_object_get_data (G_OBJECT (dialog), "port");
   g_autoptr(GError) error = NULL;
-  const char *name;
+  const char *name = tandem_host_dialog_get_display_name (dialog);
+  guint port = tandem_host_dialog_get_port (dialog);
 
-  if (g_strcmp0 (response, "host") != 0)
-    return;
-
-  name = gtk_editable_get_text (name_row);
   if (name[0] != '\0')
     g_settings_set_string (self->settings, "display-name", name);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
-  if (!tandem_window_host_session (self, gtk_spin_button_get_value_as_int (port), &error))
+  if (!tandem_window_host_session (self, port, &error))
     {
       show_toast_printf (self, _("Could not host a session: %s"), error->message);
       return;
@@ -654,28 +960,32 @@ on_host_response (AdwMessageDialog *dialog,
 }
 
 static void
-on_join_link_changed (GtkEditable      *entry,
-                      AdwMessageDialog *dialog)
+host_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
 {
-  g_autoptr(TandemInvite) invite = tandem_invite_parse (gtk_editable_get_text (entry), NULL);
+  TandemWindow *self = TANDEM_WINDOW (widget);
+  TandemHostDialog *dialog = tandem_host_dialog_new (GTK_WINDOW (self));
+  g_autofree char *name = display_name (self);
 
-  adw_message_dialog_set_response_enabled (dialog, "join", invite != NULL);
+  tandem_host_dialog_set_display_name (dialog, name);
+  g_signal_connect_object (dialog, "host", G_CALLBACK (on_host_requested), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-on_join_response (AdwMessageDialog *dialog,
-                  const char       *response,
-                  TandemWindow     *self)
+on_join_requested (TandemJoinDialog *dialog,
+                   const char       *link,
+                   TandemWindow     *self)
 {
-  GtkEditable *link_row = g_object_get_data (G_OBJECT (dialog), "link-row");
   g_autoptr(GError) error = NULL;
-  const char *link;
   TandemWindow *target = self;
+  GtkEditable *name_row = g_object_get_data (G_OBJECT (dialog), "name-row");
+  const char *name = name_row != NULL ? gtk_editable_get_text (name_row) : "";
 
-  if (g_strcmp0 (response, "join") != 0)
-    return;
-
-  link = gtk_editable_get_text (link_row);
+  /* The name others will see, as Host asks for it too. */
+  if (name[0] != '\0')
+    g_settings_set_string (self->settings, "display-name", name);
 
   /* Joining replaces the window's project: keep unsaved work in its window. */
   if (self->modified)
@@ -696,28 +1006,22 @@ join_action (GtkWidget  *widget,
              GVariant   *param)
 {
   TandemWindow *self = TANDEM_WINDOW (widget);
-  GtkWidget *dialog;
+  TandemJoinDialog *dialog = tandem_join_dialog_new (GTK_WINDOW (self));
+  GtkBox *slot = tandem_join_dialog_get_name_slot (dialog);
   GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *link_row = adw_entry_row_new ();
+  GtkWidget *name_row = adw_entry_row_new ();
+  g_autofree char *name = display_name (self);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Join a Session"),
-                                   _("Paste the invite link you were given."));
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (link_row), _("Invite Link"));
-  gtk_list_box_append (GTK_LIST_BOX (list), link_row);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "join", _("_Join"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "join",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "join");
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "join", FALSE);
-  g_object_set_data (G_OBJECT (dialog), "link-row", link_row);
-  g_signal_connect (link_row, "changed", G_CALLBACK (on_join_link_changed), dialog);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_join_response), self);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (name_row), _("Your Name"));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), name);
+  gtk_list_box_append (GTK_LIST_BOX (list), name_row);
+  gtk_box_append (slot, list);
+  gtk_widget_set_visible (GTK_WIDGET (slot), TRUE);
+  g_object_set_data (G_OBJECT (dialog), "name-row", name_row);
+
+  g_signal_connect_object (dialog, "join", G_CALLBACK (on_join_requested), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -746,20 +1050,113 @@ leave_action (GtkWidget  *widget,
   tandem_window_show_toast (self, _("You left the session; the project stays here"));
 }
 
+/* A bar under the toolbar: a message, and a button when @button_label is set. */
+static GtkRevealer *
+add_bar (TandemWindow *self,
+         const char   *css_class,
+         GtkLabel    **label_out,
+         const char   *button_label,
+         const char   *action)
+{
+  GtkWidget *toolbar = gtk_widget_get_parent (GTK_WIDGET (self->transport_bar));
+  GtkWidget *revealer = gtk_revealer_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (box, css_class);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  if (button_label != NULL)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (button_label);
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  gtk_revealer_set_child (GTK_REVEALER (revealer), box);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (toolbar)), revealer, toolbar);
+  *label_out = GTK_LABEL (label);
+  return GTK_REVEALER (revealer);
+}
+
+static void
+stop_following_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  stop_following (TANDEM_WINDOW (widget));
+}
+
+static void
+copy_listen_link_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+  g_autofree char *link = NULL;
+
+  if (self->host == NULL)
+    return;
+  link = tandem_session_host_dup_invite (self->host, TANDEM_ROLE_VIEWER);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), link);
+  tandem_window_show_toast (self, _("Listen-only link copied"));
+}
+
 void
 _tandem_window_session_init (TandemWindow *self)
 {
+  GtkLabel *banner_label;
+
+  self->last_writers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* AdwBanner arrived in libadwaita 1.3; this bar looks and reads the same. */
+  self->listener_banner = add_bar (self, "listener-banner", &banner_label, NULL, NULL);
+  gtk_label_set_text (banner_label, _("You are listening: the host has not let you edit"));
+  self->follow_bar = add_bar (self, "follow-bar", &self->follow_label, _("_Stop Following"),
+                              "win.stop-following");
+
   g_signal_connect_object (self, "notify::focus-widget", G_CALLBACK (on_focus_widget_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->participants_button, "notify::active",
                            G_CALLBACK (update_participants), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pattern_bar, "notify::pattern-id",
+                           G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_view_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->participants_popover, "follow", G_CALLBACK (on_follow), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->participants_popover, "set-role",
+                           G_CALLBACK (on_role_requested), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::display-name",
+                           G_CALLBACK (on_own_name_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::display-color",
+                           G_CALLBACK (on_own_color_changed), self, G_CONNECT_SWAPPED);
+  on_view_changed (self);
+}
+
+void
+_tandem_window_session_dispose (TandemWindow *self)
+{
+  g_clear_pointer (&self->following, g_free);
+  g_clear_pointer (&self->shown_role, g_free);
+  g_clear_pointer (&self->last_writers, g_hash_table_unref);
 }
 
 void
 _tandem_window_class_session_init (GtkWidgetClass *widget_class)
 {
+  g_type_ensure (TANDEM_TYPE_PARTICIPANTS_POPOVER);
+
   gtk_widget_class_install_action (widget_class, "win.host", NULL, host_action);
   gtk_widget_class_install_action (widget_class, "win.join", NULL, join_action);
   gtk_widget_class_install_action (widget_class, "win.copy-invite", NULL, copy_invite_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-listen-link", NULL,
+                                   copy_listen_link_action);
+  gtk_widget_class_install_action (widget_class, "win.stop-following", NULL,
+                                   stop_following_action);
   gtk_widget_class_install_action (widget_class, "win.leave", NULL, leave_action);
 }

@@ -470,6 +470,7 @@ tandem_window_dispose (GObject *object)
   TandemWindow *self = TANDEM_WINDOW (object);
 
   _tandem_window_leave_session (self);
+  _tandem_window_session_dispose (self);
   _tandem_window_samples_dispose (self);
   if (self->export_cancellable != NULL)
     g_cancellable_cancel (self->export_cancellable);
@@ -545,7 +546,7 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, song_page);
 
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, participants_button);
-  gtk_widget_class_bind_template_child (widget_class, TandemWindow, participants_list);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, participants_popover);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, export_revealer);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, export_progress);
 

@@ -416,10 +416,15 @@ test_presence_validated (Fixture *f, gconstpointer data)
     "\"cursor\":{\"control\":\"Volume!\"}",
     "\"cursor\":{\"evil\":[1,2,3]}",
     "\"cursor\":[1]",
+    "\"view\":{\"page\":\"kitchen\"}",
+    "\"view\":{\"page\":7}",
+    "\"view\":{\"pattern\":\"../../etc\"}",
+    "\"view\":{\"pattern\":\"p1\",\"scroll\":3}",
+    "\"view\":\"grid\"",
   };
   g_autoptr(SoupWebsocketConnection) sender = raw_join (f, TANDEM_ROLE_EDITOR, "presenter");
   g_autoptr(SoupWebsocketConnection) watcher = raw_join (f, TANDEM_ROLE_VIEWER, "watcher");
-  JsonObject *msg;
+  JsonObject *msg, *view;
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -429,7 +434,8 @@ test_presence_validated (Fixture *f, gconstpointer data)
     }
   /* Decomposed "ë", padded: others see it composed and trimmed. */
   send_presence (sender, "\"name\":\"  Zoe\\u0308  \",\"color\":\"#A0B1C2\","
-                         "\"cursor\":{\"step\":63,\"control\":\"volume\"}");
+                         "\"cursor\":{\"step\":63,\"control\":\"volume\"},"
+                         "\"view\":{\"pattern\":\"p1\",\"page\":\"mixer\"}");
   while ((msg = sync_test_raw_expect (watcher, "presence", 10000)) != NULL)
     {
       const char *name = json_object_get_string_member (msg, "name");
@@ -442,12 +448,112 @@ test_presence_validated (Fixture *f, gconstpointer data)
           g_assert_cmpstr (json_object_get_string_member (msg, "color"), ==, "#a0b1c2");
           g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (msg, "cursor"),
                                                        "step"), ==, 63);
+          view = json_object_get_object_member (msg, "view");
+          g_assert_cmpstr (json_object_get_string_member (view, "page"), ==, "mixer");
           json_object_unref (msg);
           break;
         }
       json_object_unref (msg);
     }
   g_assert_nonnull (msg);
+  assert_editor_unharmed (f);
+}
+
+/* Roles */
+
+static void
+send_set_role (SoupWebsocketConnection *conn,
+               const char              *members)
+{
+  g_autofree char *text = g_strdup_printf ("{\"type\":\"set-role\",%s}", members);
+
+  soup_websocket_connection_send_text (conn, text);
+}
+
+static void
+send_tempo (SoupWebsocketConnection *conn,
+            gint64                   cseq)
+{
+  g_autofree char *text =
+    g_strdup_printf ("{\"type\":\"submit\",\"cseq\":%" G_GINT64_FORMAT ",\"ops\":[{\"op\":"
+                     "\"set\",\"kind\":\"project\",\"prop\":\"tempo\",\"value\":121}]}", cseq);
+
+  soup_websocket_connection_send_text (conn, text);
+}
+
+/* The next presence about @client_id says it has @role. */
+static void
+expect_role (SoupWebsocketConnection *conn,
+             const char              *client_id,
+             const char              *role)
+{
+  JsonObject *msg;
+
+  while ((msg = sync_test_raw_expect (conn, "presence", 10000)) != NULL)
+    {
+      gboolean done = g_strcmp0 (json_object_get_string_member (msg, "client"), client_id) == 0 &&
+                      g_strcmp0 (json_object_get_string_member (msg, "role"), role) == 0;
+
+      json_object_unref (msg);
+      if (done)
+        return;
+    }
+  g_assert_not_reached ();
+}
+
+/* Only the owner changes roles, to editor or viewer, of someone there; an
+ * editor made a listener has its next edit refused, a listener made an
+ * editor can edit, and everyone hears of it. */
+static void
+test_set_role_validated (Fixture *f, gconstpointer data)
+{
+  static const char *bad[] = {
+    "\"client\":\"lis\"",
+    "\"role\":\"editor\"",
+    "\"client\":\"lis\",\"role\":\"owner\"",
+    "\"client\":\"lis\",\"role\":\"king\"",
+    "\"client\":7,\"role\":\"editor\"",
+  };
+  g_autoptr(SoupWebsocketConnection) owner = raw_join (f, TANDEM_ROLE_OWNER, "own");
+  g_autoptr(SoupWebsocketConnection) editor = raw_join (f, TANDEM_ROLE_EDITOR, "ed");
+  g_autoptr(SoupWebsocketConnection) listener = raw_join (f, TANDEM_ROLE_VIEWER, "lis");
+
+  /* An editor may not promote anyone, nor itself. */
+  send_set_role (editor, "\"client\":\"lis\",\"role\":\"editor\"");
+  sync_test_raw_expect_error (editor, TANDEM_CODE_FORBIDDEN);
+  send_set_role (listener, "\"client\":\"lis\",\"role\":\"editor\"");
+  sync_test_raw_expect_error (listener, TANDEM_CODE_FORBIDDEN);
+  send_tempo (listener, 1);
+  sync_test_raw_expect_reject (listener, 1, TANDEM_CODE_FORBIDDEN);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("set-role %s", bad[i]);
+      send_set_role (owner, bad[i]);
+      sync_test_raw_expect_error (owner, TANDEM_CODE_BAD_MESSAGE);
+    }
+  send_set_role (owner, "\"client\":\"nobody\",\"role\":\"editor\"");
+  sync_test_raw_expect_error (owner, TANDEM_CODE_NOT_IN_SESSION);
+  send_set_role (editor, "\"client\":\"own\",\"role\":\"viewer\"");
+  sync_test_raw_expect_error (editor, TANDEM_CODE_FORBIDDEN);
+
+  /* Demoted: the editor itself and the others hear it; its edit is refused. */
+  send_set_role (owner, "\"client\":\"ed\",\"role\":\"viewer\"");
+  expect_role (editor, "ed", "viewer");
+  expect_role (listener, "ed", "viewer");
+  send_tempo (editor, 1);
+  sync_test_raw_expect_reject (editor, 1, TANDEM_CODE_FORBIDDEN);
+
+  /* Promoted: the listener's edit goes through. */
+  send_set_role (owner, "\"client\":\"lis\",\"role\":\"editor\"");
+  expect_role (listener, "lis", "editor");
+  send_tempo (listener, 2);
+  {
+    g_autoptr(JsonObject) batch = sync_test_raw_expect (listener, "batch", 10000);
+
+    g_assert_nonnull (batch);
+    g_assert_cmpstr (json_object_get_string_member (batch, "client"), ==, "lis");
+  }
   assert_editor_unharmed (f);
 }
 
@@ -465,6 +571,7 @@ main (int    argc,
   ADD ("non-reader-dropped", test_non_reader_dropped);
   ADD ("viewers-yield-seats", test_viewers_yield_seats);
   ADD ("presence-validated", test_presence_validated);
+  ADD ("set-role-validated", test_set_role_validated);
 #undef ADD
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sync-test-utils.h"
+#include "tandem-presence.h"
 
 static char *
 client_json (TandemSyncClient *client)
@@ -326,14 +327,15 @@ test_presence (void)
   g_assert_cmpuint (n.joined, ==, 1);
 
   tandem_sync_client_set_display_name (a, "Ada");
-  tandem_sync_client_set_color (a, "#e01b24");
+  /* A colour nobody has (b was given the palette's second). */
+  tandem_sync_client_set_color (a, "#9141ac");
   /* A burst of cursor moves: throttled, and the last one wins. */
   for (int step = 0; step <= 7; step++)
     tandem_sync_client_set_cursor (a, "p", "t", step, NULL);
   g_assert_true (sync_test_wait (cursor_arrived, b, 10000));
   p = g_list_model_get_item (tandem_sync_client_get_participants (b), 0);
   g_assert_cmpstr (tandem_participant_get_client_id (p), ==, tandem_sync_client_get_client_id (a));
-  g_assert_cmpstr (tandem_participant_get_color (p), ==, "#e01b24");
+  g_assert_cmpstr (tandem_participant_get_color (p), ==, "#9141ac");
   g_assert_cmpstr (tandem_participant_get_role (p), ==, "editor");
   g_assert_cmpstr (tandem_participant_get_cursor_pattern (p), ==, "p");
   g_assert_cmpuint (n.updated, >=, 1);
@@ -342,6 +344,52 @@ test_presence (void)
   tandem_sync_client_disconnect (a);
   g_assert_true (sync_test_wait (nobody_there, b, 10000));
   g_assert_cmpuint (n.left, ==, 1);
+  sync_test_server_free (ts);
+}
+
+static gboolean
+colors_settled (gpointer data)
+{
+  TandemSyncClient **c = data;
+  g_autoptr(TandemParticipant) a_seen_by_b = NULL;
+  GListModel *list = tandem_sync_client_get_participants (c[1]);
+
+  if (g_list_model_get_n_items (list) < 1)
+    return FALSE;
+  a_seen_by_b = g_list_model_get_item (list, 0);
+  return g_strcmp0 (tandem_sync_client_get_color (c[1]), "#e01b24") != 0 &&
+         g_strcmp0 (tandem_participant_get_color (a_seen_by_b), "#e01b24") == 0;
+}
+
+/* Two people asking for the same colour (and with the same name) get two:
+ * the first keeps it, the second gets the palette's first free one. */
+static void
+test_distinct_colors (void)
+{
+  SyncTestServer *ts = sync_test_server_new (NULL, FALSE);
+  g_autoptr(TandemSyncClient) a = sync_test_client_new ();
+  g_autoptr(TandemSyncClient) b = sync_test_client_new ();
+  g_autofree char *invite = sync_test_server_invite (ts, TANDEM_ROLE_EDITOR);
+  TandemSyncClient *both[] = { a, b };
+
+  tandem_sync_client_set_display_name (a, "Sam");
+  tandem_sync_client_set_display_name (b, "Sam");
+  tandem_sync_client_set_color (a, "#e01b24");
+  tandem_sync_client_set_color (b, "#e01b24");
+  g_assert_true (tandem_sync_client_connect (a, invite, NULL));
+  g_assert_true (sync_test_wait_live (a));
+  g_assert_true (tandem_sync_client_connect (b, invite, NULL));
+  g_assert_true (sync_test_wait_live (b));
+  g_assert_true (sync_test_wait (colors_settled, both, 10000));
+  g_assert_cmpstr (tandem_sync_client_get_color (a), ==, "#e01b24");
+  g_assert_cmpstr (tandem_sync_client_get_color (b), ==, tandem_presence_palette[0]);
+
+  /* Asking later for a colour someone has keeps the one given. */
+  tandem_sync_client_set_color (b, "#e01b24");
+  g_assert_true (sync_test_wait (colors_settled, both, 10000));
+
+  tandem_sync_client_disconnect (a);
+  tandem_sync_client_disconnect (b);
   sync_test_server_free (ts);
 }
 
@@ -578,6 +626,7 @@ main (int    argc,
   g_test_add_func ("/sync/server/coalescing", test_coalescing);
   g_test_add_func ("/sync/server/history-undo", test_history_undo);
   g_test_add_func ("/sync/server/presence", test_presence);
+  g_test_add_func ("/sync/server/distinct-colors", test_distinct_colors);
   g_test_add_func ("/sync/server/clock-offset", test_clock_offset);
   g_test_add_func ("/sync/server/restart-recovers", test_restart_recovers);
   g_test_add_func ("/sync/server/http-api", test_http_api);

@@ -240,8 +240,8 @@ test_two_processes_edit_together (gconstpointer data)
   /* The window says it hosts two people and lists them. */
   g_assert_nonnull (strstr (gtk_label_get_label (window->status_label), "Hosting · 2 people"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->participants_button)));
-  g_assert_nonnull (gtk_list_box_get_row_at_index (window->participants_list, 1));
-  g_assert_null (gtk_list_box_get_row_at_index (window->participants_list, 2));
+  g_assert_nonnull (tandem_participants_popover_get_row (window->participants_popover, 0));
+  g_assert_null (tandem_participants_popover_get_row (window->participants_popover, 1));
 
   toggle_cell (&host_cell);
   g_assert_true (iterate_until (cell_is_on, &joiner_cell));

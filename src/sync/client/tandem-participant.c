@@ -21,6 +21,8 @@ struct _TandemParticipant
   char    *cursor_track;
   int      cursor_step;
   char    *cursor_control;
+  char    *view_pattern;
+  char    *view_page;
   gint64   rtt;
 };
 
@@ -37,6 +39,8 @@ enum {
   PROP_CURSOR_STEP,
   PROP_CURSOR_CONTROL,
   PROP_RTT,
+  PROP_VIEW_PATTERN,
+  PROP_VIEW_PAGE,
   N_PROPS
 };
 
@@ -54,6 +58,8 @@ tandem_participant_finalize (GObject *object)
   g_free (self->cursor_pattern);
   g_free (self->cursor_track);
   g_free (self->cursor_control);
+  g_free (self->view_pattern);
+  g_free (self->view_page);
   G_OBJECT_CLASS (tandem_participant_parent_class)->finalize (object);
 }
 
@@ -76,6 +82,8 @@ tandem_participant_get_property (GObject    *object,
     case PROP_CURSOR_STEP: g_value_set_int (value, self->cursor_step); break;
     case PROP_CURSOR_CONTROL: g_value_set_string (value, self->cursor_control); break;
     case PROP_RTT: g_value_set_int64 (value, self->rtt); break;
+    case PROP_VIEW_PATTERN: g_value_set_string (value, self->view_pattern); break;
+    case PROP_VIEW_PAGE: g_value_set_string (value, self->view_page); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -119,6 +127,8 @@ tandem_participant_class_init (TandemParticipantClass *klass)
   properties[PROP_CURSOR_STEP] = g_param_spec_int ("cursor-step", NULL, NULL, -1, G_MAXINT, -1, ro);
   properties[PROP_CURSOR_CONTROL] = g_param_spec_string ("cursor-control", NULL, NULL, NULL, ro);
   properties[PROP_RTT] = g_param_spec_int64 ("rtt", NULL, NULL, -1, G_MAXINT64, -1, ro);
+  properties[PROP_VIEW_PATTERN] = g_param_spec_string ("view-pattern", NULL, NULL, NULL, ro);
+  properties[PROP_VIEW_PAGE] = g_param_spec_string ("view-page", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -190,6 +200,20 @@ tandem_participant_get_cursor_control (TandemParticipant *self)
   return self->cursor_control;
 }
 
+const char *
+tandem_participant_get_view_pattern (TandemParticipant *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PARTICIPANT (self), NULL);
+  return self->view_pattern;
+}
+
+const char *
+tandem_participant_get_view_page (TandemParticipant *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PARTICIPANT (self), NULL);
+  return self->view_page;
+}
+
 static void
 update_string (TandemParticipant *self,
                char             **field,
@@ -220,6 +244,7 @@ tandem_participant_update_from_json (TandemParticipant *self,
 {
   JsonNode *cursor_node = json_object_get_member (obj, "cursor");
   JsonObject *cursor = NULL;
+  JsonNode *view_node = json_object_get_member (obj, "view");
   JsonNode *step, *rtt = json_object_get_member (obj, "rtt");
   g_autofree char *name = NULL, *color = NULL;
   int step_value = -1;
@@ -247,6 +272,16 @@ tandem_participant_update_from_json (TandemParticipant *self,
   update_string (self, &self->cursor_pattern, member_string (cursor, "pattern"), PROP_CURSOR_PATTERN);
   update_string (self, &self->cursor_track, member_string (cursor, "track"), PROP_CURSOR_TRACK);
   update_string (self, &self->cursor_control, member_string (cursor, "control"), PROP_CURSOR_CONTROL);
+  /* A presence without a view keeps the last one; null clears it. */
+  if (view_node && tandem_presence_check_view (view_node, NULL))
+    {
+      JsonObject *view = JSON_NODE_HOLDS_OBJECT (view_node) ? json_node_get_object (view_node)
+                                                            : NULL;
+
+      update_string (self, &self->view_pattern, member_string (view, "pattern"),
+                     PROP_VIEW_PATTERN);
+      update_string (self, &self->view_page, member_string (view, "page"), PROP_VIEW_PAGE);
+    }
   step = cursor ? json_object_get_member (cursor, "step") : NULL;
   if (step && json_node_get_value_type (step) == G_TYPE_INT64)
     step_value = (int) CLAMP (json_node_get_int (step), -1, G_MAXINT);

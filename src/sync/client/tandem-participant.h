@@ -16,7 +16,9 @@ G_DECLARE_FINAL_TYPE (TandemParticipant, tandem_participant, TANDEM, PARTICIPANT
  * "role" ("owner", "editor", "viewer"), and the cursor: "cursor-pattern",
  * "cursor-track" (ids or NULL), "cursor-step" (-1 when none) and
  * "cursor-control" (a mixer control such as "volume", or NULL), and "rtt":
- * their round trip to the server in µs as they measured it (-1: unknown).
+ * their round trip to the server in µs as they measured it (-1: unknown),
+ * and their view: "view-pattern" (the pattern they edit) and "view-page"
+ * ("grid", "mixer", "song"), NULL when unknown.
  */
 TandemParticipant *tandem_participant_new                (const char        *client_id);
 const char        *tandem_participant_get_client_id      (TandemParticipant *self);
@@ -28,6 +30,8 @@ const char        *tandem_participant_get_cursor_track   (TandemParticipant *sel
 int                tandem_participant_get_cursor_step    (TandemParticipant *self);
 const char        *tandem_participant_get_cursor_control (TandemParticipant *self);
 gint64             tandem_participant_get_rtt            (TandemParticipant *self);
+const char        *tandem_participant_get_view_pattern   (TandemParticipant *self);
+const char        *tandem_participant_get_view_page      (TandemParticipant *self);
 
 /* Updates from a presence or participant object of the protocol; notifies
  * the properties that changed. */

@@ -486,3 +486,43 @@ tandem_sync_client_set_coalesce_interval (TandemSyncClient *self,
 {
   self->coalesce_ms = ms;
 }
+
+static gboolean
+same_target (const TandemOp *a,
+             const TandemOp *b)
+{
+  if (tandem_op_get_kind (a) == TANDEM_OP_BATCH)
+    {
+      for (guint i = 0; i < tandem_op_batch_get_n_ops (a); i++)
+        if (same_target (tandem_op_batch_get_op (a, i), b))
+          return TRUE;
+      return FALSE;
+    }
+  return tandem_op_get_kind (a) == TANDEM_OP_SET
+         && tandem_op_get_entity (a) == tandem_op_get_entity (b)
+         && g_strcmp0 (tandem_op_get_id (a), tandem_op_get_id (b)) == 0
+         && g_strcmp0 (tandem_op_get_prop (a), tandem_op_get_prop (b)) == 0
+         && (tandem_op_get_entity (a) != TANDEM_ENTITY_CELL
+             || (g_strcmp0 (tandem_op_get_track_id (a), tandem_op_get_track_id (b)) == 0
+                 && tandem_op_get_step (a) == tandem_op_get_step (b)));
+}
+
+/**
+ * tandem_sync_client_has_pending_set:
+ * @set_op: a "set" op
+ *
+ * Whether an edit of ours not yet confirmed sets what @set_op sets. A
+ * confirmed batch that sets it too was then ordered before ours.
+ */
+gboolean
+tandem_sync_client_has_pending_set (TandemSyncClient *self,
+                                    const TandemOp   *set_op)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (set_op != NULL && tandem_op_get_kind (set_op) == TANDEM_OP_SET, FALSE);
+
+  for (GList *l = self->pending.head; l != NULL; l = l->next)
+    if (same_target (((TandemSyncPending *) l->data)->op, set_op))
+      return TRUE;
+  return FALSE;
+}

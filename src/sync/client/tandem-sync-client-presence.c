@@ -37,6 +37,33 @@ find_participant (TandemSyncClient *self,
   return NULL;
 }
 
+/* What the server says about us: the colour it gave us, the role the
+ * owner gave us. */
+static void
+update_self (TandemSyncClient *self,
+             JsonObject       *obj)
+{
+  const char *color = NULL, *role_name = NULL;
+  g_autofree char *clean = NULL;
+  TandemRole role;
+
+  if (tandem_message_get_string (obj, "color", &color)
+      && (clean = tandem_presence_clean_color (color, NULL)) != NULL && clean[0] != '\0'
+      && g_strcmp0 (clean, self->assigned_color) != 0)
+    {
+      g_free (self->assigned_color);
+      self->assigned_color = g_steal_pointer (&clean);
+      g_object_notify_by_pspec (G_OBJECT (self), _tandem_sync_client_properties[PROP_COLOR]);
+    }
+  if (tandem_message_get_string (obj, "role", &role_name)
+      && tandem_role_from_string (role_name, &role) && g_strcmp0 (role_name, self->role) != 0)
+    {
+      g_free (self->role);
+      self->role = g_strdup (role_name);
+      g_object_notify_by_pspec (G_OBJECT (self), _tandem_sync_client_properties[PROP_ROLE]);
+    }
+}
+
 /* Adds or updates someone else from a presence or participant object. */
 void
 _tandem_sync_client_update_participant (TandemSyncClient *self,
@@ -45,8 +72,13 @@ _tandem_sync_client_update_participant (TandemSyncClient *self,
   const char *client = NULL;
   TandemParticipant *p;
 
-  if (!tandem_message_get_string (obj, "client", &client) || strcmp (client, self->client_id) == 0)
+  if (!tandem_message_get_string (obj, "client", &client))
     return;
+  if (strcmp (client, self->client_id) == 0)
+    {
+      update_self (self, obj);
+      return;
+    }
   p = find_participant (self, client, NULL);
   if (p == NULL)
     {
@@ -123,12 +155,22 @@ send_presence (TandemSyncClient *self)
   json_builder_add_string_value (b, "presence");
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, self->display_name ? self->display_name : "");
-  json_builder_set_member_name (b, "color");
-  json_builder_add_string_value (b, self->color ? self->color : "");
+  /* Only a new wish: the server answers each one with the colour it gives. */
+  if (self->color_dirty)
+    {
+      json_builder_set_member_name (b, "color");
+      json_builder_add_string_value (b, self->color ? self->color : "");
+      self->color_dirty = FALSE;
+    }
   if (self->cursor)
     {
       json_builder_set_member_name (b, "cursor");
       json_builder_add_value (b, json_node_copy (self->cursor));
+    }
+  if (self->view)
+    {
+      json_builder_set_member_name (b, "view");
+      json_builder_add_value (b, json_node_copy (self->view));
     }
   if (self->shared_rtt > 0)
     {
@@ -198,6 +240,11 @@ void
 tandem_sync_client_set_color (TandemSyncClient *self,
                               const char       *color)
 {
+  if (g_strcmp0 (self->color, color) == 0)
+    return;
+  /* Shown as asked until the server says which one we got. */
+  g_clear_pointer (&self->assigned_color, g_free);
+  self->color_dirty = TRUE;
   set_presence_string (self, &self->color, color, PROP_COLOR);
 }
 
@@ -211,4 +258,70 @@ tandem_sync_client_set_cursor (TandemSyncClient *self,
   g_clear_pointer (&self->cursor, json_node_unref);
   self->cursor = tandem_participant_cursor_to_json (pattern_id, track_id, step, control);
   _tandem_sync_client_presence_changed (self);
+}
+
+void
+tandem_sync_client_set_view (TandemSyncClient *self,
+                             const char       *pattern_id,
+                             const char       *page)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) view = NULL;
+
+  g_return_if_fail (TANDEM_IS_SYNC_CLIENT (self));
+
+  json_builder_begin_object (b);
+  if (pattern_id != NULL && tandem_id_is_valid (pattern_id))
+    {
+      json_builder_set_member_name (b, "pattern");
+      json_builder_add_string_value (b, pattern_id);
+    }
+  if (page != NULL && g_strv_contains (tandem_presence_pages, page))
+    {
+      json_builder_set_member_name (b, "page");
+      json_builder_add_string_value (b, page);
+    }
+  json_builder_end_object (b);
+  view = json_builder_get_root (b);
+  if (self->view != NULL && json_node_equal (self->view, view))
+    return;
+  g_clear_pointer (&self->view, json_node_unref);
+  self->view = g_steal_pointer (&view);
+  _tandem_sync_client_presence_changed (self);
+}
+
+void
+tandem_sync_client_set_role_of (TandemSyncClient *self,
+                                const char       *client_id,
+                                const char       *role)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TANDEM_IS_SYNC_CLIENT (self));
+  g_return_if_fail (client_id != NULL && role != NULL);
+
+  if (!self->joined)
+    return;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "set-role");
+  json_builder_set_member_name (b, "client");
+  json_builder_add_string_value (b, client_id);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, role);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = json_to_string (root, FALSE);
+  _tandem_sync_client_send_text (self, text);
+}
+
+/* The colour the server gave us once joined (what we asked for before). */
+const char *
+tandem_sync_client_get_color (TandemSyncClient *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SYNC_CLIENT (self), NULL);
+
+  return self->assigned_color != NULL ? self->assigned_color : self->color;
 }

@@ -49,9 +49,12 @@ struct _TandemSyncClient
   char                    *client_id;
   char                    *client_secret; /* proves client_id to the server; never shown */
   char                    *display_name;
-  char                    *color;
+  char                    *color;         /* the colour we ask for */
+  char                    *assigned_color; /* the one the server gave us; NULL: none yet */
+  gboolean                 color_dirty;   /* asked for since the last presence */
   char                    *role;
   JsonNode                *cursor;
+  JsonNode                *view;          /* pattern and page shown here, for presence */
   GListStore              *participants;
 
   GQueue                   pending;       /* of TandemSyncPending, oldest first */
@@ -128,6 +131,7 @@ enum {
   PARTICIPANT_UPDATED,
   BATCH_RECEIVED,
   SAMPLE_AVAILABLE,
+  REMOTE_BATCH,
   N_SIGNALS
 };
 

@@ -127,6 +127,10 @@ apply_confirmed (TandemSyncClient *self,
     return FALSE;
   if ((guint64) seq != self->seq + 1)
     return FALSE;
+  /* Before it applies, so that what it deletes can still be named. */
+  if (strcmp (client, self->client_id) != 0)
+    g_signal_emit (self, _tandem_sync_client_signals[REMOTE_BATCH], 0, client, batch,
+                   (guint64) seq);
   if (!tandem_project_apply (self->project, batch, NULL, &error))
     {
       g_warning ("Batch %" G_GINT64_FORMAT " does not apply: %s", seq, error->message);

@@ -134,6 +134,8 @@ tandem_sync_client_finalize (GObject *object)
   g_queue_clear_full (&self->pending, (GDestroyNotify) _tandem_sync_client_pending_free);
   g_clear_pointer (&self->invite, tandem_invite_free);
   g_clear_pointer (&self->cursor, json_node_unref);
+  g_clear_pointer (&self->view, json_node_unref);
+  g_clear_pointer (&self->assigned_color, g_free);
   g_clear_pointer (&self->clock, tandem_clock_free);
   g_main_context_unref (self->context);
   g_free (self->client_id);
@@ -162,7 +164,7 @@ tandem_sync_client_get_property (GObject    *object,
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_CLIENT_ID: g_value_set_string (value, self->client_id); break;
     case PROP_DISPLAY_NAME: g_value_set_string (value, self->display_name); break;
-    case PROP_COLOR: g_value_set_string (value, self->color); break;
+    case PROP_COLOR: g_value_set_string (value, tandem_sync_client_get_color (self)); break;
     case PROP_ROLE: g_value_set_string (value, self->role); break;
     case PROP_N_PENDING: g_value_set_uint (value, self->pending.length); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -271,6 +273,9 @@ tandem_sync_client_class_init (TandemSyncClientClass *klass)
   signals[SAMPLE_AVAILABLE] =
     g_signal_new ("sample-available", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[REMOTE_BATCH] =
+    g_signal_new ("remote-batch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, TANDEM_TYPE_OP, G_TYPE_UINT64);
 }
 
 /* 256 random bits from the system's CSPRNG, in base64: made with the

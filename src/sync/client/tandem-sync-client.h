@@ -50,6 +50,13 @@ G_DECLARE_FINAL_TYPE (TandemSyncClient, tandem_sync_client, TANDEM, SYNC_CLIENT,
  *     — after a batch of the session (anyone's, ours included) was applied.
  *   ::sample-available (const char *hash) — the server verified and stored
  *     an upload of that sample; it can be downloaded now.
+ *   ::remote-batch (const char *client_id, TandemOp *batch, guint64 seq) —
+ *     someone else's batch is about to be applied to the confirmed state
+ *     (the project does not show our pending edits then, and what the batch
+ *     deletes is still there). Handlers only look; they never edit.
+ *
+ * The server assigns colours: "color" becomes the one it gave us (ours if
+ * nobody else had it), and "role" follows a set-role by the owner.
  */
 TandemSyncClient *tandem_sync_client_new              (TandemProject    *project,
                                                        TandemHistory    *history);
@@ -83,12 +90,27 @@ void              tandem_sync_client_set_display_name (TandemSyncClient *self,
                                                        const char       *name);
 void              tandem_sync_client_set_color        (TandemSyncClient *self,
                                                        const char       *color);
+const char       *tandem_sync_client_get_color        (TandemSyncClient *self);
 /* Where this user is: any of the fields may be NULL / -1. Throttled. */
 void              tandem_sync_client_set_cursor       (TandemSyncClient *self,
                                                        const char       *pattern_id,
                                                        const char       *track_id,
                                                        int               step,
                                                        const char       *control);
+
+/* Which pattern (id or NULL) and page ("grid", "mixer", "song" or NULL)
+ * this user looks at, for the others to see and follow. Throttled. */
+void              tandem_sync_client_set_view         (TandemSyncClient *self,
+                                                       const char       *pattern_id,
+                                                       const char       *page);
+/* Whether an unconfirmed edit of ours sets what the "set" op @set_op sets. */
+gboolean          tandem_sync_client_has_pending_set  (TandemSyncClient *self,
+                                                       const TandemOp   *set_op);
+/* Owner only: makes @client_id an editor or a listener ("editor",
+ * "viewer") for the rest of their connection. */
+void              tandem_sync_client_set_role_of      (TandemSyncClient *self,
+                                                       const char       *client_id,
+                                                       const char       *role);
 
 /* The server clock (NTP-style, see tandem-clock.h): estimated server clock
  * minus local monotonic clock in µs, ± the uncertainty; the smallest and the

@@ -195,3 +195,75 @@ bad:
                TANDEM_PRESENCE_MAX_STEP, TANDEM_PRESENCE_MAX_CONTROL);
   return FALSE;
 }
+
+const char * const tandem_presence_pages[] = { "grid", "mixer", "song", NULL };
+
+gboolean
+tandem_presence_check_view (JsonNode  *view,
+                            GError   **error)
+{
+  g_autoptr(GList) members = NULL;
+  JsonObject *obj;
+
+  if (view == NULL || JSON_NODE_HOLDS_NULL (view))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (view))
+    goto bad;
+  obj = json_node_get_object (view);
+  members = json_object_get_members (obj);
+  for (GList *l = members; l; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *node = json_object_get_member (obj, name);
+
+      if (g_str_equal (name, "pattern"))
+        {
+          if (!member_is_string (node) || !tandem_id_is_valid (json_node_get_string (node)))
+            goto bad;
+        }
+      else if (g_str_equal (name, "page"))
+        {
+          if (!member_is_string (node)
+              || !g_strv_contains (tandem_presence_pages, json_node_get_string (node)))
+            goto bad;
+        }
+      else
+        goto bad;
+    }
+  return TRUE;
+
+bad:
+  g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL,
+               "A view is null or an object of pattern (an id) and page (grid, mixer or "
+               "song), each optional");
+  return FALSE;
+}
+
+/* GNOME's palette (the 3 shades), in an order where neighbours differ most. */
+const char * const tandem_presence_palette[TANDEM_PRESENCE_N_COLORS] = {
+  "#3584e4", "#e01b24", "#33d17a", "#ff7800", "#9141ac", "#f6d32d",
+  "#986a44", "#2190a4", "#d56199", "#1a5fb4", "#26a269", "#c64600",
+};
+
+static gboolean
+color_is_taken (const char         *color,
+                const char * const *taken)
+{
+  for (guint i = 0; taken != NULL && taken[i] != NULL; i++)
+    if (g_ascii_strcasecmp (taken[i], color) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+tandem_presence_pick_color (const char         *wanted,
+                            const char * const *taken)
+{
+  if (wanted != NULL && wanted[0] != '\0' && !color_is_taken (wanted, taken))
+    return wanted;
+  for (guint i = 0; i < TANDEM_PRESENCE_N_COLORS; i++)
+    if (!color_is_taken (tandem_presence_palette[i], taken))
+      return tandem_presence_palette[i];
+  /* More people than colours: sharing cannot be avoided. */
+  return wanted != NULL && wanted[0] != '\0' ? wanted : tandem_presence_palette[0];
+}

@@ -33,5 +33,22 @@ char     *tandem_presence_clean_color  (const char  *color,
  * mixer control name: [a-z0-9-], at most 32 characters). */
 gboolean  tandem_presence_check_cursor (JsonNode    *cursor,
                                         GError     **error);
+/* NULL (no view) or an object with only these optional members: "pattern"
+ * (the id of the pattern the person edits) and "page" (one of
+ * tandem_presence_pages). */
+gboolean  tandem_presence_check_view   (JsonNode    *view,
+                                        GError     **error);
+/* The pages a view may name, NULL-terminated: "grid", "mixer", "song". */
+extern const char * const tandem_presence_pages[];
+
+/* The colours a session hands out, so that no two people share one. */
+#define TANDEM_PRESENCE_N_COLORS 12
+extern const char * const tandem_presence_palette[TANDEM_PRESENCE_N_COLORS];
+/* The colour someone gets: @wanted ("#rrggbb", "" for none) if nobody in
+ * @taken (colours in use, NULL-terminated or NULL) has it, else the first
+ * palette colour nobody has, else @wanted or the palette's first. The same
+ * inputs always give the same colour. */
+const char *tandem_presence_pick_color (const char         *wanted,
+                                        const char * const *taken);
 
 G_END_DECLS

@@ -49,6 +49,7 @@ struct _TandemPeer
   char                    *name;
   char                    *color;
   JsonNode                *cursor;
+  JsonNode                *view;        /* which pattern and page they are on */
   gint64                   rtt_us;      /* the client's measured round trip; -1: unknown */
   TandemRole               role;
   gboolean                 closing;

@@ -119,6 +119,7 @@ peer_free (TandemPeer *peer)
   g_clear_object (&peer->stream);
   g_clear_object (&peer->socket);
   g_clear_pointer (&peer->cursor, json_node_unref);
+  g_clear_pointer (&peer->view, json_node_unref);
   g_free (peer->path_session);
   g_free (peer->client_id);
   g_free (peer->name);
@@ -304,6 +305,11 @@ presence_message (TandemPeer *peer)
       json_builder_set_member_name (b, "cursor");
       json_builder_add_value (b, json_node_copy (peer->cursor));
     }
+  if (peer->view)
+    {
+      json_builder_set_member_name (b, "view");
+      json_builder_add_value (b, json_node_copy (peer->view));
+    }
   if (peer->rtt_us >= 0)
     {
       json_builder_set_member_name (b, "rtt");
@@ -380,6 +386,36 @@ presence_error (TandemPeer *peer,
   _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_INVALID_PRESENCE, error->message));
 }
 
+/* The server is the one place that sees everyone, so it hands out the
+ * colours: @wanted if nobody else in the session has it, else the first
+ * free colour of the palette. */
+static char *
+pick_peer_color (TandemSession *session,
+                 TandemPeer    *peer,
+                 const char    *wanted)
+{
+  g_autoptr(GPtrArray) taken = g_ptr_array_new ();
+
+  for (guint i = 0; session != NULL && i < session->peers->len; i++)
+    {
+      TandemPeer *other = session->peers->pdata[i];
+
+      /* A connection this one replaces gives its colour back. */
+      if (other != peer && other->color != NULL
+          && g_strcmp0 (other->client_id, peer->client_id) != 0)
+        g_ptr_array_add (taken, other->color);
+    }
+  g_ptr_array_add (taken, NULL);
+  return g_strdup (tandem_presence_pick_color (wanted, (const char * const *) taken->pdata));
+}
+
+/* Tells @peer what the others see of it (its colour, its role). */
+static void
+send_own_presence (TandemPeer *peer)
+{
+  _tandem_peer_send (peer, presence_message (peer));
+}
+
 static void
 handle_presence (TandemPeer *peer,
                  JsonObject *msg)
@@ -389,6 +425,7 @@ handle_presence (TandemPeer *peer,
   g_autofree char *clean_name = NULL, *clean_color = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *cursor = json_object_get_member (msg, "cursor");
+  JsonNode *view = json_object_get_member (msg, "view");
   gint64 now = g_get_monotonic_time ();
   gint64 wait_us, rtt = -1;
 
@@ -408,10 +445,17 @@ handle_presence (TandemPeer *peer,
     }
   if ((name && (clean_name = tandem_presence_clean_name (name, &error)) == NULL)
       || (color && (clean_color = tandem_presence_clean_color (color, &error)) == NULL)
-      || !tandem_presence_check_cursor (cursor, &error))
+      || !tandem_presence_check_cursor (cursor, &error)
+      || !tandem_presence_check_view (view, &error))
     {
       presence_error (peer, error);
       return;
+    }
+  if (view)
+    {
+      g_clear_pointer (&peer->view, json_node_unref);
+      if (!JSON_NODE_HOLDS_NULL (view))
+        peer->view = json_node_copy (view);
     }
   if (cursor)
     {
@@ -424,7 +468,13 @@ handle_presence (TandemPeer *peer,
   if (clean_name)
     { g_free (peer->name); peer->name = g_steal_pointer (&clean_name); }
   if (clean_color)
-    { g_free (peer->color); peer->color = g_steal_pointer (&clean_color); }
+    {
+      g_free (peer->color);
+      peer->color = pick_peer_color (peer->session, peer, clean_color);
+      /* Every wish is answered with the colour given, in order, so the
+       * client's last answer is the one that holds. */
+      send_own_presence (peer);
+    }
 
   /* Throttled, trailing edge: the latest state always goes out. */
   peer->presence_dirty = TRUE;
@@ -633,7 +683,7 @@ handle_hello (TandemPeer *peer,
 
   peer->client_id = g_strdup (client);
   peer->name = g_strdup (clean_name ? clean_name : "");
-  peer->color = g_strdup (clean_color ? clean_color : "");
+  peer->color = pick_peer_color (session, peer, clean_color);
   peer->role = role;
   /* The welcome describes the synced state only; batches in flight follow
    * once their flush is done. */
@@ -646,7 +696,59 @@ handle_hello (TandemPeer *peer,
   if (presence_error)
     _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_INVALID_PRESENCE,
                                                    presence_error->message));
+  send_own_presence (peer);
   send_presence_now (peer);
+}
+
+/* The owner gives someone another role for the rest of their connection
+ * (the link they hold decides it again when they join anew). An editor
+ * made a listener gets every later submit refused as "forbidden". */
+static void
+handle_set_role (TandemPeer *peer,
+                 JsonObject *msg)
+{
+  const char *client = NULL, *role_name = NULL;
+  TandemPeer *target;
+  TandemRole role;
+  g_autofree char *text = NULL;
+
+  if (!tandem_message_get_string (msg, "client", &client)
+      || !tandem_message_get_string (msg, "role", &role_name)
+      || !tandem_role_from_string (role_name, &role) || role == TANDEM_ROLE_OWNER)
+    {
+      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
+                                                     "set-role needs a client id and a role "
+                                                     "(editor or viewer)"));
+      return;
+    }
+  if (peer->role != TANDEM_ROLE_OWNER)
+    {
+      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_FORBIDDEN,
+                                                     "Only the session's owner changes roles"));
+      return;
+    }
+  target = _tandem_session_find_peer (peer->session, client);
+  if (target == NULL || target->role == TANDEM_ROLE_OWNER)
+    {
+      _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_NOT_IN_SESSION,
+                                                     "No editor or listener with that client "
+                                                     "id is connected"));
+      return;
+    }
+  if (target->role == role)
+    return;
+  if (role != TANDEM_ROLE_VIEWER)
+    {
+      guint8 unused[32] = { 0 };
+
+      /* It may own durable state from now on: journal its id's binding. */
+      _tandem_session_claim_client (peer->session, client, unused, TRUE);
+    }
+  target->role = role;
+  g_message ("Session %s: %s is now %s", peer->session->id, client, role_name);
+  /* Everyone, the target included, hears it at once. */
+  text = presence_message (target);
+  _tandem_session_broadcast (peer->session, NULL, text);
 }
 
 static gint64
@@ -906,6 +1008,8 @@ on_message (SoupWebsocketConnection *conn,
     }
   else if (strcmp (type, "presence") == 0)
     handle_presence (peer, msg);
+  else if (strcmp (type, "set-role") == 0)
+    handle_set_role (peer, msg);
   else if (strcmp (type, "leave") == 0)
     {
       peer->closing = TRUE;

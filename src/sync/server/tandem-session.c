@@ -1005,6 +1005,11 @@ add_participant (JsonBuilder *b,
       json_builder_set_member_name (b, "cursor");
       json_builder_add_value (b, json_node_copy (peer->cursor));
     }
+  if (peer->view)
+    {
+      json_builder_set_member_name (b, "view");
+      json_builder_add_value (b, json_node_copy (peer->view));
+    }
   if (peer->rtt_us >= 0)
     {
       json_builder_set_member_name (b, "rtt");

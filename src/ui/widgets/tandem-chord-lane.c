@@ -20,6 +20,7 @@ struct _TandemChordLane
   GSignalGroup  *project_signals;
   GSignalGroup  *pattern_signals;
   TandemPattern *pattern;
+  char          *pattern_id;  /* the edited pattern (view state); NULL: the playing one */
 
   GtkWidget     *presets;
   GtkWidget     *rate;
@@ -257,7 +258,10 @@ follow_pattern (TandemChordLane *self)
     {
       const char *id = tandem_project_get_current_pattern (self->project);
 
-      pattern = tandem_project_find_pattern (self->project, id);
+      if (self->pattern_id != NULL)
+        pattern = tandem_project_find_pattern (self->project, self->pattern_id);
+      if (pattern == NULL)
+        pattern = tandem_project_find_pattern (self->project, id);
       if (pattern == NULL && g_list_model_get_n_items (tandem_project_get_patterns (self->project)) > 0)
         {
           g_autoptr(TandemPattern) first =
@@ -429,6 +433,7 @@ tandem_chord_lane_dispose (GObject *object)
   g_clear_object (&self->project);
   g_clear_object (&self->history);
   self->pattern = NULL;
+  g_clear_pointer (&self->pattern_id, g_free);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->slots, g_ptr_array_unref);
@@ -527,4 +532,21 @@ GtkWidget *
 tandem_chord_lane_new (void)
 {
   return g_object_new (TANDEM_TYPE_CHORD_LANE, NULL);
+}
+
+/**
+ * tandem_chord_lane_set_pattern_id:
+ * @pattern_id: (nullable): the pattern whose chords to show; NULL: the playing one
+ */
+void
+tandem_chord_lane_set_pattern_id (TandemChordLane *self,
+                                  const char      *pattern_id)
+{
+  g_return_if_fail (TANDEM_IS_CHORD_LANE (self));
+
+  if (g_strcmp0 (self->pattern_id, pattern_id) == 0)
+    return;
+  g_free (self->pattern_id);
+  self->pattern_id = g_strdup (pattern_id);
+  follow_pattern (self);
 }

@@ -24,6 +24,8 @@ G_DECLARE_FINAL_TYPE (TandemChordLane, tandem_chord_lane, TANDEM, CHORD_LANE, Gt
 GtkWidget *tandem_chord_lane_new          (void);
 void       tandem_chord_lane_set_project  (TandemChordLane *self,
                                            TandemProject   *project);
+void       tandem_chord_lane_set_pattern_id (TandemChordLane *self,
+                                             const char      *pattern_id);
 void       tandem_chord_lane_set_history  (TandemChordLane *self,
                                            TandemHistory   *history);
 /* Marks the slot playing at grid step @step (-1: not playing). */

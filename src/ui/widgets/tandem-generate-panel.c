@@ -61,6 +61,10 @@ current_pattern (TandemGeneratePanel *self)
 
   if (self->project == NULL)
     return NULL;
+  /* The pattern this window edits, which need not be the one playing. */
+  if (self->grid != NULL && (p = tandem_grid_view_get_pattern (self->grid)) != NULL &&
+      tandem_grid_view_get_project (self->grid) == self->project)
+    return p;
   p = tandem_project_find_pattern (self->project,
                                    tandem_project_get_current_pattern (self->project));
   if (p == NULL && g_list_model_get_n_items (tandem_project_get_patterns (self->project)) > 0)

@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "tandem-grid-view-private.h"
+#include "tandem-rename-dialog.h"
 #include "tandem-widgets-private.h"
 
 static const struct
@@ -64,33 +65,13 @@ find_track (TandemGridView *self,
 /* ---- the Rename Track dialog --------------------------------------------- */
 
 static void
-on_rename_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    TandemGridView   *self)
+on_rename (TandemRenameDialog *dialog,
+           const char         *name,
+           TandemGridView     *self)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   const char *track_id = g_object_get_data (G_OBJECT (dialog), "track-id");
 
-  if (g_strcmp0 (response, "rename") == 0)
-    gtk_widget_activate_action (GTK_WIDGET (self), "track.rename", "(ss)",
-                                track_id, gtk_editable_get_text (entry));
-}
-
-static void
-on_rename_entry_changed (GtkEditable      *entry,
-                         AdwMessageDialog *dialog)
-{
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  adw_message_dialog_set_response_enabled (dialog, "rename", tandem_name_is_valid (name));
-}
-
-static void
-on_rename_entry_activate (GtkEntry         *entry,
-                          AdwMessageDialog *dialog)
-{
-  if (adw_message_dialog_get_response_enabled (dialog, "rename"))
-    adw_message_dialog_response (dialog, "rename");
+  gtk_widget_activate_action (GTK_WIDGET (self), "track.rename", "(ss)", track_id, name);
 }
 
 /* Asks for a new name for @track_id; the answer goes through track.rename. */
@@ -98,8 +79,8 @@ GtkWidget *
 _tandem_grid_view_show_rename_dialog (TandemGridView *self,
                                       const char     *track_id)
 {
+  TandemRenameDialog *dialog;
   TandemTrack *track;
-  GtkWidget *dialog, *entry;
   GtkRoot *root;
 
   g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
@@ -108,33 +89,14 @@ _tandem_grid_view_show_rename_dialog (TandemGridView *self,
     return NULL;
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Rename Track"), NULL);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "rename", _("_Rename"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), tandem_track_get_name (track));
-  gtk_entry_set_max_length (GTK_ENTRY (entry), TANDEM_MAX_NAME_LEN);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Track name"),
-                                  -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  g_signal_connect (entry, "changed", G_CALLBACK (on_rename_entry_changed), dialog);
-  g_signal_connect (entry, "activate", G_CALLBACK (on_rename_entry_activate), dialog);
-
+  dialog = tandem_rename_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                     _("Rename Track"), tandem_track_get_name (track));
   g_object_set_data_full (G_OBJECT (dialog), "track-id", g_strdup (track_id), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_rename_response), self, 0);
+  g_signal_connect_object (dialog, "rename", G_CALLBACK (on_rename), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
+  gtk_widget_grab_focus (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)));
 
-  return dialog;
+  return GTK_WIDGET (dialog);
 }
 
 /* ---- adding -------------------------------------------------------------- */

@@ -50,6 +50,7 @@ struct _TandemGridView
   GListModel     *tracks;       /* followed while project is set */
   GListModel     *patterns;
   TandemPattern  *pattern;      /* the pattern shown */
+  char           *pattern_id;   /* the one to show (view state); NULL: the playing one */
 
   GPtrArray      *rows;         /* TandemGridRow */
   GHashTable     *row_by_track; /* track id → TandemGridRow, borrowed */

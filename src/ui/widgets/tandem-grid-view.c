@@ -36,6 +36,7 @@ enum {
   PROP_HISTORY,
   PROP_PLAYHEAD_STEP,
   PROP_SELECTED_TRACK,
+  PROP_PATTERN_ID,
   N_PROPS
 };
 
@@ -103,8 +104,11 @@ update_pattern (TandemGridView *self)
 
   if (self->project != NULL)
     {
-      pattern = tandem_project_find_pattern (self->project,
-                                             tandem_project_get_current_pattern (self->project));
+      if (self->pattern_id != NULL)
+        pattern = tandem_project_find_pattern (self->project, self->pattern_id);
+      if (pattern == NULL)
+        pattern = tandem_project_find_pattern (self->project,
+                                               tandem_project_get_current_pattern (self->project));
       if (pattern == NULL && g_list_model_get_n_items (self->patterns) > 0)
         {
           g_autoptr(TandemPattern) first = g_list_model_get_item (self->patterns, 0);
@@ -368,6 +372,7 @@ tandem_grid_view_finalize (GObject *object)
   g_clear_pointer (&self->ghost_track, g_free);
   g_clear_pointer (&self->drag_track, g_free);
   g_clear_pointer (&self->menu_track, g_free);
+  g_clear_pointer (&self->pattern_id, g_free);
 
   G_OBJECT_CLASS (tandem_grid_view_parent_class)->finalize (object);
 }
@@ -393,6 +398,9 @@ tandem_grid_view_get_property (GObject    *object,
       break;
     case PROP_SELECTED_TRACK:
       g_value_set_string (value, self->selected_track);
+      break;
+    case PROP_PATTERN_ID:
+      g_value_set_string (value, self->pattern_id);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -421,6 +429,9 @@ tandem_grid_view_set_property (GObject      *object,
     case PROP_SELECTED_TRACK:
       tandem_grid_view_set_selected_track (self, g_value_get_string (value));
       break;
+    case PROP_PATTERN_ID:
+      tandem_grid_view_set_pattern_id (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -448,6 +459,9 @@ tandem_grid_view_class_init (TandemGridViewClass *klass)
                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SELECTED_TRACK] =
     g_param_spec_string ("selected-track", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PATTERN_ID] =
+    g_param_spec_string ("pattern-id", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -737,4 +751,39 @@ tandem_grid_view_get_ghost_track (TandemGridView *self)
 {
   g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
   return self->ghost_track;
+}
+
+/**
+ * tandem_grid_view_set_pattern_id:
+ * @pattern_id: (nullable): the pattern to show; NULL shows the playing one
+ *
+ * Which pattern this grid edits is the window's own view: it changes no
+ * project state. A missing pattern shows the playing one.
+ */
+void
+tandem_grid_view_set_pattern_id (TandemGridView *self,
+                                 const char     *pattern_id)
+{
+  g_return_if_fail (TANDEM_IS_GRID_VIEW (self));
+
+  if (g_strcmp0 (self->pattern_id, pattern_id) == 0)
+    return;
+  g_free (self->pattern_id);
+  self->pattern_id = g_strdup (pattern_id);
+  _tandem_grid_view_end_strokes (self);
+  update_pattern (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATTERN_ID]);
+}
+
+/**
+ * tandem_grid_view_get_pattern:
+ *
+ * Returns: (transfer none) (nullable): the pattern the grid shows
+ */
+TandemPattern *
+tandem_grid_view_get_pattern (TandemGridView *self)
+{
+  g_return_val_if_fail (TANDEM_IS_GRID_VIEW (self), NULL);
+
+  return self->pattern;
 }

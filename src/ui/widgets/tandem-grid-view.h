@@ -38,7 +38,9 @@ G_DECLARE_FINAL_TYPE (TandemGridView, tandem_grid_view, TANDEM, GRID_VIEW, GtkWi
  *   "project" (TandemProject), "history" (TandemHistory): what to show and
  *     where edits go;
  *   "playhead-step" (int, -1 = none): the step being played;
- *   "selected-track" (string or NULL): the track whose header was clicked.
+ *   "selected-track" (string or NULL): the track whose header was clicked;
+ *   "pattern-id" (string or NULL): the pattern shown (view state), NULL for
+ *     the project's playing "current-pattern".
  *
  * Actions (parameters are the track id and the step; values are ints):
  *   grid.toggle-cell (si), grid.set-velocity (sii), grid.set-probability (sii),
@@ -54,6 +56,9 @@ void           tandem_grid_view_set_history        (TandemGridView *self,
 int            tandem_grid_view_get_playhead_step  (TandemGridView *self);
 void           tandem_grid_view_set_playhead_step  (TandemGridView *self,
                                                     int             step);
+void           tandem_grid_view_set_pattern_id     (TandemGridView *self,
+                                                    const char     *pattern_id);
+TandemPattern *tandem_grid_view_get_pattern        (TandemGridView *self);
 const char    *tandem_grid_view_get_selected_track (TandemGridView *self);
 void           tandem_grid_view_set_selected_track (TandemGridView *self,
                                                     const char     *track_id);

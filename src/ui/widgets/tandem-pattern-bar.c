@@ -23,6 +23,14 @@ struct _TandemPatternBar
 
   GtkWidget     *dropdown;
   GtkWidget     *length_spin;
+  GtkWidget     *play_button;
+
+  /* The pattern this window edits (view state); NULL: the playing one.
+   * While links_playing, choosing a pattern also makes it the playing one,
+   * as a person alone expects. */
+  char          *pattern_id;
+  char          *shown_id;
+  gboolean       links_playing;
 
   /* Set while the widgets are updated from the model or while the patterns
    * list changes under the drop-down: nothing the widgets report then is a
@@ -36,6 +44,8 @@ enum {
   PROP_0,
   PROP_PROJECT,
   PROP_HISTORY,
+  PROP_PATTERN_ID,
+  PROP_LINKS_PLAYING,
   N_PROPS
 };
 
@@ -52,6 +62,9 @@ current_pattern (TandemPatternBar *self,
     return NULL;
 
   id = tandem_project_get_current_pattern (self->project);
+  if (!self->links_playing && self->pattern_id != NULL
+      && tandem_project_find_pattern (self->project, self->pattern_id) != NULL)
+    id = self->pattern_id;
   n = g_list_model_get_n_items (self->patterns);
   for (guint i = 0; i < n; i++)
     {
@@ -77,6 +90,37 @@ current_pattern (TandemPatternBar *self,
   return NULL;
 }
 
+/* g_set_str() arrived after GLib 2.74. */
+static gboolean
+set_str (char       **field,
+         const char  *value)
+{
+  char *copy;
+
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  copy = g_strdup (value);
+  g_free (*field);
+  *field = copy;
+  return TRUE;
+}
+
+static gboolean
+is_playing (TandemPatternBar *self,
+            TandemPattern    *pattern)
+{
+  const char *playing = tandem_project_get_current_pattern (self->project);
+  g_autoptr(TandemPattern) first = NULL;
+
+  if (g_strcmp0 (playing, tandem_pattern_get_id (pattern)) == 0)
+    return TRUE;
+  /* A dangling or empty playing pattern plays the first one. */
+  if (tandem_project_find_pattern (self->project, playing) != NULL)
+    return FALSE;
+  first = g_list_model_get_item (self->patterns, 0);
+  return first == pattern;
+}
+
 static void
 sync_from_model (TandemPatternBar *self)
 {
@@ -98,8 +142,16 @@ sync_from_model (TandemPatternBar *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.new", self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.duplicate", pattern != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.delete", n > 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pattern.play",
+                                 pattern != NULL && !is_playing (self, pattern));
+  if (self->play_button != NULL)
+    gtk_widget_set_visible (self->play_button, !self->links_playing);
 
   self->syncing--;
+
+  /* Others (the grid, presence) follow the pattern shown here. */
+  if (set_str (&self->shown_id, pattern != NULL ? tandem_pattern_get_id (pattern) : NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATTERN_ID]);
 }
 
 static void
@@ -160,9 +212,17 @@ pattern_new (GtkWidget  *widget,
   json_builder_add_int_value (builder, 16);
   json_builder_end_object (builder);
 
-  apply_batch (self,
-               tandem_op_new_insert (TANDEM_ENTITY_PATTERN, -1, json_builder_get_root (builder)),
-               tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern", id));
+  if (self->links_playing)
+    apply_batch (self,
+                 tandem_op_new_insert (TANDEM_ENTITY_PATTERN, -1, json_builder_get_root (builder)),
+                 tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern", id));
+  else
+    {
+      _tandem_widgets_apply (self->history,
+                             tandem_op_new_insert (TANDEM_ENTITY_PATTERN, -1,
+                                                   json_builder_get_root (builder)));
+      tandem_pattern_bar_set_pattern_id (self, id);
+    }
 }
 
 static JsonNode *
@@ -212,9 +272,16 @@ pattern_duplicate (GtkWidget  *widget,
                                  tandem_name_is_valid (name) ? name
                                                              : tandem_pattern_get_name (pattern));
 
-  apply_batch (self,
-               tandem_op_new_insert (TANDEM_ENTITY_PATTERN, position + 1, data),
-               tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern", id));
+  if (self->links_playing)
+    apply_batch (self,
+                 tandem_op_new_insert (TANDEM_ENTITY_PATTERN, position + 1, data),
+                 tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern", id));
+  else
+    {
+      _tandem_widgets_apply (self->history,
+                             tandem_op_new_insert (TANDEM_ENTITY_PATTERN, position + 1, data));
+      tandem_pattern_bar_set_pattern_id (self, id);
+    }
 }
 
 static void
@@ -231,12 +298,20 @@ pattern_delete (GtkWidget  *widget,
       g_list_model_get_n_items (self->patterns) < 2)
     return;
 
-  /* The neighbour becomes current first, so current-pattern never dangles. */
+  /* The neighbour becomes current first, so current-pattern never dangles;
+   * deleting a pattern that is not playing leaves what plays alone. */
   next = g_list_model_get_item (self->patterns, position > 0 ? position - 1 : 1);
-  apply_batch (self,
-               tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern",
-                                         tandem_pattern_get_id (next)),
-               tandem_op_new_delete (TANDEM_ENTITY_PATTERN, tandem_pattern_get_id (pattern)));
+  if (self->links_playing || is_playing (self, pattern))
+    apply_batch (self,
+                 tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern",
+                                           tandem_pattern_get_id (next)),
+                 tandem_op_new_delete (TANDEM_ENTITY_PATTERN, tandem_pattern_get_id (pattern)));
+  else
+    _tandem_widgets_apply (self->history,
+                           tandem_op_new_delete (TANDEM_ENTITY_PATTERN,
+                                                 tandem_pattern_get_id (pattern)));
+  if (!self->links_playing)
+    tandem_pattern_bar_set_pattern_id (self, tandem_pattern_get_id (next));
 }
 
 static void
@@ -247,13 +322,38 @@ pattern_select (GtkWidget  *widget,
   TandemPatternBar *self = TANDEM_PATTERN_BAR (widget);
   const char *id = g_variant_get_string (parameter, NULL);
 
-  if (self->project == NULL ||
-      g_strcmp0 (tandem_project_get_current_pattern (self->project), id) == 0)
+  if (self->project == NULL)
+    return;
+
+  if (!self->links_playing)
+    {
+      /* Only this window's view: nobody else's grid moves. */
+      tandem_pattern_bar_set_pattern_id (self, id);
+      return;
+    }
+  if (g_strcmp0 (tandem_project_get_current_pattern (self->project), id) == 0)
     return;
 
   _tandem_widgets_apply (self->history,
                          tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
                                                    "current-pattern", id));
+}
+
+static void
+pattern_play (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  TandemPatternBar *self = TANDEM_PATTERN_BAR (widget);
+  TandemPattern *pattern = current_pattern (self, NULL);
+
+  if (pattern == NULL || is_playing (self, pattern))
+    return;
+
+  _tandem_widgets_apply (self->history,
+                         tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL,
+                                                   "current-pattern",
+                                                   tandem_pattern_get_id (pattern)));
 }
 
 static void
@@ -356,10 +456,12 @@ tandem_pattern_bar_dispose (GObject *object)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  self->dropdown = self->length_spin = NULL;
+  self->dropdown = self->length_spin = self->play_button = NULL;
 
   g_clear_object (&self->project);
   g_clear_object (&self->history);
+  g_clear_pointer (&self->pattern_id, g_free);
+  g_clear_pointer (&self->shown_id, g_free);
 
   G_OBJECT_CLASS (tandem_pattern_bar_parent_class)->dispose (object);
 }
@@ -379,6 +481,12 @@ tandem_pattern_bar_get_property (GObject    *object,
       break;
     case PROP_HISTORY:
       g_value_set_object (value, self->history);
+      break;
+    case PROP_PATTERN_ID:
+      g_value_set_string (value, self->shown_id);
+      break;
+    case PROP_LINKS_PLAYING:
+      g_value_set_boolean (value, self->links_playing);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -401,6 +509,12 @@ tandem_pattern_bar_set_property (GObject      *object,
     case PROP_HISTORY:
       tandem_pattern_bar_set_history (self, g_value_get_object (value));
       break;
+    case PROP_PATTERN_ID:
+      tandem_pattern_bar_set_pattern_id (self, g_value_get_string (value));
+      break;
+    case PROP_LINKS_PLAYING:
+      tandem_pattern_bar_set_links_playing (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -422,12 +536,19 @@ tandem_pattern_bar_class_init (TandemPatternBarClass *klass)
   properties[PROP_HISTORY] =
     g_param_spec_object ("history", NULL, NULL, TANDEM_TYPE_HISTORY,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PATTERN_ID] =
+    g_param_spec_string ("pattern-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LINKS_PLAYING] =
+    g_param_spec_boolean ("links-playing", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "pattern.new", NULL, pattern_new);
   gtk_widget_class_install_action (widget_class, "pattern.duplicate", NULL, pattern_duplicate);
   gtk_widget_class_install_action (widget_class, "pattern.delete", NULL, pattern_delete);
   gtk_widget_class_install_action (widget_class, "pattern.select", "s", pattern_select);
+  gtk_widget_class_install_action (widget_class, "pattern.play", NULL, pattern_play);
   gtk_widget_class_install_action (widget_class, "pattern.set-length", "i",
                                    pattern_set_length);
 
@@ -453,6 +574,7 @@ tandem_pattern_bar_init (TandemPatternBar *self)
   GtkExpression *expression;
   GtkWidget *label, *linked, *spacer;
 
+  self->links_playing = TRUE;
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                               6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -484,6 +606,14 @@ tandem_pattern_bar_init (TandemPatternBar *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), pattern_buttons[i].action);
       gtk_box_append (GTK_BOX (linked), button);
     }
+
+  self->play_button = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (self->play_button, _("Play This Pattern for Everyone"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Play This Pattern for Everyone"), -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->play_button), "pattern.play");
+  gtk_widget_set_parent (self->play_button, GTK_WIDGET (self));
 
   spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_set_hexpand (spacer, TRUE);
@@ -563,4 +693,52 @@ tandem_pattern_bar_set_history (TandemPatternBar *self,
 
   if (g_set_object (&self->history, history))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
+}
+
+/**
+ * tandem_pattern_bar_set_pattern_id:
+ * @pattern_id: (nullable): the pattern to edit here; NULL for the playing one
+ *
+ * Chooses the pattern this bar (and whatever follows its "pattern-id")
+ * shows, without touching the project. Ignored while "links-playing".
+ */
+void
+tandem_pattern_bar_set_pattern_id (TandemPatternBar *self,
+                                   const char       *pattern_id)
+{
+  g_return_if_fail (TANDEM_IS_PATTERN_BAR (self));
+
+  if (set_str (&self->pattern_id, pattern_id))
+    sync_from_model (self);
+}
+
+const char *
+tandem_pattern_bar_get_pattern_id (TandemPatternBar *self)
+{
+  g_return_val_if_fail (TANDEM_IS_PATTERN_BAR (self), NULL);
+
+  return self->shown_id;
+}
+
+/**
+ * tandem_pattern_bar_set_links_playing:
+ *
+ * Whether choosing a pattern also makes it the one that plays (an op), as
+ * when playing alone; otherwise the choice is this window's own view and
+ * "Play This Pattern for Everyone" sets what plays.
+ */
+void
+tandem_pattern_bar_set_links_playing (TandemPatternBar *self,
+                                      gboolean          links_playing)
+{
+  g_return_if_fail (TANDEM_IS_PATTERN_BAR (self));
+
+  links_playing = !!links_playing;
+  if (self->links_playing == links_playing)
+    return;
+  /* Switching keeps the pattern on screen. */
+  set_str (&self->pattern_id, self->shown_id);
+  self->links_playing = links_playing;
+  sync_from_model (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINKS_PLAYING]);
 }

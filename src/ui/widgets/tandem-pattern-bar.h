@@ -14,10 +14,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TandemPatternBar, tandem_pattern_bar, TANDEM, PATTERN_BAR, GtkWidget)
 
 /*
- * Properties: "project", "history".
+ * Properties: "project", "history", "pattern-id" (the pattern shown and
+ * edited here: view state, never dangling), "links-playing" (TRUE: choosing
+ * a pattern also sets the project's playing "current-pattern").
  *
- * Actions: pattern.new, pattern.duplicate, pattern.delete (the current
- * pattern), pattern.select (s: pattern id), pattern.set-length (i: steps).
+ * Actions: pattern.new, pattern.duplicate, pattern.delete (the shown
+ * pattern), pattern.select (s: pattern id), pattern.play (make the shown
+ * pattern the playing one), pattern.set-length (i: steps).
  */
 GtkWidget     *tandem_pattern_bar_new         (void);
 TandemProject *tandem_pattern_bar_get_project (TandemPatternBar *self);
@@ -26,5 +29,10 @@ void           tandem_pattern_bar_set_project (TandemPatternBar *self,
 TandemHistory *tandem_pattern_bar_get_history (TandemPatternBar *self);
 void           tandem_pattern_bar_set_history (TandemPatternBar *self,
                                                TandemHistory    *history);
+const char    *tandem_pattern_bar_get_pattern_id    (TandemPatternBar *self);
+void           tandem_pattern_bar_set_pattern_id    (TandemPatternBar *self,
+                                                     const char       *pattern_id);
+void           tandem_pattern_bar_set_links_playing (TandemPatternBar *self,
+                                                     gboolean          links_playing);
 
 G_END_DECLS

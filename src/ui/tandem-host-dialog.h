@@ -1,0 +1,29 @@
+/* tandem-host-dialog.h — asks how and where to host a session
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define TANDEM_TYPE_HOST_DIALOG (tandem_host_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TandemHostDialog, tandem_host_dialog, TANDEM, HOST_DIALOG, AdwWindow)
+
+/* Properties: "display-name" (string), "port" (uint, 0: any free port).
+ * Signal "host": the user confirmed (the Host button or Enter). The dialog
+ * stays open until the window closes it, so it can show progress. */
+TandemHostDialog *tandem_host_dialog_new              (GtkWindow        *parent);
+const char       *tandem_host_dialog_get_display_name (TandemHostDialog *self);
+void              tandem_host_dialog_set_display_name (TandemHostDialog *self,
+                                                       const char       *name);
+guint             tandem_host_dialog_get_port         (TandemHostDialog *self);
+void              tandem_host_dialog_set_port         (TandemHostDialog *self,
+                                                       guint             port);
+/* Extension points, hidden while empty: where to add the choice of the
+ * address invite links name, and a label saying what kind of link it is. */
+GtkBox           *tandem_host_dialog_get_address_slot   (TandemHostDialog *self);
+GtkBox           *tandem_host_dialog_get_link_kind_slot (TandemHostDialog *self);
+
+G_END_DECLS
