@@ -313,8 +313,8 @@ sync_test_raw_connect_tls (guint16          port,
                            GTlsCertificate *certificate)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u/session/%s", certificate ? "wss" : "ws",
-                                          port, session_id);
+  g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u/session/%s",
+                                          certificate ? "wss" : "ws", port, session_id);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   char *protocols[] = { (char *) protocol, NULL };
   RawState *st = g_new0 (RawState, 1);
@@ -322,7 +322,8 @@ sync_test_raw_connect_tls (guint16          port,
 
   if (certificate)
     g_signal_connect_data (msg, "accept-certificate", G_CALLBACK (raw_accept_pinned),
-                           g_object_ref (certificate), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+                           g_object_ref (certificate),
+                           (GClosureNotify) (void (*) (void)) g_object_unref, 0);
   g_queue_init (&st->messages);
   soup_session_websocket_connect_async (session, msg, NULL, protocol ? protocols : NULL,
                                         G_PRIORITY_DEFAULT, NULL, raw_connect_cb, st);

@@ -89,7 +89,11 @@ tandem_tls_check_prepare (SoupSession        *session,
   if (invite->pinned)
     soup_session_set_tls_database (session, NULL);
   else
-    soup_session_set_tls_database (session, g_tls_backend_get_default_database (g_tls_backend_get_default ()));
+    {
+      g_autoptr(GTlsDatabase) system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+      soup_session_set_tls_database (session, system);
+    }
   w = g_new0 (Watch, 1);
   w->invite = tandem_invite_copy (invite);
   w->verdict = verdict;

@@ -97,12 +97,14 @@ tandem_host_certificate_generate_pem (const char *const *hosts,
 
   if ((rc = gnutls_x509_privkey_init (&key)) < 0
       || (rc = gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
-                                             GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0)) < 0)
+                                             GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1),
+                                             0)) < 0)
     {
       gnutls_failed (error, "key", rc);
       return NULL;
     }
-  if ((rc = gnutls_x509_crt_init (&crt)) < 0 || (rc = gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof serial)) < 0)
+  if ((rc = gnutls_x509_crt_init (&crt)) < 0
+      || (rc = gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof serial)) < 0)
     {
       gnutls_failed (error, "init", rc);
       return NULL;
@@ -112,7 +114,8 @@ tandem_host_certificate_generate_pem (const char *const *hosts,
       || (rc = gnutls_x509_crt_set_serial (crt, serial, sizeof serial)) < 0
       || (rc = gnutls_x509_crt_set_activation_time (crt, (time_t) not_before)) < 0
       || (rc = gnutls_x509_crt_set_expiration_time (crt, (time_t) not_after)) < 0
-      || (rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn))) < 0
+      || (rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn,
+                                              strlen (cn))) < 0
       || (rc = gnutls_x509_crt_set_key (crt, key)) < 0
       || (rc = gnutls_x509_crt_set_basic_constraints (crt, 0, -1)) < 0
       || (rc = gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0

@@ -542,8 +542,8 @@ tandem_server_conn_refuse (TandemServerConn *conn,
 
       /* Encrypted, so through the TLS stream; as on a bare socket, what does
        * not go out at once is not waited for. */
-      g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out), text, strlen (text),
-                                                  NULL, NULL);
+      g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out), text,
+                                                  strlen (text), NULL, NULL);
       g_socket_receive_with_blocking (tandem_server_conn_get_socket (conn), (char *) drain,
                                       sizeof drain, FALSE, NULL, NULL);
       g_socket_shutdown (tandem_server_conn_get_socket (conn), TRUE, TRUE, NULL);

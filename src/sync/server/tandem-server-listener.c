@@ -283,8 +283,8 @@ start_tls (TandemSessionServer *self,
   p->local = g_object_ref (local);
   p->remote = g_object_ref (remote);
   p->cancellable = g_object_ref (self->tls_cancellable);
-  source = g_socket_create_source (tandem_server_conn_get_socket (conn), G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                   p->cancellable);
+  source = g_socket_create_source (tandem_server_conn_get_socket (conn),
+                                   G_IO_IN | G_IO_HUP | G_IO_ERR, p->cancellable);
   g_source_set_callback (source, G_SOURCE_FUNC (on_first_byte), p, pending_tls_source_done);
   g_source_attach (source, self->context);
 }
@@ -314,7 +314,8 @@ accept_socket (TandemSessionServer *self,
    * for journals, samples and the sessions already running. */
   if ((guint64) g_socket_get_fd (socket) + headroom >= limit)
     {
-      refuse_socket (self, socket, TANDEM_CODE_SERVER_BUSY, "The server is out of connections; try again");
+      refuse_socket (self, socket, TANDEM_CODE_SERVER_BUSY,
+                     "The server is out of connections; try again");
       return;
     }
   {

@@ -117,14 +117,17 @@ load_certificate (TandemSessionHost  *self,
 {
   g_autofree char *path = self->certificate_path ? g_strdup (self->certificate_path)
                                                  : tandem_host_certificate_default_path ();
-  const char *hosts[] = { self->public_host, self->bind_address, NULL };
+  const char *hosts[3] = { NULL, };
+  guint n = 0;
 
   g_clear_object (&self->certificate);
   if (!use_tls (self))
     return TRUE;
-  /* NULLs end the list early: the host's names come first when set. */
-  if (hosts[0] == NULL)
-    hosts[0] = hosts[1], hosts[1] = NULL;
+  /* The names the links use come first (the certificate's common name). */
+  if (self->public_host)
+    hosts[n++] = self->public_host;
+  if (self->bind_address)
+    hosts[n++] = self->bind_address;
   self->certificate = tandem_host_certificate_load_or_create (path, hosts, error);
   if (self->certificate == NULL)
     return FALSE;
