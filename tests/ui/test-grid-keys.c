@@ -459,6 +459,15 @@ test_space_plays (Fixture       *f,
   g_assert_true (press_key (f, GDK_KEY_space, 0));
   g_assert_false (tandem_project_get_playing (f->project));
 
+  /* Ctrl+Z there undoes the project, not the field's text. */
+  gtk_widget_activate_action (GTK_WIDGET (f->grid), "grid.toggle-cell", "(si)", track_id (f, 3), 0);
+  g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 100);
+  g_assert_true (gtk_widget_grab_focus (spin_text));
+  g_assert_true (press_key (f, GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 0);
+  g_assert_true (press_key (f, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_cmpuint (model_cell (f, 3, 0)->velocity, ==, 100);
+
   /* On a mixer button: play, and the button is not clicked. */
   stack = ADW_VIEW_STACK (tandem_test_find_widget (GTK_WIDGET (f->window),
                                                    ADW_TYPE_VIEW_STACK, NULL));

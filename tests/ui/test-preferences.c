@@ -237,6 +237,42 @@ test_identity (Fixture       *f,
   }
 }
 
+static GtkSwitch *
+row_switch (Fixture    *f,
+            const char *title)
+{
+  GtkWidget *row = find_row (f->window, title);
+
+  g_assert_nonnull (row);
+  return GTK_SWITCH (tandem_test_find_widget (row, GTK_TYPE_SWITCH, NULL));
+}
+
+/* The metronome's two switches are the two settings; "while playing" only
+ * applies with the metronome on. */
+static void
+test_metronome (Fixture       *f,
+                gconstpointer  data)
+{
+  GtkSwitch *on, *playing;
+
+  if (f->window == NULL)
+    return;
+  on = row_switch (f, "Count In");
+  playing = row_switch (f, "Also While Playing");
+  g_assert_false (gtk_switch_get_active (on));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (playing)));
+
+  gtk_switch_set_active (on, TRUE);
+  g_assert_true (g_settings_get_boolean (f->settings, "metronome"));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (playing)));
+  gtk_switch_set_active (playing, TRUE);
+  g_assert_true (g_settings_get_boolean (f->settings, "metronome-while-playing"));
+
+  /* And the other way: the transport bar's toggle writes the setting. */
+  g_settings_set_boolean (f->settings, "metronome", FALSE);
+  g_assert_false (gtk_switch_get_active (on));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,6 +287,7 @@ main (int   argc,
   ADD ("audio", test_audio, NULL);
   ADD ("missing-device", test_missing_device, "USB Headset");
   ADD ("identity", test_identity, NULL);
+  ADD ("metronome", test_metronome, NULL);
 #undef ADD
 
   return g_test_run ();

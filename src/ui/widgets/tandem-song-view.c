@@ -102,7 +102,9 @@ rebuild_lanes (TandemSongView *self)
       gtk_menu_button_set_child (GTK_MENU_BUTTON (button), label);
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
       gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_hexpand (button, TRUE);
+      /* Fills the column, and does not widen it: the timeline takes the room. */
+      gtk_widget_set_hexpand (button, FALSE);
+      gtk_widget_set_size_request (button, 140, -1);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (button, tandem_pattern_get_name (pattern));
       /* Translators: accessible name of a song lane's header, “Verse Options” */
