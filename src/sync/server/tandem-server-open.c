@@ -85,9 +85,12 @@ _tandem_server_open_admit (TandemSessionServer *self,
   const char *address = soup_server_message_get_remote_host (msg);
   gint64 now = g_get_monotonic_time ();
   GArray *times;
-  gint64 wait_us;
+  gint64 wait_us, seconds;
   g_autofree char *retry = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize len;
 
   if (self->open_per_hour == 0)
     return TRUE;
@@ -96,12 +99,22 @@ _tandem_server_open_admit (TandemSessionServer *self,
     return TRUE;
 
   wait_us = g_array_index (times, gint64, 0) + RATE_WINDOW_US - now;
-  retry = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (1, (wait_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+  seconds = MAX (1, (wait_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  retry = g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
   text = g_strdup_printf ("This server lets one address create %u sessions an hour; try again "
                           "in %s s", self->open_per_hour, retry);
+  /* The wait goes in the body too: a refusal from the early handler (before
+   * the body is read) loses the header on the way out in libsoup 3.2. */
+  root = _tandem_server_error_node (TANDEM_CODE_RATE_LIMITED, text);
+  json_object_set_int_member (json_object_get_object_member (json_node_get_object (root), "error"),
+                              "retry_after_ms", seconds * 1000);
+  body = json_to_string (root, TRUE);
+  len = strlen (body);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Retry-After", retry);
-  _tandem_server_respond_error (msg, 429, TANDEM_CODE_RATE_LIMITED, text);
+  soup_server_message_set_status (msg, 429, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&body), len);
   return FALSE;
 }
 
