@@ -408,6 +408,36 @@ test_admin_token (Fixture       *f,
   stop_server (server);
 }
 
+/* A server that takes no sample this large: the session is made, the
+ * upload refused, and the dialog says which sample and why. */
+static void
+test_sample_too_large (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char * const args[] = { "--open-sessions", "--max-sample-bytes", "1000", NULL };
+  GSubprocess *server;
+  TandemHostDialog *dialog;
+  guint16 port;
+
+  if (!tandem_test_have_display () || server_path () == NULL)
+    {
+      g_test_skip ("needs a display and TANDEM_BUILD_DIR");
+      return;
+    }
+  server = start_server (args, &port);
+
+  dialog = open_host_dialog (f->window);
+  ask_to_host (dialog, port, "");
+  tandem_test_iterate_until (dialog_shows_error, dialog);
+  g_test_message ("%s", tandem_host_dialog_get_error (dialog));
+  g_assert_nonnull (strstr (tandem_host_dialog_get_error (dialog), "did not upload"));
+  g_assert_nonnull (strstr (tandem_host_dialog_get_error (dialog), "clap.wav"));
+  g_assert_nonnull (f->window->client);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  stop_server (server);
+}
+
 /* Nobody listens there: the dialog says the server cannot be reached. */
 static void
 test_unreachable (Fixture       *f,
@@ -458,6 +488,7 @@ main (int   argc,
               tandem_test_have_display () ? fixture_teardown : NULL)
   ADD ("open-sessions", test_open_sessions);
   ADD ("admin-token", test_admin_token);
+  ADD ("sample-too-large", test_sample_too_large);
   ADD ("unreachable", test_unreachable);
 #undef ADD
 
