@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "sync-test-utils.h"
 
@@ -137,6 +139,80 @@ test_idle_expiry (void)
   sync_test_server_free (ts);
 }
 
+/* The binary's options: --open-sessions and a tiny --idle-expiry (in hours,
+ * fractions allowed). */
+static gboolean
+dir_is_gone (gpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+keep_polling (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+test_binary_options (void)
+{
+  const char *build = g_getenv ("TANDEM_BUILD_DIR");
+  g_autofree char *path = build ? g_build_filename (build, "src", "server", "tandem-server", NULL)
+                                : NULL;
+  g_autofree char *data_dir = sync_test_make_tmpdir ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *dir = NULL;
+  guint64 port = 0;
+  guint poll_id;
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("tandem-server not found (set TANDEM_BUILD_DIR)");
+      return;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* 0.0002 h is 0.72 s. */
+  proc = g_subprocess_launcher_spawn (launcher, &error, path, "--port", "0", "--bind",
+                                      "127.0.0.1", "--data-dir", data_dir, "--open-sessions",
+                                      "--open-sessions-per-hour", "1", "--idle-expiry", "0.0002",
+                                      NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "tandem-server listening on port "));
+  g_assert_true (g_ascii_string_to_unsigned (line + strlen ("tandem-server listening on port "),
+                                             10, 1, 65535, &port, NULL));
+
+  g_assert_cmpuint (post (port, NULL, &reply), ==, 201);
+  dir = g_build_filename (data_dir, "sessions", json_object_get_string_member (reply, "id"), NULL);
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (post (port, NULL, &reply), ==, 429);
+
+  /* Another process removes it: look again every 20 ms. */
+  poll_id = g_timeout_add (20, keep_polling, NULL);
+  g_assert_true (sync_test_wait (dir_is_gone, dir, 10000));
+  g_source_remove (poll_id);
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_assert_true (g_subprocess_wait (proc, NULL, NULL));
+  sync_test_rm_rf (data_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -146,5 +222,6 @@ main (int   argc,
   g_test_add_func ("/sync/open-sessions/admin-mode", test_admin_mode);
   g_test_add_func ("/sync/open-sessions/rate-limit", test_rate_limit);
   g_test_add_func ("/sync/open-sessions/idle-expiry", test_idle_expiry);
+  g_test_add_func ("/sync/open-sessions/binary-options", test_binary_options);
   return g_test_run ();
 }
