@@ -183,14 +183,18 @@ tandem_remote_host_parse_address (const char  *address,
 
 typedef struct
 {
-  SoupMessage *msg;
-  char        *base;
+  SoupMessage  *msg;
+  char         *base;
+  GInputStream *stream;
+  GByteArray   *body;     /* the answer so far, at most MAX_REPLY_BYTES + 1 */
 } CreateData;
 
 static void
 create_data_free (CreateData *data)
 {
   g_clear_object (&data->msg);
+  g_clear_object (&data->stream);
+  g_clear_pointer (&data->body, g_byte_array_unref);
   g_free (data->base);
   g_free (data);
 }
@@ -257,7 +261,7 @@ parse_retry_after (SoupMessage *msg,
 
   if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0, MAX_RETRY_AFTER, &seconds, NULL))
     return (guint) seconds;
-  if (data == NULL || len == 0 || len > MAX_REPLY_BYTES)
+  if (data == NULL || len == 0)
     return 0;
   root = tandem_json_parse_bounded (data, len, &tandem_json_limits_http_reply, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
@@ -307,35 +311,107 @@ bad:
   return NULL;
 }
 
+static void read_answer (GTask *task);
+
 static void
-on_created (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+return_unreachable (GTask  *task,
+                    GError *error)
+{
+  TandemRemoteHost *self = g_task_get_source_object (task);
+  CreateData *data = g_task_get_task_data (task);
+
+  set_stage (self, TANDEM_REMOTE_HOST_IDLE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
+  else
+    {
+      g_task_return_new_error (task, TANDEM_REMOTE_HOST_ERROR,
+                               TANDEM_REMOTE_HOST_ERROR_UNREACHABLE,
+                               "Cannot reach %s: %s", data->base, error->message);
+      g_error_free (error);
+    }
+}
+
+static void answer_read (GTask  *task,
+                         GBytes *body);
+
+static void
+on_answer_chunk (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  CreateData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      return_unreachable (task, error);
+      return;
+    }
+  if (g_bytes_get_size (chunk) > 0 && data->body->len <= MAX_REPLY_BYTES)
+    {
+      g_byte_array_append (data->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+      read_answer (g_steal_pointer (&task));
+      return;
+    }
+  /* The end, or more than any answer of a Tandem server: read no further. */
+  g_input_stream_close_async (data->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  if (data->body->len > MAX_REPLY_BYTES)
+    answer_read (task, NULL);
+  else
+    {
+      g_autoptr(GBytes) body = g_bytes_new (data->body->data, data->body->len);
+
+      answer_read (task, body);
+    }
+}
+
+static void
+read_answer (GTask *task)
+{
+  CreateData *data = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (data->stream, 16 * 1024, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_answer_chunk, task);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  CreateData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (data->stream == NULL)
+    {
+      return_unreachable (task, error);
+      g_object_unref (task);
+      return;
+    }
+  data->body = g_byte_array_new ();
+  read_answer (task);
+}
+
+/* @body: the whole answer, or NULL if it was too large to read. */
+static void
+answer_read (GTask  *task,
+             GBytes *body)
+{
   TandemRemoteHost *self = g_task_get_source_object (task);
   CreateData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                              &error);
   g_autofree char *said = NULL;
   TandemRemoteSession *session;
   guint status;
 
-  if (body == NULL)
-    {
-      set_stage (self, TANDEM_REMOTE_HOST_IDLE);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, TANDEM_REMOTE_HOST_ERROR,
-                                 TANDEM_REMOTE_HOST_ERROR_UNREACHABLE,
-                                 "Cannot reach %s: %s", data->base, error->message);
-      return;
-    }
-
   status = soup_message_get_status (data->msg);
-  if (status == SOUP_STATUS_CREATED && g_bytes_get_size (body) <= MAX_REPLY_BYTES
+  if (status == SOUP_STATUS_CREATED && body != NULL
       && (session = parse_created (body, &error)) != NULL)
     {
       g_task_return_pointer (task, session, (GDestroyNotify) tandem_remote_session_free);
@@ -353,7 +429,7 @@ on_created (GObject      *source,
       return;
     }
 
-  said = g_bytes_get_size (body) <= MAX_REPLY_BYTES ? server_message (body) : NULL;
+  said = server_message (body);
   switch (status)
     {
     case SOUP_STATUS_UNAUTHORIZED:
@@ -473,8 +549,10 @@ tandem_remote_host_create_async (TandemRemoteHost    *self,
 
   set_fraction (self, 0);
   set_stage (self, TANDEM_REMOTE_HOST_CREATING);
-  soup_session_send_and_read_async (self->soup, data->msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_created, g_steal_pointer (&task));
+  /* The answer is read in pieces, to stop at MAX_REPLY_BYTES whatever the
+   * other end sends. */
+  soup_session_send_async (self->soup, data->msg, G_PRIORITY_DEFAULT, cancellable,
+                           on_sent, g_steal_pointer (&task));
 }
 
 /**
