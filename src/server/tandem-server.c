@@ -72,6 +72,40 @@ static GOptionEntry entries[] = {
   { NULL }
 };
 
+/* Open sessions: anyone may create one, within a rate, and idle ones go. */
+static gboolean opt_open_sessions = FALSE;
+static int opt_open_sessions_per_hour = 10;
+static double opt_idle_expiry_hours = -1;
+
+static GOptionEntry open_entries[] = {
+  { "open-sessions", 0, 0, G_OPTION_ARG_NONE, &opt_open_sessions, "Let anyone create a session (POST /sessions) without the admin token", NULL },
+  { "open-sessions-per-hour", 0, 0, G_OPTION_ARG_INT, &opt_open_sessions_per_hour, "Sessions one address may create so per hour (default 10; 0: no limit)", "N" },
+  { "idle-expiry", 0, 0, G_OPTION_ARG_DOUBLE, &opt_idle_expiry_hours, "Delete a session nobody joined or edited for HOURS (fractions allowed; default 24 with --open-sessions, else never; 0: never)", "HOURS" },
+  { NULL }
+};
+
+static gboolean
+apply_open_sessions_options (TandemSessionServer *server,
+                             GError             **error)
+{
+  double hours = opt_idle_expiry_hours >= 0 ? opt_idle_expiry_hours
+                                            : opt_open_sessions ? 24 : 0;
+
+  if (opt_open_sessions_per_hour < 0 || hours > 24 * 365 * 10)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--open-sessions-per-hour and --idle-expiry take positive values");
+      return FALSE;
+    }
+  tandem_session_server_set_open_sessions (server, opt_open_sessions,
+                                           opt_open_sessions_per_hour);
+  tandem_session_server_set_idle_expiry (server, (guint64) (hours * 3600 * 1000));
+  if (opt_open_sessions)
+    g_message ("Open sessions: anyone may create %d an hour per address; idle ones go after "
+               "%g h", opt_open_sessions_per_hour, hours);
+  return TRUE;
+}
+
 static char *
 load_admin_token (GError **error)
 {
@@ -202,6 +236,7 @@ main (int    argc,
   /* Every connection is a descriptor: take all the system allows. */
   tandem_session_server_raise_fd_limit ();
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, open_entries, NULL);
   g_option_context_set_description (context,
     "Sessions are created with the HTTP API on the same port:\n"
     "  curl -X POST -H \"Authorization: Bearer $(cat DIR/admin-token)\" http://HOST:PORT/sessions\n"
@@ -211,6 +246,7 @@ main (int    argc,
     "(...&fp=sha256:...). Without a certificate tandem-server only listens on a\n"
     "loopback --bind address, unless --insecure is given (links then say\n"
     "...&insecure=1, and tokens travel in clear).\n"
+    "With --open-sessions, no token is needed.\n"
     "See docs/server.md for the data directory, the API, the limits and the errors.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -294,6 +330,11 @@ main (int    argc,
   if (opt_public_host)
     tandem_session_server_set_public_host (server, opt_public_host);
   tandem_session_server_set_tls_certificate (server, certificate);
+  if (!apply_open_sessions_options (server, &error))
+    {
+      g_printerr ("tandem-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
 
   if (!tandem_session_server_listen (server, opt_bind, opt_port, &error))
     {

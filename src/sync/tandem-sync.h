@@ -13,6 +13,7 @@
 #include "tandem-presence.h"
 #include "tandem-protocol.h"
 #include "tandem-rate-limit.h"
+#include "tandem-remote-host.h"
 #include "tandem-rhythm-stream.h"
 #include "tandem-sample-transfers.h"
 #include "tandem-session-host.h"

@@ -19,11 +19,25 @@ struct _TandemHostDialog
 
   /* Template children */
   GtkButton      *host_button;
+  GtkButton      *cancel_button;
   AdwEntryRow    *name_row;
   AdwViewStack   *mode_stack;
   GtkSpinButton  *port_spin;
   GtkBox         *address_slot;
   GtkBox         *link_kind_slot;
+  GtkLabel       *description_label;
+  AdwEntryRow    *server_row;
+  AdwPasswordEntryRow *token_row;
+  GtkSwitch      *remember_switch;
+  GtkBox         *status_box;
+  GtkSpinner     *spinner;
+  GtkLabel       *status_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *error_label;
+  GtkWidget      *mode_switcher;
+  GtkWidget      *local_page;
+  GtkWidget      *server_page;
+  gboolean        busy;
 };
 
 G_DEFINE_FINAL_TYPE (TandemHostDialog, tandem_host_dialog, ADW_TYPE_WINDOW)
@@ -32,6 +46,10 @@ enum {
   PROP_0,
   PROP_DISPLAY_NAME,
   PROP_PORT,
+  PROP_WHERE,
+  PROP_SERVER_ADDRESS,
+  PROP_ADMIN_TOKEN,
+  PROP_REMEMBER_TOKEN,
   N_PROPS
 };
 
@@ -46,8 +64,48 @@ static guint signals[N_SIGNALS];
 static void
 on_host_clicked (TandemHostDialog *self)
 {
-  if (gtk_widget_get_sensitive (GTK_WIDGET (self->host_button)))
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->host_button)) && !self->busy)
     g_signal_emit (self, signals[SIGNAL_HOST], 0);
+}
+
+static void
+update_description (TandemHostDialog *self)
+{
+  if (g_strcmp0 (tandem_host_dialog_get_where (self), "server") == 0)
+    gtk_label_set_label (self->description_label,
+                         _("Tandem creates the session on a server running tandem-server and "
+                           "sends it this project with its samples. The session stays there "
+                           "even when this computer is off."));
+  else
+    gtk_label_set_label (self->description_label,
+                         _("Tandem runs a session on this computer. Everyone you invite hears "
+                           "and edits this project with you."));
+}
+
+static void
+on_where_changed (TandemHostDialog *self)
+{
+  update_description (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WHERE]);
+}
+
+static void
+on_server_changed (TandemHostDialog *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_ADDRESS]);
+}
+
+static void
+on_token_changed (TandemHostDialog *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADMIN_TOKEN]);
+}
+
+static void
+on_remember_changed (TandemHostDialog *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMEMBER_TOKEN]);
 }
 
 static void
@@ -78,6 +136,18 @@ tandem_host_dialog_get_property (GObject    *object,
     case PROP_PORT:
       g_value_set_uint (value, tandem_host_dialog_get_port (self));
       break;
+    case PROP_WHERE:
+      g_value_set_string (value, tandem_host_dialog_get_where (self));
+      break;
+    case PROP_SERVER_ADDRESS:
+      g_value_set_string (value, tandem_host_dialog_get_server_address (self));
+      break;
+    case PROP_ADMIN_TOKEN:
+      g_value_set_string (value, tandem_host_dialog_get_admin_token (self));
+      break;
+    case PROP_REMEMBER_TOKEN:
+      g_value_set_boolean (value, tandem_host_dialog_get_remember_token (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -99,6 +169,18 @@ tandem_host_dialog_set_property (GObject      *object,
     case PROP_PORT:
       tandem_host_dialog_set_port (self, g_value_get_uint (value));
       break;
+    case PROP_WHERE:
+      tandem_host_dialog_set_where (self, g_value_get_string (value));
+      break;
+    case PROP_SERVER_ADDRESS:
+      tandem_host_dialog_set_server_address (self, g_value_get_string (value));
+      break;
+    case PROP_ADMIN_TOKEN:
+      tandem_host_dialog_set_admin_token (self, g_value_get_string (value));
+      break;
+    case PROP_REMEMBER_TOKEN:
+      tandem_host_dialog_set_remember_token (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -119,6 +201,18 @@ tandem_host_dialog_class_init (TandemHostDialogClass *klass)
   properties[PROP_PORT] =
     g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_WHERE] =
+    g_param_spec_string ("where", NULL, NULL, "local",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SERVER_ADDRESS] =
+    g_param_spec_string ("server-address", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ADMIN_TOKEN] =
+    g_param_spec_string ("admin-token", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_REMEMBER_TOKEN] =
+    g_param_spec_boolean ("remember-token", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -132,11 +226,24 @@ tandem_host_dialog_class_init (TandemHostDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/tandem-host-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, host_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, port_spin);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, address_slot);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, link_kind_slot);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, description_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, server_row);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, token_row);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, status_box);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, mode_switcher);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, local_page);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, server_page);
   gtk_widget_class_bind_template_callback (widget_class, on_host_clicked);
 }
 
@@ -152,6 +259,15 @@ tandem_host_dialog_init (TandemHostDialog *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->port_spin, "value-changed", G_CALLBACK (on_port_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->mode_stack, "notify::visible-child",
+                           G_CALLBACK (on_where_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->server_row, "changed", G_CALLBACK (on_server_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->token_row, "changed", G_CALLBACK (on_token_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->remember_switch, "notify::active",
+                           G_CALLBACK (on_remember_changed), self, G_CONNECT_SWAPPED);
+  update_description (self);
 }
 
 /**
@@ -227,4 +343,162 @@ tandem_host_dialog_get_link_kind_slot (TandemHostDialog *self)
   g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), NULL);
 
   return self->link_kind_slot;
+}
+
+/**
+ * tandem_host_dialog_get_where:
+ *
+ * Returns: "local" (this computer) or "server"
+ */
+const char *
+tandem_host_dialog_get_where (TandemHostDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), NULL);
+
+  return adw_view_stack_get_visible_child (self->mode_stack) == self->server_page ? "server"
+                                                                                  : "local";
+}
+
+void
+tandem_host_dialog_set_where (TandemHostDialog *self,
+                              const char       *where)
+{
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  adw_view_stack_set_visible_child (self->mode_stack, g_strcmp0 (where, "server") == 0
+                                                      ? self->server_page : self->local_page);
+}
+
+const char *
+tandem_host_dialog_get_server_address (TandemHostDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+}
+
+void
+tandem_host_dialog_set_server_address (TandemHostDialog *self,
+                                       const char       *address)
+{
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  if (g_strcmp0 (address, tandem_host_dialog_get_server_address (self)) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->server_row), address != NULL ? address : "");
+}
+
+const char *
+tandem_host_dialog_get_admin_token (TandemHostDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+}
+
+void
+tandem_host_dialog_set_admin_token (TandemHostDialog *self,
+                                    const char       *token)
+{
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  if (g_strcmp0 (token, tandem_host_dialog_get_admin_token (self)) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->token_row), token != NULL ? token : "");
+}
+
+gboolean
+tandem_host_dialog_get_remember_token (TandemHostDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), FALSE);
+
+  return gtk_switch_get_active (self->remember_switch);
+}
+
+void
+tandem_host_dialog_set_remember_token (TandemHostDialog *self,
+                                       gboolean          remember)
+{
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  gtk_switch_set_active (self->remember_switch, remember);
+}
+
+/**
+ * tandem_host_dialog_set_busy:
+ * @status: (nullable): what is happening, shown beside a spinner; NULL
+ *   when the work is over
+ *
+ * While busy, the choices are locked and Host does nothing; Cancel stays.
+ */
+void
+tandem_host_dialog_set_busy (TandemHostDialog *self,
+                             const char       *status)
+{
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  /* Move the focus out of the entries before they go insensitive, so they
+   * see it leave (and Escape still cancels). */
+  if (status != NULL && !self->busy)
+    gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+  self->busy = status != NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->status_box), self->busy);
+  gtk_label_set_label (self->status_label, status != NULL ? status : "");
+  gtk_spinner_set_spinning (self->spinner, self->busy);
+  if (self->busy)
+    gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->host_button), !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mode_stack), !self->busy);
+  gtk_widget_set_sensitive (self->mode_switcher, !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), !self->busy);
+}
+
+gboolean
+tandem_host_dialog_get_busy (TandemHostDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), FALSE);
+
+  return self->busy;
+}
+
+/**
+ * tandem_host_dialog_set_progress:
+ * @fraction: how much is done (0..1), or a negative value to hide the bar
+ */
+void
+tandem_host_dialog_set_progress (TandemHostDialog *self,
+                                 double            fraction)
+{
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), fraction >= 0);
+  if (fraction >= 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
+}
+
+/**
+ * tandem_host_dialog_show_error:
+ * @message: what went wrong, in words for the user
+ *
+ * Ends the busy state and shows @message; the user can fix and retry.
+ */
+void
+tandem_host_dialog_show_error (TandemHostDialog *self,
+                               const char       *message)
+{
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  tandem_host_dialog_set_busy (self, NULL);
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+}
+
+/* The message tandem_host_dialog_show_error() shows, or NULL. */
+const char *
+tandem_host_dialog_get_error (TandemHostDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
+         ? gtk_label_get_label (self->error_label) : NULL;
 }

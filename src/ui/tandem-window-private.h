@@ -6,6 +6,7 @@
 
 #include "tandem-autosave.h"
 #include "tandem-engine.h"
+#include "tandem-remote-host.h"
 #include "tandem-session-host.h"
 #include "tandem-sync-client.h"
 #include "tandem-sample-transfers.h"
@@ -39,6 +40,7 @@ struct _TandemWindow
   GCancellable         *export_cancellable;
   TandemSyncClient     *client;     /* NULL when not in a session */
   TandemSessionHost    *host;       /* non-NULL when this window hosts */
+  TandemRemoteSession  *remote_session; /* non-NULL when this window hosted on a server */
   char                 *invite_link;
   char                 *session_address;
   gboolean              ever_live;

@@ -875,6 +875,7 @@ _tandem_window_leave_session (TandemWindow *self)
       tandem_session_host_stop (self->host);
       g_clear_object (&self->host);
     }
+  g_clear_pointer (&self->remote_session, tandem_remote_session_free);
   g_clear_pointer (&self->invite_link, g_free);
   g_clear_pointer (&self->session_address, g_free);
 
@@ -909,7 +910,7 @@ _tandem_window_dup_session_status (TandemWindow *self)
     case TANDEM_SYNC_STATE_RECONNECTING:
       return g_strdup (_("Reconnecting…"));
     case TANDEM_SYNC_STATE_LIVE:
-      if (self->host != NULL)
+      if (self->host != NULL || self->remote_session != NULL)
         return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Hosting · %u person",
                                              "Hosting · %u people", n_people), n_people);
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Connected · %u person",
@@ -923,7 +924,22 @@ _tandem_window_dup_session_status (TandemWindow *self)
 /* Dialogs */
 
 static void
-show_invite_dialog (TandemWindow *self)
+show_remote_invite_dialog (TandemWindow *self)
+{
+  TandemInviteDialog *dialog = tandem_invite_dialog_new (GTK_WINDOW (self));
+  TandemRemoteSession *session = self->remote_session;
+  g_autoptr(TandemInvite) invite = tandem_invite_parse (session->links[TANDEM_ROLE_EDITOR], NULL);
+  g_autofree char *address = invite != NULL ? tandem_invite_get_address (invite) : NULL;
+
+  tandem_invite_dialog_set_editor_link (dialog, session->links[TANDEM_ROLE_EDITOR]);
+  tandem_invite_dialog_set_listener_link (dialog, session->links[TANDEM_ROLE_VIEWER]);
+  tandem_invite_dialog_set_ws_url (dialog, session->ws_urls[TANDEM_ROLE_EDITOR]);
+  tandem_invite_dialog_set_endpoint (dialog, address, TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_local_invite_dialog (TandemWindow *self)
 {
   TandemInviteDialog *dialog = tandem_invite_dialog_new (GTK_WINDOW (self));
   g_autofree char *ws_url = tandem_session_host_dup_ws_url (self->host, TANDEM_ROLE_EDITOR);
@@ -939,6 +955,232 @@ show_invite_dialog (TandemWindow *self)
 }
 
 static void
+show_invite_dialog (TandemWindow *self)
+{
+  if (self->remote_session != NULL)
+    show_remote_invite_dialog (self);
+  else
+    show_local_invite_dialog (self);
+}
+
+/* Hosting on a server: create the session there with this project, join
+ * it as its owner, upload the samples, then show the links. The Host dialog
+ * stays up meanwhile with what is happening, and any error. */
+
+typedef struct
+{
+  TandemWindow     *window;
+  TandemHostDialog *dialog;
+  TandemRemoteHost *remote;
+  GCancellable     *cancellable;
+  char             *address;
+  gboolean          had_token;
+} RemoteHostJob;
+
+static void
+remote_host_job_free (RemoteHostJob *job)
+{
+  g_signal_handlers_disconnect_by_data (job->remote, job);
+  g_signal_handlers_disconnect_by_data (job->dialog, job);
+  g_object_unref (job->window);
+  g_object_unref (job->dialog);
+  g_object_unref (job->remote);
+  g_object_unref (job->cancellable);
+  g_free (job->address);
+  g_free (job);
+}
+
+static char *
+describe_remote_error (RemoteHostJob *job,
+                       const GError  *error)
+{
+  guint wait;
+
+  if (error->domain != TANDEM_REMOTE_HOST_ERROR)
+    return g_strdup (error->message);
+
+  switch ((TandemRemoteHostError) error->code)
+    {
+    case TANDEM_REMOTE_HOST_ERROR_BAD_ADDRESS:
+      return g_strdup_printf (_("Check the server address: %s"), error->message);
+    case TANDEM_REMOTE_HOST_ERROR_UNREACHABLE:
+      /* Translators: %s is the server address, then the network's reason */
+      return g_strdup_printf (_("Cannot reach the server at %s. Is the address right, and "
+                                "does tandem-server run there?\n%s"),
+                              job->address, error->message);
+    case TANDEM_REMOTE_HOST_ERROR_UNAUTHORIZED:
+      if (!job->had_token)
+        return g_strdup (_("This server needs its admin token to create a session."));
+      return g_strdup (_("The server refused the admin token: it is not the right one."));
+    case TANDEM_REMOTE_HOST_ERROR_FORBIDDEN:
+      return g_strdup (_("This server does not create sessions for the app."));
+    case TANDEM_REMOTE_HOST_ERROR_RATE_LIMITED:
+      wait = tandem_remote_host_get_retry_after (job->remote);
+      if (wait == 0)
+        return g_strdup (_("This server has created enough sessions for this address for now. "
+                           "Try again later."));
+      if (wait < 120)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "This server has created enough sessions for this "
+                                             "address for now. Try again in %u second.",
+                                             "This server has created enough sessions for this "
+                                             "address for now. Try again in %u seconds.", wait),
+                                wait);
+      wait = (wait + 59) / 60;
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "This server has created enough sessions for this "
+                                           "address for now. Try again in %u minute.",
+                                           "This server has created enough sessions for this "
+                                           "address for now. Try again in %u minutes.", wait),
+                              wait);
+    case TANDEM_REMOTE_HOST_ERROR_TOO_LARGE:
+      return g_strdup_printf (_("The project is too large for this server: %s"), error->message);
+    case TANDEM_REMOTE_HOST_ERROR_BUSY:
+      return g_strdup_printf (_("The server is busy or full: %s"), error->message);
+    case TANDEM_REMOTE_HOST_ERROR_UPLOAD:
+      return g_strdup_printf (_("The session is ready, but a sample did not upload. %s"),
+                              error->message);
+    case TANDEM_REMOTE_HOST_ERROR_REFUSED:
+    case TANDEM_REMOTE_HOST_ERROR_BAD_ANSWER:
+    default:
+      return g_strdup_printf (_("The server refused: %s"), error->message);
+    }
+}
+
+static void
+on_remote_fraction (TandemRemoteHost *remote,
+                    GParamSpec       *pspec,
+                    RemoteHostJob    *job)
+{
+  tandem_host_dialog_set_progress (job->dialog, tandem_remote_host_get_fraction (remote));
+}
+
+static void
+on_host_dialog_destroyed (RemoteHostJob *job)
+{
+  g_cancellable_cancel (job->cancellable);
+}
+
+static void
+on_remote_uploaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  RemoteHostJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_remote_host_upload_samples_finish (job->remote, result, &error))
+    {
+      /* The session stays: its links work, the samples can come later. */
+      if (!g_cancellable_is_cancelled (job->cancellable))
+        {
+          g_autofree char *message = describe_remote_error (job, error);
+
+          tandem_host_dialog_show_error (job->dialog, message);
+        }
+      remote_host_job_free (job);
+      return;
+    }
+
+  gtk_window_destroy (GTK_WINDOW (job->dialog));
+  if (job->window->remote_session != NULL)
+    show_invite_dialog (job->window);
+  remote_host_job_free (job);
+}
+
+static void
+on_remote_created (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RemoteHostJob *job = user_data;
+  TandemWindow *self = job->window;
+  g_autoptr(TandemRemoteSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = tandem_remote_host_create_finish (job->remote, result, &error);
+  if (g_cancellable_is_cancelled (job->cancellable))
+    {
+      remote_host_job_free (job);
+      return;
+    }
+  if (session == NULL)
+    {
+      g_autofree char *message = describe_remote_error (job, error);
+
+      tandem_host_dialog_show_error (job->dialog, message);
+      remote_host_job_free (job);
+      return;
+    }
+
+  _tandem_window_leave_session (self);
+  if (!join_link (self, session->links[TANDEM_ROLE_OWNER], &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not join the new session: %s"),
+                                                  error->message);
+
+      tandem_host_dialog_show_error (job->dialog, message);
+      remote_host_job_free (job);
+      return;
+    }
+  g_free (self->invite_link);
+  self->invite_link = g_strdup (session->links[TANDEM_ROLE_EDITOR]);
+  self->remote_session = g_steal_pointer (&session);
+  _tandem_window_update_status (self);
+  _tandem_window_actions_update (self);
+
+  /* Translators: the samples of the project go to the server */
+  tandem_host_dialog_set_busy (job->dialog, _("Uploading the samples…"));
+  tandem_host_dialog_set_progress (job->dialog, 0);
+  g_signal_connect (job->remote, "notify::fraction", G_CALLBACK (on_remote_fraction), job);
+  tandem_remote_host_upload_samples_async (job->remote, self->transfers, self->project,
+                                           tandem_sample_store_get_default (),
+                                           job->cancellable, on_remote_uploaded, job);
+}
+
+static void
+host_on_server (TandemWindow     *self,
+                TandemHostDialog *dialog)
+{
+  const char *address = tandem_host_dialog_get_server_address (dialog);
+  const char *token = tandem_host_dialog_get_admin_token (dialog);
+  g_autofree char *base = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+  RemoteHostJob *job;
+
+  if ((base = tandem_remote_host_parse_address (address, &error)) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Check the server address: %s"),
+                                                  error->message);
+
+      tandem_host_dialog_show_error (dialog, message);
+      return;
+    }
+
+  /* libsecret would be the place for the token; until then it is kept,
+   * in plain text in GSettings, only when the user asks for it. */
+  g_settings_set_string (self->settings, "host-server-address", address);
+  g_settings_set_string (self->settings, "host-server-token",
+                         tandem_host_dialog_get_remember_token (dialog) ? token : "");
+
+  job = g_new0 (RemoteHostJob, 1);
+  job->window = g_object_ref (self);
+  job->dialog = g_object_ref (dialog);
+  job->remote = tandem_remote_host_new (NULL);
+  job->cancellable = g_cancellable_new ();
+  job->address = g_strstrip (g_strdup (address));
+  job->had_token = token[0] != '\0';
+  g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (on_host_dialog_destroyed), job);
+
+  /* Translators: %s is the server's address */
+  status = g_strdup_printf (_("Creating the session on %s…"), job->address);
+  tandem_host_dialog_set_busy (dialog, status);
+  tandem_remote_host_create_async (job->remote, address, token, self->project, job->cancellable,
+                                   on_remote_created, job);
+}
+
+static void
 on_host_requested (TandemHostDialog *dialog,
                    TandemWindow     *self)
 {
@@ -948,6 +1190,12 @@ on_host_requested (TandemHostDialog *dialog,
 
   if (name[0] != '\0')
     g_settings_set_string (self->settings, "display-name", name);
+  g_settings_set_string (self->settings, "host-where", tandem_host_dialog_get_where (dialog));
+  if (g_strcmp0 (tandem_host_dialog_get_where (dialog), "server") == 0)
+    {
+      host_on_server (self, dialog);
+      return;
+    }
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   if (!tandem_window_host_session (self, port, &error))
@@ -967,8 +1215,15 @@ host_action (GtkWidget  *widget,
   TandemWindow *self = TANDEM_WINDOW (widget);
   TandemHostDialog *dialog = tandem_host_dialog_new (GTK_WINDOW (self));
   g_autofree char *name = display_name (self);
+  g_autofree char *where = g_settings_get_string (self->settings, "host-where");
+  g_autofree char *server = g_settings_get_string (self->settings, "host-server-address");
+  g_autofree char *token = g_settings_get_string (self->settings, "host-server-token");
 
   tandem_host_dialog_set_display_name (dialog, name);
+  tandem_host_dialog_set_where (dialog, where);
+  tandem_host_dialog_set_server_address (dialog, server);
+  tandem_host_dialog_set_admin_token (dialog, token);
+  tandem_host_dialog_set_remember_token (dialog, token[0] != '\0');
   g_signal_connect_object (dialog, "host", G_CALLBACK (on_host_requested), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -25,6 +25,7 @@ elif schemas[0].get('path') != '/io/github/tandemjam/Tandem/':
 # Strings that hold free text (a device name, a person's name, a colour)
 # cannot have choices; every other key is bounded.
 FREE_TEXT = {'audio-device', 'display-name', 'display-color'}
+FREE_TEXT |= {'host-server-address', 'host-server-token'}
 keys = {}
 for key in root.iter('key'):
     name, gtype = key.get('name'), key.get('type')
@@ -46,6 +47,7 @@ expected = {
     'window-height': 'i', 'window-maximized': 'b', 'last-view': 's',
     'max-sample-size': 't', 'metronome': 'b', 'metronome-while-playing': 'b',
 }
+expected.update({'host-where': 's', 'host-server-address': 's', 'host-server-token': 's'})
 for name, gtype in expected.items():
     if keys.get(name) != gtype:
         failures.append(f'key {name} should be of type {gtype}, is {keys.get(name)}')

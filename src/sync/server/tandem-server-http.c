@@ -92,6 +92,19 @@ check_admin (TandemSessionServer *self,
   return TRUE;
 }
 
+/* Who may create a session: the admin, or, on a server with open
+ * sessions, anyone without a token within the per-address rate. */
+static gboolean
+check_create (TandemSessionServer *self,
+              SoupServerMessage   *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (!self->open_sessions || soup_message_headers_get_one (headers, "Authorization") != NULL)
+    return check_admin (self, msg);
+  return _tandem_server_open_admit (self, msg);
+}
+
 static char *
 link_host (TandemSessionServer *self,
            SoupServerMessage   *msg)
@@ -159,6 +172,11 @@ create_session (TandemSessionServer *self,
         respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, TANDEM_CODE_INTERNAL, error->message);
       return;
     }
+
+  if (self->open_sessions
+      && soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                       "Authorization") == NULL)
+    _tandem_server_open_record (self, msg);
 
   host = link_host (self, msg);
   json_builder_begin_object (b);
@@ -242,7 +260,7 @@ sessions_cb (SoupServer        *soup,
     }
   if (strcmp (method, "POST") == 0)
     {
-      if (check_admin (self, msg))
+      if (check_create (self, msg))
         create_session (self, msg);
     }
   else if (strcmp (method, "GET") == 0)
@@ -296,7 +314,7 @@ sessions_early_cb (SoupServer        *soup,
    * connection rather than reading what follows). */
   else if (strcmp (path, "/sessions") == 0
            && strcmp (soup_server_message_get_method (msg), "POST") == 0)
-    check_admin (user_data, msg);
+    check_create (user_data, msg);
 }
 
 void

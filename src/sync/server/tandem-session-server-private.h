@@ -136,6 +136,14 @@ struct _TandemSessionServer
   gint64              last_accept_warning_us;
   GTlsCertificate    *tls_certificate; /* NULL: plain ws:// and http:// */
   GCancellable       *tls_cancellable; /* handshakes under way */
+
+  /* tandem-server-open.c */
+  gboolean            open_sessions;   /* POST /sessions without the admin token */
+  guint               open_per_hour;   /* such creations per address per hour; 0: any */
+  GHashTable         *open_creations;  /* address → GArray of creation times (monotonic µs) */
+  guint64             idle_expiry_ms;  /* 0: sessions never expire */
+  GHashTable         *idle_seen;       /* session id → when it was last busy */
+  GSource            *expiry_source;
 };
 
 /* The largest POST /sessions body (a project). */
@@ -275,6 +283,17 @@ void           _tandem_server_respond_error  (SoupServerMessage   *msg,
                                               guint                status,
                                               const char          *code,
                                               const char          *message);
+
+/* tandem-server-open.c */
+/* Whether @msg, which has no admin token, may create a session now; if
+ * not, it is answered 429 with Retry-After. */
+gboolean       _tandem_server_open_admit     (TandemSessionServer *self,
+                                              SoupServerMessage   *msg);
+/* A session was created for @msg without the admin token. */
+void           _tandem_server_open_record    (TandemSessionServer *self,
+                                              SoupServerMessage   *msg);
+void           _tandem_server_open_shutdown  (TandemSessionServer *self);
+void           _tandem_server_open_finalize  (TandemSessionServer *self);
 
 /* tandem-server-samples.c */
 /* Handles /sessions/<id>/samples/<hash> and /sessions/<id>/uploads/<hash>. */

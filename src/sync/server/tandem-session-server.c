@@ -1171,6 +1171,7 @@ tandem_session_server_finalize (GObject *object)
       peer_free (peer);
     }
   g_ptr_array_unref (self->peers);
+  _tandem_server_open_finalize (self);
   g_hash_table_unref (self->sessions);
   g_hash_table_unref (self->unavailable);
   _tandem_server_flush_pool_free (self);
@@ -1433,6 +1434,7 @@ tandem_session_server_shutdown (TandemSessionServer *self)
       g_source_destroy (self->sweep_source);
       g_clear_pointer (&self->sweep_source, g_source_unref);
     }
+  _tandem_server_open_shutdown (self);
   _tandem_server_listener_shutdown (self);
   if (self->soup)
     soup_server_disconnect (self->soup);

@@ -63,6 +63,16 @@ const TandemServerLimits *
  * admin token, POST /sessions is refused. */
 void                 tandem_session_server_set_admin_token (TandemSessionServer *self,
                                                           const char          *token);
+/* Open sessions: POST /sessions also works without the admin token, at
+ * most @per_address_per_hour times an hour from one address (0: no limit);
+ * beyond, 429 with Retry-After. */
+void                 tandem_session_server_set_open_sessions (TandemSessionServer *self,
+                                                          gboolean             open,
+                                                          guint                per_address_per_hour);
+/* Deletes (memory and disk) a session that had no connection, upload or
+ * edit for @ms; 0 (the default) keeps sessions for ever. */
+void                 tandem_session_server_set_idle_expiry (TandemSessionServer *self,
+                                                          guint64              ms);
 /* Journals call fdatasync unless turned off (benchmarks of the network path). */
 void                 tandem_session_server_set_fsync     (TandemSessionServer *self,
                                                           gboolean             fsync);
