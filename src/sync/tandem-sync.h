@@ -7,6 +7,7 @@
 #include "tandem-bar-scheduler.h"
 #include "tandem-clock.h"
 #include "tandem-evolution-driver.h"
+#include "tandem-history-read.h"
 #include "tandem-invite.h"
 #include "tandem-journal.h"
 #include "tandem-participant.h"
