@@ -19,4 +19,5 @@
 #include "tandem-session-host.h"
 #include "tandem-session-server.h"
 #include "tandem-sync-client.h"
+#include "tandem-sync-client-history.h"
 #include "tandem-transport.h"
