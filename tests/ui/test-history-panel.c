@@ -1,0 +1,254 @@
+/* test-history-panel.c — the History panel of a real window in a real session
+ *
+ * One window hosts as "Ada", a second window of the same app joins as "Bob".
+ * Each edits the grid; Ada's History panel lists both by name, previews the
+ * grid as it was while the live project keeps changing, and restores that
+ * version, which both windows then show.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ui-test-utils.h"
+#include "tandem-application.h"
+#include "tandem-invite.h"
+#include "tandem-window-private.h"
+
+#define WAIT_SECONDS 20
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+iterate_until (Condition done,
+               gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return done (data);
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static const char *
+track_id (TandemProject *project,
+          guint          index)
+{
+  g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (project), index);
+
+  return tandem_track_get_id (track);
+}
+
+static guint8
+velocity (TandemProject *project,
+          guint          track,
+          guint          step)
+{
+  TandemPattern *pattern =
+    tandem_project_find_pattern (project, tandem_project_get_current_pattern (project));
+
+  return tandem_pattern_get_cell (pattern, track_id (project, track), step)->velocity;
+}
+
+static void
+toggle_cell (TandemWindow *window,
+             guint         track,
+             guint         step)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->grid_view), "grid.toggle-cell",
+                                             "(si)", track_id (window->project, track), (int) step));
+}
+
+static gboolean
+is_live (gpointer data)
+{
+  TandemSyncClient *client = tandem_window_get_sync_client (TANDEM_WINDOW (data));
+
+  return client != NULL && tandem_sync_client_get_state (client) == TANDEM_SYNC_STATE_LIVE;
+}
+
+typedef struct
+{
+  TandemWindow *a;
+  TandemWindow *b;
+} Pair;
+
+static gboolean
+converged (gpointer data)
+{
+  Pair *p = data;
+  TandemSyncClient *ca = tandem_window_get_sync_client (p->a);
+  TandemSyncClient *cb = tandem_window_get_sync_client (p->b);
+  g_autofree char *ja = tandem_project_to_string (p->a->project);
+  g_autofree char *jb = tandem_project_to_string (p->b->project);
+
+  return tandem_sync_client_get_n_pending (ca) == 0 && tandem_sync_client_get_n_pending (cb) == 0
+         && tandem_sync_client_get_seq (ca) == tandem_sync_client_get_seq (cb) && g_str_equal (ja, jb);
+}
+
+static int
+row_starting_with (TandemHistoryPanel *panel,
+                   const char         *prefix)
+{
+  for (guint i = 0; i < tandem_history_panel_get_n_rows (panel); i++)
+    if (g_str_has_prefix (tandem_history_panel_get_row_text (panel, i), prefix))
+      return i;
+  return -1;
+}
+
+static gboolean
+lists_both (gpointer data)
+{
+  TandemHistoryPanel *panel = data;
+
+  return row_starting_with (panel, "Ada — ") >= 0 && row_starting_with (panel, "Bob — ") >= 0;
+}
+
+static gboolean
+previewing (gpointer data)
+{
+  return tandem_history_panel_get_preview (data) != NULL;
+}
+
+static TandemProject *
+grid_project (TandemWindow *window)
+{
+  TandemProject *project = NULL;
+
+  g_object_get (window->grid_view, "project", &project, NULL);
+  g_object_unref (project);
+  return project;
+}
+
+typedef struct
+{
+  TandemWindow *window;
+  guint         track, step;
+  guint8        velocity;
+} CellIs;
+
+static gboolean
+cell_is (gpointer data)
+{
+  CellIs *c = data;
+
+  return velocity (c->window->project, c->track, c->step) == c->velocity;
+}
+
+static void
+test_panel_preview_restore (void)
+{
+  g_autoptr(TandemApplication) app = NULL;
+  g_autoptr(TandemInvite) invite = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = NULL;
+  TandemWindow *ada, *bob;
+  TandemHistoryPanel *panel;
+  TandemProject *past;
+  Pair pair;
+  CellIs ada_cell, bob_cell, later_cell;
+  int row;
+
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  app = tandem_test_start_app ();
+  settings = g_settings_new (APP_ID);
+
+  g_settings_set_string (settings, "display-name", "Ada");
+  ada = tandem_window_new (app);
+  gtk_window_present (GTK_WINDOW (ada));
+  g_assert_true (tandem_window_host_session (ada, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (is_live, ada));
+  invite = tandem_invite_parse (tandem_window_get_invite_link (ada), &error);
+  g_assert_no_error (error);
+  g_free (invite->host);
+  invite->host = g_strdup ("127.0.0.1");
+  link = tandem_invite_to_link (invite);
+
+  g_settings_set_string (settings, "display-name", "Bob");
+  bob = tandem_window_new (app);
+  gtk_window_present (GTK_WINDOW (bob));
+  g_assert_true (tandem_window_join_session (bob, link, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (is_live, bob));
+  pair = (Pair) { ada, bob };
+  g_assert_true (iterate_until (converged, &pair));
+
+  /* Cells that start off, so every edit is a real change. */
+  g_assert_cmpuint (velocity (ada->project, 0, 1), ==, 0);
+  g_assert_cmpuint (velocity (ada->project, 1, 2), ==, 0);
+  g_assert_cmpuint (velocity (ada->project, 2, 3), ==, 0);
+  toggle_cell (ada, 0, 1);
+  g_assert_true (iterate_until (converged, &pair));
+  toggle_cell (bob, 1, 2);
+  g_assert_true (iterate_until (converged, &pair));
+
+  /* Ada opens the History: both people, by name, Bob's edit newest. */
+  panel = ada->history_panel;
+  gtk_revealer_set_reveal_child (ada->history_revealer, TRUE);
+  tandem_history_panel_refresh (panel);
+  g_assert_true (iterate_until (lists_both, panel));
+  g_assert_cmpint (row_starting_with (panel, "Bob — "), <, row_starting_with (panel, "Ada — "));
+  g_assert_nonnull (strstr (tandem_history_panel_get_row_text (panel, row_starting_with (panel, "Ada — ")),
+                            "1 grid edit"));
+
+  /* Preview the moment after Ada's edit: the grid shows it, read-only. */
+  row = row_starting_with (panel, "Ada — ");
+  tandem_history_panel_activate_row (panel, row);
+  g_assert_true (iterate_until (previewing, panel));
+  past = tandem_history_panel_get_preview (panel);
+  g_assert_true (grid_project (ada) == past);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (ada->grid_view)));
+  g_assert_cmpuint (velocity (past, 0, 1), >, 0);
+  g_assert_cmpuint (velocity (past, 1, 2), ==, 0);
+
+  /* The live session goes on meanwhile: Bob edits, Ada's project follows,
+   * her grid still shows the old version. */
+  toggle_cell (bob, 2, 3);
+  later_cell = (CellIs) { ada, 2, 3, 0 };
+  g_assert_true (iterate_until (converged, &pair));
+  g_assert_false (cell_is (&later_cell));
+  g_assert_true (grid_project (ada) == past);
+  g_assert_cmpuint (velocity (past, 2, 3), ==, 0);
+
+  /* Restore: one edit, and both windows show that version. */
+  g_assert_true (tandem_history_panel_restore (panel, &error));
+  g_assert_no_error (error);
+  g_assert_true (grid_project (ada) == ada->project);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (ada->grid_view)));
+  ada_cell = (CellIs) { bob, 1, 2, 0 };
+  bob_cell = (CellIs) { bob, 2, 3, 0 };
+  g_assert_true (iterate_until (cell_is, &ada_cell));
+  g_assert_true (iterate_until (cell_is, &bob_cell));
+  g_assert_true (iterate_until (converged, &pair));
+  g_assert_cmpuint (velocity (bob->project, 0, 1), >, 0);
+  g_assert_cmpuint (velocity (ada->project, 1, 2), ==, 0);
+  g_assert_cmpuint (velocity (ada->project, 2, 3), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (bob));
+  gtk_window_destroy (GTK_WINDOW (ada));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  tandem_test_use_fresh_data_home ();
+  g_test_init (&argc, &argv, NULL);
+  tandem_test_init_gtk ();
+  g_timeout_add (50, wake_up, NULL);
+  g_test_add_func ("/ui/history/panel-preview-restore", test_panel_preview_restore);
+  return g_test_run ();
+}
