@@ -91,12 +91,11 @@ describe_group (TandemHistoryPanel *self,
           where = pattern_name (self, l->data);
         }
   }
+  /* A page holds at most a few thousand edits: an int is plenty. */
   if (cells > 0 && cells == all)
-    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " grid edit",
-                                         "%" G_GINT64_FORMAT " grid edits", edits), edits);
+    what = g_strdup_printf (ngettext ("%d grid edit", "%d grid edits", (int) edits), (int) edits);
   else
-    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " edit",
-                                         "%" G_GINT64_FORMAT " edits", edits), edits);
+    what = g_strdup_printf (ngettext ("%d edit", "%d edits", (int) edits), (int) edits);
   if (where)
     /* Translators: person — what, in which pattern, at what time */
     return g_strdup_printf (_("%s — %s in %s, %s"), name, what, where, time);
