@@ -398,6 +398,13 @@ tandem_history_panel_activate_row (TandemHistoryPanel *self,
   on_row_activated (self, row);
 }
 
+gboolean
+tandem_history_panel_get_banner_shown (TandemHistoryPanel *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY_PANEL (self), FALSE);
+  return gtk_revealer_get_child_revealed (self->preview_revealer);
+}
+
 TandemProject *
 tandem_history_panel_get_preview (TandemHistoryPanel *self)
 {

@@ -39,6 +39,8 @@ const char *tandem_history_panel_get_row_text (TandemHistoryPanel *self,
                                                guint               index);
 void       tandem_history_panel_activate_row (TandemHistoryPanel *self,
                                               guint               index);
+/* The version shown (NULL: live); its banner, when shown and revealed. */
+gboolean   tandem_history_panel_get_banner_shown (TandemHistoryPanel *self);
 /* The version shown (NULL: live). */
 TandemProject *tandem_history_panel_get_preview (TandemHistoryPanel *self);
 /* "Restore This Version", as the button does it. */

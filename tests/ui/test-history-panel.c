@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ui-test-utils.h"
@@ -111,10 +112,34 @@ lists_both (gpointer data)
   return row_starting_with (panel, "Ada — ") >= 0 && row_starting_with (panel, "Bob — ") >= 0;
 }
 
+/* Bob's edits, summed over his groups (two in a row in one minute are one
+ * group; a minute's turn between them makes two). */
+static gboolean
+bob_made_two (gpointer data)
+{
+  guint total = 0;
+
+  for (guint i = 0; i < tandem_history_panel_get_n_rows (data); i++)
+    {
+      const char *text = tandem_history_panel_get_row_text (data, i);
+      int n = 0;
+
+      if (g_str_has_prefix (text, "Bob — ") && sscanf (text + strlen ("Bob — "), "%d", &n) == 1)
+        total += n;
+    }
+  return total == 2;
+}
+
+static gboolean
+revealed (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (data) && gtk_widget_get_mapped (data);
+}
+
 static gboolean
 previewing (gpointer data)
 {
-  return tandem_history_panel_get_preview (data) != NULL;
+  return tandem_history_panel_get_preview (data) != NULL && tandem_history_panel_get_banner_shown (data);
 }
 
 static TandemProject *
@@ -140,6 +165,34 @@ cell_is (gpointer data)
   CellIs *c = data;
 
   return velocity (c->window->project, c->track, c->step) == c->velocity;
+}
+
+/* With TANDEM_TEST_SCREENSHOT=PATH, the window as it looks, for a person to
+ * check. */
+static void
+maybe_screenshot (TandemWindow *window)
+{
+  const char *path = g_getenv ("TANDEM_TEST_SCREENSHOT");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int w, h;
+
+  if (path == NULL)
+    return;
+  w = gtk_widget_get_width (GTK_WIDGET (window));
+  h = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gdk_texture_save_to_png (texture, path);
 }
 
 static void
@@ -198,7 +251,7 @@ test_panel_preview_restore (void)
   /* Ada opens the History: both people, by name, Bob's edit newest. */
   panel = ada->history_panel;
   gtk_revealer_set_reveal_child (ada->history_revealer, TRUE);
-  tandem_history_panel_refresh (panel);
+  g_assert_true (iterate_until (revealed, ada->history_revealer));
   g_assert_true (iterate_until (lists_both, panel));
   g_assert_cmpint (row_starting_with (panel, "Bob — "), <, row_starting_with (panel, "Ada — "));
   g_assert_nonnull (strstr (tandem_history_panel_get_row_text (panel, row_starting_with (panel, "Ada — ")),
@@ -222,6 +275,9 @@ test_panel_preview_restore (void)
   g_assert_false (cell_is (&later_cell));
   g_assert_true (grid_project (ada) == past);
   g_assert_cmpuint (velocity (past, 2, 3), ==, 0);
+  /* The list follows the live session (at most once a second). */
+  g_assert_true (iterate_until (bob_made_two, panel));
+  maybe_screenshot (ada);
 
   /* Restore: one edit, and both windows show that version. */
   g_assert_true (tandem_history_panel_restore (panel, &error));
