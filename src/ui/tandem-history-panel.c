@@ -38,6 +38,7 @@ G_DEFINE_FINAL_TYPE (TandemHistoryPanel, tandem_history_panel, GTK_TYPE_BOX)
 
 enum {
   PREVIEW,
+  FORK,
   N_SIGNALS
 };
 
@@ -315,6 +316,62 @@ on_restore_clicked (TandemHistoryPanel *self)
     gtk_label_set_label (self->status_label, error->message);
 }
 
+gboolean
+tandem_history_panel_save_copy (TandemHistoryPanel  *self,
+                                const char          *path,
+                                GError             **error)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY_PANEL (self), FALSE);
+  g_return_val_if_fail (self->preview != NULL, FALSE);
+  /* The samples come along from the local store, as with any save. */
+  return tandem_project_save_to_file (self->preview, path, error);
+}
+
+static void
+on_save_copy_response (GtkNativeDialog    *dialog,
+                       int                 response,
+                       TandemHistoryPanel *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT
+      && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL
+      && (path = g_file_get_path (file)) != NULL
+      && self->preview != NULL
+      && !tandem_history_panel_save_copy (self, path, &error))
+    gtk_label_set_label (self->status_label, error->message);
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+on_save_copy_clicked (TandemHistoryPanel *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog;
+  g_autofree char *name = NULL;
+
+  if (self->preview == NULL)
+    return;
+  dialog = gtk_file_chooser_native_new (_("Save a Copy"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  name = g_strdup_printf ("%s.tandem", tandem_project_get_name (self->preview));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_save_copy_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+on_fork_clicked (TandemHistoryPanel *self)
+{
+  if (self->preview)
+    g_signal_emit (self, signals[FORK], 0, self->preview);
+}
+
 static void
 on_save_point (TandemHistoryPanel *self)
 {
@@ -469,6 +526,14 @@ tandem_history_panel_class_init (TandemHistoryPanelClass *klass)
     g_signal_new ("preview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, TANDEM_TYPE_PROJECT, G_TYPE_STRING);
 
+  /**
+   * TandemHistoryPanel::fork:
+   * @past: the version a new session should start from
+   */
+  signals[FORK] =
+    g_signal_new ("fork", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, TANDEM_TYPE_PROJECT);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tandemjam/Tandem/tandem-history-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemHistoryPanel, preview_revealer);
@@ -480,6 +545,8 @@ tandem_history_panel_class_init (TandemHistoryPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemHistoryPanel, list);
   gtk_widget_class_bind_template_callback (widget_class, on_live_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_restore_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_copy_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_fork_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_save_point);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_set_css_name (widget_class, "historypanel");

@@ -26,6 +26,8 @@ G_DECLARE_FINAL_TYPE (TandemHistoryPanel, tandem_history_panel, TANDEM, HISTORY_
  * Signals:
  *   ::preview (TandemProject *past or NULL, const char *label) — show @past
  *     read-only ("Previewing 14:02"), or the live project again.
+ *   ::fork (TandemProject *past) — "New Session from Here": host a new
+ *     session that starts from @past.
  */
 GtkWidget *tandem_history_panel_new        (void);
 /* NULL: not in a session (the panel says so). */
@@ -43,6 +45,10 @@ void       tandem_history_panel_activate_row (TandemHistoryPanel *self,
 gboolean   tandem_history_panel_get_banner_shown (TandemHistoryPanel *self);
 /* The version shown (NULL: live). */
 TandemProject *tandem_history_panel_get_preview (TandemHistoryPanel *self);
+/* "Save a Copy…" to @path (a *.tandem file, its samples beside it). */
+gboolean   tandem_history_panel_save_copy  (TandemHistoryPanel *self,
+                                            const char         *path,
+                                            GError            **error);
 /* "Restore This Version", as the button does it. */
 gboolean   tandem_history_panel_restore    (TandemHistoryPanel *self,
                                             GError            **error);

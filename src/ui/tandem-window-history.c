@@ -33,10 +33,33 @@ on_preview (TandemWindow  *self,
     }
 }
 
+/* "New session from here": a window of its own hosts a new session that
+ * starts from @past; this window stays in its session. */
+static void
+on_fork (TandemWindow  *self,
+         TandemProject *past)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(JsonNode) json = tandem_project_to_json (past);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemProject) copy = tandem_project_new_from_json (json, &error);
+  TandemWindow *window;
+
+  if (copy == NULL || app == NULL)
+    return;
+  window = tandem_window_new (TANDEM_APPLICATION (app));
+  _tandem_window_set_project (window, copy, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!tandem_window_host_session (window, 0, &error))
+    tandem_window_show_toast (window, error->message);
+}
+
 void
 _tandem_window_history_init (TandemWindow *self)
 {
   g_signal_connect_object (self->history_panel, "preview", G_CALLBACK (on_preview), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history_panel, "fork", G_CALLBACK (on_fork), self,
                            G_CONNECT_SWAPPED);
 }
 

@@ -185,9 +185,15 @@ maybe_screenshot (TandemWindow *window)
   w = gtk_widget_get_width (GTK_WIDGET (window));
   h = gtk_widget_get_height (GTK_WIDGET (window));
   paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* The paintable is empty until the window has drawn a frame. */
+  for (guint i = 0; node == NULL && i < 200; i++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
   if (node == NULL)
     return;
   renderer = gtk_native_get_renderer (GTK_NATIVE (window));
@@ -278,6 +284,42 @@ test_panel_preview_restore (void)
   /* The list follows the live session (at most once a second). */
   g_assert_true (iterate_until (bob_made_two, panel));
   maybe_screenshot (ada);
+
+  /* Save a copy of that version, with its samples, as a project file. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("tandem-history-copy-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "copy.tandem", NULL);
+    g_autoptr(TandemProject) copy = NULL;
+    g_autofree char *a = NULL, *b = NULL;
+
+    g_assert_true (tandem_history_panel_save_copy (panel, path, &error));
+    g_assert_no_error (error);
+    copy = tandem_project_new_from_file (path, &error);
+    g_assert_no_error (error);
+    a = tandem_project_to_string (copy);
+    b = tandem_project_to_string (past);
+    g_assert_cmpstr (a, ==, b);
+  }
+
+  /* A new session from there: another window hosts it, starting as it was. */
+  {
+    GList *before = gtk_application_get_windows (GTK_APPLICATION (app));
+    guint n_before = g_list_length (before);
+    TandemWindow *forked;
+    g_autofree char *a = NULL, *b = NULL;
+
+    g_signal_emit_by_name (panel, "fork", past);
+    g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
+                      n_before + 1);
+    forked = TANDEM_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+    g_assert_true (forked != ada && forked != bob);
+    g_assert_true (iterate_until (is_live, forked));
+    a = tandem_project_to_string (forked->project);
+    b = tandem_project_to_string (past);
+    g_assert_cmpstr (a, ==, b);
+    g_assert_cmpstr (tandem_window_get_invite_link (forked), !=, tandem_window_get_invite_link (ada));
+    gtk_window_destroy (GTK_WINDOW (forked));
+  }
 
   /* Restore: one edit, and both windows show that version. */
   g_assert_true (tandem_history_panel_restore (panel, &error));
