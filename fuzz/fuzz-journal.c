@@ -93,6 +93,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         guint64 head = base + records->len;
         g_autofree char *past = tandem_history_project_at (dir, head, head, NULL);
         g_autoptr(JsonNode) summary = tandem_history_summary (dir, 0, head, 8, 64, NULL, NULL);
+        g_autofree char *batches = tandem_history_batches (dir, base, head, 64, NULL);
       }
     }
   else if (error == NULL)

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "tandem-history-panel.h"
+#include "tandem-history-replay.h"
 
 /* Edits come in bursts: the list is asked for again at most this often. */
 #define REFRESH_DELAY_MS 1000
@@ -23,6 +24,8 @@ struct _TandemHistoryPanel
   TandemProject    *preview;
   char             *preview_label_text;
   GPtrArray        *row_texts;
+  guint64           oldest;       /* from the last summary */
+  TandemHistoryReplay *replay;
 
   /* Template children */
   GtkRevealer      *preview_revealer;
@@ -32,6 +35,8 @@ struct _TandemHistoryPanel
   GtkButton        *save_point_button;
   GtkLabel         *status_label;
   GtkListBox       *list;
+  GtkButton        *replay_button;
+  GtkDropDown      *speed_dropdown;
 };
 
 G_DEFINE_FINAL_TYPE (TandemHistoryPanel, tandem_history_panel, GTK_TYPE_BOX)
@@ -161,6 +166,7 @@ summary_cb (GObject      *source,
       return;
     }
   clear_rows (self);
+  self->oldest = json_object_get_int_member_with_default (summary, "oldest", 0);
   points = json_object_has_member (summary, "save_points")
            ? json_object_get_array_member (summary, "save_points") : NULL;
   groups = json_object_get_array_member (summary, "groups");
@@ -217,6 +223,16 @@ schedule_refresh (TandemHistoryPanel *self)
   self->refresh_source = g_timeout_source_new (REFRESH_DELAY_MS);
   g_source_set_callback (self->refresh_source, refresh_cb, self, NULL);
   g_source_attach (self->refresh_source, NULL);
+}
+
+static void
+stop_replay (TandemHistoryPanel *self)
+{
+  if (self->replay == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->replay, self);
+  tandem_history_replay_stop (self->replay);
+  g_clear_object (&self->replay);
 }
 
 static void
@@ -277,6 +293,7 @@ on_row_activated (TandemHistoryPanel *self,
 
   if (self->client == NULL)
     return;
+  stop_replay (self);
   req = g_new0 (PreviewRequest, 1);
   req->self = g_object_ref (self);
   req->time = g_strdup (g_object_get_data (G_OBJECT (row), "time"));
@@ -288,8 +305,16 @@ on_row_activated (TandemHistoryPanel *self,
 static void
 on_live_clicked (TandemHistoryPanel *self)
 {
+  stop_replay (self);
   gtk_list_box_unselect_all (self->list);
   set_preview (self, NULL, NULL);
+}
+
+void
+tandem_history_panel_back_to_live (TandemHistoryPanel *self)
+{
+  g_return_if_fail (TANDEM_IS_HISTORY_PANEL (self));
+  on_live_clicked (self);
 }
 
 gboolean
@@ -314,6 +339,63 @@ on_restore_clicked (TandemHistoryPanel *self)
 
   if (!tandem_history_panel_restore (self, &error))
     gtk_label_set_label (self->status_label, error->message);
+}
+
+static const double speeds[] = { 1, 4, 16, 64 };
+
+static void
+on_replay_started (TandemHistoryPanel *self,
+                   TandemProject      *project)
+{
+  g_autofree char *text = g_strdup_printf (_("Replaying at %g×"), speeds[MIN (gtk_drop_down_get_selected (self->speed_dropdown), 3)]);
+
+  g_set_object (&self->preview, project);
+  g_free (self->preview_label_text);
+  self->preview_label_text = g_strdup (text);
+  gtk_label_set_label (self->preview_label, text);
+  gtk_revealer_set_reveal_child (self->preview_revealer, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restore_button), FALSE);
+  g_signal_emit (self, signals[PREVIEW], 0, project, self->preview_label_text);
+}
+
+static void
+on_replay_finished (TandemHistoryPanel *self,
+                    const GError       *error)
+{
+  if (error)
+    gtk_label_set_label (self->status_label, error->message);
+  else
+    gtk_label_set_label (self->preview_label, _("Replay finished"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restore_button),
+                            self->preview != NULL
+                            && g_strcmp0 (tandem_sync_client_get_role (self->client), "viewer") != 0);
+}
+
+void
+tandem_history_panel_replay (TandemHistoryPanel *self,
+                             double              speed)
+{
+  g_return_if_fail (TANDEM_IS_HISTORY_PANEL (self));
+  if (self->client == NULL)
+    return;
+  stop_replay (self);
+  self->replay = tandem_history_replay_new (self->client, self->oldest, speed);
+  g_signal_connect_swapped (self->replay, "started", G_CALLBACK (on_replay_started), self);
+  g_signal_connect_swapped (self->replay, "finished", G_CALLBACK (on_replay_finished), self);
+  tandem_history_replay_start (self->replay);
+}
+
+gboolean
+tandem_history_panel_is_replaying (TandemHistoryPanel *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY_PANEL (self), FALSE);
+  return self->replay != NULL && tandem_history_replay_is_running (self->replay);
+}
+
+static void
+on_replay_clicked (TandemHistoryPanel *self)
+{
+  tandem_history_panel_replay (self, speeds[MIN (gtk_drop_down_get_selected (self->speed_dropdown), 3)]);
 }
 
 gboolean
@@ -413,6 +495,7 @@ tandem_history_panel_set_client (TandemHistoryPanel *self,
     return;
   if (self->client)
     g_signal_handlers_disconnect_by_data (self->client, self);
+  stop_replay (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -487,6 +570,7 @@ tandem_history_panel_dispose (GObject *object)
       g_source_destroy (self->refresh_source);
       g_clear_pointer (&self->refresh_source, g_source_unref);
     }
+  stop_replay (self);
   if (self->client)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_cancellable_cancel (self->cancellable);
@@ -543,6 +627,9 @@ tandem_history_panel_class_init (TandemHistoryPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemHistoryPanel, save_point_button);
   gtk_widget_class_bind_template_child (widget_class, TandemHistoryPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, TandemHistoryPanel, list);
+  gtk_widget_class_bind_template_child (widget_class, TandemHistoryPanel, replay_button);
+  gtk_widget_class_bind_template_child (widget_class, TandemHistoryPanel, speed_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, on_replay_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_live_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_restore_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_save_copy_clicked);

@@ -45,6 +45,13 @@ void       tandem_history_panel_activate_row (TandemHistoryPanel *self,
 gboolean   tandem_history_panel_get_banner_shown (TandemHistoryPanel *self);
 /* The version shown (NULL: live). */
 TandemProject *tandem_history_panel_get_preview (TandemHistoryPanel *self);
+/* "Replay" at @speed (1–64): the grid shows the session being built from
+ * the oldest moment kept, read-only. */
+void       tandem_history_panel_replay     (TandemHistoryPanel *self,
+                                            double              speed);
+gboolean   tandem_history_panel_is_replaying (TandemHistoryPanel *self);
+/* "Back to Live", as the button does it. */
+void       tandem_history_panel_back_to_live (TandemHistoryPanel *self);
 /* "Save a Copy…" to @path (a *.tandem file, its samples beside it). */
 gboolean   tandem_history_panel_save_copy  (TandemHistoryPanel *self,
                                             const char         *path,

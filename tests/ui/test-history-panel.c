@@ -131,6 +131,18 @@ bob_made_two (gpointer data)
 }
 
 static gboolean
+replay_started (gpointer data)
+{
+  return tandem_history_panel_get_preview (data) != NULL;
+}
+
+static gboolean
+replay_done (gpointer data)
+{
+  return !tandem_history_panel_is_replaying (data);
+}
+
+static gboolean
 revealed (gpointer data)
 {
   return gtk_revealer_get_child_revealed (data) && gtk_widget_get_mapped (data);
@@ -334,6 +346,21 @@ test_panel_preview_restore (void)
   g_assert_cmpuint (velocity (bob->project, 0, 1), >, 0);
   g_assert_cmpuint (velocity (ada->project, 1, 2), ==, 0);
   g_assert_cmpuint (velocity (ada->project, 2, 3), ==, 0);
+
+  /* Replay at 64×: the grid fills in up to what everyone has now. */
+  tandem_history_panel_replay (panel, 64);
+  g_assert_true (iterate_until (replay_started, panel));
+  g_assert_true (grid_project (ada) == tandem_history_panel_get_preview (panel));
+  g_assert_true (iterate_until (replay_done, panel));
+  {
+    g_autofree char *replayed = tandem_project_to_string (tandem_history_panel_get_preview (panel));
+    g_autofree char *live = tandem_project_to_string (ada->project);
+
+    g_assert_cmpstr (replayed, ==, live);
+  }
+  tandem_history_panel_back_to_live (panel);
+  g_assert_true (grid_project (ada) == ada->project);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (ada->grid_view)));
 
   gtk_window_destroy (GTK_WINDOW (bob));
   gtk_window_destroy (GTK_WINDOW (ada));

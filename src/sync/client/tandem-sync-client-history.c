@@ -177,6 +177,36 @@ tandem_sync_client_history_project_finish (TandemSyncClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+tandem_sync_client_history_batches_async (TandemSyncClient    *self,
+                                          guint64              after,
+                                          guint                limit,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) msg = json_object_new ();
+
+  g_return_if_fail (TANDEM_IS_SYNC_CLIENT (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tandem_sync_client_history_batches_async);
+  json_object_set_string_member (msg, "type", TANDEM_MSG_HISTORY_BATCHES);
+  json_object_set_int_member (msg, "after", (gint64) after);
+  if (limit > 0)
+    json_object_set_int_member (msg, "limit", limit);
+  send_request (self, task, msg);
+}
+
+JsonArray *
+tandem_sync_client_history_batches_finish (TandemSyncClient  *self,
+                                           GAsyncResult      *result,
+                                           GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 return_answer (GTask      *task,
                JsonObject *msg,
@@ -206,6 +236,17 @@ return_answer (GTask      *task,
         g_task_return_new_error (task, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL,
                                  "The answer carries no project");
     }
+  else if (g_str_equal (type, TANDEM_MSG_HISTORY_BATCHES))
+    {
+      JsonNode *batches = json_object_get_member (msg, "batches");
+
+      if (batches && JSON_NODE_HOLDS_ARRAY (batches))
+        g_task_return_pointer (task, json_array_ref (json_node_get_array (batches)),
+                               (GDestroyNotify) json_array_unref);
+      else
+        g_task_return_new_error (task, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_PROTOCOL,
+                                 "The answer carries no batches");
+    }
   else
     g_task_return_pointer (task, json_object_ref (msg), (GDestroyNotify) json_object_unref);
 }
@@ -233,7 +274,8 @@ _tandem_sync_client_history_handle (TandemSyncClient *self,
         }
       return TRUE;
     }
-  if (!g_str_equal (type, TANDEM_MSG_HISTORY_SUMMARY) && !g_str_equal (type, TANDEM_MSG_HISTORY_PROJECT))
+  if (!g_str_equal (type, TANDEM_MSG_HISTORY_SUMMARY) && !g_str_equal (type, TANDEM_MSG_HISTORY_PROJECT)
+      && !g_str_equal (type, TANDEM_MSG_HISTORY_BATCHES))
     return FALSE;
   state = get_state (self);
   if (tandem_message_get_int (msg, "id", &id)

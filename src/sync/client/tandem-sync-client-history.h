@@ -41,6 +41,19 @@ TandemProject *tandem_sync_client_history_project_finish (TandemSyncClient    *s
                                                           GAsyncResult        *result,
                                                           GError             **error);
 
+/* The session's batches after seq @after, at most @limit (0: the server's
+ * page, 2000), oldest first, each as the server journaled it (with "seq",
+ * "client", "time" and "ops"): for replaying how the session was built. */
+void        tandem_sync_client_history_batches_async  (TandemSyncClient    *self,
+                                                       guint64              after,
+                                                       guint                limit,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+JsonArray  *tandem_sync_client_history_batches_finish (TandemSyncClient    *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 /* Names the current moment of the session; everyone gets ::save-point-added
  * once it is stored. FALSE when not connected. */
 gboolean    tandem_sync_client_add_save_point         (TandemSyncClient    *self,

@@ -61,6 +61,7 @@ G_BEGIN_DECLS
 /* History message types: a request and its answer share the type. */
 #define TANDEM_MSG_HISTORY_SUMMARY      "history-summary"
 #define TANDEM_MSG_HISTORY_PROJECT      "history-project"
+#define TANDEM_MSG_HISTORY_BATCHES      "history-batches"
 #define TANDEM_MSG_SAVE_POINT           "save-point"
 
 /* WebSocket close codes the server uses (4000-4999 is the private range). */

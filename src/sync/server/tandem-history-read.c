@@ -385,6 +385,55 @@ tandem_history_project_at (const char  *dir,
     }
 }
 
+char *
+tandem_history_batches (const char  *dir,
+                        guint64      after,
+                        guint64      head,
+                        guint        max,
+                        GError     **error)
+{
+  guint64 upto = MIN (head, after + max);
+  guint64 oldest = tandem_history_oldest (dir, error);
+
+  if (oldest == G_MAXUINT64)
+    return NULL;
+  if (after < oldest)
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_LIMIT,
+                   TANDEM_CODE_HISTORY_GONE ": the history before seq %" G_GUINT64_FORMAT
+                   " is no longer kept", oldest);
+      return NULL;
+    }
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      g_auto(Listing) l = { 0 };
+      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      GString *out;
+
+      list_history (dir, &l);
+      if (!collect_records (dir, &l, after, upto, records))
+        continue;
+      out = g_string_new ("[");
+      for (guint i = 0; i < records->len; i++)
+        {
+          g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+          g_autofree char *text = NULL;
+
+          json_node_set_object (node, records->pdata[i]);
+          text = json_to_string (node, FALSE);
+          if (i > 0)
+            g_string_append_c (out, ',');
+          g_string_append (out, text);
+        }
+      g_string_append_c (out, ']');
+      return g_string_free (out, FALSE);
+    }
+  g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+               "The journal does not hold seqs %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT,
+               after + 1, upto);
+  return NULL;
+}
+
 /* Counts the leaf ops of @ops by entity kind and cell edits by pattern. */
 static void
 count_ops (JsonArray  *ops,

@@ -49,6 +49,15 @@ JsonNode  *tandem_history_summary     (const char  *dir,
                                        GHashTable  *names,
                                        GError     **error);
 
+/* The batch records with @after < seq ≤ MIN (@after + @max, @head), in
+ * order, as a JSON array text (each record as journaled). Below the oldest
+ * kept state: "history-gone", as above. */
+char      *tandem_history_batches     (const char  *dir,
+                                       guint64      after,
+                                       guint64      head,
+                                       guint        max,
+                                       GError     **error);
+
 /* Deletes the oldest snapshots and segments until history/ holds at most
  * @max_bytes (0: no limit) and nothing older than @max_age_s seconds (0: no
  * limit). The newest snapshot always stays. Returns how many files went. */

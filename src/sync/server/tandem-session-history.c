@@ -24,6 +24,8 @@
 #define MAX_SUMMARY_RECORDS   20000
 /* Save points a session keeps; the oldest go first. */
 #define MAX_SAVE_POINTS       256
+/* Batches one history-batches answer carries at most. */
+#define MAX_BATCHES_REPLY     2000
 /* The largest project a history-project answer carries. */
 #define MAX_PROJECT_REPLY     (16 * 1024 * 1024)
 
@@ -315,6 +317,24 @@ history_worker (GTask        *task,
       g_string_append_c (out, '}');
       g_task_return_pointer (task, g_string_free (out, FALSE), g_free);
     }
+  else if (g_str_equal (r->type, TANDEM_MSG_HISTORY_BATCHES))
+    {
+      g_autofree char *batches = tandem_history_batches (r->dir, r->seq, r->head, r->limit, &error);
+
+      if (batches == NULL)
+        {
+          g_task_return_pointer (task, history_error (r->type, r->id, error_code (error),
+                                                      error->message), g_free);
+          return;
+        }
+      out = g_string_sized_new (strlen (batches) + 96);
+      g_string_append_printf (out, "{\"type\":\"%s\",\"id\":%" G_GINT64_FORMAT ",\"head\":%"
+                              G_GUINT64_FORMAT ",\"after\":%" G_GUINT64_FORMAT ",\"batches\":",
+                              r->type, r->id, r->head, r->seq);
+      g_string_append (out, batches);
+      g_string_append_c (out, '}');
+      g_task_return_pointer (task, g_string_free (out, FALSE), g_free);
+    }
   else
     {
       g_autoptr(JsonNode) summary = tandem_history_summary (r->dir, r->before, r->head, r->limit,
@@ -463,13 +483,15 @@ _tandem_session_history_handle (TandemPeer *peer,
   g_autoptr(GTask) task = NULL;
   Request *r;
   gint64 id = 0, value = 0;
+  guint budget_limit = 0;
 
   if (g_str_equal (type, TANDEM_MSG_SAVE_POINT))
     {
       handle_save_point (peer, msg);
       return TRUE;
     }
-  if (!g_str_equal (type, TANDEM_MSG_HISTORY_SUMMARY) && !g_str_equal (type, TANDEM_MSG_HISTORY_PROJECT))
+  if (!g_str_equal (type, TANDEM_MSG_HISTORY_SUMMARY) && !g_str_equal (type, TANDEM_MSG_HISTORY_PROJECT)
+      && !g_str_equal (type, TANDEM_MSG_HISTORY_BATCHES))
     return FALSE;
 
   /* Every role may read the history: it holds what a viewer could have
@@ -486,7 +508,22 @@ _tandem_session_history_handle (TandemPeer *peer,
                                               "This session keeps no history (memory only)"));
       return TRUE;
     }
-  if (g_str_equal (type, TANDEM_MSG_HISTORY_PROJECT)
+  if (g_str_equal (type, TANDEM_MSG_HISTORY_BATCHES))
+    {
+      gint64 limit = MAX_BATCHES_REPLY;
+
+      if (!tandem_message_get_int (msg, "after", &value) || value < 0
+          || (guint64) value > session->durable_seq)
+        {
+          _tandem_peer_send (peer, history_error (type, id, TANDEM_CODE_BAD_MESSAGE,
+                                                  "\"after\" must be between 0 and the session's seq"));
+          return TRUE;
+        }
+      if (tandem_message_get_int (msg, "limit", &limit))
+        limit = CLAMP (limit, 1, MAX_BATCHES_REPLY);
+      budget_limit = (guint) limit;
+    }
+  else if (g_str_equal (type, TANDEM_MSG_HISTORY_PROJECT)
       && (!tandem_message_get_int (msg, "seq", &value) || value < 0
           || (guint64) value > session->durable_seq))
     {
@@ -506,6 +543,7 @@ _tandem_session_history_handle (TandemPeer *peer,
   r->id = id;
   r->head = session->durable_seq;
   r->seq = (guint64) value;
+  r->limit = budget_limit;
   if (g_str_equal (type, TANDEM_MSG_HISTORY_SUMMARY))
     {
       GHashTableIter iter;
