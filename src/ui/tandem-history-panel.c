@@ -477,6 +477,7 @@ on_client_changed (TandemHistoryPanel *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_point_entry), editor);
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_point_button), editor);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->replay_button), live);
   if (self->client == NULL)
     {
       clear_rows (self);
