@@ -85,6 +85,7 @@ tick_cb (gpointer data)
         tandem_project_apply (self->project, op, NULL, &error);
       if (error != NULL)
         {
+          self->tick_id = 0;
           finish (self, error);
           return G_SOURCE_REMOVE;
         }

@@ -116,6 +116,9 @@ send_request (TandemSyncClient *self,
   g_hash_table_insert (state->tasks, g_memdup2 (&id, sizeof id), g_object_ref (task));
   timeout = g_timeout_source_new (state->timeout_ms);
   g_task_attach_source (task, timeout, request_timeout_cb);
+  /* Gone with the answer: it holds the task. */
+  g_object_set_data_full (G_OBJECT (task), "timeout", g_source_ref (timeout),
+                          (GDestroyNotify) g_source_unref);
   _tandem_sync_client_send_text (self, text);
 }
 
@@ -284,6 +287,7 @@ _tandem_sync_client_history_handle (TandemSyncClient *self,
       g_autoptr(GTask) task = value;
 
       g_free (key);
+      g_source_destroy (g_object_get_data (G_OBJECT (task), "timeout"));
       return_answer (task, msg, type);
     }
   return TRUE;
@@ -294,16 +298,18 @@ _tandem_sync_client_history_dispose (TandemSyncClient *self)
 {
   HistoryState *state = g_object_get_qdata (G_OBJECT (self), state_quark);
   GHashTableIter iter;
-  gpointer value;
+  gpointer key, value;
 
   if (state == NULL)
     return;
   g_hash_table_iter_init (&iter, state->tasks);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_autoptr(GTask) task = g_object_ref (value);
+      g_autoptr(GTask) task = value;
 
       g_hash_table_iter_steal (&iter);
+      g_free (key);
+      g_source_destroy (g_object_get_data (G_OBJECT (task), "timeout"));
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The client went away");
     }
 }
