@@ -21,6 +21,8 @@
 
 static double opt_duration = 3.0;
 static gboolean opt_no_fsync = FALSE;
+static int opt_history_edits = 100000;
+static gboolean opt_history_only = FALSE;
 
 static gboolean
 set_flag (gpointer data)
@@ -544,6 +546,8 @@ bench_fanout (TandemSessionHost *host,
 static GOptionEntry entries[] = {
   { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &opt_duration, "Seconds per measurement (default 3)", "S" },
   { "no-fsync", 0, 0, G_OPTION_ARG_NONE, &opt_no_fsync, "Do not fsync the journal (network path only)", NULL },
+  { "history-edits", 0, 0, G_OPTION_ARG_INT, &opt_history_edits, "Edits in the history benchmark's session (default 100000; 0: skip it)", "N" },
+  { "history-only", 0, 0, G_OPTION_ARG_NONE, &opt_history_only, "Run only the history benchmark", NULL },
   { NULL }
 };
 
@@ -567,6 +571,11 @@ tandem_bench_sync (int    argc,
       return EXIT_FAILURE;
     }
 
+  if (opt_history_only)
+    {
+      tandem_bench_sync_history (MAX (opt_history_edits, 1));
+      return EXIT_SUCCESS;
+    }
   bench_echo ();
 
   /* One process: the server on its own thread (as the app hosts it), the
@@ -596,6 +605,8 @@ tandem_bench_sync (int    argc,
   bench_fanout (host, 32);
 
   tandem_session_host_stop (host);
+  if (opt_history_edits > 0)
+    tandem_bench_sync_history (opt_history_edits);
   {
     g_autofree char *sessions = g_build_filename (data_dir, "sessions", NULL);
     g_autoptr(GDir) d = g_dir_open (sessions, 0, NULL);
@@ -607,11 +618,22 @@ tandem_bench_sync (int    argc,
         g_autofree char *dir = g_build_filename (sessions, name, NULL);
         const char *files[] = { "journal.log", "snapshot.json", "session.json", "snapshot.json.tmp" };
 
+        g_autofree char *history = g_build_filename (dir, "history", NULL);
+        g_autoptr(GDir) h = g_dir_open (history, 0, NULL);
+        const char *kept;
+
         for (guint f = 0; f < G_N_ELEMENTS (files); f++)
           {
             g_autofree char *p = g_build_filename (dir, files[f], NULL);
             g_unlink (p);
           }
+        /* Compaction keeps the journal as history. */
+        while (h && (kept = g_dir_read_name (h)))
+          {
+            g_autofree char *p = g_build_filename (history, kept, NULL);
+            g_unlink (p);
+          }
+        g_rmdir (history);
         g_rmdir (dir);
       }
     g_rmdir (sessions);

@@ -20,6 +20,8 @@ int    tandem_bench_slow_viewers (int argc, char **argv);
 int    tandem_bench_kits  (int argc, char **argv);
 int    tandem_bench_net   (int argc, char **argv);
 int    tandem_bench_music (int argc, char **argv);
+/* The history section of `tandem-bench sync` (bench-sync-history.c). */
+void   tandem_bench_sync_history (guint n_edits);
 
 /* Percentile @p (0..100) of @values (sorted in place). */
 double tandem_bench_percentile (double *values, gsize n_values, double p);

@@ -1,5 +1,7 @@
 /* fuzz-journal.c — a session folder's journal.log or snapshot.json as found
- * at start: recovered, and every record read as the session replays it
+ * at start: recovered, every record read as the session replays it, and
+ * the folder read back by the history reader (timestamped records, authors'
+ * names and save points included)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "fuzz-common.h"
+#include "tandem-history-read.h"
 #include "tandem-journal.h"
 #include "tandem-model.h"
 #include "tandem-protocol.h"
@@ -85,6 +88,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
           g_clear_object (&p);
         }
+      /* The history reader takes the same files on its own path. */
+      {
+        guint64 head = base + records->len;
+        g_autofree char *past = tandem_history_project_at (dir, head, head, NULL);
+        g_autoptr(JsonNode) summary = tandem_history_summary (dir, 0, head, 8, 64, NULL, NULL);
+        g_autofree char *batches = tandem_history_batches (dir, base, head, 64, NULL);
+      }
     }
   else if (error == NULL)
     abort ();

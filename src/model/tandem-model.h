@@ -16,6 +16,7 @@
 #include "tandem-op.h"
 #include "tandem-pattern.h"
 #include "tandem-project.h"
+#include "tandem-project-diff.h"
 #include "tandem-project-file.h"
 #include "tandem-rhythm.h"
 #include "tandem-sample-error.h"

@@ -42,6 +42,10 @@ static int opt_hello_timeout = 0;
 static char *opt_tls_cert = NULL;
 static char *opt_tls_key = NULL;
 static gboolean opt_insecure = FALSE;
+/* History retention (docs/server.md, "History"). */
+static gint64 opt_history_max_mb = 0;
+static int opt_history_max_days = 0;
+static gboolean opt_no_history = FALSE;
 
 static GOptionEntry entries[] = {
   { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port to listen on (0: any free port; default 8421)", "N" },
@@ -68,6 +72,9 @@ static GOptionEntry entries[] = {
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "PEM certificate (chain) to serve wss:// and https:// with", "FILE" },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "PEM private key of --tls-cert (default: read from the same file)", "FILE" },
   { "insecure", 0, 0, G_OPTION_ARG_NONE, &opt_insecure, "Serve plain ws:// on a non-loopback address without a certificate: tokens and edits travel in clear", NULL },
+  { "history-max-mb", 0, 0, G_OPTION_ARG_INT64, &opt_history_max_mb, "History kept per session, in MiB; the oldest goes first (default: no limit)", "MB" },
+  { "history-max-days", 0, 0, G_OPTION_ARG_INT, &opt_history_max_days, "Days of history kept per session (default: no limit)", "DAYS" },
+  { "no-history", 0, 0, G_OPTION_ARG_NONE, &opt_no_history, "Discard the journal at each snapshot instead of keeping it as history", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   { NULL }
 };
@@ -325,6 +332,14 @@ main (int    argc,
   if (opt_hello_timeout > 0)
     limits.hello_timeout_ms = opt_hello_timeout;
   tandem_session_server_set_limits (server, &limits);
+  tandem_session_server_set_keep_history (server, !opt_no_history);
+  if (opt_history_max_mb < 0 || opt_history_max_days < 0)
+    {
+      g_printerr ("tandem-server: history limits cannot be negative\n");
+      return EXIT_FAILURE;
+    }
+  tandem_session_server_set_history_retention (server, (guint64) opt_history_max_mb * 1024 * 1024,
+                                               (gint64) opt_history_max_days * 24 * 3600);
   tandem_session_server_set_admin_token (server, admin_token);
   explicit_bzero (admin_token, strlen (admin_token));
   if (opt_public_host)

@@ -7,6 +7,7 @@
 #include "tandem-bar-scheduler.h"
 #include "tandem-clock.h"
 #include "tandem-evolution-driver.h"
+#include "tandem-history-read.h"
 #include "tandem-invite.h"
 #include "tandem-journal.h"
 #include "tandem-participant.h"
@@ -19,4 +20,5 @@
 #include "tandem-session-host.h"
 #include "tandem-session-server.h"
 #include "tandem-sync-client.h"
+#include "tandem-sync-client-history.h"
 #include "tandem-transport.h"

@@ -7,6 +7,7 @@
 #include "tandem-autosave.h"
 #include "tandem-engine.h"
 #include "tandem-remote-host.h"
+#include "tandem-history-panel.h"
 #include "tandem-session-host.h"
 #include "tandem-sync-client.h"
 #include "tandem-sample-transfers.h"
@@ -85,6 +86,11 @@ struct _TandemWindow
   TandemChordLane      *chord_lane;
   TandemGeneratePanel  *generate_panel;
   GtkRevealer          *music_revealer;
+
+  /* tandem-window-history.c */
+  GtkRevealer          *history_revealer;
+  TandemHistoryPanel   *history_panel;
+  TandemHistory        *preview_history; /* of the version previewed; NULL: live */
 };
 
 void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -116,6 +122,9 @@ void _tandem_window_toggle_play       (TandemWindow *self);
 void _tandem_window_music_init        (TandemWindow *self);
 void _tandem_window_music_set_project (TandemWindow *self);
 void _tandem_window_music_set_client  (TandemWindow *self);
+void _tandem_window_history_init       (TandemWindow *self);
+void _tandem_window_history_set_client (TandemWindow *self);
+void _tandem_window_history_dispose    (TandemWindow *self);
 void _tandem_window_set_project    (TandemWindow  *self,
                                     TandemProject *project,
                                     GFile         *file);

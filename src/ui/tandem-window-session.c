@@ -685,6 +685,7 @@ join_link (TandemWindow *self,
 
   self->client = tandem_sync_client_new (self->project, self->history);
   _tandem_window_music_set_client (self);
+  _tandem_window_history_set_client (self);
   tandem_sync_client_set_display_name (self->client, name);
   tandem_sync_client_set_color (self->client, color);
   g_free (self->session_address);
@@ -847,6 +848,7 @@ _tandem_window_leave_session (TandemWindow *self)
       tandem_sync_client_disconnect (self->client);
       g_clear_object (&self->client);
       _tandem_window_music_set_client (self);
+      _tandem_window_history_set_client (self);
     }
   if (self->history != NULL)
     {

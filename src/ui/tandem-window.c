@@ -477,6 +477,7 @@ tandem_window_dispose (GObject *object)
   g_clear_object (&self->export_cancellable);
   _tandem_window_transport_dispose (self);
   _tandem_window_audio_dispose (self);
+  _tandem_window_history_dispose (self);
   g_clear_object (&self->history);
   g_clear_object (&self->project);
   g_clear_object (&self->file);
@@ -525,6 +526,7 @@ tandem_window_class_init (TandemWindowClass *klass)
   g_type_ensure (TANDEM_TYPE_GRID_VIEW);
   g_type_ensure (TANDEM_TYPE_CHORD_LANE);
   g_type_ensure (TANDEM_TYPE_GENERATE_PANEL);
+  g_type_ensure (TANDEM_TYPE_HISTORY_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tandem-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, window_title);
@@ -542,6 +544,8 @@ tandem_window_class_init (TandemWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, chord_lane);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, generate_panel);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, music_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, history_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TandemWindow, history_panel);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, mixer_page);
   gtk_widget_class_bind_template_child (widget_class, TandemWindow, song_page);
 
@@ -596,4 +600,5 @@ tandem_window_init (TandemWindow *self)
   _tandem_window_set_project (self, project, NULL);
   _tandem_window_pages_init (self);
   _tandem_window_music_init (self);
+  _tandem_window_history_init (self);
 }

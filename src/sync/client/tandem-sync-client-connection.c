@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "tandem-sync-client-history.h"
 #include "tandem-sync-client-private.h"
 
 #define MAX_INCOMING_BYTES (128 * 1024 * 1024)
@@ -152,6 +153,8 @@ on_message (SoupWebsocketConnection *conn,
     _tandem_sync_client_handle_pong (self, msg);
   else if (g_str_equal (msg_type, "error"))
     handle_error (self, msg);
+  else if (_tandem_sync_client_history_handle (self, msg, msg_type))
+    ;
   else if (g_str_equal (msg_type, "sample"))
     {
       const char *id;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "tandem-sync-client-history.h"
 #include "tandem-sync-client-private.h"
 
 G_DEFINE_FINAL_TYPE (TandemSyncClient, tandem_sync_client, G_TYPE_OBJECT)
@@ -109,6 +110,7 @@ tandem_sync_client_dispose (GObject *object)
   if (self->state != TANDEM_SYNC_STATE_OFFLINE)
     tandem_sync_client_disconnect (self);
   g_cancellable_cancel (self->cancellable);
+  _tandem_sync_client_history_dispose (self);
   _tandem_sync_client_clear_source (&self->heartbeat_source);
   _tandem_sync_client_clear_source (&self->reconnect_source);
   _tandem_sync_client_clear_source (&self->flush_source);
@@ -229,6 +231,7 @@ tandem_sync_client_class_init (TandemSyncClientClass *klass)
   guint *signals = _tandem_sync_client_signals;
 
   object_class->dispose = tandem_sync_client_dispose;
+  _tandem_sync_client_history_class_init (object_class);
   object_class->finalize = tandem_sync_client_finalize;
   object_class->get_property = tandem_sync_client_get_property;
   object_class->set_property = tandem_sync_client_set_property;

@@ -270,6 +270,28 @@ tandem_message_batch (guint64     seq,
 }
 
 char *
+tandem_message_batch_at (guint64     seq,
+                         const char *client_id,
+                         guint64     client_seq,
+                         JsonNode   *ops,
+                         gint64      time_ms)
+{
+  JsonBuilder *b = begin_message ("batch");
+
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, (gint64) seq);
+  json_builder_set_member_name (b, "client");
+  json_builder_add_string_value (b, client_id);
+  json_builder_set_member_name (b, "cseq");
+  json_builder_add_int_value (b, (gint64) client_seq);
+  json_builder_set_member_name (b, "time");
+  json_builder_add_int_value (b, time_ms);
+  json_builder_set_member_name (b, "ops");
+  json_builder_add_value (b, json_node_copy (ops));
+  return end_message (b);
+}
+
+char *
 tandem_message_submit (const char *client_id,
                        guint64     client_seq,
                        JsonNode   *ops)

@@ -54,6 +54,15 @@ G_BEGIN_DECLS
 #define TANDEM_CODE_QUOTA_EXCEEDED      "quota-exceeded"
 #define TANDEM_CODE_BAD_OFFSET          "bad-offset"
 #define TANDEM_CODE_HASH_MISMATCH       "hash-mismatch"
+/* Session history (docs/protocol.md, "History"). */
+#define TANDEM_CODE_HISTORY_GONE        "history-gone"
+#define TANDEM_CODE_HISTORY_UNAVAILABLE "history-unavailable"
+
+/* History message types: a request and its answer share the type. */
+#define TANDEM_MSG_HISTORY_SUMMARY      "history-summary"
+#define TANDEM_MSG_HISTORY_PROJECT      "history-project"
+#define TANDEM_MSG_HISTORY_BATCHES      "history-batches"
+#define TANDEM_MSG_SAVE_POINT           "save-point"
 
 /* Refusals of the connection itself, made by the client (TLS) or by a TLS
  * server to a plain client (tls-required). None of them is retried. */
@@ -180,6 +189,13 @@ char       *tandem_message_batch        (guint64      seq,
                                          const char  *client_id,
                                          guint64      client_seq,
                                          JsonNode    *ops);
+/* The same with the time the server accepted it (@time_ms, ms since the
+ * epoch, server clock) in "time"; readers of records without it see 0. */
+char       *tandem_message_batch_at     (guint64      seq,
+                                         const char  *client_id,
+                                         guint64      client_seq,
+                                         JsonNode    *ops,
+                                         gint64       time_ms);
 char       *tandem_message_submit       (const char  *client_id,
                                          guint64      client_seq,
                                          JsonNode    *ops);

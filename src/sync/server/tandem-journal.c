@@ -28,7 +28,12 @@ struct _TandemJournal
   gboolean  read_only;   /* opened while the disk refused writes */
   goffset   synced_size; /* the journal up to here is intact and synced */
   gboolean  tail_dirty;  /* bytes past synced_size must go before the next write */
+  gboolean  keep_history; /* compaction archives into history/ instead of discarding */
 };
+
+static gboolean _tandem_journal_archive (TandemJournal  *self,
+                                         JsonNode       *snapshot,
+                                         GError        **error);
 
 static guint32 crc_table[256];
 
@@ -202,6 +207,22 @@ tandem_journal_get_n_records (TandemJournal *self)
   return self->n_records;
 }
 
+gboolean
+tandem_journal_is_note_type (const char *type)
+{
+  /* Claims, authors' names and save points carry no seq: they sit between
+   * the batches they follow. */
+  return g_strcmp0 (type, "claim") == 0 || g_strcmp0 (type, "author") == 0
+         || g_strcmp0 (type, "save-point") == 0;
+}
+
+void
+tandem_journal_set_keep_history (TandemJournal *self,
+                                 gboolean       keep)
+{
+  self->keep_history = !!keep;
+}
+
 /* Checks one line (without its newline) and returns its seq, or 0 when the
  * record is damaged. Client claims carry no seq: they return G_MAXUINT64. */
 static guint64
@@ -226,8 +247,8 @@ check_record (const char *line,
   root = tandem_json_parse_bounded (line + 9, length - 9, &tandem_json_limits_journal_record, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return 0;
-  if (g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root), "type", ""),
-                 "claim") == 0)
+  if (tandem_journal_is_note_type (json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                               "type", "")))
     return G_MAXUINT64;
   seq = json_object_get_member (json_node_get_object (root), "seq");
   if (seq == NULL || json_node_get_value_type (seq) != G_TYPE_INT64 || json_node_get_int (seq) <= 0)
@@ -438,6 +459,8 @@ tandem_journal_write_snapshot (TandemJournal  *self,
     }
   if (self->fsync)
     sync_dir (self->dir);
+  if (self->keep_history)
+    return _tandem_journal_archive (self, snapshot, error);
   /* A crash before this truncate leaves old records behind; recovery skips
    * the ones the snapshot already contains. */
   if (ftruncate (self->fd, 0) != 0)
@@ -446,5 +469,57 @@ tandem_journal_write_snapshot (TandemJournal  *self,
   self->n_records = 0;
   if (self->fsync && fsync (self->fd) != 0)
     return set_errno_error (error, "Cannot sync", self->journal_path);
+  return TRUE;
+}
+
+/* The snapshot just written stays as history/snapshot-<seq>.json (a hard
+ * link: the next snapshot replaces snapshot.json by rename, so the old inode
+ * lives on under its history name), and the journal it makes redundant moves
+ * to history/journal-<seq>.log, the segment that ends at that seq. A crash
+ * between the steps leaves records that the snapshot already holds in
+ * journal.log: recovery skips them, and history readers take each seq once. */
+static gboolean
+_tandem_journal_archive (TandemJournal  *self,
+                         JsonNode       *snapshot,
+                         GError        **error)
+{
+  g_autofree char *history = g_build_filename (self->dir, "history", NULL);
+  g_autofree char *snap_name = NULL;
+  g_autofree char *seg_name = NULL;
+  g_autofree char *snap_path = NULL;
+  g_autofree char *seg_path = NULL;
+  gint64 seq = json_object_get_int_member_with_default (json_node_get_object (snapshot), "seq", 0);
+  int fd;
+
+  if (g_mkdir_with_parents (history, 0700) != 0)
+    return set_errno_error (error, "Cannot create", history);
+  snap_name = g_strdup_printf ("snapshot-%020" G_GINT64_FORMAT ".json", seq);
+  snap_path = g_build_filename (history, snap_name, NULL);
+  if (link (self->snapshot_path, snap_path) != 0 && errno != EEXIST)
+    return set_errno_error (error, "Cannot keep", snap_path);
+  if (self->synced_size > 0)
+    {
+      seg_name = g_strdup_printf ("journal-%020" G_GINT64_FORMAT ".log", seq);
+      seg_path = g_build_filename (history, seg_name, NULL);
+      if (g_rename (self->journal_path, seg_path) != 0)
+        return set_errno_error (error, "Cannot keep", seg_path);
+      fd = open (self->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (fd < 0)
+        {
+          set_errno_error (error, "Cannot open", self->journal_path);
+          /* Back where it was: the records stay in the live journal. */
+          g_rename (seg_path, self->journal_path);
+          return FALSE;
+        }
+      close (self->fd);
+      self->fd = fd;
+    }
+  if (self->fsync)
+    {
+      sync_dir (history);
+      sync_dir (self->dir);
+    }
+  self->synced_size = 0;
+  self->n_records = 0;
   return TRUE;
 }

@@ -67,6 +67,12 @@ gboolean       tandem_journal_write_snapshot (TandemJournal *self,
                                               JsonNode      *snapshot,
                                               GError       **error);
 guint          tandem_journal_get_n_records (TandemJournal  *self);
+/* With history kept, compaction moves the journal to history/ (see
+ * tandem-session-history.h) instead of emptying it. */
+void           tandem_journal_set_keep_history (TandemJournal *self,
+                                             gboolean       keep);
+/* Whether records of @type carry no seq (claims, authors, save points). */
+gboolean       tandem_journal_is_note_type  (const char     *type);
 
 /* Exposed for tests. */
 guint32        tandem_crc32                 (const void     *data,

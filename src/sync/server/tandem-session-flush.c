@@ -24,6 +24,9 @@ struct _TandemFlushJob
   JsonNode      *snapshot;    /* written (and the journal emptied) first */
   guint          delay_ms;
   GMainContext  *context;
+  char          *history_dir;  /* prune history/ after a compaction; NULL: not kept */
+  guint64        history_max_bytes;
+  gint64         history_max_age_s;
 
   GMutex         lock;
   GCond          cond;
@@ -37,6 +40,7 @@ job_free (TandemFlushJob *job)
 {
   g_ptr_array_unref (job->records);
   g_clear_pointer (&job->snapshot, json_node_unref);
+  g_free (job->history_dir);
   g_clear_error (&job->error);
   if (job->done_source)
     {
@@ -86,6 +90,9 @@ flush_worker (gpointer data,
     g_usleep ((gulong) job->delay_ms * 1000);
   if (job->snapshot && !tandem_journal_write_snapshot (job->journal, job->snapshot, &snapshot_error))
     g_warning ("Compaction failed: %s", snapshot_error->message);
+  else if (job->snapshot && job->history_dir)
+    _tandem_session_history_prune (job->history_dir, job->history_max_bytes,
+                                   job->history_max_age_s);
   if (job->records->len > 0)
     tandem_journal_write_records (job->journal, (char **) job->records->pdata, job->records->len,
                                   &error);
@@ -124,6 +131,12 @@ _tandem_session_flush_start (TandemSession *session)
   job->records = g_ptr_array_new_with_free_func (g_free);
   job->snapshot = _tandem_session_take_snapshot (session);
   job->delay_ms = session->flush_delay_ms;
+  if (job->snapshot && server->keep_history)
+    {
+      job->history_dir = g_strdup (session->dir);
+      job->history_max_bytes = server->history_max_bytes;
+      job->history_max_age_s = server->history_max_age_s;
+    }
   job->context = g_main_context_ref (server->context);
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);

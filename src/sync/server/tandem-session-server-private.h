@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 typedef struct _TandemSession TandemSession;
 typedef struct _TandemPeer TandemPeer;
 typedef struct _TandemFlushJob TandemFlushJob;
+typedef struct _TandemSessionHistory TandemSessionHistory;
 
 /* A journal record accepted but not yet synced. */
 typedef struct
@@ -26,6 +27,7 @@ typedef struct
   TandemOp *batch;     /* applied to the durable replica once synced */
   char     *client_id;
   guint64   cseq;
+  gboolean  note;      /* an author or save-point record: nothing to apply */
 } TandemUnflushed;
 
 /* What the session knows about one client id. */
@@ -101,6 +103,7 @@ struct _TandemSession
   guint                flush_delay_ms; /* tests: how long each flush stalls */
   char                *samples_dir;   /* <dir>/samples, or under the server's temp dir */
   GHashTable          *uploads;       /* hash → upload in progress */
+  TandemSessionHistory *history;      /* tandem-session-history.c */
 };
 
 struct _TandemSessionServer
@@ -144,6 +147,10 @@ struct _TandemSessionServer
   guint64             idle_expiry_ms;  /* 0: sessions never expire */
   GHashTable         *idle_seen;       /* session id → when it was last busy */
   GSource            *expiry_source;
+  /* tandem-session-history.c */
+  gboolean            keep_history;
+  guint64             history_max_bytes; /* 0: no limit */
+  gint64              history_max_age_s; /* 0: no limit */
 };
 
 /* The largest POST /sessions body (a project). */
@@ -310,5 +317,34 @@ const char    *_tandem_session_check_samples (TandemSession       *session,
                                               char               **message);
 void           _tandem_session_samples_free  (TandemSession       *session);
 void           _tandem_server_samples_cleanup (TandemSessionServer *self);
+
+/* tandem-session-history.c */
+void           _tandem_session_history_init  (TandemSession       *session);
+void           _tandem_session_history_free  (TandemSession       *session);
+/* Adds "names" and "save_points" to a snapshot being built. */
+void           _tandem_session_history_add_to_snapshot (TandemSession *session,
+                                                        JsonBuilder   *b);
+/* Reads them back from a recovered snapshot. */
+void           _tandem_session_history_recover (TandemSession     *session,
+                                                JsonObject        *snapshot);
+/* Replays an author or save-point record found in the journal. */
+void           _tandem_session_history_replay_note (TandemSession *session,
+                                                    JsonObject    *record,
+                                                    const char    *type);
+/* An editor joined: journals its name if it is new for its client id. */
+void           _tandem_session_history_note_author (TandemSession *session,
+                                                    TandemPeer    *peer);
+/* A note record became durable. */
+void           _tandem_session_history_note_durable (TandemSession *session,
+                                                     const char    *text);
+/* Handles history-summary, history-project and save-point; FALSE when
+ * @type is none of them. */
+gboolean       _tandem_session_history_handle (TandemPeer         *peer,
+                                               JsonObject         *msg,
+                                               const char         *type);
+/* After a compaction on the flush worker: applies the retention policy. */
+void           _tandem_session_history_prune (const char          *dir,
+                                              guint64              max_bytes,
+                                              gint64               max_age_s);
 
 G_END_DECLS

@@ -693,6 +693,7 @@ handle_hello (TandemPeer *peer,
   g_ptr_array_add (session->peers, peer);
   _tandem_peer_send (peer, g_steal_pointer (&welcome));
   peer->welcome_end = peer->handed_bytes;
+  _tandem_session_history_note_author (session, peer);
   if (presence_error)
     _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_INVALID_PRESENCE,
                                                    presence_error->message));
@@ -1010,6 +1011,8 @@ on_message (SoupWebsocketConnection *conn,
     handle_presence (peer, msg);
   else if (strcmp (type, "set-role") == 0)
     handle_set_role (peer, msg);
+  else if (_tandem_session_history_handle (peer, msg, type))
+    ;
   else if (strcmp (type, "leave") == 0)
     {
       peer->closing = TRUE;
@@ -1201,6 +1204,7 @@ tandem_session_server_init (TandemSessionServer *self)
 
   self->context = g_main_context_ref_thread_default ();
   self->fsync = TRUE;
+  self->keep_history = TRUE;
   tandem_server_limits_init_defaults (&self->limits);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) _tandem_session_free);
@@ -1304,6 +1308,41 @@ tandem_session_server_set_fsync (TandemSessionServer *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((TandemSession *) value)->journal)
       tandem_journal_set_fsync (((TandemSession *) value)->journal, self->fsync);
+}
+
+void
+tandem_session_server_set_history_retention (TandemSessionServer *self,
+                                             guint64              max_bytes,
+                                             gint64               max_age_s)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
+  self->history_max_bytes = max_bytes;
+  self->history_max_age_s = MAX (max_age_s, 0);
+  /* Sessions recovered before the policy was known get it applied now;
+   * from here on, each compaction applies it. */
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((TandemSession *) value)->dir && self->keep_history)
+      _tandem_session_history_prune (((TandemSession *) value)->dir, self->history_max_bytes,
+                                     self->history_max_age_s);
+}
+
+void
+tandem_session_server_set_keep_history (TandemSessionServer *self,
+                                        gboolean             keep)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
+  self->keep_history = !!keep;
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((TandemSession *) value)->journal)
+      tandem_journal_set_keep_history (((TandemSession *) value)->journal, self->keep_history);
 }
 
 void

@@ -76,6 +76,16 @@ void                 tandem_session_server_set_idle_expiry (TandemSessionServer 
 /* Journals call fdatasync unless turned off (benchmarks of the network path). */
 void                 tandem_session_server_set_fsync     (TandemSessionServer *self,
                                                           gboolean             fsync);
+/* History (docs/server.md, "History"): compaction keeps every snapshot
+ * and journal segment under <session>/history/ (on by default). The oldest
+ * go once history/ holds more than @max_bytes or is older than @max_age_s
+ * seconds (0: no limit), at each compaction and when this is called. */
+void                 tandem_session_server_set_history_retention (TandemSessionServer *self,
+                                                          guint64              max_bytes,
+                                                          gint64               max_age_s);
+/* Off: compaction discards the journal as before (no history kept). */
+void                 tandem_session_server_set_keep_history (TandemSessionServer *self,
+                                                          gboolean             keep);
 /* The host name put into invite links made by the HTTP API (default: the
  * request's Host header). */
 void                 tandem_session_server_set_public_host (TandemSessionServer *self,

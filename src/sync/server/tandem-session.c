@@ -86,6 +86,7 @@ session_alloc (TandemSessionServer *server,
   g_queue_init (&session->outbox);
   g_queue_init (&session->unflushed);
   g_queue_init (&session->passing_claims);
+  _tandem_session_history_init (session);
   return session;
 }
 
@@ -110,6 +111,7 @@ _tandem_session_free (TandemSession *session)
   g_hash_table_unref (session->clients);
   g_ptr_array_unref (session->peers);
   _tandem_session_samples_free (session);
+  _tandem_session_history_free (session);
   explicit_bzero (session->token_hash, sizeof session->token_hash);
   g_free (session->id);
   g_free (session->dir);
@@ -192,6 +194,7 @@ build_snapshot (TandemSession *session)
         json_builder_add_string_value (b, hex);
       }
   json_builder_end_object (b);
+  _tandem_session_history_add_to_snapshot (session, b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -211,10 +214,13 @@ remove_session_dir (const char *dir)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   g_autofree char *samples = g_build_filename (dir, "samples", NULL);
+  g_autofree char *history = g_build_filename (dir, "history", NULL);
   const char *name;
 
   if (g_file_test (samples, G_FILE_TEST_IS_DIR))
     remove_session_dir (samples);
+  if (g_file_test (history, G_FILE_TEST_IS_DIR))
+    remove_session_dir (history);
   while (d && (name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -275,6 +281,7 @@ _tandem_session_new (TandemSessionServer  *server,
                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                     0600, error)
       || (tandem_journal_set_fsync (session->journal, server->fsync),
+          tandem_journal_set_keep_history (session->journal, server->keep_history),
           !tandem_journal_write_snapshot (session->journal, snapshot, error)))
     {
       if (session->journal && tandem_journal_is_read_only (session->journal))
@@ -332,6 +339,11 @@ replay_record (TandemSession  *session,
     return FALSE;
   if (g_str_equal (type, "claim"))
     return replay_claim (session, obj, error);
+  if (tandem_journal_is_note_type (type))
+    {
+      _tandem_session_history_replay_note (session, obj, type);
+      return TRUE;
+    }
   ops = json_object_get_member (obj, "ops");
   if (!tandem_message_get_int (obj, "seq", &seq) || !tandem_message_get_int (obj, "cseq", &cseq)
       || !tandem_message_get_string (obj, "client", &client)
@@ -419,6 +431,7 @@ _tandem_session_recover (TandemSessionServer  *server,
       return NULL;
     }
   tandem_journal_set_fsync (session->journal, server->fsync);
+  tandem_journal_set_keep_history (session->journal, server->keep_history);
   if (snapshot == NULL
       || (project = json_object_get_member (snap = json_node_get_object (snapshot), "project")) == NULL
       || (session->project = tandem_project_new_from_json (project, error)) == NULL)
@@ -430,6 +443,9 @@ _tandem_session_recover (TandemSessionServer  *server,
       return NULL;
     }
   session->seq = session->base_seq = base;
+  _tandem_session_history_recover (session, snap);
+  if (server->keep_history && !tandem_journal_is_read_only (session->journal))
+    _tandem_session_history_prune (dir, server->history_max_bytes, server->history_max_age_s);
   if (json_object_has_member (snap, "clients")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (snap, "clients")))
     {
@@ -796,7 +812,9 @@ _tandem_session_submit (TandemSession *session,
    * next batches. */
   session->seq++;
   record->cseq = client_seq;
-  text = tandem_message_batch (session->seq, author->client_id, client_seq, canonical);
+  /* The server's clock says when: the history shows it. */
+  text = tandem_message_batch_at (session->seq, author->client_id, client_seq, canonical,
+                                  g_get_real_time () / 1000);
   u = g_new0 (Unflushed, 1);
   u->text = g_strdup (text);
   u->seq = session->seq;
@@ -932,7 +950,9 @@ _tandem_session_flush_done (TandemSession *session,
           Unflushed *u = g_queue_pop_head (&session->unflushed);
           TandemClientRecord *record = get_client (session, u->client_id);
 
-          if (u->seq == 0)
+          if (u->note)
+            _tandem_session_history_note_durable (session, u->text);
+          else if (u->seq == 0)
             {
               record->secret_durable = TRUE;
               record->claim_queued = FALSE;
