@@ -239,8 +239,8 @@ static void show_urgent_toast (TandemWindow *self,
 
 static void
 show_urgent_toast (TandemWindow *self,
-                 const char   *format,
-                 ...)
+                   const char   *format,
+                   ...)
 {
   g_autofree char *message = NULL;
   AdwToast *toast;
@@ -254,7 +254,6 @@ show_urgent_toast (TandemWindow *self,
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
-
 
 static void
 set_editing_sensitive (TandemWindow *self,
@@ -336,7 +335,7 @@ target_key (TandemOp *op)
                           tandem_op_get_prop (op));
 }
 
-/* "Kick volume", "Pattern 2, Kick step 3 velocity", "tempo". */
+/* "Kick volume", "Kick step 3 velocity", "tempo". */
 static char *
 describe_target (TandemWindow *self,
                  TandemOp     *op)
@@ -464,8 +463,8 @@ on_remote_batch (TandemWindow     *self,
   else if (deleted->len > 1)
     /* Translators: a toast, e.g. “Ada deleted Kick and 3 more” */
     show_urgent_toast (self, g_dngettext (GETTEXT_PACKAGE, "%s deleted %s and %u more",
-                                        "%s deleted %s and %u more", deleted->len - 1),
-                     who, (char *) deleted->pdata[0], deleted->len - 1);
+                                          "%s deleted %s and %u more", deleted->len - 1),
+                       who, (char *) deleted->pdata[0], deleted->len - 1);
 }
 
 /* Our own edits (and undos) make us the last writer of what they set. */
