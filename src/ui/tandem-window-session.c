@@ -239,8 +239,8 @@ static void show_urgent_toast (TandemWindow *self,
 
 static void
 show_urgent_toast (TandemWindow *self,
-                 const char   *format,
-                 ...)
+                   const char   *format,
+                   ...)
 {
   g_autofree char *message = NULL;
   AdwToast *toast;
@@ -254,7 +254,6 @@ show_urgent_toast (TandemWindow *self,
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
-
 
 static void
 set_editing_sensitive (TandemWindow *self,
@@ -336,7 +335,7 @@ target_key (TandemOp *op)
                           tandem_op_get_prop (op));
 }
 
-/* "Kick volume", "Pattern 2, Kick step 3 velocity", "tempo". */
+/* "Kick volume", "Kick step 3 velocity", "tempo". */
 static char *
 describe_target (TandemWindow *self,
                  TandemOp     *op)
@@ -464,8 +463,8 @@ on_remote_batch (TandemWindow     *self,
   else if (deleted->len > 1)
     /* Translators: a toast, e.g. “Ada deleted Kick and 3 more” */
     show_urgent_toast (self, g_dngettext (GETTEXT_PACKAGE, "%s deleted %s and %u more",
-                                        "%s deleted %s and %u more", deleted->len - 1),
-                     who, (char *) deleted->pdata[0], deleted->len - 1);
+                                          "%s deleted %s and %u more", deleted->len - 1),
+                       who, (char *) deleted->pdata[0], deleted->len - 1);
 }
 
 /* Our own edits (and undos) make us the last writer of what they set. */
@@ -1320,11 +1319,8 @@ add_bar (TandemWindow *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = gtk_label_new (NULL);
 
+  gtk_widget_add_css_class (box, "session-bar");
   gtk_widget_add_css_class (box, css_class);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_box_append (GTK_BOX (box), label);
