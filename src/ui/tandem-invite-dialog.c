@@ -77,7 +77,12 @@ set_link (TandemInviteDialog *self,
   if (!replace_str (&self->links[kind], link))
     return;
 
-  adw_action_row_set_subtitle (row, link != NULL ? link : "");
+  {
+    /* A row's subtitle is markup: a link's "&" must be escaped. */
+    g_autofree char *escaped = g_markup_escape_text (link != NULL ? link : "", -1);
+
+    adw_action_row_set_subtitle (row, escaped);
+  }
   gtk_widget_set_visible (GTK_WIDGET (row), link != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITOR_LINK + kind]);
 }
