@@ -225,28 +225,6 @@ pattern_new (GtkWidget  *widget,
     }
 }
 
-static JsonNode *
-find_pattern_json (TandemProject *project,
-                   const char    *id)
-{
-  g_autoptr(JsonNode) root = tandem_project_to_json (project);
-  JsonObject *object = json_node_get_object (root);
-  JsonArray *patterns;
-
-  if (!json_object_has_member (object, "patterns"))
-    return NULL;
-
-  patterns = json_object_get_array_member (object, "patterns");
-  for (guint i = 0; i < json_array_get_length (patterns); i++)
-    {
-      JsonObject *pattern = json_array_get_object_element (patterns, i);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (pattern, "id", NULL), id) == 0)
-        return json_node_copy (json_array_get_element (patterns, i));
-    }
-  return NULL;
-}
-
 static void
 pattern_duplicate (GtkWidget  *widget,
                    const char *action_name,
@@ -254,32 +232,21 @@ pattern_duplicate (GtkWidget  *widget,
 {
   TandemPatternBar *self = TANDEM_PATTERN_BAR (widget);
   g_autofree char *id = tandem_id_new ();
-  g_autofree char *name = NULL;
   TandemPattern *pattern;
-  JsonObject *object;
-  JsonNode *data;
+  TandemOp *op;
   guint position;
 
   if ((pattern = current_pattern (self, &position)) == NULL ||
-      (data = find_pattern_json (self->project, tandem_pattern_get_id (pattern))) == NULL)
+      (op = _tandem_widgets_duplicate_pattern_op (self->project, tandem_pattern_get_id (pattern),
+                                                  id, &position)) == NULL)
     return;
 
-  /* Translators: the name of a copied pattern, “Verse (Copy)” */
-  name = g_strdup_printf (_("%s (Copy)"), tandem_pattern_get_name (pattern));
-  object = json_node_get_object (data);
-  json_object_set_string_member (object, "id", id);
-  json_object_set_string_member (object, "name",
-                                 tandem_name_is_valid (name) ? name
-                                                             : tandem_pattern_get_name (pattern));
-
   if (self->links_playing)
-    apply_batch (self,
-                 tandem_op_new_insert (TANDEM_ENTITY_PATTERN, position + 1, data),
+    apply_batch (self, op,
                  tandem_op_new_set_string (TANDEM_ENTITY_PROJECT, NULL, "current-pattern", id));
   else
     {
-      _tandem_widgets_apply (self->history,
-                             tandem_op_new_insert (TANDEM_ENTITY_PATTERN, position + 1, data));
+      _tandem_widgets_apply (self->history, op);
       tandem_pattern_bar_set_pattern_id (self, id);
     }
 }

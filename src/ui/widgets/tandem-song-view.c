@@ -122,56 +122,20 @@ rebuild_lanes (TandemSongView *self)
 
 /* ---- actions ------------------------------------------------------------- */
 
-static JsonNode *
-pattern_json (TandemProject *project,
-              const char    *id,
-              guint         *position)
-{
-  g_autoptr(JsonNode) root = tandem_project_to_json (project);
-  JsonObject *object = json_node_get_object (root);
-  JsonArray *patterns;
-
-  if (!json_object_has_member (object, "patterns"))
-    return NULL;
-  patterns = json_object_get_array_member (object, "patterns");
-  for (guint i = 0; i < json_array_get_length (patterns); i++)
-    {
-      JsonObject *pattern = json_array_get_object_element (patterns, i);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (pattern, "id", NULL), id) == 0)
-        {
-          *position = i;
-          return json_node_copy (json_array_get_element (patterns, i));
-        }
-    }
-  return NULL;
-}
-
 static void
 song_duplicate_pattern (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
   TandemSongView *self = TANDEM_SONG_VIEW (widget);
-  const char *id = g_variant_get_string (parameter, NULL);
   g_autofree char *copy_id = tandem_id_new ();
-  g_autofree char *name = NULL;
-  TandemPattern *pattern;
-  JsonNode *data;
-  guint position = 0;
+  TandemOp *op;
+  guint position;
 
-  if (self->project == NULL || (pattern = tandem_project_find_pattern (self->project, id)) == NULL
-      || (data = pattern_json (self->project, id, &position)) == NULL)
-    return;
-
-  /* Translators: the name of a copied pattern, “Verse (Copy)” */
-  name = g_strdup_printf (_("%s (Copy)"), tandem_pattern_get_name (pattern));
-  json_object_set_string_member (json_node_get_object (data), "id", copy_id);
-  json_object_set_string_member (json_node_get_object (data), "name",
-                                 tandem_name_is_valid (name) ? name
-                                                             : tandem_pattern_get_name (pattern));
-  _tandem_widgets_apply (self->history,
-                         tandem_op_new_insert (TANDEM_ENTITY_PATTERN, (int) position + 1, data));
+  if (self->project != NULL
+      && (op = _tandem_widgets_duplicate_pattern_op (self->project, g_variant_get_string (parameter, NULL),
+                                                     copy_id, &position)) != NULL)
+    _tandem_widgets_apply (self->history, op);
 }
 
 static void

@@ -14,6 +14,13 @@ G_BEGIN_DECLS
  * against a remote edit (the entity is gone), so failures are only logged. */
 gboolean  _tandem_widgets_apply        (TandemHistory *history,
                                         TandemOp      *op);
+/* The insert op that puts a copy of pattern @id, named “NAME (Copy)” and
+ * with id @copy_id, right after it; NULL when @project has no such
+ * pattern. @position is set to the copy's index. */
+TandemOp *_tandem_widgets_duplicate_pattern_op (TandemProject *project,
+                                                const char    *id,
+                                                const char    *copy_id,
+                                                guint         *position);
 /* Parses "#rrggbb"; falls back to a neutral blue. */
 void      _tandem_widgets_parse_color  (const char    *spec,
                                         GdkRGBA       *color);

@@ -6,7 +6,48 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "tandem-widgets-private.h"
+
+TandemOp *
+_tandem_widgets_duplicate_pattern_op (TandemProject *project,
+                                      const char    *id,
+                                      const char    *copy_id,
+                                      guint         *position)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *name = NULL;
+  TandemPattern *pattern;
+  JsonObject *object;
+  JsonArray *patterns;
+
+  if ((pattern = tandem_project_find_pattern (project, id)) == NULL)
+    return NULL;
+  root = tandem_project_to_json (project);
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "patterns"))
+    return NULL;
+  patterns = json_object_get_array_member (object, "patterns");
+  for (guint i = 0; i < json_array_get_length (patterns); i++)
+    {
+      JsonObject *found = json_array_get_object_element (patterns, i);
+      JsonNode *data;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (found, "id", NULL), id) != 0)
+        continue;
+      data = json_node_copy (json_array_get_element (patterns, i));
+      /* Translators: the name of a copied pattern, “Verse (Copy)” */
+      name = g_strdup_printf (_("%s (Copy)"), tandem_pattern_get_name (pattern));
+      json_object_set_string_member (json_node_get_object (data), "id", copy_id);
+      json_object_set_string_member (json_node_get_object (data), "name",
+                                     tandem_name_is_valid (name) ? name
+                                                                 : tandem_pattern_get_name (pattern));
+      *position = i + 1;
+      return tandem_op_new_insert (TANDEM_ENTITY_PATTERN, (int) i + 1, data);
+    }
+  return NULL;
+}
 
 gboolean
 _tandem_widgets_apply (TandemHistory *history,
