@@ -332,8 +332,10 @@ add_string (JsonObject *obj,
 }
 
 /* JSON has no NaN or infinity (json-glib would write "inf.0", which no
- * reader takes): an op holding one writes null there instead, and is refused
- * when applied either way. */
+ * reader takes), and json-glib 1.6 writes a whole number of 1e17 or more as
+ * "1e+17.0", which no reader takes either: an op holding one writes null
+ * there instead, and is refused when applied either way (no property takes
+ * a number that large). */
 static gboolean
 has_non_finite (JsonNode *node)
 {
@@ -363,7 +365,7 @@ has_non_finite (JsonNode *node)
       }
     case JSON_NODE_VALUE:
       return json_node_get_value_type (node) == G_TYPE_DOUBLE
-             && !isfinite (json_node_get_double (node));
+             && !(fabs (json_node_get_double (node)) < 1e17);
     case JSON_NODE_NULL:
     default:
       return FALSE;
