@@ -331,11 +331,23 @@ add_string (JsonObject *obj,
   json_object_set_member (obj, name, json_node_init_string (json_node_alloc (), value));
 }
 
-/* JSON has no NaN or infinity (json-glib would write "inf.0", which no
- * reader takes), and json-glib 1.6 writes a whole number of 1e17 or more as
- * "1e+17.0", which no reader takes either: an op holding one writes null
- * there instead, and is refused when applied either way (no property takes
- * a number that large). */
+/* Whether json-glib writes @value as a number JSON readers take. It writes
+ * g_ascii_dtostr()'s text and adds ".0" when that has no point, so NaN and
+ * infinity become "nan.0" and "inf.0", and any number %.17g prints as one
+ * digit and an exponent ("7e+67", "2e-66") becomes "7e+67.0": none reads
+ * back. */
+static gboolean
+writes_readably (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (buf, sizeof buf, value);
+  return isfinite (value) && (strchr (buf, '.') != NULL || strpbrk (buf, "eE") == NULL);
+}
+
+/* An op holding a number json-glib cannot write readably writes null there
+ * instead, and is refused when applied either way (no property takes such
+ * a number: they are huge, tiny or not numbers). */
 static gboolean
 has_non_finite (JsonNode *node)
 {
@@ -365,7 +377,7 @@ has_non_finite (JsonNode *node)
       }
     case JSON_NODE_VALUE:
       return json_node_get_value_type (node) == G_TYPE_DOUBLE
-             && !(fabs (json_node_get_double (node)) < 1e17);
+             && !writes_readably (json_node_get_double (node));
     case JSON_NODE_NULL:
     default:
       return FALSE;

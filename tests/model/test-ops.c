@@ -1074,12 +1074,13 @@ test_ids (void)
 }
 
 /* Every op's text reads back, whatever number it holds: json-glib writes
- * NaN as "nan.0" and a whole number of 1e17 or more as "7e+67.0", which no
- * reader takes, so those are written as null (and refused when applied). */
+ * NaN as "nan.0" and a one-digit number with an exponent as "7e+67.0" or
+ * "2e-66.0", which no reader takes, so those are written as null (and
+ * refused when applied). */
 static void
 test_unwritable_numbers_read_back (void)
 {
-  const double values[] = { NAN, INFINITY, -INFINITY, 1e17, 7e67, -2e300, 1e16, 0.5e-300 };
+  const double values[] = { NAN, INFINITY, -INFINITY, 1e17, 7e67, -2e300, 1e16, 0.5e-300, 2e-66, -1e-7, 1e21, 120.0, 0.25 };
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     {
