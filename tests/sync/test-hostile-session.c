@@ -557,6 +557,35 @@ test_set_role_validated (Fixture *f, gconstpointer data)
   assert_editor_unharmed (f);
 }
 
+/* A role the owner gave outlives the connection: the demoted editor
+ * cannot edit again by reconnecting with its editor's link, and the
+ * promoted listener is still an editor after its Wi-Fi drops. */
+static void
+test_set_role_survives_reconnect (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) owner = raw_join (f, TANDEM_ROLE_OWNER, "own");
+  g_autoptr(SoupWebsocketConnection) editor = raw_join (f, TANDEM_ROLE_EDITOR, "ed");
+  g_autoptr(SoupWebsocketConnection) listener = raw_join (f, TANDEM_ROLE_VIEWER, "lis");
+  g_autoptr(SoupWebsocketConnection) editor_again = NULL;
+  g_autoptr(SoupWebsocketConnection) listener_again = NULL;
+  g_autoptr(JsonObject) batch = NULL;
+
+  send_set_role (owner, "\"client\":\"ed\",\"role\":\"viewer\"");
+  expect_role (owner, "ed", "viewer");
+  send_set_role (owner, "\"client\":\"lis\",\"role\":\"editor\"");
+  expect_role (owner, "lis", "editor");
+
+  editor_again = raw_join (f, TANDEM_ROLE_EDITOR, "ed");
+  listener_again = raw_join (f, TANDEM_ROLE_VIEWER, "lis");
+  send_tempo (editor_again, 1);
+  sync_test_raw_expect_reject (editor_again, 1, TANDEM_CODE_FORBIDDEN);
+  send_tempo (listener_again, 1);
+  batch = sync_test_raw_expect (listener_again, "batch", 10000);
+  g_assert_nonnull (batch);
+  g_assert_cmpstr (json_object_get_string_member (batch, "client"), ==, "lis");
+  assert_editor_unharmed (f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -572,6 +601,7 @@ main (int    argc,
   ADD ("viewers-yield-seats", test_viewers_yield_seats);
   ADD ("presence-validated", test_presence_validated);
   ADD ("set-role-validated", test_set_role_validated);
+  ADD ("set-role-survives-reconnect", test_set_role_survives_reconnect);
 #undef ADD
   return g_test_run ();
 }

@@ -39,6 +39,8 @@ typedef struct
   gboolean has_secret;
   gboolean secret_durable;  /* the claim is in the synced journal or snapshot */
   gboolean claim_queued;    /* the claim waits in unflushed */
+  gboolean role_set;        /* the owner gave this id a role (set-role) */
+  int      role;            /* that TandemRole, kept across its reconnects */
 } TandemClientRecord;
 
 struct _TandemPeer

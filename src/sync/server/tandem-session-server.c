@@ -657,6 +657,17 @@ handle_hello (TandemPeer *peer,
                          TANDEM_CLOSE_WRONG_SECRET);
       return;
     }
+  /* A role the owner gave this id outlives its connection: a listener
+   * made an editor stays one through a dropped Wi-Fi, and an editor made a
+   * listener cannot edit again by reconnecting. The owner's own link
+   * always makes an owner. */
+  if (role != TANDEM_ROLE_OWNER)
+    {
+      TandemClientRecord *record = g_hash_table_lookup (session->clients, client);
+
+      if (record != NULL && record->role_set)
+        role = record->role;
+    }
   /* A name or colour that cannot be shown is left out, not fatal: the
    * error tells why once joined. */
   if (name)
@@ -701,15 +712,17 @@ handle_hello (TandemPeer *peer,
   send_presence_now (peer);
 }
 
-/* The owner gives someone another role for the rest of their connection
- * (the link they hold decides it again when they join anew). An editor
- * made a listener gets every later submit refused as "forbidden". */
+/* The owner gives someone another role, kept for their client id while
+ * the server runs (so it holds across reconnects, not across a restart of
+ * the server: the link they hold decides it then). An editor made a
+ * listener gets every later submit refused as "forbidden". */
 static void
 handle_set_role (TandemPeer *peer,
                  JsonObject *msg)
 {
   const char *client = NULL, *role_name = NULL;
   TandemPeer *target;
+  TandemClientRecord *record;
   TandemRole role;
   g_autofree char *text = NULL;
 
@@ -746,6 +759,12 @@ handle_set_role (TandemPeer *peer,
       _tandem_session_claim_client (peer->session, client, unused, TRUE);
     }
   target->role = role;
+  record = g_hash_table_lookup (peer->session->clients, client);
+  if (record != NULL)
+    {
+      record->role_set = TRUE;
+      record->role = role;
+    }
   g_message ("Session %s: %s is now %s", peer->session->id, client, role_name);
   /* Everyone, the target included, hears it at once. */
   text = presence_message (target);

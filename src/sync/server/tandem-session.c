@@ -595,7 +595,8 @@ forget_passing_claims (TandemSession *session)
       const char *id = l->data;
       TandemClientRecord *record = g_hash_table_lookup (session->clients, id);
 
-      if (record == NULL || record->claim_queued || record->secret_durable || record->cseq > 0)
+      if (record == NULL || record->claim_queued || record->secret_durable || record->cseq > 0
+          || record->role_set)
         {
           g_free (l->data);
           g_queue_delete_link (&session->passing_claims, l);
