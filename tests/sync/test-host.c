@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sync-test-utils.h"
+#include "tandem-host-addresses.h"
 
 #define CHILD_EDITS 20
 
@@ -153,6 +154,68 @@ test_host_thread (void)
   sync_test_rm_rf (data_dir);
 }
 
+/* Every address offered is one of this machine's: a socket binds to it. */
+static void
+test_host_addresses_are_ours (void)
+{
+  g_autoptr(GPtrArray) list = tandem_host_addresses_list ();
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (list->pdata[i]);
+      g_autoptr(GSocketAddress) address = NULL;
+      g_autoptr(GSocket) socket = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("address %s", (const char *) list->pdata[i]);
+      g_assert_nonnull (inet);
+      g_assert_false (g_inet_address_get_is_loopback (inet));
+      g_assert_false (g_inet_address_get_is_link_local (inet));
+      address = g_inet_socket_address_new (inet, 0);
+      socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                             G_SOCKET_PROTOCOL_TCP, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_socket_bind (socket, address, FALSE, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* A host listening on every interface names an address in its links, never
+ * the bare host name other machines cannot resolve, and a guest joins
+ * through it. */
+static void
+test_host_link_names_an_address (void)
+{
+  g_autoptr(TandemSessionHost) host = tandem_session_host_new ();
+  g_autoptr(TandemSyncClient) client = sync_test_client_new ();
+  g_autoptr(GPtrArray) list = tandem_host_addresses_list ();
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(TandemInvite) invite = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = sync_test_make_tmpdir ();
+  g_autofree char *cert = g_build_filename (data_dir, "host.pem", NULL);
+  g_autofree char *link = NULL;
+
+  tandem_session_host_set_certificate_path (host, cert);
+  g_assert_true (tandem_session_host_start (host, 0, data_dir, NULL, &error));
+  g_assert_no_error (error);
+  link = tandem_session_host_dup_invite (host, TANDEM_ROLE_EDITOR);
+  g_test_message ("link %s", link);
+  invite = tandem_invite_parse (link, &error);
+  g_assert_no_error (error);
+  inet = g_inet_address_new_from_string (invite->host);
+  g_assert_nonnull (inet);
+  if (list->len > 0)
+    g_assert_cmpstr (invite->host, ==, list->pdata[0]);
+  else
+    g_assert_true (g_inet_address_get_is_loopback (inet));
+
+  g_assert_true (tandem_sync_client_connect (client, link, NULL));
+  g_assert_true (sync_test_wait_live (client));
+  tandem_session_host_stop (host);
+  sync_test_rm_rf (data_dir);
+}
+
 static void
 test_host_port_in_use (void)
 {
@@ -180,5 +243,7 @@ main (int    argc,
   sync_test_init (&argc, &argv);
   g_test_add_func ("/sync/host/thread", test_host_thread);
   g_test_add_func ("/sync/host/port-in-use", test_host_port_in_use);
+  g_test_add_func ("/sync/host/addresses-are-ours", test_host_addresses_are_ours);
+  g_test_add_func ("/sync/host/link-names-an-address", test_host_link_names_an_address);
   return g_test_run ();
 }

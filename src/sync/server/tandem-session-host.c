@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "tandem-host-addresses.h"
 #include "tandem-host-certificate.h"
 #include "tandem-invite.h"
 #include "tandem-session-host.h"
@@ -259,7 +260,7 @@ make_invite (TandemSessionHost *self,
            && strcmp (self->bind_address, "::") != 0)
     host = g_strdup (self->bind_address);
   else
-    host = g_strdup (g_get_host_name ());
+    host = tandem_host_addresses_dup_default ();
   invite = tandem_invite_new (host, self->port, self->session_id, self->tokens[role]);
   if (self->certificate != NULL)
     tandem_invite_set_tls (invite, self->fingerprint);
