@@ -54,6 +54,8 @@ struct _TandemWindow
   GtkRevealer          *follow_bar;
   GtkLabel             *follow_label;
   GtkRevealer          *listener_banner;
+  GtkRevealer          *gone_banner;   /* the session has been out of reach too long */
+  guint                 gone_source;
   GHashTable           *last_writers;     /* edited target → client id of its last writer */
   char                 *shown_role;       /* the role the window was last set up for */
   GtkRevealer          *export_revealer;

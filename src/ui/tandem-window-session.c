@@ -639,6 +639,50 @@ on_sync_error (TandemWindow *self,
     _tandem_window_leave_session (self);
 }
 
+/* How long a session may be out of reach before the window says so in
+ * words instead of "Reconnecting…" in the subtitle. */
+static guint
+gone_after_seconds (void)
+{
+  const char *text = g_getenv ("TANDEM_HOST_GONE_SECONDS");
+  guint64 seconds = 30;
+
+  if (text != NULL)
+    g_ascii_string_to_unsigned (text, 10, 1, 3600, &seconds, NULL);
+  return (guint) seconds;
+}
+
+static gboolean
+on_gone_timeout (gpointer data)
+{
+  TandemWindow *self = data;
+
+  self->gone_source = 0;
+  gtk_revealer_set_reveal_child (self->gone_banner, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hide_gone_banner (TandemWindow *self)
+{
+  g_clear_handle_id (&self->gone_source, g_source_remove);
+  if (self->gone_banner != NULL)
+    gtk_revealer_set_reveal_child (self->gone_banner, FALSE);
+}
+
+/* A session that was live and drops: the reconnect goes on, and after a
+ * bounded time the bar says plainly that the host is gone and that the
+ * edits made meanwhile are kept. */
+static void
+update_gone_banner (TandemWindow *self,
+                    TandemSyncState state)
+{
+  if (state != TANDEM_SYNC_STATE_RECONNECTING || !self->ever_live)
+    hide_gone_banner (self);
+  else if (self->gone_source == 0 && !gtk_revealer_get_reveal_child (self->gone_banner))
+    self->gone_source = g_timeout_add_seconds (gone_after_seconds (), on_gone_timeout, self);
+}
+
 static void
 on_state_changed (TandemWindow *self)
 {
@@ -654,6 +698,7 @@ on_state_changed (TandemWindow *self)
       self->unreachable_reported = TRUE;
       show_toast_printf (self, _("Cannot reach %s — still trying"), self->session_address);
     }
+  update_gone_banner (self, state);
 
   _tandem_window_update_status (self);
   _tandem_window_actions_update (self);
@@ -871,6 +916,7 @@ _tandem_window_leave_session (TandemWindow *self)
       g_signal_handlers_disconnect_by_func (tandem_project_get_patterns (self->project),
                                             on_patterns_changed, self);
     }
+  hide_gone_banner (self);
   if (self->host != NULL)
     {
       tandem_session_host_stop (self->host);
@@ -1369,6 +1415,9 @@ _tandem_window_session_init (TandemWindow *self)
   /* AdwBanner arrived in libadwaita 1.3; this bar looks and reads the same. */
   self->listener_banner = add_bar (self, "listener-banner", &banner_label, NULL, NULL);
   gtk_label_set_text (banner_label, _("You are listening: the host has not let you edit"));
+  self->gone_banner = add_bar (self, "gone-banner", &banner_label, NULL, NULL);
+  gtk_label_set_text (banner_label, _("The session cannot be reached: your edits are kept and "
+                                      "will be sent when it is back"));
   self->follow_bar = add_bar (self, "follow-bar", &self->follow_label, _("_Stop Following"),
                               "win.stop-following");
 
@@ -1394,6 +1443,7 @@ _tandem_window_session_init (TandemWindow *self)
 void
 _tandem_window_session_dispose (TandemWindow *self)
 {
+  g_clear_handle_id (&self->gone_source, g_source_remove);
   g_clear_pointer (&self->following, g_free);
   g_clear_pointer (&self->shown_role, g_free);
   g_clear_pointer (&self->last_writers, g_hash_table_unref);

@@ -368,6 +368,52 @@ test_join_errors (void)
   gtk_window_destroy (GTK_WINDOW (host));
 }
 
+static gboolean
+gone_banner_shown (gpointer data)
+{
+  return gtk_revealer_get_reveal_child (TANDEM_WINDOW (data)->gone_banner);
+}
+
+/* A guest whose host goes away is told so in words after a bounded time
+ * (one second here), while it keeps trying. */
+static void
+test_host_gone_banner (void)
+{
+  g_autoptr(TandemApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = NULL;
+  TandemWindow *host, *joiner;
+
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_setenv ("TANDEM_HOST_GONE_SECONDS", "1", TRUE);
+
+  app = start_app ();
+  host = open_window (app);
+  g_assert_true (tandem_window_host_session (host, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (is_live, host));
+  link = g_strdup (tandem_window_get_invite_link (host));
+
+  joiner = tandem_window_new (app);
+  gtk_window_present (GTK_WINDOW (joiner));
+  g_assert_true (tandem_window_join_session (joiner, link, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (is_live, joiner));
+  g_assert_false (gone_banner_shown (joiner));
+
+  gtk_window_destroy (GTK_WINDOW (host));
+  g_assert_true (iterate_until (is_reconnecting, joiner));
+  g_assert_true (iterate_until (gone_banner_shown, joiner));
+  g_assert_true (is_reconnecting (joiner));
+
+  gtk_window_destroy (GTK_WINDOW (joiner));
+  g_unsetenv ("TANDEM_HOST_GONE_SECONDS");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -386,6 +432,7 @@ main (int    argc,
                         self_path != NULL ? self_path : argv[0],
                         test_two_processes_edit_together);
   g_test_add_func ("/ui/session/join-errors", test_join_errors);
+  g_test_add_func ("/ui/session/host-gone-banner", test_host_gone_banner);
 
   return g_test_run ();
 }
