@@ -250,11 +250,38 @@ parse_entry (TandemHostedSession *self,
 }
 
 TandemHostedSession *
-tandem_hosted_session_load (const char  *key,
-                            GError     **error)
+tandem_hosted_session_new_from_data (const char  *key,
+                                     const char  *data,
+                                     gsize        length,
+                                     GError     **error)
 {
   g_autoptr(TandemHostedSession) self = NULL;
   g_autoptr(JsonNode) root = NULL;
+
+  if (!is_key (key))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” does not name a hosted session", key ? key : "");
+      return NULL;
+    }
+  if ((root = tandem_json_parse_bounded (data, length, &hosted_file_limits, error)) == NULL)
+    return NULL;
+  self = g_new0 (TandemHostedSession, 1);
+  set_key (self, key);
+  if (!parse_entry (self, root))
+    {
+      g_set_error_literal (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                           "This does not describe a hosted session");
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+TandemHostedSession *
+tandem_hosted_session_load (const char  *key,
+                            GError     **error)
+{
+  TandemHostedSession *self;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
@@ -270,20 +297,9 @@ tandem_hosted_session_load (const char  *key,
   path = g_build_filename (dir, ENTRY_FILE, NULL);
   if (!g_file_get_contents (path, &text, &length, error))
     return NULL;
-  if ((root = tandem_json_parse_bounded (text, length, &hosted_file_limits, error)) == NULL)
-    {
-      g_prefix_error (error, "%s: ", path);
-      return NULL;
-    }
-  self = g_new0 (TandemHostedSession, 1);
-  set_key (self, key);
-  if (!parse_entry (self, root))
-    {
-      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
-                   "%s does not describe a hosted session", path);
-      return NULL;
-    }
-  return g_steal_pointer (&self);
+  if ((self = tandem_hosted_session_new_from_data (key, text, length, error)) == NULL)
+    g_prefix_error (error, "%s: ", path);
+  return self;
 }
 
 static gboolean

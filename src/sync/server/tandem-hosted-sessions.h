@@ -49,6 +49,11 @@ gboolean             tandem_hosted_session_save     (TandemHostedSession  *self,
  * error, never a half-filled entry. */
 TandemHostedSession *tandem_hosted_session_load     (const char           *key,
                                                      GError              **error);
+/* The same from hosted.json's bytes (what the fuzzer feeds). */
+TandemHostedSession *tandem_hosted_session_new_from_data (const char  *key,
+                                                          const char  *data,
+                                                          gsize        length,
+                                                          GError     **error);
 /* Deletes the entry's folder, journal included. */
 gboolean             tandem_hosted_session_delete   (TandemHostedSession  *self,
                                                      GError              **error);
