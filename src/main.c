@@ -39,6 +39,7 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(TandemApplication) app = NULL;
+  int status;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -55,6 +56,6 @@ main (int    argc,
     return list_kits ();
 
   app = tandem_application_new ();
-
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  return status != 0 ? status : tandem_application_get_exit_status (app);
 }

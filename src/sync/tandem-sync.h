@@ -8,6 +8,7 @@
 #include "tandem-clock.h"
 #include "tandem-evolution-driver.h"
 #include "tandem-history-read.h"
+#include "tandem-hosted-sessions.h"
 #include "tandem-invite.h"
 #include "tandem-journal.h"
 #include "tandem-participant.h"
@@ -21,4 +22,5 @@
 #include "tandem-session-server.h"
 #include "tandem-sync-client.h"
 #include "tandem-sync-client-history.h"
+#include "tandem-sync-client-resume.h"
 #include "tandem-transport.h"

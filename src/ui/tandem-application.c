@@ -18,6 +18,9 @@ struct _TandemApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  gboolean        recovery_done;  /* hosted sessions a crash left: offered once */
+  gboolean        resume_hosting; /* --resume-hosting: resume without asking */
+  int             exit_status;
 };
 
 G_DEFINE_FINAL_TYPE (TandemApplication, tandem_application, ADW_TYPE_APPLICATION)
@@ -29,6 +32,9 @@ static const GOptionEntry main_entries[] = {
     N_("Render IN.tandem to OUT.wav or OUT.flac and exit"), N_("IN.tandem OUT.wav") },
   { "list-kits", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("List the Hydrogen drum kits found (name and folder) and exit"), NULL },
+  { "resume-hosting", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Resume hosting the session Tandem was hosting when it stopped, without asking; "
+       "exit with status 1 if it cannot be resumed"), NULL },
   { NULL }
 };
 
@@ -64,6 +70,8 @@ tandem_application_handle_local_options (GApplication *app,
       g_print ("tandem %s\n", PACKAGE_VERSION);
       return EXIT_SUCCESS;
     }
+  if (g_variant_dict_contains (options, "resume-hosting"))
+    TANDEM_APPLICATION (app)->resume_hosting = TRUE;
 
   return -1;
 }
@@ -100,6 +108,37 @@ restore_drafts (TandemApplication *self)
   return restored;
 }
 
+/* A session this app was hosting when it stopped: resumed at once for
+ * --resume-hosting, else offered. */
+static void
+recover_hosting (TandemApplication *self,
+                 TandemWindow      *window)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->recovery_done)
+    return;
+  self->recovery_done = TRUE;
+  if (tandem_window_recover_hosting (window, !self->resume_hosting, &error))
+    return;
+  g_printerr ("%s\n", error->message);
+  self->exit_status = EXIT_FAILURE;
+  g_application_quit (G_APPLICATION (self));
+}
+
+/**
+ * tandem_application_get_exit_status:
+ *
+ * Returns: what the process should exit with once the application ran
+ */
+int
+tandem_application_get_exit_status (TandemApplication *self)
+{
+  g_return_val_if_fail (TANDEM_IS_APPLICATION (self), EXIT_FAILURE);
+
+  return self->exit_status;
+}
+
 static void
 tandem_application_activate (GApplication *app)
 {
@@ -107,12 +146,13 @@ tandem_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL && restore_drafts (self))
-    return;
+    window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
     window = GTK_WINDOW (tandem_window_new (self));
 
   gtk_window_present (window);
+  recover_hosting (self, TANDEM_WINDOW (window));
 }
 
 static void

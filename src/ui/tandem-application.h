@@ -13,5 +13,6 @@ G_DECLARE_FINAL_TYPE (TandemApplication, tandem_application, TANDEM, APPLICATION
 
 TandemApplication *tandem_application_new          (void);
 GSettings         *tandem_application_get_settings (TandemApplication *self);
+int                tandem_application_get_exit_status (TandemApplication *self);
 
 G_END_DECLS

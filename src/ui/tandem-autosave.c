@@ -11,12 +11,23 @@
 #include <string.h>
 
 #include "tandem-autosave.h"
+#include "tandem-json.h"
 
 struct _TandemDraft
 {
   char *id;
   char *project_path;
   char *info_path;
+  char *session_path;
+};
+
+/* A session record holds a link, a name and the unconfirmed edits: a
+ * guest's offline edits can be many, but never a project file's worth. */
+static const TandemJsonLimits session_record_limits = {
+  .max_bytes = 64 * 1024 * 1024,
+  .max_depth = 80,
+  .max_tokens = 4 * 1024 * 1024,
+  .immutable = FALSE,
 };
 
 static char *
@@ -32,16 +43,19 @@ tandem_draft_new_for_id (const char *id)
   g_autofree char *dir = drafts_dir ();
   g_autofree char *project_name = NULL;
   g_autofree char *info_name = NULL;
+  g_autofree char *session_name = NULL;
 
   g_return_val_if_fail (tandem_id_is_valid (id), NULL);
 
   project_name = g_strconcat (id, ".tandem", NULL);
   info_name = g_strconcat (id, ".ini", NULL);
+  session_name = g_strconcat (id, ".session", NULL);
 
   draft = g_new0 (TandemDraft, 1);
   draft->id = g_strdup (id);
   draft->project_path = g_build_filename (dir, project_name, NULL);
   draft->info_path = g_build_filename (dir, info_name, NULL);
+  draft->session_path = g_build_filename (dir, session_name, NULL);
   return draft;
 }
 
@@ -62,6 +76,7 @@ tandem_draft_free (TandemDraft *draft)
   g_free (draft->id);
   g_free (draft->project_path);
   g_free (draft->info_path);
+  g_free (draft->session_path);
   g_free (draft);
 }
 
@@ -138,6 +153,58 @@ tandem_draft_discard (TandemDraft *draft)
 
   g_unlink (draft->project_path);
   g_unlink (draft->info_path);
+  g_unlink (draft->session_path);
+}
+
+gboolean
+tandem_draft_write_session (TandemDraft  *draft,
+                            JsonNode     *session,
+                            GError      **error)
+{
+  g_autofree char *dir = drafts_dir ();
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (draft != NULL, FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Could not create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  text = json_to_string (session, FALSE);
+  return g_file_set_contents_full (draft->session_path, text, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+JsonNode *
+tandem_draft_read_session (TandemDraft  *draft,
+                           GError      **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  g_return_val_if_fail (draft != NULL, NULL);
+
+  if (!g_file_get_contents (draft->session_path, &text, &length, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return tandem_json_parse_bounded (text, length, &session_record_limits, error);
+}
+
+void
+tandem_draft_forget_session (TandemDraft *draft)
+{
+  g_return_if_fail (draft != NULL);
+
+  g_unlink (draft->session_path);
 }
 
 typedef struct

@@ -30,7 +30,18 @@ gboolean     tandem_draft_write        (TandemDraft   *draft,
 TandemProject *tandem_draft_read       (TandemDraft   *draft,
                                         GFile        **file,
                                         GError       **error);
+/* Drops the draft, and the session it was in. */
 void         tandem_draft_discard      (TandemDraft *draft);
+/* The live session the draft's window is in, as <id>.session next to it:
+ * a JSON object written atomically with mode 0600 (it holds the client's
+ * secret), read back through the bounded JSON parser. */
+gboolean     tandem_draft_write_session  (TandemDraft   *draft,
+                                          JsonNode      *session,
+                                          GError       **error);
+/* NULL (and no error) when the draft was in no session. */
+JsonNode    *tandem_draft_read_session   (TandemDraft   *draft,
+                                          GError       **error);
+void         tandem_draft_forget_session (TandemDraft   *draft);
 /* Ids of the drafts on disk, newest first. */
 GStrv        tandem_draft_list         (void);
 

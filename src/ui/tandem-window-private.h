@@ -8,6 +8,7 @@
 #include "tandem-engine.h"
 #include "tandem-remote-host.h"
 #include "tandem-history-panel.h"
+#include "tandem-hosted-sessions.h"
 #include "tandem-session-host.h"
 #include "tandem-sync-client.h"
 #include "tandem-sample-transfers.h"
@@ -54,8 +55,6 @@ struct _TandemWindow
   GtkRevealer          *follow_bar;
   GtkLabel             *follow_label;
   GtkRevealer          *listener_banner;
-  GtkRevealer          *gone_banner;   /* the session has been out of reach too long */
-  guint                 gone_source;
   GHashTable           *last_writers;     /* edited target → client id of its last writer */
   char                 *shown_role;       /* the role the window was last set up for */
   GtkRevealer          *export_revealer;
@@ -88,6 +87,18 @@ struct _TandemWindow
   TandemChordLane      *chord_lane;
   TandemGeneratePanel  *generate_panel;
   GtkRevealer          *music_revealer;
+
+  /* tandem-window-resume.c: the session this window hosts, as remembered
+   * on disk; the host-gone bar */
+  TandemHostedSession  *hosted;
+  GtkRevealer          *host_gone_bar;
+  guint                 host_gone_source;
+  /* tandem-window-rejoin.c: the guest's session kept with its draft */
+  GMenu                *recent_sessions_menu;
+  GtkRevealer          *rejoin_bar;
+  GtkLabel             *rejoin_label;
+  guint                 session_save_source;
+  gboolean              session_recorded; /* in recent-sessions since joining */
 
   /* tandem-window-history.c */
   GtkRevealer          *history_revealer;
@@ -127,6 +138,45 @@ void _tandem_window_music_set_client  (TandemWindow *self);
 void _tandem_window_history_init       (TandemWindow *self);
 void _tandem_window_history_set_client (TandemWindow *self);
 void _tandem_window_history_dispose    (TandemWindow *self);
+/* A bar under the toolbar: a message, and a button for @action when
+ * @button_label is set. */
+GtkRevealer *_tandem_window_add_bar   (TandemWindow  *self,
+                                       const char    *css_class,
+                                       GtkLabel     **label_out,
+                                       const char    *button_label,
+                                       const char    *action);
+/* tandem-window-session.c: joins @link; with @state (a saved client state,
+ * tandem-sync-client-resume.h) the client carries on as the one that saved it. */
+gboolean _tandem_window_join_link     (TandemWindow  *self,
+                                       const char    *link,
+                                       JsonNode      *state,
+                                       GError       **error);
+/* Joins the session self->host serves, over loopback, as its owner. */
+gboolean _tandem_window_join_own_host (TandemWindow  *self,
+                                       GError       **error);
+/* tandem-window-resume.c: hosting that survives a crash, and the bar that
+ * says when the host is gone. The session code calls these as the window
+ * starts hosting (with the entry that remembers it), joins, and leaves. */
+void _tandem_window_resume_init         (TandemWindow        *self);
+void _tandem_window_resume_dispose      (TandemWindow        *self);
+void _tandem_window_resume_host_started (TandemWindow        *self,
+                                         TandemHostedSession *entry);
+void _tandem_window_resume_joined       (TandemWindow        *self);
+/* FALSE (and the offer to resume it) when a session a crash interrupted
+ * waits for @port. */
+gboolean _tandem_window_resume_check_port (TandemWindow      *self,
+                                           guint16            port,
+                                           GError           **error);
+void _tandem_window_resume_left         (TandemWindow        *self);
+/* tandem-window-rejoin.c: a guest's session kept with its draft, and the
+ * Recent Sessions menu. */
+void _tandem_window_class_rejoin_init   (GtkWidgetClass      *widget_class);
+void _tandem_window_rejoin_init         (TandemWindow        *self);
+void _tandem_window_rejoin_dispose      (TandemWindow        *self);
+void _tandem_window_rejoin_joined       (TandemWindow        *self);
+void _tandem_window_rejoin_left         (TandemWindow        *self);
+/* After a draft was restored: offers to rejoin the session it was in. */
+void _tandem_window_rejoin_check_draft  (TandemWindow        *self);
 void _tandem_window_set_project    (TandemWindow  *self,
                                     TandemProject *project,
                                     GFile         *file);

@@ -12,6 +12,7 @@
 #include "tandem-invite.h"
 #include "tandem-invite-dialog.h"
 #include "tandem-join-dialog.h"
+#include "tandem-sync-client-resume.h"
 #include "tandem-window-private.h"
 #include "widgets/tandem-grid-cell.h"
 
@@ -639,50 +640,6 @@ on_sync_error (TandemWindow *self,
     _tandem_window_leave_session (self);
 }
 
-/* How long a session may be out of reach before the window says so in
- * words instead of "Reconnecting…" in the subtitle. */
-static guint
-gone_after_seconds (void)
-{
-  const char *text = g_getenv ("TANDEM_HOST_GONE_SECONDS");
-  guint64 seconds = 30;
-
-  if (text != NULL)
-    g_ascii_string_to_unsigned (text, 10, 1, 3600, &seconds, NULL);
-  return (guint) seconds;
-}
-
-static gboolean
-on_gone_timeout (gpointer data)
-{
-  TandemWindow *self = data;
-
-  self->gone_source = 0;
-  gtk_revealer_set_reveal_child (self->gone_banner, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-hide_gone_banner (TandemWindow *self)
-{
-  g_clear_handle_id (&self->gone_source, g_source_remove);
-  if (self->gone_banner != NULL)
-    gtk_revealer_set_reveal_child (self->gone_banner, FALSE);
-}
-
-/* A session that was live and drops: the reconnect goes on, and after a
- * bounded time the bar says plainly that the host is gone and that the
- * edits made meanwhile are kept. */
-static void
-update_gone_banner (TandemWindow *self,
-                    TandemSyncState state)
-{
-  if (state != TANDEM_SYNC_STATE_RECONNECTING || !self->ever_live)
-    hide_gone_banner (self);
-  else if (self->gone_source == 0 && !gtk_revealer_get_reveal_child (self->gone_banner))
-    self->gone_source = g_timeout_add_seconds (gone_after_seconds (), on_gone_timeout, self);
-}
-
 static void
 on_state_changed (TandemWindow *self)
 {
@@ -698,7 +655,6 @@ on_state_changed (TandemWindow *self)
       self->unreachable_reported = TRUE;
       show_toast_printf (self, _("Cannot reach %s — still trying"), self->session_address);
     }
-  update_gone_banner (self, state);
 
   _tandem_window_update_status (self);
   _tandem_window_actions_update (self);
@@ -715,6 +671,7 @@ on_project_reset (TandemWindow *self)
 static gboolean
 join_link (TandemWindow *self,
            const char   *link,
+           JsonNode     *state,
            GError      **error)
 {
   g_autoptr(TandemInvite) invite = tandem_invite_parse (link, error);
@@ -728,6 +685,11 @@ join_link (TandemWindow *self,
   color = g_settings_get_string (self->settings, "display-color");
 
   self->client = tandem_sync_client_new (self->project, self->history);
+  if (state != NULL && !tandem_sync_client_restore_state (self->client, state, error))
+    {
+      g_clear_object (&self->client);
+      return FALSE;
+    }
   _tandem_window_music_set_client (self);
   _tandem_window_history_set_client (self);
   tandem_sync_client_set_display_name (self->client, name);
@@ -781,8 +743,24 @@ join_link (TandemWindow *self,
       return FALSE;
     }
 
+  _tandem_window_resume_joined (self);
+  _tandem_window_rejoin_joined (self);
   _tandem_window_update_status (self);
   _tandem_window_actions_update (self);
+  return TRUE;
+}
+
+gboolean
+_tandem_window_join_link (TandemWindow *self,
+                          const char   *link,
+                          JsonNode     *state,
+                          GError      **error)
+{
+  _tandem_window_leave_session (self);
+  if (!join_link (self, link, state, error))
+    return FALSE;
+  g_free (self->invite_link);
+  self->invite_link = g_strdup (link);
   return TRUE;
 }
 
@@ -802,13 +780,7 @@ tandem_window_join_session (TandemWindow *self,
   g_return_val_if_fail (TANDEM_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (link != NULL, FALSE);
 
-  _tandem_window_leave_session (self);
-  if (!join_link (self, link, error))
-    return FALSE;
-
-  g_free (self->invite_link);
-  self->invite_link = g_strdup (link);
-  return TRUE;
+  return _tandem_window_join_link (self, link, NULL, error);
 }
 
 /**
@@ -824,23 +796,48 @@ tandem_window_host_session (TandemWindow *self,
                             GError      **error)
 {
   g_autoptr(TandemSessionHost) host = tandem_session_host_new ();
+  g_autoptr(TandemHostedSession) entry = NULL;
   g_autoptr(JsonNode) project = NULL;
-  g_autoptr(TandemInvite) local = NULL;
-  g_autofree char *owner_link = NULL;
-  g_autofree char *local_link = NULL;
-  g_autofree char *data_dir = NULL;
 
   g_return_val_if_fail (TANDEM_IS_WINDOW (self), FALSE);
 
+  if (!_tandem_window_resume_check_port (self, port, error))
+    return FALSE;
   _tandem_window_leave_session (self);
 
-  data_dir = g_build_filename (g_get_user_data_dir (), "tandem", "sessions", NULL);
+  /* A journal folder of its own: hosting anew never serves, nor lets guests
+   * back into, a session hosted before (tandem-hosted-sessions.h). */
+  entry = tandem_hosted_session_new ();
   project = tandem_project_to_json (self->project);
-  if (!tandem_session_host_start (host, port, data_dir, project, error))
-    return FALSE;
+  if (!tandem_session_host_start (host, port, entry->journal_dir, project, error))
+    {
+      tandem_hosted_session_delete (entry, NULL);
+      return FALSE;
+    }
+
+  self->host = g_steal_pointer (&host);
+  if (!_tandem_window_join_own_host (self, error))
+    {
+      _tandem_window_leave_session (self);
+      tandem_hosted_session_delete (entry, NULL);
+      return FALSE;
+    }
+  _tandem_window_resume_host_started (self, g_steal_pointer (&entry));
+  return TRUE;
+}
+
+gboolean
+_tandem_window_join_own_host (TandemWindow  *self,
+                              GError       **error)
+{
+  g_autoptr(TandemInvite) local = NULL;
+  g_autofree char *owner_link = NULL;
+  g_autofree char *local_link = NULL;
+
+  g_assert (self->host != NULL);
 
   /* The window joins its own session over loopback, like everyone else. */
-  owner_link = tandem_session_host_dup_invite (host, TANDEM_ROLE_OWNER);
+  owner_link = tandem_session_host_dup_invite (self->host, TANDEM_ROLE_OWNER);
   local = tandem_invite_parse (owner_link, error);
   if (local == NULL)
     return FALSE;
@@ -848,12 +845,8 @@ tandem_window_host_session (TandemWindow *self,
   local->host = g_strdup ("127.0.0.1");
   local_link = tandem_invite_to_link (local);
 
-  self->host = g_steal_pointer (&host);
-  if (!join_link (self, local_link, error))
-    {
-      _tandem_window_leave_session (self);
-      return FALSE;
-    }
+  if (!join_link (self, local_link, NULL, error))
+    return FALSE;
 
   g_free (self->invite_link);
   self->invite_link = tandem_session_host_dup_invite (self->host, TANDEM_ROLE_EDITOR);
@@ -886,6 +879,8 @@ tandem_window_get_sync_client (TandemWindow *self)
 void
 _tandem_window_leave_session (TandemWindow *self)
 {
+  _tandem_window_resume_left (self);
+  _tandem_window_rejoin_left (self);
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
@@ -916,7 +911,6 @@ _tandem_window_leave_session (TandemWindow *self)
       g_signal_handlers_disconnect_by_func (tandem_project_get_patterns (self->project),
                                             on_patterns_changed, self);
     }
-  hide_gone_banner (self);
   if (self->host != NULL)
     {
       tandem_session_host_stop (self->host);
@@ -1161,7 +1155,7 @@ on_remote_created (GObject      *source,
     }
 
   _tandem_window_leave_session (self);
-  if (!join_link (self, session->links[TANDEM_ROLE_OWNER], &error))
+  if (!join_link (self, session->links[TANDEM_ROLE_OWNER], NULL, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Could not join the new session: %s"),
                                                   error->message);
@@ -1383,6 +1377,16 @@ add_bar (TandemWindow *self,
   return GTK_REVEALER (revealer);
 }
 
+GtkRevealer *
+_tandem_window_add_bar (TandemWindow *self,
+                        const char   *css_class,
+                        GtkLabel    **label_out,
+                        const char   *button_label,
+                        const char   *action)
+{
+  return add_bar (self, css_class, label_out, button_label, action);
+}
+
 static void
 stop_following_action (GtkWidget  *widget,
                        const char *action_name,
@@ -1415,9 +1419,6 @@ _tandem_window_session_init (TandemWindow *self)
   /* AdwBanner arrived in libadwaita 1.3; this bar looks and reads the same. */
   self->listener_banner = add_bar (self, "listener-banner", &banner_label, NULL, NULL);
   gtk_label_set_text (banner_label, _("You are listening: the host has not let you edit"));
-  self->gone_banner = add_bar (self, "gone-banner", &banner_label, NULL, NULL);
-  gtk_label_set_text (banner_label, _("The session cannot be reached: your edits are kept and "
-                                      "will be sent when it is back"));
   self->follow_bar = add_bar (self, "follow-bar", &self->follow_label, _("_Stop Following"),
                               "win.stop-following");
 
@@ -1438,15 +1439,18 @@ _tandem_window_session_init (TandemWindow *self)
   g_signal_connect_object (self->settings, "changed::display-color",
                            G_CALLBACK (on_own_color_changed), self, G_CONNECT_SWAPPED);
   on_view_changed (self);
+  _tandem_window_resume_init (self);
+  _tandem_window_rejoin_init (self);
 }
 
 void
 _tandem_window_session_dispose (TandemWindow *self)
 {
-  g_clear_handle_id (&self->gone_source, g_source_remove);
   g_clear_pointer (&self->following, g_free);
   g_clear_pointer (&self->shown_role, g_free);
   g_clear_pointer (&self->last_writers, g_hash_table_unref);
+  _tandem_window_resume_dispose (self);
+  _tandem_window_rejoin_dispose (self);
 }
 
 void
@@ -1462,4 +1466,5 @@ _tandem_window_class_session_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.stop-following", NULL,
                                    stop_following_action);
   gtk_widget_class_install_action (widget_class, "win.leave", NULL, leave_action);
+  _tandem_window_class_rejoin_init (widget_class);
 }

@@ -380,6 +380,7 @@ tandem_window_restore_draft (TandemWindow *self,
   self->draft = g_steal_pointer (&draft);
   self->modified = TRUE;
   update_title (self);
+  _tandem_window_rejoin_check_draft (self);
   return TRUE;
 }
 

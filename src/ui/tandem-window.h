@@ -36,6 +36,22 @@ gboolean       tandem_window_host_session   (TandemWindow    *self,
 gboolean       tandem_window_join_session   (TandemWindow    *self,
                                              const char      *link,
                                              GError         **error);
+/* Hosts again the session remembered under @key (tandem-hosted-sessions.h):
+ * the same session id and links, on the same port, from its journal. */
+gboolean       tandem_window_resume_hosting (TandemWindow    *self,
+                                             const char      *key,
+                                             GError         **error);
+/* At start-up: the newest session the app was hosting when it stopped
+ * (a crash) is offered in the window it was hosted from (or @self) when
+ * @ask, else resumed now: then FALSE with @error when there was none or it
+ * cannot be resumed. */
+gboolean       tandem_window_recover_hosting (TandemWindow   *self,
+                                              gboolean        ask,
+                                              GError        **error);
+/* Rejoins the session the window's restored draft was in, as the same
+ * participant: the edits the host never confirmed are sent. */
+gboolean       tandem_window_rejoin_session (TandemWindow    *self,
+                                             GError         **error);
 const char    *tandem_window_get_invite_link (TandemWindow   *self);
 TandemSyncClient *tandem_window_get_sync_client (TandemWindow *self);
 void           tandem_window_show_toast   (TandemWindow      *self,

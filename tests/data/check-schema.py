@@ -42,7 +42,7 @@ for key in root.iter('key'):
 
 expected = {
     'audio-device': 's', 'sample-rate': 'u', 'buffer-size': 'u',
-    'display-name': 's', 'display-color': 's', 'recent-sessions': 'as',
+    'display-name': 's', 'display-color': 's', 'recent-sessions': 'a(ss)',
     'recent-projects': 'as', 'color-scheme': 's', 'window-width': 'i',
     'window-height': 'i', 'window-maximized': 'b', 'last-view': 's',
     'max-sample-size': 't', 'metronome': 'b', 'metronome-while-playing': 'b',
@@ -77,7 +77,7 @@ else:
         'window-maximized': 'false',
         'last-view': "'grid'",
         'max-sample-size': 'uint64 104857600',
-        'recent-sessions': '@as []',
+        'recent-sessions': '@a(ss) []',
         'audio-device': "''",
         'metronome': 'false',
         'metronome-while-playing': 'false',

@@ -371,7 +371,7 @@ test_join_errors (void)
 static gboolean
 gone_banner_shown (gpointer data)
 {
-  return gtk_revealer_get_reveal_child (TANDEM_WINDOW (data)->gone_banner);
+  return gtk_revealer_get_reveal_child (TANDEM_WINDOW (data)->host_gone_bar);
 }
 
 /* A guest whose host goes away is told so in words after a bounded time
@@ -389,7 +389,7 @@ test_host_gone_banner (void)
       g_test_skip ("no display");
       return;
     }
-  g_setenv ("TANDEM_HOST_GONE_SECONDS", "1", TRUE);
+  g_setenv ("TANDEM_HOST_GONE_TIMEOUT_MS", "1000", TRUE);
 
   app = start_app ();
   host = open_window (app);
@@ -411,7 +411,7 @@ test_host_gone_banner (void)
   g_assert_true (is_reconnecting (joiner));
 
   gtk_window_destroy (GTK_WINDOW (joiner));
-  g_unsetenv ("TANDEM_HOST_GONE_SECONDS");
+  g_unsetenv ("TANDEM_HOST_GONE_TIMEOUT_MS");
 }
 
 int

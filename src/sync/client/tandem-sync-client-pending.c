@@ -40,8 +40,8 @@ _tandem_sync_client_pending_free (TandemSyncPending *p)
 
 /* Two sets with the same key change the same value: the later one makes
  * the earlier one moot. */
-static char *
-coalesce_key (TandemOp *op)
+char *
+_tandem_sync_client_coalesce_key (TandemOp *op)
 {
   if (tandem_op_get_kind (op) != TANDEM_OP_SET)
     return NULL;
@@ -415,7 +415,7 @@ _tandem_sync_client_queue_local (TandemSyncClient *self,
                                  TandemOp         *op,
                                  TandemOp         *inverse)
 {
-  g_autofree char *key = coalesce_key (op);
+  g_autofree char *key = _tandem_sync_client_coalesce_key (op);
   gint64 now = g_get_monotonic_time ();
   GList *merge = key ? find_mergeable_set (self, op, key) : NULL;
   gint64 due;

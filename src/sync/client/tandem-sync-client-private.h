@@ -8,6 +8,7 @@
  * tandem-sync-client-rebase.c      remote batches and rejects, replayed under the pending edits
  * tandem-sync-client-presence.c    our presence and the other participants
  * tandem-sync-client-clock.c       pings, pongs and the server clock estimate
+ * tandem-sync-client-resume.c      the identity and pending edits kept across a crash
  */
 #pragma once
 
@@ -157,6 +158,8 @@ void      _tandem_sync_client_resync          (TandemSyncClient *self,
 
 /* tandem-sync-client-pending.c */
 void      _tandem_sync_client_pending_free    (TandemSyncPending *pending);
+/* Two sets with the same key change the same value; NULL for other ops. */
+char     *_tandem_sync_client_coalesce_key    (TandemOp         *op);
 void      _tandem_sync_client_queue_local     (TandemSyncClient *self,
                                                TandemOp         *op,
                                                TandemOp         *inverse);

@@ -40,12 +40,29 @@ struct _TandemSessionHost
   guint16              port;
   char                *data_dir;
   JsonNode            *project;
+  char                *resume_id;  /* resume this session from data_dir: no new one */
   GError              *error;
   char                *session_id;
   char                *tokens[TANDEM_N_ROLES];
 };
 
 G_DEFINE_FINAL_TYPE (TandemSessionHost, tandem_session_host, G_TYPE_OBJECT)
+
+/* A resumed host serves the one session of its journal folder, or nothing:
+ * never an empty one under the same links. */
+static gboolean
+session_is_served (TandemSessionServer  *server,
+                   const char           *id,
+                   GError              **error)
+{
+  g_auto(GStrv) ids = tandem_session_server_list_sessions (server);
+
+  if (g_strv_contains ((const char *const *) ids, id))
+    return TRUE;
+  g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+               "The journal of session %s is missing or cannot be read", id);
+  return FALSE;
+}
 
 static gpointer
 host_thread (gpointer data)
@@ -67,7 +84,12 @@ host_thread (gpointer data)
     }
   if (server != NULL
       && tandem_session_server_listen (server, self->bind_address, self->port, &error))
-    id = tandem_session_server_create_session (server, self->project, tokens, &error);
+    {
+      if (self->resume_id == NULL)
+        id = tandem_session_server_create_session (server, self->project, tokens, &error);
+      else if (session_is_served (server, self->resume_id, &error))
+        id = g_strdup (self->resume_id);
+    }
 
   g_mutex_lock (&self->mutex);
   if (id != NULL)
@@ -160,12 +182,14 @@ tandem_session_host_get_certificate (TandemSessionHost *self)
   return self->thread ? self->certificate : NULL;
 }
 
-gboolean
-tandem_session_host_start (TandemSessionHost  *self,
-                           guint16             port,
-                           const char         *data_dir,
-                           JsonNode           *project,
-                           GError            **error)
+static gboolean
+start_thread (TandemSessionHost  *self,
+              guint16             port,
+              const char         *data_dir,
+              JsonNode           *project,
+              const char         *resume_id,
+              const char * const *tokens,
+              GError            **error)
 {
   g_return_val_if_fail (TANDEM_IS_SESSION_HOST (self), FALSE);
   g_return_val_if_fail (self->thread == NULL, FALSE);
@@ -177,6 +201,8 @@ tandem_session_host_start (TandemSessionHost  *self,
   self->data_dir = g_strdup (data_dir);
   g_clear_pointer (&self->project, json_node_unref);
   self->project = project ? json_node_copy (project) : NULL;
+  g_free (self->resume_id);
+  self->resume_id = g_strdup (resume_id);
   self->started = FALSE;
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
@@ -196,8 +222,37 @@ tandem_session_host_start (TandemSessionHost  *self,
       g_clear_object (&self->certificate);
       return FALSE;
     }
-  g_message ("Hosting session %s on port %u", self->session_id, self->port);
+  if (tokens != NULL)
+    for (guint r = 0; r < TANDEM_N_ROLES; r++)
+      self->tokens[r] = g_strdup (tokens[r]);
+  g_message ("%s session %s on port %u", resume_id ? "Resumed hosting" : "Hosting",
+             self->session_id, self->port);
   return TRUE;
+}
+
+gboolean
+tandem_session_host_start (TandemSessionHost  *self,
+                           guint16             port,
+                           const char         *data_dir,
+                           JsonNode           *project,
+                           GError            **error)
+{
+  return start_thread (self, port, data_dir, project, NULL, NULL, error);
+}
+
+gboolean
+tandem_session_host_resume (TandemSessionHost  *self,
+                            guint16             port,
+                            const char         *data_dir,
+                            const char         *session_id,
+                            const char * const *tokens,
+                            GError            **error)
+{
+  g_return_val_if_fail (port != 0, FALSE);
+  g_return_val_if_fail (data_dir != NULL, FALSE);
+  g_return_val_if_fail (session_id != NULL && tokens != NULL, FALSE);
+
+  return start_thread (self, port, data_dir, NULL, session_id, tokens, error);
 }
 
 static gboolean
@@ -243,6 +298,15 @@ const char *
 tandem_session_host_get_session_id (TandemSessionHost *self)
 {
   return self->session_id;
+}
+
+const char *
+tandem_session_host_get_token (TandemSessionHost *self,
+                               TandemRole         role)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_HOST (self), NULL);
+  g_return_val_if_fail (role < TANDEM_N_ROLES, NULL);
+  return self->thread ? self->tokens[role] : NULL;
 }
 
 static TandemInvite *
@@ -293,6 +357,20 @@ tandem_session_host_set_bind_address (TandemSessionHost *self,
   self->bind_address = g_strdup (address);
 }
 
+const char *
+tandem_session_host_get_bind_address (TandemSessionHost *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_HOST (self), NULL);
+  return self->bind_address;
+}
+
+const char *
+tandem_session_host_get_public_host (TandemSessionHost *self)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_HOST (self), NULL);
+  return self->public_host;
+}
+
 void
 tandem_session_host_set_limits (TandemSessionHost        *self,
                                 const TandemServerLimits *limits)
@@ -326,6 +404,7 @@ tandem_session_host_finalize (GObject *object)
   g_clear_pointer (&self->project, json_node_unref);
   g_clear_error (&self->error);
   g_free (self->data_dir);
+  g_free (self->resume_id);
   g_free (self->bind_address);
   g_free (self->public_host);
   g_free (self->certificate_path);

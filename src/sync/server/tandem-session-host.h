@@ -27,6 +27,9 @@ void               tandem_session_host_set_bind_address (TandemSessionHost *self
                                                          const char        *address);
 void               tandem_session_host_set_public_host  (TandemSessionHost *self,
                                                          const char        *host);
+/* What was set above (NULL: the default). */
+const char        *tandem_session_host_get_bind_address (TandemSessionHost *self);
+const char        *tandem_session_host_get_public_host  (TandemSessionHost *self);
 /* Before start: whether the host serves wss:// (TLS) with its self-signed
  * certificate, pinned in its invite links. AUTO (the default): TLS unless
  * bound to a loopback address. */
@@ -60,9 +63,23 @@ gboolean           tandem_session_host_start            (TandemSessionHost *self
                                                          const char        *data_dir,
                                                          JsonNode          *project,
                                                          GError           **error);
+/* Serves again the session @session_id found in @data_dir (a journal folder
+ * a host started before, even one killed mid-jam), on the same @port and
+ * with the @tokens its links carry (indexed by TandemRole): the links keep
+ * working and every acknowledged edit is there. Fails (G_IO_ERROR_ADDRESS_IN_USE
+ * when @port is taken) rather than serve anything else. */
+gboolean           tandem_session_host_resume           (TandemSessionHost *self,
+                                                         guint16            port,
+                                                         const char        *data_dir,
+                                                         const char        *session_id,
+                                                         const char * const *tokens,
+                                                         GError           **error);
 gboolean           tandem_session_host_is_running       (TandemSessionHost *self);
 guint16            tandem_session_host_get_port         (TandemSessionHost *self);
 const char        *tandem_session_host_get_session_id   (TandemSessionHost *self);
+/* While running: the token of @role the session's links carry. */
+const char        *tandem_session_host_get_token        (TandemSessionHost *self,
+                                                         TandemRole         role);
 /* tandem://HOST:PORT/SESSION?token=…[&fp=…] for @role (…&insecure=1 without TLS). */
 char              *tandem_session_host_dup_invite       (TandemSessionHost *self,
                                                          TandemRole         role);
