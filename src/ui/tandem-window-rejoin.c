@@ -22,8 +22,9 @@
 #include "tandem-window-private.h"
 
 #define MAX_RECENT_SESSIONS 10
-/* Soon after a change: what a crash can lose is this much of the present. */
-#define SAVE_DELAY_MS 250
+/* At most once a second, on the main thread like every draft: what a crash
+ * can lose is this much of the edits not yet confirmed. */
+#define SAVE_DELAY_MS 1000
 
 /* Recent sessions */
 
@@ -123,7 +124,7 @@ rejoin_recent_action (GtkWidget  *widget,
   const char *link = g_variant_get_string (param, NULL);
 
   /* As Join does: unsaved work keeps its window. */
-  if (self->modified && self->client == NULL)
+  if (self->modified)
     {
       GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 

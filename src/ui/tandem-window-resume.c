@@ -235,17 +235,25 @@ find_interrupted (GtkApplication *app)
   return NULL;
 }
 
-/* The window restored from the draft of the window that hosted. */
+/* Where a session resumes: the window restored from the draft of the one
+ * that hosted it; else @self, unless that holds work of its own (resuming
+ * replaces the project with the session's), which keeps its window. */
 static TandemWindow *
-window_for_draft (GtkApplication *app,
-                  const char     *draft_id,
-                  TandemWindow   *fallback)
+window_for_resume (TandemWindow *self,
+                   const char   *draft_id)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  TandemWindow *window;
+
   for (GList *l = app ? gtk_application_get_windows (app) : NULL; l; l = l->next)
     if (TANDEM_IS_WINDOW (l->data) && draft_id != NULL && TANDEM_WINDOW (l->data)->draft != NULL
         && g_strcmp0 (tandem_draft_get_id (TANDEM_WINDOW (l->data)->draft), draft_id) == 0)
       return l->data;
-  return fallback;
+  if (!self->modified && self->client == NULL)
+    return self;
+  window = tandem_window_new (TANDEM_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }
 
 static void
@@ -333,7 +341,7 @@ tandem_window_recover_hosting (TandemWindow  *self,
                            _("Tandem was hosting no session when it stopped"));
       return FALSE;
     }
-  window = window_for_draft (app, entry->draft_id, self);
+  window = window_for_resume (self, entry->draft_id);
   if (!ask)
     return tandem_window_resume_hosting (window, entry->key, error);
   offer_resume (window, entry);
@@ -363,7 +371,7 @@ _tandem_window_resume_check_port (TandemWindow  *self,
                    _("“%s” is waiting to be resumed on port %u: resume it or end it before "
                      "hosting a new session on that port"),
                    entry->name != NULL ? entry->name : _("Untitled"), port);
-      offer_resume (self, entry);
+      offer_resume (window_for_resume (self, entry->draft_id), entry);
       return FALSE;
     }
   return TRUE;
