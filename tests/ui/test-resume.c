@@ -66,32 +66,11 @@ free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
-static TandemApplication *
-start_app (void)
-{
-  TandemApplication *app = tandem_application_new ();
-
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  return app;
-}
-
 static TandemWindow *
 open_window (TandemApplication *app)
 {
   g_application_activate (G_APPLICATION (app));
   return TANDEM_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-}
-
-static TandemTrack *
-track_at (TandemProject *project,
-          guint          index)
-{
-  g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (project),
-                                                        index);
-
-  return track;
 }
 
 static guint8
@@ -102,7 +81,7 @@ cell_velocity (TandemProject *project,
   TandemPattern *pattern =
     tandem_project_find_pattern (project, tandem_project_get_current_pattern (project));
 
-  return tandem_pattern_get_cell (pattern, tandem_track_get_id (track_at (project, track)),
+  return tandem_pattern_get_cell (pattern, tandem_track_get_id (tandem_test_track_at (project, track)),
                                   step)->velocity;
 }
 
@@ -114,7 +93,7 @@ toggle_cell (TandemWindow *window,
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->grid_view), "grid.toggle-cell",
                                              "(si)",
-                                             tandem_track_get_id (track_at (window->project,
+                                             tandem_track_get_id (tandem_test_track_at (window->project,
                                                                             track)),
                                              (int) step));
 }
@@ -169,7 +148,7 @@ run_host (guint16 port)
 
   gtk_init ();
   g_timeout_add (50, wake_up, NULL);
-  app = start_app ();
+  app = tandem_test_start_app ();
   window = open_window (app);
   if (!tandem_window_host_session (window, port, &error))
     {
@@ -211,7 +190,7 @@ run_guest (const char *link)
 
   gtk_init ();
   g_timeout_add (50, wake_up, NULL);
-  app = start_app ();
+  app = tandem_test_start_app ();
   window = open_window (app);
   if (!tandem_window_join_session (window, link, &error))
     return 2;
@@ -254,7 +233,7 @@ run_rejoin (void)
 
   gtk_init ();
   g_timeout_add (50, wake_up, NULL);
-  app = start_app ();
+  app = tandem_test_start_app ();
   window = open_window (app);
   if (!rejoin_offered (window))
     return 2;
@@ -453,7 +432,7 @@ test_kill_host_then_resume (void)
   link = child_expect (&host, "LINK ");
   local = loopback_link (link);
 
-  app = start_app ();
+  app = tandem_test_start_app ();
   guest = open_window (app);
   g_assert_true (tandem_window_join_session (guest, local, &error));
   g_assert_no_error (error);
@@ -629,7 +608,7 @@ test_offer_to_resume (void)
       g_test_skip ("no display");
       return;
     }
-  app = start_app ();
+  app = tandem_test_start_app ();
   window = open_window (app);
   g_assert_true (tandem_window_host_session (window, 0, &error));
   g_assert_no_error (error);
@@ -800,7 +779,7 @@ test_recent_sessions (void)
       g_test_skip ("no display");
       return;
     }
-  app = start_app ();
+  app = tandem_test_start_app ();
   window = open_window (app);
   g_assert_false (window->modified);
   settings = g_settings_new (APP_ID);
