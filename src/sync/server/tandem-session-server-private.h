@@ -43,6 +43,15 @@ typedef struct
   int      role;            /* that TandemRole, kept across its reconnects */
 } TandemClientRecord;
 
+/* A batch sent to a peer, and when. */
+typedef struct
+{
+  guint64 seq;
+  gint64  us;
+} TandemSentMark;
+
+#define TANDEM_PEER_SENT_MARKS 32
+
 struct _TandemPeer
 {
   TandemSessionServer     *server;
@@ -68,6 +77,9 @@ struct _TandemPeer
   guint                    rl_blind_ops; /* ops refused since, sent before it could be known */
   guint64                  sent_seq;
   guint64                  acked_seq;
+  TandemSentMark           marks[TANDEM_PEER_SENT_MARKS]; /* oldest first, from first_mark */
+  guint                    first_mark;
+  guint                    n_marks;
   GSocket                 *socket;      /* for the kernel's view of what was written */
   guint64                  handed_bytes; /* frames given to libsoup */
   guint64                  written_base; /* the kernel's count when the WebSocket opened */

@@ -32,7 +32,7 @@ tandem_server_limits_init_defaults (TandemServerLimits *limits)
   limits->max_ops_per_batch = 1000;
   limits->max_clients_per_session = 64;
   limits->max_sessions = 256;
-  limits->max_outbound_queue = 4096;
+  limits->max_behind_ms = 10000;
   limits->hello_timeout_ms = 5000;
   limits->max_outbound_bytes = 1024 * 1024;
   limits->max_viewers_per_session = 48;
@@ -198,6 +198,36 @@ _tandem_peer_send (TandemPeer *peer,
   check_outbound (peer);
 }
 
+/* How long the oldest batch this client has not acknowledged has been
+ * out, to within a sixteenth of the limit: a mark (seq, time) is taken at
+ * most that often, so a fast session costs no more than a slow one, and
+ * the limit means the same at 10 edits a second as at 10,000. */
+static gint64
+behind_us (TandemPeer *peer,
+           gint64      now)
+{
+  gint64 every = MAX ((gint64) peer->server->limits.max_behind_ms * 1000 / 16, 1);
+  TandemSentMark *last;
+
+  while (peer->n_marks > 0 && peer->marks[peer->first_mark].seq <= peer->acked_seq)
+    {
+      peer->first_mark = (peer->first_mark + 1) % TANDEM_PEER_SENT_MARKS;
+      peer->n_marks--;
+    }
+  last = peer->n_marks > 0
+         ? &peer->marks[(peer->first_mark + peer->n_marks - 1) % TANDEM_PEER_SENT_MARKS]
+         : NULL;
+  if ((last == NULL || now - last->us >= every) && peer->n_marks < TANDEM_PEER_SENT_MARKS
+      && peer->sent_seq > peer->acked_seq)
+    {
+      TandemSentMark *mark = &peer->marks[(peer->first_mark + peer->n_marks++) % TANDEM_PEER_SENT_MARKS];
+
+      mark->seq = peer->sent_seq;
+      mark->us = now;
+    }
+  return peer->n_marks > 0 ? now - peer->marks[peer->first_mark].us : 0;
+}
+
 void
 _tandem_peer_send_batch (TandemPeer *peer,
                          const char *text,
@@ -210,8 +240,8 @@ _tandem_peer_send_batch (TandemPeer *peer,
   peer->sent_seq = seq;
   if (!check_outbound (peer))
     return;
-  if (peer->sent_seq - MIN (peer->acked_seq, peer->sent_seq)
-      > peer->server->limits.max_outbound_queue)
+  if (behind_us (peer, g_get_monotonic_time ())
+      > (gint64) peer->server->limits.max_behind_ms * 1000)
     _tandem_peer_fail (peer, TANDEM_CODE_SLOW_CONSUMER,
                        "The connection fell too far behind the session",
                        TANDEM_CLOSE_SLOW_CONSUMER);

@@ -23,7 +23,7 @@ typedef struct
   guint  max_ops_per_batch;
   guint  max_clients_per_session;
   guint  max_sessions;
-  guint  max_outbound_queue;       /* batches sent but not yet acknowledged */
+  guint  max_behind_ms;            /* how long a sent batch may go unacknowledged */
   gsize  max_outbound_bytes;       /* bytes waiting in this process to be written to one client */
   guint  max_viewers_per_session;  /* below max_clients_per_session: seats for editors */
   guint  hello_timeout_ms;

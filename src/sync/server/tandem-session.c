@@ -1087,8 +1087,8 @@ _tandem_session_build_welcome (TandemSession *session,
   json_builder_add_double_value (b, limits->ops_burst);
   json_builder_set_member_name (b, "max_messages_per_second");
   json_builder_add_double_value (b, limits->max_messages_per_second);
-  json_builder_set_member_name (b, "max_outbound_queue");
-  json_builder_add_int_value (b, limits->max_outbound_queue);
+  json_builder_set_member_name (b, "max_behind_ms");
+  json_builder_add_int_value (b, limits->max_behind_ms);
   json_builder_set_member_name (b, "max_outbound_bytes");
   json_builder_add_int_value (b, limits->max_outbound_bytes);
   json_builder_set_member_name (b, "idle_timeout_ms");
