@@ -133,6 +133,8 @@ struct _TandemSessionServer
   gboolean            fsync;
   GHashTable         *sessions;      /* id → TandemSession */
   GHashTable         *unavailable;   /* id → dir of sessions on disk that did not load */
+  GHashTable         *to_load;       /* id → dir of sessions on disk not loaded yet */
+  GSource            *load_source;
   GThreadPool        *flush_pool;
   GPtrArray          *peers;         /* every connection, joined or not */
   GSource            *sweep_source;
@@ -177,6 +179,8 @@ TandemSession *_tandem_session_new           (TandemSessionServer *server,
                                               TandemProject       *project,
                                               char               **tokens,
                                               GError             **error);
+TandemSession *_tandem_server_lookup_session (TandemSessionServer *server,
+                                              const char          *id);
 TandemSession *_tandem_session_recover       (TandemSessionServer *server,
                                               const char          *dir,
                                               GError             **error);

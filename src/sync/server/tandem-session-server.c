@@ -560,18 +560,47 @@ hash_client_secret (const char *secret,
   return TRUE;
 }
 
-/* A session on disk that could not be loaded (a disk fault) gets another
- * try whenever someone asks for it. */
 static TandemSession *
-lookup_session (TandemSessionServer *self,
-                const char          *id)
+load_session (TandemSessionServer *self,
+              const char          *id,
+              const char          *dir)
+{
+  g_autoptr(GError) error = NULL;
+  TandemSession *session = _tandem_session_recover (self, dir, &error);
+
+  if (session == NULL)
+    {
+      /* Its data may be intact on a disk that fails for now: clients
+       * are told to try again, and each hello tries to load it. */
+      g_warning ("Session %s not loaded: %s", id, error->message);
+      g_hash_table_insert (self->unavailable, g_strdup (id), g_strdup (dir));
+      return NULL;
+    }
+  g_hash_table_insert (self->sessions, session->id, session);
+  return session;
+}
+
+/* Every way to a session by id goes through here: one found on disk at
+ * start and not loaded yet is loaded now (a session replays at most
+ * snapshot_every records, so this is milliseconds), and one on a disk that
+ * failed gets another try. */
+TandemSession *
+_tandem_server_lookup_session (TandemSessionServer *self,
+                               const char          *id)
 {
   TandemSession *session = g_hash_table_lookup (self->sessions, id);
   g_autoptr(GError) error = NULL;
-  const char *dir;
+  g_autofree char *dir = NULL;
 
-  if (session != NULL || (dir = g_hash_table_lookup (self->unavailable, id)) == NULL)
+  if (session != NULL)
     return session;
+  if ((dir = g_strdup (g_hash_table_lookup (self->to_load, id))) != NULL)
+    {
+      g_hash_table_remove (self->to_load, id);
+      return load_session (self, id, dir);
+    }
+  if ((dir = g_strdup (g_hash_table_lookup (self->unavailable, id))) == NULL)
+    return NULL;
   session = _tandem_session_recover (self, dir, &error);
   if (session == NULL)
     {
@@ -643,7 +672,7 @@ handle_hello (TandemPeer *peer,
                          TANDEM_CLOSE_UNSUPPORTED_VERSION);
       return;
     }
-  session = lookup_session (self, peer->path_session);
+  session = _tandem_server_lookup_session (self, peer->path_session);
   if (session == NULL && g_hash_table_contains (self->unavailable, peer->path_session))
     {
       _tandem_peer_fail (peer, TANDEM_CODE_SESSION_UNAVAILABLE,
@@ -1226,6 +1255,7 @@ tandem_session_server_finalize (GObject *object)
   _tandem_server_open_finalize (self);
   g_hash_table_unref (self->sessions);
   g_hash_table_unref (self->unavailable);
+  g_hash_table_unref (self->to_load);
   _tandem_server_flush_pool_free (self);
   _tandem_server_samples_cleanup (self);
   g_clear_object (&self->soup);
@@ -1258,6 +1288,7 @@ tandem_session_server_init (TandemSessionServer *self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) _tandem_session_free);
   self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->to_load = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->peers = g_ptr_array_new ();
   self->soup = soup_server_new ("server-header", "tandem-server/" PACKAGE_VERSION, NULL);
   soup_server_add_early_handler (self->soup, "/session", early_cb, self, NULL);
@@ -1268,9 +1299,35 @@ tandem_session_server_init (TandemSessionServer *self)
   restart_sweep (self);
 }
 
+/* Loads one session found at start per main loop iteration, below every
+ * connection's priority: the server listens at once and a session someone
+ * asks for is loaded at once (_tandem_server_lookup_session). */
 static gboolean
-recover_sessions (TandemSessionServer  *self,
-                  GError              **error)
+load_next_cb (gpointer data)
+{
+  TandemSessionServer *self = data;
+  GHashTableIter iter;
+  gpointer key, value;
+  g_autofree char *id = NULL;
+  g_autofree char *dir = NULL;
+
+  g_hash_table_iter_init (&iter, self->to_load);
+  if (self->shut_down || !g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_clear_pointer (&self->load_source, g_source_unref);
+      g_info ("Every session is loaded");
+      return G_SOURCE_REMOVE;
+    }
+  g_hash_table_iter_steal (&iter);
+  id = key;
+  dir = value;
+  load_session (self, id, dir);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+find_sessions (TandemSessionServer  *self,
+               GError              **error)
 {
   g_autofree char *dir = g_build_filename (self->data_dir, "sessions", NULL);
   g_autoptr(GDir) d = NULL;
@@ -1287,21 +1344,9 @@ recover_sessions (TandemSessionServer  *self,
   while ((name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autoptr(GError) local_error = NULL;
-      TandemSession *session;
 
-      if (!g_file_test (path, G_FILE_TEST_IS_DIR) || !tandem_invite_is_valid_session_id (name))
-        continue;
-      session = _tandem_session_recover (self, path, &local_error);
-      if (session == NULL)
-        {
-          /* Its data may be intact on a disk that fails for now: clients
-           * are told to try again, and each hello tries to load it. */
-          g_warning ("Session %s not recovered: %s", name, local_error->message);
-          g_hash_table_insert (self->unavailable, g_strdup (name), g_steal_pointer (&path));
-          continue;
-        }
-      g_hash_table_insert (self->sessions, session->id, session);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && tandem_invite_is_valid_session_id (name))
+        g_hash_table_insert (self->to_load, g_strdup (name), g_steal_pointer (&path));
     }
   return TRUE;
 }
@@ -1315,8 +1360,15 @@ tandem_session_server_new (const char  *data_dir,
   if (data_dir != NULL)
     {
       self->data_dir = g_strdup (data_dir);
-      if (!recover_sessions (self, error))
+      if (!find_sessions (self, error))
         return NULL;
+      if (g_hash_table_size (self->to_load) > 0)
+        {
+          self->load_source = g_idle_source_new ();
+          g_source_set_priority (self->load_source, G_PRIORITY_LOW);
+          g_source_set_callback (self->load_source, load_next_cb, self, NULL);
+          g_source_attach (self->load_source, self->context);
+        }
     }
   return g_steal_pointer (&self);
 }
@@ -1414,7 +1466,7 @@ tandem_session_server_create_session (TandemSessionServer  *self,
   TandemSession *session;
 
   g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), NULL);
-  if (g_hash_table_size (self->sessions) >= self->limits.max_sessions)
+  if (tandem_session_server_get_n_sessions (self) >= self->limits.max_sessions)
     {
       g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_LIMIT,
                    "This server hosts at most %u sessions", self->limits.max_sessions);
@@ -1443,14 +1495,24 @@ tandem_session_server_create_session (TandemSessionServer  *self,
 guint
 tandem_session_server_get_n_sessions (TandemSessionServer *self)
 {
-  return g_hash_table_size (self->sessions);
+  return g_hash_table_size (self->sessions) + g_hash_table_size (self->to_load);
 }
 
 char **
 tandem_session_server_list_sessions (TandemSessionServer *self)
 {
-  g_autofree gpointer *keys = g_hash_table_get_keys_as_array (self->sessions, NULL);
-  char **ids = g_strdupv ((char **) keys);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GHashTableIter iter;
+  gpointer key;
+  char **ids;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_strv_builder_add (builder, key);
+  g_hash_table_iter_init (&iter, self->to_load);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_strv_builder_add (builder, key);
+  ids = g_strv_builder_end (builder);
 
   qsort (ids, g_strv_length (ids), sizeof (char *), (GCompareFunc) g_strcmp0);
   return ids;
@@ -1460,7 +1522,7 @@ char *
 tandem_session_server_dup_project_string (TandemSessionServer *self,
                                           const char          *session_id)
 {
-  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+  TandemSession *session = _tandem_server_lookup_session (self, session_id);
 
   return session ? tandem_project_to_string (session->durable_project) : NULL;
 }
@@ -1469,7 +1531,7 @@ guint64
 tandem_session_server_get_seq (TandemSessionServer *self,
                                const char          *session_id)
 {
-  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+  TandemSession *session = _tandem_server_lookup_session (self, session_id);
 
   return session ? session->durable_seq : 0;
 }
@@ -1479,7 +1541,7 @@ tandem_session_server_set_flush_delay_for_tests (TandemSessionServer *self,
                                                  const char          *session_id,
                                                  guint                ms)
 {
-  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+  TandemSession *session = _tandem_server_lookup_session (self, session_id);
 
   g_return_if_fail (session != NULL);
   session->flush_delay_ms = ms;
@@ -1489,7 +1551,7 @@ guint
 tandem_session_server_get_n_clients (TandemSessionServer *self,
                                      const char          *session_id)
 {
-  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+  TandemSession *session = _tandem_server_lookup_session (self, session_id);
 
   return session ? session->peers->len : 0;
 }
@@ -1521,6 +1583,11 @@ tandem_session_server_shutdown (TandemSessionServer *self)
     {
       g_source_destroy (self->sweep_source);
       g_clear_pointer (&self->sweep_source, g_source_unref);
+    }
+  if (self->load_source)
+    {
+      g_source_destroy (self->load_source);
+      g_clear_pointer (&self->load_source, g_source_unref);
     }
   _tandem_server_open_shutdown (self);
   _tandem_server_listener_shutdown (self);

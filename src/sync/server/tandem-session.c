@@ -70,6 +70,9 @@ hex_to_bytes (const char *hex,
   return TRUE;
 }
 
+/* Replayed batches kept for catch-up after a restart. */
+#define TANDEM_REPLAY_TAIL 64
+
 static TandemSession *
 session_alloc (TandemSessionServer *server,
                const char          *id,
@@ -486,6 +489,17 @@ _tandem_session_recover (TandemSessionServer  *server,
                       id, i, local_error->message);
           break;
         }
+    }
+  /* Only clients that were connected at the crash catch up on these, and
+   * they missed a few batches at most: the rest would stay in memory for
+   * nothing (a hundred thousand records across sessions are tens of MB).
+   * A client further behind gets the snapshot. */
+  if (session->records->len > TANDEM_REPLAY_TAIL)
+    {
+      guint n = session->records->len - TANDEM_REPLAY_TAIL;
+
+      g_ptr_array_remove_range (session->records, 0, n);
+      session->base_seq += n;
     }
   /* Everything recovered is durable. */
   session->durable_seq = session->seq;
