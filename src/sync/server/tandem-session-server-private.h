@@ -133,8 +133,6 @@ struct _TandemSessionServer
   gboolean            fsync;
   GHashTable         *sessions;      /* id → TandemSession */
   GHashTable         *unavailable;   /* id → dir of sessions on disk that did not load */
-  GHashTable         *to_load;       /* id → dir of sessions on disk not loaded yet */
-  GSource            *load_source;
   GThreadPool        *flush_pool;
   GPtrArray          *peers;         /* every connection, joined or not */
   GSource            *sweep_source;
@@ -163,11 +161,34 @@ struct _TandemSessionServer
   guint64             idle_expiry_ms;  /* 0: sessions never expire */
   GHashTable         *idle_seen;       /* session id → when it was last busy */
   GSource            *expiry_source;
+  /* tandem-server-loader.c */
+  GHashTable         *to_load;       /* id → dir of sessions on disk not loaded yet (load_lock) */
+  GMutex              load_lock;
+  GCond               load_cond;     /* signalled when the worker finishes a session */
+  GThread            *loader;
+  GPtrArray          *loader_ids;    /* what the worker goes through, in order */
+  const char         *loading_id;    /* the session the worker reads now (load_lock) */
+  GQueue              loaded;        /* recovered, not installed yet (load_lock) */
+  GSource            *drain_source;  /* installs them on the main context (load_lock) */
+  gint                stop_loading;  /* atomic */
   /* tandem-session-history.c */
   gboolean            keep_history;
   guint64             history_max_bytes; /* 0: no limit */
   gint64              history_max_age_s; /* 0: no limit */
 };
+
+/* tandem-server-loader.c */
+void           _tandem_server_loader_init     (TandemSessionServer  *self);
+gboolean       _tandem_server_loader_find     (TandemSessionServer  *self,
+                                               GError              **error);
+void           _tandem_server_loader_start    (TandemSessionServer  *self);
+void           _tandem_server_loader_stop     (TandemSessionServer  *self);
+void           _tandem_server_loader_finalize (TandemSessionServer  *self);
+guint          _tandem_server_loader_get_n_left (TandemSessionServer *self);
+void           _tandem_server_loader_add_ids  (TandemSessionServer  *self,
+                                               GStrvBuilder         *builder);
+TandemSession *_tandem_server_lookup_session  (TandemSessionServer  *self,
+                                               const char           *id);
 
 /* The largest POST /sessions body (a project). */
 #define TANDEM_SERVER_MAX_CREATE_BODY (64 * 1024 * 1024)
@@ -179,8 +200,6 @@ TandemSession *_tandem_session_new           (TandemSessionServer *server,
                                               TandemProject       *project,
                                               char               **tokens,
                                               GError             **error);
-TandemSession *_tandem_server_lookup_session (TandemSessionServer *server,
-                                              const char          *id);
 TandemSession *_tandem_session_recover       (TandemSessionServer *server,
                                               const char          *dir,
                                               GError             **error);

@@ -560,59 +560,6 @@ hash_client_secret (const char *secret,
   return TRUE;
 }
 
-static TandemSession *
-load_session (TandemSessionServer *self,
-              const char          *id,
-              const char          *dir)
-{
-  g_autoptr(GError) error = NULL;
-  TandemSession *session = _tandem_session_recover (self, dir, &error);
-
-  if (session == NULL)
-    {
-      /* Its data may be intact on a disk that fails for now: clients
-       * are told to try again, and each hello tries to load it. */
-      g_warning ("Session %s not loaded: %s", id, error->message);
-      g_hash_table_insert (self->unavailable, g_strdup (id), g_strdup (dir));
-      return NULL;
-    }
-  g_hash_table_insert (self->sessions, session->id, session);
-  return session;
-}
-
-/* Every way to a session by id goes through here: one found on disk at
- * start and not loaded yet is loaded now (a session replays at most
- * snapshot_every records, so this is milliseconds), and one on a disk that
- * failed gets another try. */
-TandemSession *
-_tandem_server_lookup_session (TandemSessionServer *self,
-                               const char          *id)
-{
-  TandemSession *session = g_hash_table_lookup (self->sessions, id);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
-
-  if (session != NULL)
-    return session;
-  if ((dir = g_strdup (g_hash_table_lookup (self->to_load, id))) != NULL)
-    {
-      g_hash_table_remove (self->to_load, id);
-      return load_session (self, id, dir);
-    }
-  if ((dir = g_strdup (g_hash_table_lookup (self->unavailable, id))) == NULL)
-    return NULL;
-  session = _tandem_session_recover (self, dir, &error);
-  if (session == NULL)
-    {
-      g_debug ("Session %s still not loaded: %s", id, error->message);
-      return NULL;
-    }
-  g_message ("Session %s loaded", id);
-  g_hash_table_insert (self->sessions, session->id, session);
-  g_hash_table_remove (self->unavailable, id);
-  return session;
-}
-
 /* Viewers never lock out the owner or an editor: they have their own cap
  * below the session's, and when the session is full the viewer that came
  * first gives up its seat to an arriving editor. */
@@ -1253,9 +1200,9 @@ tandem_session_server_finalize (GObject *object)
     }
   g_ptr_array_unref (self->peers);
   _tandem_server_open_finalize (self);
+  _tandem_server_loader_finalize (self);
   g_hash_table_unref (self->sessions);
   g_hash_table_unref (self->unavailable);
-  g_hash_table_unref (self->to_load);
   _tandem_server_flush_pool_free (self);
   _tandem_server_samples_cleanup (self);
   g_clear_object (&self->soup);
@@ -1288,7 +1235,7 @@ tandem_session_server_init (TandemSessionServer *self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) _tandem_session_free);
   self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->to_load = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  _tandem_server_loader_init (self);
   self->peers = g_ptr_array_new ();
   self->soup = soup_server_new ("server-header", "tandem-server/" PACKAGE_VERSION, NULL);
   soup_server_add_early_handler (self->soup, "/session", early_cb, self, NULL);
@@ -1297,58 +1244,6 @@ tandem_session_server_init (TandemSessionServer *self)
   _tandem_server_http_init (self);
   _tandem_server_listener_init (self);
   restart_sweep (self);
-}
-
-/* Loads one session found at start per main loop iteration, below every
- * connection's priority: the server listens at once and a session someone
- * asks for is loaded at once (_tandem_server_lookup_session). */
-static gboolean
-load_next_cb (gpointer data)
-{
-  TandemSessionServer *self = data;
-  GHashTableIter iter;
-  gpointer key, value;
-  g_autofree char *id = NULL;
-  g_autofree char *dir = NULL;
-
-  g_hash_table_iter_init (&iter, self->to_load);
-  if (self->shut_down || !g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_clear_pointer (&self->load_source, g_source_unref);
-      g_info ("Every session is loaded");
-      return G_SOURCE_REMOVE;
-    }
-  g_hash_table_iter_steal (&iter);
-  id = key;
-  dir = value;
-  load_session (self, id, dir);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-find_sessions (TandemSessionServer  *self,
-               GError              **error)
-{
-  g_autofree char *dir = g_build_filename (self->data_dir, "sessions", NULL);
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
-                   "Cannot create “%s”: %s", dir, g_strerror (errno));
-      return FALSE;
-    }
-  if ((d = g_dir_open (dir, 0, error)) == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && tandem_invite_is_valid_session_id (name))
-        g_hash_table_insert (self->to_load, g_strdup (name), g_steal_pointer (&path));
-    }
-  return TRUE;
 }
 
 TandemSessionServer *
@@ -1360,15 +1255,9 @@ tandem_session_server_new (const char  *data_dir,
   if (data_dir != NULL)
     {
       self->data_dir = g_strdup (data_dir);
-      if (!find_sessions (self, error))
+      /* Only listed here: they load once the server listens. */
+      if (!_tandem_server_loader_find (self, error))
         return NULL;
-      if (g_hash_table_size (self->to_load) > 0)
-        {
-          self->load_source = g_idle_source_new ();
-          g_source_set_priority (self->load_source, G_PRIORITY_LOW);
-          g_source_set_callback (self->load_source, load_next_cb, self, NULL);
-          g_source_attach (self->load_source, self->context);
-        }
     }
   return g_steal_pointer (&self);
 }
@@ -1495,7 +1384,13 @@ tandem_session_server_create_session (TandemSessionServer  *self,
 guint
 tandem_session_server_get_n_sessions (TandemSessionServer *self)
 {
-  return g_hash_table_size (self->sessions) + g_hash_table_size (self->to_load);
+  return g_hash_table_size (self->sessions) + _tandem_server_loader_get_n_left (self);
+}
+
+guint
+tandem_session_server_get_n_loading (TandemSessionServer *self)
+{
+  return _tandem_server_loader_get_n_left (self);
 }
 
 char **
@@ -1509,9 +1404,7 @@ tandem_session_server_list_sessions (TandemSessionServer *self)
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_strv_builder_add (builder, key);
-  g_hash_table_iter_init (&iter, self->to_load);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_strv_builder_add (builder, key);
+  _tandem_server_loader_add_ids (self, builder);
   ids = g_strv_builder_end (builder);
 
   qsort (ids, g_strv_length (ids), sizeof (char *), (GCompareFunc) g_strcmp0);
@@ -1572,6 +1465,7 @@ tandem_session_server_shutdown (TandemSessionServer *self)
   if (self->shut_down)
     return;
   self->shut_down = TRUE;
+  _tandem_server_loader_stop (self);
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     _tandem_session_flush (value);
@@ -1583,11 +1477,6 @@ tandem_session_server_shutdown (TandemSessionServer *self)
     {
       g_source_destroy (self->sweep_source);
       g_clear_pointer (&self->sweep_source, g_source_unref);
-    }
-  if (self->load_source)
-    {
-      g_source_destroy (self->load_source);
-      g_clear_pointer (&self->load_source, g_source_unref);
     }
   _tandem_server_open_shutdown (self);
   _tandem_server_listener_shutdown (self);

@@ -118,6 +118,9 @@ char                *tandem_session_server_create_session (TandemSessionServer *
                                                           char               **tokens,
                                                           GError             **error);
 guint                tandem_session_server_get_n_sessions (TandemSessionServer *self);
+/* Sessions found on disk at start that have not loaded yet: each loads on
+ * first use or in the background, while the server already listens. */
+guint                tandem_session_server_get_n_loading  (TandemSessionServer *self);
 /* Session ids, sorted; free with g_strfreev(). */
 char               **tandem_session_server_list_sessions (TandemSessionServer *self);
 /* The session's canonical project JSON, as every replica must have it. */
