@@ -11,6 +11,9 @@
 
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include "tandem-sync-client-history.h"
 #include "tandem-sync-client-private.h"
 
@@ -391,6 +394,22 @@ connect_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Edits and acks are small messages that must leave at once: without
+ * this, Nagle's algorithm holds each behind the ack of the one before. */
+static void
+network_event_cb (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            data)
+{
+  GSocket *socket;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
 static void
 start_connect (TandemSyncClient *self)
 {
@@ -409,6 +428,7 @@ start_connect (TandemSyncClient *self)
   self->cancellable = g_cancellable_new ();
   self->connect_timed_out = FALSE;
   tandem_tls_check_prepare (self->soup, msg, self->invite, &self->tls_verdict);
+  g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), NULL);
   g_set_object (&self->connect_msg, msg);
   self->attempt_start_us = g_get_monotonic_time ();
   _tandem_sync_client_clear_source (&self->connect_timeout_source);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -339,6 +340,14 @@ accept_socket (TandemSessionServer *self,
       return;
     }
 
+  /* Every message is small and wanted now: with Nagle's algorithm a batch
+   * waits for the ack of the one before, up to the peer's delayed-ack
+   * timer (40 ms on Linux), which was most of the p99 of an edit. */
+  if (!g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, &error))
+    {
+      g_debug ("TCP_NODELAY: %s", error->message);
+      g_clear_error (&error);
+    }
   base = g_socket_connection_factory_create_connection (socket);
   if (self->tls_certificate != NULL)
     {
