@@ -57,6 +57,7 @@ struct _TandemWindow
   GtkRevealer          *listener_banner;
   GHashTable           *last_writers;     /* edited target → client id of its last writer */
   char                 *shown_role;       /* the role the window was last set up for */
+  AdwToast             *listening_toast;  /* shown to a listener who tried to edit */
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
   guint                 autosave_source;
@@ -115,6 +116,12 @@ void _tandem_window_session_init       (TandemWindow   *self);
 void _tandem_window_leave_session      (TandemWindow   *self);
 void _tandem_window_session_dispose    (TandemWindow   *self);
 char *_tandem_window_dup_session_status (TandemWindow  *self);
+/* Whether the window is in a session as a listener, who edits nothing. */
+gboolean _tandem_window_is_listening (TandemWindow *self);
+/* Tells a listener who tried to edit (undo, redo) that they are listening. */
+void _tandem_window_tell_listening (TandemWindow *self);
+/* What the listener banner says, and what a listener is told who tries to edit. */
+#define LISTENING_MESSAGE N_("You are listening: the host has not let you edit")
 void _tandem_window_update_status (TandemWindow *self);
 void _tandem_window_audio_init    (TandemWindow *self);
 void _tandem_window_audio_start   (TandemWindow *self);

@@ -278,13 +278,40 @@ set_editing_sensitive (TandemWindow *self,
                                  sensitive && tandem_history_can_redo (self->history));
 }
 
+gboolean
+_tandem_window_is_listening (TandemWindow *self)
+{
+  return self->client != NULL && g_strcmp0 (tandem_sync_client_get_role (self->client),
+                                            "viewer") == 0;
+}
+
+static void
+on_listening_toast_dismissed (TandemWindow *self)
+{
+  self->listening_toast = NULL;
+}
+
+/* Once however often they press: a key that did nothing gets its answer at
+ * once, ahead of joins and leaves. */
+void
+_tandem_window_tell_listening (TandemWindow *self)
+{
+  if (self->listening_toast != NULL)
+    return;
+  self->listening_toast = adw_toast_new (_(LISTENING_MESSAGE));
+  adw_toast_set_priority (self->listening_toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (self->listening_toast, "dismissed",
+                           G_CALLBACK (on_listening_toast_dismissed), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->listening_toast);
+}
+
 /* A listener sees everything and edits nothing: the controls say so before
  * the server has to. */
 static void
 on_role_changed (TandemWindow *self)
 {
   const char *role = self->client != NULL ? tandem_sync_client_get_role (self->client) : NULL;
-  gboolean listening = g_strcmp0 (role, "viewer") == 0;
+  gboolean listening = _tandem_window_is_listening (self);
 
   /* Told when the owner changes it, not when joining. */
   if (role != NULL && self->shown_role != NULL && g_strcmp0 (role, self->shown_role) != 0)
@@ -1418,7 +1445,7 @@ _tandem_window_session_init (TandemWindow *self)
   self->last_writers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* AdwBanner arrived in libadwaita 1.3; this bar looks and reads the same. */
   self->listener_banner = add_bar (self, "listener-banner", &banner_label, NULL, NULL);
-  gtk_label_set_text (banner_label, _("You are listening: the host has not let you edit"));
+  gtk_label_set_text (banner_label, _(LISTENING_MESSAGE));
   self->follow_bar = add_bar (self, "follow-bar", &self->follow_label, _("_Stop Following"),
                               "win.stop-following");
 

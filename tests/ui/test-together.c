@@ -446,6 +446,38 @@ typedef struct
 
 static gboolean shows_toast (gpointer data);
 
+/* Runs what the window's own shortcut for @keyval with @mods does, as that
+ * key pressed anywhere in the window would (its controller takes the key in
+ * the capture phase, before any focused widget). */
+static void
+press_window_shortcut (TandemWindow    *window,
+                       guint            keyval,
+                       GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                           GTK_WIDGET (window), NULL));
+              return;
+            }
+        }
+    }
+  g_assert_not_reached ();
+}
+
 /* A listener's window edits nothing and says why; the owner lets them edit
  * from the participants list, and takes it back. */
 static void
@@ -480,6 +512,24 @@ test_listener_and_roles (void)
   role = (RoleRef) { lis, "viewer" };
   tandem_test_iterate_until (has_role, &role);
   assert_listening (lis, TRUE);
+  toast = (ToastRef) { lis, "made you a listener" };
+  tandem_test_iterate_until (shows_toast, &toast);
+
+  /* Their own edit is still in their history, but Ctrl+Z as a listener
+   * changes nothing, sends nothing and says why. */
+  g_assert_true (tandem_history_can_undo (lis->history));
+  press_window_shortcut (lis, GDK_KEY_z, GDK_CONTROL_MASK);
+  press_window_shortcut (lis, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (lis->client), ==, 0);
+  g_assert_cmpuint (velocity (lis, shown_pattern (lis), off), >, 0);
+  toast = (ToastRef) { lis, "You are listening" };
+  tandem_test_iterate_until (shows_toast, &toast);
+  /* Nor from a menu or a button. */
+  gtk_widget_activate_action (GTK_WIDGET (lis), "win.undo", NULL);
+  g_assert_true (tandem_history_can_undo (lis->history));
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (lis->client), ==, 0);
+  g_assert_cmpuint (velocity (lis, shown_pattern (lis), off), >, 0);
+  g_assert_cmpuint (velocity (ada, shown_pattern (lis), off), >, 0);
 
   tandem_test_destroy_window (GTK_WIDGET (lis));
   tandem_test_destroy_window (GTK_WIDGET (ada));
