@@ -58,6 +58,7 @@ struct _TandemWindow
   GHashTable           *last_writers;     /* edited target → client id of its last writer */
   char                 *shown_role;       /* the role the window was last set up for */
   AdwToast             *listening_toast;  /* shown to a listener who tried to edit */
+  gboolean              views_ready;      /* the view shown is the person's choice (views.c) */
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
   guint                 autosave_source;
@@ -184,6 +185,15 @@ void _tandem_window_rejoin_joined       (TandemWindow        *self);
 void _tandem_window_rejoin_left         (TandemWindow        *self);
 /* After a draft was restored: offers to rejoin the session it was in. */
 void _tandem_window_rejoin_check_draft  (TandemWindow        *self);
+/* tandem-window-views.c: the pattern and page last shown, per project and
+ * session. */
+void _tandem_window_views_remember (TandemWindow *self);
+void _tandem_window_views_hold     (TandemWindow *self);
+void _tandem_window_views_restore  (TandemWindow *self);
+void _tandem_window_views_flush    (void);
+GKeyFile *_tandem_window_views_parse (const char  *data,
+                                      gsize        length,
+                                      GError     **error);
 void _tandem_window_set_project    (TandemWindow  *self,
                                     TandemProject *project,
                                     GFile         *file);

@@ -204,6 +204,7 @@ on_view_changed (TandemWindow *self)
   send_view (self);
   if (self->client != NULL)
     update_remote_cursors (self);
+  _tandem_window_views_remember (self);
 }
 
 /* The pattern someone is on may arrive after their presence says so. */
@@ -675,6 +676,9 @@ on_state_changed (TandemWindow *self)
   if (state == TANDEM_SYNC_STATE_LIVE)
     {
       self->ever_live = TRUE;
+      /* The session's project is here: back to where this person was in it. */
+      if (!self->views_ready)
+        _tandem_window_views_restore (self);
     }
   else if (state == TANDEM_SYNC_STATE_RECONNECTING && !self->ever_live &&
            !self->unreachable_reported)
@@ -711,6 +715,7 @@ join_link (TandemWindow *self,
   name = display_name (self);
   color = g_settings_get_string (self->settings, "display-color");
 
+  _tandem_window_views_hold (self);
   self->client = tandem_sync_client_new (self->project, self->history);
   if (state != NULL && !tandem_sync_client_restore_state (self->client, state, error))
     {
@@ -946,6 +951,8 @@ _tandem_window_leave_session (TandemWindow *self)
   g_clear_pointer (&self->remote_session, tandem_remote_session_free);
   g_clear_pointer (&self->invite_link, g_free);
   g_clear_pointer (&self->session_address, g_free);
+  /* What it shows from now on is this window's own project's view. */
+  self->views_ready = TRUE;
 
   if (self->grid_view != NULL)
     update_remote_cursors (self);
@@ -1476,6 +1483,7 @@ _tandem_window_session_dispose (TandemWindow *self)
   g_clear_pointer (&self->following, g_free);
   g_clear_pointer (&self->shown_role, g_free);
   g_clear_pointer (&self->last_writers, g_hash_table_unref);
+  _tandem_window_views_flush ();
   _tandem_window_resume_dispose (self);
   _tandem_window_rejoin_dispose (self);
 }

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ui-test-utils.h"
@@ -708,6 +709,137 @@ test_others_edits (void)
   tandem_test_destroy_window (GTK_WIDGET (ada));
 }
 
+static gboolean
+views_written (gpointer data)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "tandem", "views.ini", NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Leaving a session and coming back, in a new window, shows the pattern and
+ * page that person had there, not the one that plays. */
+static void
+test_view_remembered_in_session (void)
+{
+  g_autoptr(TandemApplication) app = tandem_test_start_app ();
+  TandemWindow *ada = host_window (app);
+  TandemWindow *ben = join_window (app, ada, TANDEM_ROLE_EDITOR);
+  g_autofree char *first = g_strdup (shown_pattern (ada));
+  g_autofree char *second = NULL;
+  CellRef cell;
+  PageRef page;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ada->pattern_bar), "pattern.new", NULL));
+  second = g_strdup (shown_pattern (ada));
+  cell = (CellRef) { ben, second, 0 };
+  tandem_test_iterate_until (has_pattern, &cell);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ben->pattern_bar), "pattern.select", "s",
+                                             second));
+  adw_view_stack_set_visible_child_name (ben->view_stack, "mixer");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ben), "win.leave", NULL));
+  tandem_test_destroy_window (GTK_WIDGET (ben));
+  /* Kept on disk too, and without a link or path in it. */
+  tandem_test_iterate_until (views_written, NULL);
+
+  ben = join_window (app, ada, TANDEM_ROLE_EDITOR);
+  page = (PageRef) { ben, "mixer" };
+  tandem_test_iterate_until (on_page, &page);
+  g_assert_cmpstr (shown_pattern (ben), ==, second);
+  g_assert_cmpstr (tandem_project_get_current_pattern (ben->project), ==,
+                   tandem_project_get_current_pattern (ada->project));
+  g_assert_cmpstr (shown_pattern (ada), ==, second);
+  g_assert_cmpstr (first, !=, second);
+
+  tandem_test_destroy_window (GTK_WIDGET (ben));
+  tandem_test_destroy_window (GTK_WIDGET (ada));
+}
+
+/* Reopening a project shows the pattern and page last shown with it, even
+ * when that was not saved; that is no edit of the project. */
+static void
+test_view_remembered_in_file (void)
+{
+  g_autoptr(TandemApplication) app = tandem_test_start_app ();
+  TandemWindow *window = tandem_test_activate_and_wait (app);
+  g_autofree char *dir = g_dir_make_tmp ("tandem-views-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "song.tandem", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = g_strdup (shown_pattern (window));
+  g_autofree char *second = NULL;
+  g_autofree char *views = NULL;
+  g_autofree char *views_path = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->pattern_bar), "pattern.new",
+                                             NULL));
+  second = g_strdup (shown_pattern (window));
+  g_assert_true (tandem_window_save_to_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->pattern_bar), "pattern.select",
+                                             "s", first));
+  adw_view_stack_set_visible_child_name (window->view_stack, "song");
+  tandem_test_destroy_window (GTK_WIDGET (window));
+
+  window = tandem_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  adw_view_stack_set_visible_child_name (window->view_stack, "grid");
+  tandem_window_open_file (window, file);
+  g_assert_cmpstr (shown_pattern (window), ==, first);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "song");
+  g_assert_false (window->modified);
+
+  /* A file of its own: the same project elsewhere has its own view. */
+  tandem_test_destroy_window (GTK_WIDGET (window));
+  tandem_test_iterate_until (views_written, NULL);
+  views_path = g_build_filename (g_get_user_data_dir (), "tandem", "views.ini", NULL);
+  g_assert_true (g_file_get_contents (views_path, &views, NULL, NULL));
+  g_assert_null (strstr (views, "song.tandem"));
+  g_assert_nonnull (strstr (views, first));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* What a views file can hold, and what is set aside. */
+static void
+test_views_file_bounds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) file = NULL;
+  g_auto(GStrv) groups = NULL;
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_autofree char *big = g_strnfill (300 * 1024, 'x');
+  const char *mixed =
+    "[" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "]\n"
+    "pattern=p1\npage=mixer\nused=5\n"
+    "[not-a-hash]\npattern=p1\npage=grid\n"
+    "[" "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "]\n"
+    "pattern=p1\npage=../../etc\n";
+
+  file = _tandem_window_views_parse (mixed, strlen (mixed), &error);
+  g_assert_no_error (error);
+  groups = g_key_file_get_groups (file, NULL);
+  g_assert_cmpuint (g_strv_length (groups), ==, 1);
+  g_clear_pointer (&file, g_key_file_unref);
+
+  file = _tandem_window_views_parse (big, strlen (big), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+  g_assert_null (file);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 201; i++)
+    g_string_append_printf (many, "[%064x]\npattern=p\npage=grid\n", i);
+  file = _tandem_window_views_parse (many->str, many->len, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_null (file);
+  g_clear_error (&error);
+
+  file = _tandem_window_views_parse ("\x01[", 2, &error);
+  g_assert_nonnull (error);
+  g_assert_null (file);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -721,6 +853,9 @@ main (int    argc,
   g_test_add_func ("/ui/together/names-and-colors", test_names_and_colors);
   g_test_add_func ("/ui/together/listener-and-roles", test_listener_and_roles);
   g_test_add_func ("/ui/together/others-edits", test_others_edits);
+  g_test_add_func ("/ui/together/view-remembered-in-session", test_view_remembered_in_session);
+  g_test_add_func ("/ui/together/view-remembered-in-file", test_view_remembered_in_file);
+  g_test_add_func ("/ui/together/views-file-bounds", test_views_file_bounds);
 
   return g_test_run ();
 }
