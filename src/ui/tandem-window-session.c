@@ -91,6 +91,8 @@ update_participants (TandemWindow *self)
   gint64 rtt;
 
   gtk_widget_set_visible (GTK_WIDGET (self->participants_button), self->client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-participants",
+                                 self->client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-listen-link", self->host != NULL);
   if (self->client == NULL)
     return;
@@ -1444,12 +1446,25 @@ copy_listen_link_action (GtkWidget  *widget,
   tandem_window_show_toast (self, _("Listen-only link copied"));
 }
 
+/* Who is here, and where: the list a click on the header's people button opens. */
+static void
+show_participants_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+
+  if (self->client != NULL)
+    gtk_menu_button_popup (self->participants_button);
+}
+
 void
 _tandem_window_session_init (TandemWindow *self)
 {
   GtkLabel *banner_label;
 
   self->last_writers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-participants", FALSE);
   /* AdwBanner arrived in libadwaita 1.3; this bar looks and reads the same. */
   self->listener_banner = add_bar (self, "listener-banner", &banner_label, NULL, NULL);
   gtk_label_set_text (banner_label, _(LISTENING_MESSAGE));
@@ -1501,5 +1516,9 @@ _tandem_window_class_session_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.stop-following", NULL,
                                    stop_following_action);
   gtk_widget_class_install_action (widget_class, "win.leave", NULL, leave_action);
+  gtk_widget_class_install_action (widget_class, "win.show-participants", NULL,
+                                   show_participants_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-participants", NULL);
   _tandem_window_class_rejoin_init (widget_class);
 }
