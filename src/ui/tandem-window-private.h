@@ -191,9 +191,6 @@ void _tandem_window_views_remember (TandemWindow *self);
 void _tandem_window_views_hold     (TandemWindow *self);
 void _tandem_window_views_restore  (TandemWindow *self);
 void _tandem_window_views_flush    (void);
-GKeyFile *_tandem_window_views_parse (const char  *data,
-                                      gsize        length,
-                                      GError     **error);
 void _tandem_window_set_project    (TandemWindow  *self,
                                     TandemProject *project,
                                     GFile         *file);

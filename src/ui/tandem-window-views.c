@@ -24,12 +24,10 @@
 #include <string.h>
 
 #include "tandem-invite.h"
+#include "tandem-window-views-file.h"
 #include "tandem-window-private.h"
 
-#define MAX_FILE_BYTES  (256 * 1024)
-#define MAX_ENTRIES     200
-#define MAX_PATTERN_ID  128
-#define SAVE_DELAY_MS   1000
+#define SAVE_DELAY_MS 1000
 
 static GKeyFile *views;
 static guint     save_source;
@@ -38,78 +36,6 @@ static char *
 views_path (void)
 {
   return g_build_filename (g_get_user_data_dir (), "tandem", "views.ini", NULL);
-}
-
-static gboolean
-is_page (const char *page)
-{
-  return g_strcmp0 (page, "grid") == 0 || g_strcmp0 (page, "mixer") == 0 ||
-         g_strcmp0 (page, "song") == 0;
-}
-
-static gboolean
-is_entry_name (const char *name)
-{
-  if (strlen (name) != 64)
-    return FALSE;
-  for (const char *c = name; *c; c++)
-    if (!g_ascii_isxdigit (*c))
-      return FALSE;
-  return TRUE;
-}
-
-/* Keeps only well-formed entries of @file; FALSE when there are too many. */
-static gboolean
-check_entries (GKeyFile *file)
-{
-  g_auto(GStrv) groups = g_key_file_get_groups (file, NULL);
-  guint n = g_strv_length (groups);
-
-  if (n > MAX_ENTRIES)
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *pattern = g_key_file_get_string (file, groups[i], "pattern", NULL);
-      g_autofree char *page = g_key_file_get_string (file, groups[i], "page", NULL);
-
-      if (!is_entry_name (groups[i]) || pattern == NULL || strlen (pattern) > MAX_PATTERN_ID ||
-          !g_utf8_validate (pattern, -1, NULL) || !is_page (page))
-        g_key_file_remove_group (file, groups[i], NULL);
-    }
-  return TRUE;
-}
-
-/**
- * _tandem_window_views_parse:
- * @data: the bytes of a views file
- * @length: how many
- *
- * Reads a views file. Returns: (transfer full) (nullable): its well-formed
- * entries, or NULL with @error when it is too large, has too many entries or
- * is no key file.
- */
-GKeyFile *
-_tandem_window_views_parse (const char  *data,
-                            gsize        length,
-                            GError     **error)
-{
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-
-  if (length > MAX_FILE_BYTES)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   "The views file is larger than %u bytes", MAX_FILE_BYTES);
-      return NULL;
-    }
-  if (!g_key_file_load_from_data (file, data, length, G_KEY_FILE_NONE, error))
-    return NULL;
-  if (!check_entries (file))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "The views file has more than %u entries", MAX_ENTRIES);
-      return NULL;
-    }
-  return g_steal_pointer (&file);
 }
 
 static GKeyFile *
@@ -125,7 +51,7 @@ get_views (void)
 
   path = views_path ();
   if (g_file_get_contents (path, &data, &length, &error))
-    views = _tandem_window_views_parse (data, length, &error);
+    views = tandem_views_file_parse (data, length, &error);
   if (views == NULL)
     {
       if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -161,7 +87,7 @@ evict_old (GKeyFile *file)
   g_auto(GStrv) groups = g_key_file_get_groups (file, NULL);
   guint n = g_strv_length (groups);
 
-  while (n > MAX_ENTRIES)
+  while (n > TANDEM_VIEWS_MAX_ENTRIES)
     {
       const char *oldest = NULL;
       gint64 oldest_used = G_MAXINT64;
@@ -229,7 +155,7 @@ _tandem_window_views_remember (TandemWindow *self)
   GKeyFile *file;
 
   if (!self->views_ready || (name = entry_name (self)) == NULL || pattern == NULL ||
-      strlen (pattern) > MAX_PATTERN_ID || !is_page (page))
+      strlen (pattern) > TANDEM_VIEWS_MAX_PATTERN_ID || !tandem_views_file_is_page (page))
     return;
 
   file = get_views ();
@@ -291,7 +217,7 @@ _tandem_window_views_restore (TandemWindow *self)
           tandem_pattern_bar_set_pattern_id (self->pattern_bar, pattern);
         }
     }
-  if (is_page (page))
+  if (tandem_views_file_is_page (page))
     adw_view_stack_set_visible_child_name (self->view_stack, page);
   self->views_ready = TRUE;
   _tandem_window_views_remember (self);

@@ -15,6 +15,7 @@
 #include "tandem-application.h"
 #include "tandem-invite.h"
 #include "tandem-window-private.h"
+#include "tandem-window-views-file.h"
 
 #define HASH_1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define HASH_2 "2222222222222222222222222222222222222222222222222222222222222222"
@@ -819,25 +820,25 @@ test_views_file_bounds (void)
     "[" "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "]\n"
     "pattern=p1\npage=../../etc\n";
 
-  file = _tandem_window_views_parse (mixed, strlen (mixed), &error);
+  file = tandem_views_file_parse (mixed, strlen (mixed), &error);
   g_assert_no_error (error);
   groups = g_key_file_get_groups (file, NULL);
   g_assert_cmpuint (g_strv_length (groups), ==, 1);
   g_clear_pointer (&file, g_key_file_unref);
 
-  file = _tandem_window_views_parse (big, strlen (big), &error);
+  file = tandem_views_file_parse (big, strlen (big), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
   g_assert_null (file);
   g_clear_error (&error);
 
   for (guint i = 0; i < 201; i++)
     g_string_append_printf (many, "[%064x]\npattern=p\npage=grid\n", i);
-  file = _tandem_window_views_parse (many->str, many->len, &error);
+  file = tandem_views_file_parse (many->str, many->len, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_assert_null (file);
   g_clear_error (&error);
 
-  file = _tandem_window_views_parse ("\x01[", 2, &error);
+  file = tandem_views_file_parse ("\x01[", 2, &error);
   g_assert_nonnull (error);
   g_assert_null (file);
 }
