@@ -249,6 +249,20 @@ press_window_shortcut (TandemWindow    *window,
   g_assert_not_reached ();
 }
 
+typedef struct
+{
+  GtkListBoxRow *row;
+  const char    *text;
+} SubtitleRef;
+
+static gboolean
+subtitle_has (gpointer data)
+{
+  SubtitleRef *ref = data;
+
+  return strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ref->row)), ref->text) != NULL;
+}
+
 /* Two people on two patterns edit both without moving each other's grid;
  * one follows the other's view until they choose a pattern themselves. */
 static void
@@ -264,6 +278,7 @@ test_own_patterns_and_follow (void)
   CellRef cell;
   ViewRef view;
   PageRef page;
+  SubtitleRef subtitle;
   guint off = 1;
   guint8 before;
 
@@ -303,6 +318,13 @@ test_own_patterns_and_follow (void)
   g_assert_nonnull (row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "on Pattern"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Grid"));
+  /* Renamed, the pattern is named anew where people are. */
+  g_assert_true (tandem_history_apply (ada->history,
+                                       tandem_op_new_set_string (TANDEM_ENTITY_PATTERN, second,
+                                                                 "name", "Chorus"),
+                                       NULL));
+  subtitle = (SubtitleRef) { row, "on Chorus" };
+  tandem_test_iterate_until (subtitle_has, &subtitle);
   /* The list opens as people see it (Ctrl+Shift+P opens it too); a click
    * there follows and closes it. */
   press_window_shortcut (ben, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
