@@ -316,7 +316,11 @@ activate_play_shortcut (GtkWidget *widget,
   /* Not handled: the entry types its space. */
   if (focus_takes_space (focus))
     return FALSE;
-  gtk_widget_activate_action (widget, "win.play", NULL);
+  /* What plays is the session's: a listener is told why nothing starts. */
+  if (_tandem_window_is_listening (TANDEM_WINDOW (widget)))
+    _tandem_window_tell_listening (TANDEM_WINDOW (widget));
+  else
+    gtk_widget_activate_action (widget, "win.play", NULL);
   return TRUE;
 }
 

@@ -221,12 +221,11 @@ has_pattern (gpointer data)
  * key pressed anywhere in the window would (its controller takes the key in
  * the capture phase, before any focused widget). */
 static void
-press_window_shortcut (TandemWindow    *window,
-                       guint            keyval,
-                       GdkModifierType  mods)
+press_window_shortcut_trigger (TandemWindow       *window,
+                               GtkShortcutTrigger *trigger)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
+  g_autoptr(GtkShortcutTrigger) wanted = trigger;
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
@@ -247,6 +246,14 @@ press_window_shortcut (TandemWindow    *window,
         }
     }
   g_assert_not_reached ();
+}
+
+static void
+press_window_shortcut (TandemWindow    *window,
+                       guint            keyval,
+                       GdkModifierType  mods)
+{
+  press_window_shortcut_trigger (window, gtk_keyval_trigger_new (keyval, mods));
 }
 
 typedef struct
@@ -503,6 +510,18 @@ typedef struct
 
 static gboolean shows_toast (gpointer data);
 
+static gboolean
+no_listening_toast (gpointer data)
+{
+  return TANDEM_WINDOW (data)->listening_toast == NULL;
+}
+
+static gboolean
+shows_no_toast (gpointer data)
+{
+  return !shows_toast (data);
+}
+
 
 /* A listener's window edits nothing and says why; the owner lets them edit
  * from the participants list, and takes it back. */
@@ -556,6 +575,17 @@ test_listener_and_roles (void)
   g_assert_cmpuint (tandem_sync_client_get_n_pending (lis->client), ==, 0);
   g_assert_cmpuint (velocity (lis, shown_pattern (lis), off), >, 0);
   g_assert_cmpuint (velocity (ada, shown_pattern (lis), off), >, 0);
+
+  /* Space does not start the session's beat for them either; it says why. */
+  tandem_test_iterate_until (no_listening_toast, lis);
+  tandem_test_iterate_until (shows_no_toast, &toast);
+  press_window_shortcut_trigger (lis, gtk_alternative_trigger_new (
+                                        gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                                        gtk_keyval_trigger_new (GDK_KEY_KP_Space, 0)));
+  toast = (ToastRef) { lis, "You are listening" };
+  tandem_test_iterate_until (shows_toast, &toast);
+  g_assert_false (tandem_project_get_playing (lis->project));
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (lis->client), ==, 0);
 
   tandem_test_destroy_window (GTK_WIDGET (lis));
   tandem_test_destroy_window (GTK_WIDGET (ada));
