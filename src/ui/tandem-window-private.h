@@ -121,8 +121,6 @@ char *_tandem_window_dup_session_status (TandemWindow  *self);
 gboolean _tandem_window_is_listening (TandemWindow *self);
 /* Tells a listener who tried to edit (undo, redo) that they are listening. */
 void _tandem_window_tell_listening (TandemWindow *self);
-/* What the listener banner says, and what a listener is told who tries to edit. */
-#define LISTENING_MESSAGE N_("You are listening: the host has not let you edit")
 void _tandem_window_update_status (TandemWindow *self);
 void _tandem_window_audio_init    (TandemWindow *self);
 void _tandem_window_audio_start   (TandemWindow *self);

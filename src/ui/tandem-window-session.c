@@ -16,6 +16,9 @@
 #include "tandem-window-private.h"
 #include "widgets/tandem-grid-cell.h"
 
+/* What the listener banner says, and what a listener is told who tries to edit. */
+#define LISTENING_MESSAGE N_("You are listening: the host has not let you edit")
+
 static char *
 display_name (TandemWindow *self)
 {
