@@ -16,7 +16,7 @@
 #include "tandem-sync.h"
 
 #define SNAPSHOT_EVERY 1000
-#define BENCH_TOKEN    "bench-history-token"
+#define BENCH_TOKEN    TANDEM_BENCH_SESSION_TOKEN
 
 static void
 print_ms (const char *label,
@@ -72,14 +72,11 @@ snapshot_node (TandemProject *project,
   return json_builder_get_root (b);
 }
 
-/* Writes a session folder as the server leaves it after @n_edits batches
- * by two people, one every 100 ms of server time, compacted every
- * SNAPSHOT_EVERY. */
-static gboolean
-write_session (const char *dir,
-               const char *id,
-               guint       n_edits,
-               GError    **error)
+gboolean
+tandem_bench_write_session (const char *dir,
+                            const char *id,
+                            guint       n_edits,
+                            GError    **error)
 {
   g_autoptr(TandemProject) project = tandem_project_new_demo ();
   g_autoptr(TandemJournal) journal = NULL;
@@ -222,7 +219,7 @@ tandem_bench_sync_history (guint n_edits)
            SNAPSHOT_EVERY);
   g_mkdir_with_parents (dir, 0700);
   t = g_get_monotonic_time ();
-  if (!write_session (dir, "benchhistory", n_edits, &error))
+  if (!tandem_bench_write_session (dir, "benchhistory", n_edits, &error))
     {
       g_printerr ("Cannot write the session: %s\n", error->message);
       return;

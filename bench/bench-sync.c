@@ -585,7 +585,6 @@ tandem_bench_sync (int    argc,
   limits.max_ops_per_second = 1e6;
   limits.ops_burst = 1e6;
   limits.max_messages_per_second = 1e6;
-  limits.max_outbound_queue = 1 << 20;
   tandem_session_host_set_limits (host, &limits);
   tandem_session_host_set_fsync (host, !opt_no_fsync);
   tandem_session_host_set_bind_address (host, "127.0.0.1");

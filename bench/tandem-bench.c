@@ -26,6 +26,7 @@ static const struct
   { "samples", "100 MB sample upload and download with verification vs sha256sum", tandem_bench_samples },
   { "slow-viewers", "tandem-server RSS while 20 viewers stop reading and ack ahead", tandem_bench_slow_viewers },
   { "net", "a real tandem-server under hostile load: peak RSS, simultaneous joins, answers", tandem_bench_net },
+  { "restart", "tandem-server restart with many sessions: port open, first welcome, all loaded, RSS", tandem_bench_restart },
   { "music", "evolution steps, rhythm generation, plan compiles with chord tracks", tandem_bench_music },
 };
 

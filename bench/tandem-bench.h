@@ -20,8 +20,17 @@ int    tandem_bench_slow_viewers (int argc, char **argv);
 int    tandem_bench_kits  (int argc, char **argv);
 int    tandem_bench_net   (int argc, char **argv);
 int    tandem_bench_music (int argc, char **argv);
+int    tandem_bench_restart (int argc, char **argv);
 /* The history section of `tandem-bench sync` (bench-sync-history.c). */
 void   tandem_bench_sync_history (guint n_edits);
+
+/* Writes a session folder @dir (named @id) as the server leaves it after
+ * @n_edits batches by two people, one every 100 ms of server time, with a
+ * snapshot every 1000 and the history kept. Every role's token is
+ * TANDEM_BENCH_SESSION_TOKEN. */
+#define TANDEM_BENCH_SESSION_TOKEN "bench-session-token"
+gboolean tandem_bench_write_session (const char *dir, const char *id, guint n_edits,
+                                     GError **error);
 
 /* Percentile @p (0..100) of @values (sorted in place). */
 double tandem_bench_percentile (double *values, gsize n_values, double p);

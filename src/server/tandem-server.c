@@ -27,7 +27,7 @@ static gint64 opt_max_message_bytes = 0;
 static double opt_max_ops_per_second = 0;
 static int opt_max_clients = 0;
 static int opt_max_sessions = 0;
-static int opt_max_queue = 0;
+static int opt_max_behind = 0;
 static gint64 opt_max_queue_bytes = 0;
 static int opt_max_viewers = 0;
 static gint64 opt_max_sample_bytes = 0;
@@ -58,7 +58,7 @@ static GOptionEntry entries[] = {
   { "max-ops-per-second", 0, 0, G_OPTION_ARG_DOUBLE, &opt_max_ops_per_second, "Edits per second per client (default 200, bursts of twice that)", "N" },
   { "max-clients", 0, 0, G_OPTION_ARG_INT, &opt_max_clients, "Clients per session (default 64)", "N" },
   { "max-sessions", 0, 0, G_OPTION_ARG_INT, &opt_max_sessions, "Sessions per server (default 256)", "N" },
-  { "max-queue", 0, 0, G_OPTION_ARG_INT, &opt_max_queue, "Unacknowledged batches per client before it is dropped (default 4096)", "N" },
+  { "max-behind", 0, 0, G_OPTION_ARG_INT, &opt_max_behind, "Milliseconds a client may leave a batch unacknowledged before it is dropped (default 10000)", "MS" },
   { "max-queue-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_queue_bytes, "Unread bytes per client before it is dropped (default 1048576)", "BYTES" },
   { "max-viewers", 0, 0, G_OPTION_ARG_INT, &opt_max_viewers, "Viewers per session, below --max-clients (default 48)", "N" },
   { "max-sample-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_sample_bytes, "Largest sample file (default 104857600)", "BYTES" },
@@ -309,8 +309,8 @@ main (int    argc,
     limits.max_clients_per_session = opt_max_clients;
   if (opt_max_sessions > 0)
     limits.max_sessions = opt_max_sessions;
-  if (opt_max_queue > 0)
-    limits.max_outbound_queue = opt_max_queue;
+  if (opt_max_behind > 0)
+    limits.max_behind_ms = opt_max_behind;
   if (opt_max_queue_bytes > 0)
     limits.max_outbound_bytes = opt_max_queue_bytes;
   if (opt_max_viewers > 0)

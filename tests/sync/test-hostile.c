@@ -30,7 +30,7 @@ fixture_setup (Fixture       *f,
   limits.max_messages_per_second = 1000;
   limits.max_flood_strikes = 10;
   limits.max_clients_per_session = 4;
-  limits.max_outbound_queue = 16;
+  limits.max_behind_ms = 300;
   limits.hello_timeout_ms = 400;
   f->ts = sync_test_server_new (&limits, TRUE);
   f->rand = g_rand_new_with_seed (42);
@@ -320,11 +320,14 @@ test_slow_consumer (Fixture *f, gconstpointer data)
   g_autoptr(TandemTrack) track = g_list_model_get_item (tracks, 0);
   const char *pattern = tandem_project_get_current_pattern (tandem_sync_client_get_project (f->good[0]));
 
-  /* Paced edits: the good clients keep acknowledging, the slow one not. */
-  for (int step = 0; step < 20; step++)
+  gint64 start = g_get_monotonic_time ();
+
+  /* Paced edits past the limit: the good clients keep acknowledging, the
+   * slow one not. */
+  for (int step = 0; g_get_monotonic_time () - start < 2 * 300 * 1000; step++)
     {
-      g_autoptr(TandemOp) op = tandem_op_new_set_cell (pattern, tandem_track_get_id (track), step,
-                                                       "velocity", 10 + step);
+      g_autoptr(TandemOp) op = tandem_op_new_set_cell (pattern, tandem_track_get_id (track), step % 16,
+                                                       "velocity", 10 + step % 100);
 
       g_assert_true (tandem_sync_client_submit (f->good[step % 2], op, NULL));
       g_assert_true (sync_test_wait_converged (f->ts, f->good, 2, 10000));

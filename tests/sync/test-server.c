@@ -457,6 +457,91 @@ test_restart_recovers (void)
 }
 
 
+static gboolean
+all_loaded (gpointer data)
+{
+  return tandem_session_server_get_n_loading (data) == 0;
+}
+
+/* A restart with many sessions on disk listens before it has read any of
+ * them: the first client of a session that has not loaded yet gets it
+ * whole, at once, and the rest load in the background. */
+static void
+test_restart_listens_at_once (void)
+{
+  SyncTestServer *ts = sync_test_server_new (NULL, TRUE);
+  g_autoptr(TandemSyncClient) a = join (ts, TANDEM_ROLE_EDITOR);
+  g_autoptr(TandemSyncClient) b = NULL;
+  g_autoptr(TandemSessionServer) again = NULL;
+  g_autoptr(TandemProject) demo = tandem_project_new_demo ();
+  g_autoptr(JsonNode) project = tandem_project_to_json (demo);
+  g_autoptr(TandemInvite) invite = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *link = NULL;
+  GRand *rand = g_rand_new_with_seed (11);
+  const guint n_other = 24;
+
+  for (guint i = 0; i < n_other; i++)
+    {
+      char *tokens[TANDEM_N_ROLES] = { 0 };
+      g_autofree char *id = tandem_session_server_create_session (ts->server, project, tokens, &error);
+
+      g_assert_no_error (error);
+      for (guint r = 0; r < TANDEM_N_ROLES; r++)
+        g_free (tokens[r]);
+    }
+  /* More batches than a restart keeps in memory. */
+  for (int i = 0; i < 200; i++)
+    {
+      g_autoptr(TandemOp) op = sync_test_random_op (tandem_sync_client_get_project (a), rand);
+      TandemSyncClient *one[] = { a };
+
+      tandem_sync_client_submit (a, op, NULL);
+      if (i % 20 == 19)
+        g_assert_true (sync_test_wait_converged (ts, one, 1, 10000));
+    }
+  before = sync_test_server_project (ts);
+  tandem_sync_client_disconnect (a);
+  sync_test_server_shutdown (ts->server);
+
+  again = tandem_session_server_new (ts->data_dir, &error);
+  g_assert_no_error (error);
+  tandem_session_server_listen (again, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+  /* Listening, every session counted, none read yet. */
+  g_assert_cmpuint (tandem_session_server_get_n_sessions (again), ==, n_other + 1);
+  g_assert_cmpuint (tandem_session_server_get_n_loading (again), ==, n_other + 1);
+
+  invite = tandem_invite_new ("127.0.0.1", tandem_session_server_get_port (again),
+                              ts->session_id, ts->tokens[TANDEM_ROLE_EDITOR]);
+  link = tandem_invite_to_link (invite);
+  b = sync_test_client_new ();
+  g_assert_true (tandem_sync_client_connect (b, link, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait_live (b));
+  {
+    SyncTestServer now = *ts;
+    TandemSyncClient *one[] = { b };
+
+    now.server = again;
+    g_assert_true (sync_test_wait_converged (&now, one, 1, 10000));
+  }
+  after = tandem_session_server_dup_project_string (again, ts->session_id);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (tandem_session_server_get_seq (again, ts->session_id), ==,
+                    tandem_session_server_get_seq (ts->server, ts->session_id));
+
+  g_assert_true (sync_test_wait (all_loaded, again, 10000));
+  g_assert_cmpuint (tandem_session_server_get_n_sessions (again), ==, n_other + 1);
+
+  tandem_sync_client_disconnect (b);
+  sync_test_server_shutdown (again);
+  g_rand_free (rand);
+  sync_test_server_free (ts);
+}
+
 /* Heartbeat: a server that accepts the WebSocket and then never answers. */
 
 static void
@@ -629,6 +714,7 @@ main (int    argc,
   g_test_add_func ("/sync/server/distinct-colors", test_distinct_colors);
   g_test_add_func ("/sync/server/clock-offset", test_clock_offset);
   g_test_add_func ("/sync/server/restart-recovers", test_restart_recovers);
+  g_test_add_func ("/sync/server/restart-listens-at-once", test_restart_listens_at_once);
   g_test_add_func ("/sync/server/http-api", test_http_api);
   g_test_add_func ("/sync/server/heartbeat-timeout", test_heartbeat_timeout);
   g_test_add_func ("/sync/server/states", test_states);

@@ -54,12 +54,12 @@ handle_welcome (TandemSyncClient *self,
   if (limits && JSON_NODE_HOLDS_OBJECT (limits))
     {
       JsonObject *lim = json_node_get_object (limits);
-      gint64 queue = json_object_get_int_member_with_default (lim, "max_outbound_queue", 4096);
+      gint64 behind = json_object_get_int_member_with_default (lim, "max_behind_ms", 10000);
 
       self->max_message_bytes = json_object_get_int_member_with_default (lim, "max_message_bytes",
                                                                          0);
       /* Acknowledge well before the server thinks we fell behind. */
-      self->ack_every = CLAMP (queue / 4, 1, 64);
+      self->ack_after_ms = CLAMP (behind / 4, 10, 1000);
     }
 
   if (!_tandem_sync_client_rebase_on_welcome (self, snapshot, batches, seq, client_seq))
@@ -198,6 +198,7 @@ _tandem_sync_client_connection_lost (TandemSyncClient *self)
   _tandem_sync_client_clear_source (&self->heartbeat_source);
   _tandem_sync_client_clear_source (&self->flush_source);
   _tandem_sync_client_clear_source (&self->clock_source);
+  _tandem_sync_client_clear_source (&self->ack_source);
   self->joined = FALSE;
   if (self->state == TANDEM_SYNC_STATE_OFFLINE)
     return;

@@ -68,6 +68,8 @@ struct _TandemSyncClient
   gboolean                 want_snapshot;
   gsize                    max_message_bytes;
   guint                    ack_every;
+  guint                    ack_after_ms;  /* a batch waits at most this long for its ack */
+  GSource                 *ack_source;
 
   guint                    heartbeat_ms;
   guint                    heartbeat_timeout_ms;

@@ -154,15 +154,37 @@ apply_confirmed (TandemSyncClient *self,
 }
 
 static void
+send_ack (TandemSyncClient *self)
+{
+  g_autofree char *text = g_strdup_printf ("{\"type\":\"ack\",\"seq\":%" G_GUINT64_FORMAT "}",
+                                           self->seq);
+
+  _tandem_sync_client_clear_source (&self->ack_source);
+  _tandem_sync_client_send_text (self, text);
+  self->acked_seq = self->seq;
+}
+
+static gboolean
+ack_cb (gpointer data)
+{
+  TandemSyncClient *self = data;
+
+  g_clear_pointer (&self->ack_source, g_source_unref);
+  if (self->seq > self->acked_seq)
+    send_ack (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* One ack per ack_every batches when they come fast, and none later than
+ * ack_after_ms after a batch when they come slowly: the server measures
+ * how far behind a client is in time (max_behind_ms). */
+static void
 maybe_ack (TandemSyncClient *self)
 {
   if (self->seq - self->acked_seq >= self->ack_every)
-    {
-      g_autofree char *text = g_strdup_printf ("{\"type\":\"ack\",\"seq\":%" G_GUINT64_FORMAT "}",
-                                               self->seq);
-      _tandem_sync_client_send_text (self, text);
-      self->acked_seq = self->seq;
-    }
+    send_ack (self);
+  else if (self->seq > self->acked_seq && self->ack_source == NULL)
+    self->ack_source = _tandem_sync_client_add_timeout (self, self->ack_after_ms, ack_cb);
 }
 
 static void

@@ -116,6 +116,7 @@ tandem_sync_client_dispose (GObject *object)
   _tandem_sync_client_clear_source (&self->flush_source);
   _tandem_sync_client_clear_source (&self->presence_source);
   _tandem_sync_client_clear_source (&self->clock_source);
+  _tandem_sync_client_clear_source (&self->ack_source);
   _tandem_sync_client_clear_source (&self->connect_timeout_source);
   if (self->history && self->applied_id)
     g_clear_signal_handler (&self->applied_id, self->history);
@@ -323,6 +324,7 @@ tandem_sync_client_init (TandemSyncClient *self)
   self->backoff_max_ms = 10000;
   self->coalesce_ms = 33;
   self->ack_every = 64;
+  self->ack_after_ms = 1000;
   self->connect_timeout_ms = 4000;
   self->pace_factor = 1;
 }

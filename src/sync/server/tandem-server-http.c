@@ -295,7 +295,10 @@ health_cb (SoupServer        *soup,
   json_builder_set_member_name (b, "protocol");
   json_builder_add_string_value (b, TANDEM_PROTOCOL_SUBPROTOCOL);
   json_builder_set_member_name (b, "sessions");
-  json_builder_add_int_value (b, g_hash_table_size (self->sessions));
+  json_builder_add_int_value (b, tandem_session_server_get_n_sessions (self));
+  /* Found on disk at start and not loaded yet: each loads on first use. */
+  json_builder_set_member_name (b, "loading");
+  json_builder_add_int_value (b, tandem_session_server_get_n_loading (self));
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   respond_json (msg, SOUP_STATUS_OK, root);

@@ -542,6 +542,8 @@ tandem_session_server_listen (TandemSessionServer  *self,
   if (self->reserve_fd < 0)
     self->reserve_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   start_listening (self);
+  /* Sessions on disk come up behind the open port. */
+  _tandem_server_loader_start (self);
   return TRUE;
 }
 

@@ -777,7 +777,7 @@ lookup_request (TandemSessionServer *self,
                                     "/sessions/ID/uploads/SHA256 (no separators or “..” in names)");
       return NULL;
     }
-  session = g_hash_table_lookup (self->sessions, session_id);
+  session = _tandem_server_lookup_session (self, session_id);
   if (session == NULL)
     {
       _tandem_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, TANDEM_CODE_NO_SUCH_SESSION,

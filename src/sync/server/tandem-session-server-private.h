@@ -43,6 +43,15 @@ typedef struct
   int      role;            /* that TandemRole, kept across its reconnects */
 } TandemClientRecord;
 
+/* A batch sent to a peer, and when. */
+typedef struct
+{
+  guint64 seq;
+  gint64  us;
+} TandemSentMark;
+
+#define TANDEM_PEER_SENT_MARKS 32
+
 struct _TandemPeer
 {
   TandemSessionServer     *server;
@@ -68,6 +77,9 @@ struct _TandemPeer
   guint                    rl_blind_ops; /* ops refused since, sent before it could be known */
   guint64                  sent_seq;
   guint64                  acked_seq;
+  TandemSentMark           marks[TANDEM_PEER_SENT_MARKS]; /* oldest first, from first_mark */
+  guint                    first_mark;
+  guint                    n_marks;
   GSocket                 *socket;      /* for the kernel's view of what was written */
   guint64                  handed_bytes; /* frames given to libsoup */
   guint64                  written_base; /* the kernel's count when the WebSocket opened */
@@ -149,11 +161,34 @@ struct _TandemSessionServer
   guint64             idle_expiry_ms;  /* 0: sessions never expire */
   GHashTable         *idle_seen;       /* session id → when it was last busy */
   GSource            *expiry_source;
+  /* tandem-server-loader.c */
+  GHashTable         *to_load;       /* id → dir of sessions on disk not loaded yet (load_lock) */
+  GMutex              load_lock;
+  GCond               load_cond;     /* signalled when the worker finishes a session */
+  GThread            *loader;
+  GPtrArray          *loader_ids;    /* what the worker goes through, in order */
+  const char         *loading_id;    /* the session the worker reads now (load_lock) */
+  GQueue              loaded;        /* recovered, not installed yet (load_lock) */
+  GSource            *drain_source;  /* installs them on the main context (load_lock) */
+  gint                stop_loading;  /* atomic */
   /* tandem-session-history.c */
   gboolean            keep_history;
   guint64             history_max_bytes; /* 0: no limit */
   gint64              history_max_age_s; /* 0: no limit */
 };
+
+/* tandem-server-loader.c */
+void           _tandem_server_loader_init     (TandemSessionServer  *self);
+gboolean       _tandem_server_loader_find     (TandemSessionServer  *self,
+                                               GError              **error);
+void           _tandem_server_loader_start    (TandemSessionServer  *self);
+void           _tandem_server_loader_stop     (TandemSessionServer  *self);
+void           _tandem_server_loader_finalize (TandemSessionServer  *self);
+guint          _tandem_server_loader_get_n_left (TandemSessionServer *self);
+void           _tandem_server_loader_add_ids  (TandemSessionServer  *self,
+                                               GStrvBuilder         *builder);
+TandemSession *_tandem_server_lookup_session  (TandemSessionServer  *self,
+                                               const char           *id);
 
 /* The largest POST /sessions body (a project). */
 #define TANDEM_SERVER_MAX_CREATE_BODY (64 * 1024 * 1024)

@@ -32,7 +32,7 @@ tandem_server_limits_init_defaults (TandemServerLimits *limits)
   limits->max_ops_per_batch = 1000;
   limits->max_clients_per_session = 64;
   limits->max_sessions = 256;
-  limits->max_outbound_queue = 4096;
+  limits->max_behind_ms = 10000;
   limits->hello_timeout_ms = 5000;
   limits->max_outbound_bytes = 1024 * 1024;
   limits->max_viewers_per_session = 48;
@@ -198,6 +198,36 @@ _tandem_peer_send (TandemPeer *peer,
   check_outbound (peer);
 }
 
+/* How long the oldest batch this client has not acknowledged has been
+ * out, to within a sixteenth of the limit: a mark (seq, time) is taken at
+ * most that often, so a fast session costs no more than a slow one, and
+ * the limit means the same at 10 edits a second as at 10,000. */
+static gint64
+behind_us (TandemPeer *peer,
+           gint64      now)
+{
+  gint64 every = MAX ((gint64) peer->server->limits.max_behind_ms * 1000 / 16, 1);
+  TandemSentMark *last;
+
+  while (peer->n_marks > 0 && peer->marks[peer->first_mark].seq <= peer->acked_seq)
+    {
+      peer->first_mark = (peer->first_mark + 1) % TANDEM_PEER_SENT_MARKS;
+      peer->n_marks--;
+    }
+  last = peer->n_marks > 0
+         ? &peer->marks[(peer->first_mark + peer->n_marks - 1) % TANDEM_PEER_SENT_MARKS]
+         : NULL;
+  if ((last == NULL || now - last->us >= every) && peer->n_marks < TANDEM_PEER_SENT_MARKS
+      && peer->sent_seq > peer->acked_seq)
+    {
+      TandemSentMark *mark = &peer->marks[(peer->first_mark + peer->n_marks++) % TANDEM_PEER_SENT_MARKS];
+
+      mark->seq = peer->sent_seq;
+      mark->us = now;
+    }
+  return peer->n_marks > 0 ? now - peer->marks[peer->first_mark].us : 0;
+}
+
 void
 _tandem_peer_send_batch (TandemPeer *peer,
                          const char *text,
@@ -210,8 +240,8 @@ _tandem_peer_send_batch (TandemPeer *peer,
   peer->sent_seq = seq;
   if (!check_outbound (peer))
     return;
-  if (peer->sent_seq - MIN (peer->acked_seq, peer->sent_seq)
-      > peer->server->limits.max_outbound_queue)
+  if (behind_us (peer, g_get_monotonic_time ())
+      > (gint64) peer->server->limits.max_behind_ms * 1000)
     _tandem_peer_fail (peer, TANDEM_CODE_SLOW_CONSUMER,
                        "The connection fell too far behind the session",
                        TANDEM_CLOSE_SLOW_CONSUMER);
@@ -530,30 +560,6 @@ hash_client_secret (const char *secret,
   return TRUE;
 }
 
-/* A session on disk that could not be loaded (a disk fault) gets another
- * try whenever someone asks for it. */
-static TandemSession *
-lookup_session (TandemSessionServer *self,
-                const char          *id)
-{
-  TandemSession *session = g_hash_table_lookup (self->sessions, id);
-  g_autoptr(GError) error = NULL;
-  const char *dir;
-
-  if (session != NULL || (dir = g_hash_table_lookup (self->unavailable, id)) == NULL)
-    return session;
-  session = _tandem_session_recover (self, dir, &error);
-  if (session == NULL)
-    {
-      g_debug ("Session %s still not loaded: %s", id, error->message);
-      return NULL;
-    }
-  g_message ("Session %s loaded", id);
-  g_hash_table_insert (self->sessions, session->id, session);
-  g_hash_table_remove (self->unavailable, id);
-  return session;
-}
-
 /* Viewers never lock out the owner or an editor: they have their own cap
  * below the session's, and when the session is full the viewer that came
  * first gives up its seat to an arriving editor. */
@@ -613,7 +619,7 @@ handle_hello (TandemPeer *peer,
                          TANDEM_CLOSE_UNSUPPORTED_VERSION);
       return;
     }
-  session = lookup_session (self, peer->path_session);
+  session = _tandem_server_lookup_session (self, peer->path_session);
   if (session == NULL && g_hash_table_contains (self->unavailable, peer->path_session))
     {
       _tandem_peer_fail (peer, TANDEM_CODE_SESSION_UNAVAILABLE,
@@ -1194,6 +1200,7 @@ tandem_session_server_finalize (GObject *object)
     }
   g_ptr_array_unref (self->peers);
   _tandem_server_open_finalize (self);
+  _tandem_server_loader_finalize (self);
   g_hash_table_unref (self->sessions);
   g_hash_table_unref (self->unavailable);
   _tandem_server_flush_pool_free (self);
@@ -1228,6 +1235,7 @@ tandem_session_server_init (TandemSessionServer *self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) _tandem_session_free);
   self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  _tandem_server_loader_init (self);
   self->peers = g_ptr_array_new ();
   self->soup = soup_server_new ("server-header", "tandem-server/" PACKAGE_VERSION, NULL);
   soup_server_add_early_handler (self->soup, "/session", early_cb, self, NULL);
@@ -1236,44 +1244,6 @@ tandem_session_server_init (TandemSessionServer *self)
   _tandem_server_http_init (self);
   _tandem_server_listener_init (self);
   restart_sweep (self);
-}
-
-static gboolean
-recover_sessions (TandemSessionServer  *self,
-                  GError              **error)
-{
-  g_autofree char *dir = g_build_filename (self->data_dir, "sessions", NULL);
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
-                   "Cannot create “%s”: %s", dir, g_strerror (errno));
-      return FALSE;
-    }
-  if ((d = g_dir_open (dir, 0, error)) == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autoptr(GError) local_error = NULL;
-      TandemSession *session;
-
-      if (!g_file_test (path, G_FILE_TEST_IS_DIR) || !tandem_invite_is_valid_session_id (name))
-        continue;
-      session = _tandem_session_recover (self, path, &local_error);
-      if (session == NULL)
-        {
-          /* Its data may be intact on a disk that fails for now: clients
-           * are told to try again, and each hello tries to load it. */
-          g_warning ("Session %s not recovered: %s", name, local_error->message);
-          g_hash_table_insert (self->unavailable, g_strdup (name), g_steal_pointer (&path));
-          continue;
-        }
-      g_hash_table_insert (self->sessions, session->id, session);
-    }
-  return TRUE;
 }
 
 TandemSessionServer *
@@ -1285,7 +1255,8 @@ tandem_session_server_new (const char  *data_dir,
   if (data_dir != NULL)
     {
       self->data_dir = g_strdup (data_dir);
-      if (!recover_sessions (self, error))
+      /* Only listed here: they load once the server listens. */
+      if (!_tandem_server_loader_find (self, error))
         return NULL;
     }
   return g_steal_pointer (&self);
@@ -1384,7 +1355,7 @@ tandem_session_server_create_session (TandemSessionServer  *self,
   TandemSession *session;
 
   g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), NULL);
-  if (g_hash_table_size (self->sessions) >= self->limits.max_sessions)
+  if (tandem_session_server_get_n_sessions (self) >= self->limits.max_sessions)
     {
       g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_LIMIT,
                    "This server hosts at most %u sessions", self->limits.max_sessions);
@@ -1413,14 +1384,28 @@ tandem_session_server_create_session (TandemSessionServer  *self,
 guint
 tandem_session_server_get_n_sessions (TandemSessionServer *self)
 {
-  return g_hash_table_size (self->sessions);
+  return g_hash_table_size (self->sessions) + _tandem_server_loader_get_n_left (self);
+}
+
+guint
+tandem_session_server_get_n_loading (TandemSessionServer *self)
+{
+  return _tandem_server_loader_get_n_left (self);
 }
 
 char **
 tandem_session_server_list_sessions (TandemSessionServer *self)
 {
-  g_autofree gpointer *keys = g_hash_table_get_keys_as_array (self->sessions, NULL);
-  char **ids = g_strdupv ((char **) keys);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GHashTableIter iter;
+  gpointer key;
+  char **ids;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_strv_builder_add (builder, key);
+  _tandem_server_loader_add_ids (self, builder);
+  ids = g_strv_builder_end (builder);
 
   qsort (ids, g_strv_length (ids), sizeof (char *), (GCompareFunc) g_strcmp0);
   return ids;
@@ -1430,7 +1415,7 @@ char *
 tandem_session_server_dup_project_string (TandemSessionServer *self,
                                           const char          *session_id)
 {
-  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+  TandemSession *session = _tandem_server_lookup_session (self, session_id);
 
   return session ? tandem_project_to_string (session->durable_project) : NULL;
 }
@@ -1439,7 +1424,7 @@ guint64
 tandem_session_server_get_seq (TandemSessionServer *self,
                                const char          *session_id)
 {
-  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+  TandemSession *session = _tandem_server_lookup_session (self, session_id);
 
   return session ? session->durable_seq : 0;
 }
@@ -1449,7 +1434,7 @@ tandem_session_server_set_flush_delay_for_tests (TandemSessionServer *self,
                                                  const char          *session_id,
                                                  guint                ms)
 {
-  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+  TandemSession *session = _tandem_server_lookup_session (self, session_id);
 
   g_return_if_fail (session != NULL);
   session->flush_delay_ms = ms;
@@ -1459,7 +1444,7 @@ guint
 tandem_session_server_get_n_clients (TandemSessionServer *self,
                                      const char          *session_id)
 {
-  TandemSession *session = g_hash_table_lookup (self->sessions, session_id);
+  TandemSession *session = _tandem_server_lookup_session (self, session_id);
 
   return session ? session->peers->len : 0;
 }
@@ -1480,6 +1465,7 @@ tandem_session_server_shutdown (TandemSessionServer *self)
   if (self->shut_down)
     return;
   self->shut_down = TRUE;
+  _tandem_server_loader_stop (self);
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     _tandem_session_flush (value);

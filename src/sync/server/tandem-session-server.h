@@ -23,7 +23,7 @@ typedef struct
   guint  max_ops_per_batch;
   guint  max_clients_per_session;
   guint  max_sessions;
-  guint  max_outbound_queue;       /* batches sent but not yet acknowledged */
+  guint  max_behind_ms;            /* how long a sent batch may go unacknowledged */
   gsize  max_outbound_bytes;       /* bytes waiting in this process to be written to one client */
   guint  max_viewers_per_session;  /* below max_clients_per_session: seats for editors */
   guint  hello_timeout_ms;
@@ -118,6 +118,9 @@ char                *tandem_session_server_create_session (TandemSessionServer *
                                                           char               **tokens,
                                                           GError             **error);
 guint                tandem_session_server_get_n_sessions (TandemSessionServer *self);
+/* Sessions found on disk at start that have not loaded yet: each loads on
+ * first use or in the background, while the server already listens. */
+guint                tandem_session_server_get_n_loading  (TandemSessionServer *self);
 /* Session ids, sorted; free with g_strfreev(). */
 char               **tandem_session_server_list_sessions (TandemSessionServer *self);
 /* The session's canonical project JSON, as every replica must have it. */

@@ -70,6 +70,9 @@ hex_to_bytes (const char *hex,
   return TRUE;
 }
 
+/* Replayed batches kept for catch-up after a restart. */
+#define TANDEM_REPLAY_TAIL 64
+
 static TandemSession *
 session_alloc (TandemSessionServer *server,
                const char          *id,
@@ -486,6 +489,17 @@ _tandem_session_recover (TandemSessionServer  *server,
                       id, i, local_error->message);
           break;
         }
+    }
+  /* Only clients that were connected at the crash catch up on these, and
+   * they missed a few batches at most: the rest would stay in memory for
+   * nothing (a hundred thousand records across sessions are tens of MB).
+   * A client further behind gets the snapshot. */
+  if (session->records->len > TANDEM_REPLAY_TAIL)
+    {
+      guint n = session->records->len - TANDEM_REPLAY_TAIL;
+
+      g_ptr_array_remove_range (session->records, 0, n);
+      session->base_seq += n;
     }
   /* Everything recovered is durable. */
   session->durable_seq = session->seq;
@@ -1087,8 +1101,8 @@ _tandem_session_build_welcome (TandemSession *session,
   json_builder_add_double_value (b, limits->ops_burst);
   json_builder_set_member_name (b, "max_messages_per_second");
   json_builder_add_double_value (b, limits->max_messages_per_second);
-  json_builder_set_member_name (b, "max_outbound_queue");
-  json_builder_add_int_value (b, limits->max_outbound_queue);
+  json_builder_set_member_name (b, "max_behind_ms");
+  json_builder_add_int_value (b, limits->max_behind_ms);
   json_builder_set_member_name (b, "max_outbound_bytes");
   json_builder_add_int_value (b, limits->max_outbound_bytes);
   json_builder_set_member_name (b, "idle_timeout_ms");
