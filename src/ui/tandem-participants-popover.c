@@ -190,6 +190,17 @@ refresh_rows (TandemParticipantsPopover *self)
       refresh_row (row);
 }
 
+/* A pattern renamed: the rows say where people are by its name. */
+static void
+on_op_applied (TandemParticipantsPopover *self,
+               TandemOp                  *op)
+{
+  if (tandem_op_get_kind (op) == TANDEM_OP_BATCH ||
+      (tandem_op_get_entity (op) == TANDEM_ENTITY_PATTERN &&
+       tandem_op_get_kind (op) == TANDEM_OP_SET))
+    refresh_rows (self);
+}
+
 static void
 tandem_participants_popover_dispose (GObject *object)
 {
@@ -278,6 +289,8 @@ tandem_participants_popover_set_project (TandemParticipantsPopover *self,
   if (project != NULL)
     {
       g_signal_connect_object (project, "reset", G_CALLBACK (refresh_rows), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (project, "op-applied", G_CALLBACK (on_op_applied), self,
                                G_CONNECT_SWAPPED);
       /* Someone's view may name a pattern before it has arrived here. */
       g_signal_connect_object (tandem_project_get_patterns (project), "items-changed",

@@ -224,6 +224,12 @@ history_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
+  /* A listener's undo would only be refused by the server: nothing leaves. */
+  if (_tandem_window_is_listening (self))
+    {
+      _tandem_window_tell_listening (self);
+      return;
+    }
   if (g_str_equal (action_name, "win.undo"))
     ok = tandem_history_undo (self->history, &error);
   else
@@ -261,11 +267,14 @@ void
 _tandem_window_actions_update (TandemWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  gboolean editing = !_tandem_window_is_listening (self);
 
   g_assert (TANDEM_IS_WINDOW (self));
 
-  gtk_widget_action_set_enabled (widget, "win.undo", tandem_history_can_undo (self->history));
-  gtk_widget_action_set_enabled (widget, "win.redo", tandem_history_can_redo (self->history));
+  gtk_widget_action_set_enabled (widget, "win.undo",
+                                 editing && tandem_history_can_undo (self->history));
+  gtk_widget_action_set_enabled (widget, "win.redo",
+                                 editing && tandem_history_can_redo (self->history));
   gtk_widget_action_set_enabled (widget, "win.copy-invite", self->invite_link != NULL);
   gtk_widget_action_set_enabled (widget, "win.leave", self->client != NULL);
 }
@@ -276,8 +285,12 @@ activate_history_shortcut (GtkWidget *widget,
                            gpointer   action_name)
 {
   /* Handled even when there is nothing to undo: the key must not fall
-   * through to a field's own text undo. */
-  gtk_widget_activate_action (widget, action_name, NULL);
+   * through to a field's own text undo. A listener is told why nothing
+   * happens (the actions are off for them). */
+  if (_tandem_window_is_listening (TANDEM_WINDOW (widget)))
+    _tandem_window_tell_listening (TANDEM_WINDOW (widget));
+  else
+    gtk_widget_activate_action (widget, action_name, NULL);
   return TRUE;
 }
 
@@ -303,7 +316,11 @@ activate_play_shortcut (GtkWidget *widget,
   /* Not handled: the entry types its space. */
   if (focus_takes_space (focus))
     return FALSE;
-  gtk_widget_activate_action (widget, "win.play", NULL);
+  /* What plays is the session's: a listener is told why nothing starts. */
+  if (_tandem_window_is_listening (TANDEM_WINDOW (widget)))
+    _tandem_window_tell_listening (TANDEM_WINDOW (widget));
+  else
+    gtk_widget_activate_action (widget, "win.play", NULL);
   return TRUE;
 }
 

@@ -57,6 +57,8 @@ struct _TandemWindow
   GtkRevealer          *listener_banner;
   GHashTable           *last_writers;     /* edited target → client id of its last writer */
   char                 *shown_role;       /* the role the window was last set up for */
+  AdwToast             *listening_toast;  /* shown to a listener who tried to edit */
+  gboolean              views_ready;      /* the view shown is the person's choice (views.c) */
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
   guint                 autosave_source;
@@ -115,6 +117,10 @@ void _tandem_window_session_init       (TandemWindow   *self);
 void _tandem_window_leave_session      (TandemWindow   *self);
 void _tandem_window_session_dispose    (TandemWindow   *self);
 char *_tandem_window_dup_session_status (TandemWindow  *self);
+/* Whether the window is in a session as a listener, who edits nothing. */
+gboolean _tandem_window_is_listening (TandemWindow *self);
+/* Tells a listener who tried to edit (undo, redo) that they are listening. */
+void _tandem_window_tell_listening (TandemWindow *self);
 void _tandem_window_update_status (TandemWindow *self);
 void _tandem_window_audio_init    (TandemWindow *self);
 void _tandem_window_audio_start   (TandemWindow *self);
@@ -177,6 +183,12 @@ void _tandem_window_rejoin_joined       (TandemWindow        *self);
 void _tandem_window_rejoin_left         (TandemWindow        *self);
 /* After a draft was restored: offers to rejoin the session it was in. */
 void _tandem_window_rejoin_check_draft  (TandemWindow        *self);
+/* tandem-window-views.c: the pattern and page last shown, per project and
+ * session. */
+void _tandem_window_views_remember (TandemWindow *self);
+void _tandem_window_views_hold     (TandemWindow *self);
+void _tandem_window_views_restore  (TandemWindow *self);
+void _tandem_window_views_flush    (void);
 void _tandem_window_set_project    (TandemWindow  *self,
                                     TandemProject *project,
                                     GFile         *file);

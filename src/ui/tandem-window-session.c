@@ -16,6 +16,9 @@
 #include "tandem-window-private.h"
 #include "widgets/tandem-grid-cell.h"
 
+/* What the listener banner says, and what a listener is told who tries to edit. */
+#define LISTENING_MESSAGE N_("You are listening: the host has not let you edit")
+
 static char *
 display_name (TandemWindow *self)
 {
@@ -91,6 +94,8 @@ update_participants (TandemWindow *self)
   gint64 rtt;
 
   gtk_widget_set_visible (GTK_WIDGET (self->participants_button), self->client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-participants",
+                                 self->client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-listen-link", self->host != NULL);
   if (self->client == NULL)
     return;
@@ -204,6 +209,7 @@ on_view_changed (TandemWindow *self)
   send_view (self);
   if (self->client != NULL)
     update_remote_cursors (self);
+  _tandem_window_views_remember (self);
 }
 
 /* The pattern someone is on may arrive after their presence says so. */
@@ -278,13 +284,40 @@ set_editing_sensitive (TandemWindow *self,
                                  sensitive && tandem_history_can_redo (self->history));
 }
 
+gboolean
+_tandem_window_is_listening (TandemWindow *self)
+{
+  return self->client != NULL && g_strcmp0 (tandem_sync_client_get_role (self->client),
+                                            "viewer") == 0;
+}
+
+static void
+on_listening_toast_dismissed (TandemWindow *self)
+{
+  self->listening_toast = NULL;
+}
+
+/* Once however often they press: a key that did nothing gets its answer at
+ * once, ahead of joins and leaves. */
+void
+_tandem_window_tell_listening (TandemWindow *self)
+{
+  if (self->listening_toast != NULL)
+    return;
+  self->listening_toast = adw_toast_new (_(LISTENING_MESSAGE));
+  adw_toast_set_priority (self->listening_toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (self->listening_toast, "dismissed",
+                           G_CALLBACK (on_listening_toast_dismissed), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->listening_toast);
+}
+
 /* A listener sees everything and edits nothing: the controls say so before
  * the server has to. */
 static void
 on_role_changed (TandemWindow *self)
 {
   const char *role = self->client != NULL ? tandem_sync_client_get_role (self->client) : NULL;
-  gboolean listening = g_strcmp0 (role, "viewer") == 0;
+  gboolean listening = _tandem_window_is_listening (self);
 
   /* Told when the owner changes it, not when joining. */
   if (role != NULL && self->shown_role != NULL && g_strcmp0 (role, self->shown_role) != 0)
@@ -648,6 +681,9 @@ on_state_changed (TandemWindow *self)
   if (state == TANDEM_SYNC_STATE_LIVE)
     {
       self->ever_live = TRUE;
+      /* The session's project is here: back to where this person was in it. */
+      if (!self->views_ready)
+        _tandem_window_views_restore (self);
     }
   else if (state == TANDEM_SYNC_STATE_RECONNECTING && !self->ever_live &&
            !self->unreachable_reported)
@@ -684,6 +720,7 @@ join_link (TandemWindow *self,
   name = display_name (self);
   color = g_settings_get_string (self->settings, "display-color");
 
+  _tandem_window_views_hold (self);
   self->client = tandem_sync_client_new (self->project, self->history);
   if (state != NULL && !tandem_sync_client_restore_state (self->client, state, error))
     {
@@ -919,6 +956,8 @@ _tandem_window_leave_session (TandemWindow *self)
   g_clear_pointer (&self->remote_session, tandem_remote_session_free);
   g_clear_pointer (&self->invite_link, g_free);
   g_clear_pointer (&self->session_address, g_free);
+  /* What it shows from now on is this window's own project's view. */
+  self->views_ready = TRUE;
 
   if (self->grid_view != NULL)
     update_remote_cursors (self);
@@ -1410,15 +1449,28 @@ copy_listen_link_action (GtkWidget  *widget,
   tandem_window_show_toast (self, _("Listen-only link copied"));
 }
 
+/* Who is here, and where: the list a click on the header's people button opens. */
+static void
+show_participants_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  TandemWindow *self = TANDEM_WINDOW (widget);
+
+  if (self->client != NULL)
+    gtk_menu_button_popup (self->participants_button);
+}
+
 void
 _tandem_window_session_init (TandemWindow *self)
 {
   GtkLabel *banner_label;
 
   self->last_writers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-participants", FALSE);
   /* AdwBanner arrived in libadwaita 1.3; this bar looks and reads the same. */
   self->listener_banner = add_bar (self, "listener-banner", &banner_label, NULL, NULL);
-  gtk_label_set_text (banner_label, _("You are listening: the host has not let you edit"));
+  gtk_label_set_text (banner_label, _(LISTENING_MESSAGE));
   self->follow_bar = add_bar (self, "follow-bar", &self->follow_label, _("_Stop Following"),
                               "win.stop-following");
 
@@ -1449,6 +1501,7 @@ _tandem_window_session_dispose (TandemWindow *self)
   g_clear_pointer (&self->following, g_free);
   g_clear_pointer (&self->shown_role, g_free);
   g_clear_pointer (&self->last_writers, g_hash_table_unref);
+  _tandem_window_views_flush ();
   _tandem_window_resume_dispose (self);
   _tandem_window_rejoin_dispose (self);
 }
@@ -1466,5 +1519,9 @@ _tandem_window_class_session_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.stop-following", NULL,
                                    stop_following_action);
   gtk_widget_class_install_action (widget_class, "win.leave", NULL, leave_action);
+  gtk_widget_class_install_action (widget_class, "win.show-participants", NULL,
+                                   show_participants_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-participants", NULL);
   _tandem_window_class_rejoin_init (widget_class);
 }

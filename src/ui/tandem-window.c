@@ -178,6 +178,7 @@ _tandem_window_set_project (TandemWindow  *self,
   /* A session shares one project: opening another one leaves it. */
   if (self->project != NULL && self->project != project)
     _tandem_window_leave_session (self);
+  _tandem_window_views_hold (self);
 
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
@@ -215,6 +216,7 @@ _tandem_window_set_project (TandemWindow  *self,
   update_title (self);
   on_playing_changed (self, NULL, project);
   _tandem_window_actions_update (self);
+  _tandem_window_views_restore (self);
 }
 
 void

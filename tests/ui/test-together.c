@@ -8,12 +8,14 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ui-test-utils.h"
 #include "tandem-application.h"
 #include "tandem-invite.h"
 #include "tandem-window-private.h"
+#include "tandem-window-views-file.h"
 
 #define HASH_1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define HASH_2 "2222222222222222222222222222222222222222222222222222222222222222"
@@ -215,6 +217,59 @@ has_pattern (gpointer data)
                                       ref->pattern_id) != NULL;
 }
 
+/* Runs what the window's own shortcut for @keyval with @mods does, as that
+ * key pressed anywhere in the window would (its controller takes the key in
+ * the capture phase, before any focused widget). */
+static void
+press_window_shortcut_trigger (TandemWindow       *window,
+                               GtkShortcutTrigger *trigger)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GtkShortcutTrigger) wanted = trigger;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                           GTK_WIDGET (window), NULL));
+              return;
+            }
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+press_window_shortcut (TandemWindow    *window,
+                       guint            keyval,
+                       GdkModifierType  mods)
+{
+  press_window_shortcut_trigger (window, gtk_keyval_trigger_new (keyval, mods));
+}
+
+typedef struct
+{
+  GtkListBoxRow *row;
+  const char    *text;
+} SubtitleRef;
+
+static gboolean
+subtitle_has (gpointer data)
+{
+  SubtitleRef *ref = data;
+
+  return strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ref->row)), ref->text) != NULL;
+}
+
 /* Two people on two patterns edit both without moving each other's grid;
  * one follows the other's view until they choose a pattern themselves. */
 static void
@@ -230,6 +285,7 @@ test_own_patterns_and_follow (void)
   CellRef cell;
   ViewRef view;
   PageRef page;
+  SubtitleRef subtitle;
   guint off = 1;
   guint8 before;
 
@@ -269,8 +325,16 @@ test_own_patterns_and_follow (void)
   g_assert_nonnull (row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "on Pattern"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Grid"));
-  /* The list opens as people see it; a click there follows and closes it. */
-  gtk_menu_button_popup (ben->participants_button);
+  /* Renamed, the pattern is named anew where people are. */
+  g_assert_true (tandem_history_apply (ada->history,
+                                       tandem_op_new_set_string (TANDEM_ENTITY_PATTERN, second,
+                                                                 "name", "Chorus"),
+                                       NULL));
+  subtitle = (SubtitleRef) { row, "on Chorus" };
+  tandem_test_iterate_until (subtitle_has, &subtitle);
+  /* The list opens as people see it (Ctrl+Shift+P opens it too); a click
+   * there follows and closes it. */
+  press_window_shortcut (ben, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
   tandem_test_iterate_until (tandem_test_is_mapped, row);
   gtk_widget_activate (GTK_WIDGET (row));
   g_assert_cmpstr (shown_pattern (ben), ==, second);
@@ -446,6 +510,19 @@ typedef struct
 
 static gboolean shows_toast (gpointer data);
 
+static gboolean
+no_listening_toast (gpointer data)
+{
+  return TANDEM_WINDOW (data)->listening_toast == NULL;
+}
+
+static gboolean
+shows_no_toast (gpointer data)
+{
+  return !shows_toast (data);
+}
+
+
 /* A listener's window edits nothing and says why; the owner lets them edit
  * from the participants list, and takes it back. */
 static void
@@ -480,6 +557,35 @@ test_listener_and_roles (void)
   role = (RoleRef) { lis, "viewer" };
   tandem_test_iterate_until (has_role, &role);
   assert_listening (lis, TRUE);
+  toast = (ToastRef) { lis, "made you a listener" };
+  tandem_test_iterate_until (shows_toast, &toast);
+
+  /* Their own edit is still in their history, but Ctrl+Z as a listener
+   * changes nothing, sends nothing and says why. */
+  g_assert_true (tandem_history_can_undo (lis->history));
+  press_window_shortcut (lis, GDK_KEY_z, GDK_CONTROL_MASK);
+  press_window_shortcut (lis, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (lis->client), ==, 0);
+  g_assert_cmpuint (velocity (lis, shown_pattern (lis), off), >, 0);
+  toast = (ToastRef) { lis, "You are listening" };
+  tandem_test_iterate_until (shows_toast, &toast);
+  /* Nor from a menu or a button. */
+  gtk_widget_activate_action (GTK_WIDGET (lis), "win.undo", NULL);
+  g_assert_true (tandem_history_can_undo (lis->history));
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (lis->client), ==, 0);
+  g_assert_cmpuint (velocity (lis, shown_pattern (lis), off), >, 0);
+  g_assert_cmpuint (velocity (ada, shown_pattern (lis), off), >, 0);
+
+  /* Space does not start the session's beat for them either; it says why. */
+  tandem_test_iterate_until (no_listening_toast, lis);
+  tandem_test_iterate_until (shows_no_toast, &toast);
+  press_window_shortcut_trigger (lis, gtk_alternative_trigger_new (
+                                        gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                                        gtk_keyval_trigger_new (GDK_KEY_KP_Space, 0)));
+  toast = (ToastRef) { lis, "You are listening" };
+  tandem_test_iterate_until (shows_toast, &toast);
+  g_assert_false (tandem_project_get_playing (lis->project));
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (lis->client), ==, 0);
 
   tandem_test_destroy_window (GTK_WIDGET (lis));
   tandem_test_destroy_window (GTK_WIDGET (ada));
@@ -658,6 +764,137 @@ test_others_edits (void)
   tandem_test_destroy_window (GTK_WIDGET (ada));
 }
 
+static gboolean
+views_written (gpointer data)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "tandem", "views.ini", NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Leaving a session and coming back, in a new window, shows the pattern and
+ * page that person had there, not the one that plays. */
+static void
+test_view_remembered_in_session (void)
+{
+  g_autoptr(TandemApplication) app = tandem_test_start_app ();
+  TandemWindow *ada = host_window (app);
+  TandemWindow *ben = join_window (app, ada, TANDEM_ROLE_EDITOR);
+  g_autofree char *first = g_strdup (shown_pattern (ada));
+  g_autofree char *second = NULL;
+  CellRef cell;
+  PageRef page;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ada->pattern_bar), "pattern.new", NULL));
+  second = g_strdup (shown_pattern (ada));
+  cell = (CellRef) { ben, second, 0 };
+  tandem_test_iterate_until (has_pattern, &cell);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ben->pattern_bar), "pattern.select", "s",
+                                             second));
+  adw_view_stack_set_visible_child_name (ben->view_stack, "mixer");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ben), "win.leave", NULL));
+  tandem_test_destroy_window (GTK_WIDGET (ben));
+  /* Kept on disk too, and without a link or path in it. */
+  tandem_test_iterate_until (views_written, NULL);
+
+  ben = join_window (app, ada, TANDEM_ROLE_EDITOR);
+  page = (PageRef) { ben, "mixer" };
+  tandem_test_iterate_until (on_page, &page);
+  g_assert_cmpstr (shown_pattern (ben), ==, second);
+  g_assert_cmpstr (tandem_project_get_current_pattern (ben->project), ==,
+                   tandem_project_get_current_pattern (ada->project));
+  g_assert_cmpstr (shown_pattern (ada), ==, second);
+  g_assert_cmpstr (first, !=, second);
+
+  tandem_test_destroy_window (GTK_WIDGET (ben));
+  tandem_test_destroy_window (GTK_WIDGET (ada));
+}
+
+/* Reopening a project shows the pattern and page last shown with it, even
+ * when that was not saved; that is no edit of the project. */
+static void
+test_view_remembered_in_file (void)
+{
+  g_autoptr(TandemApplication) app = tandem_test_start_app ();
+  TandemWindow *window = tandem_test_activate_and_wait (app);
+  g_autofree char *dir = g_dir_make_tmp ("tandem-views-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "song.tandem", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = g_strdup (shown_pattern (window));
+  g_autofree char *second = NULL;
+  g_autofree char *views = NULL;
+  g_autofree char *views_path = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->pattern_bar), "pattern.new",
+                                             NULL));
+  second = g_strdup (shown_pattern (window));
+  g_assert_true (tandem_window_save_to_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->pattern_bar), "pattern.select",
+                                             "s", first));
+  adw_view_stack_set_visible_child_name (window->view_stack, "song");
+  tandem_test_destroy_window (GTK_WIDGET (window));
+
+  window = tandem_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  adw_view_stack_set_visible_child_name (window->view_stack, "grid");
+  tandem_window_open_file (window, file);
+  g_assert_cmpstr (shown_pattern (window), ==, first);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "song");
+  g_assert_false (window->modified);
+
+  /* A file of its own: the same project elsewhere has its own view. */
+  tandem_test_destroy_window (GTK_WIDGET (window));
+  tandem_test_iterate_until (views_written, NULL);
+  views_path = g_build_filename (g_get_user_data_dir (), "tandem", "views.ini", NULL);
+  g_assert_true (g_file_get_contents (views_path, &views, NULL, NULL));
+  g_assert_null (strstr (views, "song.tandem"));
+  g_assert_nonnull (strstr (views, first));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* What a views file can hold, and what is set aside. */
+static void
+test_views_file_bounds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) file = NULL;
+  g_auto(GStrv) groups = NULL;
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_autofree char *big = g_strnfill (300 * 1024, 'x');
+  const char *mixed =
+    "[" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "]\n"
+    "pattern=p1\npage=mixer\nused=5\n"
+    "[not-a-hash]\npattern=p1\npage=grid\n"
+    "[" "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "]\n"
+    "pattern=p1\npage=../../etc\n";
+
+  file = tandem_views_file_parse (mixed, strlen (mixed), &error);
+  g_assert_no_error (error);
+  groups = g_key_file_get_groups (file, NULL);
+  g_assert_cmpuint (g_strv_length (groups), ==, 1);
+  g_clear_pointer (&file, g_key_file_unref);
+
+  file = tandem_views_file_parse (big, strlen (big), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+  g_assert_null (file);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 201; i++)
+    g_string_append_printf (many, "[%064x]\npattern=p\npage=grid\n", i);
+  file = tandem_views_file_parse (many->str, many->len, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_null (file);
+  g_clear_error (&error);
+
+  file = tandem_views_file_parse ("\x01[", 2, &error);
+  g_assert_nonnull (error);
+  g_assert_null (file);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -671,6 +908,9 @@ main (int    argc,
   g_test_add_func ("/ui/together/names-and-colors", test_names_and_colors);
   g_test_add_func ("/ui/together/listener-and-roles", test_listener_and_roles);
   g_test_add_func ("/ui/together/others-edits", test_others_edits);
+  g_test_add_func ("/ui/together/view-remembered-in-session", test_view_remembered_in_session);
+  g_test_add_func ("/ui/together/view-remembered-in-file", test_view_remembered_in_file);
+  g_test_add_func ("/ui/together/views-file-bounds", test_views_file_bounds);
 
   return g_test_run ();
 }
