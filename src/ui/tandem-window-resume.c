@@ -37,6 +37,8 @@ on_project_name_changed (TandemWindow *self)
 {
   if (self->hosted == NULL)
     return;
+  if (self->host != NULL)
+    tandem_session_host_set_lan_names (self->host, tandem_project_get_name (self->project), NULL);
   g_free (self->hosted->name);
   self->hosted->name = g_strdup (tandem_project_get_name (self->project));
   save_entry (self);
