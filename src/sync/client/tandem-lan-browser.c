@@ -13,7 +13,9 @@
 #include <avahi-glib/glib-watch.h>
 #include <string.h>
 
-#include "tandem-lan-browser.h"
+#include "tandem-certificate-pin.h"
+#include "tandem-invite.h"
+#include "tandem-lan-browser-private.h"
 #include "tandem-protocol.h"
 
 /* The announcer's TXT keys and bound (tandem-lan-announce.h, server side). */
@@ -157,6 +159,38 @@ txt_value (AvahiStringList *txt,
   return result;
 }
 
+TandemLanSession *
+_tandem_lan_session_new_from_txt (const char      *service_name,
+                                  const char      *host,
+                                  const char      *address,
+                                  guint16          port,
+                                  AvahiStringList *txt)
+{
+  g_autoptr(TandemLanSession) item = g_object_new (TANDEM_TYPE_LAN_SESSION, NULL);
+  g_autofree char *version = txt_value (txt, "v");
+  guint8 fp[TANDEM_FINGERPRINT_SIZE];
+
+  if (g_strcmp0 (version, G_STRINGIFY (TANDEM_PROTOCOL_VERSION)) != 0 || port == 0)
+    return NULL;
+  item->session_id = txt_value (txt, "id");
+  /* The id goes into a link: only what links allow. */
+  if (item->session_id == NULL || !tandem_invite_is_valid_session_id (item->session_id))
+    return NULL;
+  item->fingerprint = txt_value (txt, "fp");
+  /* A pin that does not parse is no reason to connect without one. */
+  if (item->fingerprint != NULL && !tandem_fingerprint_parse (item->fingerprint, fp))
+    return NULL;
+  item->name = txt_value (txt, "session");
+  item->host_name = txt_value (txt, "host");
+  if (item->name == NULL)
+    item->name = g_utf8_make_valid (service_name, -1);
+  if (item->host_name == NULL)
+    item->host_name = g_utf8_make_valid (host, -1);
+  item->address = g_strdup (address);
+  item->port = port;
+  return g_steal_pointer (&item);
+}
+
 static void
 resolve_cb (AvahiServiceResolver   *resolver,
             AvahiIfIndex            iface,
@@ -175,7 +209,6 @@ resolve_cb (AvahiServiceResolver   *resolver,
   TandemLanBrowser *self = data;
   g_autoptr(TandemLanSession) item = NULL;
   char text[AVAHI_ADDRESS_STR_MAX];
-  g_autofree char *version = NULL;
   guint position;
 
   if (event != AVAHI_RESOLVER_FOUND)
@@ -186,28 +219,17 @@ resolve_cb (AvahiServiceResolver   *resolver,
       return;
     }
 
-  item = g_object_new (TANDEM_TYPE_LAN_SESSION, NULL);
-  item->key = make_key (iface, protocol, name);
-  item->session_id = txt_value (txt, "id");
-  item->name = txt_value (txt, "session");
-  item->host_name = txt_value (txt, "host");
-  item->fingerprint = txt_value (txt, "fp");
-  version = txt_value (txt, "v");
   avahi_address_snprint (text, sizeof text, address);
   /* Link-local IPv6 needs its interface, which links cannot carry yet. */
   if (address->proto == AVAHI_PROTO_INET6 && g_str_has_prefix (text, "fe80"))
     return;
-  item->address = g_strdup (text);
-  item->port = port;
-  if (item->session_id == NULL || port == 0 || g_strcmp0 (version, G_STRINGIFY (TANDEM_PROTOCOL_VERSION)) != 0)
+  item = _tandem_lan_session_new_from_txt (name, host, text, port, txt);
+  if (item == NULL)
     {
       g_debug ("Ignoring the network service “%s”: not a Tandem session we can join", name);
       return;
     }
-  if (item->name == NULL)
-    item->name = g_strdup (name);
-  if (item->host_name == NULL)
-    item->host_name = g_strdup (host);
+  item->key = make_key (iface, protocol, name);
 
   if (find (self, item->key, &position))
     {
