@@ -811,6 +811,12 @@ tandem_window_host_session (TandemWindow *self,
    * back into, a session hosted before (tandem-hosted-sessions.h). */
   entry = tandem_hosted_session_new ();
   project = tandem_project_to_json (self->project);
+  {
+    g_autofree char *name = display_name (self);
+
+    /* Before start: the service's own name on the network comes from these. */
+    tandem_session_host_set_lan_names (host, tandem_project_get_name (self->project), name);
+  }
   if (!tandem_session_host_start (host, port, entry->journal_dir, project, error))
     {
       tandem_hosted_session_delete (entry, NULL);
