@@ -8,8 +8,10 @@
 
 #include <glib/gi18n.h>
 
+#include "tandem-certificate-pin.h"
 #include "tandem-invite.h"
 #include "tandem-join-dialog.h"
+#include "tandem-lan-browser.h"
 
 struct _TandemJoinDialog
 {
@@ -19,6 +21,9 @@ struct _TandemJoinDialog
   AdwEntryRow      *link_row;
   GtkBox           *nearby_slot;
   GtkBox           *name_slot;
+  GtkListBox       *nearby_list;
+
+  TandemLanBrowser *browser;
 };
 
 G_DEFINE_FINAL_TYPE (TandemJoinDialog, tandem_join_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -56,6 +61,55 @@ on_link_activated (TandemJoinDialog *self)
       adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "join");
       gtk_window_close (GTK_WINDOW (self));
     }
+}
+
+static GtkWidget *
+create_nearby_row (gpointer item,
+                   gpointer data)
+{
+  TandemLanSession *session = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *subtitle = NULL;
+
+  /* Names come from the network: shown as text, never as markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tandem_lan_session_get_name (session));
+  /* TRANSLATORS: "Ada · 192.168.1.20" — who hosts a nearby session, and where */
+  subtitle = g_strdup_printf (_("%s · %s"), tandem_lan_session_get_host_name (session),
+                              tandem_lan_session_get_address (session));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "tandem-lan-session", g_object_ref (session),
+                          g_object_unref);
+  return row;
+}
+
+/* Picking a nearby session fills in its link: where it is and the pin to
+ * check, but no token, since announcements never carry one. */
+static void
+on_nearby_activated (TandemJoinDialog *self,
+                     GtkListBoxRow    *row)
+{
+  TandemLanSession *session = g_object_get_data (G_OBJECT (row), "tandem-lan-session");
+  g_autoptr(TandemInvite) invite = NULL;
+  g_autofree char *link = NULL;
+  guint8 fp[TANDEM_FINGERPRINT_SIZE];
+  const char *pin = tandem_lan_session_get_fingerprint (session);
+
+  invite = tandem_invite_new (tandem_lan_session_get_address (session),
+                              tandem_lan_session_get_port (session),
+                              tandem_lan_session_get_session_id (session), NULL);
+  if (pin != NULL && tandem_fingerprint_parse (pin, fp))
+    tandem_invite_set_tls (invite, fp);
+  link = tandem_invite_to_link (invite);
+  tandem_join_dialog_set_link (self, link);
+}
+
+static void
+on_nearby_changed (TandemJoinDialog *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->nearby_slot),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->browser)) > 0);
 }
 
 static void
@@ -111,12 +165,24 @@ tandem_join_dialog_set_property (GObject      *object,
 }
 
 static void
+tandem_join_dialog_dispose (GObject *object)
+{
+  TandemJoinDialog *self = TANDEM_JOIN_DIALOG (object);
+
+  if (self->browser)
+    g_signal_handlers_disconnect_by_data (self->browser, self);
+  g_clear_object (&self->browser);
+  G_OBJECT_CLASS (tandem_join_dialog_parent_class)->dispose (object);
+}
+
+static void
 tandem_join_dialog_class_init (TandemJoinDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   AdwMessageDialogClass *dialog_class = ADW_MESSAGE_DIALOG_CLASS (klass);
 
+  object_class->dispose = tandem_join_dialog_dispose;
   object_class->get_property = tandem_join_dialog_get_property;
   object_class->set_property = tandem_join_dialog_set_property;
   dialog_class->response = tandem_join_dialog_response;
@@ -140,6 +206,8 @@ tandem_join_dialog_class_init (TandemJoinDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemJoinDialog, link_row);
   gtk_widget_class_bind_template_child (widget_class, TandemJoinDialog, nearby_slot);
   gtk_widget_class_bind_template_child (widget_class, TandemJoinDialog, name_slot);
+  gtk_widget_class_bind_template_child (widget_class, TandemJoinDialog, nearby_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_nearby_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_link_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_link_activated);
 }
@@ -148,6 +216,13 @@ static void
 tandem_join_dialog_init (TandemJoinDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Sessions hosted on the local network, live while the dialog is open. */
+  self->browser = tandem_lan_browser_new ();
+  gtk_list_box_bind_model (self->nearby_list, G_LIST_MODEL (self->browser),
+                           create_nearby_row, NULL, NULL);
+  g_signal_connect_swapped (self->browser, "items-changed", G_CALLBACK (on_nearby_changed), self);
+  on_nearby_changed (self);
 }
 
 /**

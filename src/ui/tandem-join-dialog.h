@@ -11,15 +11,18 @@ G_BEGIN_DECLS
 #define TANDEM_TYPE_JOIN_DIALOG (tandem_join_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (TandemJoinDialog, tandem_join_dialog, TANDEM, JOIN_DIALOG, AdwMessageDialog)
 
-/* Property "link" (string): the link typed or pasted. Join (button or
- * Enter) is enabled only for a link that parses. Signal "join" (link): the
+/* Sessions announced on the local network are listed above the link
+ * ("Nearby Sessions", hidden while there are none); picking one fills in
+ * its link, which carries no token. Property "link" (string): the link
+ * typed or pasted. Join (button or Enter) is enabled only for a link that parses. Signal "join" (link): the
  * user confirmed; the dialog closes. */
 TandemJoinDialog *tandem_join_dialog_new      (GtkWindow        *parent);
 const char       *tandem_join_dialog_get_link (TandemJoinDialog *self);
 void              tandem_join_dialog_set_link (TandemJoinDialog *self,
                                                const char       *link);
-/* Extension points, hidden while empty: a list of sessions nearby, and the
- * entry for the name the others see. */
+/* The box of nearby sessions (filled by the dialog, hidden while none are
+ * found), and an extension point, hidden while empty, for the entry of the
+ * name the others see. */
 GtkBox           *tandem_join_dialog_get_nearby_slot (TandemJoinDialog *self);
 GtkBox           *tandem_join_dialog_get_name_slot   (TandemJoinDialog *self);
 

@@ -37,6 +37,8 @@ on_project_name_changed (TandemWindow *self)
 {
   if (self->hosted == NULL)
     return;
+  if (self->host != NULL)
+    tandem_session_host_set_lan_names (self->host, tandem_project_get_name (self->project), NULL);
   g_free (self->hosted->name);
   self->hosted->name = g_strdup (tandem_project_get_name (self->project));
   save_entry (self);
@@ -194,6 +196,7 @@ tandem_window_resume_hosting (TandemWindow  *self,
   tandem_session_host_set_public_host (host, entry->public_host);
   /* The links carry the scheme (and the certificate's pin): keep both. */
   tandem_session_host_set_tls (host, entry->tls ? TANDEM_HOST_TLS_ON : TANDEM_HOST_TLS_OFF);
+  tandem_session_host_set_lan_names (host, entry->name, NULL);
   if (!tandem_session_host_resume (host, entry->port, entry->journal_dir, entry->session_id,
                                    (const char *const *) entry->tokens, &local_error))
     {

@@ -554,6 +554,8 @@ on_own_name_changed (TandemWindow *self)
 
   if (self->client != NULL)
     tandem_sync_client_set_display_name (self->client, name);
+  if (self->host != NULL)
+    tandem_session_host_set_lan_names (self->host, NULL, name);
   update_participants (self);
 }
 
@@ -846,6 +848,12 @@ tandem_window_host_session (TandemWindow *self,
    * back into, a session hosted before (tandem-hosted-sessions.h). */
   entry = tandem_hosted_session_new ();
   project = tandem_project_to_json (self->project);
+  {
+    g_autofree char *name = display_name (self);
+
+    /* Before start: the service's own name on the network comes from these. */
+    tandem_session_host_set_lan_names (host, tandem_project_get_name (self->project), name);
+  }
   if (!tandem_session_host_start (host, port, entry->journal_dir, project, error))
     {
       tandem_hosted_session_delete (entry, NULL);
@@ -872,6 +880,13 @@ _tandem_window_join_own_host (TandemWindow  *self,
   g_autofree char *local_link = NULL;
 
   g_assert (self->host != NULL);
+
+  {
+    g_autofree char *name = display_name (self);
+
+    /* Announced on the local network under these (tandem-lan-announce.h). */
+    tandem_session_host_set_lan_names (self->host, tandem_project_get_name (self->project), name);
+  }
 
   /* The window joins its own session over loopback, like everyone else. */
   owner_link = tandem_session_host_dup_invite (self->host, TANDEM_ROLE_OWNER);

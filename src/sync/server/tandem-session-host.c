@@ -11,6 +11,7 @@
 #include "tandem-host-addresses.h"
 #include "tandem-host-certificate.h"
 #include "tandem-invite.h"
+#include "tandem-lan-announce.h"
 #include "tandem-session-host.h"
 #include "tandem-session-server.h"
 
@@ -28,6 +29,11 @@ struct _TandemSessionHost
   char                *certificate_path;
   GTlsCertificate     *certificate;   /* while running with TLS */
   guint8               fingerprint[TANDEM_FINGERPRINT_SIZE];
+
+  /* On the LAN (DNS-SD), while running. */
+  char                *lan_session_name;
+  char                *lan_host_name;
+  TandemLanAnnounce   *announce;
 
   GThread             *thread;
   GMainContext        *context;   /* the server thread's */
@@ -225,6 +231,12 @@ start_thread (TandemSessionHost  *self,
   if (tokens != NULL)
     for (guint r = 0; r < TANDEM_N_ROLES; r++)
       self->tokens[r] = g_strdup (tokens[r]);
+  {
+    g_autofree char *fp = self->certificate ? tandem_fingerprint_to_string (self->fingerprint) : NULL;
+
+    self->announce = tandem_lan_announce_new (self->session_id, self->lan_session_name,
+                                              self->lan_host_name, self->port, fp);
+  }
   g_message ("%s session %s on port %u", resume_id ? "Resumed hosting" : "Hosting",
              self->session_id, self->port);
   return TRUE;
@@ -268,6 +280,7 @@ tandem_session_host_stop (TandemSessionHost *self)
   g_return_if_fail (TANDEM_IS_SESSION_HOST (self));
   if (self->thread == NULL)
     return;
+  g_clear_pointer (&self->announce, tandem_lan_announce_free);
   g_main_context_invoke (self->context, quit_cb, self->loop);
   g_thread_join (g_steal_pointer (&self->thread));
   g_clear_pointer (&self->loop, g_main_loop_unref);
@@ -393,6 +406,32 @@ tandem_session_host_set_public_host (TandemSessionHost *self,
   self->public_host = g_strdup (host);
 }
 
+void
+tandem_session_host_set_lan_names (TandemSessionHost *self,
+                                   const char        *session_name,
+                                   const char        *host_name)
+{
+  g_return_if_fail (TANDEM_IS_SESSION_HOST (self));
+  if (session_name)
+    {
+      g_free (self->lan_session_name);
+      self->lan_session_name = g_strdup (session_name);
+    }
+  if (host_name)
+    {
+      g_free (self->lan_host_name);
+      self->lan_host_name = g_strdup (host_name);
+    }
+  if (self->announce)
+    tandem_lan_announce_set_names (self->announce, session_name, host_name);
+}
+
+gboolean
+tandem_session_host_is_announced (TandemSessionHost *self)
+{
+  return self->announce && tandem_lan_announce_is_published (self->announce);
+}
+
 static void
 tandem_session_host_finalize (GObject *object)
 {
@@ -408,6 +447,8 @@ tandem_session_host_finalize (GObject *object)
   g_free (self->bind_address);
   g_free (self->public_host);
   g_free (self->certificate_path);
+  g_free (self->lan_session_name);
+  g_free (self->lan_host_name);
   G_OBJECT_CLASS (tandem_session_host_parent_class)->finalize (object);
 }
 

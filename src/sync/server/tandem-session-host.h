@@ -86,6 +86,15 @@ char              *tandem_session_host_dup_invite       (TandemSessionHost *self
 /* The equivalent ws://HOST:PORT/session/SESSION?token=… URL. */
 char              *tandem_session_host_dup_ws_url       (TandemSessionHost *self,
                                                          TandemRole         role);
+/* The session and host names announced on the LAN (`_tandem._tcp`, with
+ * the TLS pin but never a token) from start to stop, from the thread-default
+ * main context of start; set while running, they update the announcement.
+ * NULL keeps a name as it is. */
+void               tandem_session_host_set_lan_names    (TandemSessionHost *self,
+                                                         const char        *session_name,
+                                                         const char        *host_name);
+/* TRUE once an Avahi daemon confirmed the announcement. */
+gboolean           tandem_session_host_is_announced     (TandemSessionHost *self);
 /* Flushes the journals, closes every connection and joins the thread. */
 void               tandem_session_host_stop             (TandemSessionHost *self);
 

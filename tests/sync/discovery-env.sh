@@ -1,0 +1,83 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs a test (argv) beside a real avahi-daemon of its own: a private D-Bus
+# system bus, inside new network and mount namespaces (loopback only), so it
+# never touches the machine's network or its avahi-daemon.
+set -eu
+
+if [ -z "${TANDEM_DISCOVERY_INNER:-}" ]; then
+  for tool in unshare dbus-daemon avahi-daemon ip; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "1..0 # SKIP $tool is not installed"; exit 77
+    fi
+  done
+  # As root a network+mount namespace; otherwise a user namespace maps us to root.
+  if [ "$(id -u)" = 0 ]; then flags=-nm; else flags=-rnm; fi
+  if ! unshare $flags true 2>/dev/null; then
+    echo "1..0 # SKIP cannot make a network namespace here (unshare $flags)"; exit 77
+  fi
+  TANDEM_DISCOVERY_INNER=1 exec unshare $flags "$0" "$@"
+fi
+
+ip link set lo up
+ip link set lo multicast on
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tandem-discovery.XXXXXX")
+dbus_pid=; avahi_pid=
+cleanup() {
+  [ -n "$avahi_pid" ] && kill "$avahi_pid" 2>/dev/null || true
+  [ -n "$dbus_pid" ] && kill "$dbus_pid" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+# A bus anyone in the namespace may own names on and talk over.
+cat > "$dir/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$dir/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+CONF
+dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile &
+dbus_pid=$!
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus"
+i=0; while [ ! -S "$dir/bus" ]; do i=$((i+1)); [ $i -gt 100 ] && { echo "Bail out! no bus"; exit 1; }; sleep 0.05; done
+
+cat > "$dir/avahi.conf" <<CONF
+[server]
+use-ipv4=yes
+use-ipv6=no
+allow-interfaces=lo
+enable-dbus=yes
+ratelimit-interval-usec=0
+[wide-area]
+enable-wide-area=no
+[publish]
+publish-workstation=no
+publish-hinfo=no
+[reflector]
+[rlimits]
+CONF
+# The pid file lives in /run/avahi-daemon: a private one in our mount namespace.
+mkdir -p "$dir/run" /run/avahi-daemon
+mount --bind "$dir/run" /run/avahi-daemon
+avahi-daemon --no-drop-root --no-chroot --no-rlimits --no-proc-title -f "$dir/avahi.conf" \
+  >"$dir/avahi.log" 2>&1 &
+avahi_pid=$!
+
+export TANDEM_TEST_AVAHI=1
+status=0
+"$@" || status=$?
+if [ $status -ne 0 ]; then
+  echo "# avahi-daemon log:"; sed 's/^/# /' "$dir/avahi.log"
+fi
+exit $status
