@@ -18,7 +18,7 @@ set_nodelay (int fd)
   int one = 1;
 
   if (fd >= 0)
-    setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  /* fails harmlessly on non-TCP */
+    setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); /* fails harmlessly on non-TCP */
   return fd;
 }
 
