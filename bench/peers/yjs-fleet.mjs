@@ -20,6 +20,10 @@ import { TRACKS, STEPS } from './tandem-fleet.mjs';
 
 let roundNumber = 0;
 
+// Every WebsocketProvider adds a process 'exit' listener; 32 of them are
+// expected here, not a leak.
+process.setMaxListeners(0);
+
 function connect(kind, url, docName, doc) {
   if (kind === 'y-websocket') {
     // disableBc: clients in one process would otherwise share edits over a
