@@ -29,6 +29,8 @@ ALLOWED_FINISH_ARGS = {
     '--filesystem=~/.hydrogen:ro',
     '--filesystem=~/.var/app/org.hydrogenmusic.Hydrogen/data/hydrogen:ro',
     '--filesystem=host-os:ro',
+    # Announcing hosted sessions and finding them on the LAN (DNS-SD).
+    '--system-talk-name=org.freedesktop.Avahi',
 }
 
 # Dependencies come from their upstream projects' own release archives, as
