@@ -65,8 +65,19 @@ stage_failed_to_build () {
   return 1
 }
 
+# libjack keeps a metadata database in /dev/shm whose lock a client killed
+# at the wrong moment holds forever: every later PortAudio start (ALSA
+# probes its JACK plugin) would hang on it. With no jackd running, it is
+# stale.
+clear_stale_jack_state () {
+  if ! pgrep -x jackd >/dev/null 2>&1; then
+    rm -rf "/dev/shm/jack_db-$(id -u)"
+  fi
+}
+
 stage_normal () {
   build || stage_failed_to_build normal || return 1
+  clear_stale_jack_state
   # One virtual display for the whole suite; tests that need the
   # accessibility bus start their own D-Bus session.
   "${XVFB[@]}" meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2
@@ -83,6 +94,7 @@ stage_sanitizers () {
   meson compile -C "$ASAN_DIR" || stage_failed_to_build sanitizers || return 1
   # The options and suppressions are the "sanitizers" test setup
   # (tests/meson.build, tests/sanitizers/).
+  clear_stale_jack_state
   "${XVFB[@]}" meson test -C "$ASAN_DIR" --setup sanitizers --print-errorlogs \
     --num-processes 2
 }
