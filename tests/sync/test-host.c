@@ -180,6 +180,42 @@ test_host_addresses_are_ours (void)
     }
 }
 
+/* What a link naming each kind of address reaches, as the Host dialog says. */
+static void
+test_host_address_reach (void)
+{
+  static const struct { const char *host; TandemHostReach reach; } cases[] = {
+    { "127.0.0.1", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "::1", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "[::1]", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "localhost", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "0.0.0.0", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "192.168.1.20", TANDEM_HOST_REACH_NETWORK },
+    { "10.0.0.5", TANDEM_HOST_REACH_NETWORK },
+    { "172.16.3.4", TANDEM_HOST_REACH_NETWORK },
+    { "172.31.255.1", TANDEM_HOST_REACH_NETWORK },
+    { "169.254.7.7", TANDEM_HOST_REACH_NETWORK },
+    { "100.64.0.1", TANDEM_HOST_REACH_NETWORK },
+    { "fd12:3456::1", TANDEM_HOST_REACH_NETWORK },
+    { "[fd12:3456::1]", TANDEM_HOST_REACH_NETWORK },
+    { "fe80::1", TANDEM_HOST_REACH_NETWORK },
+    { "studio.local", TANDEM_HOST_REACH_NETWORK },
+    { "vm", TANDEM_HOST_REACH_NETWORK },
+    { "172.32.0.1", TANDEM_HOST_REACH_INTERNET },
+    { "100.128.0.1", TANDEM_HOST_REACH_INTERNET },
+    { "203.0.113.9", TANDEM_HOST_REACH_INTERNET },
+    { "2001:db8::7", TANDEM_HOST_REACH_INTERNET },
+    { "[2a01:4f8::1]", TANDEM_HOST_REACH_INTERNET },
+    { "sessions.example.org", TANDEM_HOST_REACH_INTERNET },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].host);
+      g_assert_cmpint (tandem_host_addresses_classify (cases[i].host), ==, cases[i].reach);
+    }
+}
+
 /* A host listening on every interface names an address in its links, never
  * the bare host name other machines cannot resolve, and a guest joins
  * through it. */
@@ -244,6 +280,7 @@ main (int    argc,
   g_test_add_func ("/sync/host/thread", test_host_thread);
   g_test_add_func ("/sync/host/port-in-use", test_host_port_in_use);
   g_test_add_func ("/sync/host/addresses-are-ours", test_host_addresses_are_ours);
+  g_test_add_func ("/sync/host/address-reach", test_host_address_reach);
   g_test_add_func ("/sync/host/link-names-an-address", test_host_link_names_an_address);
   return g_test_run ();
 }
