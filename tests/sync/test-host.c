@@ -11,6 +11,7 @@
 
 #include "sync-test-utils.h"
 #include "tandem-host-addresses.h"
+#include "tandem-port-mapping.h"
 
 #define CHILD_EDITS 20
 
@@ -216,6 +217,44 @@ test_host_address_reach (void)
     }
 }
 
+static void
+on_mapping_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  GError **error = data;
+  g_autofree char *ip = NULL;
+
+  ip = tandem_port_mapping_start_finish (TANDEM_PORT_MAPPING (source), result, NULL, error);
+  g_assert_null (ip);
+  g_assert_nonnull (*error);
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* With no router answering, asking for a port mapping ends within its
+ * bound, saying so, and the host carries on with its network link. (No
+ * router fixture here: this is the failure path only.) */
+static void
+test_host_port_mapping_no_router (void)
+{
+  g_autoptr(TandemPortMapping) mapping = tandem_port_mapping_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  tandem_port_mapping_start_async (mapping, "127.0.0.1", 8421, 300, NULL,
+                                   on_mapping_done, &error);
+  g_assert_true (sync_test_wait (error_set, &error, 10000));
+  g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+                 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  tandem_port_mapping_stop (mapping);
+}
+
 /* A host listening on every interface names an address in its links, never
  * the bare host name other machines cannot resolve, and a guest joins
  * through it. */
@@ -281,6 +320,7 @@ main (int    argc,
   g_test_add_func ("/sync/host/port-in-use", test_host_port_in_use);
   g_test_add_func ("/sync/host/addresses-are-ours", test_host_addresses_are_ours);
   g_test_add_func ("/sync/host/address-reach", test_host_address_reach);
+  g_test_add_func ("/sync/host/port-mapping-no-router", test_host_port_mapping_no_router);
   g_test_add_func ("/sync/host/link-names-an-address", test_host_link_names_an_address);
   return g_test_run ();
 }
