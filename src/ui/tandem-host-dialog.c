@@ -10,7 +10,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "tandem-host-addresses.h"
 #include "tandem-host-dialog.h"
 
 struct _TandemHostDialog
@@ -24,7 +26,10 @@ struct _TandemHostDialog
   AdwViewStack   *mode_stack;
   GtkSpinButton  *port_spin;
   GtkBox         *address_slot;
+  AdwComboRow    *address_row;
   GtkBox         *link_kind_slot;
+  GtkLabel       *link_kind_label;
+  GtkLabel       *link_kind_detail;
   GtkLabel       *description_label;
   AdwEntryRow    *server_row;
   AdwPasswordEntryRow *token_row;
@@ -38,6 +43,7 @@ struct _TandemHostDialog
   GtkWidget      *local_page;
   GtkWidget      *server_page;
   gboolean        busy;
+  GStrv           addresses;   /* what address_row offers, bare (no brackets) */
 };
 
 G_DEFINE_FINAL_TYPE (TandemHostDialog, tandem_host_dialog, ADW_TYPE_WINDOW)
@@ -80,6 +86,33 @@ update_description (TandemHostDialog *self)
     gtk_label_set_label (self->description_label,
                          _("Tandem runs a session on this computer. Everyone you invite hears "
                            "and edits this project with you."));
+}
+
+/* Said before hosting, from the address alone: what the link will be. */
+static void
+update_link_kind (TandemHostDialog *self)
+{
+  const char *address = tandem_host_dialog_get_address (self);
+  const char *kind = "", *detail = "";
+
+  switch (address ? tandem_host_addresses_classify (address) : TANDEM_HOST_REACH_THIS_COMPUTER)
+    {
+    case TANDEM_HOST_REACH_THIS_COMPUTER:
+      kind = _("Only on this computer");
+      detail = _("Other computers cannot use this link.");
+      break;
+    case TANDEM_HOST_REACH_NETWORK:
+      kind = _("Works on this network");
+      detail = _("Guests on the same Wi-Fi or wired network can join; "
+                 "from elsewhere, host on a server or forward the port on your router.");
+      break;
+    case TANDEM_HOST_REACH_INTERNET:
+      kind = _("Works from the internet");
+      detail = _("Anyone with the link can join, unless a firewall blocks the port.");
+      break;
+    }
+  gtk_label_set_label (self->link_kind_label, kind);
+  gtk_label_set_label (self->link_kind_detail, detail);
 }
 
 static void
@@ -187,10 +220,21 @@ tandem_host_dialog_set_property (GObject      *object,
 }
 
 static void
+tandem_host_dialog_finalize (GObject *object)
+{
+  TandemHostDialog *self = TANDEM_HOST_DIALOG (object);
+
+  g_strfreev (self->addresses);
+  G_OBJECT_CLASS (tandem_host_dialog_parent_class)->finalize (object);
+}
+
+static void
 tandem_host_dialog_class_init (TandemHostDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = tandem_host_dialog_finalize;
 
   object_class->get_property = tandem_host_dialog_get_property;
   object_class->set_property = tandem_host_dialog_set_property;
@@ -232,6 +276,9 @@ tandem_host_dialog_class_init (TandemHostDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, port_spin);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, address_slot);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, link_kind_slot);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, link_kind_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, link_kind_detail);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, description_label);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, server_row);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, token_row);
@@ -250,7 +297,13 @@ tandem_host_dialog_class_init (TandemHostDialogClass *klass)
 static void
 tandem_host_dialog_init (TandemHostDialog *self)
 {
+  g_autoptr(GPtrArray) addresses = tandem_host_addresses_list ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->address_row, "notify::selected", G_CALLBACK (update_link_kind),
+                           self, G_CONNECT_SWAPPED);
+  g_ptr_array_add (addresses, NULL);
+  tandem_host_dialog_set_addresses (self, (const char *const *) addresses->pdata);
   /* GtkSpinButton has no activates-default before GTK 4.14; its text has. */
   gtk_text_set_activates_default (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->port_spin))),
                                   TRUE);
@@ -501,4 +554,75 @@ tandem_host_dialog_get_error (TandemHostDialog *self)
 
   return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
          ? gtk_label_get_label (self->error_label) : NULL;
+}
+
+/**
+ * tandem_host_dialog_set_addresses:
+ * @addresses: (array zero-terminated=1): the addresses to offer, best first
+ *   (tandem_host_addresses_list() by default); loopback is added when empty
+ *
+ * The first is chosen. IPv6 addresses show in brackets, as links write them.
+ */
+void
+tandem_host_dialog_set_addresses (TandemHostDialog  *self,
+                                  const char *const *addresses)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  static const char *const loopback[] = { "127.0.0.1", NULL };
+
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  if (addresses == NULL || addresses[0] == NULL)
+    addresses = loopback;
+  g_strfreev (self->addresses);
+  self->addresses = g_strdupv ((char **) addresses);
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      g_autofree char *shown = strchr (addresses[i], ':') != NULL
+                               ? g_strdup_printf ("[%s]", addresses[i]) : g_strdup (addresses[i]);
+
+      gtk_string_list_append (model, shown);
+    }
+  adw_combo_row_set_model (self->address_row, G_LIST_MODEL (model));
+  adw_combo_row_set_selected (self->address_row, 0);
+  update_link_kind (self);
+}
+
+/* The chosen address, bare (IPv6 without brackets), for the link. */
+const char *
+tandem_host_dialog_get_address (TandemHostDialog *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), NULL);
+
+  selected = adw_combo_row_get_selected (self->address_row);
+  if (self->addresses == NULL || selected >= g_strv_length (self->addresses))
+    return NULL;
+  return self->addresses[selected];
+}
+
+/* Chooses @address if it is offered; FALSE if not. */
+gboolean
+tandem_host_dialog_set_address (TandemHostDialog *self,
+                                const char       *address)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), FALSE);
+
+  for (guint i = 0; self->addresses != NULL && self->addresses[i] != NULL; i++)
+    if (g_strcmp0 (self->addresses[i], address) == 0)
+      {
+        adw_combo_row_set_selected (self->address_row, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* What the dialog says of the chosen address's link ("Works on this network"…). */
+const char *
+tandem_host_dialog_get_link_kind (TandemHostDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), NULL);
+
+  return gtk_label_get_label (self->link_kind_label);
 }

@@ -44,9 +44,15 @@ void              tandem_host_dialog_set_progress     (TandemHostDialog *self,
 void              tandem_host_dialog_show_error       (TandemHostDialog *self,
                                                        const char       *message);
 const char       *tandem_host_dialog_get_error        (TandemHostDialog *self);
-/* Extension points, hidden while empty: where to add the choice of the
- * address invite links name, and a label saying what kind of link it is. */
+/* The choice of the address invite links name (local), and the label
+ * saying what kind of link that makes. */
 GtkBox           *tandem_host_dialog_get_address_slot   (TandemHostDialog *self);
 GtkBox           *tandem_host_dialog_get_link_kind_slot (TandemHostDialog *self);
+void              tandem_host_dialog_set_addresses      (TandemHostDialog  *self,
+                                                         const char *const *addresses);
+const char       *tandem_host_dialog_get_address        (TandemHostDialog *self);
+gboolean          tandem_host_dialog_set_address        (TandemHostDialog *self,
+                                                         const char       *address);
+const char       *tandem_host_dialog_get_link_kind      (TandemHostDialog *self);
 
 G_END_DECLS

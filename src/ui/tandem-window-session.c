@@ -834,6 +834,22 @@ tandem_window_host_session (TandemWindow *self,
                             guint16       port,
                             GError      **error)
 {
+  return tandem_window_host_session_at (self, port, NULL, error);
+}
+
+/**
+ * tandem_window_host_session_at:
+ * @public_host: (nullable): the address invite links name; NULL: the
+ *   machine's default one
+ *
+ * Like tandem_window_host_session().
+ */
+gboolean
+tandem_window_host_session_at (TandemWindow *self,
+                               guint16       port,
+                               const char   *public_host,
+                               GError      **error)
+{
   g_autoptr(TandemSessionHost) host = tandem_session_host_new ();
   g_autoptr(TandemHostedSession) entry = NULL;
   g_autoptr(JsonNode) project = NULL;
@@ -854,6 +870,7 @@ tandem_window_host_session (TandemWindow *self,
     /* Before start: the service's own name on the network comes from these. */
     tandem_session_host_set_lan_names (host, tandem_project_get_name (self->project), name);
   }
+  tandem_session_host_set_public_host (host, public_host);
   if (!tandem_session_host_start (host, port, entry->journal_dir, project, error))
     {
       tandem_hosted_session_delete (entry, NULL);
@@ -1282,6 +1299,7 @@ on_host_requested (TandemHostDialog *dialog,
   g_autoptr(GError) error = NULL;
   const char *name = tandem_host_dialog_get_display_name (dialog);
   guint port = tandem_host_dialog_get_port (dialog);
+  g_autofree char *address = g_strdup (tandem_host_dialog_get_address (dialog));
 
   if (name[0] != '\0')
     g_settings_set_string (self->settings, "display-name", name);
@@ -1293,7 +1311,7 @@ on_host_requested (TandemHostDialog *dialog,
     }
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  if (!tandem_window_host_session (self, port, &error))
+  if (!tandem_window_host_session_at (self, port, address, &error))
     {
       show_toast_printf (self, _("Could not host a session: %s"), error->message);
       return;

@@ -33,6 +33,10 @@ gboolean       tandem_window_is_exporting   (TandemWindow    *self);
 gboolean       tandem_window_host_session   (TandemWindow    *self,
                                              guint16          port,
                                              GError         **error);
+gboolean       tandem_window_host_session_at (TandemWindow   *self,
+                                              guint16         port,
+                                              const char     *public_host,
+                                              GError        **error);
 gboolean       tandem_window_join_session   (TandemWindow    *self,
                                              const char      *link,
                                              GError         **error);

@@ -11,6 +11,7 @@
 
 #include "sync-test-utils.h"
 #include "tandem-host-addresses.h"
+#include "tandem-port-mapping.h"
 
 #define CHILD_EDITS 20
 
@@ -180,6 +181,80 @@ test_host_addresses_are_ours (void)
     }
 }
 
+/* What a link naming each kind of address reaches, as the Host dialog says. */
+static void
+test_host_address_reach (void)
+{
+  static const struct { const char *host; TandemHostReach reach; } cases[] = {
+    { "127.0.0.1", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "::1", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "[::1]", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "localhost", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "0.0.0.0", TANDEM_HOST_REACH_THIS_COMPUTER },
+    { "192.168.1.20", TANDEM_HOST_REACH_NETWORK },
+    { "10.0.0.5", TANDEM_HOST_REACH_NETWORK },
+    { "172.16.3.4", TANDEM_HOST_REACH_NETWORK },
+    { "172.31.255.1", TANDEM_HOST_REACH_NETWORK },
+    { "169.254.7.7", TANDEM_HOST_REACH_NETWORK },
+    { "100.64.0.1", TANDEM_HOST_REACH_NETWORK },
+    { "fd12:3456::1", TANDEM_HOST_REACH_NETWORK },
+    { "[fd12:3456::1]", TANDEM_HOST_REACH_NETWORK },
+    { "fe80::1", TANDEM_HOST_REACH_NETWORK },
+    { "studio.local", TANDEM_HOST_REACH_NETWORK },
+    { "vm", TANDEM_HOST_REACH_NETWORK },
+    { "172.32.0.1", TANDEM_HOST_REACH_INTERNET },
+    { "100.128.0.1", TANDEM_HOST_REACH_INTERNET },
+    { "203.0.113.9", TANDEM_HOST_REACH_INTERNET },
+    { "2001:db8::7", TANDEM_HOST_REACH_INTERNET },
+    { "[2a01:4f8::1]", TANDEM_HOST_REACH_INTERNET },
+    { "sessions.example.org", TANDEM_HOST_REACH_INTERNET },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].host);
+      g_assert_cmpint (tandem_host_addresses_classify (cases[i].host), ==, cases[i].reach);
+    }
+}
+
+static void
+on_mapping_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  GError **error = data;
+  g_autofree char *ip = NULL;
+
+  ip = tandem_port_mapping_start_finish (TANDEM_PORT_MAPPING (source), result, NULL, error);
+  g_assert_null (ip);
+  g_assert_nonnull (*error);
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* With no router answering, asking for a port mapping ends within its
+ * bound, saying so, and the host carries on with its network link. (No
+ * router fixture here: this is the failure path only.) */
+static void
+test_host_port_mapping_no_router (void)
+{
+  g_autoptr(TandemPortMapping) mapping = tandem_port_mapping_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  tandem_port_mapping_start_async (mapping, "127.0.0.1", 8421, 300, NULL,
+                                   on_mapping_done, &error);
+  g_assert_true (sync_test_wait (error_set, &error, 10000));
+  g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+                 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  tandem_port_mapping_stop (mapping);
+}
+
 /* A host listening on every interface names an address in its links, never
  * the bare host name other machines cannot resolve, and a guest joins
  * through it. */
@@ -244,6 +319,8 @@ main (int    argc,
   g_test_add_func ("/sync/host/thread", test_host_thread);
   g_test_add_func ("/sync/host/port-in-use", test_host_port_in_use);
   g_test_add_func ("/sync/host/addresses-are-ours", test_host_addresses_are_ours);
+  g_test_add_func ("/sync/host/address-reach", test_host_address_reach);
+  g_test_add_func ("/sync/host/port-mapping-no-router", test_host_port_mapping_no_router);
   g_test_add_func ("/sync/host/link-names-an-address", test_host_link_names_an_address);
   return g_test_run ();
 }

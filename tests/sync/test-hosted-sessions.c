@@ -11,7 +11,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sync-test-utils.h"
 
@@ -137,6 +140,77 @@ test_store_list_and_prune (void)
   g_assert_cmpstr (((TandemHostedSession *) after->pdata[0])->name, ==, "five");
   g_assert_cmpstr (((TandemHostedSession *) after->pdata[1])->name, ==, "four");
   g_assert_cmpstr (((TandemHostedSession *) after->pdata[2])->name, ==, "two");
+}
+
+static gboolean
+listed_open (const char *key)
+{
+  g_autoptr(GPtrArray) open = tandem_hosted_sessions_list (TRUE);
+
+  for (guint i = 0; i < open->len; i++)
+    if (g_strcmp0 (((TandemHostedSession *) open->pdata[i])->key, key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A session another running Tandem hosts is not offered for resuming; once
+ * that app dies, however it dies, it is. */
+static void
+test_store_hosted_elsewhere (void)
+{
+  g_autoptr(TandemHostedSession) held = sample_entry ("held", TRUE);
+  g_autoptr(TandemHostedSession) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  int ready[2], status;
+  char byte;
+  pid_t child;
+
+  clear_store ();
+  g_assert_true (tandem_hosted_session_save (held, NULL));
+  g_assert_true (tandem_hosted_sessions_is_hosted (held->key));
+  g_assert_false (listed_open (held->key));
+  /* A second taker of the same session is refused. */
+  copy = tandem_hosted_session_load (held->key, NULL);
+  g_assert_nonnull (copy);
+  g_assert_false (tandem_hosted_session_save (copy, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  /* Ended on purpose: free for anyone. */
+  held->open = FALSE;
+  g_assert_true (tandem_hosted_session_save (held, NULL));
+  g_assert_false (tandem_hosted_sessions_is_hosted (held->key));
+  g_clear_pointer (&copy, tandem_hosted_session_free);
+
+  /* Another process hosting it, then killed mid-session. */
+  key = g_strdup (held->key);
+  g_assert_cmpint (pipe (ready), ==, 0);
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      TandemHostedSession *mine = tandem_hosted_session_load (key, NULL);
+
+      close (ready[0]);
+      mine->open = TRUE;
+      byte = tandem_hosted_session_save (mine, NULL) ? 'y' : 'n';
+      if (write (ready[1], &byte, 1) != 1)
+        _exit (1);
+      pause ();
+      _exit (0);
+    }
+  close (ready[1]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  close (ready[0]);
+  g_assert_cmpint (byte, ==, 'y');
+  g_assert_true (tandem_hosted_sessions_is_hosted (key));
+  g_assert_false (listed_open (key));
+
+  kill (child, SIGKILL);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_false (tandem_hosted_sessions_is_hosted (key));
+  g_assert_true (listed_open (key));
+  copy = tandem_hosted_session_load (key, NULL);
+  g_assert_true (tandem_hosted_session_save (copy, NULL));
 }
 
 /* Whatever is in hosted.json, loading says no or gives a whole entry. */
@@ -459,6 +533,7 @@ main (int    argc,
   g_test_add_func ("/sync/hosted/store-round-trip", test_store_round_trip);
   g_test_add_func ("/sync/hosted/store-list-and-prune", test_store_list_and_prune);
   g_test_add_func ("/sync/hosted/store-hostile-files", test_store_hostile_files);
+  g_test_add_func ("/sync/hosted/store-hosted-elsewhere", test_store_hosted_elsewhere);
   g_test_add_func ("/sync/hosted/resume-same-session", test_resume_same_session);
   g_test_add_func ("/sync/hosted/resume-port-taken", test_resume_port_taken);
   g_test_add_func ("/sync/hosted/resume-without-journal", test_resume_without_journal);

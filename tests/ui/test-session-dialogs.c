@@ -1,7 +1,8 @@
 /* test-session-dialogs.c — the Host, Join and Invite dialogs on their own
  *
  * Enter confirms each, the window learns the answer through a signal, and
- * the extension slots are there, empty and hidden.
+ * the extension slots are there; the Host dialog offers the addresses a
+ * link can name and says who each kind of link works for.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -67,6 +68,82 @@ assert_empty_hidden_slot (GtkBox *slot)
   g_assert_null (gtk_widget_get_first_child (GTK_WIDGET (slot)));
 }
 
+static gboolean
+is_shown_label (GtkWidget     *widget,
+                gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+         && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  return tandem_test_find_widget_matching (root, is_shown_label, text) != NULL;
+}
+
+typedef struct { GtkWidget *root; const char *text; } LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return shows_label (wait->root, wait->text);
+}
+
+/* The address the link names is picked from this machine's, IPv6 in
+ * brackets, and the dialog says who such a link works for. */
+static void
+test_host_dialog_addresses (void)
+{
+  static const char *const addresses[] = { "192.168.1.20", "2001:db8::7", "127.0.0.1", NULL };
+  TandemHostDialog *dialog;
+  GtkWidget *combo;
+  LabelWait wait;
+
+  if (!tandem_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  dialog = tandem_host_dialog_new (NULL);
+  /* By default, the machine's own, the LAN one first. */
+  g_assert_nonnull (tandem_host_dialog_get_address (dialog));
+  tandem_host_dialog_set_addresses (dialog, addresses);
+  gtk_window_present (GTK_WINDOW (dialog));
+  tandem_test_iterate_until (tandem_test_is_mapped, dialog);
+
+  combo = tandem_test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, NULL);
+  g_assert_nonnull (combo);
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (combo))), ==, 3);
+  g_assert_cmpstr (tandem_host_dialog_get_address (dialog), ==, "192.168.1.20");
+  g_assert_true (shows_label (combo, "192.168.1.20"));
+  g_assert_true (shows_label (GTK_WIDGET (dialog), "Works on this network"));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo), 1);
+  wait = (LabelWait) { combo, "[2001:db8::7]" };
+  tandem_test_iterate_until (label_shown, &wait);
+  g_assert_cmpstr (tandem_host_dialog_get_address (dialog), ==, "2001:db8::7");
+  g_assert_true (shows_label (GTK_WIDGET (dialog), "Works from the internet"));
+
+  g_assert_true (tandem_host_dialog_set_address (dialog, "127.0.0.1"));
+  g_assert_false (tandem_host_dialog_set_address (dialog, "10.9.9.9"));
+  wait = (LabelWait) { combo, "127.0.0.1" };
+  tandem_test_iterate_until (label_shown, &wait);
+  g_assert_true (shows_label (GTK_WIDGET (dialog), "Only on this computer"));
+  g_assert_cmpstr (tandem_host_dialog_get_link_kind (dialog), ==, "Only on this computer");
+
+  /* A machine on no network still gets a link, for this computer. */
+  tandem_host_dialog_set_addresses (dialog, NULL);
+  g_assert_cmpstr (tandem_host_dialog_get_address (dialog), ==, "127.0.0.1");
+  g_assert_cmpstr (tandem_host_dialog_get_link_kind (dialog), ==, "Only on this computer");
+
+  tandem_test_destroy_window (GTK_WIDGET (dialog));
+}
+
 static void
 test_host_dialog (void)
 {
@@ -89,8 +166,8 @@ test_host_dialog (void)
 
   g_assert_cmpstr (tandem_host_dialog_get_display_name (dialog), ==, "Ada");
   g_assert_cmpuint (tandem_host_dialog_get_port (dialog), ==, 8421);
-  assert_empty_hidden_slot (tandem_host_dialog_get_address_slot (dialog));
-  assert_empty_hidden_slot (tandem_host_dialog_get_link_kind_slot (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (tandem_host_dialog_get_address_slot (dialog))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (tandem_host_dialog_get_link_kind_slot (dialog))));
 
   /* Enter in the name, and in the port, hosts; the dialog stays up for the
    * window to close when it is done. */
@@ -257,6 +334,7 @@ main (int   argc,
   tandem_test_init_gtk ();
 
   g_test_add_func ("/ui/session-dialogs/host", test_host_dialog);
+  g_test_add_func ("/ui/session-dialogs/host-addresses", test_host_dialog_addresses);
   g_test_add_func ("/ui/session-dialogs/join", test_join_dialog);
   g_test_add_func ("/ui/session-dialogs/invite", test_invite_dialog);
   return g_test_run ();

@@ -10,6 +10,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "tandem-host-addresses.h"
@@ -83,4 +84,57 @@ tandem_host_addresses_dup_default (void)
   g_autoptr(GPtrArray) list = tandem_host_addresses_list ();
 
   return g_strdup (list->len > 0 ? list->pdata[0] : "127.0.0.1");
+}
+
+/* 100.64.0.0/10: a carrier's shared space (CGNAT), as private as 10/8 to
+ * anyone outside that carrier. */
+static gboolean
+is_shared_ipv4 (const guint8 *b)
+{
+  return b[0] == 100 && (b[1] & 0xc0) == 64;
+}
+
+TandemHostReach
+tandem_host_addresses_classify (const char *host)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *bare = NULL;
+  gsize len;
+
+  g_return_val_if_fail (host != NULL, TANDEM_HOST_REACH_THIS_COMPUTER);
+  len = strlen (host);
+  if (len >= 2 && host[0] == '[' && host[len - 1] == ']')
+    bare = g_strndup (host + 1, len - 2);
+  else
+    bare = g_strdup (host);
+
+  if ((inet = g_inet_address_new_from_string (bare)) == NULL)
+    {
+      /* A name: only its resolver knows, so go by what names usually mean. */
+      if (g_ascii_strcasecmp (bare, "localhost") == 0
+          || g_str_has_suffix (bare, ".localhost"))
+        return TANDEM_HOST_REACH_THIS_COMPUTER;
+      if (strchr (bare, '.') == NULL || g_str_has_suffix (bare, ".local")
+          || g_str_has_suffix (bare, ".lan") || g_str_has_suffix (bare, ".home.arpa"))
+        return TANDEM_HOST_REACH_NETWORK;
+      return TANDEM_HOST_REACH_INTERNET;
+    }
+  if (g_inet_address_get_is_loopback (inet) || g_inet_address_get_is_any (inet))
+    return TANDEM_HOST_REACH_THIS_COMPUTER;
+  if (g_inet_address_get_is_site_local (inet) || g_inet_address_get_is_link_local (inet))
+    return TANDEM_HOST_REACH_NETWORK;
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+    {
+      if (is_shared_ipv4 (g_inet_address_to_bytes (inet)))
+        return TANDEM_HOST_REACH_NETWORK;
+    }
+  else
+    {
+      const guint8 *b = g_inet_address_to_bytes (inet);
+
+      /* fc00::/7, unique local: never routed on the internet. */
+      if ((b[0] & 0xfe) == 0xfc)
+        return TANDEM_HOST_REACH_NETWORK;
+    }
+  return TANDEM_HOST_REACH_INTERNET;
 }

@@ -8,7 +8,17 @@
 
 G_BEGIN_DECLS
 
-GPtrArray *tandem_host_addresses_list        (void);
-char      *tandem_host_addresses_dup_default (void);
+/* Who can follow a link naming an address. */
+typedef enum
+{
+  TANDEM_HOST_REACH_THIS_COMPUTER, /* loopback, "localhost" */
+  TANDEM_HOST_REACH_NETWORK,       /* private IPv4, IPv6 ULA or link-local, a .local name */
+  TANDEM_HOST_REACH_INTERNET,      /* a public address, or a DNS name */
+} TandemHostReach;
+
+GPtrArray       *tandem_host_addresses_list        (void);
+char            *tandem_host_addresses_dup_default (void);
+/* @host: an address (IPv6 with or without brackets) or a host name. */
+TandemHostReach  tandem_host_addresses_classify    (const char *host);
 
 G_END_DECLS

@@ -7,14 +7,18 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "tandem-hosted-sessions.h"
 #include "tandem-invite.h"
 #include "tandem-json.h"
 
 #define ENTRY_FILE "hosted.json"
+#define LOCK_FILE "lock"
 
 /* hosted.json is a few hundred bytes; anything much larger is not ours. */
 static const TandemJsonLimits hosted_file_limits = {
@@ -31,6 +35,8 @@ tandem_hosted_sessions_get_dir (void)
 {
   return g_build_filename (g_get_user_data_dir (), "tandem", "hosted", NULL);
 }
+
+static gboolean is_key (const char *key);
 
 static char *
 entry_dir (const char *key)
@@ -59,6 +65,7 @@ tandem_hosted_session_new (void)
   g_autofree char *uuid = g_uuid_string_random ();
   GString *key = g_string_new (NULL);
 
+  self->lock_fd = -1;
   for (const char *c = uuid; *c; c++)
     if (*c != '-')
       g_string_append_c (key, *c);
@@ -85,7 +92,58 @@ tandem_hosted_session_free (TandemHostedSession *self)
   g_free (self->public_host);
   g_free (self->draft_id);
   g_free (self->journal_dir);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
   g_free (self);
+}
+
+/* "Hosted right now" is an flock(2) on <folder>/lock rather than a pid in
+ * a file: the kernel drops it when the app exits however it exits, so a
+ * crashed app never leaves a lock that blocks resuming. */
+static gboolean
+take_lock (TandemHostedSession  *self,
+           const char           *dir,
+           GError              **error)
+{
+  g_autofree char *path = g_build_filename (dir, LOCK_FILE, NULL);
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  int saved_errno;
+
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0)
+    {
+      self->lock_fd = fd;
+      return TRUE;
+    }
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  if (saved_errno == EWOULDBLOCK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                 "Another Tandem is hosting this session right now");
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 "Cannot lock “%s”: %s", path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+gboolean
+tandem_hosted_sessions_is_hosted (const char *key)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  gboolean held;
+  int fd;
+
+  g_return_val_if_fail (is_key (key), FALSE);
+  dir = entry_dir (key);
+  path = g_build_filename (dir, LOCK_FILE, NULL);
+  if ((fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+    return FALSE;
+  /* A lock on another open file description conflicts even in this
+   * process, so the app's own hosting windows count too. */
+  held = flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close (fd);
+  return held;
 }
 
 static void
@@ -121,6 +179,8 @@ tandem_hosted_session_save (TandemHostedSession  *self,
                    "Cannot create “%s”: %s", dir, g_strerror (saved_errno));
       return FALSE;
     }
+  if (self->open && self->lock_fd < 0 && !take_lock (self, dir, error))
+    return FALSE;
   self->updated = g_get_real_time ();
 
   json_builder_begin_object (b);
@@ -147,9 +207,17 @@ tandem_hosted_session_save (TandemHostedSession  *self,
   root = json_builder_get_root (b);
   text = json_to_string (root, TRUE);
   path = g_build_filename (dir, ENTRY_FILE, NULL);
-  return g_file_set_contents_full (path, text, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0600, error);
+  if (!g_file_set_contents_full (path, text, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
+    return FALSE;
+  /* Ended for good: only now may another app take it up. */
+  if (!self->open && self->lock_fd >= 0)
+    {
+      close (self->lock_fd);
+      self->lock_fd = -1;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -267,6 +335,7 @@ tandem_hosted_session_new_from_data (const char  *key,
   if ((root = tandem_json_parse_bounded (data, length, &hosted_file_limits, error)) == NULL)
     return NULL;
   self = g_new0 (TandemHostedSession, 1);
+  self->lock_fd = -1;
   set_key (self, key);
   if (!parse_entry (self, root))
     {
@@ -376,7 +445,7 @@ tandem_hosted_sessions_list (gboolean open_only)
             g_warning ("Skipping hosted session %s: %s", name, error->message);
           continue;
         }
-      if (open_only && !entry->open)
+      if (open_only && (!entry->open || tandem_hosted_sessions_is_hosted (name)))
         tandem_hosted_session_free (entry);
       else
         g_ptr_array_add (entries, entry);

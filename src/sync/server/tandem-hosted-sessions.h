@@ -34,6 +34,7 @@ typedef struct
   gboolean  open;
   gint64    updated;      /* real time (µs) of the last save */
   char     *journal_dir;  /* <folder>/journal (not stored: made from the key) */
+  int       lock_fd;      /* <folder>/lock, flock()ed while open; -1 when not held */
 } TandemHostedSession;
 
 /* $XDG_DATA_HOME/tandem/hosted */
@@ -42,7 +43,10 @@ char                *tandem_hosted_sessions_get_dir (void);
 TandemHostedSession *tandem_hosted_session_new      (void);
 void                 tandem_hosted_session_free     (TandemHostedSession  *self);
 /* Writes hosted.json (temp file, fsync, rename; mode 0600: it holds the
- * tokens) and sets @updated. */
+ * tokens) and sets @updated. Saving an open entry takes the folder's lock
+ * (held until it is saved ended or freed), and fails with
+ * G_IO_ERROR_BUSY when another entry or app holds it; saving it ended
+ * lets the lock go. */
 gboolean             tandem_hosted_session_save     (TandemHostedSession  *self,
                                                      GError              **error);
 /* Reads the entry of @key back; a missing, truncated or hostile file is an
@@ -58,8 +62,11 @@ TandemHostedSession *tandem_hosted_session_new_from_data (const char  *key,
 gboolean             tandem_hosted_session_delete   (TandemHostedSession  *self,
                                                      GError              **error);
 /* Every readable entry, most recently saved first (unreadable ones are
- * skipped with a warning); only the open ones if @open_only. */
+ * skipped with a warning); if @open_only, only the open ones that no
+ * running app hosts right now — those a crash left behind. */
 GPtrArray           *tandem_hosted_sessions_list    (gboolean              open_only);
+/* TRUE while a running app (this one included) holds @key's lock. */
+gboolean             tandem_hosted_sessions_is_hosted (const char         *key);
 /* The open entry of @session_id, or NULL. */
 TandemHostedSession *tandem_hosted_sessions_find    (const char           *session_id);
 /* Deletes the ended entries beyond the @keep most recent ones. */
