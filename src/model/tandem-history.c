@@ -31,7 +31,8 @@ typedef struct
 {
   gint64    time; /* ms since the epoch, when it was applied */
   TandemOp *op;
-  gsize     bytes; /* of its JSON text, for the cap */
+  TandemOp *inverse; /* walks back from the live project to before it */
+  gsize     bytes;   /* of their JSON text, for the cap */
 } LogEntry;
 
 typedef struct
@@ -100,20 +101,24 @@ log_entry_free (gpointer data)
   LogEntry *entry = data;
 
   tandem_op_unref (entry->op);
+  tandem_op_unref (entry->inverse);
   g_free (entry);
 }
 
 static void
 log_append (TandemHistory *self,
             gint64         time,
-            TandemOp      *op)
+            TandemOp      *op,
+            TandemOp      *inverse)
 {
   LogEntry *entry = g_new (LogEntry, 1);
   g_autofree char *text = tandem_op_to_string (op);
+  g_autofree char *inverse_text = tandem_op_to_string (inverse);
 
   entry->time = time;
   entry->op = tandem_op_ref (op);
-  entry->bytes = strlen (text);
+  entry->inverse = tandem_op_ref (inverse);
+  entry->bytes = strlen (text) + strlen (inverse_text);
   g_queue_push_tail (&self->log, entry);
   self->log_bytes += entry->bytes;
   while (self->log.length > 1
@@ -304,7 +309,7 @@ tandem_history_apply (TandemHistory  *self,
   else
     push_undo (self, step_new (tandem_op_ref (op), tandem_op_ref (inverse)));
   notify_changes (self, before);
-  log_append (self, g_get_real_time () / 1000, op);
+  log_append (self, g_get_real_time () / 1000, op, inverse);
 
   g_signal_emit (self, signals[APPLIED], 0, op, inverse);
   tandem_op_unref (inverse);
@@ -423,7 +428,7 @@ travel (TandemHistory  *self,
     }
   notify_changes (self, before);
   if (ok)
-    log_append (self, g_get_real_time () / 1000, step->inverse);
+    log_append (self, g_get_real_time () / 1000, step->inverse, reverse);
   if (ok)
     g_signal_emit (self, signals[APPLIED], 0, step->inverse, reverse);
   step_free (step);
@@ -543,6 +548,8 @@ tandem_history_log_to_string (TandemHistory *self)
       json_builder_add_int_value (builder, entry->time);
       json_builder_set_member_name (builder, "op");
       json_builder_add_value (builder, tandem_op_to_json (entry->op));
+      json_builder_set_member_name (builder, "inverse");
+      json_builder_add_value (builder, tandem_op_to_json (entry->inverse));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -575,6 +582,7 @@ tandem_history_load_log (TandemHistory  *self,
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_op_unref);
+  g_autoptr(GPtrArray) inverses = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_op_unref);
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
   JsonObject *object;
   JsonArray *entries;
@@ -603,7 +611,7 @@ tandem_history_load_log (TandemHistory  *self,
       JsonNode *node = json_array_get_element (entries, i);
       JsonObject *entry;
       JsonNode *time;
-      TandemOp *op;
+      TandemOp *op, *inverse;
       gint64 ms;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -613,18 +621,56 @@ tandem_history_load_log (TandemHistory  *self,
       if (time == NULL || json_node_get_value_type (time) != G_TYPE_INT64
           || (ms = json_node_get_int (time)) < 0)
         return log_invalid (error, "an entry has no valid time");
-      if (!json_object_has_member (entry, "op"))
-        return log_invalid (error, "an entry has no op");
+      if (!json_object_has_member (entry, "op") || !json_object_has_member (entry, "inverse"))
+        return log_invalid (error, "an entry has no op or no inverse");
       op = tandem_op_from_json (json_object_get_member (entry, "op"), error);
       if (op == NULL)
         return FALSE;
       g_ptr_array_add (ops, op);
+      inverse = tandem_op_from_json (json_object_get_member (entry, "inverse"), error);
+      if (inverse == NULL)
+        return FALSE;
+      g_ptr_array_add (inverses, inverse);
       g_array_append_val (times, ms);
     }
 
   g_queue_clear_full (&self->log, log_entry_free);
   self->log_bytes = 0;
   for (guint i = 0; i < ops->len; i++)
-    log_append (self, g_array_index (times, gint64, i), ops->pdata[i]);
+    log_append (self, g_array_index (times, gint64, i), ops->pdata[i], inverses->pdata[i]);
   return TRUE;
+}
+
+/**
+ * tandem_history_log_project_at:
+ *
+ * The project as it was right after log entry @index: a copy of the live
+ * project with the later entries' inverses applied, newest first. An
+ * inverse that no longer applies (its entity went since) is skipped, the
+ * same way everywhere.
+ *
+ * Returns: (transfer full): the past project, or NULL with @error
+ */
+TandemProject *
+tandem_history_log_project_at (TandemHistory  *self,
+                           guint           index,
+                           GError        **error)
+{
+  g_autoptr(JsonNode) json = NULL;
+  TandemProject *past;
+
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), NULL);
+  g_return_val_if_fail (index < self->log.length, NULL);
+
+  json = tandem_project_to_json (self->project);
+  past = tandem_project_new_from_json (json, error);
+  if (past == NULL)
+    return NULL;
+  for (guint i = self->log.length - 1; i > index; i--)
+    {
+      LogEntry *entry = g_queue_peek_nth (&self->log, i);
+
+      tandem_project_apply (past, entry->inverse, NULL, NULL);
+    }
+  return past;
 }

@@ -62,5 +62,9 @@ gboolean       tandem_history_load_log       (TandemHistory *self,
                                               const char    *data,
                                               gsize          length,
                                               GError       **error);
+/* The project right after log entry @index (a copy; the live one is untouched). */
+TandemProject *tandem_history_log_project_at (TandemHistory *self,
+                                              guint          index,
+                                              GError       **error);
 
 G_END_DECLS

@@ -251,6 +251,18 @@ test_log_round_trip (void)
     g_assert_cmpstr (first, ==, expected);
     g_assert_cmpint (time, >=, before);
   }
+  /* The version after each edit, from the reread log. */
+  {
+    g_autoptr(TandemProject) at0 = tandem_history_log_project_at (reread, 0, &error);
+    g_autoptr(TandemProject) at1 = tandem_history_log_project_at (reread, 1, &error);
+    g_autoptr(TandemProject) at2 = tandem_history_log_project_at (reread, 2, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (tandem_project_get_tempo (at0), ==, 90);
+    g_assert_cmpfloat (tandem_project_get_tempo (at1), ==, 95);
+    g_assert_cmpfloat (tandem_project_get_tempo (at2), ==, 90);
+    g_assert_cmpfloat (tandem_project_get_tempo (project), ==, 90);
+  }
 }
 
 /* Bounded: the oldest entries go beyond the cap. */
@@ -284,7 +296,7 @@ test_log_hostile (void)
     "{\"version\":1,\"entries\":[{\"time\":\"x\",\"op\":{}}]}",
     "{\"version\":1,\"entries\":[{\"time\":-5,\"op\":{}}]}",
     "{\"version\":1,\"entries\":[{\"time\":5}]}",
-    "{\"version\":1,\"entries\":[{\"time\":5,\"op\":{\"op\":\"nope\"}}]}",
+    "{\"version\":1,\"entries\":[{\"time\":5,\"op\":{\"op\":\"nope\"},\"inverse\":{}}]}",
     "{\"version\":1,\"entries\":[{\"time\":5,\"op\":",
   };
   g_autoptr(TandemProject) project = tandem_project_new_demo ();
