@@ -208,6 +208,7 @@ _tandem_window_set_project (TandemWindow  *self,
 
   tandem_engine_set_project (self->engine, project);
   tandem_transport_bar_set_history (self->transport_bar, self->history);
+  tandem_history_panel_set_local_history (self->history_panel, self->history);
   g_object_set (self->pattern_bar, "project", project, "history", self->history, NULL);
   g_object_set (self->grid_view, "project", project, "history", self->history, NULL);
   _tandem_window_pages_set_project (self);
