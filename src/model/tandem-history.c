@@ -6,10 +6,34 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include "tandem-json.h"
 #include "tandem-model-private.h"
 
 /* Old steps are dropped beyond this; a step can be a whole paint stroke. */
 #define MAX_UNDO_STEPS 1000
+
+/* The local log of what was applied, kept with a draft so a project
+ * opened from a file has a history offline. Older entries are dropped
+ * beyond these: on disk it stays a few megabytes. */
+#define MAX_LOG_ENTRIES 5000
+#define MAX_LOG_BYTES (8 * 1024 * 1024)
+
+static const TandemJsonLimits log_limits = {
+  .max_bytes = MAX_LOG_BYTES + 64 * 1024,
+  .max_depth = 64,
+  .max_tokens = 2 * 1024 * 1024,
+  .immutable = FALSE,
+};
+
+typedef struct
+{
+  gint64    time; /* ms since the epoch, when it was applied */
+  TandemOp *op;
+  TandemOp *inverse; /* walks back from the live project to before it */
+  gsize     bytes;   /* of their JSON text, for the cap */
+} LogEntry;
 
 typedef struct
 {
@@ -28,6 +52,8 @@ struct _TandemHistory
   GPtrArray     *group_inverses; /* inverses in the order applied */
   TandemHistoryUndoGuard undo_guard;
   gpointer       undo_guard_data;
+  GQueue         log;       /* of LogEntry*, oldest at the head */
+  gsize          log_bytes;
 };
 
 G_DEFINE_FINAL_TYPE (TandemHistory, tandem_history, G_TYPE_OBJECT)
@@ -70,10 +96,48 @@ step_new (TandemOp *op,
 }
 
 static void
+log_entry_free (gpointer data)
+{
+  LogEntry *entry = data;
+
+  tandem_op_unref (entry->op);
+  tandem_op_unref (entry->inverse);
+  g_free (entry);
+}
+
+static void
+log_append (TandemHistory *self,
+            gint64         time,
+            TandemOp      *op,
+            TandemOp      *inverse)
+{
+  LogEntry *entry = g_new (LogEntry, 1);
+  g_autofree char *text = tandem_op_to_string (op);
+  g_autofree char *inverse_text = tandem_op_to_string (inverse);
+
+  entry->time = time;
+  entry->op = tandem_op_ref (op);
+  entry->inverse = tandem_op_ref (inverse);
+  entry->bytes = strlen (text) + strlen (inverse_text);
+  g_queue_push_tail (&self->log, entry);
+  self->log_bytes += entry->bytes;
+  while (self->log.length > 1
+         && (self->log.length > MAX_LOG_ENTRIES || self->log_bytes > MAX_LOG_BYTES))
+    {
+      LogEntry *old = g_queue_pop_head (&self->log);
+
+      self->log_bytes -= old->bytes;
+      log_entry_free (old);
+    }
+}
+
+static void
 tandem_history_dispose (GObject *object)
 {
   TandemHistory *self = (TandemHistory *) object;
 
+  g_queue_clear_full (&self->log, log_entry_free);
+  self->log_bytes = 0;
   g_queue_clear_full (&self->undo, step_free);
   g_queue_clear_full (&self->redo, step_free);
   g_clear_pointer (&self->group_ops, tandem_op_unref);
@@ -156,6 +220,7 @@ tandem_history_class_init (TandemHistoryClass *klass)
 static void
 tandem_history_init (TandemHistory *self)
 {
+  g_queue_init (&self->log);
   g_queue_init (&self->undo);
   g_queue_init (&self->redo);
 }
@@ -244,6 +309,7 @@ tandem_history_apply (TandemHistory  *self,
   else
     push_undo (self, step_new (tandem_op_ref (op), tandem_op_ref (inverse)));
   notify_changes (self, before);
+  log_append (self, g_get_real_time () / 1000, op, inverse);
 
   g_signal_emit (self, signals[APPLIED], 0, op, inverse);
   tandem_op_unref (inverse);
@@ -362,6 +428,8 @@ travel (TandemHistory  *self,
     }
   notify_changes (self, before);
   if (ok)
+    log_append (self, g_get_real_time () / 1000, step->inverse, reverse);
+  if (ok)
     g_signal_emit (self, signals[APPLIED], 0, step->inverse, reverse);
   step_free (step);
   return ok;
@@ -420,4 +488,189 @@ tandem_history_set_undo_guard (TandemHistory          *self,
 
   self->undo_guard = guard;
   self->undo_guard_data = user_data;
+}
+
+/** tandem_history_get_log_length: Returns: how many applied ops the log keeps */
+guint
+tandem_history_get_log_length (TandemHistory *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), 0);
+  return self->log.length;
+}
+
+/**
+ * tandem_history_get_log_entry:
+ * @time: (out) (optional): when it was applied, in ms since the epoch
+ *
+ * Returns: (transfer none): the @index-th op applied, oldest first
+ */
+TandemOp *
+tandem_history_get_log_entry (TandemHistory *self,
+                              guint          index,
+                              gint64        *time)
+{
+  LogEntry *entry;
+
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), NULL);
+  g_return_val_if_fail (index < self->log.length, NULL);
+
+  entry = g_queue_peek_nth (&self->log, index);
+  if (time)
+    *time = entry->time;
+  return entry->op;
+}
+
+/**
+ * tandem_history_log_to_string:
+ *
+ * Returns: (transfer full): the log as JSON text,
+ *   {"version":1,"entries":[{"time":ms,"op":{…}},…]}
+ */
+char *
+tandem_history_log_to_string (TandemHistory *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "entries");
+  json_builder_begin_array (builder);
+  for (GList *l = self->log.head; l; l = l->next)
+    {
+      LogEntry *entry = l->data;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_int_value (builder, entry->time);
+      json_builder_set_member_name (builder, "op");
+      json_builder_add_value (builder, tandem_op_to_json (entry->op));
+      json_builder_set_member_name (builder, "inverse");
+      json_builder_add_value (builder, tandem_op_to_json (entry->inverse));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static gboolean
+log_invalid (GError    **error,
+             const char *why)
+{
+  g_set_error (error, TANDEM_MODEL_ERROR, TANDEM_MODEL_ERROR_INVALID,
+               "The local history is not valid: %s", why);
+  return FALSE;
+}
+
+/**
+ * tandem_history_load_log:
+ *
+ * Replaces the log with the one in @data (as written by
+ * tandem_history_log_to_string()), read through the bounded parser. On
+ * error (too big, broken, an invalid op) the log is left as it was.
+ */
+gboolean
+tandem_history_load_log (TandemHistory  *self,
+                         const char     *data,
+                         gsize           length,
+                         GError        **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_op_unref);
+  g_autoptr(GPtrArray) inverses = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_op_unref);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  JsonObject *object;
+  JsonArray *entries;
+  guint n;
+
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  root = tandem_json_parse_bounded (data, length, &log_limits, error);
+  if (root == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return log_invalid (error, "not an object");
+  object = json_node_get_object (root);
+  if (json_object_get_int_member_with_default (object, "version", 0) != 1)
+    return log_invalid (error, "unknown version");
+  if (!json_object_has_member (object, "entries")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "entries")))
+    return log_invalid (error, "no entries");
+  entries = json_object_get_array_member (object, "entries");
+  n = json_array_get_length (entries);
+  if (n > MAX_LOG_ENTRIES)
+    return log_invalid (error, "too many entries");
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (entries, i);
+      JsonObject *entry;
+      JsonNode *time;
+      TandemOp *op, *inverse;
+      gint64 ms;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return log_invalid (error, "an entry is not an object");
+      entry = json_node_get_object (node);
+      time = json_object_get_member (entry, "time");
+      if (time == NULL || json_node_get_value_type (time) != G_TYPE_INT64
+          || (ms = json_node_get_int (time)) < 0)
+        return log_invalid (error, "an entry has no valid time");
+      if (!json_object_has_member (entry, "op") || !json_object_has_member (entry, "inverse"))
+        return log_invalid (error, "an entry has no op or no inverse");
+      op = tandem_op_from_json (json_object_get_member (entry, "op"), error);
+      if (op == NULL)
+        return FALSE;
+      g_ptr_array_add (ops, op);
+      inverse = tandem_op_from_json (json_object_get_member (entry, "inverse"), error);
+      if (inverse == NULL)
+        return FALSE;
+      g_ptr_array_add (inverses, inverse);
+      g_array_append_val (times, ms);
+    }
+
+  g_queue_clear_full (&self->log, log_entry_free);
+  self->log_bytes = 0;
+  for (guint i = 0; i < ops->len; i++)
+    log_append (self, g_array_index (times, gint64, i), ops->pdata[i], inverses->pdata[i]);
+  return TRUE;
+}
+
+/**
+ * tandem_history_log_project_at:
+ *
+ * The project as it was right after log entry @index: a copy of the live
+ * project with the later entries' inverses applied, newest first. An
+ * inverse that no longer applies (its entity went since) is skipped, the
+ * same way everywhere.
+ *
+ * Returns: (transfer full): the past project, or NULL with @error
+ */
+TandemProject *
+tandem_history_log_project_at (TandemHistory  *self,
+                           guint           index,
+                           GError        **error)
+{
+  g_autoptr(JsonNode) json = NULL;
+  TandemProject *past;
+
+  g_return_val_if_fail (TANDEM_IS_HISTORY (self), NULL);
+  g_return_val_if_fail (index < self->log.length, NULL);
+
+  json = tandem_project_to_json (self->project);
+  past = tandem_project_new_from_json (json, error);
+  if (past == NULL)
+    return NULL;
+  for (guint i = self->log.length - 1; i > index; i--)
+    {
+      LogEntry *entry = g_queue_peek_nth (&self->log, i);
+
+      tandem_project_apply (past, entry->inverse, NULL, NULL);
+    }
+  return past;
 }

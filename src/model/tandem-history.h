@@ -49,4 +49,22 @@ void           tandem_history_set_undo_guard (TandemHistory          *self,
                                               TandemHistoryUndoGuard  guard,
                                               gpointer                user_data);
 
+/* The log: every op applied through the history (edits, undos, redos),
+ * oldest first, with when (ms since the epoch). At most 5000 entries and
+ * 8 MiB of op text; older ones are dropped. Saved with a draft, so the
+ * History panel works for a project opened from a file. */
+guint          tandem_history_get_log_length (TandemHistory *self);
+TandemOp      *tandem_history_get_log_entry  (TandemHistory *self,
+                                              guint          index,
+                                              gint64        *time);
+char          *tandem_history_log_to_string  (TandemHistory *self);
+gboolean       tandem_history_load_log       (TandemHistory *self,
+                                              const char    *data,
+                                              gsize          length,
+                                              GError       **error);
+/* The project right after log entry @index (a copy; the live one is untouched). */
+TandemProject *tandem_history_log_project_at (TandemHistory *self,
+                                              guint          index,
+                                              GError       **error);
+
 G_END_DECLS

@@ -19,6 +19,7 @@ struct _TandemDraft
   char *project_path;
   char *info_path;
   char *session_path;
+  char *history_path;
 };
 
 /* A session record holds a link, a name and the unconfirmed edits: a
@@ -44,18 +45,21 @@ tandem_draft_new_for_id (const char *id)
   g_autofree char *project_name = NULL;
   g_autofree char *info_name = NULL;
   g_autofree char *session_name = NULL;
+  g_autofree char *history_name = NULL;
 
   g_return_val_if_fail (tandem_id_is_valid (id), NULL);
 
   project_name = g_strconcat (id, ".tandem", NULL);
   info_name = g_strconcat (id, ".ini", NULL);
   session_name = g_strconcat (id, ".session", NULL);
+  history_name = g_strconcat (id, ".history", NULL);
 
   draft = g_new0 (TandemDraft, 1);
   draft->id = g_strdup (id);
   draft->project_path = g_build_filename (dir, project_name, NULL);
   draft->info_path = g_build_filename (dir, info_name, NULL);
   draft->session_path = g_build_filename (dir, session_name, NULL);
+  draft->history_path = g_build_filename (dir, history_name, NULL);
   return draft;
 }
 
@@ -77,6 +81,7 @@ tandem_draft_free (TandemDraft *draft)
   g_free (draft->project_path);
   g_free (draft->info_path);
   g_free (draft->session_path);
+  g_free (draft->history_path);
   g_free (draft);
 }
 
@@ -154,6 +159,53 @@ tandem_draft_discard (TandemDraft *draft)
   g_unlink (draft->project_path);
   g_unlink (draft->info_path);
   g_unlink (draft->session_path);
+  g_unlink (draft->history_path);
+}
+
+gboolean
+tandem_draft_write_history (TandemDraft   *draft,
+                            TandemHistory *history,
+                            GError       **error)
+{
+  g_autofree char *dir = drafts_dir ();
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (draft != NULL, FALSE);
+  g_return_val_if_fail (TANDEM_IS_HISTORY (history), FALSE);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Could not create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  text = tandem_history_log_to_string (history);
+  return g_file_set_contents_full (draft->history_path, text, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+gboolean
+tandem_draft_read_history (TandemDraft   *draft,
+                           TandemHistory *history,
+                           GError       **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  g_return_val_if_fail (draft != NULL, FALSE);
+  g_return_val_if_fail (TANDEM_IS_HISTORY (history), FALSE);
+
+  if (!g_file_get_contents (draft->history_path, &text, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return tandem_history_load_log (history, text, length, error);
 }
 
 gboolean

@@ -42,6 +42,15 @@ gboolean     tandem_draft_write_session  (TandemDraft   *draft,
 JsonNode    *tandem_draft_read_session   (TandemDraft   *draft,
                                           GError       **error);
 void         tandem_draft_forget_session (TandemDraft   *draft);
+/* The local history (tandem_history_log_to_string()) as <id>.history,
+ * written atomically; read back into @history, which stays as it was on
+ * error. A draft without one reads as TRUE with nothing loaded. */
+gboolean     tandem_draft_write_history  (TandemDraft   *draft,
+                                          TandemHistory *history,
+                                          GError       **error);
+gboolean     tandem_draft_read_history   (TandemDraft   *draft,
+                                          TandemHistory *history,
+                                          GError       **error);
 /* Ids of the drafts on disk, newest first. */
 GStrv        tandem_draft_list         (void);
 

@@ -26,6 +26,7 @@ struct _TandemHistoryPanel
   GPtrArray        *row_texts;
   guint64           oldest;       /* from the last summary */
   TandemHistoryReplay *replay;
+  TandemHistory    *local;        /* the window's own edits, listed outside a session */
 
   /* Template children */
   GtkRevealer      *preview_revealer;
@@ -195,10 +196,46 @@ summary_cb (GObject      *source,
                        self->row_texts->len == 0 ? _("No edits yet") : "");
 }
 
+/* Outside a session: this window's own edits, by minute, newest first. */
+static void
+list_local (TandemHistoryPanel *self)
+{
+  guint n = tandem_history_get_log_length (self->local);
+  guint i = n;
+
+  clear_rows (self);
+  while (i > 0)
+    {
+      gint64 time = 0, minute, t = 0;
+      guint last = i - 1, edits = 0;
+      g_autofree char *when = NULL;
+      g_autofree char *text = NULL;
+
+      tandem_history_get_log_entry (self->local, last, &time);
+      minute = time / 60000;
+      while (i > 0 && (tandem_history_get_log_entry (self->local, i - 1, &t), t / 60000 == minute))
+        {
+          edits++;
+          i--;
+        }
+      when = format_time (time);
+      /* Translators: the edits made in this window, at what time */
+      text = g_strdup_printf (ngettext ("You — %d edit, %s", "You — %d edits, %s", (int) edits),
+                              (int) edits, when);
+      add_row (self, text, last, when, FALSE);
+    }
+  gtk_label_set_label (self->status_label, n == 0 ? _("No edits yet") : "");
+}
+
 void
 tandem_history_panel_refresh (TandemHistoryPanel *self)
 {
   g_return_if_fail (TANDEM_IS_HISTORY_PANEL (self));
+  if (self->client == NULL && self->local != NULL)
+    {
+      list_local (self);
+      return;
+    }
   if (self->client == NULL
       || tandem_sync_client_get_state (self->client) != TANDEM_SYNC_STATE_LIVE)
     return;
@@ -291,6 +328,20 @@ on_row_activated (TandemHistoryPanel *self,
 {
   PreviewRequest *req;
 
+  if (self->client == NULL && self->local != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TandemProject) past =
+        tandem_history_log_project_at (self->local,
+                                       GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "seq")),
+                                       &error);
+
+      if (past)
+        set_preview (self, past, g_object_get_data (G_OBJECT (row), "time"));
+      else
+        gtk_label_set_label (self->status_label, error->message);
+      return;
+    }
   if (self->client == NULL)
     return;
   stop_replay (self);
@@ -478,7 +529,9 @@ on_client_changed (TandemHistoryPanel *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_point_entry), editor);
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_point_button), editor);
   gtk_widget_set_sensitive (GTK_WIDGET (self->replay_button), live);
-  if (self->client == NULL)
+  if (self->client == NULL && self->local != NULL)
+    list_local (self);
+  else if (self->client == NULL)
     {
       clear_rows (self);
       gtk_label_set_label (self->status_label, _("Host or join a session to see how it was made"));
@@ -510,6 +563,24 @@ tandem_history_panel_set_client (TandemHistoryPanel *self,
       g_signal_connect_swapped (client, "save-point-added", G_CALLBACK (tandem_history_panel_refresh),
                                 self);
     }
+  on_client_changed (self);
+}
+
+void
+tandem_history_panel_set_local_history (TandemHistoryPanel *self,
+                                        TandemHistory      *history)
+{
+  g_return_if_fail (TANDEM_IS_HISTORY_PANEL (self));
+  g_return_if_fail (history == NULL || TANDEM_IS_HISTORY (history));
+  if (self->local == history)
+    return;
+  if (self->local)
+    g_signal_handlers_disconnect_by_data (self->local, self);
+  if (self->preview && self->client == NULL)
+    set_preview (self, NULL, NULL);
+  g_set_object (&self->local, history);
+  if (history)
+    g_signal_connect_swapped (history, "applied", G_CALLBACK (schedule_refresh), self);
   on_client_changed (self);
 }
 
@@ -574,6 +645,9 @@ tandem_history_panel_dispose (GObject *object)
   stop_replay (self);
   if (self->client)
     g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->local)
+    g_signal_handlers_disconnect_by_data (self->local, self);
+  g_clear_object (&self->local);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);

@@ -33,6 +33,10 @@ GtkWidget *tandem_history_panel_new        (void);
 /* NULL: not in a session (the panel says so). */
 void       tandem_history_panel_set_client (TandemHistoryPanel *self,
                                             TandemSyncClient   *client);
+/* Outside a session, the panel lists @history's log (the window's own
+ * edits, by minute) and previews the project after any of them. */
+void       tandem_history_panel_set_local_history (TandemHistoryPanel *self,
+                                                   TandemHistory      *history);
 /* Fetches the first page again. */
 void       tandem_history_panel_refresh    (TandemHistoryPanel *self);
 /* For tests: the rows' texts, and previewing the row at @index. */

@@ -125,7 +125,8 @@ autosave_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->autosave_source = 0;
-  if (self->modified && !tandem_draft_write (self->draft, self->project, self->file, &error))
+  if (self->modified && (!tandem_draft_write (self->draft, self->project, self->file, &error)
+                         || !tandem_draft_write_history (self->draft, self->history, &error)))
     g_warning ("Could not write a draft of the project: %s", error->message);
 
   return G_SOURCE_REMOVE;
@@ -208,6 +209,7 @@ _tandem_window_set_project (TandemWindow  *self,
 
   tandem_engine_set_project (self->engine, project);
   tandem_transport_bar_set_history (self->transport_bar, self->history);
+  tandem_history_panel_set_local_history (self->history_panel, self->history);
   g_object_set (self->pattern_bar, "project", project, "history", self->history, NULL);
   g_object_set (self->grid_view, "project", project, "history", self->history, NULL);
   _tandem_window_pages_set_project (self);
@@ -363,6 +365,7 @@ tandem_window_restore_draft (TandemWindow *self,
   g_autoptr(TandemDraft) draft = NULL;
   g_autoptr(TandemProject) project = NULL;
   g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (TANDEM_IS_WINDOW (self), FALSE);
 
@@ -380,6 +383,9 @@ tandem_window_restore_draft (TandemWindow *self,
   _tandem_window_set_project (self, project, file);
   tandem_draft_free (self->draft);
   self->draft = g_steal_pointer (&draft);
+  /* The edits still show in History; a bad log costs only that. */
+  if (!tandem_draft_read_history (self->draft, self->history, &local_error))
+    tandem_window_show_toast (self, local_error->message);
   self->modified = TRUE;
   update_title (self);
   _tandem_window_rejoin_check_draft (self);

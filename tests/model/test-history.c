@@ -217,6 +217,104 @@ test_undo_after_remote_delete (void)
   spy_clear (&spy);
 }
 
+/* What a project opened from a file keeps offline: each op applied, with
+ * when, written out and read back in order. */
+static void
+test_log_round_trip (void)
+{
+  g_autoptr(TandemProject) project = tandem_project_new_demo ();
+  g_autoptr(TandemHistory) history = tandem_history_new (project);
+  g_autoptr(TandemHistory) reread = tandem_history_new (project);
+  g_autoptr(TandemOp) tempo = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", 90);
+  g_autoptr(TandemOp) tempo2 = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", 95);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+  gint64 before = g_get_real_time () / 1000;
+  gint64 time = 0;
+
+  g_assert_true (tandem_history_apply (history, tempo, &error));
+  g_assert_true (tandem_history_apply (history, tempo2, &error));
+  g_assert_true (tandem_history_undo (history, &error));
+  g_assert_cmpuint (tandem_history_get_log_length (history), ==, 3);
+
+  text = tandem_history_log_to_string (history);
+  g_assert_true (tandem_history_load_log (reread, text, strlen (text), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tandem_history_get_log_length (reread), ==, 3);
+  again = tandem_history_log_to_string (reread);
+  g_assert_cmpstr (again, ==, text);
+  {
+    g_autofree char *first = tandem_op_to_string (tandem_history_get_log_entry (reread, 0, &time));
+    g_autofree char *expected = tandem_op_to_string (tempo);
+
+    g_assert_cmpstr (first, ==, expected);
+    g_assert_cmpint (time, >=, before);
+  }
+  /* The version after each edit, from the reread log. */
+  {
+    g_autoptr(TandemProject) at0 = tandem_history_log_project_at (reread, 0, &error);
+    g_autoptr(TandemProject) at1 = tandem_history_log_project_at (reread, 1, &error);
+    g_autoptr(TandemProject) at2 = tandem_history_log_project_at (reread, 2, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (tandem_project_get_tempo (at0), ==, 90);
+    g_assert_cmpfloat (tandem_project_get_tempo (at1), ==, 95);
+    g_assert_cmpfloat (tandem_project_get_tempo (at2), ==, 90);
+    g_assert_cmpfloat (tandem_project_get_tempo (project), ==, 90);
+  }
+}
+
+/* Bounded: the oldest entries go beyond the cap. */
+static void
+test_log_cap (void)
+{
+  g_autoptr(TandemProject) project = tandem_project_new_demo ();
+  g_autoptr(TandemHistory) history = tandem_history_new (project);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 5100; i++)
+    {
+      g_autoptr(TandemOp) op = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo",
+                                                         60 + i % 100);
+
+      g_assert_true (tandem_history_apply (history, op, &error));
+    }
+  g_assert_cmpuint (tandem_history_get_log_length (history), ==, 5000);
+}
+
+/* A hostile or broken log file: a clear error, and the log as it was. */
+static void
+test_log_hostile (void)
+{
+  static const char *bad[] = {
+    "",
+    "[]",
+    "{\"version\":2,\"entries\":[]}",
+    "{\"version\":1}",
+    "{\"version\":1,\"entries\":[1]}",
+    "{\"version\":1,\"entries\":[{\"time\":\"x\",\"op\":{}}]}",
+    "{\"version\":1,\"entries\":[{\"time\":-5,\"op\":{}}]}",
+    "{\"version\":1,\"entries\":[{\"time\":5}]}",
+    "{\"version\":1,\"entries\":[{\"time\":5,\"op\":{\"op\":\"nope\"},\"inverse\":{}}]}",
+    "{\"version\":1,\"entries\":[{\"time\":5,\"op\":",
+  };
+  g_autoptr(TandemProject) project = tandem_project_new_demo ();
+  g_autoptr(TandemHistory) history = tandem_history_new (project);
+  g_autoptr(TandemOp) tempo = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", 90);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tandem_history_apply (history, tempo, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (tandem_history_load_log (history, bad[i], strlen (bad[i]), &error));
+      g_assert_nonnull (error);
+      g_assert_cmpstr (error->message, !=, "");
+      g_clear_error (&error);
+      g_assert_cmpuint (tandem_history_get_log_length (history), ==, 1);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -226,6 +324,10 @@ main (int    argc,
   g_test_add_func ("/model/history/undo-redo", test_undo_redo);
   g_test_add_func ("/model/history/groups", test_groups);
   g_test_add_func ("/model/history/undo-after-remote-delete", test_undo_after_remote_delete);
+
+  g_test_add_func ("/model/history/log-round-trip", test_log_round_trip);
+  g_test_add_func ("/model/history/log-cap", test_log_cap);
+  g_test_add_func ("/model/history/log-hostile", test_log_hostile);
 
   return g_test_run ();
 }

@@ -366,6 +366,61 @@ test_panel_preview_restore (void)
   gtk_window_destroy (GTK_WINDOW (ada));
 }
 
+/* A project opened from a file, not in a session: its edits, kept with
+ * the draft, are listed and previewed by the window restored from it. */
+static void
+test_panel_offline_draft (void)
+{
+  g_autoptr(TandemApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemOp) tempo = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", 90);
+  g_autoptr(TandemOp) tempo2 = tandem_op_new_set_double (TANDEM_ENTITY_PROJECT, NULL, "tempo", 95);
+  g_autofree char *id = NULL;
+  TandemWindow *first, *second;
+  TandemHistoryPanel *panel;
+  const char *text;
+
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  app = tandem_test_start_app ();
+  first = tandem_window_new (app);
+  gtk_window_present (GTK_WINDOW (first));
+  g_assert_true (tandem_history_apply (first->history, tempo, &error));
+  g_assert_true (tandem_history_apply (first->history, tempo2, &error));
+  g_assert_no_error (error);
+  tandem_history_panel_refresh (first->history_panel);
+  g_assert_cmpuint (tandem_history_panel_get_n_rows (first->history_panel), ==, 1);
+  /* As the autosave writes it; the crash is the window going without a word. */
+  g_assert_true (tandem_draft_write (first->draft, first->project, NULL, &error));
+  g_assert_true (tandem_draft_write_history (first->draft, first->history, &error));
+  g_assert_no_error (error);
+  id = g_strdup (tandem_draft_get_id (first->draft));
+
+  second = tandem_window_new (app);
+  gtk_window_present (GTK_WINDOW (second));
+  g_assert_true (tandem_window_restore_draft (second, id, &error));
+  g_assert_no_error (error);
+  panel = second->history_panel;
+  tandem_history_panel_refresh (panel);
+  g_assert_cmpuint (tandem_history_panel_get_n_rows (panel), ==, 1);
+  text = tandem_history_panel_get_row_text (panel, 0);
+  g_assert_true (g_str_has_prefix (text, "You — 2 edits, "));
+
+  tandem_history_panel_activate_row (panel, 0);
+  g_assert_nonnull (tandem_history_panel_get_preview (panel));
+  g_assert_true (grid_project (second) == tandem_history_panel_get_preview (panel));
+  g_assert_cmpfloat (tandem_project_get_tempo (tandem_history_panel_get_preview (panel)), ==, 95);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (second->grid_view)));
+  tandem_history_panel_back_to_live (panel);
+  g_assert_true (grid_project (second) == second->project);
+
+  gtk_window_destroy (GTK_WINDOW (second));
+  gtk_window_destroy (GTK_WINDOW (first));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -375,5 +430,6 @@ main (int   argc,
   tandem_test_init_gtk ();
   g_timeout_add (50, wake_up, NULL);
   g_test_add_func ("/ui/history/panel-preview-restore", test_panel_preview_restore);
+  g_test_add_func ("/ui/history/panel-offline-draft", test_panel_offline_draft);
   return g_test_run ();
 }
