@@ -23,6 +23,10 @@ typedef struct
   gboolean tls;
   gboolean pinned;
   guint8   fingerprint[TANDEM_FINGERPRINT_SIZE];
+  /* Other nodes serving the same session ("host:port", IPv6 in brackets),
+   * from repeated also= parameters, tried in order when @host fails;
+   * NULL when there are none. */
+  char   **also;
 } TandemInvite;
 
 #define TANDEM_TYPE_INVITE (tandem_invite_get_type ())
