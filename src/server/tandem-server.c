@@ -51,6 +51,7 @@ static gboolean opt_no_history = FALSE;
 static char *opt_cluster = NULL;
 static char *opt_node_id = NULL;
 static int opt_cluster_replicas = 0;
+static char **opt_invite_also = NULL;
 
 static GOptionEntry entries[] = {
   { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port to listen on (0: any free port; default 8421)", "N" },
@@ -83,6 +84,7 @@ static GOptionEntry entries[] = {
   { "cluster", 0, 0, G_OPTION_ARG_STRING, &opt_cluster, "Keep each session's log in Redis, shared with other nodes (docs/cluster.md)", "redis://HOST:PORT[/DB]" },
   { "node-id", 0, 0, G_OPTION_ARG_STRING, &opt_node_id, "Name of this node in the cluster (required with --cluster)", "NAME" },
   { "cluster-replicas", 0, 0, G_OPTION_ARG_INT, &opt_cluster_replicas, "Redis replicas that must confirm a write before it is acknowledged (default 0)", "N" },
+  { "invite-also", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_invite_also, "Another node of the cluster to list in invite links (repeatable, at most 8)", "HOST:PORT" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   { NULL }
 };
@@ -332,6 +334,21 @@ main (int    argc,
     }
   if (cluster)
     tandem_cluster_attach (cluster, server);
+  if (opt_invite_also)
+    {
+      /* The same rules as a link that carries them. */
+      g_autoptr(GString) probe = g_string_new ("tandem://localhost:1/s?token=t");
+      g_autoptr(TandemInvite) parsed = NULL;
+
+      for (guint i = 0; opt_invite_also[i]; i++)
+        g_string_append_printf (probe, "&also=%s", opt_invite_also[i]);
+      if ((parsed = tandem_invite_parse (probe->str, &error)) == NULL)
+        {
+          g_printerr ("tandem-server: --invite-also: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      tandem_session_server_set_invite_also (server, (const char * const *) parsed->also);
+    }
   limits = *tandem_session_server_get_limits (server);
   if (opt_max_message_bytes > 0)
     limits.max_message_bytes = opt_max_message_bytes;

@@ -325,6 +325,31 @@ test_redis_down_refuses_and_recovers (Fixture *f, gconstpointer data)
   g_assert_cmpstr (batches->pdata[1], ==, "editor/2");
 }
 
+/* Invite links made by the HTTP API list the other nodes as also=. */
+static void
+test_invites_list_other_nodes (Fixture *f, gconstpointer data)
+{
+  const char *also[] = { "n2.example:8422", "[::1]:8423", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(TandemInvite) invite = NULL;
+  JsonObject *invites;
+
+  if (f->skipped)
+    return;
+  tandem_session_server_set_admin_token (f->server, "admin-secret");
+  tandem_session_server_set_invite_also (f->server, also);
+  g_assert_cmpuint (sync_test_http_call (f->port, "POST", "/sessions", "admin-secret", NULL, 10000,
+                                         &reply, &error), ==, 201);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, reply, -1, NULL));
+  invites = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "invites");
+  invite = tandem_invite_parse (json_object_get_string_member (invites, "editor"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal ((const char * const *) invite->also, also));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -333,6 +358,7 @@ main (int    argc,
 #define ADD(path, fn) g_test_add ("/sync/cluster/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("batches-in-stream", test_batches_in_stream);
   ADD ("redis-down-refuses-and-recovers", test_redis_down_refuses_and_recovers);
+  ADD ("invites-list-other-nodes", test_invites_list_other_nodes);
 #undef ADD
   return g_test_run ();
 }

@@ -134,6 +134,7 @@ struct _TandemSessionServer
   gpointer            open_log_data;
   char               *admin_token_hash;
   char               *public_host;
+  char              **invite_also;  /* other nodes, put into invite links as also= */
   TandemServerLimits  limits;
   gboolean            fsync;
   GHashTable         *sessions;      /* id → TandemSession */
