@@ -463,6 +463,19 @@ test_invite_also (void)
   plain = tandem_invite_parse ("tandem://h:1/s?token=t", &error);
   g_assert_no_error (error);
   g_assert_null (plain->also);
+  g_assert_false (tandem_invite_rotate_address (plain));
+
+  /* A client that cannot reach a node moves on to the next, round. */
+  g_assert_true (tandem_invite_rotate_address (copy));
+  g_assert_cmpstr (copy->host, ==, "b.example");
+  g_assert_cmpuint (copy->port, ==, 8422);
+  g_assert_true (tandem_invite_rotate_address (copy));
+  g_assert_cmpstr (copy->host, ==, "::1");
+  g_assert_cmpuint (copy->port, ==, 9000);
+  g_assert_true (tandem_invite_rotate_address (copy));
+  g_assert_cmpstr (copy->host, ==, "a.example");
+  g_assert_cmpuint (copy->port, ==, 8421);
+  g_assert_cmpstr (copy->also[0], ==, "b.example:8422");
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(GError) bad_error = NULL;

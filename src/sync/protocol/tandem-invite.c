@@ -442,3 +442,31 @@ tandem_invite_get_address (const TandemInvite *self)
 
   return g_strdup_printf ("%s:%u", host, self->port);
 }
+
+gboolean
+tandem_invite_rotate_address (TandemInvite *self)
+{
+  g_autofree char *next = NULL;
+  g_autofree char *current = NULL;
+  guint n;
+  char *colon;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (self->also == NULL || self->also[0] == NULL)
+    return FALSE;
+  n = g_strv_length (self->also);
+  current = tandem_invite_get_address (self);
+  next = self->also[0];
+  memmove (self->also, self->also + 1, (n - 1) * sizeof (char *));
+  self->also[n - 1] = g_steal_pointer (&current);
+  /* Checked when parsed: "host:port" or "[v6]:port". */
+  colon = strrchr (next, ':');
+  self->port = (guint16) g_ascii_strtoull (colon + 1, NULL, 10);
+  *colon = '\0';
+  g_free (self->host);
+  if (next[0] == '[')
+    self->host = g_strndup (next + 1, strlen (next) - 2);
+  else
+    self->host = g_strdup (next);
+  return TRUE;
+}

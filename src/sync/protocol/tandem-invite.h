@@ -64,4 +64,9 @@ gboolean      tandem_invite_is_valid_session_id (const char *id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TandemInvite, tandem_invite_free)
 
+/* Moves to the next address of a cluster: the first also= address becomes
+ * the host and port, and the current one goes to the end of the list.
+ * FALSE (nothing changed) when the invite has no also=. */
+gboolean       tandem_invite_rotate_address (TandemInvite *self);
+
 G_END_DECLS
