@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "tandem-cluster.h"
 #include "tandem-session-server.h"
 
 static int opt_port = 8421;
@@ -46,6 +47,11 @@ static gboolean opt_insecure = FALSE;
 static gint64 opt_history_max_mb = 0;
 static int opt_history_max_days = 0;
 static gboolean opt_no_history = FALSE;
+/* Cluster (docs/cluster.md). */
+static char *opt_cluster = NULL;
+static char *opt_node_id = NULL;
+static int opt_cluster_replicas = 0;
+static char **opt_invite_also = NULL;
 
 static GOptionEntry entries[] = {
   { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port to listen on (0: any free port; default 8421)", "N" },
@@ -75,6 +81,10 @@ static GOptionEntry entries[] = {
   { "history-max-mb", 0, 0, G_OPTION_ARG_INT64, &opt_history_max_mb, "History kept per session, in MiB; the oldest goes first (default: no limit)", "MB" },
   { "history-max-days", 0, 0, G_OPTION_ARG_INT, &opt_history_max_days, "Days of history kept per session (default: no limit)", "DAYS" },
   { "no-history", 0, 0, G_OPTION_ARG_NONE, &opt_no_history, "Discard the journal at each snapshot instead of keeping it as history", NULL },
+  { "cluster", 0, 0, G_OPTION_ARG_STRING, &opt_cluster, "Keep each session's log in Redis, shared with other nodes (docs/cluster.md)", "redis://HOST:PORT[/DB]" },
+  { "node-id", 0, 0, G_OPTION_ARG_STRING, &opt_node_id, "Name of this node in the cluster (required with --cluster)", "NAME" },
+  { "cluster-replicas", 0, 0, G_OPTION_ARG_INT, &opt_cluster_replicas, "Redis replicas that must confirm a write before it is acknowledged (default 0)", "N" },
+  { "invite-also", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_invite_also, "Another node of the cluster to list in invite links (repeatable, at most 8)", "HOST:PORT" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   { NULL }
 };
@@ -227,12 +237,36 @@ list_sessions (void)
   return EXIT_SUCCESS;
 }
 
+/* Redis must answer at start; later outages refuse edits until it is back. */
+static gboolean
+open_cluster (TandemCluster **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemCluster) cluster = NULL;
+
+  if (opt_cluster_replicas < 0)
+    {
+      g_printerr ("tandem-server: --cluster-replicas cannot be negative\n");
+      return FALSE;
+    }
+  if ((cluster = tandem_cluster_new (opt_cluster, opt_node_id, (guint) opt_cluster_replicas, &error)) == NULL
+      || !tandem_cluster_check (cluster, &error))
+    {
+      g_printerr ("tandem-server: %s\n", error->message);
+      return FALSE;
+    }
+  *out = g_steal_pointer (&cluster);
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("- host Tandem sessions");
   g_autoptr(GError) error = NULL;
+  /* Before the server: freed after it. */
+  g_autoptr(TandemCluster) cluster = NULL;
   g_autoptr(TandemSessionServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *admin_token = NULL;
@@ -290,11 +324,30 @@ main (int    argc,
       g_printerr ("tandem-server: %s\n", error->message);
       return EXIT_FAILURE;
     }
+  if (opt_cluster && !open_cluster (&cluster))
+    return EXIT_FAILURE;
   server = tandem_session_server_new (opt_data_dir, &error);
   if (server == NULL)
     {
       g_printerr ("tandem-server: %s\n", error->message);
       return EXIT_FAILURE;
+    }
+  if (cluster)
+    tandem_cluster_attach (cluster, server);
+  if (opt_invite_also)
+    {
+      /* The same rules as a link that carries them. */
+      g_autoptr(GString) probe = g_string_new ("tandem://localhost:1/s?token=t");
+      g_autoptr(TandemInvite) parsed = NULL;
+
+      for (guint i = 0; opt_invite_also[i]; i++)
+        g_string_append_printf (probe, "&also=%s", opt_invite_also[i]);
+      if ((parsed = tandem_invite_parse (probe->str, &error)) == NULL)
+        {
+          g_printerr ("tandem-server: --invite-also: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      tandem_session_server_set_invite_also (server, (const char * const *) parsed->also);
     }
   limits = *tandem_session_server_get_limits (server);
   if (opt_max_message_bytes > 0)

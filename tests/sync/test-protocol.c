@@ -430,6 +430,62 @@ test_rate_limit (void)
   g_assert_false (tandem_rate_limit_take (&rl, 1, t + 100 * G_USEC_PER_SEC));
 }
 
+/* also= lists other nodes of the same session, in order, and survives a
+ * round trip; anything that is not host:port is refused. */
+static void
+test_invite_also (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemInvite) invite = tandem_invite_parse (
+    "tandem://a.example:8421/s1?token=t&also=b.example:8422&also=[::1]:9000", &error);
+  g_autoptr(TandemInvite) copy = NULL;
+  g_autofree char *link = NULL;
+  g_autoptr(TandemInvite) again = NULL;
+  g_autoptr(TandemInvite) plain = NULL;
+  const char *bad[] = {
+    "tandem://a.example:8421/s1?also=b.example",
+    "tandem://a.example:8421/s1?also=b.example:0",
+    "tandem://a.example:8421/s1?also=::1:80",
+    "tandem://a.example:8421/s1?also=%40evil:80",
+    "tandem://h:1/s?also=a:1&also=a:2&also=a:3&also=a:4&also=a:5&also=a:6&also=a:7&also=a:8&also=a:9",
+  };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (invite->also), ==, 2);
+  g_assert_cmpstr (invite->also[0], ==, "b.example:8422");
+  g_assert_cmpstr (invite->also[1], ==, "[::1]:9000");
+  copy = tandem_invite_copy (invite);
+  g_assert_true (g_strv_equal ((const char * const *) copy->also, (const char * const *) invite->also));
+  link = tandem_invite_to_link (invite);
+  again = tandem_invite_parse (link, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal ((const char * const *) again->also, (const char * const *) invite->also));
+  plain = tandem_invite_parse ("tandem://h:1/s?token=t", &error);
+  g_assert_no_error (error);
+  g_assert_null (plain->also);
+  g_assert_false (tandem_invite_rotate_address (plain));
+
+  /* A client that cannot reach a node moves on to the next, round. */
+  g_assert_true (tandem_invite_rotate_address (copy));
+  g_assert_cmpstr (copy->host, ==, "b.example");
+  g_assert_cmpuint (copy->port, ==, 8422);
+  g_assert_true (tandem_invite_rotate_address (copy));
+  g_assert_cmpstr (copy->host, ==, "::1");
+  g_assert_cmpuint (copy->port, ==, 9000);
+  g_assert_true (tandem_invite_rotate_address (copy));
+  g_assert_cmpstr (copy->host, ==, "a.example");
+  g_assert_cmpuint (copy->port, ==, 8421);
+  g_assert_cmpstr (copy->also[0], ==, "b.example:8422");
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) bad_error = NULL;
+      g_autoptr(TandemInvite) none = tandem_invite_parse (bad[i], &bad_error);
+
+      g_assert_null (none);
+      g_assert_error (bad_error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_INVITE);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -439,6 +495,7 @@ main (int    argc,
   g_test_add_func ("/sync/invite/errors", test_invite_errors);
   g_test_add_func ("/sync/invite/round-trip", test_invite_round_trip);
   g_test_add_func ("/sync/invite/tls-forms", test_invite_tls_forms);
+  g_test_add_func ("/sync/invite/also", test_invite_also);
   g_test_add_func ("/sync/codec/integer-range", test_codec_integer_range);
   g_test_add_func ("/sync/protocol/codec", test_codec);
   g_test_add_func ("/sync/journal/crc", test_crc);

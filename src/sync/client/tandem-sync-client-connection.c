@@ -212,6 +212,10 @@ _tandem_sync_client_connection_lost (TandemSyncClient *self)
       return;
     }
   _tandem_sync_client_set_state (self, TANDEM_SYNC_STATE_RECONNECTING);
+  /* Another node of a cluster may serve the session: try it next (it
+   * resumes from last_seq like the same node would). */
+  if (self->invite && tandem_invite_rotate_address (self->invite))
+    g_debug ("Client %s: trying %s:%u next", self->client_id, self->invite->host, self->invite->port);
   delay = self->backoff_min_ms << MIN (self->attempt, 16u);
   delay = MIN (delay, self->backoff_max_ms);
   delay = delay / 2 + g_random_int_range (0, delay / 2 + 1);

@@ -68,6 +68,7 @@ tandem_invite_copy (const TandemInvite *self)
   copy->tls = self->tls;
   copy->pinned = self->pinned;
   memcpy (copy->fingerprint, self->fingerprint, TANDEM_FINGERPRINT_SIZE);
+  copy->also = g_strdupv (self->also);
   return copy;
 }
 
@@ -81,6 +82,7 @@ tandem_invite_free (TandemInvite *self)
   if (self->token)
     memset (self->token, 0, strlen (self->token));
   g_free (self->token);
+  g_strfreev (self->also);
   g_free (self);
 }
 
@@ -150,6 +152,29 @@ is_valid_host (const char *host)
 
 #define MAX_QUERY_BYTES  4096
 #define MAX_QUERY_PARAMS 32
+#define MAX_ALSO          8
+
+/* "host:port" or "[v6]:port" of another node, for also=. */
+static gboolean
+is_also_address (const char *value)
+{
+  g_autofree char *host = NULL;
+  const char *colon = strrchr (value, ':');
+  guint64 port;
+
+  if (colon == NULL || colon == value || strlen (value) > 300
+      || !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+    return FALSE;
+  if (value[0] == '[')
+    {
+      if (colon[-1] != ']')
+        return FALSE;
+      host = g_strndup (value + 1, colon - value - 2);
+      return strchr (host, ':') != NULL && g_hostname_is_ip_address (host);
+    }
+  host = g_strndup (value, colon - value);
+  return strchr (host, ':') == NULL && is_valid_host (host);
+}
 
 /* The query is read as written, one "key=value" at a time, so that a
  * parameter may repeat where that means something (a list) and anything
@@ -167,6 +192,19 @@ parse_param (const char    *key,
               : g_str_equal (key, "fp") ? SEEN_FP
               : g_str_equal (key, "insecure") ? SEEN_INSECURE : 0;
 
+  if (g_str_equal (key, "also"))
+    {
+      guint n = invite->also ? g_strv_length (invite->also) : 0;
+
+      if (n >= MAX_ALSO)
+        return invite_error (error, kind, "too many also= addresses");
+      if (!is_also_address (value))
+        return invite_error (error, kind, "an also= address is not host:port");
+      invite->also = g_renew (char *, invite->also, n + 2);
+      invite->also[n] = g_strdup (value);
+      invite->also[n + 1] = NULL;
+      return TRUE;
+    }
   if (bit == 0)
     return TRUE;
   if (*seen & bit)
@@ -367,6 +405,8 @@ tandem_invite_to_link (const TandemInvite *self)
 
   g_string_append_printf (out, "tandem://%s:%u/%s", host, self->port, self->session_id);
   append_query (out, self, TRUE);
+  for (guint i = 0; self->also && self->also[i]; i++)
+    g_string_append_printf (out, "%calso=%s", strchr (out->str, '?') ? '&' : '?', self->also[i]);
   return g_string_free (out, FALSE);
 }
 
@@ -401,4 +441,32 @@ tandem_invite_get_address (const TandemInvite *self)
   g_autofree char *host = format_host (self->host);
 
   return g_strdup_printf ("%s:%u", host, self->port);
+}
+
+gboolean
+tandem_invite_rotate_address (TandemInvite *self)
+{
+  g_autofree char *next = NULL;
+  g_autofree char *current = NULL;
+  guint n;
+  char *colon;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (self->also == NULL || self->also[0] == NULL)
+    return FALSE;
+  n = g_strv_length (self->also);
+  current = tandem_invite_get_address (self);
+  next = self->also[0];
+  memmove (self->also, self->also + 1, (n - 1) * sizeof (char *));
+  self->also[n - 1] = g_steal_pointer (&current);
+  /* Checked when parsed: "host:port" or "[v6]:port". */
+  colon = strrchr (next, ':');
+  self->port = (guint16) g_ascii_strtoull (colon + 1, NULL, 10);
+  *colon = '\0';
+  g_free (self->host);
+  if (next[0] == '[')
+    self->host = g_strndup (next + 1, strlen (next) - 2);
+  else
+    self->host = g_strdup (next);
+  return TRUE;
 }

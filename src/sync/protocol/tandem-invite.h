@@ -23,6 +23,10 @@ typedef struct
   gboolean tls;
   gboolean pinned;
   guint8   fingerprint[TANDEM_FINGERPRINT_SIZE];
+  /* Other nodes serving the same session ("host:port", IPv6 in brackets),
+   * from repeated also= parameters, tried in order when @host fails;
+   * NULL when there are none. */
+  char   **also;
 } TandemInvite;
 
 #define TANDEM_TYPE_INVITE (tandem_invite_get_type ())
@@ -59,5 +63,10 @@ char         *tandem_invite_get_address (const TandemInvite *self);
 gboolean      tandem_invite_is_valid_session_id (const char *id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TandemInvite, tandem_invite_free)
+
+/* Moves to the next address of a cluster: the first also= address becomes
+ * the host and port, and the current one goes to the end of the list.
+ * FALSE (nothing changed) when the invite has no also=. */
+gboolean       tandem_invite_rotate_address (TandemInvite *self);
 
 G_END_DECLS

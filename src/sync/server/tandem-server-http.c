@@ -193,6 +193,7 @@ create_session (TandemSessionServer *self,
           g_autofree char *link = NULL;
 
           tandem_session_server_secure_invite (self, invite);
+          invite->also = g_strdupv (self->invite_also);
           link = form == 0 ? tandem_invite_to_link (invite) : tandem_invite_to_ws_url (invite);
 
           json_builder_set_member_name (b, tandem_role_to_string (r));

@@ -19,7 +19,7 @@
 struct _TandemFlushJob
 {
   TandemSession *session;
-  TandemJournal *journal;
+  TandemSessionLog *log;
   GPtrArray     *records;     /* char *, in journal order */
   JsonNode      *snapshot;    /* written (and the journal emptied) first */
   guint          delay_ms;
@@ -77,7 +77,7 @@ job_done_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Worker thread: only the journal and the job are touched here. */
+/* Worker thread: only the log and the job are touched here. */
 static void
 flush_worker (gpointer data,
               gpointer pool_data)
@@ -88,14 +88,14 @@ flush_worker (gpointer data,
 
   if (job->delay_ms > 0)
     g_usleep ((gulong) job->delay_ms * 1000);
-  if (job->snapshot && !tandem_journal_write_snapshot (job->journal, job->snapshot, &snapshot_error))
+  if (job->snapshot && !tandem_session_log_write_snapshot (job->log, job->snapshot, &snapshot_error))
     g_warning ("Compaction failed: %s", snapshot_error->message);
   else if (job->snapshot && job->history_dir)
     _tandem_session_history_prune (job->history_dir, job->history_max_bytes,
                                    job->history_max_age_s);
   if (job->records->len > 0)
-    tandem_journal_write_records (job->journal, (char **) job->records->pdata, job->records->len,
-                                  &error);
+    tandem_session_log_write_records (job->log, (char **) job->records->pdata, job->records->len,
+                                      &error);
 
   g_mutex_lock (&job->lock);
   job->error = error;
@@ -118,7 +118,7 @@ _tandem_session_flush_start (TandemSession *session)
   g_assert (session->job == NULL);
   if (session->unflushed.length == 0)
     return;
-  if (session->journal == NULL)
+  if (session->log == NULL)
     {
       /* Memory only: nothing to wait for. */
       _tandem_session_flush_done (session, session->unflushed.length, NULL);
@@ -127,7 +127,7 @@ _tandem_session_flush_start (TandemSession *session)
 
   job = g_new0 (TandemFlushJob, 1);
   job->session = session;
-  job->journal = session->journal;
+  job->log = session->log;
   job->records = g_ptr_array_new_with_free_func (g_free);
   job->snapshot = _tandem_session_take_snapshot (session);
   job->delay_ms = session->flush_delay_ms;
@@ -174,4 +174,14 @@ _tandem_server_flush_pool_free (TandemSessionServer *self)
 {
   if (self->flush_pool)
     g_thread_pool_free (g_steal_pointer (&self->flush_pool), FALSE, TRUE);
+}
+
+TandemSessionLog *
+_tandem_session_open_log (TandemSession *session)
+{
+  TandemSessionServer *server = session->server;
+
+  if (server->open_log)
+    return server->open_log (session, server->open_log_data);
+  return tandem_session_log_new_local (session->journal);
 }

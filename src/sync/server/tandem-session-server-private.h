@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "tandem-journal.h"
+#include "tandem-session-log.h"
 #include "tandem-model.h"
 #include "tandem-rate-limit.h"
 #include "tandem-server-conn.h"
@@ -102,6 +103,7 @@ struct _TandemSession
   guint8               token_hash[TANDEM_N_ROLES][32];
   TandemProject       *project;       /* what batches are validated against, synced or not */
   TandemJournal       *journal;
+  TandemSessionLog    *log;           /* where flushes go: the journal, or the cluster */
   TandemProject       *durable_project; /* the state the synced journal describes */
   guint64              seq;           /* last accepted batch, flushed or not */
   guint64              durable_seq;   /* last batch in the synced journal */
@@ -127,8 +129,12 @@ struct _TandemSessionServer
   GMainContext       *context;
   SoupServer         *soup;
   char               *data_dir;
+  /* The log each session writes to; NULL: its local journal. */
+  TandemSessionLog *(*open_log) (TandemSession *session, gpointer data);
+  gpointer            open_log_data;
   char               *admin_token_hash;
   char               *public_host;
+  char              **invite_also;  /* other nodes, put into invite links as also= */
   TandemServerLimits  limits;
   gboolean            fsync;
   GHashTable         *sessions;      /* id → TandemSession */
@@ -270,6 +276,8 @@ void           _tandem_session_flush         (TandemSession       *session);
 /* Writes and syncs the unflushed records of @session on a worker thread;
  * on the main context, @done is called with the outcome. */
 void           _tandem_session_flush_start   (TandemSession       *session);
+/* The log of a session whose journal is open (see open_log). */
+TandemSessionLog *_tandem_session_open_log  (TandemSession       *session);
 /* Blocks until the flush in flight (if any) finished and was handled. */
 void           _tandem_session_flush_wait    (TandemSession       *session);
 void           _tandem_server_flush_pool_free (TandemSessionServer *self);

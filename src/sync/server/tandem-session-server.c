@@ -1211,6 +1211,7 @@ tandem_session_server_finalize (GObject *object)
   g_free (self->data_dir);
   g_free (self->admin_token_hash);
   g_free (self->public_host);
+  g_strfreev (self->invite_also);
   G_OBJECT_CLASS (tandem_session_server_parent_class)->finalize (object);
 }
 
@@ -1482,4 +1483,13 @@ tandem_session_server_shutdown (TandemSessionServer *self)
   _tandem_server_listener_shutdown (self);
   if (self->soup)
     soup_server_disconnect (self->soup);
+}
+
+void
+tandem_session_server_set_invite_also (TandemSessionServer *self,
+                                       const char * const  *also)
+{
+  g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
+  g_strfreev (self->invite_also);
+  self->invite_also = also && also[0] ? g_strdupv ((char **) also) : NULL;
 }

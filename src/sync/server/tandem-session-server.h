@@ -90,6 +90,10 @@ void                 tandem_session_server_set_keep_history (TandemSessionServer
  * request's Host header). */
 void                 tandem_session_server_set_public_host (TandemSessionServer *self,
                                                           const char          *host);
+/* Other nodes of a cluster ("HOST:PORT"), listed in invite links made by
+ * the HTTP API as also= (docs/cluster.md); NULL: none. */
+void                 tandem_session_server_set_invite_also (TandemSessionServer *self,
+                                                          const char * const  *also);
 /* Before listen: serve wss:// and https:// on the listening port with
  * @certificate (which holds its private key); NULL (the default) serves
  * plain ws:// and http://, for loopback and explicitly insecure servers. */

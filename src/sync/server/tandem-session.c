@@ -109,6 +109,7 @@ _tandem_session_free (TandemSession *session)
   g_queue_clear_full (&session->passing_claims, g_free);
   g_clear_object (&session->project);
   g_clear_object (&session->durable_project);
+  g_clear_pointer (&session->log, tandem_session_log_free);
   g_clear_pointer (&session->journal, tandem_journal_free);
   g_ptr_array_unref (session->records);
   g_hash_table_unref (session->clients);
@@ -205,8 +206,8 @@ build_snapshot (TandemSession *session)
 JsonNode *
 _tandem_session_take_snapshot (TandemSession *session)
 {
-  if (session->journal == NULL
-      || tandem_journal_get_n_records (session->journal) < session->server->limits.snapshot_every)
+  if (session->log == NULL
+      || tandem_session_log_get_n_records (session->log) < session->server->limits.snapshot_every)
     return NULL;
   return build_snapshot (session);
 }
@@ -297,6 +298,7 @@ _tandem_session_new (TandemSessionServer  *server,
       _tandem_session_free (session);
       return NULL;
     }
+  session->log = _tandem_session_open_log (session);
   return session;
 }
 
@@ -435,6 +437,7 @@ _tandem_session_recover (TandemSessionServer  *server,
     }
   tandem_journal_set_fsync (session->journal, server->fsync);
   tandem_journal_set_keep_history (session->journal, server->keep_history);
+  session->log = _tandem_session_open_log (session);
   if (snapshot == NULL
       || (project = json_object_get_member (snap = json_node_get_object (snapshot), "project")) == NULL
       || (session->project = tandem_project_new_from_json (project, error)) == NULL)

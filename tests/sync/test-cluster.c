@@ -1,0 +1,364 @@
+/* test-cluster.c — tandem-server nodes with their sessions' logs in Redis
+ *
+ * Each test starts its own redis-server on a free port, in its own
+ * directory, with appendonly yes and appendfsync always (what
+ * docs/cluster.md asks of a deployment); without redis-server it skips.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync-test"
+
+#include "config.h"
+
+#include <hiredis/hiredis.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "sync-test-utils.h"
+#include "tandem-cluster.h"
+
+typedef struct
+{
+  char                *redis_dir;
+  guint16              redis_port;
+  GPid                 redis_pid;
+  char                *data_dir;
+  TandemCluster       *cluster;
+  TandemSessionServer *server;
+  guint16              port;
+  char                *session_id;
+  char                *tokens[TANDEM_N_ROLES];
+  gboolean             skipped;
+} Fixture;
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+static redisContext *
+redis_connect (Fixture *f)
+{
+  redisContext *c = redisConnect ("127.0.0.1", f->redis_port);
+
+  if (c && c->err)
+    g_clear_pointer (&c, redisFree);
+  return c;
+}
+
+static gboolean
+redis_answers (gpointer data)
+{
+  redisContext *c = redis_connect (data);
+  redisReply *reply = c ? redisCommand (c, "PING") : NULL;
+  gboolean ok = reply && reply->type == REDIS_REPLY_STATUS;
+
+  g_clear_pointer (&reply, freeReplyObject);
+  g_clear_pointer (&c, redisFree);
+  return ok;
+}
+
+/* A test that fails must not leave its redis-server behind. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+redis_start (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", f->redis_port);
+  const char *argv[] = { "redis-server", "--port", port, "--bind", "127.0.0.1",
+                         "--dir", f->redis_dir, "--appendonly", "yes",
+                         "--appendfsync", "always", "--save", "", NULL };
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                                | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                die_with_parent, NULL, &f->redis_pid, &error));
+  g_assert_no_error (error);
+  /* Nothing on our main context wakes when it starts listening: poll. */
+  for (guint i = 0; !redis_answers (f); i++)
+    {
+      g_assert_cmpuint (i, <, 500);
+      sync_test_spin (20);
+    }
+}
+
+/* kill -9: whatever it acknowledged must be in its append-only file. */
+static void
+redis_kill (Fixture *f)
+{
+  int status;
+
+  if (f->redis_pid == 0)
+    return;
+  kill (f->redis_pid, SIGKILL);
+  waitpid (f->redis_pid, &status, 0);
+  g_spawn_close_pid (f->redis_pid);
+  f->redis_pid = 0;
+}
+
+static void
+start_server (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->server = tandem_session_server_new (f->data_dir, &error);
+  g_assert_no_error (error);
+  tandem_cluster_attach (f->cluster, f->server);
+  tandem_session_server_listen (f->server, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+  f->port = tandem_session_server_get_port (f->server);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_find_program_in_path ("redis-server");
+  g_autofree char *url = NULL;
+  g_autoptr(TandemProject) demo = tandem_project_new_demo ();
+  g_autoptr(JsonNode) project = NULL;
+
+  if (path == NULL)
+    {
+      g_test_skip ("no redis-server");
+      f->skipped = TRUE;
+      return;
+    }
+  f->redis_dir = sync_test_make_tmpdir ();
+  f->redis_port = free_port ();
+  redis_start (f);
+  url = g_strdup_printf ("redis://127.0.0.1:%u", f->redis_port);
+  f->cluster = tandem_cluster_new (url, "node-1", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (tandem_cluster_check (f->cluster, &error));
+  g_assert_no_error (error);
+  f->data_dir = sync_test_make_tmpdir ();
+  start_server (f);
+  project = tandem_project_to_json (demo);
+  f->session_id = tandem_session_server_create_session (f->server, project, f->tokens, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->skipped)
+    return;
+  sync_test_server_shutdown (f->server);
+  g_clear_object (&f->server);
+  g_clear_pointer (&f->cluster, tandem_cluster_free);
+  redis_kill (f);
+  sync_test_rm_rf (f->redis_dir);
+  sync_test_rm_rf (f->data_dir);
+  g_free (f->redis_dir);
+  g_free (f->data_dir);
+  g_free (f->session_id);
+  for (guint r = 0; r < TANDEM_N_ROLES; r++)
+    g_free (f->tokens[r]);
+}
+
+static SoupWebsocketConnection *
+join (Fixture    *f,
+      const char *client_id)
+{
+  SoupWebsocketConnection *conn = sync_test_raw_connect (f->port, f->session_id,
+                                                         TANDEM_PROTOCOL_SUBPROTOCOL);
+  g_autoptr(JsonObject) welcome = NULL;
+
+  g_assert_nonnull (conn);
+  welcome = sync_test_raw_join (conn, f->session_id, f->tokens[TANDEM_ROLE_EDITOR], client_id);
+  g_assert_nonnull (welcome);
+  return conn;
+}
+
+/* Sets the velocity of step @step of the first track. */
+static void
+submit (Fixture                 *f,
+        SoupWebsocketConnection *conn,
+        guint                    cseq,
+        guint                    step)
+{
+  g_autofree char *json = tandem_session_server_dup_project_string (f->server, f->session_id);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(TandemProject) project = NULL;
+  g_autoptr(TandemTrack) track = NULL;
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *op_text = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  project = tandem_project_new_from_json (json_parser_get_root (parser), NULL);
+  track = g_list_model_get_item (tandem_project_get_tracks (project), 0);
+  op = tandem_op_new_set_cell (tandem_project_get_current_pattern (project),
+                               tandem_track_get_id (track), step % 16, "velocity", 10 + cseq % 100);
+  node = tandem_op_to_json (op);
+  op_text = json_to_string (node, FALSE);
+  text = g_strdup_printf ("{\"type\":\"submit\",\"cseq\":%u,\"ops\":[%s]}", cseq, op_text);
+  soup_websocket_connection_send_text (conn, text);
+}
+
+static void
+expect_batch (SoupWebsocketConnection *conn,
+              gint64                   seq)
+{
+  g_autoptr(JsonObject) msg = sync_test_raw_expect (conn, "batch", 10000);
+
+  g_assert_nonnull (msg);
+  g_assert_cmpint (json_object_get_int_member (msg, "seq"), ==, seq);
+}
+
+/* The batches in the session's stream, as "client/cseq" by seq, checking
+ * that seqs run 1, 2, 3… with no gap and no repeat. */
+static GPtrArray *
+stream_batches (Fixture *f)
+{
+  redisContext *c = redis_connect (f);
+  g_autofree char *key = g_strdup_printf ("tandem:{%s}:log", f->session_id);
+  redisReply *reply;
+  GPtrArray *batches = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_nonnull (c);
+  reply = redisCommand (c, "XRANGE %s - +", key);
+  g_assert_nonnull (reply);
+  g_assert_cmpint (reply->type, ==, REDIS_REPLY_ARRAY);
+  for (size_t i = 0; i < reply->elements; i++)
+    {
+      redisReply *fields = reply->element[i]->element[1];
+      const char *record = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *obj;
+      char *name;
+
+      for (size_t k = 0; k + 1 < fields->elements; k += 2)
+        if (g_str_equal (fields->element[k]->str, "r"))
+          record = fields->element[k + 1]->str;
+      g_assert_nonnull (record);
+      g_assert_true (json_parser_load_from_data (parser, record, -1, NULL));
+      obj = json_node_get_object (json_parser_get_root (parser));
+      if (!json_object_has_member (obj, "seq"))
+        continue;   /* a claim or another note */
+      g_assert_cmpint (json_object_get_int_member (obj, "seq"), ==, batches->len + 1);
+      name = g_strdup_printf ("%s/%" G_GINT64_FORMAT, json_object_get_string_member (obj, "client"),
+                              json_object_get_int_member (obj, "cseq"));
+      g_assert_false (g_hash_table_contains (seen, name));
+      g_hash_table_add (seen, g_strdup (name));
+      g_ptr_array_add (batches, name);
+    }
+  freeReplyObject (reply);
+  redisFree (c);
+  return batches;
+}
+
+/* Every acknowledged batch is in Redis once, in seq order, before anyone
+ * sees it. */
+static void
+test_batches_in_stream (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) a = NULL;
+  g_autoptr(SoupWebsocketConnection) b = NULL;
+  g_autoptr(GPtrArray) batches = NULL;
+
+  if (f->skipped)
+    return;
+  a = join (f, "alice");
+  b = join (f, "bob");
+  for (guint i = 1; i <= 6; i++)
+    {
+      submit (f, i % 2 ? a : b, (i + 1) / 2, i);
+      expect_batch (a, i);
+      expect_batch (b, i);
+    }
+  batches = stream_batches (f);
+  g_assert_cmpuint (batches->len, ==, 6);
+  g_assert_cmpstr (batches->pdata[0], ==, "alice/1");
+  g_assert_cmpstr (batches->pdata[1], ==, "bob/1");
+  g_assert_cmpstr (batches->pdata[5], ==, "bob/3");
+}
+
+/* Redis gone: edits are refused with the storage code and the connection
+ * stays; once it is back (from its append-only file) they go through. */
+static void
+test_redis_down_refuses_and_recovers (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) editor = NULL;
+  g_autoptr(JsonObject) reject = NULL;
+  g_autoptr(GPtrArray) batches = NULL;
+
+  if (f->skipped)
+    return;
+  editor = join (f, "editor");
+  submit (f, editor, 1, 1);
+  expect_batch (editor, 1);
+
+  redis_kill (f);
+  submit (f, editor, 2, 2);
+  reject = sync_test_raw_expect_reject_msg (editor, 2, TANDEM_CODE_STORAGE);
+  g_assert_nonnull (reject);
+  g_assert_nonnull (strstr (json_object_get_string_member_with_default (reject, "message", ""),
+                            "storage unavailable"));
+  g_assert_cmpuint (tandem_session_server_get_seq (f->server, f->session_id), ==, 1);
+  g_assert_cmpint (soup_websocket_connection_get_state (editor), ==, SOUP_WEBSOCKET_STATE_OPEN);
+
+  redis_start (f);
+  submit (f, editor, 2, 2);
+  expect_batch (editor, 2);
+  batches = stream_batches (f);
+  g_assert_cmpuint (batches->len, ==, 2);
+  g_assert_cmpstr (batches->pdata[1], ==, "editor/2");
+}
+
+/* Invite links made by the HTTP API list the other nodes as also=. */
+static void
+test_invites_list_other_nodes (Fixture *f, gconstpointer data)
+{
+  const char *also[] = { "n2.example:8422", "[::1]:8423", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(TandemInvite) invite = NULL;
+  JsonObject *invites;
+
+  if (f->skipped)
+    return;
+  tandem_session_server_set_admin_token (f->server, "admin-secret");
+  tandem_session_server_set_invite_also (f->server, also);
+  g_assert_cmpuint (sync_test_http_call (f->port, "POST", "/sessions", "admin-secret", NULL, 10000,
+                                         &reply, &error), ==, 201);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, reply, -1, NULL));
+  invites = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "invites");
+  invite = tandem_invite_parse (json_object_get_string_member (invites, "editor"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal ((const char * const *) invite->also, also));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  sync_test_init (&argc, &argv);
+#define ADD(path, fn) g_test_add ("/sync/cluster/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("batches-in-stream", test_batches_in_stream);
+  ADD ("redis-down-refuses-and-recovers", test_redis_down_refuses_and_recovers);
+  ADD ("invites-list-other-nodes", test_invites_list_other_nodes);
+#undef ADD
+  return g_test_run ();
+}
