@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "sync-test-utils.h"
 #include "tandem-application.h"
@@ -635,6 +636,9 @@ test_offer_to_resume (void)
   /* What a crash leaves: the entry still open. Hosting anew on its port
    * would turn its guests away: refused, with the offer to resume. */
   g_assert_true (tandem_hosted_session_save (crashed, NULL));
+  /* The crashed app's lock went with it. */
+  close (crashed->lock_fd);
+  crashed->lock_fd = -1;
   g_assert_false (tandem_window_host_session (again, port, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
   g_clear_error (&error);
