@@ -64,6 +64,7 @@ is_announced (gpointer data)
 static void
 test_announce_browse_join (void)
 {
+  g_autofree char *session_id = NULL;
   g_autofree char *dir = sync_test_make_tmpdir ();
   g_autofree char *cert = g_build_filename (dir, "host.pem", NULL);
   g_autoptr(TandemSessionHost) host = tandem_session_host_new ();
@@ -83,7 +84,9 @@ test_announce_browse_join (void)
   tandem_session_host_set_lan_names (host, "Friday jam", "Ada");
   g_assert_true (tandem_session_host_start (host, 0, NULL, NULL, &error));
   g_assert_no_error (error);
-  lookup.session_id = tandem_session_host_get_session_id (host);
+  /* A copy: the host's own goes when it stops. */
+  session_id = g_strdup (tandem_session_host_get_session_id (host));
+  lookup.session_id = session_id;
 
   g_assert_true (sync_test_wait (is_announced, host, 10000));
   g_assert_true (sync_test_wait (is_listed, &lookup, 10000));
