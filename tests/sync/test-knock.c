@@ -1,0 +1,231 @@
+/* test-knock.c — a person without a token asks the owner to let them in
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "sync-test-utils.h"
+
+#include <string.h>
+
+typedef struct
+{
+  SyncTestServer          *ts;
+  SoupWebsocketConnection *owner;
+} Fixture;
+
+static SoupWebsocketConnection *
+raw_join (Fixture    *f,
+          TandemRole  role,
+          const char *client_id)
+{
+  SoupWebsocketConnection *conn = sync_test_raw_connect (f->ts->port, f->ts->session_id,
+                                                         TANDEM_PROTOCOL_SUBPROTOCOL);
+  g_autoptr(JsonObject) welcome = NULL;
+
+  g_assert_nonnull (conn);
+  welcome = sync_test_raw_join (conn, f->ts->session_id, f->ts->tokens[role], client_id);
+  g_assert_nonnull (welcome);
+  return conn;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->ts = sync_test_server_new (NULL, FALSE);
+  if (GPOINTER_TO_INT (data) == 0)
+    f->owner = raw_join (f, TANDEM_ROLE_OWNER, "owner1");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->owner);
+  sync_test_server_free (f->ts);
+}
+
+static SoupWebsocketConnection *
+knock (Fixture    *f,
+       const char *client_id,
+       const char *name)
+{
+  SoupWebsocketConnection *conn = sync_test_raw_connect (f->ts->port, f->ts->session_id,
+                                                         TANDEM_PROTOCOL_SUBPROTOCOL);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (conn);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "knock");
+  json_builder_set_member_name (b, "session");
+  json_builder_add_string_value (b, f->ts->session_id);
+  json_builder_set_member_name (b, "client");
+  json_builder_add_string_value (b, client_id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, name);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = json_to_string (root, FALSE);
+  soup_websocket_connection_send_text (conn, text);
+  return conn;
+}
+
+/* The owner sees the knock; returns its id. */
+static char *
+owner_sees_knock (SoupWebsocketConnection *owner,
+                  const char              *name)
+{
+  g_autoptr(JsonObject) msg = sync_test_raw_expect (owner, "knock", 10000);
+
+  g_assert_nonnull (msg);
+  g_assert_cmpstr (json_object_get_string_member (msg, "name"), ==, name);
+  return g_strdup (json_object_get_string_member (msg, "knock"));
+}
+
+static void
+answer (SoupWebsocketConnection *conn,
+        const char              *type,
+        const char              *id,
+        const char              *role,
+        const char              *token)
+{
+  g_autofree char *text = NULL;
+
+  if (role)
+    text = g_strdup_printf ("{\"type\":\"%s\",\"knock\":\"%s\",\"role\":\"%s\",\"token\":\"%s\"}",
+                            type, id, role, token);
+  else
+    text = g_strdup_printf ("{\"type\":\"%s\",\"knock\":\"%s\"}", type, id);
+  soup_websocket_connection_send_text (conn, text);
+}
+
+static void
+admit_and_join (Fixture *f, TandemRole role)
+{
+  g_autoptr(SoupWebsocketConnection) k = knock (f, "guest1", "Ada");
+  g_autoptr(SoupWebsocketConnection) joined = NULL;
+  g_autoptr(JsonObject) admitted = NULL;
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autofree char *id = owner_sees_knock (f->owner, "Ada");
+
+  answer (f->owner, "admit", id, tandem_role_to_string (role), f->ts->tokens[role]);
+  admitted = sync_test_raw_expect (k, "admitted", 10000);
+  g_assert_nonnull (admitted);
+  g_assert_cmpstr (json_object_get_string_member (admitted, "role"), ==,
+                   tandem_role_to_string (role));
+  g_assert_cmpstr (json_object_get_string_member (admitted, "token"), ==, f->ts->tokens[role]);
+  g_assert_true (sync_test_raw_wait_closed (k, 10000));
+
+  /* With the token they join as usual. */
+  joined = sync_test_raw_connect (f->ts->port, f->ts->session_id, TANDEM_PROTOCOL_SUBPROTOCOL);
+  welcome = sync_test_raw_join (joined, f->ts->session_id,
+                                json_object_get_string_member (admitted, "token"), "guest1");
+  g_assert_nonnull (welcome);
+}
+
+static void
+test_admit_editor (Fixture *f, gconstpointer data)
+{
+  admit_and_join (f, TANDEM_ROLE_EDITOR);
+}
+
+static void
+test_admit_viewer (Fixture *f, gconstpointer data)
+{
+  admit_and_join (f, TANDEM_ROLE_VIEWER);
+}
+
+static void
+test_deny (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) k = knock (f, "guest1", "Ada");
+  g_autofree char *id = owner_sees_knock (f->owner, "Ada");
+
+  answer (f->owner, "deny", id, NULL, NULL);
+  sync_test_raw_expect_error (k, "denied");
+  g_assert_true (sync_test_raw_wait_closed (k, 10000));
+}
+
+static void
+test_expiry (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) k = NULL;
+  g_autofree char *id = NULL;
+
+  tandem_session_server_set_knock_timeout (f->ts->server, 200);
+  k = knock (f, "guest1", "Ada");
+  id = owner_sees_knock (f->owner, "Ada");
+  sync_test_raw_expect_error (k, "expired");
+  /* A late admit lets nobody in. */
+  answer (f->owner, "admit", id, "editor", f->ts->tokens[TANDEM_ROLE_EDITOR]);
+  sync_test_raw_expect_error (f->owner, "expired");
+}
+
+static void
+test_too_many_pending (Fixture *f, gconstpointer data)
+{
+  SoupWebsocketConnection *waiting[8];
+  g_autoptr(SoupWebsocketConnection) extra = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (waiting); i++)
+    {
+      g_autofree char *cid = g_strdup_printf ("guest%u", i);
+      g_autofree char *id = NULL;
+
+      waiting[i] = knock (f, cid, cid);
+      id = owner_sees_knock (f->owner, cid);
+    }
+  extra = knock (f, "guest9", "Ninth");
+  sync_test_raw_expect_error (extra, "busy");
+  for (guint i = 0; i < G_N_ELEMENTS (waiting); i++)
+    g_object_unref (waiting[i]);
+}
+
+static void
+test_non_owner_admit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) editor = raw_join (f, TANDEM_ROLE_EDITOR, "editor1");
+  g_autoptr(SoupWebsocketConnection) k = knock (f, "guest1", "Ada");
+  g_autofree char *id = owner_sees_knock (f->owner, "Ada");
+  g_autoptr(JsonObject) pong = NULL;
+
+  answer (editor, "admit", id, "editor", f->ts->tokens[TANDEM_ROLE_EDITOR]);
+  sync_test_raw_expect_error (editor, "not-owner");
+  /* The knock still waits: the owner can deny it. */
+  answer (f->owner, "deny", id, NULL, NULL);
+  sync_test_raw_expect_error (k, "denied");
+}
+
+static void
+test_no_owner (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) k = knock (f, "guest1", "Ada");
+
+  sync_test_raw_expect_error (k, "no-host");
+}
+
+static void
+test_long_name (Fixture *f, gconstpointer data)
+{
+  g_autofree char *name = g_strnfill (65, 'a');
+  g_autoptr(SoupWebsocketConnection) k = knock (f, "guest1", name);
+
+  sync_test_raw_expect_error (k, "bad-message");
+}
+
+int
+main (int argc, char **argv)
+{
+  sync_test_init (&argc, &argv);
+#define ADD(path, fn, no_owner) \
+  g_test_add ("/knock/" path, Fixture, GINT_TO_POINTER (no_owner), fixture_setup, fn, fixture_teardown)
+  ADD ("admit-editor", test_admit_editor, 0);
+  ADD ("admit-viewer", test_admit_viewer, 0);
+  ADD ("deny", test_deny, 0);
+  ADD ("expiry", test_expiry, 0);
+  ADD ("too-many-pending", test_too_many_pending, 0);
+  ADD ("non-owner-admit", test_non_owner_admit, 0);
+  ADD ("no-owner", test_no_owner, 1);
+  ADD ("long-name", test_long_name, 0);
+  return g_test_run ();
+}
