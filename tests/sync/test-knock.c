@@ -213,6 +213,69 @@ test_long_name (Fixture *f, gconstpointer data)
   sync_test_raw_expect_error (k, "bad-message");
 }
 
+static void
+knocked_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GAsyncResult **out = data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static char *
+tokenless_link (Fixture *f)
+{
+  g_autoptr(TandemInvite) invite = tandem_invite_new ("127.0.0.1", f->ts->port,
+                                                      f->ts->session_id, NULL);
+
+  return tandem_invite_to_link (invite);
+}
+
+/* The client API: a link without a token gets the owner's token. */
+static void
+test_client_admitted (Fixture *f, gconstpointer data)
+{
+  g_autofree char *link = tokenless_link (f);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *token = NULL;
+  TandemRole role = TANDEM_ROLE_OWNER;
+
+  tandem_knock_async (link, "guest1", "Ada", NULL, knocked_cb, &result);
+  id = owner_sees_knock (f->owner, "Ada");
+  answer (f->owner, "admit", id, "editor", f->ts->tokens[TANDEM_ROLE_EDITOR]);
+  g_assert_true (sync_test_wait (is_set, &result, 10000));
+  token = tandem_knock_finish (result, &role, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, f->ts->tokens[TANDEM_ROLE_EDITOR]);
+  g_assert_cmpint (role, ==, TANDEM_ROLE_EDITOR);
+}
+
+static void
+test_client_denied (Fixture *f, gconstpointer data)
+{
+  g_autofree char *link = tokenless_link (f);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *token = NULL;
+
+  tandem_knock_async (link, "guest1", "Ada", NULL, knocked_cb, &result);
+  id = owner_sees_knock (f->owner, "Ada");
+  answer (f->owner, "deny", id, NULL, NULL);
+  g_assert_true (sync_test_wait (is_set, &result, 10000));
+  token = tandem_knock_finish (result, NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_REMOTE);
+  g_assert_cmpstr (error->message, ==, "denied: The host did not let you in");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -227,5 +290,7 @@ main (int argc, char **argv)
   ADD ("non-owner-admit", test_non_owner_admit, 0);
   ADD ("no-owner", test_no_owner, 1);
   ADD ("long-name", test_long_name, 0);
+  ADD ("client-admitted", test_client_admitted, 0);
+  ADD ("client-denied", test_client_denied, 0);
   return g_test_run ();
 }
