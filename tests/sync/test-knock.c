@@ -276,6 +276,72 @@ test_client_denied (Fixture *f, gconstpointer data)
   g_assert_cmpstr (error->message, ==, "denied: The host did not let you in");
 }
 
+typedef struct
+{
+  char *id;
+  char *name;
+} Heard;
+
+static void
+knock_received_cb (TandemSyncClient *client, const char *id, const char *name, Heard *heard)
+{
+  g_free (heard->id);
+  g_free (heard->name);
+  heard->id = g_strdup (id);
+  heard->name = g_strdup (name);
+}
+
+static gboolean
+heard_knock (gpointer data)
+{
+  return ((Heard *) data)->id != NULL;
+}
+
+/* Both sides through TandemSyncClient: the owner's client hears the knock
+ * and admits; the knocker joins with the token and edits. */
+static void
+test_clients_admit_and_edit (Fixture *f, gconstpointer data)
+{
+  g_autofree char *owner_link = sync_test_server_invite (f->ts, TANDEM_ROLE_OWNER);
+  g_autofree char *link = tokenless_link (f);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *guest_link = NULL;
+  g_autoptr(TandemInvite) guest_invite = NULL;
+  TandemSyncClient *clients[2];
+  const double tempos[] = { 101, 133 };
+  Heard heard = { 0 };
+  TandemRole role;
+
+  clients[0] = sync_test_client_new ();
+  g_signal_connect (clients[0], "knock-received", G_CALLBACK (knock_received_cb), &heard);
+  g_assert_true (tandem_sync_client_connect (clients[0], owner_link, NULL));
+  g_assert_true (sync_test_wait_live (clients[0]));
+
+  tandem_knock_async (link, "guest1", "Ada", NULL, knocked_cb, &result);
+  g_assert_true (sync_test_wait (heard_knock, &heard, 10000));
+  g_assert_cmpstr (heard.name, ==, "Ada");
+  tandem_sync_client_answer_knock (clients[0], heard.id, "editor",
+                                   f->ts->tokens[TANDEM_ROLE_EDITOR]);
+  g_assert_true (sync_test_wait (is_set, &result, 10000));
+  token = tandem_knock_finish (result, &role, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (role, ==, TANDEM_ROLE_EDITOR);
+
+  guest_invite = tandem_invite_new ("127.0.0.1", f->ts->port, f->ts->session_id, token);
+  guest_link = tandem_invite_to_link (guest_invite);
+  clients[1] = sync_test_client_new ();
+  g_assert_true (tandem_sync_client_connect (clients[1], guest_link, NULL));
+  g_assert_true (sync_test_wait_live (clients[1]));
+  sync_test_assert_clients_edit (f->ts, clients, 2, tempos);
+
+  for (guint i = 0; i < 2; i++)
+    g_object_unref (clients[i]);
+  g_free (heard.id);
+  g_free (heard.name);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -292,5 +358,6 @@ main (int argc, char **argv)
   ADD ("long-name", test_long_name, 0);
   ADD ("client-admitted", test_client_admitted, 0);
   ADD ("client-denied", test_client_denied, 0);
+  ADD ("clients-admit-and-edit", test_clients_admit_and_edit, 1);
   return g_test_run ();
 }
