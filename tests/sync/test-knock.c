@@ -204,6 +204,23 @@ test_no_owner (Fixture *f, gconstpointer data)
   sync_test_raw_expect_error (k, "no-host");
 }
 
+/* One address knocking again and again is told to wait. */
+static void
+test_rate_limited (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(SoupWebsocketConnection) k = knock (f, "guest1", "Ada");
+
+      sync_test_raw_expect_error (k, "no-host");
+    }
+  {
+    g_autoptr(SoupWebsocketConnection) k = knock (f, "guest1", "Ada");
+
+    sync_test_raw_expect_error (k, "rate-limited");
+  }
+}
+
 static void
 test_long_name (Fixture *f, gconstpointer data)
 {
@@ -356,6 +373,7 @@ main (int argc, char **argv)
   ADD ("non-owner-admit", test_non_owner_admit, 0);
   ADD ("no-owner", test_no_owner, 1);
   ADD ("long-name", test_long_name, 0);
+  ADD ("rate-limited", test_rate_limited, 1);
   ADD ("client-admitted", test_client_admitted, 0);
   ADD ("client-denied", test_client_denied, 0);
   ADD ("clients-admit-and-edit", test_clients_admit_and_edit, 1);

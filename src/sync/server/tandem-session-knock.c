@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#define MAX_ADDRESSES 4096
+
 typedef struct
 {
   char       *id;
@@ -194,6 +196,10 @@ _tandem_knock_handle (TandemPeer *peer,
   limit = g_hash_table_lookup (self->by_address, address);
   if (limit == NULL)
     {
+      /* Many addresses forget each other's budgets rather than grow the
+       * table without end. */
+      if (g_hash_table_size (self->by_address) >= MAX_ADDRESSES)
+        g_hash_table_remove_all (self->by_address);
       limit = g_new0 (TandemRateLimit, 1);
       tandem_rate_limit_init (limit, 1.0 / 6.0, 10, now);
       g_hash_table_insert (self->by_address, g_strdup (address), limit);
