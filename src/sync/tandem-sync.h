@@ -11,6 +11,7 @@
 #include "tandem-hosted-sessions.h"
 #include "tandem-invite.h"
 #include "tandem-journal.h"
+#include "tandem-knock.h"
 #include "tandem-participant.h"
 #include "tandem-presence.h"
 #include "tandem-protocol.h"

@@ -152,6 +152,8 @@ on_message (SoupWebsocketConnection *conn,
       if (tandem_message_get_string (msg, "client", &client))
         _tandem_sync_client_remove_participant (self, client);
     }
+  else if (g_str_equal (msg_type, TANDEM_MSG_KNOCK))
+    _tandem_sync_client_handle_knock (self, msg);
   else if (g_str_equal (msg_type, "pong"))
     _tandem_sync_client_handle_pong (self, msg);
   else if (g_str_equal (msg_type, "error"))

@@ -135,6 +135,7 @@ enum {
   BATCH_RECEIVED,
   SAMPLE_AVAILABLE,
   REMOTE_BATCH,
+  KNOCK_RECEIVED,
   N_SIGNALS
 };
 
@@ -152,6 +153,10 @@ void      _tandem_sync_client_set_state      (TandemSyncClient  *self,
 void      _tandem_sync_client_notify_pending (TandemSyncClient  *self);
 void      _tandem_sync_client_send_text      (TandemSyncClient  *self,
                                               const char        *text);
+
+/* tandem-sync-client-knock.c */
+void      _tandem_sync_client_handle_knock   (TandemSyncClient  *self,
+                                              JsonObject        *msg);
 
 /* tandem-sync-client-connection.c */
 void      _tandem_sync_client_connection_lost (TandemSyncClient *self);

@@ -280,6 +280,11 @@ tandem_sync_client_class_init (TandemSyncClientClass *klass)
   signals[REMOTE_BATCH] =
     g_signal_new ("remote-batch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, TANDEM_TYPE_OP, G_TYPE_UINT64);
+  /* Someone without a token asks to come in (owners only): knock id, name.
+   * Answer with tandem_sync_client_answer_knock(). */
+  signals[KNOCK_RECEIVED] =
+    g_signal_new ("knock-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 /* 256 random bits from the system's CSPRNG, in base64: made with the

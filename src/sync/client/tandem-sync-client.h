@@ -108,6 +108,13 @@ gboolean          tandem_sync_client_has_pending_set  (TandemSyncClient *self,
                                                        const TandemOp   *set_op);
 /* Owner only: makes @client_id an editor or a listener ("editor",
  * "viewer") for the rest of their connection. */
+/* Lets in the person of a "knock-received" as @role ("editor" or "viewer"),
+ * handing them @token, the session's token for that role; @role NULL
+ * turns them away. Owners only. */
+void              tandem_sync_client_answer_knock     (TandemSyncClient *self,
+                                                       const char       *knock_id,
+                                                       const char       *role,
+                                                       const char       *token);
 void              tandem_sync_client_set_role_of      (TandemSyncClient *self,
                                                        const char       *client_id,
                                                        const char       *role);

@@ -58,6 +58,21 @@ G_BEGIN_DECLS
 #define TANDEM_CODE_HISTORY_GONE        "history-gone"
 #define TANDEM_CODE_HISTORY_UNAVAILABLE "history-unavailable"
 
+/* Knocking: a connection without a token asks the owner to let it in
+ * (docs/protocol.md "Knocking"). */
+#define TANDEM_MSG_KNOCK                "knock"
+#define TANDEM_MSG_ADMIT                "admit"
+#define TANDEM_MSG_DENY                 "deny"
+#define TANDEM_MSG_ADMITTED             "admitted"
+#define TANDEM_CODE_DENIED              "denied"
+#define TANDEM_CODE_BUSY                "busy"
+#define TANDEM_CODE_EXPIRED             "expired"
+#define TANDEM_CODE_NO_HOST             "no-host"
+#define TANDEM_CODE_NOT_OWNER           "not-owner"
+#define TANDEM_KNOCK_MAX_NAME_CHARS     64
+#define TANDEM_KNOCK_MAX_PENDING        8
+#define TANDEM_KNOCK_TIMEOUT_MS         120000
+
 /* History message types: a request and its answer share the type. */
 #define TANDEM_MSG_HISTORY_SUMMARY      "history-summary"
 #define TANDEM_MSG_HISTORY_PROJECT      "history-project"

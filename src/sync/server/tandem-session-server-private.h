@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 
 typedef struct _TandemSession TandemSession;
 typedef struct _TandemPeer TandemPeer;
+typedef struct _TandemKnocks TandemKnocks;
 typedef struct _TandemFlushJob TandemFlushJob;
 typedef struct _TandemSessionHistory TandemSessionHistory;
 
@@ -93,6 +94,7 @@ struct _TandemPeer
   GSource                 *presence_source;
   TandemServerConn        *stream;      /* its connection's budgets */
   guint                    n_messages;  /* received before joining */
+  gboolean                 knocking;    /* waiting for the owner (tandem-session-knock.c) */
 };
 
 struct _TandemSession
@@ -138,6 +140,7 @@ struct _TandemSessionServer
   TandemServerLimits  limits;
   gboolean            fsync;
   GHashTable         *sessions;      /* id → TandemSession */
+  TandemKnocks       *knocks;        /* tandem-session-knock.c */
   GHashTable         *unavailable;   /* id → dir of sessions on disk that did not load */
   GThreadPool        *flush_pool;
   GPtrArray          *peers;         /* every connection, joined or not */
@@ -312,6 +315,16 @@ GSource       *_tandem_server_add_timeout    (TandemSessionServer *self,
                                               gpointer             data);
 /* Random URL-safe text with @n_bytes of entropy from the system's CSPRNG. */
 char          *_tandem_random_token          (gsize                n_bytes);
+
+/* tandem-session-knock.c */
+TandemKnocks  *_tandem_knocks_new            (void);
+void           _tandem_knocks_free           (TandemKnocks        *self);
+void           _tandem_knock_handle          (TandemPeer          *peer,
+                                              JsonObject          *msg);
+void           _tandem_knock_handle_answer   (TandemPeer          *peer,
+                                              JsonObject          *msg,
+                                              gboolean             admit);
+void           _tandem_knock_forget_peer     (TandemPeer          *peer);
 char          *_tandem_token_hash            (const char          *token);
 
 /* tandem-server-listener.c */

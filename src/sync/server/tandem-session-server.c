@@ -278,6 +278,7 @@ _tandem_peer_fail (TandemPeer *peer,
   g_debug ("Closing client %s: %s", peer->client_id ? peer->client_id : "(not joined)", code);
   raw_send (peer, text);
   peer->closing = TRUE;
+  _tandem_knock_forget_peer (peer);
   peer_detach (peer);
   if (soup_websocket_connection_get_state (peer->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (peer->conn, close_code, code);
@@ -1007,6 +1008,11 @@ on_message (SoupWebsocketConnection *conn,
         }
       return;
     }
+  if (strcmp (type, TANDEM_MSG_KNOCK) == 0 && peer->session == NULL)
+    {
+      _tandem_knock_handle (peer, msg);
+      return;
+    }
   if (strcmp (type, "ping") == 0)
     {
       gint64 t = 0, seq;
@@ -1025,6 +1031,8 @@ on_message (SoupWebsocketConnection *conn,
     }
   if (strcmp (type, "submit") == 0)
     handle_submit (peer, msg, over_budget);
+  else if (strcmp (type, TANDEM_MSG_ADMIT) == 0 || strcmp (type, TANDEM_MSG_DENY) == 0)
+    _tandem_knock_handle_answer (peer, msg, strcmp (type, TANDEM_MSG_ADMIT) == 0);
   else if (strcmp (type, "ack") == 0)
     {
       gint64 seq;
@@ -1151,6 +1159,8 @@ sweep_cb (gpointer data)
       peer = self->peers->pdata[i - 1];
       if (peer->closing)
         continue;
+      if (peer->knocking)
+        continue;  /* its knock's own timeout ends it */
       if (peer->session == NULL
           && now - peer->created_us > (gint64) self->limits.hello_timeout_ms * 1000)
         _tandem_peer_fail (peer, TANDEM_CODE_TIMEOUT, "No hello in time", TANDEM_CLOSE_TIMEOUT);
@@ -1203,6 +1213,7 @@ tandem_session_server_finalize (GObject *object)
   _tandem_server_loader_finalize (self);
   g_hash_table_unref (self->sessions);
   g_hash_table_unref (self->unavailable);
+  g_clear_pointer (&self->knocks, _tandem_knocks_free);
   _tandem_server_flush_pool_free (self);
   _tandem_server_samples_cleanup (self);
   g_clear_object (&self->soup);
@@ -1235,6 +1246,7 @@ tandem_session_server_init (TandemSessionServer *self)
   tandem_server_limits_init_defaults (&self->limits);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) _tandem_session_free);
+  self->knocks = _tandem_knocks_new ();
   self->unavailable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   _tandem_server_loader_init (self);
   self->peers = g_ptr_array_new ();

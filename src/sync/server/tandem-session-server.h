@@ -61,6 +61,9 @@ const TandemServerLimits *
                      tandem_session_server_get_limits    (TandemSessionServer *self);
 /* Session creation over HTTP needs "Authorization: Bearer @token". With no
  * admin token, POST /sessions is refused. */
+/* How long a knock waits for the owner's answer (tests shorten it). */
+void                 tandem_session_server_set_knock_timeout (TandemSessionServer *self,
+                                                              guint                timeout_ms);
 void                 tandem_session_server_set_admin_token (TandemSessionServer *self,
                                                           const char          *token);
 /* Open sessions: POST /sessions also works without the admin token, at
