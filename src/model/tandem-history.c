@@ -585,6 +585,7 @@ tandem_history_load_log (TandemHistory  *self,
   g_autoptr(GPtrArray) inverses = g_ptr_array_new_with_free_func ((GDestroyNotify) tandem_op_unref);
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
   JsonObject *object;
+  JsonNode *version;
   JsonArray *entries;
   guint n;
 
@@ -597,7 +598,10 @@ tandem_history_load_log (TandemHistory  *self,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return log_invalid (error, "not an object");
   object = json_node_get_object (root);
-  if (json_object_get_int_member_with_default (object, "version", 0) != 1)
+  /* json-glib's getters warn on a member of another kind: check it first. */
+  version = json_object_get_member (object, "version");
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version)
+      || json_node_get_value_type (version) != G_TYPE_INT64 || json_node_get_int (version) != 1)
     return log_invalid (error, "unknown version");
   if (!json_object_has_member (object, "entries")
       || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "entries")))
@@ -618,7 +622,8 @@ tandem_history_load_log (TandemHistory  *self,
         return log_invalid (error, "an entry is not an object");
       entry = json_node_get_object (node);
       time = json_object_get_member (entry, "time");
-      if (time == NULL || json_node_get_value_type (time) != G_TYPE_INT64
+      if (time == NULL || !JSON_NODE_HOLDS_VALUE (time)
+          || json_node_get_value_type (time) != G_TYPE_INT64
           || (ms = json_node_get_int (time)) < 0)
         return log_invalid (error, "an entry has no valid time");
       if (!json_object_has_member (entry, "op") || !json_object_has_member (entry, "inverse"))
