@@ -29,9 +29,15 @@ def fail(message):
     sys.exit(1)
 
 
+# The app under test, so that a wait stops at once if it died.
+app_process = None
+
+
 def wait_for(what, find):
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
+        if app_process is not None and app_process.poll() is not None:
+            fail(f"the app exited with status {app_process.returncode} while waiting for {what}")
         found = find()
         if found is not None:
             return found
@@ -89,6 +95,7 @@ def click(node, what):
 
 
 def main():
+    global app_process
     build_dir = os.environ["TANDEM_BUILD_DIR"]
     env = dict(os.environ)
     env.pop("GTK_A11Y", None)
