@@ -35,26 +35,11 @@ typedef struct
   char        *ws_token;
 } Server;
 
-static char *
-default_server_path (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-
-  return dir ? g_build_filename (dir, "..", "src", "server", "tandem-server", NULL) : NULL;
-}
-
 static guint64
 server_kib (Server     *s,
             const char *field)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (s->proc));
-  g_autofree char *status = NULL;
-  const char *p;
-
-  if (!g_file_get_contents (path, &status, NULL, NULL) || (p = strstr (status, field)) == NULL)
-    return 0;
-  return g_ascii_strtoull (p + strlen (field) + 1, NULL, 10);
+  return tandem_bench_proc_status_kib (g_subprocess_get_identifier (s->proc), field);
 }
 
 static gboolean
@@ -524,7 +509,7 @@ tandem_bench_net (int    argc,
       return EXIT_FAILURE;
     }
   if (opt_server == NULL)
-    opt_server = default_server_path ();
+    opt_server = tandem_bench_default_server_path ();
   g_print ("net (%s)\n", opt_server);
   for (guint round = g_getenv ("TANDEM_BENCH_NET_ROUND") ? atoi (g_getenv ("TANDEM_BENCH_NET_ROUND")) : 0;
        round < 3; round++)

@@ -35,28 +35,6 @@ typedef struct
 } Run;
 
 static char *
-default_server_path (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-
-  return dir ? g_build_filename (dir, "..", "src", "server", "tandem-server", NULL) : NULL;
-}
-
-static double
-proc_mib (GSubprocess *proc,
-          const char  *field)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (proc));
-  g_autofree char *status = NULL;
-  const char *p;
-
-  if (!g_file_get_contents (path, &status, NULL, NULL) || (p = strstr (status, field)) == NULL)
-    return 0;
-  return g_ascii_strtoull (p + strlen (field) + 1, NULL, 10) / 1024.0;
-}
-
-static char *
 session_id (guint i)
 {
   return g_strdup_printf ("bench-restart-%04u", i);
@@ -166,7 +144,7 @@ run_once (const char *server,
       g_usleep (2000);
     }
   run->loaded_ms = (g_get_monotonic_time () - t0) / 1000.0;
-  run->rss_mib = proc_mib (proc, "VmRSS:");
+  run->rss_mib = tandem_bench_proc_status_kib (g_subprocess_get_identifier (proc), "VmRSS:") / 1024.0;
   run->join_p50_ms = tandem_bench_percentile (joins, opt_joins, 50);
   run->join_max_ms = tandem_bench_percentile (joins, opt_joins, 100);
   g_subprocess_send_signal (proc, SIGTERM);
@@ -227,7 +205,7 @@ tandem_bench_restart (int    argc,
       return EXIT_FAILURE;
     }
   if (opt_server == NULL)
-    opt_server = default_server_path ();
+    opt_server = tandem_bench_default_server_path ();
   opt_sessions = CLAMP (opt_sessions, 1, 100000);
   opt_joins = CLAMP (opt_joins, 1, opt_sessions);
   opt_runs = MAX (opt_runs, 1);

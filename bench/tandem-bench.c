@@ -55,6 +55,28 @@ tandem_bench_percentile (double *values,
   return values[MIN (idx, n_values - 1)];
 }
 
+char *
+tandem_bench_default_server_path (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+
+  return dir ? g_build_filename (dir, "..", "src", "server", "tandem-server", NULL) : NULL;
+}
+
+guint64
+tandem_bench_proc_status_kib (const char *pid,
+                              const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *status = NULL;
+  const char *p;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL) || (p = strstr (status, field)) == NULL)
+    return 0;
+  return g_ascii_strtoull (p + strlen (field) + 1, NULL, 10);
+}
+
 static void
 usage (void)
 {

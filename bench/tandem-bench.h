@@ -32,6 +32,11 @@ void   tandem_bench_sync_history (guint n_edits);
 gboolean tandem_bench_write_session (const char *dir, const char *id, guint n_edits,
                                      GError **error);
 
+/* The tandem-server built beside this tandem-bench. */
+char    *tandem_bench_default_server_path (void);
+/* A "VmRSS:"-style @field of /proc/@pid/status, in KiB (0 if unreadable). */
+guint64  tandem_bench_proc_status_kib (const char *pid, const char *field);
+
 /* Percentile @p (0..100) of @values (sorted in place). */
 double tandem_bench_percentile (double *values, gsize n_values, double p);
 
