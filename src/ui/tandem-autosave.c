@@ -91,19 +91,11 @@ tandem_draft_get_id (TandemDraft *draft)
   return draft->id;
 }
 
-gboolean
-tandem_draft_write (TandemDraft   *draft,
-                    TandemProject *project,
-                    GFile         *file,
-                    GError       **error)
+/* The drafts folder, created if missing. */
+static gboolean
+ensure_drafts_dir (GError **error)
 {
-  g_autoptr(GKeyFile) info = g_key_file_new ();
   g_autofree char *dir = drafts_dir ();
-  g_autofree char *data = NULL;
-  gsize length;
-
-  g_return_val_if_fail (draft != NULL, FALSE);
-  g_return_val_if_fail (TANDEM_IS_PROJECT (project), FALSE);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -113,6 +105,24 @@ tandem_draft_write (TandemDraft   *draft,
                    "Could not create %s: %s", dir, g_strerror (saved_errno));
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+tandem_draft_write (TandemDraft   *draft,
+                    TandemProject *project,
+                    GFile         *file,
+                    GError       **error)
+{
+  g_autoptr(GKeyFile) info = g_key_file_new ();
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_return_val_if_fail (draft != NULL, FALSE);
+  g_return_val_if_fail (TANDEM_IS_PROJECT (project), FALSE);
+
+  if (!ensure_drafts_dir (error))
+    return FALSE;
 
   if (file != NULL)
     {
@@ -167,20 +177,13 @@ tandem_draft_write_history (TandemDraft   *draft,
                             TandemHistory *history,
                             GError       **error)
 {
-  g_autofree char *dir = drafts_dir ();
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (draft != NULL, FALSE);
   g_return_val_if_fail (TANDEM_IS_HISTORY (history), FALSE);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Could not create %s: %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
+  if (!ensure_drafts_dir (error))
+    return FALSE;
   text = tandem_history_log_to_string (history);
   return g_file_set_contents_full (draft->history_path, text, -1,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
@@ -213,20 +216,13 @@ tandem_draft_write_session (TandemDraft  *draft,
                             JsonNode     *session,
                             GError      **error)
 {
-  g_autofree char *dir = drafts_dir ();
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (draft != NULL, FALSE);
   g_return_val_if_fail (session != NULL, FALSE);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Could not create %s: %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
+  if (!ensure_drafts_dir (error))
+    return FALSE;
   text = json_to_string (session, FALSE);
   return g_file_set_contents_full (draft->session_path, text, -1,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
