@@ -58,18 +58,6 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
-static guint64
-rss_kib (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree char *text = NULL;
-  const char *line;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "VmRSS:")) == NULL)
-    return 0;
-  return g_ascii_strtoull (line + 6, NULL, 10);
-}
-
 static void
 masked_text_frame (GString    *out,
                    const char *text)
@@ -267,7 +255,7 @@ tandem_bench_slow_viewers (int    argc,
   guint64 rss0, rss_peak = 0, rss;
   gint64 last_ping;
   guint n_open = 0, n_sent = 0;
-  GPid pid;
+  const char *server_pid;
   JsonObject *reply;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -291,7 +279,7 @@ tandem_bench_slow_viewers (int    argc,
     }
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
   line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
-  pid = atoi (g_subprocess_get_identifier (proc));
+  server_pid = g_subprocess_get_identifier (proc);
 
   url = g_strdup_printf ("http://127.0.0.1:%u/sessions", port);
   msg = soup_message_new ("POST", url);
@@ -310,7 +298,7 @@ tandem_bench_slow_viewers (int    argc,
   viewer = tandem_invite_parse (json_object_get_string_member (reply, "viewer"), NULL);
   editor_invite = tandem_invite_parse (json_object_get_string_member (reply, "editor"), NULL);
 
-  rss0 = rss_kib (pid);
+  rss0 = tandem_bench_proc_status_kib (server_pid, "VmRSS:");
   for (guint i = 0; i < N_VIEWERS; i++)
     viewers[i] = viewer_connect (port, viewer->session_id, viewer->token, i);
 
@@ -355,9 +343,9 @@ tandem_bench_slow_viewers (int    argc,
           last_ping = g_get_monotonic_time ();
         }
       if (cseq % 20 == 0)
-        rss_peak = MAX (rss_peak, rss_kib (pid));
+        rss_peak = MAX (rss_peak, tandem_bench_proc_status_kib (server_pid, "VmRSS:"));
     }
-  rss = rss_kib (pid);
+  rss = tandem_bench_proc_status_kib (server_pid, "VmRSS:");
   rss_peak = MAX (rss_peak, rss);
   n_open = (guint) CLAMP (server_clients (soup, port) - 1, 0, N_VIEWERS);
 
