@@ -20,7 +20,10 @@ cd "$(dirname "$(readlink -f "$0")")"
 BUILD_DIR=${TANDEM_BUILD_DIR:-build}
 ASAN_DIR=${TANDEM_ASAN_DIR:-build-asan}
 FUZZ_DIR=${TANDEM_FUZZ_DIR:-build-fuzz}
-XVFB=(xvfb-run -a -s "-screen 0 1280x800x24")
+# -noreset: Xvfb otherwise resets when its last client leaves, and an app
+# that connects during the reset fails with "cannot open display". The
+# suite's UI tests come and go one after another, so that window is hit.
+XVFB=(xvfb-run -a -s "-screen 0 1280x800x24 -noreset")
 
 PACKAGES=(
   meson ninja-build pkg-config gcc

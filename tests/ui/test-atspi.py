@@ -106,7 +106,7 @@ def start_own_display():
         return None, None
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen([xvfb, "-displayfd", str(write_fd), "-nolisten", "tcp",
-                               "-screen", "0", "1280x800x24"],
+                               "-noreset", "-screen", "0", "1280x800x24"],
                               pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     os.close(write_fd)
