@@ -18,6 +18,33 @@ is_transport_prop (const char *name)
          || g_str_equal (name, "anchor-step");
 }
 
+TandemOp *
+tandem_op_strip_transport (TandemOp *op)
+{
+  TandemOp *kept;
+
+  g_return_val_if_fail (op != NULL, NULL);
+
+  if (tandem_op_get_kind (op) == TANDEM_OP_SET)
+    return tandem_op_get_entity (op) == TANDEM_ENTITY_PROJECT
+             && is_transport_prop (tandem_op_get_prop (op))
+           ? NULL : tandem_op_ref (op);
+  if (tandem_op_get_kind (op) != TANDEM_OP_BATCH)
+    return tandem_op_ref (op);
+
+  kept = tandem_op_new_batch ();
+  for (guint i = 0; i < tandem_op_batch_get_n_ops (op); i++)
+    {
+      TandemOp *child = tandem_op_strip_transport (tandem_op_batch_get_op (op, i));
+
+      if (child != NULL)
+        tandem_op_batch_add (kept, child);
+    }
+  if (tandem_op_batch_get_n_ops (kept) == 0)
+    g_clear_pointer (&kept, tandem_op_unref);
+  return kept;
+}
+
 static GHashTable *
 index_by_id (GListModel *list)
 {

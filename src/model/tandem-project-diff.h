@@ -21,4 +21,10 @@ G_BEGIN_DECLS
 TandemOp *tandem_project_diff (TandemProject *from,
                                TandemProject *to);
 
+/* @op without its sets of the transport ("playing", "anchor-time",
+ * "anchor-step"), as a new reference; NULL when nothing else is left. A
+ * replay of a session plays on the listener's own transport: the starts
+ * and stops of the past would start and stop it at moments long gone. */
+TandemOp *tandem_op_strip_transport (TandemOp *op);
+
 G_END_DECLS

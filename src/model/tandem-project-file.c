@@ -136,6 +136,16 @@ tandem_project_new_from_data (const char  *data,
       damaged (error, local_error->message);
       return NULL;
     }
+  /* A file saved while it played opens stopped: its anchor is a reading of
+   * a clock that is gone, and nobody expects an opened song to start. */
+  if (tandem_project_get_playing (project))
+    {
+      g_autoptr(TandemOp) stop = tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL,
+                                                             "playing", FALSE);
+
+      if (!tandem_project_apply (project, stop, NULL, &local_error))
+        g_critical ("A project cannot stop: %s", local_error->message);
+    }
   return project;
 }
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "tandem-history-replay.h"
+#include "tandem-project-diff.h"
 #include "tandem-protocol.h"
 
 #define TICK_MS        16
@@ -75,11 +76,13 @@ tick_cb (gpointer data)
 
       for (guint i = 0; ops && i < json_array_get_length (ops); i++)
         {
-          TandemOp *child = tandem_op_from_json (json_array_get_element (ops, i), &error);
+          g_autoptr(TandemOp) child = tandem_op_from_json (json_array_get_element (ops, i), &error);
+          TandemOp *kept;
 
           if (child == NULL)
             break;
-          tandem_op_batch_add (op, child);
+          if ((kept = tandem_op_strip_transport (child)) != NULL)
+            tandem_op_batch_add (op, kept);
         }
       if (error == NULL)
         tandem_project_apply (self->project, op, NULL, &error);

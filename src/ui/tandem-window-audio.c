@@ -34,12 +34,13 @@ playhead_tick (GtkWidget     *widget,
                gpointer       user_data)
 {
   TandemWindow *self = TANDEM_WINDOW (widget);
+  TandemProject *project = _tandem_window_audible_project (self);
   gint64 position = tandem_engine_get_playhead (self->engine);
-  const char *pattern_id = tandem_project_get_current_pattern (self->project);
-  TandemPattern *pattern = tandem_project_find_pattern (self->project, pattern_id);
-  guint steps_per_bar = tandem_project_get_steps_per_beat (self->project) *
-                        tandem_project_get_beats_per_bar (self->project);
-  gboolean song = tandem_project_get_play_mode (self->project) == TANDEM_PLAY_MODE_SONG;
+  const char *pattern_id = tandem_project_get_current_pattern (project);
+  TandemPattern *pattern = tandem_project_find_pattern (project, pattern_id);
+  guint steps_per_bar = tandem_project_get_steps_per_beat (project) *
+                        tandem_project_get_beats_per_bar (project);
+  gboolean song = tandem_project_get_play_mode (project) == TANDEM_PLAY_MODE_SONG;
   int step = -1;
   double bar = -1.0;
 

@@ -6,11 +6,42 @@
 
 #include "config.h"
 
+#include "tandem-transport.h"
 #include "tandem-window-private.h"
 
+/* The engine plays what is shown. A version taken from the history carries
+ * the transport of its own moment (playing long ago, anchored to a clock
+ * reading long gone): it takes over the beat that is playing now instead,
+ * and from then on keeps a transport of its own, never sent. */
+static void
+play_preview (TandemWindow  *self,
+              TandemProject *past)
+{
+  g_autoptr(TandemOp) follow = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (past == self->preview)
+    return;
+  if (self->preview != NULL)
+    g_signal_handlers_disconnect_by_data (self->preview, self);
+  g_set_object (&self->preview, past);
+  if (past != NULL)
+    {
+      follow = tandem_transport_op_follow (past, self->project,
+                                           tandem_transport_session_now (self->client));
+      if (!tandem_project_apply (past, follow, NULL, &error))
+        g_warning ("The preview cannot follow the transport: %s", error->message);
+      g_signal_connect_object (past, "notify::playing",
+                               G_CALLBACK (_tandem_window_update_play_button), self,
+                               G_CONNECT_SWAPPED);
+    }
+  tandem_engine_set_project (self->engine, past != NULL ? past : self->project);
+  _tandem_window_update_play_button (self);
+}
+
 /* Shows @past in the grid (read-only: nothing there is sent, and the grid
- * takes no input) or, with NULL, the live project again. The live project,
- * the session and the engine go on untouched meanwhile. */
+ * takes no input) and plays it, or, with NULL, the live project again. The
+ * live project and the session go on untouched meanwhile. */
 static void
 on_preview (TandemWindow  *self,
             TandemProject *past,
@@ -31,6 +62,27 @@ on_preview (TandemWindow  *self,
       gtk_widget_set_sensitive (GTK_WIDGET (self->grid_view), TRUE);
       gtk_widget_remove_css_class (GTK_WIDGET (self->grid_view), "history-preview");
     }
+  play_preview (self, past);
+}
+
+/* Play and Stop while previewing are the listener's own: they start and
+ * stop the preview at once, and the session's transport is not touched. */
+gboolean
+_tandem_window_history_toggle_play (TandemWindow *self)
+{
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->preview == NULL)
+    return FALSE;
+  if (tandem_project_get_playing (self->preview))
+    op = tandem_transport_op_stop ();
+  else
+    op = tandem_transport_op_start (self->preview, tandem_transport_session_now (self->client),
+                                    TANDEM_TRANSPORT_MIN_LEAD_US, 0);
+  if (!tandem_project_apply (self->preview, op, NULL, &error))
+    tandem_window_show_toast (self, error->message);
+  return TRUE;
 }
 
 /* "New session from here": a window of its own hosts a new session that
@@ -73,4 +125,7 @@ void
 _tandem_window_history_dispose (TandemWindow *self)
 {
   g_clear_object (&self->preview_history);
+  if (self->preview != NULL)
+    g_signal_handlers_disconnect_by_data (self->preview, self);
+  g_clear_object (&self->preview);
 }

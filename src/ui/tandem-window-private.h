@@ -106,6 +106,8 @@ struct _TandemWindow
   GtkRevealer          *history_revealer;
   TandemHistoryPanel   *history_panel;
   TandemHistory        *preview_history; /* of the version previewed; NULL: live */
+  TandemProject        *preview;         /* the version previewed, which the engine
+                                          * plays; NULL: live */
 };
 
 void _tandem_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -144,6 +146,11 @@ void _tandem_window_music_set_client  (TandemWindow *self);
 void _tandem_window_history_init       (TandemWindow *self);
 void _tandem_window_history_set_client (TandemWindow *self);
 void _tandem_window_history_dispose    (TandemWindow *self);
+gboolean _tandem_window_history_toggle_play (TandemWindow *self);
+/* What the engine plays and the playhead follows: a preview, or the live
+ * project. */
+TandemProject *_tandem_window_audible_project (TandemWindow *self);
+void _tandem_window_update_play_button (TandemWindow *self);
 /* A bar under the toolbar: a message, and a button for @action when
  * @button_label is set. */
 GtkRevealer *_tandem_window_add_bar   (TandemWindow  *self,

@@ -172,7 +172,7 @@ start_or_stop (TandemWindow *self)
 void
 _tandem_window_toggle_play (TandemWindow *self)
 {
-  if (self->project == NULL)
+  if (self->project == NULL || _tandem_window_history_toggle_play (self))
     return;
   if (self->play_held_until != 0)
     self->play_held_until = 0;

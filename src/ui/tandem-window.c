@@ -155,17 +155,28 @@ forget_draft (TandemWindow *self)
   tandem_draft_discard (self->draft);
 }
 
-static void
-on_playing_changed (TandemWindow  *self,
-                    GParamSpec    *pspec,
-                    TandemProject *project)
+TandemProject *
+_tandem_window_audible_project (TandemWindow *self)
 {
-  gboolean playing = tandem_project_get_playing (project);
+  return self->preview != NULL ? self->preview : self->project;
+}
+
+void
+_tandem_window_update_play_button (TandemWindow *self)
+{
+  TandemProject *project = _tandem_window_audible_project (self);
+  gboolean playing = project != NULL && tandem_project_get_playing (project);
 
   gtk_toggle_button_set_active (self->play_button, playing);
   gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
                             playing ? "media-playback-stop-symbolic"
                                     : "media-playback-start-symbolic");
+}
+
+static void
+on_playing_changed (TandemWindow *self)
+{
+  _tandem_window_update_play_button (self);
 }
 
 void
@@ -176,6 +187,9 @@ _tandem_window_set_project (TandemWindow  *self,
   g_assert (TANDEM_IS_WINDOW (self));
   g_assert (TANDEM_IS_PROJECT (project));
 
+  /* A preview is of the project being replaced. */
+  if (self->preview != NULL)
+    tandem_history_panel_back_to_live (self->history_panel);
   /* A session shares one project: opening another one leaves it. */
   if (self->project != NULL && self->project != project)
     _tandem_window_leave_session (self);
@@ -216,7 +230,7 @@ _tandem_window_set_project (TandemWindow  *self,
   _tandem_window_music_set_project (self);
 
   update_title (self);
-  on_playing_changed (self, NULL, project);
+  _tandem_window_update_play_button (self);
   _tandem_window_actions_update (self);
   _tandem_window_views_restore (self);
 }

@@ -141,6 +141,28 @@ test_data_round_trip (void)
     }
 }
 
+/* Saved while playing (a preview, an autosave mid-song), it opens stopped. */
+static void
+test_opens_stopped (void)
+{
+  g_autoptr(TandemProject) demo = tandem_project_new_demo ();
+  g_autoptr(TandemOp) start = tandem_op_new_batch ();
+  g_autoptr(TandemProject) opened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  tandem_op_batch_add (start, tandem_op_new_set_int (TANDEM_ENTITY_PROJECT, NULL, "anchor-time", 123456));
+  tandem_op_batch_add (start, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL, "playing", TRUE));
+  g_assert_true (tandem_project_apply (demo, start, NULL, &error));
+  data = tandem_project_to_data (demo, &length);
+
+  opened = tandem_project_new_from_data (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_false (tandem_project_get_playing (opened));
+  g_assert_cmpfloat (tandem_project_get_tempo (opened), ==, tandem_project_get_tempo (demo));
+}
+
 static void
 test_atomic_save (void)
 {
@@ -405,6 +427,7 @@ main (int    argc,
 
   g_test_add_func ("/model/file/save-open", test_save_open);
   g_test_add_func ("/model/file/data-round-trip", test_data_round_trip);
+  g_test_add_func ("/model/file/opens-stopped", test_opens_stopped);
   g_test_add_func ("/model/file/atomic-save", test_atomic_save);
   g_test_add_func ("/model/file/broken-files", test_broken_files);
   g_test_add_func ("/model/file/huge-file", test_huge_file);

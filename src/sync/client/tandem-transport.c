@@ -107,6 +107,41 @@ tandem_transport_op_tempo (TandemProject *project,
   return batch;
 }
 
+/* A moment after now, so that the engine has compiled the other project's
+ * plan before the step it joins on begins: short enough not to be heard as
+ * a gap, long enough for a plan (a few ms even for big projects). */
+#define FOLLOW_MARGIN_US (40 * G_TIME_SPAN_MILLISECOND)
+
+TandemOp *
+tandem_transport_op_follow (TandemProject *project,
+                            TandemProject *leader,
+                            gint64         session_now)
+{
+  TandemOp *batch;
+  double from, step;
+
+  g_return_val_if_fail (TANDEM_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (TANDEM_IS_PROJECT (leader), NULL);
+
+  if (!tandem_project_get_playing (leader))
+    return tandem_transport_op_stop ();
+
+  /* The first of the leader's steps still to come; during a count-in,
+   * the leader's own anchor. */
+  from = (double) tandem_project_get_anchor_step (leader)
+         + ((double) (session_now + FOLLOW_MARGIN_US)
+            - (double) tandem_project_get_anchor_time (leader)) / step_us (leader);
+  step = MAX (ceil (from), (double) tandem_project_get_anchor_step (leader));
+  step = MIN (step, (double) TANDEM_MAX_ANCHOR);
+
+  batch = tandem_op_new_batch ();
+  add_anchor (batch, (gint64) llround (tandem_transport_step_begins_at (leader, (guint64) step)),
+              (guint64) step);
+  tandem_op_batch_add (batch, tandem_op_new_set_boolean (TANDEM_ENTITY_PROJECT, NULL,
+                                                         "playing", TRUE));
+  return batch;
+}
+
 TandemOp *
 tandem_transport_op_stop (void)
 {

@@ -42,6 +42,14 @@ TandemOp *tandem_transport_op_tempo       (TandemProject    *project,
                                            gint64            lead_us,
                                            double            tempo);
 TandemOp *tandem_transport_op_stop        (void);
+/* An op that makes @project play in step with @leader from @leader's next
+ * step after @session_now on (stopped when @leader is stopped), at
+ * @project's own tempo from there: how a preview of another version takes
+ * over the beat that is playing, without a count-in. Applied locally only;
+ * it never goes to a session. */
+TandemOp *tandem_transport_op_follow      (TandemProject    *project,
+                                           TandemProject    *leader,
+                                           gint64            session_now);
 
 /* The anchor step of a start that plays from song bar @bar (0-based): in
  * song mode the first step of that bar, when the song reaches it before it
