@@ -51,6 +51,7 @@ static gboolean opt_no_history = FALSE;
 static char *opt_cluster = NULL;
 static char *opt_node_id = NULL;
 static int opt_cluster_replicas = 0;
+static char *opt_sample_dir = NULL;
 static char **opt_invite_also = NULL;
 
 static GOptionEntry entries[] = {
@@ -84,6 +85,7 @@ static GOptionEntry entries[] = {
   { "cluster", 0, 0, G_OPTION_ARG_STRING, &opt_cluster, "Keep each session's log in Redis, shared with other nodes (docs/cluster.md)", "redis://HOST:PORT[/DB]" },
   { "node-id", 0, 0, G_OPTION_ARG_STRING, &opt_node_id, "Name of this node in the cluster (required with --cluster)", "NAME" },
   { "cluster-replicas", 0, 0, G_OPTION_ARG_INT, &opt_cluster_replicas, "Redis replicas that must confirm a write before it is acknowledged (default 0)", "N" },
+  { "sample-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_sample_dir, "Keep every session's samples in DIR/<session id>/, a folder the nodes of a cluster share (default: in each session's folder)", "DIR" },
   { "invite-also", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_invite_also, "Another node of the cluster to list in invite links (repeatable, at most 8)", "HOST:PORT" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   { NULL }
@@ -334,6 +336,13 @@ main (int    argc,
     }
   if (cluster)
     tandem_cluster_attach (cluster, server);
+  if (opt_sample_dir
+      && !tandem_session_server_set_sample_dir (server, opt_sample_dir,
+                                                opt_node_id ? opt_node_id : "node", &error))
+    {
+      g_printerr ("tandem-server: --sample-dir: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
   if (opt_invite_also)
     {
       /* The same rules as a link that carries them. */

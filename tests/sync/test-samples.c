@@ -934,6 +934,111 @@ test_download_checked (void)
   sync_test_server_free (ts);
 }
 
+static gboolean
+acked (gpointer data)
+{
+  return tandem_sync_client_get_n_pending (data) == 0;
+}
+
+/* Two nodes serving one session from a sample folder they share (as
+ * --sample-dir on a network file system): a sample uploaded through one is
+ * downloaded through the other, and no node's part file is left behind. */
+static void
+test_shared_folder (void)
+{
+  SyncTestServer *a = sync_test_server_new (NULL, TRUE);
+  SyncTestServer b = { 0, };
+  g_autofree char *shared = g_build_filename (tmp, "shared-samples", NULL);
+  g_autofree char *wav = make_audio ("across.wav", "synth 0.2 sine 330 vol 0.5");
+  g_autofree char *from = g_build_filename (a->data_dir, "sessions", a->session_id, NULL);
+  g_autofree char *to_dir = sync_test_make_tmpdir ();
+  g_autofree char *to_parent = g_build_filename (to_dir, "sessions", NULL);
+  g_autofree char *to = g_build_filename (to_parent, a->session_id, NULL);
+  g_autofree char *to_samples = g_build_filename (to, "samples", NULL);
+  g_autofree char *blob = NULL, *sum = NULL, *path = NULL;
+  g_autoptr(TandemSampleImport) import = NULL;
+  g_autoptr(TandemTrack) track = NULL;
+  g_autoptr(TandemOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  SyncTestPeer *author, *reader;
+  SyncTestPeer *one[1];
+  TandemSampleTransfer *up;
+  HoldData hold;
+  const char *name;
+  int status;
+
+  g_assert_true (tandem_session_server_set_sample_dir (a->server, shared, "node-a", &error));
+  g_assert_no_error (error);
+  /* A node id becomes part of file names: a path in it is refused. */
+  g_assert_false (tandem_session_server_set_sample_dir (a->server, shared, "../x", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* The sample is registered through node A... */
+  author = peer_new (a, "across-author");
+  import = tandem_sample_import_file (author->store, wav, 0, NULL, &error);
+  g_assert_no_error (error);
+  track = g_list_model_get_item (tandem_project_get_tracks (tandem_sync_client_get_project (author->client)), 0);
+  op = tandem_sample_import_build_op (tandem_sync_client_get_project (author->client), import,
+                                      tandem_track_get_id (track));
+  g_assert_true (tandem_sync_client_submit (author->client, op, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_wait (acked, author->client, 10000));
+
+  /* ...node B holds the same session (its journal, without the samples
+   * folder of its own)... */
+  {
+    g_autofree char *cmd = g_strdup_printf ("cp -a '%s' '%s'", from, to);
+
+    g_assert_cmpint (g_mkdir_with_parents (to_parent, 0700), ==, 0);
+
+    g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    sync_test_rm_rf (to_samples);
+  }
+  b.data_dir = g_steal_pointer (&to_dir);
+  b.server = tandem_session_server_new (b.data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (tandem_session_server_set_sample_dir (b.server, shared, "node-b", &error));
+  g_assert_true (tandem_session_server_listen (b.server, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  b.port = tandem_session_server_get_port (b.server);
+  b.session_id = a->session_id;
+  for (guint r = 0; r < TANDEM_N_ROLES; r++)
+    b.tokens[r] = a->tokens[r];
+
+  /* ...the bytes go up through A, and a reader on B gets them. */
+  up = g_object_ref (tandem_sample_transfers_upload (author->transfers, import->hash));
+  g_assert_true (sync_test_wait (transfer_finished, up, 10000));
+  g_assert_cmpint (tandem_sample_transfer_get_state (up), ==, TANDEM_TRANSFER_DONE);
+  g_object_unref (up);
+
+  reader = peer_new (&b, "across-reader");
+  one[0] = reader;
+  hold = (HoldData) { one, 1, import->hash };
+  g_assert_true (sync_test_wait (all_hold, &hold, 20000));
+  path = tandem_sample_store_lookup (reader->store, import->hash);
+  sum = file_sha256 (path);
+  g_assert_cmpstr (sum, ==, import->hash);
+
+  blob = g_build_filename (shared, a->session_id, import->hash, NULL);
+  g_assert_true (g_file_test (blob, G_FILE_TEST_IS_REGULAR));
+  dir = g_dir_open (g_path_get_dirname (blob), 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_suffix (name, ".part"));
+
+  sync_test_peer_free (reader);
+  sync_test_peer_free (author);
+  sync_test_server_shutdown (b.server);
+  g_object_unref (b.server);
+  sync_test_rm_rf (b.data_dir);
+  g_free (b.data_dir);
+  sync_test_server_free (a);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -949,6 +1054,7 @@ main (int   argc,
   g_test_add_func ("/samples/quota-counts-project", test_quota_counts_project);
   g_test_add_func ("/samples/download-not-audio", test_download_not_audio);
   g_test_add_func ("/samples/download-checked", test_download_checked);
+  g_test_add_func ("/samples/shared-folder", test_shared_folder);
   ret = g_test_run ();
   sync_test_rm_rf (tmp);
   g_free (tmp);

@@ -238,7 +238,9 @@ ensure_samples_dir (TandemSession  *session,
 
   if (session->samples_dir == NULL)
     {
-      if (session->dir != NULL)
+      if (self->shared_sample_dir != NULL)
+        session->samples_dir = g_build_filename (self->shared_sample_dir, session->id, NULL);
+      else if (session->dir != NULL)
         session->samples_dir = g_build_filename (session->dir, "samples", NULL);
       else
         {
@@ -266,7 +268,8 @@ blob_path (TandemSession *session,
            const char    *hash,
            gboolean       part)
 {
-  g_autofree char *name = g_strconcat (hash, part ? ".part" : NULL, NULL);
+  const char *suffix = session->server->part_suffix ? session->server->part_suffix : ".part";
+  g_autofree char *name = g_strconcat (hash, part ? suffix : NULL, NULL);
 
   return g_build_filename (session->samples_dir, name, NULL);
 }
@@ -925,6 +928,58 @@ _tandem_server_samples_cleanup (TandemSessionServer *self)
   if (self->tmp_dir != NULL)
     rm_rf (self->tmp_dir);
   g_clear_pointer (&self->tmp_dir, g_free);
+  g_clear_pointer (&self->shared_sample_dir, g_free);
+  g_clear_pointer (&self->part_suffix, g_free);
+}
+
+/* A node id goes into file names: letters, digits, '-', '_' and '.' only. */
+static gboolean
+is_file_name_part (const char *text)
+{
+  if (text == NULL || *text == '\0' || *text == '.')
+    return FALSE;
+  for (const char *c = text; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_' && *c != '.')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+tandem_session_server_set_sample_dir (TandemSessionServer  *self,
+                                      const char           *dir,
+                                      const char           *node_id,
+                                      GError              **error)
+{
+  g_return_val_if_fail (TANDEM_IS_SESSION_SERVER (self), FALSE);
+
+  if (dir != NULL && !is_file_name_part (node_id))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "A shared sample folder needs a node id of letters, digits, “-”, “_” and “.”");
+      return FALSE;
+    }
+  if (dir != NULL && g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create the sample folder %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (dir != NULL && g_access (dir, W_OK) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot write to the sample folder %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  g_free (self->shared_sample_dir);
+  self->shared_sample_dir = g_strdup (dir);
+  g_free (self->part_suffix);
+  self->part_suffix = dir != NULL ? g_strdup_printf (".%s.part", node_id) : NULL;
+  return TRUE;
 }
 
 guint64

@@ -147,6 +147,8 @@ struct _TandemSessionServer
   GSource            *sweep_source;
   gboolean            shut_down;
   char               *tmp_dir;       /* samples of memory-only sessions */
+  char               *shared_sample_dir; /* <dir>/<session id>/, shared by nodes */
+  char               *part_suffix;   /* of upload part files: ".part", ".<node>.part" */
   guint64             sample_bytes_received;
 
   /* tandem-server-listener.c */

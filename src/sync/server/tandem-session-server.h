@@ -108,6 +108,16 @@ GTlsCertificate     *tandem_session_server_get_tls_certificate (TandemSessionSer
  * system's authorities (a certificate from one). */
 void                 tandem_session_server_secure_invite (TandemSessionServer *self,
                                                           TandemInvite        *invite);
+/* Keeps every session's samples in @dir/<session id>/ instead of its own
+ * folder, so that the nodes of a cluster which share @dir (a network file
+ * system) serve each other's uploads. @node_id names this node's part files,
+ * so that two nodes receiving the same sample never write one file; a
+ * finished sample is renamed into place, and the same name always holds the
+ * same bytes. Before any session loads. */
+gboolean             tandem_session_server_set_sample_dir (TandemSessionServer *self,
+                                                          const char          *dir,
+                                                          const char          *node_id,
+                                                          GError             **error);
 /* Raises the soft limit on open files to the hard limit (done by listen). */
 void                 tandem_session_server_raise_fd_limit (void);
 /* @address NULL listens on all interfaces; @port 0 picks a free port. */
