@@ -203,132 +203,21 @@ bench_echo (void)
 
 /* Edit → remote-apply latency through TandemSyncClient and the server. */
 
-typedef struct
-{
-  TandemSyncClient **clients;
-  guint              n_clients;
-  GHashTable        *sent;       /* "client/cseq" → gint64 * send time */
-  guint             *n_sent;     /* per client */
-  GArray            *samples;
-  gboolean           measuring;
-} LatencyRun;
-
-static void
-on_batch (TandemSyncClient *client,
-          guint64           seq,
-          const char       *author,
-          guint64           cseq,
-          LatencyRun       *run)
-{
-  g_autofree char *key = NULL;
-  gint64 *t0;
-  double dt;
-
-  if (g_strcmp0 (author, tandem_sync_client_get_client_id (client)) == 0)
-    return;
-  key = g_strdup_printf ("%s/%" G_GUINT64_FORMAT, author, cseq);
-  t0 = g_hash_table_lookup (run->sent, key);
-  if (t0 == NULL || !run->measuring)
-    return;
-  dt = (double) (g_get_monotonic_time () - *t0);
-  g_array_append_val (run->samples, dt);
-}
-
-static gboolean
-all_live (LatencyRun *run)
-{
-  for (guint i = 0; i < run->n_clients; i++)
-    if (tandem_sync_client_get_state (run->clients[i]) != TANDEM_SYNC_STATE_LIVE)
-      return FALSE;
-  return TRUE;
-}
-
 static void
 bench_latency (TandemSessionHost *host,
                guint              n_clients,
                double             rate)
 {
   g_autofree char *invite = tandem_session_host_dup_invite (host, TANDEM_ROLE_EDITOR);
-  LatencyRun run = { 0, };
-  gint64 start, now, end;
-  guint64 total = 0;
-  gboolean done = FALSE;
-  guint step = 0;
+  g_autofree const char **links = g_new0 (const char *, n_clients);
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *label = NULL;
 
-  run.n_clients = n_clients;
-  run.clients = g_new0 (TandemSyncClient *, n_clients);
-  run.n_sent = g_new0 (guint, n_clients);
-  run.sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  run.samples = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 0; i < n_clients; i++)
-    {
-      g_autoptr(TandemProject) project = tandem_project_new ();
-
-      run.clients[i] = tandem_sync_client_new (project, NULL);
-      g_signal_connect (run.clients[i], "batch-received", G_CALLBACK (on_batch), &run);
-      tandem_sync_client_connect (run.clients[i], invite, NULL);
-    }
-  while (!all_live (&run))
-    g_main_context_iteration (NULL, TRUE);
-
-  /* Warm up for a quarter of the run, then measure. */
-  start = g_get_monotonic_time ();
-  end = start + (gint64) (opt_duration * G_USEC_PER_SEC);
-  while ((now = g_get_monotonic_time ()) < end)
-    {
-      guint64 due = (guint64) ((double) (now - start) * rate / G_USEC_PER_SEC);
-
-      run.measuring = now > start + (end - start) / 4;
-      while (total < due)
-        {
-          guint c = total % n_clients;
-          TandemSyncClient *client = run.clients[c];
-          TandemProject *project = tandem_sync_client_get_project (client);
-          g_autoptr(TandemTrack) track = g_list_model_get_item (tandem_project_get_tracks (project),
-                                                                (step / 64) % 4);
-          g_autoptr(TandemOp) op = tandem_op_new_set_cell (tandem_project_get_current_pattern (project),
-                                                           tandem_track_get_id (track), step % 64,
-                                                           "velocity", 1 + (step % 120));
-          gint64 *t0 = g_new (gint64, 1);
-
-          step++;
-          *t0 = g_get_monotonic_time ();
-          run.n_sent[c]++;
-          g_hash_table_insert (run.sent, g_strdup_printf ("%s/%u", tandem_sync_client_get_client_id (client),
-                                                          run.n_sent[c]), t0);
-          tandem_sync_client_submit (client, op, NULL);
-          total++;
-        }
-      /* Sleep in the main loop until the next edit is due: a busy loop
-       * would take a core from the server thread. */
-      {
-        gint64 next = start + (gint64) ((double) (total + 1) * G_USEC_PER_SEC / rate);
-        gint64 wait_ms = (next - g_get_monotonic_time ()) / 1000;
-        gboolean due_flag = FALSE;
-        guint id = g_timeout_add (MAX (wait_ms, 0), set_flag, &due_flag);
-
-        while (!due_flag)
-          g_main_context_iteration (NULL, TRUE);
-        (void) id;
-      }
-    }
-  /* Drain what is in flight. */
-  g_timeout_add (200, set_flag, &done);
-  run_until (&done, 1000);
-
+    links[i] = invite;
+  tandem_bench_edit_latency (links, NULL, n_clients, rate, opt_duration, samples, NULL, NULL);
   label = g_strdup_printf ("%u clients, %.0f edits/s in total", n_clients, rate);
-  print_latency (label, run.samples);
-
-  for (guint i = 0; i < n_clients; i++)
-    g_object_unref (run.clients[i]);
-  g_free (run.clients);
-  g_free (run.n_sent);
-  g_hash_table_unref (run.sent);
-  g_array_unref (run.samples);
-  done = FALSE;
-  g_timeout_add (50, set_flag, &done);
-  run_until (&done, 1000);
+  print_latency (label, samples);
 }
 
 /* Fan-out: raw receivers on their own thread count what the server delivers. */

@@ -27,6 +27,7 @@ static const struct
   { "slow-viewers", "tandem-server RSS while 20 viewers stop reading and ack ahead", tandem_bench_slow_viewers },
   { "net", "a real tandem-server under hostile load: peak RSS, simultaneous joins, answers", tandem_bench_net },
   { "restart", "tandem-server restart with many sessions: port open, first welcome, all loaded, RSS", tandem_bench_restart },
+  { "cluster", "tandem-server nodes on Redis: same-node and cross-node latency, deliveries per CPU-s", tandem_bench_cluster },
   { "music", "evolution steps, rhythm generation, plan compiles with chord tracks", tandem_bench_music },
 };
 
