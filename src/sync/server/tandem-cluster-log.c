@@ -73,6 +73,7 @@ struct _TandemCluster
   guint    replicas;
   char    *script_sha;   /* set once loaded; guarded by lock */
   GMutex   lock;
+  TandemClusterPresence *presence; /* of the attached server, on its context */
 };
 
 typedef struct
@@ -440,6 +441,7 @@ tandem_cluster_free (TandemCluster *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->presence, _tandem_cluster_presence_free);
   g_free (self->host);
   g_free (self->node_id);
   g_free (self->script_sha);
@@ -473,4 +475,18 @@ tandem_cluster_attach (TandemCluster       *self,
 {
   server->open_log = open_cluster_log;
   server->open_log_data = self;
+  g_clear_pointer (&self->presence, _tandem_cluster_presence_free);
+  self->presence = _tandem_cluster_presence_new (self->host, self->port, self->node_id, server);
+}
+
+TandemClusterPresence *
+_tandem_cluster_get_presence (TandemCluster *self)
+{
+  return self->presence;
+}
+
+void
+_tandem_cluster_drop_presence (TandemCluster *self)
+{
+  g_clear_pointer (&self->presence, _tandem_cluster_presence_free);
 }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "tandem-cluster-presence.h"
 #include "tandem-session-server.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,11 @@ gboolean       tandem_cluster_check        (TandemCluster        *self,
  * @server. */
 void           tandem_cluster_attach       (TandemCluster        *self,
                                             TandemSessionServer  *server);
+
+/* Presence across the nodes (tandem-cluster-presence.c), once attached. */
+TandemClusterPresence *_tandem_cluster_get_presence (TandemCluster *self);
+/* Tests: the node's presence goes silent, as in a crash or a partition. */
+void                   _tandem_cluster_drop_presence (TandemCluster *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TandemCluster, tandem_cluster_free)
 

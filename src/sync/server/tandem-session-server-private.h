@@ -122,6 +122,7 @@ struct _TandemSession
   char                *samples_dir;   /* <dir>/samples, or under the server's temp dir */
   GHashTable          *uploads;       /* hash → upload in progress */
   TandemSessionHistory *history;      /* tandem-session-history.c */
+  GHashTable          *remote_people; /* client id → TandemRemotePerson: on other nodes */
 };
 
 struct _TandemSessionServer
@@ -134,6 +135,12 @@ struct _TandemSessionServer
   /* The log each session writes to; NULL: its local journal. */
   TandemSessionLog *(*open_log) (TandemSession *session, gpointer data);
   gpointer            open_log_data;
+  /* Where the presence of this node's participants goes beyond them (the
+   * other nodes of a cluster): @text a presence message, NULL when
+   * @client_id left. NULL: nowhere. */
+  void              (*relay_presence) (TandemSession *session, const char *client_id,
+                                       const char *text, gpointer data);
+  gpointer            relay_presence_data;
   char               *admin_token_hash;
   char               *public_host;
   char              **invite_also;  /* other nodes, put into invite links as also= */
@@ -187,6 +194,25 @@ struct _TandemSessionServer
   guint64             history_max_bytes; /* 0: no limit */
   gint64              history_max_age_s; /* 0: no limit */
 };
+
+/* tandem-session-remote.c: people of a session on other nodes */
+typedef struct _TandemRemotePerson TandemRemotePerson;
+void           _tandem_session_relay_presence (TandemSession       *session,
+                                               const char          *client_id,
+                                               const char          *text);
+void           _tandem_session_add_remote_participants (TandemSession *session,
+                                                        JsonBuilder   *b);
+/* The colours of people on other nodes, added to @taken. */
+void           _tandem_session_remote_colors  (TandemSession       *session,
+                                               GPtrArray           *taken);
+/* A person of this node joined as @client_id: if they were seen on another
+ * node (they moved), they are here now. */
+void           _tandem_session_forget_remote  (TandemSession       *session,
+                                               const char          *client_id);
+void           _tandem_session_remote_free    (TandemSession       *session);
+/* @peer's colour turned out to be taken (by someone on another node with
+ * the stronger claim): it gets the first free one, and everyone hears it. */
+void           _tandem_peer_give_another_color (TandemPeer         *peer);
 
 /* tandem-server-loader.c */
 void           _tandem_server_loader_init     (TandemSessionServer  *self);

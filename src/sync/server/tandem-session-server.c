@@ -364,6 +364,7 @@ peer_detach (TandemPeer *peer)
   g_ptr_array_remove (session->peers, peer);
   leave = leave_message (peer);
   _tandem_session_broadcast (session, NULL, leave);
+  _tandem_session_relay_presence (session, peer->client_id, NULL);
 }
 
 static void
@@ -397,6 +398,7 @@ send_presence_now (TandemPeer *peer)
     return;
   text = presence_message (peer);
   _tandem_session_broadcast (peer->session, peer, text);
+  _tandem_session_relay_presence (peer->session, peer->client_id, text);
 }
 
 static gboolean
@@ -436,6 +438,8 @@ pick_peer_color (TandemSession *session,
           && g_strcmp0 (other->client_id, peer->client_id) != 0)
         g_ptr_array_add (taken, other->color);
     }
+  if (session != NULL)
+    _tandem_session_remote_colors (session, taken);
   g_ptr_array_add (taken, NULL);
   return g_strdup (tandem_presence_pick_color (wanted, (const char * const *) taken->pdata));
 }
@@ -445,6 +449,16 @@ static void
 send_own_presence (TandemPeer *peer)
 {
   _tandem_peer_send (peer, presence_message (peer));
+}
+
+void
+_tandem_peer_give_another_color (TandemPeer *peer)
+{
+  g_autofree char *old = g_steal_pointer (&peer->color);
+
+  peer->color = pick_peer_color (peer->session, peer, "");
+  send_own_presence (peer);
+  send_presence_now (peer);
 }
 
 static void
@@ -701,6 +715,8 @@ handle_hello (TandemPeer *peer,
 
   peer->client_id = g_strdup (client);
   peer->name = g_strdup (clean_name ? clean_name : "");
+  /* Someone who moved here from another node is no longer there. */
+  _tandem_session_forget_remote (session, client);
   peer->color = pick_peer_color (session, peer, clean_color);
   peer->role = role;
   /* The welcome describes the synced state only; batches in flight follow
@@ -776,6 +792,7 @@ handle_set_role (TandemPeer *peer,
   /* Everyone, the target included, hears it at once. */
   text = presence_message (target);
   _tandem_session_broadcast (peer->session, NULL, text);
+  _tandem_session_relay_presence (peer->session, target->client_id, text);
 }
 
 static gint64

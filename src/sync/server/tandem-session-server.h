@@ -118,6 +118,13 @@ gboolean             tandem_session_server_set_sample_dir (TandemSessionServer *
                                                           const char          *dir,
                                                           const char          *node_id,
                                                           GError             **error);
+/* The presence of a person of @session_id on another node of a cluster
+ * (@text, a presence message), or NULL when they left there
+ * (tandem-session-remote.c). */
+void                 tandem_session_server_remote_presence (TandemSessionServer *self,
+                                                          const char          *session_id,
+                                                          const char          *client_id,
+                                                          const char          *text);
 /* Raises the soft limit on open files to the hard limit (done by listen). */
 void                 tandem_session_server_raise_fd_limit (void);
 /* @address NULL listens on all interfaces; @port 0 picks a free port. */

@@ -116,6 +116,7 @@ _tandem_session_free (TandemSession *session)
   g_ptr_array_unref (session->peers);
   _tandem_session_samples_free (session);
   _tandem_session_history_free (session);
+  _tandem_session_remote_free (session);
   explicit_bzero (session->token_hash, sizeof session->token_hash);
   g_free (session->id);
   g_free (session->dir);
@@ -1116,6 +1117,7 @@ _tandem_session_build_welcome (TandemSession *session,
   for (guint i = 0; i < session->peers->len; i++)
     if (session->peers->pdata[i] != peer)
       add_participant (b, session->peers->pdata[i]);
+  _tandem_session_add_remote_participants (session, b);
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
