@@ -23,8 +23,12 @@ TandemJoinDialog *tandem_join_dialog_new      (GtkWindow        *parent);
 const char       *tandem_join_dialog_get_link (TandemJoinDialog *self);
 void              tandem_join_dialog_set_link (TandemJoinDialog *self,
                                                const char       *link);
+/* The name a nearby session's host is asked about (property
+ * "display-name"; NULL or empty: the account's user name). */
 void              tandem_join_dialog_set_display_name  (TandemJoinDialog *self,
                                                         const char       *name);
+/* Whether it waits for a host's answer; what it says about the last
+ * refusal (NULL while it says nothing). */
 gboolean          tandem_join_dialog_is_knocking       (TandemJoinDialog *self);
 const char       *tandem_join_dialog_get_knock_message (TandemJoinDialog *self);
 /* The box of nearby sessions (filled by the dialog, hidden while none are

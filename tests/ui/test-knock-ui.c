@@ -239,6 +239,9 @@ test_allow_as_listener (void)
   tandem_test_iterate_until (is_live, bob);
   g_assert_cmpstr (tandem_sync_client_get_role (bob->client), ==, "viewer");
   g_assert_true (_tandem_window_is_listening (bob));
+  /* Only the owner is asked about knocks. */
+  g_assert_null (bob->knock_prompt);
+  g_assert_nonnull (ada->knock_prompt);
   g_assert_cmpstr (tandem_project_get_name (bob->project), ==, "Jam one");
   g_assert_cmpfloat (tandem_project_get_tempo (bob->project), ==, 97);
 
