@@ -9,6 +9,7 @@
 #include "tandem-remote-host.h"
 #include "tandem-history-panel.h"
 #include "tandem-hosted-sessions.h"
+#include "tandem-knock-prompt.h"
 #include "tandem-session-host.h"
 #include "tandem-sync-client.h"
 #include "tandem-sample-transfers.h"
@@ -58,6 +59,7 @@ struct _TandemWindow
   GHashTable           *last_writers;     /* edited target → client id of its last writer */
   char                 *shown_role;       /* the role the window was last set up for */
   AdwToast             *listening_toast;  /* shown to a listener who tried to edit */
+  TandemKnockPrompt    *knock_prompt;     /* while owner of a session it has the tokens of */
   gboolean              views_ready;      /* the view shown is the person's choice (views.c) */
   GtkRevealer          *export_revealer;
   GtkProgressBar       *export_progress;
@@ -119,6 +121,9 @@ void _tandem_window_session_init       (TandemWindow   *self);
 void _tandem_window_leave_session      (TandemWindow   *self);
 void _tandem_window_session_dispose    (TandemWindow   *self);
 char *_tandem_window_dup_session_status (TandemWindow  *self);
+/* tandem-window-knock.c: asks the owner about those who knock; call when
+ * the role or the session changes. */
+void _tandem_window_knock_update       (TandemWindow   *self);
 /* Whether the window is in a session as a listener, who edits nothing. */
 gboolean _tandem_window_is_listening (TandemWindow *self);
 /* Tells a listener who tried to edit (undo, redo) that they are listening. */

@@ -330,6 +330,7 @@ on_role_changed (TandemWindow *self)
   gtk_revealer_set_reveal_child (self->listener_banner, listening);
   tandem_participants_popover_set_can_manage (self->participants_popover,
                                               g_strcmp0 (role, "owner") == 0);
+  _tandem_window_knock_update (self);
   update_participants (self);
 }
 
@@ -1388,6 +1389,8 @@ join_action (GtkWidget  *widget,
   gtk_box_append (slot, list);
   gtk_widget_set_visible (GTK_WIDGET (slot), TRUE);
   g_object_set_data (G_OBJECT (dialog), "name-row", name_row);
+  /* A nearby session's host is asked about this name. */
+  g_object_bind_property (name_row, "text", dialog, "display-name", G_BINDING_SYNC_CREATE);
 
   g_signal_connect_object (dialog, "join", G_CALLBACK (on_join_requested), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -1531,6 +1534,7 @@ _tandem_window_session_init (TandemWindow *self)
 void
 _tandem_window_session_dispose (TandemWindow *self)
 {
+  g_clear_object (&self->knock_prompt);
   g_clear_pointer (&self->following, g_free);
   g_clear_pointer (&self->shown_role, g_free);
   g_clear_pointer (&self->last_writers, g_hash_table_unref);

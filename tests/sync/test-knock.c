@@ -70,6 +70,17 @@ knock (Fixture    *f,
   return conn;
 }
 
+/* The owner hears that the knock @id no longer waits. */
+static void
+owner_sees_knock_end (SoupWebsocketConnection *owner,
+                      const char              *id)
+{
+  g_autoptr(JsonObject) msg = sync_test_raw_expect (owner, "knock-ended", 10000);
+
+  g_assert_nonnull (msg);
+  g_assert_cmpstr (json_object_get_string_member (msg, "knock"), ==, id);
+}
+
 /* The owner sees the knock; returns its id. */
 static char *
 owner_sees_knock (SoupWebsocketConnection *owner,
@@ -144,6 +155,29 @@ test_deny (Fixture *f, gconstpointer data)
   answer (f->owner, "deny", id, NULL, NULL);
   sync_test_raw_expect_error (k, "denied");
   g_assert_true (sync_test_raw_wait_closed (k, 10000));
+  /* Every connection of the owner's drops its prompt, the one that answered too. */
+  owner_sees_knock_end (f->owner, id);
+}
+
+/* A knocker who gives up leaves the owner's queue; the knock after it
+ * still waits. */
+static void
+test_give_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) k = knock (f, "guest1", "Ada");
+  g_autoptr(SoupWebsocketConnection) k2 = NULL;
+  g_autofree char *id = owner_sees_knock (f->owner, "Ada");
+  g_autofree char *id2 = NULL;
+
+  k2 = knock (f, "guest2", "Grace");
+  id2 = owner_sees_knock (f->owner, "Grace");
+  soup_websocket_connection_close (k, TANDEM_CLOSE_NORMAL, NULL);
+  owner_sees_knock_end (f->owner, id);
+  /* An admit for the one who left finds nobody. */
+  answer (f->owner, "admit", id, "editor", f->ts->tokens[TANDEM_ROLE_EDITOR]);
+  sync_test_raw_expect_error (f->owner, "expired");
+  answer (f->owner, "deny", id2, NULL, NULL);
+  sync_test_raw_expect_error (k2, "denied");
 }
 
 static void
@@ -156,6 +190,7 @@ test_expiry (Fixture *f, gconstpointer data)
   k = knock (f, "guest1", "Ada");
   id = owner_sees_knock (f->owner, "Ada");
   sync_test_raw_expect_error (k, "expired");
+  owner_sees_knock_end (f->owner, id);
   /* A late admit lets nobody in. */
   answer (f->owner, "admit", id, "editor", f->ts->tokens[TANDEM_ROLE_EDITOR]);
   sync_test_raw_expect_error (f->owner, "expired");
@@ -297,6 +332,7 @@ typedef struct
 {
   char *id;
   char *name;
+  char *ended;
 } Heard;
 
 static void
@@ -312,6 +348,53 @@ static gboolean
 heard_knock (gpointer data)
 {
   return ((Heard *) data)->id != NULL;
+}
+
+static void
+knock_ended_cb (TandemSyncClient *client, const char *id, Heard *heard)
+{
+  g_free (heard->ended);
+  heard->ended = g_strdup (id);
+}
+
+static gboolean
+heard_end (gpointer data)
+{
+  return ((Heard *) data)->ended != NULL;
+}
+
+/* Cancelling a knock gives up: the knocker gets G_IO_ERROR_CANCELLED and
+ * the owner's client hears that the knock ended. */
+static void
+test_clients_give_up (Fixture *f, gconstpointer data)
+{
+  g_autofree char *owner_link = sync_test_server_invite (f->ts, TANDEM_ROLE_OWNER);
+  g_autofree char *link = tokenless_link (f);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TandemSyncClient) owner = sync_test_client_new ();
+  g_autofree char *token = NULL;
+  Heard heard = { 0 };
+
+  g_signal_connect (owner, "knock-received", G_CALLBACK (knock_received_cb), &heard);
+  g_signal_connect (owner, "knock-ended", G_CALLBACK (knock_ended_cb), &heard);
+  g_assert_true (tandem_sync_client_connect (owner, owner_link, NULL));
+  g_assert_true (sync_test_wait_live (owner));
+
+  tandem_knock_async (link, "guest1", "Ada", cancellable, knocked_cb, &result);
+  g_assert_true (sync_test_wait (heard_knock, &heard, 10000));
+  g_cancellable_cancel (cancellable);
+  g_assert_true (sync_test_wait (is_set, &result, 10000));
+  token = tandem_knock_finish (result, NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (sync_test_wait (heard_end, &heard, 10000));
+  g_assert_cmpstr (heard.ended, ==, heard.id);
+
+  g_free (heard.id);
+  g_free (heard.name);
+  g_free (heard.ended);
 }
 
 /* Both sides through TandemSyncClient: the owner's client hears the knock
@@ -368,6 +451,7 @@ main (int argc, char **argv)
   ADD ("admit-editor", test_admit_editor, 0);
   ADD ("admit-viewer", test_admit_viewer, 0);
   ADD ("deny", test_deny, 0);
+  ADD ("give-up", test_give_up, 0);
   ADD ("expiry", test_expiry, 0);
   ADD ("too-many-pending", test_too_many_pending, 0);
   ADD ("non-owner-admit", test_non_owner_admit, 0);
@@ -377,5 +461,6 @@ main (int argc, char **argv)
   ADD ("client-admitted", test_client_admitted, 0);
   ADD ("client-denied", test_client_denied, 0);
   ADD ("clients-admit-and-edit", test_clients_admit_and_edit, 1);
+  ADD ("clients-give-up", test_clients_give_up, 1);
   return g_test_run ();
 }

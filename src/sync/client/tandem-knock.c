@@ -24,11 +24,16 @@ typedef struct
   char                    *token;
   TandemRole               role;
   gboolean                 answered;
+  GCancellable            *cancellable;
+  gulong                   cancelled_id;
 } KnockData;
 
 static void
 knock_data_free (KnockData *d)
 {
+  if (d->cancelled_id != 0)
+    g_cancellable_disconnect (d->cancellable, d->cancelled_id);
+  g_clear_object (&d->cancellable);
   if (d->conn)
     {
       g_signal_handlers_disconnect_matched (d->conn, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, NULL);
@@ -94,6 +99,32 @@ on_closed (SoupWebsocketConnection *conn,
                            "The host closed the connection before answering");
 }
 
+/* Giving up closes the connection, which takes the knock off the owner's
+ * screen. From an idle: the cancelled handler must not free what it is
+ * connected with. */
+static gboolean
+give_up_cb (gpointer data)
+{
+  GTask *task = data;
+  KnockData *d = g_task_get_task_data (task);
+
+  if (!d->answered)
+    {
+      d->answered = TRUE;
+      g_task_return_error_if_cancelled (task);
+      if (soup_websocket_connection_get_state (d->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (d->conn, TANDEM_CLOSE_NORMAL, NULL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              GTask        *task)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, give_up_cb, g_object_ref (task), g_object_unref);
+}
+
 static void
 connect_cb (GObject      *source,
             GAsyncResult *result,
@@ -133,6 +164,9 @@ connect_cb (GObject      *source,
   /* The handlers hold the task until an answer or the close comes. */
   g_object_ref (task);
   g_signal_connect_swapped (d->conn, "closed", G_CALLBACK (g_object_unref), task);
+  if (d->cancellable != NULL)
+    d->cancelled_id = g_cancellable_connect (d->cancellable, G_CALLBACK (on_cancelled), task,
+                                             NULL);
 }
 
 void
@@ -153,6 +187,7 @@ tandem_knock_async (const char          *link,
 
   g_task_set_source_tag (task, tandem_knock_async);
   g_task_set_task_data (task, d, (GDestroyNotify) knock_data_free);
+  d->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   d->invite = tandem_invite_parse (link, &error);
   if (d->invite == NULL)
     {

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* Knocks on the session of @link (which carries no token) as @client_id,
  * shown to the owner as @name, and waits for the owner's answer (up to the
- * server's knock timeout). */
+ * server's knock timeout). Cancelling @cancellable gives up: the knock
+ * leaves the owner's queue and the result is G_IO_ERROR_CANCELLED. */
 void  tandem_knock_async  (const char          *link,
                            const char          *client_id,
                            const char          *name,

@@ -271,9 +271,13 @@ browse_cb (AvahiServiceBrowser    *browser,
         if (g_hash_table_contains (self->resolvers, key)
             || g_hash_table_size (self->resolvers) >= MAX_SESSIONS)
           break;
-        /* The resolver stays: it reports TXT changes (renames) as they come. */
+        /* The resolver stays: it reports TXT changes (renames) as they come.
+         * It asks for the IPv4 address: GLib's TLS (glib-networking 2.74)
+         * sends an address as the server name, and the host's GnuTLS
+         * refuses an IPv6 one, so wss:// to an IPv6 literal never gets
+         * through its handshake. */
         resolver = avahi_service_resolver_new (self->client, iface, protocol, name, type,
-                                               domain, AVAHI_PROTO_UNSPEC, 0, resolve_cb, self);
+                                               domain, AVAHI_PROTO_INET, 0, resolve_cb, self);
         if (resolver == NULL)
           g_debug ("Could not resolve “%s”: %s", name,
                    avahi_strerror (avahi_client_errno (self->client)));

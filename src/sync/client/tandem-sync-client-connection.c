@@ -154,6 +154,8 @@ on_message (SoupWebsocketConnection *conn,
     }
   else if (g_str_equal (msg_type, TANDEM_MSG_KNOCK))
     _tandem_sync_client_handle_knock (self, msg);
+  else if (g_str_equal (msg_type, TANDEM_MSG_KNOCK_ENDED))
+    _tandem_sync_client_handle_knock_ended (self, msg);
   else if (g_str_equal (msg_type, "pong"))
     _tandem_sync_client_handle_pong (self, msg);
   else if (g_str_equal (msg_type, "error"))

@@ -22,6 +22,18 @@ _tandem_sync_client_handle_knock (TandemSyncClient *self,
 }
 
 void
+_tandem_sync_client_handle_knock_ended (TandemSyncClient *self,
+                                        JsonObject       *msg)
+{
+  const char *id = NULL;
+
+  if (!self->joined || g_strcmp0 (self->role, "owner") != 0
+      || !tandem_message_get_string (msg, "knock", &id))
+    return;
+  g_signal_emit (self, _tandem_sync_client_signals[KNOCK_ENDED], 0, id);
+}
+
+void
 tandem_sync_client_answer_knock (TandemSyncClient *self,
                                  const char       *knock_id,
                                  const char       *role,

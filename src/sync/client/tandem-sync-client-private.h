@@ -136,6 +136,7 @@ enum {
   SAMPLE_AVAILABLE,
   REMOTE_BATCH,
   KNOCK_RECEIVED,
+  KNOCK_ENDED,
   N_SIGNALS
 };
 
@@ -157,6 +158,8 @@ void      _tandem_sync_client_send_text      (TandemSyncClient  *self,
 /* tandem-sync-client-knock.c */
 void      _tandem_sync_client_handle_knock   (TandemSyncClient  *self,
                                               JsonObject        *msg);
+void      _tandem_sync_client_handle_knock_ended (TandemSyncClient *self,
+                                                  JsonObject       *msg);
 
 /* tandem-sync-client-connection.c */
 void      _tandem_sync_client_connection_lost (TandemSyncClient *self);

@@ -285,6 +285,11 @@ tandem_sync_client_class_init (TandemSyncClientClass *klass)
   signals[KNOCK_RECEIVED] =
     g_signal_new ("knock-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* A knock no longer waits (answered, possibly from another of the
+   * owner's connections; given up; or timed out): knock id. */
+  signals[KNOCK_ENDED] =
+    g_signal_new ("knock-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 /* 256 random bits from the system's CSPRNG, in base64: made with the

@@ -54,6 +54,11 @@ G_DECLARE_FINAL_TYPE (TandemSyncClient, tandem_sync_client, TANDEM, SYNC_CLIENT,
  *     someone else's batch is about to be applied to the confirmed state
  *     (the project does not show our pending edits then, and what the batch
  *     deletes is still there). Handlers only look; they never edit.
+ *   ::knock-received (const char *knock_id, const char *name) — owners
+ *     only: someone without a token asks to come in.
+ *   ::knock-ended (const char *knock_id) — owners only: that knock no longer
+ *     waits (answered, maybe from another connection of the owner; given
+ *     up; or timed out).
  *
  * The server assigns colours: "color" becomes the one it gave us (ours if
  * nobody else had it), and "role" follows a set-role by the owner.
@@ -108,6 +113,9 @@ gboolean          tandem_sync_client_has_pending_set  (TandemSyncClient *self,
                                                        const TandemOp   *set_op);
 /* Owner only: makes @client_id an editor or a listener ("editor",
  * "viewer") for the rest of their connection. */
+void              tandem_sync_client_set_role_of      (TandemSyncClient *self,
+                                                       const char       *client_id,
+                                                       const char       *role);
 /* Lets in the person of a "knock-received" as @role ("editor" or "viewer"),
  * handing them @token, the session's token for that role; @role NULL
  * turns them away. Owners only. */
@@ -115,9 +123,6 @@ void              tandem_sync_client_answer_knock     (TandemSyncClient *self,
                                                        const char       *knock_id,
                                                        const char       *role,
                                                        const char       *token);
-void              tandem_sync_client_set_role_of      (TandemSyncClient *self,
-                                                       const char       *client_id,
-                                                       const char       *role);
 
 /* The server clock (NTP-style, see tandem-clock.h): estimated server clock
  * minus local monotonic clock in µs, ± the uncertainty; the smallest and the

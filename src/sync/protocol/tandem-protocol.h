@@ -64,6 +64,7 @@ G_BEGIN_DECLS
 #define TANDEM_MSG_ADMIT                "admit"
 #define TANDEM_MSG_DENY                 "deny"
 #define TANDEM_MSG_ADMITTED             "admitted"
+#define TANDEM_MSG_KNOCK_ENDED          "knock-ended"
 #define TANDEM_CODE_DENIED              "denied"
 #define TANDEM_CODE_BUSY                "busy"
 #define TANDEM_CODE_EXPIRED             "expired"

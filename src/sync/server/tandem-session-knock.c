@@ -6,6 +6,9 @@
  * the server checks that token against its hashes before passing it on. A
  * knocker's connection is closed once it is answered; it joins with a hello
  * on a new connection, as any invited person does.
+ *
+ * Whenever a knock leaves the queue, answered or not, the owners hear of it
+ * ("knock-ended"), so that no prompt stays up for somebody who is gone.
  */
 #include "tandem-session-server-private.h"
 #include "tandem-server-conn.h"
@@ -17,6 +20,7 @@
 
 typedef struct
 {
+  TandemSessionServer *server;
   char       *id;
   char       *session_id;
   char       *name;
@@ -99,6 +103,32 @@ count_pending (TandemKnocks *self,
   return n;
 }
 
+static void send_to_owners (TandemSession *session,
+                            const char    *text);
+
+/* Tells the owners that @knock no longer waits, and forgets it. */
+static void
+end_knock (TandemKnocks *self,
+           Knock        *knock)
+{
+  TandemSession *session = _tandem_server_lookup_session (knock->server, knock->session_id);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, TANDEM_MSG_KNOCK_ENDED);
+  json_builder_set_member_name (b, "knock");
+  json_builder_add_string_value (b, knock->id);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = tandem_message_to_string (json_node_get_object (root));
+  g_ptr_array_remove (self->pending, knock);
+  if (session != NULL)
+    send_to_owners (session, text);
+}
+
 /* Answers the knocker and forgets the knock. */
 static void
 finish_knock (TandemKnocks *self,
@@ -108,7 +138,7 @@ finish_knock (TandemKnocks *self,
   TandemPeer *peer = knock->peer;
 
   knock->peer = NULL;
-  g_ptr_array_remove (self->pending, knock);
+  end_knock (self, knock);
   if (peer == NULL || peer->closing)
     {
       g_free (answer);
@@ -124,7 +154,7 @@ static gboolean
 expire_cb (gpointer data)
 {
   Knock *knock = data;
-  TandemKnocks *self = knock->peer->server->knocks;
+  TandemKnocks *self = knock->server->knocks;
 
   g_clear_pointer (&knock->expiry, g_source_unref);
   finish_knock (self, knock,
@@ -233,6 +263,7 @@ _tandem_knock_handle (TandemPeer *peer,
 
   clean_name = tandem_presence_clean_name (name, NULL);
   knock = g_new0 (Knock, 1);
+  knock->server = server;
   knock->id = _tandem_random_token (9);
   knock->session_id = g_strdup (session->id);
   knock->name = clean_name ? g_steal_pointer (&clean_name) : g_strdup (name);
@@ -344,7 +375,8 @@ _tandem_knock_forget_peer (TandemPeer *peer)
 
       if (knock->peer == peer)
         {
-          g_ptr_array_remove_index (self->pending, i);
+          knock->peer = NULL;
+          end_knock (self, knock);
           break;
         }
     }

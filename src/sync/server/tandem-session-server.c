@@ -374,6 +374,8 @@ on_closed (SoupWebsocketConnection *conn,
   TandemSessionServer *self = peer->server;
 
   peer->closing = TRUE;
+  /* A knocker who gives up leaves the queue, and the owner's prompt with it. */
+  _tandem_knock_forget_peer (peer);
   peer_detach (peer);
   g_ptr_array_remove (self->peers, peer);
   peer_free (peer);
