@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <libgupnp/gupnp.h>
 #include <libgupnp-igd/gupnp-simple-igd.h>
 
 #include "tandem-port-mapping.h"
@@ -89,6 +90,30 @@ on_mapped (GUPnPSimpleIgd    *igd,
   finish (self, mapped, NULL);
 }
 
+/* The UPnP errors routers give for AddPortMapping (WANIPConnection:1 and :2),
+ * in words a musician can act on. */
+static const char *
+describe_upnp_error (int code)
+{
+  switch (code)
+    {
+    case 606:
+      return "it does not let this computer change its settings";
+    case 718:
+      return "another computer already uses that port on it";
+    case 724:
+      return "it only forwards a port to the same port number";
+    case 725:
+      return "it only accepts permanent forwardings";
+    case 728:
+      return "its table of forwarded ports is full";
+    case 729:
+      return "it does not forward ports below 1024";
+    default:
+      return "it refused";
+    }
+}
+
 static void
 on_error (GUPnPSimpleIgd    *igd,
           GError            *error,
@@ -101,9 +126,16 @@ on_error (GUPnPSimpleIgd    *igd,
 {
   if (local_port != self->port)
     return;
-  finish (self, NULL,
-          g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "The router refused to forward port %u: %s",
-                       local_port, error ? error->message : "no reason given"));
+  /* The router's own words and code stay in the message, for whoever has to
+   * look at its settings. */
+  if (error != NULL && error->domain == GUPNP_CONTROL_ERROR)
+    finish (self, NULL,
+            g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "%s (UPnP error %d, %s)",
+                         describe_upnp_error (error->code), error->code, error->message));
+  else
+    finish (self, NULL,
+            g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "it could not (%s)",
+                         error != NULL ? error->message : "no reason given"));
 }
 
 static gboolean
@@ -114,7 +146,7 @@ on_timeout (gpointer data)
   self->timeout_id = 0;
   finish (self, NULL,
           g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               "No router on this network answered (UPnP)"));
+                               "no router on this network answered (UPnP)"));
   return G_SOURCE_REMOVE;
 }
 

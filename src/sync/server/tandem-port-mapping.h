@@ -17,8 +17,11 @@ G_DECLARE_FINAL_TYPE (TandemPortMapping, tandem_port_mapping, TANDEM, PORT_MAPPI
 TandemPortMapping *tandem_port_mapping_new            (void);
 /* Asks the routers on the network to forward TCP @port on their public
  * address to @local_ip:@port, for at most @timeout_ms; done once one maps
- * it, or with an error (G_IO_ERROR_TIMED_OUT when none answers). The
- * mapping lasts until tandem_port_mapping_stop() or the object goes. */
+ * it, or with an error: G_IO_ERROR_TIMED_OUT when none answers,
+ * G_IO_ERROR_FAILED when one refuses. Its message, in lower case, says why
+ * as a clause ("another computer already uses that port on it (UPnP error
+ * 718, …)"). The mapping lasts until tandem_port_mapping_stop() or the
+ * object goes. */
 void               tandem_port_mapping_start_async    (TandemPortMapping   *self,
                                                        const char          *local_ip,
                                                        guint16              port,
