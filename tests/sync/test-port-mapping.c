@@ -273,6 +273,45 @@ test_stop_deletes (void)
 }
 
 static void
+on_stopped (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  guint *deleted_then = data;
+
+  g_assert_true (tandem_port_mapping_stop_finish (TANDEM_PORT_MAPPING (source), result, &error));
+  g_assert_no_error (error);
+  *deleted_then = router.n_deleted;
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(guint *) data != G_MAXUINT;
+}
+
+/* What quitting waits on: done only once the router has removed it. */
+static void
+test_stop_async_waits_for_router (void)
+{
+  g_autoptr(TandemPortMapping) mapping = tandem_port_mapping_new ();
+  Result r = { 0, };
+  guint deleted_before, deleted_then = G_MAXUINT;
+
+  router_up ();
+  router.refuse_code = 0;
+  map (mapping, TANDEM_PORT_MAPPING_TIMEOUT_MS, &r);
+  g_assert_no_error (r.error);
+  deleted_before = router.n_deleted;
+  tandem_port_mapping_stop_async (mapping, on_stopped, &deleted_then);
+  g_assert_true (sync_test_wait (is_set, &deleted_then, WAIT_MS));
+  g_assert_cmpuint (deleted_then, ==, deleted_before + 1);
+  g_assert_cmpuint (router.deleted_port, ==, PORT);
+  result_clear (&r);
+}
+
+static void
 test_refused (void)
 {
   g_autoptr(TandemPortMapping) mapping = tandem_port_mapping_new ();
@@ -311,6 +350,7 @@ main (int    argc,
   g_test_add_func ("/port-mapping/no-router", test_no_router);
   g_test_add_func ("/port-mapping/maps", test_maps);
   g_test_add_func ("/port-mapping/stop-deletes", test_stop_deletes);
+  g_test_add_func ("/port-mapping/stop-async-waits-for-router", test_stop_async_waits_for_router);
   g_test_add_func ("/port-mapping/refused", test_refused);
   status = g_test_run ();
   router_down ();

@@ -229,6 +229,50 @@ tandem_port_mapping_start_finish (TandemPortMapping  *self,
   return ip;
 }
 
+static void
+on_igd_gone (gpointer  data,
+             GObject  *where_the_object_was)
+{
+  g_autoptr(GTask) task = data;
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+tandem_port_mapping_stop_async (TandemPortMapping   *self,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TANDEM_IS_PORT_MAPPING (self));
+  g_return_if_fail (self->pending == NULL);
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, tandem_port_mapping_stop_async);
+  tandem_port_mapping_stop (self);
+  if (self->igd == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  /* GUPnPSimpleIgd holds itself while a DeletePortMapping is unanswered (at
+   * most its request timeout): it goes when the router has answered. */
+  g_object_weak_ref (G_OBJECT (self->igd), on_igd_gone, task);
+  g_clear_object (&self->igd);
+}
+
+gboolean
+tandem_port_mapping_stop_finish (TandemPortMapping  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 tandem_port_mapping_stop (TandemPortMapping *self)
 {

@@ -34,7 +34,15 @@ char              *tandem_port_mapping_start_finish   (TandemPortMapping   *self
                                                        GAsyncResult        *result,
                                                        guint16             *external_port,
                                                        GError             **error);
-/* Removes the mapping, if any. */
+/* Removes the mapping, if any (the router is told in the background). */
 void               tandem_port_mapping_stop           (TandemPortMapping   *self);
+/* The same, done once the router answered, or gave up waiting for it (a few
+ * seconds): what quitting waits for, so no forwarding outlives the app. */
+void               tandem_port_mapping_stop_async     (TandemPortMapping   *self,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean           tandem_port_mapping_stop_finish    (TandemPortMapping   *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
 
 G_END_DECLS
