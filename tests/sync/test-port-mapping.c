@@ -227,6 +227,25 @@ test_no_router (void)
   result_clear (&r);
 }
 
+/* Hosting stops while no router has answered yet: at once, not at the bound. */
+static void
+test_cancelled (void)
+{
+  g_autoptr(TandemPortMapping) mapping = tandem_port_mapping_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result r = { 0, };
+
+  g_assert_null (router.device);
+  started_at = g_get_monotonic_time ();
+  tandem_port_mapping_start_async (mapping, LOCAL_IP, PORT, TANDEM_PORT_MAPPING_TIMEOUT_MS,
+                                   cancellable, on_started, &r);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (sync_test_wait (is_done, &r, WAIT_MS));
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (r.elapsed_us, <, TANDEM_PORT_MAPPING_TIMEOUT_MS * 1000 / 2);
+  result_clear (&r);
+}
+
 static void
 test_maps (void)
 {
@@ -348,6 +367,7 @@ main (int    argc,
     }
 
   g_test_add_func ("/port-mapping/no-router", test_no_router);
+  g_test_add_func ("/port-mapping/cancelled", test_cancelled);
   g_test_add_func ("/port-mapping/maps", test_maps);
   g_test_add_func ("/port-mapping/stop-deletes", test_stop_deletes);
   g_test_add_func ("/port-mapping/stop-async-waits-for-router", test_stop_async_waits_for_router);

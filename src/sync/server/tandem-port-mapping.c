@@ -26,6 +26,7 @@ struct _TandemPortMapping
   guint16         port;     /* mapped or being mapped; 0: none */
   GTask          *pending;
   guint           timeout_id;
+  GSource        *cancel_source;
 };
 
 G_DEFINE_FINAL_TYPE (TandemPortMapping, tandem_port_mapping, G_TYPE_OBJECT)
@@ -52,6 +53,11 @@ finish (TandemPortMapping *self,
   g_autoptr(GTask) task = g_steal_pointer (&self->pending);
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->cancel_source != NULL)
+    {
+      g_source_destroy (self->cancel_source);
+      g_clear_pointer (&self->cancel_source, g_source_unref);
+    }
   if (task == NULL)
     {
       g_clear_error (&error);
@@ -150,6 +156,18 @@ on_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* From the main loop rather than the cancelling call, which may hold locks. */
+static gboolean
+on_cancelled (GCancellable *cancellable,
+              gpointer      data)
+{
+  TandemPortMapping *self = data;
+
+  finish (self, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           "asking the router was cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 tandem_port_mapping_dispose (GObject *object)
 {
@@ -204,6 +222,12 @@ tandem_port_mapping_start_async (TandemPortMapping   *self,
     }
   self->port = port;
   self->timeout_id = g_timeout_add (timeout_ms, on_timeout, self);
+  if (cancellable != NULL)
+    {
+      self->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->cancel_source, G_SOURCE_FUNC (on_cancelled), self, NULL);
+      g_source_attach (self->cancel_source, NULL);
+    }
   /* The same port outside as inside: the link then only changes its host. */
   gupnp_simple_igd_add_port (self->igd, "TCP", port, local_ip, port, LEASE_SECONDS,
                              "Tandem session");
@@ -246,8 +270,10 @@ tandem_port_mapping_stop_async (TandemPortMapping   *self,
   GTask *task;
 
   g_return_if_fail (TANDEM_IS_PORT_MAPPING (self));
-  g_return_if_fail (self->pending == NULL);
 
+  if (self->pending != NULL)
+    finish (self, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "hosting stopped before the router answered"));
   task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (task, tandem_port_mapping_stop_async);
   tandem_port_mapping_stop (self);

@@ -37,7 +37,8 @@ char              *tandem_port_mapping_start_finish   (TandemPortMapping   *self
 /* Removes the mapping, if any (the router is told in the background). */
 void               tandem_port_mapping_stop           (TandemPortMapping   *self);
 /* The same, done once the router answered, or gave up waiting for it (a few
- * seconds): what quitting waits for, so no forwarding outlives the app. */
+ * seconds): what quitting waits for, so no forwarding outlives the app. A
+ * request still unanswered ends first, with G_IO_ERROR_CANCELLED. */
 void               tandem_port_mapping_stop_async     (TandemPortMapping   *self,
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
