@@ -29,7 +29,8 @@ typedef struct
 
 typedef struct _SyncTestIgd SyncTestIgd;
 
-/* Announces itself over SSDP on loopback, from the thread-default main
+/* Announces itself over SSDP on the network netns-env.sh makes (10.77.0.1),
+ * or loopback, from the thread-default main
  * context, and serves its WANIPConnection there: only ever run it in a
  * network namespace of its own (tests/sync/netns-env.sh). */
 SyncTestIgd    *sync_test_igd_new  (void);
