@@ -24,14 +24,27 @@ struct _SyncTestIgd
   SyncTestIgdLog    log;
 };
 
+static gboolean
+return_external_ip (gpointer data)
+{
+  GUPnPServiceAction *action = data;
+
+  gupnp_service_action_set (action, "NewExternalIPAddress", G_TYPE_STRING,
+                            SYNC_TEST_IGD_EXTERNAL_IP, NULL);
+  gupnp_service_action_return_success (action);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_get_external_ip (GUPnPService       *service,
                     GUPnPServiceAction *action,
                     SyncTestIgd        *igd)
 {
-  gupnp_service_action_set (action, "NewExternalIPAddress", G_TYPE_STRING,
-                            SYNC_TEST_IGD_EXTERNAL_IP, NULL);
-  gupnp_service_action_return_success (action);
+  /* A router busy elsewhere: the address comes after the mapping is made. */
+  if (igd->log.external_ip_delay_ms > 0)
+    g_timeout_add (igd->log.external_ip_delay_ms, return_external_ip, action);
+  else
+    return_external_ip (action);
 }
 
 /* The evented variable a subscriber gets first. */

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   guint     refuse_code;         /* AddPortMapping answers this UPnP error; 0: OK */
+  guint     external_ip_delay_ms; /* GetExternalIPAddress answers this late */
   guint     n_added;
   guint     n_deleted;
   char     *added_proto;

@@ -150,6 +150,30 @@ test_maps (void)
   result_clear (&r);
 }
 
+/* The router says its address only after it made the mapping: its event
+ * with the address completes the answer, well within the bound. */
+static void
+test_address_after_mapping (void)
+{
+  g_autoptr(TandemPortMapping) mapping = tandem_port_mapping_new ();
+  Result r = { 0, };
+  guint deleted_before;
+
+  router_up ();
+  router->refuse_code = 0;
+  router->external_ip_delay_ms = 1500;
+  map (mapping, TANDEM_PORT_MAPPING_TIMEOUT_MS, &r);
+  router->external_ip_delay_ms = 0;
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (r.external_ip, ==, SYNC_TEST_IGD_EXTERNAL_IP);
+  g_assert_cmpuint (r.external_port, ==, PORT);
+  result_clear (&r);
+  /* Removed before the next case counts removals. */
+  deleted_before = router->n_deleted;
+  tandem_port_mapping_stop (mapping);
+  g_assert_true (sync_test_wait (was_deleted, GUINT_TO_POINTER (deleted_before), WAIT_MS));
+}
+
 static void
 test_stop_deletes (void)
 {
@@ -247,6 +271,7 @@ main (int    argc,
   g_test_add_func ("/port-mapping/no-router", test_no_router);
   g_test_add_func ("/port-mapping/cancelled", test_cancelled);
   g_test_add_func ("/port-mapping/maps", test_maps);
+  g_test_add_func ("/port-mapping/address-after-mapping", test_address_after_mapping);
   g_test_add_func ("/port-mapping/stop-deletes", test_stop_deletes);
   g_test_add_func ("/port-mapping/stop-async-waits-for-router", test_stop_async_waits_for_router);
   g_test_add_func ("/port-mapping/refused", test_refused);
