@@ -264,8 +264,9 @@ main (int    argc,
   /* Outside the namespace this would ask the machine's real router. */
   if (!sync_test_igd_in_own_network ())
     {
-      g_test_skip ("run through tests/sync/netns-env.sh (a network namespace of its own)");
-      return g_test_run ();
+      g_print ("1..0 # SKIP run through tests/sync/netns-env.sh (a network namespace of its "
+               "own)\n");
+      return 77;
     }
 
   g_test_add_func ("/port-mapping/no-router", test_no_router);

@@ -288,10 +288,13 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   tandem_test_use_fresh_data_home ();
   tandem_test_init_gtk ();
-  if (!sync_test_igd_in_own_network () || !tandem_test_have_display ())
+  /* The home network is a veth pair, which not every kernel offers. */
+  if (!sync_test_igd_in_own_network () || g_getenv ("TANDEM_TEST_ROUTER_IFACE") == NULL
+      || !tandem_test_have_display ())
     {
-      g_test_skip ("needs a display and tests/sync/netns-env.sh (a network of its own)");
-      return g_test_run ();
+      g_print ("1..0 # SKIP needs a display and tests/sync/netns-env.sh with its home "
+               "network (veth)\n");
+      return 77;
     }
 
   /* A spinner animating while the machine is busy (Xvfb renders on the CPU)
