@@ -35,7 +35,8 @@ PACKAGES=(
   clang libfuzzer-14-dev libclang-rt-14-dev
   glib-networking libgnutls28-dev
   redis-server libhiredis-dev
-  avahi-daemon libavahi-client-dev libavahi-glib-dev libgupnp-igd-1.0-dev
+  avahi-daemon libavahi-client-dev libavahi-glib-dev libgupnp-igd-1.0-dev libgupnp-1.6-dev
+  iproute2 util-linux
 )
 
 install_missing () {

@@ -14,6 +14,7 @@
 
 #include "tandem-host-addresses.h"
 #include "tandem-host-dialog.h"
+#include "tandem-link-kind.h"
 
 struct _TandemHostDialog
 {
@@ -27,6 +28,8 @@ struct _TandemHostDialog
   GtkSpinButton  *port_spin;
   GtkBox         *address_slot;
   AdwComboRow    *address_row;
+  AdwActionRow   *open_port_row;
+  GtkSwitch      *open_port_switch;
   GtkBox         *link_kind_slot;
   GtkLabel       *link_kind_label;
   GtkLabel       *link_kind_detail;
@@ -56,6 +59,7 @@ enum {
   PROP_SERVER_ADDRESS,
   PROP_ADMIN_TOKEN,
   PROP_REMEMBER_TOKEN,
+  PROP_OPEN_PORT,
   N_PROPS
 };
 
@@ -88,29 +92,18 @@ update_description (TandemHostDialog *self)
                            "and edits this project with you."));
 }
 
-/* Said before hosting, from the address alone: what the link will be. */
+/* Said before hosting, from the address and the switch: what the link will be. */
 static void
 update_link_kind (TandemHostDialog *self)
 {
   const char *address = tandem_host_dialog_get_address (self);
   const char *kind = "", *detail = "";
 
-  switch (address ? tandem_host_addresses_classify (address) : TANDEM_HOST_REACH_THIS_COMPUTER)
-    {
-    case TANDEM_HOST_REACH_THIS_COMPUTER:
-      kind = _("Only on this computer");
-      detail = _("Other computers cannot use this link.");
-      break;
-    case TANDEM_HOST_REACH_NETWORK:
-      kind = _("Works on this network");
-      detail = _("Guests on the same Wi-Fi or wired network can join; "
-                 "from elsewhere, host on a server or forward the port on your router.");
-      break;
-    case TANDEM_HOST_REACH_INTERNET:
-      kind = _("Works from the internet");
-      detail = _("Anyone with the link can join, unless a firewall blocks the port.");
-      break;
-    }
+  /* Only a private IPv4 address is behind a router that can forward it. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->open_port_row),
+                            tandem_link_kind_can_forward (address));
+  tandem_link_kind_describe (address, gtk_switch_get_active (self->open_port_switch),
+                             &kind, &detail);
   gtk_label_set_label (self->link_kind_label, kind);
   gtk_label_set_label (self->link_kind_detail, detail);
 }
@@ -139,6 +132,13 @@ static void
 on_remember_changed (TandemHostDialog *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMEMBER_TOKEN]);
+}
+
+static void
+on_open_port_changed (TandemHostDialog *self)
+{
+  update_link_kind (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPEN_PORT]);
 }
 
 static void
@@ -181,6 +181,9 @@ tandem_host_dialog_get_property (GObject    *object,
     case PROP_REMEMBER_TOKEN:
       g_value_set_boolean (value, tandem_host_dialog_get_remember_token (self));
       break;
+    case PROP_OPEN_PORT:
+      g_value_set_boolean (value, tandem_host_dialog_get_open_port (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -213,6 +216,9 @@ tandem_host_dialog_set_property (GObject      *object,
       break;
     case PROP_REMEMBER_TOKEN:
       tandem_host_dialog_set_remember_token (self, g_value_get_boolean (value));
+      break;
+    case PROP_OPEN_PORT:
+      tandem_host_dialog_set_open_port (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -257,6 +263,9 @@ tandem_host_dialog_class_init (TandemHostDialogClass *klass)
   properties[PROP_REMEMBER_TOKEN] =
     g_param_spec_boolean ("remember-token", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_OPEN_PORT] =
+    g_param_spec_boolean ("open-port", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -277,6 +286,8 @@ tandem_host_dialog_class_init (TandemHostDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, address_slot);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, link_kind_slot);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, open_port_row);
+  gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, open_port_switch);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, link_kind_label);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, link_kind_detail);
   gtk_widget_class_bind_template_child (widget_class, TandemHostDialog, description_label);
@@ -320,6 +331,8 @@ tandem_host_dialog_init (TandemHostDialog *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->remember_switch, "notify::active",
                            G_CALLBACK (on_remember_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->open_port_switch, "notify::active",
+                           G_CALLBACK (on_open_port_changed), self, G_CONNECT_SWAPPED);
   update_description (self);
 }
 
@@ -473,6 +486,29 @@ tandem_host_dialog_set_remember_token (TandemHostDialog *self,
   g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
 
   gtk_switch_set_active (self->remember_switch, remember);
+}
+
+/**
+ * tandem_host_dialog_get_open_port:
+ *
+ * Returns: whether the switch asks to open a port on the router; what to
+ *   remember, even when the chosen address cannot use it
+ */
+gboolean
+tandem_host_dialog_get_open_port (TandemHostDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_HOST_DIALOG (self), FALSE);
+
+  return gtk_switch_get_active (self->open_port_switch);
+}
+
+void
+tandem_host_dialog_set_open_port (TandemHostDialog *self,
+                                  gboolean          open_port)
+{
+  g_return_if_fail (TANDEM_IS_HOST_DIALOG (self));
+
+  gtk_switch_set_active (self->open_port_switch, open_port);
 }
 
 /**

@@ -13,7 +13,8 @@ G_DECLARE_FINAL_TYPE (TandemHostDialog, tandem_host_dialog, TANDEM, HOST_DIALOG,
 
 /* Properties: "display-name" (string), "where" ("local" or "server"),
  * "port" (uint, 0: any free port; local), "server-address", "admin-token"
- * (strings) and "remember-token" (boolean; server).
+ * (strings), "remember-token" (boolean; server) and "open-port" (boolean:
+ * ask the router to forward the port; local).
  * Signal "host": the user confirmed (the Host button or Enter). The dialog
  * stays open until the window closes it, so it can show progress. */
 TandemHostDialog *tandem_host_dialog_new              (GtkWindow        *parent);
@@ -35,6 +36,9 @@ void              tandem_host_dialog_set_admin_token  (TandemHostDialog *self,
 gboolean          tandem_host_dialog_get_remember_token (TandemHostDialog *self);
 void              tandem_host_dialog_set_remember_token (TandemHostDialog *self,
                                                          gboolean          remember);
+gboolean          tandem_host_dialog_get_open_port    (TandemHostDialog *self);
+void              tandem_host_dialog_set_open_port    (TandemHostDialog *self,
+                                                       gboolean          open_port);
 /* Progress and errors of the hosting the window does after "host". */
 void              tandem_host_dialog_set_busy         (TandemHostDialog *self,
                                                        const char       *status);

@@ -26,6 +26,10 @@ struct _TandemInviteDialog
   GtkButton        *listener_copy;
   GtkButton        *ws_copy;
   GtkBox           *extra_slot;
+  GtkBox           *reach_box;
+  GtkSpinner       *reach_spinner;
+  GtkLabel         *reach_label;
+  GtkLabel         *reach_detail;
 };
 
 G_DEFINE_FINAL_TYPE (TandemInviteDialog, tandem_invite_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -200,6 +204,10 @@ tandem_invite_dialog_class_init (TandemInviteDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TandemInviteDialog, listener_copy);
   gtk_widget_class_bind_template_child (widget_class, TandemInviteDialog, ws_copy);
   gtk_widget_class_bind_template_child (widget_class, TandemInviteDialog, extra_slot);
+  gtk_widget_class_bind_template_child (widget_class, TandemInviteDialog, reach_box);
+  gtk_widget_class_bind_template_child (widget_class, TandemInviteDialog, reach_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TandemInviteDialog, reach_label);
+  gtk_widget_class_bind_template_child (widget_class, TandemInviteDialog, reach_detail);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
 }
 
@@ -298,4 +306,57 @@ tandem_invite_dialog_get_extra_slot (TandemInviteDialog *self)
   g_return_val_if_fail (TANDEM_IS_INVITE_DIALOG (self), NULL);
 
   return self->extra_slot;
+}
+
+/**
+ * tandem_invite_dialog_set_reach:
+ * @kind: (nullable): who the links work for (“Works on this network”), in a
+ *   heading; NULL hides it
+ * @detail: (nullable): a sentence under it: why, or what to do
+ * @asking: whether it may still change (the router is being asked): a
+ *   spinner shows beside it
+ */
+void
+tandem_invite_dialog_set_reach (TandemInviteDialog *self,
+                                const char         *kind,
+                                const char         *detail,
+                                gboolean            asking)
+{
+  g_return_if_fail (TANDEM_IS_INVITE_DIALOG (self));
+
+  gtk_label_set_label (self->reach_label, kind != NULL ? kind : "");
+  gtk_label_set_label (self->reach_detail, detail != NULL ? detail : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reach_detail), detail != NULL && detail[0] != '\0');
+  gtk_widget_set_visible (GTK_WIDGET (self->reach_spinner), asking);
+  gtk_spinner_set_spinning (self->reach_spinner, asking);
+  gtk_widget_set_visible (GTK_WIDGET (self->reach_box), kind != NULL);
+}
+
+/* The heading tandem_invite_dialog_set_reach() shows, or NULL. */
+const char *
+tandem_invite_dialog_get_reach (TandemInviteDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_INVITE_DIALOG (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->reach_box))
+         ? gtk_label_get_label (self->reach_label) : NULL;
+}
+
+/* The sentence under it, or NULL. */
+const char *
+tandem_invite_dialog_get_reach_detail (TandemInviteDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_INVITE_DIALOG (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->reach_box))
+         ? gtk_label_get_label (self->reach_detail) : NULL;
+}
+
+/* Whether the spinner says the router is still being asked. */
+gboolean
+tandem_invite_dialog_get_reach_asking (TandemInviteDialog *self)
+{
+  g_return_val_if_fail (TANDEM_IS_INVITE_DIALOG (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->reach_spinner));
 }

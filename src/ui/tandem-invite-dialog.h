@@ -29,6 +29,14 @@ void                tandem_invite_dialog_set_ws_url        (TandemInviteDialog *
 void                tandem_invite_dialog_set_endpoint      (TandemInviteDialog *self,
                                                             const char         *endpoint,
                                                             gboolean            on_server);
+/* Who the links work for, said plainly, and whether that may still change. */
+void                tandem_invite_dialog_set_reach         (TandemInviteDialog *self,
+                                                            const char         *kind,
+                                                            const char         *detail,
+                                                            gboolean            asking);
+const char         *tandem_invite_dialog_get_reach         (TandemInviteDialog *self);
+const char         *tandem_invite_dialog_get_reach_detail  (TandemInviteDialog *self);
+gboolean            tandem_invite_dialog_get_reach_asking  (TandemInviteDialog *self);
 /* Extension point, hidden while empty: more about the links. */
 GtkBox             *tandem_invite_dialog_get_extra_slot    (TandemInviteDialog *self);
 

@@ -10,6 +10,8 @@
 #include "tandem-history-panel.h"
 #include "tandem-hosted-sessions.h"
 #include "tandem-knock-prompt.h"
+#include "tandem-invite-dialog.h"
+#include "tandem-port-mapping.h"
 #include "tandem-session-host.h"
 #include "tandem-sync-client.h"
 #include "tandem-sample-transfers.h"
@@ -104,6 +106,13 @@ struct _TandemWindow
   guint                 session_save_source;
   gboolean              session_recorded; /* in recent-sessions since joining */
 
+  /* tandem-window-reach.c: the router asked to forward the hosted port */
+  TandemPortMapping    *port_mapping;      /* NULL: not asked, or it did not */
+  GCancellable         *reach_cancellable; /* while asking */
+  gboolean              reach_open;        /* the router forwards it */
+  char                 *reach_error;       /* why it did not, for the invite dialog */
+  GtkWidget            *invite_dialog;     /* weak: the local invite shown */
+
   /* tandem-window-history.c */
   GtkRevealer          *history_revealer;
   TandemHistoryPanel   *history_panel;
@@ -129,6 +138,16 @@ gboolean _tandem_window_is_listening (TandemWindow *self);
 /* Tells a listener who tried to edit (undo, redo) that they are listening. */
 void _tandem_window_tell_listening (TandemWindow *self);
 void _tandem_window_update_status (TandemWindow *self);
+/* Fills @dialog with the links of the session this window hosts. */
+void _tandem_window_fill_local_invite (TandemWindow       *self,
+                                       TandemInviteDialog *dialog);
+void     _tandem_window_reach_start   (TandemWindow       *self,
+                                       const char         *address,
+                                       guint16             port);
+void     _tandem_window_reach_stop    (TandemWindow       *self);
+void     _tandem_window_reach_show    (TandemWindow       *self,
+                                       TandemInviteDialog *dialog);
+gboolean _tandem_window_reach_is_open (TandemWindow       *self);
 void _tandem_window_audio_init    (TandemWindow *self);
 void _tandem_window_audio_start   (TandemWindow *self);
 void _tandem_window_audio_dispose (TandemWindow *self);

@@ -11,6 +11,7 @@
 #include "tandem-host-dialog.h"
 #include "tandem-invite.h"
 #include "tandem-invite-dialog.h"
+#include "tandem-link-kind.h"
 #include "tandem-join-dialog.h"
 #include "tandem-sync-client-resume.h"
 #include "tandem-window-private.h"
@@ -983,6 +984,7 @@ _tandem_window_leave_session (TandemWindow *self)
     }
   if (self->host != NULL)
     {
+      _tandem_window_reach_stop (self);
       tandem_session_host_stop (self->host);
       g_clear_object (&self->host);
     }
@@ -1048,13 +1050,20 @@ show_remote_invite_dialog (TandemWindow *self)
   tandem_invite_dialog_set_listener_link (dialog, session->links[TANDEM_ROLE_VIEWER]);
   tandem_invite_dialog_set_ws_url (dialog, session->ws_urls[TANDEM_ROLE_EDITOR]);
   tandem_invite_dialog_set_endpoint (dialog, address, TRUE);
+  if (invite != NULL)
+    {
+      const char *kind, *detail;
+
+      tandem_link_kind_describe (invite->host, FALSE, &kind, &detail);
+      tandem_invite_dialog_set_reach (dialog, kind, detail, FALSE);
+    }
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-show_local_invite_dialog (TandemWindow *self)
+void
+_tandem_window_fill_local_invite (TandemWindow       *self,
+                                  TandemInviteDialog *dialog)
 {
-  TandemInviteDialog *dialog = tandem_invite_dialog_new (GTK_WINDOW (self));
   g_autofree char *ws_url = tandem_session_host_dup_ws_url (self->host, TANDEM_ROLE_EDITOR);
   g_autofree char *viewer = tandem_session_host_dup_invite (self->host, TANDEM_ROLE_VIEWER);
   g_autoptr(TandemInvite) invite = tandem_invite_parse (self->invite_link, NULL);
@@ -1064,6 +1073,15 @@ show_local_invite_dialog (TandemWindow *self)
   tandem_invite_dialog_set_listener_link (dialog, viewer);
   tandem_invite_dialog_set_ws_url (dialog, ws_url);
   tandem_invite_dialog_set_endpoint (dialog, endpoint, FALSE);
+}
+
+static void
+show_local_invite_dialog (TandemWindow *self)
+{
+  TandemInviteDialog *dialog = tandem_invite_dialog_new (GTK_WINDOW (self));
+
+  _tandem_window_fill_local_invite (self, dialog);
+  _tandem_window_reach_show (self, dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1301,10 +1319,12 @@ on_host_requested (TandemHostDialog *dialog,
   const char *name = tandem_host_dialog_get_display_name (dialog);
   guint port = tandem_host_dialog_get_port (dialog);
   g_autofree char *address = g_strdup (tandem_host_dialog_get_address (dialog));
+  gboolean open_port = tandem_host_dialog_get_open_port (dialog);
 
   if (name[0] != '\0')
     g_settings_set_string (self->settings, "display-name", name);
   g_settings_set_string (self->settings, "host-where", tandem_host_dialog_get_where (dialog));
+  g_settings_set_boolean (self->settings, "host-open-port", open_port);
   if (g_strcmp0 (tandem_host_dialog_get_where (dialog), "server") == 0)
     {
       host_on_server (self, dialog);
@@ -1318,6 +1338,8 @@ on_host_requested (TandemHostDialog *dialog,
       return;
     }
 
+  if (open_port)
+    _tandem_window_reach_start (self, address, tandem_session_host_get_port (self->host));
   show_invite_dialog (self);
 }
 
@@ -1338,6 +1360,8 @@ host_action (GtkWidget  *widget,
   tandem_host_dialog_set_server_address (dialog, server);
   tandem_host_dialog_set_admin_token (dialog, token);
   tandem_host_dialog_set_remember_token (dialog, token[0] != '\0');
+  tandem_host_dialog_set_open_port (dialog, g_settings_get_boolean (self->settings,
+                                                                    "host-open-port"));
   g_signal_connect_object (dialog, "host", G_CALLBACK (on_host_requested), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -47,7 +47,8 @@ expected = {
     'window-height': 'i', 'window-maximized': 'b', 'last-view': 's',
     'max-sample-size': 't', 'metronome': 'b', 'metronome-while-playing': 'b',
 }
-expected.update({'host-where': 's', 'host-server-address': 's', 'host-server-token': 's'})
+expected.update({'host-open-port': 'b', 'host-where': 's', 'host-server-address': 's',
+                 'host-server-token': 's'})
 for name, gtype in expected.items():
     if keys.get(name) != gtype:
         failures.append(f'key {name} should be of type {gtype}, is {keys.get(name)}')

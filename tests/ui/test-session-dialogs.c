@@ -93,6 +93,15 @@ label_shown (gpointer data)
   return shows_label (wait->root, wait->text);
 }
 
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_ACTION_ROW (widget) &&
+         tandem_test_label_is (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                               title);
+}
+
 /* The address the link names is picked from this machine's, IPv6 in
  * brackets, and the dialog says who such a link works for. */
 static void
@@ -100,7 +109,7 @@ test_host_dialog_addresses (void)
 {
   static const char *const addresses[] = { "192.168.1.20", "2001:db8::7", "127.0.0.1", NULL };
   TandemHostDialog *dialog;
-  GtkWidget *combo;
+  GtkWidget *combo, *open_port_row;
   LabelWait wait;
 
   if (!tandem_test_have_display ())
@@ -135,6 +144,27 @@ test_host_dialog_addresses (void)
   tandem_test_iterate_until (label_shown, &wait);
   g_assert_true (shows_label (GTK_WIDGET (dialog), "Only on this computer"));
   g_assert_cmpstr (tandem_host_dialog_get_link_kind (dialog), ==, "Only on this computer");
+
+  /* Opening a port on the router: only for the private IPv4 address, and
+   * what it would make said before hosting. */
+  g_assert_true (tandem_host_dialog_set_address (dialog, "192.168.1.20"));
+  wait = (LabelWait) { combo, "192.168.1.20" };
+  tandem_test_iterate_until (label_shown, &wait);
+  open_port_row = tandem_test_find_widget_matching (GTK_WIDGET (dialog), is_row_titled,
+                                                    "Open a port on the router");
+  g_assert_nonnull (open_port_row);
+  g_assert_true (gtk_widget_get_sensitive (open_port_row));
+  tandem_host_dialog_set_open_port (dialog, TRUE);
+  g_assert_cmpstr (tandem_host_dialog_get_link_kind (dialog), ==,
+                   "Works from the internet if your router agrees");
+  g_assert_true (tandem_host_dialog_set_address (dialog, "2001:db8::7"));
+  g_assert_false (gtk_widget_get_sensitive (open_port_row));
+  g_assert_cmpstr (tandem_host_dialog_get_link_kind (dialog), ==, "Works from the internet");
+  g_assert_true (tandem_host_dialog_set_address (dialog, "127.0.0.1"));
+  g_assert_false (gtk_widget_get_sensitive (open_port_row));
+  g_assert_cmpstr (tandem_host_dialog_get_link_kind (dialog), ==, "Only on this computer");
+  /* The choice stays, for the next time. */
+  g_assert_true (tandem_host_dialog_get_open_port (dialog));
 
   /* A machine on no network still gets a link, for this computer. */
   tandem_host_dialog_set_addresses (dialog, NULL);
@@ -241,15 +271,6 @@ is_copy_button (GtkWidget     *widget,
          tandem_test_label_is (gtk_button_get_label (GTK_BUTTON (widget)) ?: "", "Copy");
 }
 
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_ACTION_ROW (widget) &&
-         tandem_test_label_is (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
-                               title);
-}
-
 typedef struct
 {
   GdkClipboard *clipboard;
@@ -303,6 +324,15 @@ test_invite_dialog (void)
   editor_row = tandem_test_find_widget_matching (GTK_WIDGET (dialog), is_row_titled,
                                                  "Invite Link");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (editor_row)), ==, LINK);
+  /* Who the links work for: unsaid until the window says it. */
+  g_assert_null (tandem_invite_dialog_get_reach (dialog));
+  tandem_invite_dialog_set_reach (dialog, "Asking your router…", "Meanwhile…", TRUE);
+  g_assert_true (shows_label (GTK_WIDGET (dialog), "Asking your router…"));
+  g_assert_true (tandem_invite_dialog_get_reach_asking (dialog));
+  g_assert_nonnull (tandem_test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SPINNER, NULL));
+  tandem_invite_dialog_set_reach (dialog, "Works on this network", "Because.", FALSE);
+  g_assert_false (tandem_invite_dialog_get_reach_asking (dialog));
+  g_assert_cmpstr (tandem_invite_dialog_get_reach_detail (dialog), ==, "Because.");
   ws_row = tandem_test_find_widget_matching (GTK_WIDGET (dialog), is_row_titled,
                                              "WebSocket Address");
   g_assert_false (gtk_widget_get_visible (ws_row));

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <libgupnp/gupnp.h>
 #include <libgupnp-igd/gupnp-simple-igd.h>
 
 #include "tandem-port-mapping.h"
@@ -25,6 +26,7 @@ struct _TandemPortMapping
   guint16         port;     /* mapped or being mapped; 0: none */
   GTask          *pending;
   guint           timeout_id;
+  GSource        *cancel_source;
 };
 
 G_DEFINE_FINAL_TYPE (TandemPortMapping, tandem_port_mapping, G_TYPE_OBJECT)
@@ -51,6 +53,11 @@ finish (TandemPortMapping *self,
   g_autoptr(GTask) task = g_steal_pointer (&self->pending);
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->cancel_source != NULL)
+    {
+      g_source_destroy (self->cancel_source);
+      g_clear_pointer (&self->cancel_source, g_source_unref);
+    }
   if (task == NULL)
     {
       g_clear_error (&error);
@@ -89,6 +96,30 @@ on_mapped (GUPnPSimpleIgd    *igd,
   finish (self, mapped, NULL);
 }
 
+/* The UPnP errors routers give for AddPortMapping (WANIPConnection:1 and :2),
+ * in words a musician can act on. */
+static const char *
+describe_upnp_error (int code)
+{
+  switch (code)
+    {
+    case 606:
+      return "it does not let this computer change its settings";
+    case 718:
+      return "another computer already uses that port on it";
+    case 724:
+      return "it only forwards a port to the same port number";
+    case 725:
+      return "it only accepts permanent forwardings";
+    case 728:
+      return "its table of forwarded ports is full";
+    case 729:
+      return "it does not forward ports below 1024";
+    default:
+      return "it refused";
+    }
+}
+
 static void
 on_error (GUPnPSimpleIgd    *igd,
           GError            *error,
@@ -101,9 +132,16 @@ on_error (GUPnPSimpleIgd    *igd,
 {
   if (local_port != self->port)
     return;
-  finish (self, NULL,
-          g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "The router refused to forward port %u: %s",
-                       local_port, error ? error->message : "no reason given"));
+  /* The router's own words and code stay in the message, for whoever has to
+   * look at its settings. */
+  if (error != NULL && error->domain == GUPNP_CONTROL_ERROR)
+    finish (self, NULL,
+            g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "%s (UPnP error %d, %s)",
+                         describe_upnp_error (error->code), error->code, error->message));
+  else
+    finish (self, NULL,
+            g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "it could not (%s)",
+                         error != NULL ? error->message : "no reason given"));
 }
 
 static gboolean
@@ -114,7 +152,19 @@ on_timeout (gpointer data)
   self->timeout_id = 0;
   finish (self, NULL,
           g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               "No router on this network answered (UPnP)"));
+                               "no router on this network answered (UPnP)"));
+  return G_SOURCE_REMOVE;
+}
+
+/* From the main loop rather than the cancelling call, which may hold locks. */
+static gboolean
+on_cancelled (GCancellable *cancellable,
+              gpointer      data)
+{
+  TandemPortMapping *self = data;
+
+  finish (self, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           "asking the router was cancelled"));
   return G_SOURCE_REMOVE;
 }
 
@@ -172,6 +222,12 @@ tandem_port_mapping_start_async (TandemPortMapping   *self,
     }
   self->port = port;
   self->timeout_id = g_timeout_add (timeout_ms, on_timeout, self);
+  if (cancellable != NULL)
+    {
+      self->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->cancel_source, G_SOURCE_FUNC (on_cancelled), self, NULL);
+      g_source_attach (self->cancel_source, NULL);
+    }
   /* The same port outside as inside: the link then only changes its host. */
   gupnp_simple_igd_add_port (self->igd, "TCP", port, local_ip, port, LEASE_SECONDS,
                              "Tandem session");
@@ -195,6 +251,52 @@ tandem_port_mapping_start_finish (TandemPortMapping  *self,
   ip = g_steal_pointer (&mapped->external_ip);
   mapped_free (mapped);
   return ip;
+}
+
+static void
+on_igd_gone (gpointer  data,
+             GObject  *where_the_object_was)
+{
+  g_autoptr(GTask) task = data;
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+tandem_port_mapping_stop_async (TandemPortMapping   *self,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TANDEM_IS_PORT_MAPPING (self));
+
+  if (self->pending != NULL)
+    finish (self, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "hosting stopped before the router answered"));
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, tandem_port_mapping_stop_async);
+  tandem_port_mapping_stop (self);
+  if (self->igd == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  /* GUPnPSimpleIgd holds itself while a DeletePortMapping is unanswered (at
+   * most its request timeout): it goes when the router has answered. */
+  g_object_weak_ref (G_OBJECT (self->igd), on_igd_gone, task);
+  g_clear_object (&self->igd);
+}
+
+gboolean
+tandem_port_mapping_stop_finish (TandemPortMapping  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

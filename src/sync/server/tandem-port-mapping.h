@@ -17,8 +17,11 @@ G_DECLARE_FINAL_TYPE (TandemPortMapping, tandem_port_mapping, TANDEM, PORT_MAPPI
 TandemPortMapping *tandem_port_mapping_new            (void);
 /* Asks the routers on the network to forward TCP @port on their public
  * address to @local_ip:@port, for at most @timeout_ms; done once one maps
- * it, or with an error (G_IO_ERROR_TIMED_OUT when none answers). The
- * mapping lasts until tandem_port_mapping_stop() or the object goes. */
+ * it, or with an error: G_IO_ERROR_TIMED_OUT when none answers,
+ * G_IO_ERROR_FAILED when one refuses. Its message, in lower case, says why
+ * as a clause ("another computer already uses that port on it (UPnP error
+ * 718, …)"). The mapping lasts until tandem_port_mapping_stop() or the
+ * object goes. */
 void               tandem_port_mapping_start_async    (TandemPortMapping   *self,
                                                        const char          *local_ip,
                                                        guint16              port,
@@ -31,7 +34,16 @@ char              *tandem_port_mapping_start_finish   (TandemPortMapping   *self
                                                        GAsyncResult        *result,
                                                        guint16             *external_port,
                                                        GError             **error);
-/* Removes the mapping, if any. */
+/* Removes the mapping, if any (the router is told in the background). */
 void               tandem_port_mapping_stop           (TandemPortMapping   *self);
+/* The same, done once the router answered, or gave up waiting for it (a few
+ * seconds): what quitting waits for, so no forwarding outlives the app. A
+ * request still unanswered ends first, with G_IO_ERROR_CANCELLED. */
+void               tandem_port_mapping_stop_async     (TandemPortMapping   *self,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean           tandem_port_mapping_stop_finish    (TandemPortMapping   *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
 
 G_END_DECLS
