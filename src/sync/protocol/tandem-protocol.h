@@ -133,6 +133,8 @@ gboolean    tandem_role_from_string (const char *str,
  * @TANDEM_SYNC_ERROR_JOURNAL: the journal or snapshot cannot be read or written
  * @TANDEM_SYNC_ERROR_LIMIT: a configured limit was reached
  * @TANDEM_SYNC_ERROR_FAILED: anything else (a socket could not be opened…)
+ * @TANDEM_SYNC_ERROR_BEHIND: another server node wrote the session's shared log
+ *   past what this node has applied
  */
 typedef enum
 {
@@ -142,6 +144,7 @@ typedef enum
   TANDEM_SYNC_ERROR_JOURNAL,
   TANDEM_SYNC_ERROR_LIMIT,
   TANDEM_SYNC_ERROR_FAILED,
+  TANDEM_SYNC_ERROR_BEHIND,
 } TandemSyncError;
 
 GQuark      tandem_sync_error_quark (void);

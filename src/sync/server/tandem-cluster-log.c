@@ -6,10 +6,9 @@
 
 #include "config.h"
 
-#include <hiredis/hiredis.h>
 #include <string.h>
 
-#include "tandem-cluster.h"
+#include "tandem-cluster-private.h"
 #include "tandem-session-server-private.h"
 
 /*
@@ -25,17 +24,19 @@
 #define WAIT_TIMEOUT_MS    5000
 
 /* KEYS[1] the stream, KEYS[2] the session's hash (last seq, last cseq of
- * each client). ARGV[1] the number of records, then per record its text,
- * client id, cseq and seq (client "" and 0, 0 for notes, which carry no
- * seq). Everything is checked before anything is written: a script that
- * fails half-way is not rolled back. Returns the id of the last entry. */
+ * each client). ARGV[1] the number of records, ARGV[2] this node's id
+ * (stored with each entry, so the node knows its own notes when it tails
+ * the stream), then per record its text, client id, cseq and seq (client
+ * "" and 0, 0 for notes, which carry no seq). Everything is checked before
+ * anything is written: a script that fails half-way is not rolled back.
+ * Returns the id of the last entry. */
 static const char append_script[] =
   "local last = tonumber(redis.call('HGET', KEYS[2], 'seq') or '0')\n"
   "local n = tonumber(ARGV[1])\n"
   "local known = {}\n"
   "local keep = {}\n"
   "for i = 0, n - 1 do\n"
-  "  local client, cseq, seq = ARGV[3 + i * 4], tonumber(ARGV[4 + i * 4]), tonumber(ARGV[5 + i * 4])\n"
+  "  local client, cseq, seq = ARGV[4 + i * 4], tonumber(ARGV[5 + i * 4]), tonumber(ARGV[6 + i * 4])\n"
   "  if seq == 0 then\n"
   "    keep[i] = true\n"
   "  else\n"
@@ -44,7 +45,7 @@ static const char append_script[] =
   "    end\n"
   "    if cseq > known[client] then\n"
   "      if seq ~= last + 1 then\n"
-  "        return redis.error_reply('SEQ expected ' .. (last + 1) .. ', got ' .. seq)\n"
+  "        return redis.error_reply('SEQ stream at ' .. last .. ', got ' .. seq)\n"
   "      end\n"
   "      last = seq\n"
   "      known[client] = cseq\n"
@@ -55,7 +56,7 @@ static const char append_script[] =
   "local id = redis.call('HGET', KEYS[2], 'last-id') or ''\n"
   "for i = 0, n - 1 do\n"
   "  if keep[i] then\n"
-  "    id = redis.call('XADD', KEYS[1], '*', 'r', ARGV[2 + i * 4], 's', ARGV[5 + i * 4])\n"
+  "    id = redis.call('XADD', KEYS[1], '*', 'r', ARGV[3 + i * 4], 's', ARGV[6 + i * 4], 'n', ARGV[2])\n"
   "  end\n"
   "end\n"
   "redis.call('HSET', KEYS[2], 'seq', last, 'last-id', id)\n"
@@ -63,17 +64,6 @@ static const char append_script[] =
   "  redis.call('HSET', KEYS[2], 'c:' .. client, cseq)\n"
   "end\n"
   "return id\n";
-
-struct _TandemCluster
-{
-  char    *host;
-  int      port;
-  int      db;
-  char    *node_id;
-  guint    replicas;
-  char    *script_sha;   /* set once loaded; guarded by lock */
-  GMutex   lock;
-};
 
 typedef struct
 {
@@ -95,12 +85,13 @@ set_unavailable (GError    **error,
                "storage unavailable: %s", why);
 }
 
-static redisContext *
-connect_redis (TandemCluster *cluster,
-               GError       **error)
+redisContext *
+_tandem_cluster_connect (TandemCluster *cluster,
+                         guint          command_timeout_ms,
+                         GError       **error)
 {
   struct timeval connect_timeout = { CONNECT_TIMEOUT_MS / 1000, (CONNECT_TIMEOUT_MS % 1000) * 1000 };
-  struct timeval command_timeout = { COMMAND_TIMEOUT_MS / 1000, (COMMAND_TIMEOUT_MS % 1000) * 1000 };
+  struct timeval command_timeout = { command_timeout_ms / 1000, (command_timeout_ms % 1000) * 1000 };
   redisContext *c = redisConnectWithTimeout (cluster->host, cluster->port, connect_timeout);
   redisReply *reply;
 
@@ -141,9 +132,10 @@ reply_ok (ClusterLog  *self,
     }
   if (reply->type == REDIS_REPLY_ERROR)
     {
+      /* "SEQ stream at N, …": the session's tail brings this node up to N. */
       if (g_str_has_prefix (reply->str, "SEQ "))
-        g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
-                     "another node wrote this session (%s)", reply->str);
+        g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_BEHIND,
+                     "another node wrote this session (%s)", reply->str + 4);
       else
         set_unavailable (error, reply->str);
       return FALSE;
@@ -158,7 +150,7 @@ ensure_connected (ClusterLog *self,
   if (self->redis && self->redis->err)
     g_clear_pointer (&self->redis, redisFree);
   if (self->redis == NULL)
-    self->redis = connect_redis (self->cluster, error);
+    self->redis = _tandem_cluster_connect (self->cluster, COMMAND_TIMEOUT_MS, error);
   return self->redis != NULL;
 }
 
@@ -238,7 +230,7 @@ cluster_write_records (TandemSessionLog *log,
                        GError          **error)
 {
   ClusterLog *self = (ClusterLog *) log;
-  int argc = 6 + 4 * n_records;
+  int argc = 7 + 4 * n_records;
   g_autofree const char **argv = g_new0 (const char *, argc);
   g_autofree size_t *argvlen = g_new0 (size_t, argc);
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
@@ -254,6 +246,7 @@ cluster_write_records (TandemSessionLog *log,
   argv[a++] = self->log_key;
   argv[a++] = self->meta_key;
   argv[a++] = n_text;
+  argv[a++] = self->cluster->node_id;
   for (guint i = 0; i < n_records; i++)
     {
       char *client;
@@ -348,6 +341,16 @@ cluster_write_snapshot (TandemSessionLog *log,
   return TRUE;
 }
 
+/* Records another node put in the stream: only the local journal lacks them. */
+static gboolean
+cluster_write_replicated (TandemSessionLog *log,
+                          char            **records,
+                          guint             n_records,
+                          GError          **error)
+{
+  return tandem_session_log_write_records (((ClusterLog *) log)->local, records, n_records, error);
+}
+
 static guint
 cluster_get_n_records (TandemSessionLog *log)
 {
@@ -372,6 +375,7 @@ static const TandemSessionLogClass cluster_class = {
   .name = "redis",
   .write_snapshot = cluster_write_snapshot,
   .write_records = cluster_write_records,
+  .write_replicated = cluster_write_replicated,
   .get_n_records = cluster_get_n_records,
   .free = cluster_free,
 };
@@ -451,7 +455,7 @@ gboolean
 tandem_cluster_check (TandemCluster *self,
                       GError       **error)
 {
-  redisContext *c = connect_redis (self, error);
+  redisContext *c = _tandem_cluster_connect (self, COMMAND_TIMEOUT_MS, error);
   redisReply *reply;
 
   if (c == NULL)
@@ -473,4 +477,5 @@ tandem_cluster_attach (TandemCluster       *self,
 {
   server->open_log = open_cluster_log;
   server->open_log_data = self;
+  _tandem_cluster_tail_attach (self, server);
 }

@@ -79,6 +79,17 @@ tandem_session_log_write_records (TandemSessionLog *self,
   return self->klass->write_records (self, records, n_records, error);
 }
 
+gboolean
+tandem_session_log_write_replicated (TandemSessionLog *self,
+                                     char            **records,
+                                     guint             n_records,
+                                     GError          **error)
+{
+  if (self->klass->write_replicated == NULL)
+    return self->klass->write_records (self, records, n_records, error);
+  return self->klass->write_replicated (self, records, n_records, error);
+}
+
 guint
 tandem_session_log_get_n_records (TandemSessionLog *self)
 {

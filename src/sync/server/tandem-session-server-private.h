@@ -30,7 +30,17 @@ typedef struct
   char     *client_id;
   guint64   cseq;
   gboolean  note;      /* an author or save-point record: nothing to apply */
+  gboolean  replicated; /* another node's, already in the shared log and applied */
 } TandemUnflushed;
+
+/* An entry of the session's shared log, as a tail hands it over. */
+typedef struct
+{
+  char     *id;        /* the stream entry's */
+  char     *text;      /* the record, as in journal.log */
+  guint64   seq;       /* 0: a claim or note */
+  gboolean  own;       /* this node wrote it */
+} TandemRemoteRecord;
 
 /* What the session knows about one client id. */
 typedef struct
@@ -122,6 +132,14 @@ struct _TandemSession
   char                *samples_dir;   /* <dir>/samples, or under the server's temp dir */
   GHashTable          *uploads;       /* hash → upload in progress */
   TandemSessionHistory *history;      /* tandem-session-history.c */
+  /* tandem-session-remote.c */
+  gpointer             tail;          /* follows the shared log while clients are here */
+  char                *tail_after_id; /* the last entry the tail handed over */
+  GQueue               remote_pending; /* TandemRemoteRecord, waiting for the flush in flight */
+  gboolean             behind;        /* a flush was refused: waiting for the tail */
+  guint64              behind_seq;    /* the shared log's seq then */
+  guint                conflicts;     /* refused flushes in a row */
+  GSource             *behind_source; /* gives up waiting */
 };
 
 struct _TandemSessionServer
@@ -134,6 +152,10 @@ struct _TandemSessionServer
   /* The log each session writes to; NULL: its local journal. */
   TandemSessionLog *(*open_log) (TandemSession *session, gpointer data);
   gpointer            open_log_data;
+  /* Follows a session's shared log (tandem-cluster-tail.c); NULL: none. */
+  gpointer          (*tail_start) (TandemSession *session, gpointer data);
+  void              (*tail_stop)  (gpointer tail);
+  gpointer            tail_data;
   char               *admin_token_hash;
   char               *public_host;
   char              **invite_also;  /* other nodes, put into invite links as also= */
@@ -274,6 +296,52 @@ void           _tandem_session_broadcast     (TandemSession       *session,
                                               const char          *text);
 /* Waits until everything accepted is synced (or refused) and sent. */
 void           _tandem_session_flush         (TandemSession       *session);
+
+/* The client record of @client_id, made if new. */
+TandemClientRecord *_tandem_session_get_client (TandemSession     *session,
+                                              const char          *client_id);
+TandemProject *_tandem_session_copy_project  (TandemProject       *project);
+/* Applies @batch to the replica if it is valid there (and within the
+ * sample limits); else *@code and *@message say why not. */
+gboolean       _tandem_session_apply_checked (TandemSession       *session,
+                                              TandemOp            *batch,
+                                              const char         **code,
+                                              char               **message);
+/* The queued echo of @client_id's batch @cseq now has @seq and @text. */
+void           _tandem_session_outbox_renumber (TandemSession     *session,
+                                                const char        *client_id,
+                                                guint64            cseq,
+                                                guint64            seq,
+                                                const char        *text);
+/* The queued echo of @client_id's batch @cseq becomes @answer (taken
+ * over), sent to that client only. */
+void           _tandem_session_outbox_answer (TandemSession       *session,
+                                              const char          *client_id,
+                                              guint64              cseq,
+                                              char                *answer);
+void           _tandem_session_drain_outbox  (TandemSession       *session);
+void           _tandem_session_trim_records  (TandemSession       *session);
+/* Replays a claim record (journal or shared log). */
+gboolean       _tandem_session_replay_claim  (TandemSession       *session,
+                                              JsonObject          *obj,
+                                              GError             **error);
+void           _tandem_unflushed_free        (gpointer             data);
+
+/* tandem-session-remote.c */
+/* Starts or stops following the shared log as clients come and go. */
+void           _tandem_session_follow        (TandemSession       *session);
+/* Entries of the shared log from the tail, in order (taken over). */
+void           _tandem_session_receive_remote (TandemSession      *session,
+                                               GPtrArray          *records);
+/* Applies what the tail brought, if no flush is in flight. */
+void           _tandem_session_process_remote (TandemSession      *session);
+/* A flush was refused with @error: TRUE if the session waits for the tail
+ * to bring it up to the shared log and then tries again; FALSE to refuse
+ * the batches. */
+gboolean       _tandem_session_fell_behind   (TandemSession       *session,
+                                              const GError        *error);
+void           _tandem_session_remote_free   (TandemSession       *session);
+void           _tandem_remote_record_free    (gpointer             data);
 
 /* tandem-session-flush.c */
 /* Writes and syncs the unflushed records of @session on a worker thread;

@@ -40,8 +40,8 @@ outbox_entry_free (gpointer data)
   g_free (entry);
 }
 
-static void
-unflushed_free (gpointer data)
+void
+_tandem_unflushed_free (gpointer data)
 {
   Unflushed *u = data;
 
@@ -89,6 +89,7 @@ session_alloc (TandemSessionServer *server,
   g_queue_init (&session->outbox);
   g_queue_init (&session->unflushed);
   g_queue_init (&session->passing_claims);
+  g_queue_init (&session->remote_pending);
   _tandem_session_history_init (session);
   return session;
 }
@@ -98,6 +99,7 @@ _tandem_session_free (TandemSession *session)
 {
   if (session == NULL)
     return;
+  _tandem_session_remote_free (session);
   _tandem_session_flush (session);
   if (session->commit_source)
     {
@@ -105,7 +107,7 @@ _tandem_session_free (TandemSession *session)
       g_source_unref (session->commit_source);
     }
   g_queue_clear_full (&session->outbox, outbox_entry_free);
-  g_queue_clear_full (&session->unflushed, unflushed_free);
+  g_queue_clear_full (&session->unflushed, _tandem_unflushed_free);
   g_queue_clear_full (&session->passing_claims, g_free);
   g_clear_object (&session->project);
   g_clear_object (&session->durable_project);
@@ -122,9 +124,9 @@ _tandem_session_free (TandemSession *session)
   g_free (session);
 }
 
-static TandemClientRecord *
-get_client (TandemSession *session,
-            const char    *client_id)
+TandemClientRecord *
+_tandem_session_get_client (TandemSession *session,
+                            const char    *client_id)
 {
   TandemClientRecord *record = g_hash_table_lookup (session->clients, client_id);
 
@@ -147,8 +149,8 @@ bytes_to_hex (const guint8 *bytes,
   return hex;
 }
 
-static TandemProject *
-copy_project (TandemProject *project)
+TandemProject *
+_tandem_session_copy_project (TandemProject *project)
 {
   g_autoptr(JsonNode) json = tandem_project_to_json (project);
   g_autoptr(GError) error = NULL;
@@ -251,7 +253,7 @@ _tandem_session_new (TandemSessionServer  *server,
   g_autofree char *meta_path = NULL;
 
   session->project = g_object_ref (project);
-  session->durable_project = copy_project (project);
+  session->durable_project = _tandem_session_copy_project (project);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
   json_builder_add_string_value (b, "tandem-session");
@@ -302,10 +304,10 @@ _tandem_session_new (TandemSessionServer  *server,
   return session;
 }
 
-static gboolean
-replay_claim (TandemSession  *session,
-              JsonObject     *obj,
-              GError        **error)
+gboolean
+_tandem_session_replay_claim (TandemSession  *session,
+                              JsonObject     *obj,
+                              GError        **error)
 {
   const char *client, *hex;
   TandemClientRecord *record;
@@ -318,7 +320,7 @@ replay_claim (TandemSession  *session,
       g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL, "Malformed claim");
       return FALSE;
     }
-  record = get_client (session, client);
+  record = _tandem_session_get_client (session, client);
   memcpy (record->secret_hash, hash, 32);
   record->has_secret = record->secret_durable = TRUE;
   return TRUE;
@@ -343,7 +345,7 @@ replay_record (TandemSession  *session,
   if (obj == NULL)
     return FALSE;
   if (g_str_equal (type, "claim"))
-    return replay_claim (session, obj, error);
+    return _tandem_session_replay_claim (session, obj, error);
   if (tandem_journal_is_note_type (type))
     {
       _tandem_session_history_replay_note (session, obj, type);
@@ -368,7 +370,7 @@ replay_record (TandemSession  *session,
   if (!tandem_project_apply (session->project, batch, NULL, error))
     return FALSE;
   session->seq = seq;
-  record = get_client (session, client);
+  record = _tandem_session_get_client (session, client);
   record->cseq = MAX (record->cseq, (guint64) cseq);
   g_ptr_array_add (session->records, g_strdup (text));
   return TRUE;
@@ -459,7 +461,7 @@ _tandem_session_recover (TandemSessionServer  *server,
       g_autoptr(GList) names = json_object_get_members (clients);
 
       for (GList *l = names; l; l = l->next)
-        get_client (session, l->data)->cseq = (guint64) json_object_get_int_member (clients, l->data);
+        _tandem_session_get_client (session, l->data)->cseq = (guint64) json_object_get_int_member (clients, l->data);
     }
   if (json_object_has_member (snap, "secrets")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (snap, "secrets")))
@@ -473,7 +475,7 @@ _tandem_session_recover (TandemSessionServer  *server,
 
           if (hex_to_bytes (json_object_get_string_member_with_default (secrets, l->data, ""), hash, 32))
             {
-              TandemClientRecord *record = get_client (session, l->data);
+              TandemClientRecord *record = _tandem_session_get_client (session, l->data);
 
               memcpy (record->secret_hash, hash, 32);
               record->has_secret = record->secret_durable = TRUE;
@@ -506,7 +508,7 @@ _tandem_session_recover (TandemSessionServer  *server,
     }
   /* Everything recovered is durable. */
   session->durable_seq = session->seq;
-  session->durable_project = copy_project (session->project);
+  session->durable_project = _tandem_session_copy_project (session->project);
   g_hash_table_iter_init (&iter, session->clients);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ((TandemClientRecord *) value)->durable_cseq = ((TandemClientRecord *) value)->cseq;
@@ -634,7 +636,7 @@ _tandem_session_claim_client (TandemSession *session,
                               const guint8  *secret_hash,
                               gboolean       durable)
 {
-  TandemClientRecord *record = get_client (session, client_id);
+  TandemClientRecord *record = _tandem_session_get_client (session, client_id);
   g_autofree char *hex = NULL;
   Unflushed *u;
 
@@ -759,6 +761,29 @@ touches_samples (TandemOp *op)
          && tandem_op_get_entity (op) == TANDEM_ENTITY_SAMPLE;
 }
 
+gboolean
+_tandem_session_apply_checked (TandemSession *session,
+                               TandemOp      *batch,
+                               const char   **code,
+                               char         **message)
+{
+  g_autoptr(TandemOp) inverse = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_project_apply (session->project, batch, &inverse, &error))
+    {
+      *code = TANDEM_CODE_INVALID_OP;
+      *message = g_strdup (error->message);
+      return FALSE;
+    }
+  if (touches_samples (batch) && (*code = _tandem_session_check_samples (session, message)) != NULL)
+    {
+      tandem_project_apply (session->project, inverse, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 _tandem_session_submit (TandemSession *session,
                         TandemPeer    *author,
@@ -766,8 +791,9 @@ _tandem_session_submit (TandemSession *session,
                         JsonArray     *ops)
 {
   g_autoptr(TandemOp) batch = tandem_op_new_batch ();
-  g_autoptr(TandemOp) inverse = NULL;
   g_autoptr(JsonNode) canonical = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *reason = NULL;
+  const char *code = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *canonical_ops = json_array_new ();
   TandemClientRecord *record;
@@ -782,7 +808,7 @@ _tandem_session_submit (TandemSession *session,
                     "Viewers cannot edit this session");
       return;
     }
-  record = get_client (session, author->client_id);
+  record = _tandem_session_get_client (session, author->client_id);
   if (client_seq <= record->cseq)
     {
       g_autofree char *msg = g_strdup_printf ("Batch %" G_GUINT64_FORMAT " was already processed",
@@ -807,22 +833,10 @@ _tandem_session_submit (TandemSession *session,
       tandem_op_batch_add (batch, op);
     }
 
-  if (!tandem_project_apply (session->project, batch, &inverse, &error))
+  if (!_tandem_session_apply_checked (session, batch, &code, &reason))
     {
-      queue_reject (session, author, client_seq, TANDEM_CODE_INVALID_OP, error->message);
+      queue_reject (session, author, client_seq, code, reason);
       return;
-    }
-  if (touches_samples (batch))
-    {
-      g_autofree char *msg = NULL;
-      const char *code = _tandem_session_check_samples (session, &msg);
-
-      if (code != NULL)
-        {
-          tandem_project_apply (session->project, inverse, NULL, NULL);
-          queue_reject (session, author, client_seq, code, msg);
-          return;
-        }
     }
 
   /* Accepted: it reaches the journal, and then everyone, once a flush
@@ -844,6 +858,49 @@ _tandem_session_submit (TandemSession *session,
   entry = g_queue_peek_tail (&session->outbox);
   entry->author = g_strdup (author->client_id);
   entry->cseq = client_seq;
+}
+
+void
+_tandem_session_outbox_renumber (TandemSession *session,
+                                 const char    *client_id,
+                                 guint64        cseq,
+                                 guint64        seq,
+                                 const char    *text)
+{
+  for (GList *l = session->outbox.head; l; l = l->next)
+    {
+      OutboxEntry *entry = l->data;
+
+      if (entry->seq > 0 && entry->cseq == cseq && g_strcmp0 (entry->author, client_id) == 0)
+        {
+          entry->seq = seq;
+          g_free (entry->text);
+          entry->text = g_strdup (text);
+          return;
+        }
+    }
+}
+
+void
+_tandem_session_outbox_answer (TandemSession *session,
+                               const char    *client_id,
+                               guint64        cseq,
+                               char          *answer)
+{
+  for (GList *l = session->outbox.head; l; l = l->next)
+    {
+      OutboxEntry *entry = l->data;
+
+      if (entry->seq > 0 && entry->cseq == cseq && g_strcmp0 (entry->author, client_id) == 0)
+        {
+          g_free (entry->text);
+          entry->text = answer;
+          entry->target = g_steal_pointer (&entry->author);
+          entry->seq = 0;
+          return;
+        }
+    }
+  g_free (answer);
 }
 
 /* Sends what is queued, up to the first batch not yet synced. */
@@ -893,8 +950,14 @@ _tandem_session_commit (TandemSession *session)
   drain_outbox (session);
 }
 
-static void
-trim_records (TandemSession *session)
+void
+_tandem_session_drain_outbox (TandemSession *session)
+{
+  drain_outbox (session);
+}
+
+void
+_tandem_session_trim_records (TandemSession *session)
 {
   guint max = session->server->limits.max_catchup;
 
@@ -923,7 +986,7 @@ roll_back (TandemSession *session,
   g_warning ("Session %s: %s; back to seq %" G_GUINT64_FORMAT, session->id, error->message,
              session->durable_seq);
   g_object_unref (session->project);
-  session->project = copy_project (session->durable_project);
+  session->project = _tandem_session_copy_project (session->durable_project);
   session->seq = session->durable_seq;
   g_hash_table_iter_init (&iter, session->clients);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -932,10 +995,10 @@ roll_back (TandemSession *session,
    * next flush. */
   while ((u = g_queue_pop_head (&session->unflushed)))
     {
-      if (u->seq == 0)
+      if (u->seq == 0 || u->replicated)
         g_queue_push_tail (kept, u);
       else
-        unflushed_free (u);
+        _tandem_unflushed_free (u);
     }
   while ((u = g_queue_pop_head (kept)))
     g_queue_push_tail (&session->unflushed, u);
@@ -958,38 +1021,43 @@ _tandem_session_flush_done (TandemSession *session,
                             guint          n_done,
                             const GError  *error)
 {
-  if (error != NULL)
-    roll_back (session, error);
-  else
+  /* On error, only records that were already in the shared log can be done. */
+  for (guint i = 0; i < n_done; i++)
     {
-      for (guint i = 0; i < n_done; i++)
-        {
-          g_autoptr(GError) local_error = NULL;
-          Unflushed *u = g_queue_pop_head (&session->unflushed);
-          TandemClientRecord *record = get_client (session, u->client_id);
+      g_autoptr(GError) local_error = NULL;
+      Unflushed *u = g_queue_pop_head (&session->unflushed);
+      TandemClientRecord *record = _tandem_session_get_client (session, u->client_id);
 
-          if (u->note)
+      if (u->replicated)
+        ;   /* applied when the tail brought it */
+      else if (u->note)
             _tandem_session_history_note_durable (session, u->text);
-          else if (u->seq == 0)
-            {
-              record->secret_durable = TRUE;
-              record->claim_queued = FALSE;
-            }
-          else
-            {
-              if (!tandem_project_apply (session->durable_project, u->batch, NULL, &local_error))
-                g_error ("Session %s: batch %" G_GUINT64_FORMAT " does not apply twice: %s",
-                         session->id, u->seq, local_error->message);
-              session->durable_seq = u->seq;
-              record->durable_cseq = MAX (record->durable_cseq, u->cseq);
-              g_ptr_array_add (session->records, g_steal_pointer (&u->text));
-            }
-          unflushed_free (u);
+      else if (u->seq == 0)
+        {
+          record->secret_durable = TRUE;
+          record->claim_queued = FALSE;
         }
-      trim_records (session);
+      else
+        {
+          if (!tandem_project_apply (session->durable_project, u->batch, NULL, &local_error))
+            g_error ("Session %s: batch %" G_GUINT64_FORMAT " does not apply twice: %s",
+                     session->id, u->seq, local_error->message);
+          session->durable_seq = u->seq;
+          record->durable_cseq = MAX (record->durable_cseq, u->cseq);
+          g_ptr_array_add (session->records, g_steal_pointer (&u->text));
+        }
+      _tandem_unflushed_free (u);
     }
+  _tandem_session_trim_records (session);
+  if (error == NULL)
+    session->conflicts = 0;
+  else if (!_tandem_session_fell_behind (session, error))
+    roll_back (session, error);
+  drain_outbox (session);
+  /* What the other nodes wrote while this flush ran comes before the next group. */
+  _tandem_session_process_remote (session);
   /* The next group: whatever was accepted while this flush ran. */
-  if (session->unflushed.length > 0 && error == NULL)
+  if (session->job == NULL && session->unflushed.length > 0 && error == NULL)
     _tandem_session_flush_start (session);
   drain_outbox (session);
 }

@@ -1,0 +1,355 @@
+/* tandem-session-remote.c — applying what other nodes wrote to the session's shared log
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "tandem-sync"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tandem-session-server-private.h"
+
+/*
+ * With --cluster, every node with clients in a session follows its shared
+ * log (tandem-cluster-tail.c) and applies each entry in order, as its own
+ * flush would: to the replica, then to the local journal (as "replicated"
+ * records, which go to the journal only), then to this node's clients.
+ * Validation is deterministic, so a batch the author's node accepted
+ * applies here too. The node's own entries are recognised by their seq
+ * (batches it holds already) or their node tag (claims and notes).
+ *
+ * Batches this node accepted but could not append yet (the log was ahead)
+ * wait; once the tail has brought the node up to the log, they are
+ * validated again against the new state in their order, given new seqs,
+ * and flushed again. The author's (client id, cseq) keeps them from being
+ * appended twice, here and in the log's script.
+ */
+
+/* Refused flushes in a row before the batches are refused. */
+#define MAX_CONFLICTS        8
+/* How long a refused flush waits for the tail to catch up. */
+#define CATCH_UP_TIMEOUT_MS  10000
+
+void
+_tandem_session_follow (TandemSession *session)
+{
+  TandemSessionServer *server = session->server;
+  gboolean want = session->peers->len > 0 && !server->shut_down;
+
+  if (server->tail_start == NULL)
+    return;
+  if (want && session->tail == NULL)
+    session->tail = server->tail_start (session, server->tail_data);
+  else if (!want && session->tail != NULL)
+    server->tail_stop (g_steal_pointer (&session->tail));
+}
+
+static void
+stop_waiting (TandemSession *session)
+{
+  session->behind = FALSE;
+  if (session->behind_source)
+    {
+      g_source_destroy (session->behind_source);
+      g_clear_pointer (&session->behind_source, g_source_unref);
+    }
+}
+
+void
+_tandem_session_remote_free (TandemSession *session)
+{
+  if (session->tail)
+    session->server->tail_stop (g_steal_pointer (&session->tail));
+  stop_waiting (session);
+  g_queue_clear_full (&session->remote_pending, _tandem_remote_record_free);
+  g_clear_pointer (&session->tail_after_id, g_free);
+}
+
+/* Into the local journal with the next flush, ahead of this node's own. */
+static void
+queue_replicated (TandemSession *session,
+                  const char    *text)
+{
+  TandemUnflushed *u = g_new0 (TandemUnflushed, 1);
+  GList *l = session->unflushed.head;
+
+  u->text = g_strdup (text);
+  u->client_id = g_strdup ("");
+  u->replicated = TRUE;
+  while (l && ((TandemUnflushed *) l->data)->replicated)
+    l = l->next;
+  if (l)
+    g_queue_insert_before (&session->unflushed, l, u);
+  else
+    g_queue_push_tail (&session->unflushed, u);
+}
+
+static TandemOp *
+batch_from_record (JsonObject  *obj,
+                   GError     **error)
+{
+  g_autoptr(TandemOp) batch = tandem_op_new_batch ();
+  JsonNode *ops = json_object_get_member (obj, "ops");
+
+  if (ops == NULL || !JSON_NODE_HOLDS_ARRAY (ops))
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL, "Malformed record");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (ops)); i++)
+    {
+      TandemOp *op = tandem_op_from_json (json_array_get_element (json_node_get_array (ops), i),
+                                          error);
+      if (op == NULL)
+        return NULL;
+      tandem_op_batch_add (batch, op);
+    }
+  return g_steal_pointer (&batch);
+}
+
+/* One entry; @replica_too: no batch of this node waits, so the replica is
+ * the durable state and moves with it. */
+static void
+apply_record (TandemSession      *session,
+              TandemRemoteRecord *remote,
+              gboolean            replica_too)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  g_autoptr(TandemOp) batch = NULL;
+  TandemClientRecord *record;
+  const char *type, *client;
+  gint64 cseq;
+
+  if (remote->own && remote->seq == 0)
+    return;
+  if (remote->seq != 0 && remote->seq <= session->durable_seq)
+    return;   /* this node's own batch, or one it took already */
+  obj = tandem_message_parse_bounded (remote->text, strlen (remote->text),
+                                      &tandem_json_limits_journal_record, &type, &error);
+  if (obj == NULL)
+    {
+      g_warning ("Session %s: entry %s of the shared log is not a record: %s",
+                 session->id, remote->id, error->message);
+      return;
+    }
+  if (g_str_equal (type, "claim"))
+    {
+      if (!_tandem_session_replay_claim (session, obj, &error))
+        g_warning ("Session %s: entry %s: %s", session->id, remote->id, error->message);
+      else
+        queue_replicated (session, remote->text);
+      return;
+    }
+  if (tandem_journal_is_note_type (type))
+    {
+      if (g_str_equal (type, "author"))
+        _tandem_session_history_replay_note (session, obj, type);
+      else
+        _tandem_session_history_note_durable (session, remote->text);
+      queue_replicated (session, remote->text);
+      return;
+    }
+  if (remote->seq != session->durable_seq + 1)
+    {
+      /* The log was trimmed past what this node holds. */
+      g_warning ("Session %s: the shared log jumps from seq %" G_GUINT64_FORMAT " to %"
+                 G_GUINT64_FORMAT "; this node cannot follow it", session->id,
+                 session->durable_seq, remote->seq);
+      return;
+    }
+  if (!tandem_message_get_string (obj, "client", &client)
+      || !tandem_message_get_int (obj, "cseq", &cseq)
+      || (batch = batch_from_record (obj, &error)) == NULL)
+    {
+      g_warning ("Session %s: batch %" G_GUINT64_FORMAT " of the shared log is malformed: %s",
+                 session->id, remote->seq, error ? error->message : "no client or cseq");
+      return;
+    }
+  /* The author's node accepted it against this same state: a failure here
+   * means the replicas differ, which no later batch can repair. */
+  if (!tandem_project_apply (session->durable_project, batch, NULL, &error))
+    g_critical ("Session %s: batch %" G_GUINT64_FORMAT " of the shared log does not apply "
+                "here: %s", session->id, remote->seq, error->message);
+  if (replica_too)
+    {
+      g_autoptr(GError) replica_error = NULL;
+
+      tandem_project_apply (session->project, batch, NULL, &replica_error);
+      session->seq = remote->seq;
+    }
+  session->durable_seq = remote->seq;
+  record = _tandem_session_get_client (session, client);
+  record->durable_cseq = MAX (record->durable_cseq, (guint64) cseq);
+  record->cseq = MAX (record->cseq, (guint64) cseq);
+  g_ptr_array_add (session->records, g_strdup (remote->text));
+  /* Durable already (in the shared log): everyone here sees it now, the
+   * author too if it moved to this node. */
+  for (guint i = session->peers->len; i > 0; i--)
+    if (i <= session->peers->len)
+      _tandem_peer_send_batch (session->peers->pdata[i - 1], remote->text, remote->seq);
+  queue_replicated (session, remote->text);
+}
+
+static char *
+renumber_text (const char *text,
+               guint64     seq)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *obj;
+
+  /* The server wrote it a moment ago. */
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    g_assert_not_reached ();
+  obj = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_int_member (obj, "seq", (gint64) seq);
+  return json_to_string (json_parser_get_root (parser), FALSE);
+}
+
+/* The batches of this node that wait, again in order against the new
+ * durable state, as a single node treats a batch based on an older seq. */
+static void
+rebase_waiting (TandemSession *session)
+{
+  GHashTableIter iter;
+  gpointer value;
+  GList *l;
+
+  g_object_unref (session->project);
+  session->project = _tandem_session_copy_project (session->durable_project);
+  session->seq = session->durable_seq;
+  g_hash_table_iter_init (&iter, session->clients);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((TandemClientRecord *) value)->cseq = ((TandemClientRecord *) value)->durable_cseq;
+
+  l = session->unflushed.head;
+  while (l)
+    {
+      GList *next = l->next;
+      TandemUnflushed *u = l->data;
+      TandemClientRecord *record;
+      g_autofree char *reason = NULL;
+      const char *code = NULL;
+
+      if (u->replicated || u->seq == 0)
+        {
+          l = next;
+          continue;
+        }
+      record = _tandem_session_get_client (session, u->client_id);
+      if (u->cseq <= record->cseq)
+        {
+          /* Its author sent it through another node too (after a fail-over),
+           * and that copy is in the log: this one goes. */
+          g_autofree char *msg = g_strdup_printf ("Batch %" G_GUINT64_FORMAT " was already processed",
+                                                  u->cseq);
+
+          _tandem_session_outbox_answer (session, u->client_id, u->cseq,
+                                         tandem_message_submit_error (u->cseq, TANDEM_CODE_DUPLICATE,
+                                                                      msg, -1));
+          _tandem_unflushed_free (u);
+          g_queue_delete_link (&session->unflushed, l);
+        }
+      else if (!_tandem_session_apply_checked (session, u->batch, &code, &reason))
+        {
+          _tandem_session_outbox_answer (session, u->client_id, u->cseq,
+                                         tandem_message_reject (u->cseq, code, reason));
+          _tandem_unflushed_free (u);
+          g_queue_delete_link (&session->unflushed, l);
+        }
+      else
+        {
+          char *text = renumber_text (u->text, ++session->seq);
+
+          g_free (u->text);
+          u->text = text;
+          u->seq = session->seq;
+          record->cseq = u->cseq;
+          _tandem_session_outbox_renumber (session, u->client_id, u->cseq, u->seq, u->text);
+        }
+      l = next;
+    }
+}
+
+void
+_tandem_session_process_remote (TandemSession *session)
+{
+  gboolean waiting = FALSE;
+  TandemRemoteRecord *remote;
+
+  if (session->job != NULL || session->remote_pending.length == 0)
+    return;
+  /* Echoes of this node's flushed batches go out before anything newer. */
+  _tandem_session_drain_outbox (session);
+  for (GList *l = session->unflushed.head; l && !waiting; l = l->next)
+    waiting = ((TandemUnflushed *) l->data)->seq != 0 && !((TandemUnflushed *) l->data)->replicated;
+  while ((remote = g_queue_pop_head (&session->remote_pending)))
+    {
+      apply_record (session, remote, !waiting);
+      _tandem_remote_record_free (remote);
+    }
+  if (waiting)
+    rebase_waiting (session);
+  _tandem_session_trim_records (session);
+  if (session->behind && session->durable_seq >= session->behind_seq)
+    stop_waiting (session);
+  _tandem_session_commit (session);
+}
+
+void
+_tandem_session_receive_remote (TandemSession *session,
+                                GPtrArray     *records)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      TandemRemoteRecord *remote = g_ptr_array_steal_index (records, i--);
+
+      g_free (session->tail_after_id);
+      session->tail_after_id = g_strdup (remote->id);
+      g_queue_push_tail (&session->remote_pending, remote);
+    }
+  _tandem_session_process_remote (session);
+}
+
+static gboolean
+give_up_cb (gpointer data)
+{
+  TandemSession *session = data;
+  g_autoptr(GError) error = g_error_new (TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                                         "this node could not catch up with the other nodes "
+                                         "writing this session");
+
+  g_clear_pointer (&session->behind_source, g_source_unref);
+  session->behind = FALSE;
+  /* Refuses what waits, like any failed flush. */
+  _tandem_session_flush_done (session, 0, error);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+_tandem_session_fell_behind (TandemSession *session,
+                             const GError  *error)
+{
+  const char *at;
+
+  if (!g_error_matches (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_BEHIND) || session->tail == NULL)
+    return FALSE;
+  if (++session->conflicts > MAX_CONFLICTS)
+    {
+      g_warning ("Session %s: other nodes wrote ahead of this one %u times in a row",
+                 session->id, MAX_CONFLICTS);
+      session->conflicts = 0;
+      return FALSE;
+    }
+  /* "… (stream at N, got M)" */
+  at = strstr (error->message, "stream at ");
+  session->behind_seq = at ? g_ascii_strtoull (at + strlen ("stream at "), NULL, 10)
+                           : session->durable_seq + 1;
+  session->behind = TRUE;
+  if (session->behind_source == NULL)
+    session->behind_source = _tandem_server_add_timeout (session->server, CATCH_UP_TIMEOUT_MS,
+                                                         give_up_cb, session);
+  return TRUE;
+}
