@@ -291,7 +291,11 @@ _tandem_session_process_remote (TandemSession *session)
       _tandem_remote_record_free (remote);
     }
   if (waiting)
-    rebase_waiting (session);
+    {
+      g_debug ("Session %s: validating this node's waiting batches again at seq %"
+               G_GUINT64_FORMAT, session->id, session->durable_seq);
+      rebase_waiting (session);
+    }
   _tandem_session_trim_records (session);
   if (session->behind && session->durable_seq >= session->behind_seq)
     stop_waiting (session);
@@ -348,6 +352,8 @@ _tandem_session_fell_behind (TandemSession *session,
   session->behind_seq = at ? g_ascii_strtoull (at + strlen ("stream at "), NULL, 10)
                            : session->durable_seq + 1;
   session->behind = TRUE;
+  g_debug ("Session %s: the shared log is at seq %" G_GUINT64_FORMAT ", this node at %"
+           G_GUINT64_FORMAT "; catching up", session->id, session->behind_seq, session->durable_seq);
   if (session->behind_source == NULL)
     session->behind_source = _tandem_server_add_timeout (session->server, CATCH_UP_TIMEOUT_MS,
                                                          give_up_cb, session);
