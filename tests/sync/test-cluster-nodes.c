@@ -4,8 +4,8 @@
  * Each test starts its own redis-server (appendonly, appendfsync always)
  * and three real tandem-server processes with --cluster; the session is
  * created on the first and its folder copied to the others before they
- * start (a node does not load a session from Redis yet). Without
- * redis-server or the built tandem-server it skips.
+ * start, or (LOAD_FROM_REDIS) the others load it from Redis when its
+ * clients come. Without redis-server or the built tandem-server it skips.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,6 +25,8 @@
 #define N_CLIENTS 12
 #define N_ROUNDS  40
 #define ADMIN     "cluster-nodes-admin-token"
+/* Fixture data: the other nodes are not given the session's folder. */
+#define LOAD_FROM_REDIS GINT_TO_POINTER (1)
 
 typedef struct
 {
@@ -251,14 +253,16 @@ fixture_setup (Fixture       *f,
     }
   node_start (f, 0);
   editor_link = create_session (f);
-  /* Known to every node: a node does not load a session from Redis yet. */
   sessions0 = g_build_filename (f->data_dirs[0], "sessions", f->session_id, NULL);
   for (guint i = 1; i < N_NODES; i++)
     {
       g_autofree char *sessions = g_build_filename (f->data_dirs[i], "sessions", NULL);
 
-      g_assert_cmpint (g_mkdir_with_parents (sessions, 0700), ==, 0);
-      copy_dir (sessions0, sessions);
+      if (data != LOAD_FROM_REDIS)
+        {
+          g_assert_cmpint (g_mkdir_with_parents (sessions, 0700), ==, 0);
+          copy_dir (sessions0, sessions);
+        }
       node_start (f, i);
     }
   for (guint i = 0; i < N_NODES; i++)
@@ -451,6 +455,16 @@ stream_batches (Fixture *f)
   return seen;
 }
 
+static gboolean
+at_stream_seq (gpointer data)
+{
+  Fixture *f = ((gpointer *) data)[0];
+  TandemSyncClient *client = ((gpointer *) data)[1];
+
+  return tandem_sync_client_get_state (client) == TANDEM_SYNC_STATE_LIVE
+         && tandem_sync_client_get_seq (client) == stream_seq (f);
+}
+
 /* Every client holds the same project, and so does a newcomer on each
  * node still running; returns the project. */
 static char *
@@ -473,7 +487,7 @@ assert_converged (Fixture *f)
         continue;
       joiner = sync_test_client_new ();
       g_assert_true (tandem_sync_client_connect (joiner, f->links[n], NULL));
-      g_assert_true (sync_test_wait_live (joiner));
+      g_assert_true (sync_test_wait (at_stream_seq, (gpointer[]) { f, joiner }, 10000));
       json = tandem_project_to_string (tandem_sync_client_get_project (joiner));
       g_assert_cmpstr (json, ==, expected);
       tandem_sync_client_disconnect (joiner);
@@ -534,6 +548,39 @@ test_three_nodes_converge (Fixture       *f,
   g_assert_cmpuint (g_hash_table_size (batches), >, N_CLIENTS * N_ROUNDS / 2);
   assert_acked_in_stream (f, batches, TRUE);
   project = assert_converged (f);
+}
+
+/* Clients on nodes that had never heard of the session when they started
+ * (it is only in Redis for them) work as well. */
+static void
+test_session_loaded_from_redis (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GHashTable) batches = NULL;
+  g_autofree char *project = NULL;
+
+  if (f->skipped)
+    return;
+  for (guint i = 1; i < N_NODES; i++)
+    {
+      g_autofree char *dir = g_build_filename (f->data_dirs[i], "sessions", f->session_id, NULL);
+
+      g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+    }
+  connect_peers (f);
+  for (guint r = 0; r < N_ROUNDS / 2; r++)
+    edit_round (f);
+  g_assert_true (sync_test_wait (quiet, f, 60000));
+  batches = stream_batches (f);
+  assert_acked_in_stream (f, batches, TRUE);
+  project = assert_converged (f);
+  for (guint i = 1; i < N_NODES; i++)
+    {
+      g_autofree char *dir = g_build_filename (f->data_dirs[i], "sessions", f->session_id,
+                                               "session.json", NULL);
+
+      g_assert_true (g_file_test (dir, G_FILE_TEST_EXISTS));
+    }
 }
 
 static gboolean
@@ -604,5 +651,7 @@ main (int    argc,
   ADD ("three-nodes-converge", test_three_nodes_converge);
   ADD ("node-killed", test_node_killed);
 #undef ADD
+  g_test_add ("/sync/cluster-nodes/session-loaded-from-redis", Fixture, LOAD_FROM_REDIS, fixture_setup,
+              test_session_loaded_from_redis, fixture_teardown);
   return g_test_run ();
 }

@@ -73,6 +73,7 @@ typedef struct
   char             *log_key;
   char             *meta_key;
   char             *snapshot_key;
+  char             *session_key;
   redisContext     *redis;
   char             *last_id;     /* of the last entry written, for XTRIM */
 } ClusterLog;
@@ -351,6 +352,36 @@ cluster_write_replicated (TandemSessionLog *log,
   return tandem_session_log_write_records (((ClusterLog *) log)->local, records, n_records, error);
 }
 
+static gboolean
+cluster_write_session (TandemSessionLog *log,
+                       const char       *meta,
+                       JsonNode         *snapshot,
+                       GError          **error)
+{
+  ClusterLog *self = (ClusterLog *) log;
+  g_autofree char *text = json_to_string (snapshot, FALSE);
+  redisReply *reply;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  /* The snapshot first: a description in the store means a whole session. */
+  reply = redisCommand (self->redis, "SET %s %b", self->snapshot_key, text, strlen (text));
+  if (!reply_ok (self, reply, error))
+    {
+      g_clear_pointer (&reply, freeReplyObject);
+      return FALSE;
+    }
+  freeReplyObject (reply);
+  reply = redisCommand (self->redis, "HSET %s meta %b", self->session_key, meta, strlen (meta));
+  if (!reply_ok (self, reply, error))
+    {
+      g_clear_pointer (&reply, freeReplyObject);
+      return FALSE;
+    }
+  freeReplyObject (reply);
+  return TRUE;
+}
+
 static guint
 cluster_get_n_records (TandemSessionLog *log)
 {
@@ -367,6 +398,7 @@ cluster_free (TandemSessionLog *log)
   g_free (self->log_key);
   g_free (self->meta_key);
   g_free (self->snapshot_key);
+  g_free (self->session_key);
   g_free (self->last_id);
   g_free (self);
 }
@@ -376,6 +408,7 @@ static const TandemSessionLogClass cluster_class = {
   .write_snapshot = cluster_write_snapshot,
   .write_records = cluster_write_records,
   .write_replicated = cluster_write_replicated,
+  .write_session = cluster_write_session,
   .get_n_records = cluster_get_n_records,
   .free = cluster_free,
 };
@@ -392,6 +425,7 @@ open_cluster_log (TandemSession *session,
   self->log_key = g_strdup_printf ("tandem:{%s}:log", session->id);
   self->meta_key = g_strdup_printf ("tandem:{%s}:meta", session->id);
   self->snapshot_key = g_strdup_printf ("tandem:{%s}:snapshot", session->id);
+  self->session_key = g_strdup_printf ("tandem:{%s}:session", session->id);
   /* Connects at the first write, on the flush worker. */
   return &self->parent;
 }
@@ -478,4 +512,5 @@ tandem_cluster_attach (TandemCluster       *self,
   server->open_log = open_cluster_log;
   server->open_log_data = self;
   _tandem_cluster_tail_attach (self, server);
+  server->fetch_session = _tandem_cluster_fetch_session;
 }

@@ -31,4 +31,11 @@ redisContext *_tandem_cluster_connect (TandemCluster  *cluster,
 void          _tandem_cluster_tail_attach (TandemCluster       *cluster,
                                            TandemSessionServer *server);
 
+/* tandem-cluster-fetch.c: see TandemSessionServer.fetch_session. */
+gboolean      _tandem_cluster_fetch_session (TandemSessionServer *server,
+                                             const char          *id,
+                                             const char          *dir,
+                                             gpointer             data,
+                                             GError             **error);
+
 G_END_DECLS

@@ -90,6 +90,17 @@ tandem_session_log_write_replicated (TandemSessionLog *self,
   return self->klass->write_replicated (self, records, n_records, error);
 }
 
+gboolean
+tandem_session_log_write_session (TandemSessionLog *self,
+                                  const char       *meta,
+                                  JsonNode         *snapshot,
+                                  GError          **error)
+{
+  if (self->klass->write_session == NULL)
+    return TRUE;
+  return self->klass->write_session (self, meta, snapshot, error);
+}
+
 guint
 tandem_session_log_get_n_records (TandemSessionLog *self)
 {

@@ -156,6 +156,10 @@ struct _TandemSessionServer
   gpointer          (*tail_start) (TandemSession *session, gpointer data);
   void              (*tail_stop)  (gpointer tail);
   gpointer            tail_data;
+  /* Writes the folder @dir of session @id from the shared store, if it is
+   * there (tandem-cluster-fetch.c); NULL: sessions live on this node only. */
+  gboolean          (*fetch_session) (TandemSessionServer *server, const char *id,
+                                      const char *dir, gpointer data, GError **error);
   char               *admin_token_hash;
   char               *public_host;
   char              **invite_also;  /* other nodes, put into invite links as also= */
@@ -326,6 +330,8 @@ gboolean       _tandem_session_replay_claim  (TandemSession       *session,
                                               JsonObject          *obj,
                                               GError             **error);
 void           _tandem_unflushed_free        (gpointer             data);
+/* Removes a session folder that is not (or no longer) a session. */
+void           _tandem_session_remove_dir    (const char          *dir);
 
 /* tandem-session-remote.c */
 /* Starts or stops following the shared log as clients come and go. */

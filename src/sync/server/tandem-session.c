@@ -215,8 +215,8 @@ _tandem_session_take_snapshot (TandemSession *session)
 }
 
 /* Removes what a failed creation left of a new session's folder. */
-static void
-remove_session_dir (const char *dir)
+void
+_tandem_session_remove_dir (const char *dir)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   g_autofree char *samples = g_build_filename (dir, "samples", NULL);
@@ -224,9 +224,9 @@ remove_session_dir (const char *dir)
   const char *name;
 
   if (g_file_test (samples, G_FILE_TEST_IS_DIR))
-    remove_session_dir (samples);
+    _tandem_session_remove_dir (samples);
   if (g_file_test (history, G_FILE_TEST_IS_DIR))
-    remove_session_dir (history);
+    _tandem_session_remove_dir (history);
   while (d && (name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -296,11 +296,20 @@ _tandem_session_new (TandemSessionServer  *server,
       /* A session is made whole or not at all: a folder without its
        * snapshot would fail to load at every start. */
       g_clear_pointer (&session->journal, tandem_journal_free);
-      remove_session_dir (dir);
+      _tandem_session_remove_dir (dir);
       _tandem_session_free (session);
       return NULL;
     }
   session->log = _tandem_session_open_log (session);
+  if (!tandem_session_log_write_session (session->log, meta_text, snapshot, error))
+    {
+      /* A session other nodes cannot load would be one node's only. */
+      g_clear_pointer (&session->log, tandem_session_log_free);
+      g_clear_pointer (&session->journal, tandem_journal_free);
+      _tandem_session_remove_dir (dir);
+      _tandem_session_free (session);
+      return NULL;
+    }
   return session;
 }
 
