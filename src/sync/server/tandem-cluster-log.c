@@ -27,9 +27,12 @@
  * each client). ARGV[1] the number of records, ARGV[2] this node's id
  * (stored with each entry, so the node knows its own notes when it tails
  * the stream), then per record its text, client id, cseq and seq (client
- * "" and 0, 0 for notes, which carry no seq). Everything is checked before
- * anything is written: a script that fails half-way is not rolled back.
- * Returns the id of the last entry. */
+ * "" and 0, 0 for notes, which carry no seq). A batch whose (client id,
+ * cseq) is there already, or whose seq is not the next, means the node has
+ * not seen the whole stream: the flush is refused, and the node's tail
+ * brings it up to date (the copy it holds is then a duplicate that it
+ * drops). Everything is checked before anything is written: a script that
+ * fails half-way is not rolled back. Returns the id of the last entry. */
 static const char append_script[] =
   "local last = tonumber(redis.call('HGET', KEYS[2], 'seq') or '0')\n"
   "local n = tonumber(ARGV[1])\n"
@@ -43,14 +46,15 @@ static const char append_script[] =
   "    if known[client] == nil then\n"
   "      known[client] = tonumber(redis.call('HGET', KEYS[2], 'c:' .. client) or '0')\n"
   "    end\n"
-  "    if cseq > known[client] then\n"
-  "      if seq ~= last + 1 then\n"
-  "        return redis.error_reply('SEQ stream at ' .. last .. ', got ' .. seq)\n"
-  "      end\n"
-  "      last = seq\n"
-  "      known[client] = cseq\n"
-  "      keep[i] = true\n"
+  "    if cseq <= known[client] then\n"
+  "      return redis.error_reply('SEQ stream at ' .. last .. ', ' .. client .. '/' .. cseq .. ' in it already')\n"
   "    end\n"
+  "    if seq ~= last + 1 then\n"
+  "      return redis.error_reply('SEQ stream at ' .. last .. ', got ' .. seq)\n"
+  "    end\n"
+  "    last = seq\n"
+  "    known[client] = cseq\n"
+  "    keep[i] = true\n"
   "  end\n"
   "end\n"
   "local id = redis.call('HGET', KEYS[2], 'last-id') or ''\n"
@@ -75,7 +79,8 @@ typedef struct
   char             *snapshot_key;
   char             *session_key;
   redisContext     *redis;
-  char             *last_id;     /* of the last entry written, for XTRIM */
+  char             *last_id;     /* of the last entry written */
+  char             *trim_id;     /* last_id at the compaction before, for XTRIM */
 } ClusterLog;
 
 static void
@@ -324,10 +329,11 @@ cluster_write_snapshot (TandemSessionLog *log,
       return FALSE;
     }
   freeReplyObject (reply);
-  if (self->last_id)
+  /* Up to where this node was at the compaction before, not to where it
+   * is: the other nodes' tails may not be as far yet. */
+  if (self->trim_id)
     {
-      /* Keep only what follows the snapshot: entries after last_id. */
-      g_auto(GStrv) parts = g_strsplit (self->last_id, "-", 2);
+      g_auto(GStrv) parts = g_strsplit (self->trim_id, "-", 2);
       g_autofree char *min_id = g_strdup_printf ("%s-%" G_GUINT64_FORMAT, parts[0],
                                                  g_ascii_strtoull (parts[1] ? parts[1] : "0", NULL, 10) + 1);
 
@@ -339,6 +345,8 @@ cluster_write_snapshot (TandemSessionLog *log,
         }
       freeReplyObject (reply);
     }
+  g_free (self->trim_id);
+  self->trim_id = g_strdup (self->last_id);
   return TRUE;
 }
 
@@ -400,6 +408,7 @@ cluster_free (TandemSessionLog *log)
   g_free (self->snapshot_key);
   g_free (self->session_key);
   g_free (self->last_id);
+  g_free (self->trim_id);
   g_free (self);
 }
 

@@ -351,6 +351,10 @@ _tandem_session_fell_behind (TandemSession *session,
   at = strstr (error->message, "stream at ");
   session->behind_seq = at ? g_ascii_strtoull (at + strlen ("stream at "), NULL, 10)
                            : session->durable_seq + 1;
+  /* Not behind at all: the log lost what this node holds (a Redis that
+   * did not fsync), and waiting would not help. */
+  if (session->behind_seq <= session->durable_seq && session->remote_pending.length == 0)
+    return FALSE;
   session->behind = TRUE;
   g_debug ("Session %s: the shared log is at seq %" G_GUINT64_FORMAT ", this node at %"
            G_GUINT64_FORMAT "; catching up", session->id, session->behind_seq, session->durable_seq);
