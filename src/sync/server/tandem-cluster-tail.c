@@ -217,7 +217,7 @@ tail_thread (gpointer data)
 
       if (c == NULL && (c = _tandem_cluster_connect (&tail->where, TAIL_TIMEOUT_MS, &error)) == NULL)
         {
-          if (!warned)
+          if (!warned && !g_atomic_int_get (&tail->stop))
             g_warning ("Cannot follow %s: %s", tail->log_key, error->message);
           warned = TRUE;
           g_usleep (RETRY_MS * 1000);
@@ -233,7 +233,7 @@ tail_thread (gpointer data)
                             tail->log_key, tail->after_id);
       if (reply == NULL)
         {
-          if (!warned)
+          if (!warned && !g_atomic_int_get (&tail->stop))
             g_warning ("Lost %s: %s", tail->log_key, c->errstr);
           warned = TRUE;
           g_clear_pointer (&c, redisFree);
