@@ -51,8 +51,8 @@ check_session (const char  *id,
                const char  *snapshot,
                GError     **error)
 {
-  g_autoptr(JsonNode) meta_root = tandem_json_parse_bounded (meta, strlen (meta),
-                                                             &tandem_json_limits_session_file, error);
+  const TandemJsonLimits *limits = &tandem_json_limits_session_file;
+  g_autoptr(JsonNode) meta_root = tandem_json_parse_bounded (meta, strlen (meta), limits, error);
   g_autoptr(JsonNode) snap_root = NULL;
   JsonObject *obj;
 
@@ -65,8 +65,7 @@ check_session (const char  *id,
                    "the stored description is not that of this session");
       return FALSE;
     }
-  snap_root = tandem_json_parse_bounded (snapshot, strlen (snapshot), &tandem_json_limits_session_file,
-                                         error);
+  snap_root = tandem_json_parse_bounded (snapshot, strlen (snapshot), limits, error);
   if (snap_root == NULL)
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (snap_root)

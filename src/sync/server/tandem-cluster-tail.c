@@ -215,7 +215,9 @@ tail_thread (gpointer data)
       g_autoptr(GError) error = NULL;
       redisReply *reply;
 
-      if (c == NULL && (c = _tandem_cluster_connect (&tail->where, TAIL_TIMEOUT_MS, &error)) == NULL)
+      if (c == NULL)
+        c = _tandem_cluster_connect (&tail->where, TAIL_TIMEOUT_MS, &error);
+      if (c == NULL)
         {
           if (!warned && !g_atomic_int_get (&tail->stop))
             g_warning ("Cannot follow %s: %s", tail->log_key, error->message);

@@ -104,7 +104,8 @@ flush_worker (gpointer data,
                                               job->n_replicated, &error))
     n_written = job->n_replicated;
   if (error == NULL && job->records->len > job->n_replicated
-      && tandem_session_log_write_records (job->log, (char **) job->records->pdata + job->n_replicated,
+      && tandem_session_log_write_records (job->log,
+                                           (char **) job->records->pdata + job->n_replicated,
                                            job->records->len - job->n_replicated, &error))
     n_written = job->records->len;
 

@@ -243,12 +243,11 @@ rebase_waiting (TandemSession *session)
         {
           /* Its author sent it through another node too (after a fail-over),
            * and that copy is in the log: this one goes. */
-          g_autofree char *msg = g_strdup_printf ("Batch %" G_GUINT64_FORMAT " was already processed",
-                                                  u->cseq);
+          g_autofree char *msg = g_strdup_printf ("Batch %" G_GUINT64_FORMAT
+                                                  " was already processed", u->cseq);
+          char *answer = tandem_message_submit_error (u->cseq, TANDEM_CODE_DUPLICATE, msg, -1);
 
-          _tandem_session_outbox_answer (session, u->client_id, u->cseq,
-                                         tandem_message_submit_error (u->cseq, TANDEM_CODE_DUPLICATE,
-                                                                      msg, -1));
+          _tandem_session_outbox_answer (session, u->client_id, u->cseq, answer);
           _tandem_unflushed_free (u);
           g_queue_delete_link (&session->unflushed, l);
         }
@@ -338,7 +337,8 @@ _tandem_session_fell_behind (TandemSession *session,
 {
   const char *at;
 
-  if (!g_error_matches (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_BEHIND) || session->tail == NULL)
+  if (!g_error_matches (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_BEHIND)
+      || session->tail == NULL)
     return FALSE;
   if (++session->conflicts > MAX_CONFLICTS)
     {
@@ -357,7 +357,8 @@ _tandem_session_fell_behind (TandemSession *session,
     return FALSE;
   session->behind = TRUE;
   g_debug ("Session %s: the shared log is at seq %" G_GUINT64_FORMAT ", this node at %"
-           G_GUINT64_FORMAT "; catching up", session->id, session->behind_seq, session->durable_seq);
+           G_GUINT64_FORMAT "; catching up", session->id, session->behind_seq,
+           session->durable_seq);
   if (session->behind_source == NULL)
     session->behind_source = _tandem_server_add_timeout (session->server, CATCH_UP_TIMEOUT_MS,
                                                          give_up_cb, session);
