@@ -576,6 +576,85 @@ test_resent_batch_on_another_node (Fixture *f, gconstpointer data)
   node_free (node2);
 }
 
+/* The seq of the oldest batch left in the stream. */
+static guint64
+first_stream_seq (Fixture *f)
+{
+  redisContext *c = redis_connect (f);
+  g_autofree char *key = g_strdup_printf ("tandem:{%s}:log", f->session_id);
+  redisReply *reply = redisCommand (c, "XRANGE %s - +", key);
+  guint64 seq = 0;
+
+  g_assert_nonnull (reply);
+  for (size_t i = 0; i < reply->elements && seq == 0; i++)
+    {
+      redisReply *fields = reply->element[i]->element[1];
+
+      for (size_t k = 0; k + 1 < fields->elements; k += 2)
+        if (g_str_equal (fields->element[k]->str, "s"))
+          seq = g_ascii_strtoull (fields->element[k + 1]->str, NULL, 10);
+    }
+  freeReplyObject (reply);
+  redisFree (c);
+  return seq;
+}
+
+/* Node 2 had no clients while node 1 compacted twice (and trimmed the
+ * stream past node 2's seq): when a client comes, node 2 starts again from
+ * the snapshot stored in Redis, and its client reconnects to that state. */
+static void
+test_node_behind_trimmed_stream (Fixture *f, gconstpointer data)
+{
+  TandemServerLimits limits = *tandem_session_server_get_limits (f->server);
+  g_autoptr(SoupWebsocketConnection) alice = NULL;
+  g_autoptr(SoupWebsocketConnection) bob = NULL;
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+  Node *node2;
+
+  if (f->skipped)
+    return;
+  limits.snapshot_every = 4;
+  tandem_session_server_set_limits (f->server, &limits);
+  node2 = node_new (f, "node-2");
+  bob = join_port (f, node2->port, "bob");
+  soup_websocket_connection_close (bob, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_assert_true (sync_test_raw_wait_closed (bob, 5000));
+  g_clear_object (&bob);
+
+  alice = join (f, "alice");
+  for (guint i = 1; i <= 14; i++)
+    {
+      submit (f, alice, i, i);
+      expect_batch (alice, i);
+    }
+  g_assert_cmpuint (first_stream_seq (f), >, 1);   /* trimmed */
+
+  bob = sync_test_raw_connect (node2->port, f->session_id, TANDEM_PROTOCOL_SUBPROTOCOL);
+  welcome = sync_test_raw_join (bob, f->session_id, f->tokens[TANDEM_ROLE_EDITOR], "bob");
+  g_assert_nonnull (welcome);
+  g_assert_cmpint (json_object_get_int_member (welcome, "head"), ==, 0);
+  sync_test_raw_expect_closed (bob, TANDEM_CLOSE_GOING_AWAY);
+  g_clear_object (&bob);
+  g_clear_pointer (&welcome, json_object_unref);
+
+  bob = sync_test_raw_connect (node2->port, f->session_id, TANDEM_PROTOCOL_SUBPROTOCOL);
+  welcome = sync_test_raw_join (bob, f->session_id, f->tokens[TANDEM_ROLE_EDITOR], "bob");
+  g_assert_nonnull (welcome);
+  g_assert_cmpint (json_object_get_int_member (welcome, "head"), ==, 14);
+  one = tandem_session_server_dup_project_string (f->server, f->session_id);
+  two = tandem_session_server_dup_project_string (node2->server, f->session_id);
+  g_assert_cmpstr (one, ==, two);
+
+  /* And it follows from there. */
+  submit (f, alice, 15, 15);
+  expect_batch (bob, 15);
+
+  g_clear_object (&bob);
+  node_free (node2);
+}
+
 /* Invite links made by the HTTP API list the other nodes as also=. */
 static void
 test_invites_list_other_nodes (Fixture *f, gconstpointer data)
@@ -612,6 +691,7 @@ main (int    argc,
   ADD ("invites-list-other-nodes", test_invites_list_other_nodes);
   ADD ("stale-batch-validated-again", test_stale_batch_validated_again);
   ADD ("resent-batch-on-another-node", test_resent_batch_on_another_node);
+  ADD ("node-behind-trimmed-stream", test_node_behind_trimmed_stream);
 #undef ADD
   return g_test_run ();
 }

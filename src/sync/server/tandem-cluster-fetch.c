@@ -136,3 +136,39 @@ _tandem_cluster_fetch_session (TandemSessionServer *server,
     return FALSE;
   return write_folder (server, dir, meta, snapshot, error);
 }
+
+JsonNode *
+_tandem_cluster_fetch_snapshot (TandemSessionServer *server,
+                                const char          *id,
+                                gpointer             data,
+                                GError             **error)
+{
+  TandemCluster *cluster = data;
+  g_autofree char *snapshot_key = g_strdup_printf ("tandem:{%s}:snapshot", id);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  redisContext *c = _tandem_cluster_connect (cluster, FETCH_TIMEOUT_MS, error);
+
+  if (c == NULL)
+    return NULL;
+  text = get_string (c, "GET %s", snapshot_key, error);
+  redisFree (c);
+  if (text == NULL)
+    {
+      if (error && *error == NULL)
+        g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL, "no snapshot stored");
+      return NULL;
+    }
+  root = tandem_json_parse_bounded (text, strlen (text), &tandem_json_limits_session_file, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root)
+      || !json_object_has_member (json_node_get_object (root), "project")
+      || !json_object_has_member (json_node_get_object (root), "seq"))
+    {
+      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                   "the stored snapshot is not a snapshot");
+      return NULL;
+    }
+  return g_steal_pointer (&root);
+}

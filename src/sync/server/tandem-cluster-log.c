@@ -522,4 +522,5 @@ tandem_cluster_attach (TandemCluster       *self,
   server->open_log_data = self;
   _tandem_cluster_tail_attach (self, server);
   server->fetch_session = _tandem_cluster_fetch_session;
+  server->fetch_snapshot = _tandem_cluster_fetch_snapshot;
 }

@@ -38,4 +38,9 @@ gboolean      _tandem_cluster_fetch_session (TandemSessionServer *server,
                                              gpointer             data,
                                              GError             **error);
 
+JsonNode     *_tandem_cluster_fetch_snapshot (TandemSessionServer *server,
+                                              const char          *id,
+                                              gpointer             data,
+                                              GError             **error);
+
 G_END_DECLS

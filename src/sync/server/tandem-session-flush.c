@@ -143,7 +143,9 @@ _tandem_session_flush_start (TandemSession *session)
   job->session = session;
   job->log = session->log;
   job->records = g_ptr_array_new_with_free_func (g_free);
-  job->snapshot = _tandem_session_take_snapshot (session);
+  /* After a jump to the shared store's snapshot, the journal starts from it. */
+  job->snapshot = session->base_snapshot ? g_steal_pointer (&session->base_snapshot)
+                                         : _tandem_session_take_snapshot (session);
   job->delay_ms = session->flush_delay_ms;
   if (job->snapshot && server->keep_history)
     {

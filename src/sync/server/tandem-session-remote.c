@@ -65,6 +65,7 @@ _tandem_session_remote_free (TandemSession *session)
   stop_waiting (session);
   g_queue_clear_full (&session->remote_pending, _tandem_remote_record_free);
   g_clear_pointer (&session->tail_after_id, g_free);
+  g_clear_pointer (&session->base_snapshot, json_node_unref);
 }
 
 /* Into the local journal with the next flush, ahead of this node's own. */
@@ -107,6 +108,92 @@ batch_from_record (JsonObject  *obj,
       tandem_op_batch_add (batch, op);
     }
   return g_steal_pointer (&batch);
+}
+
+/* The log jumps past what this node holds: another node trimmed it at a
+ * compaction while this one was not following. The snapshot stored with
+ * that compaction is newer than the trimmed part, so the node starts over
+ * from it: what waits is refused (its authors send it again), and its
+ * clients reconnect to get the new state. */
+static gboolean
+jump_to_stored_snapshot (TandemSession *session,
+                         guint64        next_seq)
+{
+  TandemSessionServer *server = session->server;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) refusal = NULL;
+  g_autoptr(JsonNode) snapshot = NULL;
+  g_autoptr(TandemProject) project = NULL;
+  JsonObject *snap;
+  GHashTableIter iter;
+  gpointer value;
+  guint64 seq;
+
+  if (server->fetch_snapshot != NULL)
+    snapshot = server->fetch_snapshot (server, session->id, server->tail_data, &error);
+  snap = snapshot ? json_node_get_object (snapshot) : NULL;
+  seq = snap ? (guint64) json_object_get_int_member_with_default (snap, "seq", 0) : 0;
+  if (snap && seq + 1 >= next_seq)
+    project = tandem_project_new_from_json (json_object_get_member (snap, "project"), &error);
+  if (project == NULL)
+    {
+      g_warning ("Session %s: the shared log jumps from seq %" G_GUINT64_FORMAT " to %"
+                 G_GUINT64_FORMAT " and its stored snapshot does not fill the gap (%s)",
+                 session->id, session->durable_seq, next_seq,
+                 error ? error->message : "too old");
+      return FALSE;
+    }
+  g_message ("Session %s: the shared log was trimmed past seq %" G_GUINT64_FORMAT
+             "; starting again from its snapshot at %" G_GUINT64_FORMAT,
+             session->id, session->durable_seq, seq);
+  refusal = g_error_new (TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
+                         "the session moved on while this server was away");
+  _tandem_session_roll_back (session, refusal);
+  g_set_object (&session->durable_project, project);
+  g_clear_object (&session->project);
+  session->project = _tandem_session_copy_project (project);
+  session->seq = session->durable_seq = session->base_seq = seq;
+  g_ptr_array_set_size (session->records, 0);
+  g_hash_table_iter_init (&iter, session->clients);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((TandemClientRecord *) value)->cseq = ((TandemClientRecord *) value)->durable_cseq = 0;
+  if (json_object_has_member (snap, "clients")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (snap, "clients")))
+    {
+      JsonObject *clients = json_object_get_object_member (snap, "clients");
+      g_autoptr(GList) names = json_object_get_members (clients);
+
+      for (GList *l = names; l; l = l->next)
+        {
+          TandemClientRecord *record = _tandem_session_get_client (session, l->data);
+
+          record->cseq = record->durable_cseq
+            = (guint64) json_object_get_int_member_with_default (clients, l->data, 0);
+        }
+    }
+  if (json_object_has_member (snap, "secrets")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (snap, "secrets")))
+    {
+      JsonObject *secrets = json_object_get_object_member (snap, "secrets");
+      g_autoptr(GList) names = json_object_get_members (secrets);
+
+      for (GList *l = names; l; l = l->next)
+        {
+          g_autoptr(JsonObject) claim = json_object_new ();
+
+          json_object_set_string_member (claim, "client", l->data);
+          json_object_set_string_member (claim, "secret_sha256",
+                                         json_object_get_string_member_with_default (secrets,
+                                                                                     l->data, ""));
+          _tandem_session_replay_claim (session, claim, NULL);
+        }
+    }
+  g_clear_pointer (&session->base_snapshot, json_node_unref);
+  session->base_snapshot = json_node_ref (snapshot);
+  /* Its clients hold the old state: they leave (once the records of this
+   * delivery are applied) and come back to the new one. */
+  session->jumped = TRUE;
+  return TRUE;
 }
 
 /* One entry; @replica_too: no batch of this node waits, so the replica is
@@ -152,14 +239,11 @@ apply_record (TandemSession      *session,
       queue_replicated (session, remote->text);
       return;
     }
-  if (remote->seq != session->durable_seq + 1)
-    {
-      /* The log was trimmed past what this node holds. */
-      g_warning ("Session %s: the shared log jumps from seq %" G_GUINT64_FORMAT " to %"
-                 G_GUINT64_FORMAT "; this node cannot follow it", session->id,
-                 session->durable_seq, remote->seq);
-      return;
-    }
+  if (remote->seq != session->durable_seq + 1
+      && !jump_to_stored_snapshot (session, remote->seq))
+    return;
+  if (remote->seq <= session->durable_seq)
+    return;   /* in the snapshot */
   if (!tandem_message_get_string (obj, "client", &client)
       || !tandem_message_get_int (obj, "cseq", &cseq)
       || (batch = batch_from_record (obj, &error)) == NULL)
@@ -299,6 +383,15 @@ _tandem_session_process_remote (TandemSession *session)
   if (session->behind && session->durable_seq >= session->behind_seq)
     stop_waiting (session);
   _tandem_session_commit (session);
+  if (session->jumped)
+    {
+      session->jumped = FALSE;
+      for (guint i = session->peers->len; i > 0; i--)
+        if (i <= session->peers->len)
+          _tandem_peer_fail (session->peers->pdata[i - 1], TANDEM_CODE_SHUTDOWN,
+                             "The session moved on while this server was away; connect again",
+                             TANDEM_CLOSE_GOING_AWAY);
+    }
 }
 
 void

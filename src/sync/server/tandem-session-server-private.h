@@ -140,6 +140,8 @@ struct _TandemSession
   guint64              behind_seq;    /* the shared log's seq then */
   guint                conflicts;     /* refused flushes in a row */
   GSource             *behind_source; /* gives up waiting */
+  JsonNode            *base_snapshot; /* taken from the shared store: the next flush writes it */
+  gboolean             jumped;        /* to it, just now: the clients here must come again */
 };
 
 struct _TandemSessionServer
@@ -160,6 +162,9 @@ struct _TandemSessionServer
    * there (tandem-cluster-fetch.c); NULL: sessions live on this node only. */
   gboolean          (*fetch_session) (TandemSessionServer *server, const char *id,
                                       const char *dir, gpointer data, GError **error);
+  /* The shared store's last snapshot of session @id (tandem-cluster-fetch.c). */
+  JsonNode         *(*fetch_snapshot) (TandemSessionServer *server, const char *id,
+                                       gpointer data, GError **error);
   char               *admin_token_hash;
   char               *public_host;
   char              **invite_also;  /* other nodes, put into invite links as also= */
@@ -330,6 +335,9 @@ gboolean       _tandem_session_replay_claim  (TandemSession       *session,
                                               JsonObject          *obj,
                                               GError             **error);
 void           _tandem_unflushed_free        (gpointer             data);
+/* Back to the durable state: every batch not synced is refused with @error. */
+void           _tandem_session_roll_back     (TandemSession       *session,
+                                              const GError        *error);
 /* Removes a session folder that is not (or no longer) a session. */
 void           _tandem_session_remove_dir    (const char          *dir);
 

@@ -980,9 +980,9 @@ _tandem_session_trim_records (TandemSession *session)
 }
 
 /* Back to what the journal holds: every batch not synced is refused. */
-static void
-roll_back (TandemSession *session,
-           const GError  *error)
+void
+_tandem_session_roll_back (TandemSession *session,
+                           const GError  *error)
 {
   g_autoptr(GQueue) kept = g_queue_new ();
   g_autofree char *message = g_strdup_printf ("The server could not store this batch (%s); "
@@ -1061,7 +1061,7 @@ _tandem_session_flush_done (TandemSession *session,
   if (error == NULL)
     session->conflicts = 0;
   else if (!_tandem_session_fell_behind (session, error))
-    roll_back (session, error);
+    _tandem_session_roll_back (session, error);
   drain_outbox (session);
   /* What the other nodes wrote while this flush ran comes before the next group. */
   _tandem_session_process_remote (session);
