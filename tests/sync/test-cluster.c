@@ -655,6 +655,46 @@ test_node_behind_trimmed_stream (Fixture *f, gconstpointer data)
   node_free (node2);
 }
 
+/* A client id bound to a secret on node 1 cannot be taken with another
+ * secret on node 2, even before node 2 has read node 1's claim: the first
+ * claim in the stream holds. */
+static void
+test_client_id_claimed_on_another_node (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SoupWebsocketConnection) owner = NULL;
+  g_autoptr(SoupWebsocketConnection) thief = NULL;
+  g_autoptr(SoupWebsocketConnection) back = NULL;
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autofree char *hello = NULL;
+  g_autofree char *other_secret = sync_test_client_secret ("someone-else");
+  Node *node2;
+
+  if (f->skipped)
+    return;
+  node2 = node_new (f, "node-2");
+  owner = join (f, "mallory");
+  submit (f, owner, 1, 1);
+  expect_batch (owner, 1);
+
+  /* Node 2 has no client in the session: it does not follow it yet. */
+  thief = sync_test_raw_connect (node2->port, f->session_id, TANDEM_PROTOCOL_SUBPROTOCOL);
+  hello = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"session\":\"%s\","
+                           "\"token\":\"%s\",\"client\":\"mallory\","
+                           "\"secret\":\"%s\",\"name\":\"thief\"}",
+                           f->session_id, f->tokens[TANDEM_ROLE_EDITOR], other_secret);
+  soup_websocket_connection_send_text (thief, hello);
+  sync_test_raw_expect_closed (thief, TANDEM_CLOSE_WRONG_SECRET);
+
+  /* The owner, with its own secret, is welcome there. */
+  back = join_port (f, node2->port, "mallory");
+  submit (f, back, 2, 2);
+  expect_batches_up_to (back, 2);
+  expect_batch (owner, 2);
+
+  g_clear_object (&back);
+  node_free (node2);
+}
+
 /* Invite links made by the HTTP API list the other nodes as also=. */
 static void
 test_invites_list_other_nodes (Fixture *f, gconstpointer data)
@@ -692,6 +732,7 @@ main (int    argc,
   ADD ("stale-batch-validated-again", test_stale_batch_validated_again);
   ADD ("resent-batch-on-another-node", test_resent_batch_on_another_node);
   ADD ("node-behind-trimmed-stream", test_node_behind_trimmed_stream);
+  ADD ("client-id-claimed-on-another-node", test_client_id_claimed_on_another_node);
 #undef ADD
   return g_test_run ();
 }

@@ -135,6 +135,8 @@ gboolean    tandem_role_from_string (const char *str,
  * @TANDEM_SYNC_ERROR_FAILED: anything else (a socket could not be opened…)
  * @TANDEM_SYNC_ERROR_BEHIND: another server node wrote the session's shared log
  *   past what this node has applied
+ * @TANDEM_SYNC_ERROR_CLAIMED: another server node bound a client id to another
+ *   secret (the message ends with the client id)
  */
 typedef enum
 {
@@ -145,6 +147,7 @@ typedef enum
   TANDEM_SYNC_ERROR_LIMIT,
   TANDEM_SYNC_ERROR_FAILED,
   TANDEM_SYNC_ERROR_BEHIND,
+  TANDEM_SYNC_ERROR_CLAIMED,
 } TandemSyncError;
 
 GQuark      tandem_sync_error_quark (void);

@@ -27,7 +27,10 @@
  * each client). ARGV[1] the number of records, ARGV[2] this node's id
  * (stored with each entry, so the node knows its own notes when it tails
  * the stream), then per record its text, client id, cseq and seq (client
- * "" and 0, 0 for notes, which carry no seq). A batch whose (client id,
+ * "" and 0, 0 for notes, which carry no seq; for a claim, the client id,
+ * the hash of its secret and -1). A claim of a client id that the hash
+ * (k:<client id>) binds to another secret is refused: the first claim in
+ * the stream holds on every node. A batch whose (client id,
  * cseq) is there already, or whose seq is not the next, means the node has
  * not seen the whole stream: the flush is refused, and the node's tail
  * brings it up to date (the copy it holds is then a duplicate that it
@@ -38,9 +41,18 @@ static const char append_script[] =
   "local n = tonumber(ARGV[1])\n"
   "local known = {}\n"
   "local keep = {}\n"
+  "local claims = {}\n"
   "for i = 0, n - 1 do\n"
   "  local client, cseq, seq = ARGV[4 + i * 4], tonumber(ARGV[5 + i * 4]), tonumber(ARGV[6 + i * 4])\n"
-  "  if seq == 0 then\n"
+  "  if seq == -1 then\n"
+  "    local secret = ARGV[5 + i * 4]\n"
+  "    local have = claims[client] or redis.call('HGET', KEYS[2], 'k:' .. client)\n"
+  "    if have and have ~= secret then\n"
+  "      return redis.error_reply('CLAIM ' .. client)\n"
+  "    end\n"
+  "    claims[client] = secret\n"
+  "    keep[i] = true\n"
+  "  elseif seq == 0 then\n"
   "    keep[i] = true\n"
   "  else\n"
   "    if known[client] == nil then\n"
@@ -60,12 +72,17 @@ static const char append_script[] =
   "local id = redis.call('HGET', KEYS[2], 'last-id') or ''\n"
   "for i = 0, n - 1 do\n"
   "  if keep[i] then\n"
-  "    id = redis.call('XADD', KEYS[1], '*', 'r', ARGV[3 + i * 4], 's', ARGV[6 + i * 4], 'n', ARGV[2])\n"
+  "    local s = ARGV[6 + i * 4]\n"
+  "    if s == '-1' then s = '0' end\n"
+  "    id = redis.call('XADD', KEYS[1], '*', 'r', ARGV[3 + i * 4], 's', s, 'n', ARGV[2])\n"
   "  end\n"
   "end\n"
   "redis.call('HSET', KEYS[2], 'seq', last, 'last-id', id)\n"
   "for client, cseq in pairs(known) do\n"
   "  redis.call('HSET', KEYS[2], 'c:' .. client, cseq)\n"
+  "end\n"
+  "for client, secret in pairs(claims) do\n"
+  "  redis.call('HSET', KEYS[2], 'k:' .. client, secret)\n"
   "end\n"
   "return id\n";
 
@@ -142,6 +159,10 @@ reply_ok (ClusterLog  *self,
       if (g_str_has_prefix (reply->str, "SEQ "))
         g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_BEHIND,
                      "another node wrote this session (%s)", reply->str + 4);
+      else if (g_str_has_prefix (reply->str, "CLAIM "))
+        g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_CLAIMED,
+                     "another node bound this client id to another secret: %s",
+                     reply->str + 6);
       else
         set_unavailable (error, reply->str);
       return FALSE;
@@ -160,11 +181,12 @@ ensure_connected (ClusterLog *self,
   return self->redis != NULL;
 }
 
-/* What the script needs of a record: its client id, cseq and seq (notes: "", 0, 0). */
+/* What the script needs of a record: its client id, cseq and seq (notes:
+ * "", 0, 0; claims: the client id, the secret's hash and -1). */
 static void
 record_keys (const char *text,
              char      **client,
-             gint64     *cseq,
+             char      **cseq,
              gint64     *seq)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -172,16 +194,28 @@ record_keys (const char *text,
   JsonObject *obj;
 
   *client = g_strdup ("");
-  *cseq = *seq = 0;
+  *cseq = g_strdup ("0");
+  *seq = 0;
   if (!json_parser_load_from_data (parser, text, -1, NULL)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   obj = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", ""), "claim") == 0)
+    {
+      g_free (*client);
+      g_free (*cseq);
+      *client = g_strdup (json_object_get_string_member_with_default (obj, "client", ""));
+      *cseq = g_strdup (json_object_get_string_member_with_default (obj, "secret_sha256", ""));
+      *seq = -1;
+      return;
+    }
   if (!json_object_has_member (obj, "seq") || !json_object_has_member (obj, "cseq"))
     return;
   g_free (*client);
+  g_free (*cseq);
   *client = g_strdup (json_object_get_string_member_with_default (obj, "client", ""));
-  *cseq = json_object_get_int_member_with_default (obj, "cseq", 0);
+  *cseq = g_strdup_printf ("%" G_GINT64_FORMAT,
+                           json_object_get_int_member_with_default (obj, "cseq", 0));
   *seq = json_object_get_int_member_with_default (obj, "seq", 0);
 }
 
@@ -255,15 +289,15 @@ cluster_write_records (TandemSessionLog *log,
   argv[a++] = self->cluster->node_id;
   for (guint i = 0; i < n_records; i++)
     {
-      char *client;
-      gint64 cseq, seq;
+      char *client, *cseq;
+      gint64 seq;
 
       record_keys (records[i], &client, &cseq, &seq);
       g_ptr_array_add (owned, client);
+      g_ptr_array_add (owned, cseq);
       argv[a++] = records[i];
       argv[a++] = client;
-      g_ptr_array_add (owned, g_strdup_printf ("%" G_GINT64_FORMAT, cseq));
-      argv[a++] = g_ptr_array_index (owned, owned->len - 1);
+      argv[a++] = cseq;
       g_ptr_array_add (owned, g_strdup_printf ("%" G_GINT64_FORMAT, seq));
       argv[a++] = g_ptr_array_index (owned, owned->len - 1);
     }

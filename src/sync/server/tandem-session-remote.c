@@ -457,3 +457,40 @@ _tandem_session_fell_behind (TandemSession *session,
                                                          give_up_cb, session);
   return TRUE;
 }
+
+gboolean
+_tandem_session_claim_refused (TandemSession *session,
+                               const GError  *error)
+{
+  const char *client_id;
+  TandemClientRecord *record;
+  TandemPeer *peer;
+
+  if (!g_error_matches (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_CLAIMED)
+      || (client_id = strrchr (error->message, ' ')) == NULL)
+    return FALSE;
+  client_id++;
+  g_warning ("Session %s: client id %s was claimed here with another secret than on another "
+             "node; refused", session->id, client_id);
+  _tandem_session_roll_back (session, error);
+  for (GList *l = session->unflushed.head; l; l = l->next)
+    {
+      TandemUnflushed *u = l->data;
+
+      if (u->seq == 0 && !u->note && !u->replicated && g_strcmp0 (u->client_id, client_id) == 0)
+        {
+          _tandem_unflushed_free (u);
+          g_queue_delete_link (&session->unflushed, l);
+          break;
+        }
+    }
+  /* Until the other node's claim comes with the tail, the id is bound to
+   * nothing here (its next hello claims it again, and is refused again). */
+  record = _tandem_session_get_client (session, client_id);
+  explicit_bzero (record->secret_hash, sizeof record->secret_hash);
+  record->has_secret = record->secret_durable = record->claim_queued = FALSE;
+  if ((peer = _tandem_session_find_peer (session, client_id)) != NULL)
+    _tandem_peer_fail (peer, TANDEM_CODE_WRONG_SECRET,
+                       "This client id is in use with another secret", TANDEM_CLOSE_WRONG_SECRET);
+  return TRUE;
+}

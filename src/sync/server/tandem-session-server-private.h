@@ -354,6 +354,11 @@ void           _tandem_session_process_remote (TandemSession      *session);
  * the batches. */
 gboolean       _tandem_session_fell_behind   (TandemSession       *session,
                                               const GError        *error);
+/* A flush was refused with @error: TRUE if because of a claim of a client
+ * id that another node bound first; the claim is dropped, its client sent
+ * away and the rest refused, to be flushed again. */
+gboolean       _tandem_session_claim_refused (TandemSession       *session,
+                                              const GError        *error);
 void           _tandem_session_remote_free   (TandemSession       *session);
 void           _tandem_remote_record_free    (gpointer             data);
 

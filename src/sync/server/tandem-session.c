@@ -1030,6 +1030,8 @@ _tandem_session_flush_done (TandemSession *session,
                             guint          n_done,
                             const GError  *error)
 {
+  gboolean retry = FALSE;
+
   /* On error, only records that were already in the shared log can be done. */
   for (guint i = 0; i < n_done; i++)
     {
@@ -1060,13 +1062,15 @@ _tandem_session_flush_done (TandemSession *session,
   _tandem_session_trim_records (session);
   if (error == NULL)
     session->conflicts = 0;
+  else if (_tandem_session_claim_refused (session, error))
+    retry = TRUE;
   else if (!_tandem_session_fell_behind (session, error))
     _tandem_session_roll_back (session, error);
   drain_outbox (session);
   /* What the other nodes wrote while this flush ran comes before the next group. */
   _tandem_session_process_remote (session);
   /* The next group: whatever was accepted while this flush ran. */
-  if (session->job == NULL && session->unflushed.length > 0 && error == NULL)
+  if (session->job == NULL && session->unflushed.length > 0 && (error == NULL || retry))
     _tandem_session_flush_start (session);
   drain_outbox (session);
 }
