@@ -470,7 +470,8 @@ _tandem_session_recover (TandemSessionServer  *server,
       g_autoptr(GList) names = json_object_get_members (clients);
 
       for (GList *l = names; l; l = l->next)
-        _tandem_session_get_client (session, l->data)->cseq = (guint64) json_object_get_int_member (clients, l->data);
+        _tandem_session_get_client (session, l->data)->cseq
+          = (guint64) json_object_get_int_member (clients, l->data);
     }
   if (json_object_has_member (snap, "secrets")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (snap, "secrets")))
