@@ -134,6 +134,10 @@ gboolean    tandem_role_from_string (const char *str,
  * @TANDEM_SYNC_ERROR_JOURNAL: the journal or snapshot cannot be read or written
  * @TANDEM_SYNC_ERROR_LIMIT: a configured limit was reached
  * @TANDEM_SYNC_ERROR_FAILED: anything else (a socket could not be opened…)
+ * @TANDEM_SYNC_ERROR_BEHIND: another server node wrote the session's shared log
+ *   past what this node has applied
+ * @TANDEM_SYNC_ERROR_CLAIMED: another server node bound a client id to another
+ *   secret (the message ends with the client id)
  */
 typedef enum
 {
@@ -143,6 +147,8 @@ typedef enum
   TANDEM_SYNC_ERROR_JOURNAL,
   TANDEM_SYNC_ERROR_LIMIT,
   TANDEM_SYNC_ERROR_FAILED,
+  TANDEM_SYNC_ERROR_BEHIND,
+  TANDEM_SYNC_ERROR_CLAIMED,
 } TandemSyncError;
 
 GQuark      tandem_sync_error_quark (void);

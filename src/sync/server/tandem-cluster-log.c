@@ -6,10 +6,9 @@
 
 #include "config.h"
 
-#include <hiredis/hiredis.h>
 #include <string.h>
 
-#include "tandem-cluster.h"
+#include "tandem-cluster-private.h"
 #include "tandem-session-server-private.h"
 
 /*
@@ -25,56 +24,67 @@
 #define WAIT_TIMEOUT_MS    5000
 
 /* KEYS[1] the stream, KEYS[2] the session's hash (last seq, last cseq of
- * each client). ARGV[1] the number of records, then per record its text,
- * client id, cseq and seq (client "" and 0, 0 for notes, which carry no
- * seq). Everything is checked before anything is written: a script that
+ * each client). ARGV[1] the number of records, ARGV[2] this node's id
+ * (stored with each entry, so the node knows its own notes when it tails
+ * the stream), then per record its text, client id, cseq and seq (client
+ * "" and 0, 0 for notes, which carry no seq; for a claim, the client id,
+ * the hash of its secret and -1). A claim of a client id that the hash
+ * (k:<client id>) binds to another secret is refused: the first claim in
+ * the stream holds on every node. A batch whose (client id,
+ * cseq) is there already, or whose seq is not the next, means the node has
+ * not seen the whole stream: the flush is refused, and the node's tail
+ * brings it up to date (the copy it holds is then a duplicate that it
+ * drops). Everything is checked before anything is written: a script that
  * fails half-way is not rolled back. Returns the id of the last entry. */
 static const char append_script[] =
   "local last = tonumber(redis.call('HGET', KEYS[2], 'seq') or '0')\n"
   "local n = tonumber(ARGV[1])\n"
   "local known = {}\n"
   "local keep = {}\n"
+  "local claims = {}\n"
   "for i = 0, n - 1 do\n"
-  "  local client, cseq, seq = ARGV[3 + i * 4], tonumber(ARGV[4 + i * 4]), tonumber(ARGV[5 + i * 4])\n"
-  "  if seq == 0 then\n"
+  "  local client, cseq, seq = ARGV[4 + i * 4], tonumber(ARGV[5 + i * 4]), tonumber(ARGV[6 + i * 4])\n"
+  "  if seq == -1 then\n"
+  "    local secret = ARGV[5 + i * 4]\n"
+  "    local have = claims[client] or redis.call('HGET', KEYS[2], 'k:' .. client)\n"
+  "    if have and have ~= secret then\n"
+  "      return redis.error_reply('CLAIM ' .. client)\n"
+  "    end\n"
+  "    claims[client] = secret\n"
+  "    keep[i] = true\n"
+  "  elseif seq == 0 then\n"
   "    keep[i] = true\n"
   "  else\n"
   "    if known[client] == nil then\n"
   "      known[client] = tonumber(redis.call('HGET', KEYS[2], 'c:' .. client) or '0')\n"
   "    end\n"
-  "    if cseq > known[client] then\n"
-  "      if seq ~= last + 1 then\n"
-  "        return redis.error_reply('SEQ expected ' .. (last + 1) .. ', got ' .. seq)\n"
-  "      end\n"
-  "      last = seq\n"
-  "      known[client] = cseq\n"
-  "      keep[i] = true\n"
+  "    if cseq <= known[client] then\n"
+  "      return redis.error_reply('SEQ stream at ' .. last .. ', ' .. client .. '/' .. cseq .. ' in it already')\n"
   "    end\n"
+  "    if seq ~= last + 1 then\n"
+  "      return redis.error_reply('SEQ stream at ' .. last .. ', got ' .. seq)\n"
+  "    end\n"
+  "    last = seq\n"
+  "    known[client] = cseq\n"
+  "    keep[i] = true\n"
   "  end\n"
   "end\n"
   "local id = redis.call('HGET', KEYS[2], 'last-id') or ''\n"
   "for i = 0, n - 1 do\n"
   "  if keep[i] then\n"
-  "    id = redis.call('XADD', KEYS[1], '*', 'r', ARGV[2 + i * 4], 's', ARGV[5 + i * 4])\n"
+  "    local s = ARGV[6 + i * 4]\n"
+  "    if s == '-1' then s = '0' end\n"
+  "    id = redis.call('XADD', KEYS[1], '*', 'r', ARGV[3 + i * 4], 's', s, 'n', ARGV[2])\n"
   "  end\n"
   "end\n"
   "redis.call('HSET', KEYS[2], 'seq', last, 'last-id', id)\n"
   "for client, cseq in pairs(known) do\n"
   "  redis.call('HSET', KEYS[2], 'c:' .. client, cseq)\n"
   "end\n"
+  "for client, secret in pairs(claims) do\n"
+  "  redis.call('HSET', KEYS[2], 'k:' .. client, secret)\n"
+  "end\n"
   "return id\n";
-
-struct _TandemCluster
-{
-  char    *host;
-  int      port;
-  int      db;
-  char    *node_id;
-  guint    replicas;
-  char    *script_sha;   /* set once loaded; guarded by lock */
-  GMutex   lock;
-  TandemClusterPresence *presence; /* of the attached server, on its context */
-};
 
 typedef struct
 {
@@ -84,8 +94,10 @@ typedef struct
   char             *log_key;
   char             *meta_key;
   char             *snapshot_key;
+  char             *session_key;
   redisContext     *redis;
-  char             *last_id;     /* of the last entry written, for XTRIM */
+  char             *last_id;     /* of the last entry written */
+  char             *trim_id;     /* last_id at the compaction before, for XTRIM */
 } ClusterLog;
 
 static void
@@ -96,12 +108,13 @@ set_unavailable (GError    **error,
                "storage unavailable: %s", why);
 }
 
-static redisContext *
-connect_redis (TandemCluster *cluster,
-               GError       **error)
+redisContext *
+_tandem_cluster_connect (TandemCluster *cluster,
+                         guint          command_timeout_ms,
+                         GError       **error)
 {
   struct timeval connect_timeout = { CONNECT_TIMEOUT_MS / 1000, (CONNECT_TIMEOUT_MS % 1000) * 1000 };
-  struct timeval command_timeout = { COMMAND_TIMEOUT_MS / 1000, (COMMAND_TIMEOUT_MS % 1000) * 1000 };
+  struct timeval command_timeout = { command_timeout_ms / 1000, (command_timeout_ms % 1000) * 1000 };
   redisContext *c = redisConnectWithTimeout (cluster->host, cluster->port, connect_timeout);
   redisReply *reply;
 
@@ -142,9 +155,14 @@ reply_ok (ClusterLog  *self,
     }
   if (reply->type == REDIS_REPLY_ERROR)
     {
+      /* "SEQ stream at N, …": the session's tail brings this node up to N. */
       if (g_str_has_prefix (reply->str, "SEQ "))
-        g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL,
-                     "another node wrote this session (%s)", reply->str);
+        g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_BEHIND,
+                     "another node wrote this session (%s)", reply->str + 4);
+      else if (g_str_has_prefix (reply->str, "CLAIM "))
+        g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_CLAIMED,
+                     "another node bound this client id to another secret: %s",
+                     reply->str + 6);
       else
         set_unavailable (error, reply->str);
       return FALSE;
@@ -159,15 +177,16 @@ ensure_connected (ClusterLog *self,
   if (self->redis && self->redis->err)
     g_clear_pointer (&self->redis, redisFree);
   if (self->redis == NULL)
-    self->redis = connect_redis (self->cluster, error);
+    self->redis = _tandem_cluster_connect (self->cluster, COMMAND_TIMEOUT_MS, error);
   return self->redis != NULL;
 }
 
-/* What the script needs of a record: its client id, cseq and seq (notes: "", 0, 0). */
+/* What the script needs of a record: its client id, cseq and seq (notes:
+ * "", 0, 0; claims: the client id, the secret's hash and -1). */
 static void
 record_keys (const char *text,
              char      **client,
-             gint64     *cseq,
+             char      **cseq,
              gint64     *seq)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -175,16 +194,28 @@ record_keys (const char *text,
   JsonObject *obj;
 
   *client = g_strdup ("");
-  *cseq = *seq = 0;
+  *cseq = g_strdup ("0");
+  *seq = 0;
   if (!json_parser_load_from_data (parser, text, -1, NULL)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   obj = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", ""), "claim") == 0)
+    {
+      g_free (*client);
+      g_free (*cseq);
+      *client = g_strdup (json_object_get_string_member_with_default (obj, "client", ""));
+      *cseq = g_strdup (json_object_get_string_member_with_default (obj, "secret_sha256", ""));
+      *seq = -1;
+      return;
+    }
   if (!json_object_has_member (obj, "seq") || !json_object_has_member (obj, "cseq"))
     return;
   g_free (*client);
+  g_free (*cseq);
   *client = g_strdup (json_object_get_string_member_with_default (obj, "client", ""));
-  *cseq = json_object_get_int_member_with_default (obj, "cseq", 0);
+  *cseq = g_strdup_printf ("%" G_GINT64_FORMAT,
+                           json_object_get_int_member_with_default (obj, "cseq", 0));
   *seq = json_object_get_int_member_with_default (obj, "seq", 0);
 }
 
@@ -239,7 +270,7 @@ cluster_write_records (TandemSessionLog *log,
                        GError          **error)
 {
   ClusterLog *self = (ClusterLog *) log;
-  int argc = 6 + 4 * n_records;
+  int argc = 7 + 4 * n_records;
   g_autofree const char **argv = g_new0 (const char *, argc);
   g_autofree size_t *argvlen = g_new0 (size_t, argc);
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
@@ -255,17 +286,18 @@ cluster_write_records (TandemSessionLog *log,
   argv[a++] = self->log_key;
   argv[a++] = self->meta_key;
   argv[a++] = n_text;
+  argv[a++] = self->cluster->node_id;
   for (guint i = 0; i < n_records; i++)
     {
-      char *client;
-      gint64 cseq, seq;
+      char *client, *cseq;
+      gint64 seq;
 
       record_keys (records[i], &client, &cseq, &seq);
       g_ptr_array_add (owned, client);
+      g_ptr_array_add (owned, cseq);
       argv[a++] = records[i];
       argv[a++] = client;
-      g_ptr_array_add (owned, g_strdup_printf ("%" G_GINT64_FORMAT, cseq));
-      argv[a++] = g_ptr_array_index (owned, owned->len - 1);
+      argv[a++] = cseq;
       g_ptr_array_add (owned, g_strdup_printf ("%" G_GINT64_FORMAT, seq));
       argv[a++] = g_ptr_array_index (owned, owned->len - 1);
     }
@@ -331,10 +363,11 @@ cluster_write_snapshot (TandemSessionLog *log,
       return FALSE;
     }
   freeReplyObject (reply);
-  if (self->last_id)
+  /* Up to where this node was at the compaction before, not to where it
+   * is: the other nodes' tails may not be as far yet. */
+  if (self->trim_id)
     {
-      /* Keep only what follows the snapshot: entries after last_id. */
-      g_auto(GStrv) parts = g_strsplit (self->last_id, "-", 2);
+      g_auto(GStrv) parts = g_strsplit (self->trim_id, "-", 2);
       g_autofree char *min_id = g_strdup_printf ("%s-%" G_GUINT64_FORMAT, parts[0],
                                                  g_ascii_strtoull (parts[1] ? parts[1] : "0", NULL, 10) + 1);
 
@@ -346,6 +379,48 @@ cluster_write_snapshot (TandemSessionLog *log,
         }
       freeReplyObject (reply);
     }
+  g_free (self->trim_id);
+  self->trim_id = g_strdup (self->last_id);
+  return TRUE;
+}
+
+/* Records another node put in the stream: only the local journal lacks them. */
+static gboolean
+cluster_write_replicated (TandemSessionLog *log,
+                          char            **records,
+                          guint             n_records,
+                          GError          **error)
+{
+  return tandem_session_log_write_records (((ClusterLog *) log)->local, records, n_records, error);
+}
+
+static gboolean
+cluster_write_session (TandemSessionLog *log,
+                       const char       *meta,
+                       JsonNode         *snapshot,
+                       GError          **error)
+{
+  ClusterLog *self = (ClusterLog *) log;
+  g_autofree char *text = json_to_string (snapshot, FALSE);
+  redisReply *reply;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  /* The snapshot first: a description in the store means a whole session. */
+  reply = redisCommand (self->redis, "SET %s %b", self->snapshot_key, text, strlen (text));
+  if (!reply_ok (self, reply, error))
+    {
+      g_clear_pointer (&reply, freeReplyObject);
+      return FALSE;
+    }
+  freeReplyObject (reply);
+  reply = redisCommand (self->redis, "HSET %s meta %b", self->session_key, meta, strlen (meta));
+  if (!reply_ok (self, reply, error))
+    {
+      g_clear_pointer (&reply, freeReplyObject);
+      return FALSE;
+    }
+  freeReplyObject (reply);
   return TRUE;
 }
 
@@ -365,7 +440,9 @@ cluster_free (TandemSessionLog *log)
   g_free (self->log_key);
   g_free (self->meta_key);
   g_free (self->snapshot_key);
+  g_free (self->session_key);
   g_free (self->last_id);
+  g_free (self->trim_id);
   g_free (self);
 }
 
@@ -373,6 +450,8 @@ static const TandemSessionLogClass cluster_class = {
   .name = "redis",
   .write_snapshot = cluster_write_snapshot,
   .write_records = cluster_write_records,
+  .write_replicated = cluster_write_replicated,
+  .write_session = cluster_write_session,
   .get_n_records = cluster_get_n_records,
   .free = cluster_free,
 };
@@ -389,6 +468,7 @@ open_cluster_log (TandemSession *session,
   self->log_key = g_strdup_printf ("tandem:{%s}:log", session->id);
   self->meta_key = g_strdup_printf ("tandem:{%s}:meta", session->id);
   self->snapshot_key = g_strdup_printf ("tandem:{%s}:snapshot", session->id);
+  self->session_key = g_strdup_printf ("tandem:{%s}:session", session->id);
   /* Connects at the first write, on the flush worker. */
   return &self->parent;
 }
@@ -453,7 +533,7 @@ gboolean
 tandem_cluster_check (TandemCluster *self,
                       GError       **error)
 {
-  redisContext *c = connect_redis (self, error);
+  redisContext *c = _tandem_cluster_connect (self, COMMAND_TIMEOUT_MS, error);
   redisReply *reply;
 
   if (c == NULL)
@@ -475,6 +555,9 @@ tandem_cluster_attach (TandemCluster       *self,
 {
   server->open_log = open_cluster_log;
   server->open_log_data = self;
+  _tandem_cluster_tail_attach (self, server);
+  server->fetch_session = _tandem_cluster_fetch_session;
+  server->fetch_snapshot = _tandem_cluster_fetch_snapshot;
   g_clear_pointer (&self->presence, _tandem_cluster_presence_free);
   self->presence = _tandem_cluster_presence_new (self->host, self->port, self->node_id, server);
 }

@@ -252,6 +252,40 @@ _tandem_server_loader_add_ids (TandemSessionServer *self,
   g_mutex_unlock (&self->load_lock);
 }
 
+/* A session another node of the cluster created: its folder is written
+ * from the shared store, then it loads like one found on disk, and its
+ * tail brings it up to the shared log. */
+static TandemSession *
+fetch (TandemSessionServer *self,
+       const char          *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  TandemSession *session;
+
+  if (self->fetch_session == NULL || self->data_dir == NULL || self->shut_down
+      || !tandem_invite_is_valid_session_id (id)
+      || g_hash_table_size (self->sessions) >= self->limits.max_sessions)
+    return NULL;
+  dir = g_build_filename (self->data_dir, "sessions", id, NULL);
+  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+    return NULL;   /* on disk, known, and not loadable: not overwritten */
+  if (!self->fetch_session (self, id, dir, self->open_log_data, &error))
+    {
+      if (error)
+        g_warning ("Session %s: cannot load it from the cluster: %s", id, error->message);
+      return NULL;
+    }
+  if ((session = _tandem_session_recover (self, dir, &error)) == NULL)
+    {
+      g_warning ("Session %s: loaded from the cluster but does not open: %s", id, error->message);
+      return NULL;
+    }
+  g_message ("Session %s loaded from the cluster", id);
+  g_hash_table_insert (self->sessions, session->id, session);
+  return session;
+}
+
 /* Every way to a session by id goes through here: one found on disk at
  * start and not loaded yet is loaded now, and one on a disk that failed
  * gets another try. */
@@ -286,7 +320,7 @@ _tandem_server_lookup_session (TandemSessionServer *self,
   g_mutex_unlock (&self->load_lock);
 
   if ((dir = g_strdup (g_hash_table_lookup (self->unavailable, id))) == NULL)
-    return NULL;
+    return fetch (self, id);
   session = _tandem_session_recover (self, dir, &error);
   if (session == NULL)
     {

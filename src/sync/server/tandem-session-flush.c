@@ -21,6 +21,8 @@ struct _TandemFlushJob
   TandemSession *session;
   TandemSessionLog *log;
   GPtrArray     *records;     /* char *, in journal order */
+  guint          n_replicated; /* the first ones: already in the shared log */
+  guint          n_written;   /* by the worker, under lock */
   JsonNode      *snapshot;    /* written (and the journal emptied) first */
   guint          delay_ms;
   GMainContext  *context;
@@ -59,15 +61,16 @@ job_finish (TandemFlushJob *job)
 {
   TandemSession *session = job->session;
   g_autoptr(GError) error = g_steal_pointer (&job->error);
-  guint n = job->records->len;
+  guint n;
 
   g_assert (session->job == job);
   /* The worker's unlock is its last touch of the job. */
   g_mutex_lock (&job->lock);
+  n = job->n_written;
   g_mutex_unlock (&job->lock);
   session->job = NULL;
   job_free (job);
-  _tandem_session_flush_done (session, error ? 0 : n, error);
+  _tandem_session_flush_done (session, n, error);
 }
 
 static gboolean
@@ -85,6 +88,7 @@ flush_worker (gpointer data,
   TandemFlushJob *job = data;
   g_autoptr(GError) snapshot_error = NULL;
   GError *error = NULL;
+  guint n_written = 0;
 
   if (job->delay_ms > 0)
     g_usleep ((gulong) job->delay_ms * 1000);
@@ -93,11 +97,20 @@ flush_worker (gpointer data,
   else if (job->snapshot && job->history_dir)
     _tandem_session_history_prune (job->history_dir, job->history_max_bytes,
                                    job->history_max_age_s);
-  if (job->records->len > 0)
-    tandem_session_log_write_records (job->log, (char **) job->records->pdata, job->records->len,
-                                      &error);
+  /* Other nodes' records first: they come before this node's in the shared
+   * log, and the local journal keeps that order. */
+  if (job->n_replicated > 0
+      && tandem_session_log_write_replicated (job->log, (char **) job->records->pdata,
+                                              job->n_replicated, &error))
+    n_written = job->n_replicated;
+  if (error == NULL && job->records->len > job->n_replicated
+      && tandem_session_log_write_records (job->log,
+                                           (char **) job->records->pdata + job->n_replicated,
+                                           job->records->len - job->n_replicated, &error))
+    n_written = job->records->len;
 
   g_mutex_lock (&job->lock);
+  job->n_written = n_written;
   job->error = error;
   job->done = TRUE;
   job->done_source = g_idle_source_new ();
@@ -116,7 +129,8 @@ _tandem_session_flush_start (TandemSession *session)
   GError *error = NULL;
 
   g_assert (session->job == NULL);
-  if (session->unflushed.length == 0)
+  /* Behind the shared log, a flush would only be refused again. */
+  if (session->unflushed.length == 0 || session->behind)
     return;
   if (session->log == NULL)
     {
@@ -129,7 +143,9 @@ _tandem_session_flush_start (TandemSession *session)
   job->session = session;
   job->log = session->log;
   job->records = g_ptr_array_new_with_free_func (g_free);
-  job->snapshot = _tandem_session_take_snapshot (session);
+  /* After a jump to the shared store's snapshot, the journal starts from it. */
+  job->snapshot = session->base_snapshot ? g_steal_pointer (&session->base_snapshot)
+                                         : _tandem_session_take_snapshot (session);
   job->delay_ms = session->flush_delay_ms;
   if (job->snapshot && server->keep_history)
     {
@@ -141,7 +157,14 @@ _tandem_session_flush_start (TandemSession *session)
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
   for (GList *l = session->unflushed.head; l; l = l->next)
-    g_ptr_array_add (job->records, g_strdup (((TandemUnflushed *) l->data)->text));
+    {
+      TandemUnflushed *u = l->data;
+
+      /* Replicated records are kept at the head of the queue. */
+      if (u->replicated)
+        job->n_replicated++;
+      g_ptr_array_add (job->records, g_strdup (u->text));
+    }
   session->job = job;
 
   if (server->flush_pool == NULL)

@@ -79,6 +79,28 @@ tandem_session_log_write_records (TandemSessionLog *self,
   return self->klass->write_records (self, records, n_records, error);
 }
 
+gboolean
+tandem_session_log_write_replicated (TandemSessionLog *self,
+                                     char            **records,
+                                     guint             n_records,
+                                     GError          **error)
+{
+  if (self->klass->write_replicated == NULL)
+    return self->klass->write_records (self, records, n_records, error);
+  return self->klass->write_replicated (self, records, n_records, error);
+}
+
+gboolean
+tandem_session_log_write_session (TandemSessionLog *self,
+                                  const char       *meta,
+                                  JsonNode         *snapshot,
+                                  GError          **error)
+{
+  if (self->klass->write_session == NULL)
+    return TRUE;
+  return self->klass->write_session (self, meta, snapshot, error);
+}
+
 guint
 tandem_session_log_get_n_records (TandemSessionLog *self)
 {

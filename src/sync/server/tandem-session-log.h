@@ -31,6 +31,19 @@ typedef struct
                               char            **records,
                               guint             n_records,
                               GError          **error);
+  /* Appends @records that are already in the shared log (another node
+   * wrote them) to this node's own copy only; NULL: there is no shared log. */
+  gboolean (*write_replicated) (TandemSessionLog *self,
+                                char            **records,
+                                guint             n_records,
+                                GError          **error);
+  /* Stores a new session's description (session.json) and first snapshot
+   * where other nodes can load it from; NULL: nothing to share. Called on
+   * the main context, once, before any flush. */
+  gboolean (*write_session) (TandemSessionLog *self,
+                             const char       *meta,
+                             JsonNode         *snapshot,
+                             GError          **error);
   /* Records since the last snapshot (compaction is due past a limit). */
   guint    (*get_n_records)  (TandemSessionLog *self);
   void     (*free)           (TandemSessionLog *self);
@@ -51,6 +64,14 @@ gboolean          tandem_session_log_write_records  (TandemSessionLog *self,
                                                      char            **records,
                                                      guint             n_records,
                                                      GError          **error);
+gboolean          tandem_session_log_write_replicated (TandemSessionLog *self,
+                                                       char            **records,
+                                                       guint             n_records,
+                                                       GError          **error);
+gboolean          tandem_session_log_write_session (TandemSessionLog *self,
+                                                    const char       *meta,
+                                                    JsonNode         *snapshot,
+                                                    GError          **error);
 guint             tandem_session_log_get_n_records  (TandemSessionLog *self);
 void              tandem_session_log_free           (TandemSessionLog *self);
 

@@ -30,7 +30,17 @@ typedef struct
   char     *client_id;
   guint64   cseq;
   gboolean  note;      /* an author or save-point record: nothing to apply */
+  gboolean  replicated; /* another node's, already in the shared log and applied */
 } TandemUnflushed;
+
+/* An entry of the session's shared log, as a tail hands it over. */
+typedef struct
+{
+  char     *id;        /* the stream entry's */
+  char     *text;      /* the record, as in journal.log */
+  guint64   seq;       /* 0: a claim or note */
+  gboolean  own;       /* this node wrote it */
+} TandemRemoteRecord;
 
 /* What the session knows about one client id. */
 typedef struct
@@ -123,6 +133,16 @@ struct _TandemSession
   GHashTable          *uploads;       /* hash → upload in progress */
   TandemSessionHistory *history;      /* tandem-session-history.c */
   GHashTable          *remote_people; /* client id → TandemRemotePerson: on other nodes */
+  /* tandem-session-remote.c */
+  gpointer             tail;          /* follows the shared log while clients are here */
+  char                *tail_after_id; /* the last entry the tail handed over */
+  GQueue               remote_pending; /* TandemRemoteRecord, waiting for the flush in flight */
+  gboolean             behind;        /* a flush was refused: waiting for the tail */
+  guint64              behind_seq;    /* the shared log's seq then */
+  guint                conflicts;     /* refused flushes in a row */
+  GSource             *behind_source; /* gives up waiting */
+  JsonNode            *base_snapshot; /* taken from the shared store: the next flush writes it */
+  gboolean             jumped;        /* to it, just now: the clients here must come again */
 };
 
 struct _TandemSessionServer
@@ -141,6 +161,17 @@ struct _TandemSessionServer
   void              (*relay_presence) (TandemSession *session, const char *client_id,
                                        const char *text, gpointer data);
   gpointer            relay_presence_data;
+  /* Follows a session's shared log (tandem-cluster-tail.c); NULL: none. */
+  gpointer          (*tail_start) (TandemSession *session, gpointer data);
+  void              (*tail_stop)  (gpointer tail);
+  gpointer            tail_data;
+  /* Writes the folder @dir of session @id from the shared store, if it is
+   * there (tandem-cluster-fetch.c); NULL: sessions live on this node only. */
+  gboolean          (*fetch_session) (TandemSessionServer *server, const char *id,
+                                      const char *dir, gpointer data, GError **error);
+  /* The shared store's last snapshot of session @id (tandem-cluster-fetch.c). */
+  JsonNode         *(*fetch_snapshot) (TandemSessionServer *server, const char *id,
+                                       gpointer data, GError **error);
   char               *admin_token_hash;
   char               *public_host;
   char              **invite_also;  /* other nodes, put into invite links as also= */
@@ -195,7 +226,7 @@ struct _TandemSessionServer
   gint64              history_max_age_s; /* 0: no limit */
 };
 
-/* tandem-session-remote.c: people of a session on other nodes */
+/* tandem-session-remote-people.c: people of a session on other nodes */
 typedef struct _TandemRemotePerson TandemRemotePerson;
 void           _tandem_session_relay_presence (TandemSession       *session,
                                                const char          *client_id,
@@ -209,7 +240,7 @@ void           _tandem_session_remote_colors  (TandemSession       *session,
  * node (they moved), they are here now. */
 void           _tandem_session_forget_remote  (TandemSession       *session,
                                                const char          *client_id);
-void           _tandem_session_remote_free    (TandemSession       *session);
+void           _tandem_session_remote_people_free (TandemSession    *session);
 /* @peer's colour turned out to be taken (by someone on another node with
  * the stronger claim): it gets the first free one, and everyone hears it. */
 void           _tandem_peer_give_another_color (TandemPeer         *peer);
@@ -302,6 +333,62 @@ void           _tandem_session_broadcast     (TandemSession       *session,
                                               const char          *text);
 /* Waits until everything accepted is synced (or refused) and sent. */
 void           _tandem_session_flush         (TandemSession       *session);
+
+/* The client record of @client_id, made if new. */
+TandemClientRecord *_tandem_session_get_client (TandemSession     *session,
+                                              const char          *client_id);
+TandemProject *_tandem_session_copy_project  (TandemProject       *project);
+/* Applies @batch to the replica if it is valid there (and within the
+ * sample limits); else *@code and *@message say why not. */
+gboolean       _tandem_session_apply_checked (TandemSession       *session,
+                                              TandemOp            *batch,
+                                              const char         **code,
+                                              char               **message);
+/* The queued echo of @client_id's batch @cseq now has @seq and @text. */
+void           _tandem_session_outbox_renumber (TandemSession     *session,
+                                                const char        *client_id,
+                                                guint64            cseq,
+                                                guint64            seq,
+                                                const char        *text);
+/* The queued echo of @client_id's batch @cseq becomes @answer (taken
+ * over), sent to that client only. */
+void           _tandem_session_outbox_answer (TandemSession       *session,
+                                              const char          *client_id,
+                                              guint64              cseq,
+                                              char                *answer);
+void           _tandem_session_drain_outbox  (TandemSession       *session);
+void           _tandem_session_trim_records  (TandemSession       *session);
+/* Replays a claim record (journal or shared log). */
+gboolean       _tandem_session_replay_claim  (TandemSession       *session,
+                                              JsonObject          *obj,
+                                              GError             **error);
+void           _tandem_unflushed_free        (gpointer             data);
+/* Back to the durable state: every batch not synced is refused with @error. */
+void           _tandem_session_roll_back     (TandemSession       *session,
+                                              const GError        *error);
+/* Removes a session folder that is not (or no longer) a session. */
+void           _tandem_session_remove_dir    (const char          *dir);
+
+/* tandem-session-remote.c */
+/* Starts or stops following the shared log as clients come and go. */
+void           _tandem_session_follow        (TandemSession       *session);
+/* Entries of the shared log from the tail, in order (taken over). */
+void           _tandem_session_receive_remote (TandemSession      *session,
+                                               GPtrArray          *records);
+/* Applies what the tail brought, if no flush is in flight. */
+void           _tandem_session_process_remote (TandemSession      *session);
+/* A flush was refused with @error: TRUE if the session waits for the tail
+ * to bring it up to the shared log and then tries again; FALSE to refuse
+ * the batches. */
+gboolean       _tandem_session_fell_behind   (TandemSession       *session,
+                                              const GError        *error);
+/* A flush was refused with @error: TRUE if because of a claim of a client
+ * id that another node bound first; the claim is dropped, its client sent
+ * away and the rest refused, to be flushed again. */
+gboolean       _tandem_session_claim_refused (TandemSession       *session,
+                                              const GError        *error);
+void           _tandem_session_remote_free   (TandemSession       *session);
+void           _tandem_remote_record_free    (gpointer             data);
 
 /* tandem-session-flush.c */
 /* Writes and syncs the unflushed records of @session on a worker thread;

@@ -362,6 +362,7 @@ peer_detach (TandemPeer *peer)
     return;
   peer->session = NULL;
   g_ptr_array_remove (session->peers, peer);
+  _tandem_session_follow (session);
   leave = leave_message (peer);
   _tandem_session_broadcast (session, NULL, leave);
   _tandem_session_relay_presence (session, peer->client_id, NULL);
@@ -727,6 +728,7 @@ handle_hello (TandemPeer *peer,
   peer->session = session;
   peer->sent_seq = peer->acked_seq = session->durable_seq;
   g_ptr_array_add (session->peers, peer);
+  _tandem_session_follow (session);
   _tandem_peer_send (peer, g_steal_pointer (&welcome));
   peer->welcome_end = peer->handed_bytes;
   _tandem_session_history_note_author (session, peer);
@@ -1500,7 +1502,10 @@ tandem_session_server_shutdown (TandemSessionServer *self)
   _tandem_server_loader_stop (self);
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    _tandem_session_flush (value);
+    {
+      _tandem_session_follow (value);
+      _tandem_session_flush (value);
+    }
   for (guint i = self->peers->len; i > 0; i--)
     if (i <= self->peers->len)
       _tandem_peer_fail (self->peers->pdata[i - 1], TANDEM_CODE_SHUTDOWN,

@@ -120,7 +120,7 @@ gboolean             tandem_session_server_set_sample_dir (TandemSessionServer *
                                                           GError             **error);
 /* The presence of a person of @session_id on another node of a cluster
  * (@text, a presence message), or NULL when they left there
- * (tandem-session-remote.c). */
+ * (tandem-session-remote-people.c). */
 void                 tandem_session_server_remote_presence (TandemSessionServer *self,
                                                           const char          *session_id,
                                                           const char          *client_id,

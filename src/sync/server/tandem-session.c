@@ -40,8 +40,8 @@ outbox_entry_free (gpointer data)
   g_free (entry);
 }
 
-static void
-unflushed_free (gpointer data)
+void
+_tandem_unflushed_free (gpointer data)
 {
   Unflushed *u = data;
 
@@ -89,6 +89,7 @@ session_alloc (TandemSessionServer *server,
   g_queue_init (&session->outbox);
   g_queue_init (&session->unflushed);
   g_queue_init (&session->passing_claims);
+  g_queue_init (&session->remote_pending);
   _tandem_session_history_init (session);
   return session;
 }
@@ -98,6 +99,7 @@ _tandem_session_free (TandemSession *session)
 {
   if (session == NULL)
     return;
+  _tandem_session_remote_free (session);
   _tandem_session_flush (session);
   if (session->commit_source)
     {
@@ -105,7 +107,7 @@ _tandem_session_free (TandemSession *session)
       g_source_unref (session->commit_source);
     }
   g_queue_clear_full (&session->outbox, outbox_entry_free);
-  g_queue_clear_full (&session->unflushed, unflushed_free);
+  g_queue_clear_full (&session->unflushed, _tandem_unflushed_free);
   g_queue_clear_full (&session->passing_claims, g_free);
   g_clear_object (&session->project);
   g_clear_object (&session->durable_project);
@@ -116,16 +118,16 @@ _tandem_session_free (TandemSession *session)
   g_ptr_array_unref (session->peers);
   _tandem_session_samples_free (session);
   _tandem_session_history_free (session);
-  _tandem_session_remote_free (session);
+  _tandem_session_remote_people_free (session);
   explicit_bzero (session->token_hash, sizeof session->token_hash);
   g_free (session->id);
   g_free (session->dir);
   g_free (session);
 }
 
-static TandemClientRecord *
-get_client (TandemSession *session,
-            const char    *client_id)
+TandemClientRecord *
+_tandem_session_get_client (TandemSession *session,
+                            const char    *client_id)
 {
   TandemClientRecord *record = g_hash_table_lookup (session->clients, client_id);
 
@@ -148,8 +150,8 @@ bytes_to_hex (const guint8 *bytes,
   return hex;
 }
 
-static TandemProject *
-copy_project (TandemProject *project)
+TandemProject *
+_tandem_session_copy_project (TandemProject *project)
 {
   g_autoptr(JsonNode) json = tandem_project_to_json (project);
   g_autoptr(GError) error = NULL;
@@ -214,8 +216,8 @@ _tandem_session_take_snapshot (TandemSession *session)
 }
 
 /* Removes what a failed creation left of a new session's folder. */
-static void
-remove_session_dir (const char *dir)
+void
+_tandem_session_remove_dir (const char *dir)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   g_autofree char *samples = g_build_filename (dir, "samples", NULL);
@@ -223,9 +225,9 @@ remove_session_dir (const char *dir)
   const char *name;
 
   if (g_file_test (samples, G_FILE_TEST_IS_DIR))
-    remove_session_dir (samples);
+    _tandem_session_remove_dir (samples);
   if (g_file_test (history, G_FILE_TEST_IS_DIR))
-    remove_session_dir (history);
+    _tandem_session_remove_dir (history);
   while (d && (name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -252,7 +254,7 @@ _tandem_session_new (TandemSessionServer  *server,
   g_autofree char *meta_path = NULL;
 
   session->project = g_object_ref (project);
-  session->durable_project = copy_project (project);
+  session->durable_project = _tandem_session_copy_project (project);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
   json_builder_add_string_value (b, "tandem-session");
@@ -295,18 +297,27 @@ _tandem_session_new (TandemSessionServer  *server,
       /* A session is made whole or not at all: a folder without its
        * snapshot would fail to load at every start. */
       g_clear_pointer (&session->journal, tandem_journal_free);
-      remove_session_dir (dir);
+      _tandem_session_remove_dir (dir);
       _tandem_session_free (session);
       return NULL;
     }
   session->log = _tandem_session_open_log (session);
+  if (!tandem_session_log_write_session (session->log, meta_text, snapshot, error))
+    {
+      /* A session other nodes cannot load would be one node's only. */
+      g_clear_pointer (&session->log, tandem_session_log_free);
+      g_clear_pointer (&session->journal, tandem_journal_free);
+      _tandem_session_remove_dir (dir);
+      _tandem_session_free (session);
+      return NULL;
+    }
   return session;
 }
 
-static gboolean
-replay_claim (TandemSession  *session,
-              JsonObject     *obj,
-              GError        **error)
+gboolean
+_tandem_session_replay_claim (TandemSession  *session,
+                              JsonObject     *obj,
+                              GError        **error)
 {
   const char *client, *hex;
   TandemClientRecord *record;
@@ -319,7 +330,7 @@ replay_claim (TandemSession  *session,
       g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL, "Malformed claim");
       return FALSE;
     }
-  record = get_client (session, client);
+  record = _tandem_session_get_client (session, client);
   memcpy (record->secret_hash, hash, 32);
   record->has_secret = record->secret_durable = TRUE;
   return TRUE;
@@ -344,7 +355,7 @@ replay_record (TandemSession  *session,
   if (obj == NULL)
     return FALSE;
   if (g_str_equal (type, "claim"))
-    return replay_claim (session, obj, error);
+    return _tandem_session_replay_claim (session, obj, error);
   if (tandem_journal_is_note_type (type))
     {
       _tandem_session_history_replay_note (session, obj, type);
@@ -369,7 +380,7 @@ replay_record (TandemSession  *session,
   if (!tandem_project_apply (session->project, batch, NULL, error))
     return FALSE;
   session->seq = seq;
-  record = get_client (session, client);
+  record = _tandem_session_get_client (session, client);
   record->cseq = MAX (record->cseq, (guint64) cseq);
   g_ptr_array_add (session->records, g_strdup (text));
   return TRUE;
@@ -460,7 +471,8 @@ _tandem_session_recover (TandemSessionServer  *server,
       g_autoptr(GList) names = json_object_get_members (clients);
 
       for (GList *l = names; l; l = l->next)
-        get_client (session, l->data)->cseq = (guint64) json_object_get_int_member (clients, l->data);
+        _tandem_session_get_client (session, l->data)->cseq
+          = (guint64) json_object_get_int_member (clients, l->data);
     }
   if (json_object_has_member (snap, "secrets")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (snap, "secrets")))
@@ -474,7 +486,7 @@ _tandem_session_recover (TandemSessionServer  *server,
 
           if (hex_to_bytes (json_object_get_string_member_with_default (secrets, l->data, ""), hash, 32))
             {
-              TandemClientRecord *record = get_client (session, l->data);
+              TandemClientRecord *record = _tandem_session_get_client (session, l->data);
 
               memcpy (record->secret_hash, hash, 32);
               record->has_secret = record->secret_durable = TRUE;
@@ -507,7 +519,7 @@ _tandem_session_recover (TandemSessionServer  *server,
     }
   /* Everything recovered is durable. */
   session->durable_seq = session->seq;
-  session->durable_project = copy_project (session->project);
+  session->durable_project = _tandem_session_copy_project (session->project);
   g_hash_table_iter_init (&iter, session->clients);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ((TandemClientRecord *) value)->durable_cseq = ((TandemClientRecord *) value)->cseq;
@@ -635,7 +647,7 @@ _tandem_session_claim_client (TandemSession *session,
                               const guint8  *secret_hash,
                               gboolean       durable)
 {
-  TandemClientRecord *record = get_client (session, client_id);
+  TandemClientRecord *record = _tandem_session_get_client (session, client_id);
   g_autofree char *hex = NULL;
   Unflushed *u;
 
@@ -760,6 +772,29 @@ touches_samples (TandemOp *op)
          && tandem_op_get_entity (op) == TANDEM_ENTITY_SAMPLE;
 }
 
+gboolean
+_tandem_session_apply_checked (TandemSession *session,
+                               TandemOp      *batch,
+                               const char   **code,
+                               char         **message)
+{
+  g_autoptr(TandemOp) inverse = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!tandem_project_apply (session->project, batch, &inverse, &error))
+    {
+      *code = TANDEM_CODE_INVALID_OP;
+      *message = g_strdup (error->message);
+      return FALSE;
+    }
+  if (touches_samples (batch) && (*code = _tandem_session_check_samples (session, message)) != NULL)
+    {
+      tandem_project_apply (session->project, inverse, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 _tandem_session_submit (TandemSession *session,
                         TandemPeer    *author,
@@ -767,8 +802,9 @@ _tandem_session_submit (TandemSession *session,
                         JsonArray     *ops)
 {
   g_autoptr(TandemOp) batch = tandem_op_new_batch ();
-  g_autoptr(TandemOp) inverse = NULL;
   g_autoptr(JsonNode) canonical = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *reason = NULL;
+  const char *code = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *canonical_ops = json_array_new ();
   TandemClientRecord *record;
@@ -783,7 +819,7 @@ _tandem_session_submit (TandemSession *session,
                     "Viewers cannot edit this session");
       return;
     }
-  record = get_client (session, author->client_id);
+  record = _tandem_session_get_client (session, author->client_id);
   if (client_seq <= record->cseq)
     {
       g_autofree char *msg = g_strdup_printf ("Batch %" G_GUINT64_FORMAT " was already processed",
@@ -808,22 +844,10 @@ _tandem_session_submit (TandemSession *session,
       tandem_op_batch_add (batch, op);
     }
 
-  if (!tandem_project_apply (session->project, batch, &inverse, &error))
+  if (!_tandem_session_apply_checked (session, batch, &code, &reason))
     {
-      queue_reject (session, author, client_seq, TANDEM_CODE_INVALID_OP, error->message);
+      queue_reject (session, author, client_seq, code, reason);
       return;
-    }
-  if (touches_samples (batch))
-    {
-      g_autofree char *msg = NULL;
-      const char *code = _tandem_session_check_samples (session, &msg);
-
-      if (code != NULL)
-        {
-          tandem_project_apply (session->project, inverse, NULL, NULL);
-          queue_reject (session, author, client_seq, code, msg);
-          return;
-        }
     }
 
   /* Accepted: it reaches the journal, and then everyone, once a flush
@@ -845,6 +869,49 @@ _tandem_session_submit (TandemSession *session,
   entry = g_queue_peek_tail (&session->outbox);
   entry->author = g_strdup (author->client_id);
   entry->cseq = client_seq;
+}
+
+void
+_tandem_session_outbox_renumber (TandemSession *session,
+                                 const char    *client_id,
+                                 guint64        cseq,
+                                 guint64        seq,
+                                 const char    *text)
+{
+  for (GList *l = session->outbox.head; l; l = l->next)
+    {
+      OutboxEntry *entry = l->data;
+
+      if (entry->seq > 0 && entry->cseq == cseq && g_strcmp0 (entry->author, client_id) == 0)
+        {
+          entry->seq = seq;
+          g_free (entry->text);
+          entry->text = g_strdup (text);
+          return;
+        }
+    }
+}
+
+void
+_tandem_session_outbox_answer (TandemSession *session,
+                               const char    *client_id,
+                               guint64        cseq,
+                               char          *answer)
+{
+  for (GList *l = session->outbox.head; l; l = l->next)
+    {
+      OutboxEntry *entry = l->data;
+
+      if (entry->seq > 0 && entry->cseq == cseq && g_strcmp0 (entry->author, client_id) == 0)
+        {
+          g_free (entry->text);
+          entry->text = answer;
+          entry->target = g_steal_pointer (&entry->author);
+          entry->seq = 0;
+          return;
+        }
+    }
+  g_free (answer);
 }
 
 /* Sends what is queued, up to the first batch not yet synced. */
@@ -894,8 +961,14 @@ _tandem_session_commit (TandemSession *session)
   drain_outbox (session);
 }
 
-static void
-trim_records (TandemSession *session)
+void
+_tandem_session_drain_outbox (TandemSession *session)
+{
+  drain_outbox (session);
+}
+
+void
+_tandem_session_trim_records (TandemSession *session)
 {
   guint max = session->server->limits.max_catchup;
 
@@ -909,9 +982,9 @@ trim_records (TandemSession *session)
 }
 
 /* Back to what the journal holds: every batch not synced is refused. */
-static void
-roll_back (TandemSession *session,
-           const GError  *error)
+void
+_tandem_session_roll_back (TandemSession *session,
+                           const GError  *error)
 {
   g_autoptr(GQueue) kept = g_queue_new ();
   g_autofree char *message = g_strdup_printf ("The server could not store this batch (%s); "
@@ -924,7 +997,7 @@ roll_back (TandemSession *session,
   g_warning ("Session %s: %s; back to seq %" G_GUINT64_FORMAT, session->id, error->message,
              session->durable_seq);
   g_object_unref (session->project);
-  session->project = copy_project (session->durable_project);
+  session->project = _tandem_session_copy_project (session->durable_project);
   session->seq = session->durable_seq;
   g_hash_table_iter_init (&iter, session->clients);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -933,10 +1006,10 @@ roll_back (TandemSession *session,
    * next flush. */
   while ((u = g_queue_pop_head (&session->unflushed)))
     {
-      if (u->seq == 0)
+      if (u->seq == 0 || u->replicated)
         g_queue_push_tail (kept, u);
       else
-        unflushed_free (u);
+        _tandem_unflushed_free (u);
     }
   while ((u = g_queue_pop_head (kept)))
     g_queue_push_tail (&session->unflushed, u);
@@ -959,38 +1032,47 @@ _tandem_session_flush_done (TandemSession *session,
                             guint          n_done,
                             const GError  *error)
 {
-  if (error != NULL)
-    roll_back (session, error);
-  else
-    {
-      for (guint i = 0; i < n_done; i++)
-        {
-          g_autoptr(GError) local_error = NULL;
-          Unflushed *u = g_queue_pop_head (&session->unflushed);
-          TandemClientRecord *record = get_client (session, u->client_id);
+  gboolean retry = FALSE;
 
-          if (u->note)
+  /* On error, only records that were already in the shared log can be done. */
+  for (guint i = 0; i < n_done; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      Unflushed *u = g_queue_pop_head (&session->unflushed);
+      TandemClientRecord *record = _tandem_session_get_client (session, u->client_id);
+
+      if (u->replicated)
+        ;   /* applied when the tail brought it */
+      else if (u->note)
             _tandem_session_history_note_durable (session, u->text);
-          else if (u->seq == 0)
-            {
-              record->secret_durable = TRUE;
-              record->claim_queued = FALSE;
-            }
-          else
-            {
-              if (!tandem_project_apply (session->durable_project, u->batch, NULL, &local_error))
-                g_error ("Session %s: batch %" G_GUINT64_FORMAT " does not apply twice: %s",
-                         session->id, u->seq, local_error->message);
-              session->durable_seq = u->seq;
-              record->durable_cseq = MAX (record->durable_cseq, u->cseq);
-              g_ptr_array_add (session->records, g_steal_pointer (&u->text));
-            }
-          unflushed_free (u);
+      else if (u->seq == 0)
+        {
+          record->secret_durable = TRUE;
+          record->claim_queued = FALSE;
         }
-      trim_records (session);
+      else
+        {
+          if (!tandem_project_apply (session->durable_project, u->batch, NULL, &local_error))
+            g_error ("Session %s: batch %" G_GUINT64_FORMAT " does not apply twice: %s",
+                     session->id, u->seq, local_error->message);
+          session->durable_seq = u->seq;
+          record->durable_cseq = MAX (record->durable_cseq, u->cseq);
+          g_ptr_array_add (session->records, g_steal_pointer (&u->text));
+        }
+      _tandem_unflushed_free (u);
     }
+  _tandem_session_trim_records (session);
+  if (error == NULL)
+    session->conflicts = 0;
+  else if (_tandem_session_claim_refused (session, error))
+    retry = TRUE;
+  else if (!_tandem_session_fell_behind (session, error))
+    _tandem_session_roll_back (session, error);
+  drain_outbox (session);
+  /* What the other nodes wrote while this flush ran comes before the next group. */
+  _tandem_session_process_remote (session);
   /* The next group: whatever was accepted while this flush ran. */
-  if (session->unflushed.length > 0 && error == NULL)
+  if (session->job == NULL && session->unflushed.length > 0 && (error == NULL || retry))
     _tandem_session_flush_start (session);
   drain_outbox (session);
 }
