@@ -282,6 +282,7 @@ run_configuration (const char *server,
   g_autofree char *session_id = NULL, *token = NULL;
   Process redis = { 0 }, nodes[MAX_NODES] = { { 0 } };
   double cpu_before[MAX_NODES] = { 0 }, cpu[MAX_NODES] = { 0 };
+  double redis_before = 0, redis_cpu = 0;
   guint n_procs = MAX (n_nodes, 1);
   gboolean ok = FALSE;
 
@@ -312,10 +313,14 @@ run_configuration (const char *server,
     }
   for (guint i = 0; i < n_procs; i++)
     cpu_before[i] = cpu_seconds (&nodes[i]);
+  if (n_nodes > 0)
+    redis_before = cpu_seconds (&redis);
   ok = tandem_bench_edit_latency ((const char **) links, node_of, opt_clients, opt_rate, opt_duration,
                                   same, cross, delivered);
   for (guint i = 0; i < n_procs; i++)
     cpu[i] = cpu_seconds (&nodes[i]) - cpu_before[i];
+  if (n_nodes > 0)
+    redis_cpu = cpu_seconds (&redis) - redis_before;
 
   if (n_nodes == 0)
     g_print ("  single-node tandem-server, no Redis:\n");
@@ -336,6 +341,11 @@ run_configuration (const char *server,
       g_print ("    node %u: %" G_GUINT64_FORMAT " deliveries in %.2f CPU-s: %.0f per CPU-s\n",
                i + 1, sum, cpu[i], cpu[i] > 0 ? (double) sum / cpu[i] : 0.0);
     }
+  /* What Redis spends per edit says how many one Redis core carries. */
+  if (n_nodes > 0)
+    g_print ("    redis-server: %.2f CPU-s for %.0f edits: %.0f edits per Redis CPU-s\n",
+             redis_cpu, opt_rate * opt_duration,
+             redis_cpu > 0 ? opt_rate * opt_duration / redis_cpu : 0.0);
 
 out:
   g_strfreev (links);
