@@ -49,24 +49,6 @@ typedef struct
   guint16      port;
 } Process;
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static guint16
 free_port (void)
 {
@@ -106,7 +88,7 @@ process_stop (Process *p)
       g_clear_object (&p->proc);
     }
   if (p->dir != NULL)
-    remove_tree (p->dir);
+    tandem_bench_remove_tree (p->dir);
   g_clear_pointer (&p->dir, g_free);
 }
 

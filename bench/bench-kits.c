@@ -21,28 +21,6 @@ ms_since (gint64 t0)
   return (g_get_monotonic_time () - t0) / 1000.0;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) dir = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                            NULL, NULL);
-  GFileInfo *info;
-
-  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
-
 static TandemSample *
 lookup_table (const char *hash,
               gpointer    data)
@@ -151,7 +129,7 @@ bench_kit (TandemKit *kit)
            unpack_ms, import_ms, again_ms);
   if (import != NULL)
     bench_plan (import, store);
-  remove_tree (tmp);
+  tandem_bench_remove_tree (tmp);
 }
 
 int
@@ -201,7 +179,7 @@ tandem_bench_kits (int    argc,
                  g_list_model_get_n_items (tandem_project_get_tracks (project)),
                  g_list_model_get_n_items (tandem_project_get_patterns (project)),
                  g_list_model_get_n_items (tandem_project_get_clips (project)), first, second);
-      remove_tree (tmp);
+      tandem_bench_remove_tree (tmp);
     }
   return 0;
 }

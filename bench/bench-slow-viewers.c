@@ -41,24 +41,6 @@ static GOptionEntry entries[] = {
 };
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 masked_text_frame (GString    *out,
                    const char *text)
 {
@@ -364,6 +346,6 @@ tandem_bench_slow_viewers (int    argc,
   g_clear_object (&editor.conn);
   g_subprocess_force_exit (proc);
   g_subprocess_wait (proc, NULL, NULL);
-  remove_tree (data_dir);
+  tandem_bench_remove_tree (data_dir);
   return 0;
 }

@@ -179,24 +179,6 @@ pause_ms (guint ms)
     g_main_context_iteration (NULL, FALSE), g_usleep (1000);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 tandem_bench_sync_history (guint n_edits)
 {
@@ -299,5 +281,5 @@ tandem_bench_sync_history (guint n_edits)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_rand_free (rand);
-  remove_tree (data_dir);
+  tandem_bench_remove_tree (data_dir);
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "tandem-bench.h"
 
 static const struct
@@ -63,6 +65,24 @@ tandem_bench_default_server_path (void)
   g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
 
   return dir ? g_build_filename (dir, "..", "src", "server", "tandem-server", NULL) : NULL;
+}
+
+void
+tandem_bench_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        tandem_bench_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 guint64

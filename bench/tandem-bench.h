@@ -54,6 +54,9 @@ gboolean tandem_bench_edit_latency (const char  **links,
                                     GArray       *same_node_us,
                                     GArray       *cross_node_us,
                                     guint64      *delivered);
+/* Removes @path and everything below it (symbolic links, not what they
+ * point to). */
+void     tandem_bench_remove_tree (const char *path);
 /* Percentile @p (0..100) of @values (sorted in place). */
 double tandem_bench_percentile (double *values, gsize n_values, double p);
 

@@ -24,11 +24,21 @@ free_port (void)
   return port;
 }
 
+redisContext *
+sync_test_redis_connect (SyncTestRedis *redis)
+{
+  redisContext *c = redisConnect ("127.0.0.1", redis->port);
+
+  if (c && c->err)
+    g_clear_pointer (&c, redisFree);
+  return c;
+}
+
 static gboolean
 answers (SyncTestRedis *redis)
 {
-  redisContext *c = redisConnect ("127.0.0.1", redis->port);
-  redisReply *reply = c && !c->err ? redisCommand (c, "PING") : NULL;
+  redisContext *c = sync_test_redis_connect (redis);
+  redisReply *reply = c ? redisCommand (c, "PING") : NULL;
   gboolean ok = reply && reply->type == REDIS_REPLY_STATUS;
 
   g_clear_pointer (&reply, freeReplyObject);

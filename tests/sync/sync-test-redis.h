@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <hiredis/hiredis.h>
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,8 @@ gboolean  sync_test_redis_start (SyncTestRedis *redis);
 void      sync_test_redis_kill  (SyncTestRedis *redis);
 /* Kills it and removes its directory. */
 void      sync_test_redis_free  (SyncTestRedis *redis);
+/* A blocking connection to it, or NULL if it does not answer. */
+redisContext *sync_test_redis_connect (SyncTestRedis *redis);
 /* "redis://127.0.0.1:PORT" */
 char     *sync_test_redis_url   (SyncTestRedis *redis);
 

@@ -16,14 +16,13 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "sync-test-redis.h"
 #include "sync-test-utils.h"
 #include "tandem-cluster.h"
 
 typedef struct
 {
-  char                *redis_dir;
-  guint16              redis_port;
-  GPid                 redis_pid;
+  SyncTestRedis        redis;
   char                *data_dir;
   TandemCluster       *cluster;
   TandemSessionServer *server;
@@ -33,81 +32,22 @@ typedef struct
   gboolean             skipped;
 } Fixture;
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
-  return port;
-}
-
 static redisContext *
 redis_connect (Fixture *f)
 {
-  redisContext *c = redisConnect ("127.0.0.1", f->redis_port);
-
-  if (c && c->err)
-    g_clear_pointer (&c, redisFree);
-  return c;
-}
-
-static gboolean
-redis_answers (gpointer data)
-{
-  redisContext *c = redis_connect (data);
-  redisReply *reply = c ? redisCommand (c, "PING") : NULL;
-  gboolean ok = reply && reply->type == REDIS_REPLY_STATUS;
-
-  g_clear_pointer (&reply, freeReplyObject);
-  g_clear_pointer (&c, redisFree);
-  return ok;
-}
-
-/* A test that fails must not leave its redis-server behind. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  return sync_test_redis_connect (&f->redis);
 }
 
 static void
 redis_start (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *port = g_strdup_printf ("%u", f->redis_port);
-  const char *argv[] = { "redis-server", "--port", port, "--bind", "127.0.0.1",
-                         "--dir", f->redis_dir, "--appendonly", "yes",
-                         "--appendfsync", "always", "--save", "", NULL };
-
-  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
-                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
-                                | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                                die_with_parent, NULL, &f->redis_pid, &error));
-  g_assert_no_error (error);
-  /* Nothing on our main context wakes when it starts listening: poll. */
-  for (guint i = 0; !redis_answers (f); i++)
-    {
-      g_assert_cmpuint (i, <, 500);
-      sync_test_spin (20);
-    }
+  g_assert_true (sync_test_redis_start (&f->redis));
 }
 
-/* kill -9: whatever it acknowledged must be in its append-only file. */
 static void
 redis_kill (Fixture *f)
 {
-  int status;
-
-  if (f->redis_pid == 0)
-    return;
-  kill (f->redis_pid, SIGKILL);
-  waitpid (f->redis_pid, &status, 0);
-  g_spawn_close_pid (f->redis_pid);
-  f->redis_pid = 0;
+  sync_test_redis_kill (&f->redis);
 }
 
 static void
@@ -139,10 +79,8 @@ fixture_setup (Fixture       *f,
       f->skipped = TRUE;
       return;
     }
-  f->redis_dir = sync_test_make_tmpdir ();
-  f->redis_port = free_port ();
   redis_start (f);
-  url = g_strdup_printf ("redis://127.0.0.1:%u", f->redis_port);
+  url = sync_test_redis_url (&f->redis);
   f->cluster = tandem_cluster_new (url, "node-1", 0, &error);
   g_assert_no_error (error);
   g_assert_true (tandem_cluster_check (f->cluster, &error));
@@ -163,10 +101,8 @@ fixture_teardown (Fixture       *f,
   sync_test_server_shutdown (f->server);
   g_clear_object (&f->server);
   g_clear_pointer (&f->cluster, tandem_cluster_free);
-  redis_kill (f);
-  sync_test_rm_rf (f->redis_dir);
+  sync_test_redis_free (&f->redis);
   sync_test_rm_rf (f->data_dir);
-  g_free (f->redis_dir);
   g_free (f->data_dir);
   g_free (f->session_id);
   for (guint r = 0; r < TANDEM_N_ROLES; r++)
@@ -358,7 +294,7 @@ node_new (Fixture    *f,
           const char *node_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strdup_printf ("redis://127.0.0.1:%u", f->redis_port);
+  g_autofree char *url = sync_test_redis_url (&f->redis);
   Node *node = g_new0 (Node, 1);
 
   node->data_dir = sync_test_make_tmpdir ();
