@@ -246,9 +246,7 @@ tandem_bench_slow_viewers (int    argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  server = opt_server ? g_strdup (opt_server)
-                      : g_build_filename (g_getenv ("TANDEM_BUILD_DIR") ? g_getenv ("TANDEM_BUILD_DIR") : ".",
-                                          "src", "server", "tandem-server", NULL);
+  server = opt_server ? g_strdup (opt_server) : tandem_bench_default_server_path ();
   data_dir = g_dir_make_tmp ("tandem-bench-XXXXXX", NULL);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   proc = g_subprocess_launcher_spawn (launcher, &error, server, "--port", port_arg, "--bind", "127.0.0.1",

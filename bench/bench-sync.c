@@ -495,37 +495,7 @@ tandem_bench_sync (int    argc,
   tandem_session_host_stop (host);
   if (opt_history_edits > 0)
     tandem_bench_sync_history (opt_history_edits);
-  {
-    g_autofree char *sessions = g_build_filename (data_dir, "sessions", NULL);
-    g_autoptr(GDir) d = g_dir_open (sessions, 0, NULL);
-    const char *name;
-
-    /* Remove the benchmark's journal. */
-    while (d && (name = g_dir_read_name (d)))
-      {
-        g_autofree char *dir = g_build_filename (sessions, name, NULL);
-        const char *files[] = { "journal.log", "snapshot.json", "session.json", "snapshot.json.tmp" };
-
-        g_autofree char *history = g_build_filename (dir, "history", NULL);
-        g_autoptr(GDir) h = g_dir_open (history, 0, NULL);
-        const char *kept;
-
-        for (guint f = 0; f < G_N_ELEMENTS (files); f++)
-          {
-            g_autofree char *p = g_build_filename (dir, files[f], NULL);
-            g_unlink (p);
-          }
-        /* Compaction keeps the journal as history. */
-        while (h && (kept = g_dir_read_name (h)))
-          {
-            g_autofree char *p = g_build_filename (history, kept, NULL);
-            g_unlink (p);
-          }
-        g_rmdir (history);
-        g_rmdir (dir);
-      }
-    g_rmdir (sessions);
-    g_rmdir (data_dir);
-  }
+  /* The benchmark's journal, its history and whatever else the host kept. */
+  tandem_bench_remove_tree (data_dir);
   return EXIT_SUCCESS;
 }
