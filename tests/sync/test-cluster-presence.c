@@ -2,7 +2,8 @@
  *
  * Two in-process tandem-server nodes on a real redis-server serve one
  * session; Ada is on the first, Bob and Carl on the second. Each sees the
- * others by name, colours stay unique across the nodes, a cursor moves
+ * others by name, colours stay unique across the nodes, the owner changes
+ * the role of someone on the other node, a cursor moves
  * from one node to the other, a leave reaches the other node at once, and
  * the people of a node that goes silent leave after the expiry.
  *
@@ -118,13 +119,14 @@ fixture_teardown (Fixture       *f,
 }
 
 static TandemSyncClient *
-join (Fixture    *f,
-      guint       node,
-      const char *name,
-      const char *color)
+join_as (Fixture    *f,
+         guint       node,
+         const char *name,
+         const char *color,
+         TandemRole  role)
 {
   g_autoptr(TandemInvite) invite = tandem_invite_new ("127.0.0.1", f->nodes[node].port, f->session_id,
-                                                      f->tokens[TANDEM_ROLE_EDITOR]);
+                                                      f->tokens[role]);
   g_autofree char *link = tandem_invite_to_link (invite);
   g_autoptr(GError) error = NULL;
   TandemSyncClient *client = sync_test_client_new ();
@@ -136,6 +138,15 @@ join (Fixture    *f,
   g_assert_no_error (error);
   g_assert_true (sync_test_wait_live (client));
   return client;
+}
+
+static TandemSyncClient *
+join (Fixture    *f,
+      guint       node,
+      const char *name,
+      const char *color)
+{
+  return join_as (f, node, name, color, TANDEM_ROLE_EDITOR);
 }
 
 static TandemParticipant *
@@ -173,6 +184,25 @@ sees (gpointer data)
   return p != NULL && (s->step < 0 || tandem_participant_get_cursor_step (p) == s->step);
 }
 
+typedef struct
+{
+  TandemSyncClient *client;
+  const char       *name;   /* NULL: the client's own role */
+  const char       *role;
+} RoleIs;
+
+static gboolean
+has_role (gpointer data)
+{
+  RoleIs *r = data;
+  TandemParticipant *p;
+
+  if (r->name == NULL)
+    return g_strcmp0 (tandem_sync_client_get_role (r->client), r->role) == 0;
+  p = find_named (r->client, r->name);
+  return p != NULL && g_strcmp0 (tandem_participant_get_role (p), r->role) == 0;
+}
+
 static gboolean
 colours_settled (gpointer data)
 {
@@ -201,7 +231,7 @@ test_presence_across_nodes (Fixture       *f,
 
   /* Ada joins the first node; Bob the second, wishing for Ada's colour
    * before his node has heard of her. */
-  ada = join (f, 0, "Ada", "#e01b24");
+  ada = join_as (f, 0, "Ada", "#e01b24", TANDEM_ROLE_OWNER);
   g_assert_cmpstr (tandem_sync_client_get_color (ada), ==, "#e01b24");
   bob = join (f, 1, "Bob", "#e01b24");
   s = (Sees) { ada, "Bob", TRUE, -1 };
@@ -216,6 +246,17 @@ test_presence_across_nodes (Fixture       *f,
 
     g_assert_true (sync_test_wait (colours_settled, pair, 5000));
   }
+
+  /* Ada, the owner, makes Bob a listener from the other node: his node
+   * applies it, and both see it. */
+  tandem_sync_client_set_role_of (ada, tandem_participant_get_client_id (find_named (ada, "Bob")),
+                                  "viewer");
+  g_assert_true (sync_test_wait (has_role, &(RoleIs) { bob, NULL, "viewer" }, 5000));
+  g_assert_true (sync_test_wait (has_role, &(RoleIs) { ada, "Bob", "viewer" }, 5000));
+  tandem_sync_client_set_role_of (ada, tandem_participant_get_client_id (find_named (ada, "Bob")),
+                                  "editor");
+  g_assert_true (sync_test_wait (has_role, &(RoleIs) { bob, NULL, "editor" }, 5000));
+  g_assert_true (sync_test_wait (has_role, &(RoleIs) { ada, "Bob", "editor" }, 5000));
 
   /* Bob's cursor reaches Ada on the other node. */
   tandem_sync_client_set_cursor (bob, NULL, NULL, 7, NULL);

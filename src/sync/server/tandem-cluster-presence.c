@@ -14,6 +14,11 @@
  *   P <node>\n<client>\n<presence message>   a person's presence
  *   L <node>\n<client>\n                     they left
  *   W <node>\n                               who is there? (repeat yours)
+ *   R <node>\n<client>\n<role>               the owner gave them a role
+ *
+ * Roles travel the same way: the owner may be on one node and the person
+ * on another, whose node applies the change (the same rule as one node:
+ * the role holds for the client id while the nodes run).
  *
  * Pub/sub is fire and forget: a message lost while Redis is away is made
  * good by the next heartbeat. All of it runs on the server's main context,
@@ -218,6 +223,14 @@ handle_payload (TandemClusterPresence *self,
   if (parts[1] == NULL || !tandem_invite_is_valid_session_id (parts[1]) || parts[2] == NULL)
     return;
   key = g_strdup_printf ("%s\n%s", session_id, parts[1]);
+  if (payload[0] == 'R')
+    {
+      TandemRole role;
+
+      if (tandem_role_from_string (parts[2], &role))
+        tandem_session_server_remote_role (self->server, session_id, parts[1], role);
+      return;
+    }
   if (payload[0] == 'L')
     {
       if (g_hash_table_remove (self->remote, key))
@@ -435,6 +448,19 @@ relay (TandemSession *session,
 
 static void on_server_gone (gpointer data, GObject *where_it_was);
 
+static void
+relay_role (TandemSession *session,
+            const char    *client_id,
+            TandemRole     role,
+            gpointer       data)
+{
+  TandemClusterPresence *self = data;
+  g_autofree char *payload = g_strdup_printf ("R %s\n%s\n%s", self->node_id, client_id,
+                                              tandem_role_to_string (role));
+
+  publish (self, session->id, payload);
+}
+
 TandemClusterPresence *
 _tandem_cluster_presence_new (const char          *host,
                               int                  port,
@@ -458,6 +484,7 @@ _tandem_cluster_presence_new (const char          *host,
   /* The server may go first (tandem-server frees it before the cluster). */
   g_object_weak_ref (G_OBJECT (server), on_server_gone, self);
   server->relay_presence = relay;
+  server->relay_role = relay_role;
   server->relay_presence_data = self;
   return self;
 }
@@ -508,6 +535,7 @@ _tandem_cluster_presence_free (TandemClusterPresence *self)
       if (self->server->relay_presence_data == self)
         {
           self->server->relay_presence = NULL;
+          self->server->relay_role = NULL;
           self->server->relay_presence_data = NULL;
         }
       g_object_weak_unref (G_OBJECT (self->server), on_server_gone, self);

@@ -48,6 +48,51 @@ _tandem_session_relay_presence (TandemSession *session,
 }
 
 void
+_tandem_session_relay_role (TandemSession *session,
+                            const char    *client_id,
+                            TandemRole     role)
+{
+  TandemSessionServer *server = session->server;
+
+  if (server->relay_role != NULL)
+    server->relay_role (session, client_id, role, server->relay_presence_data);
+}
+
+gboolean
+_tandem_session_remote_role (TandemSession *session,
+                             const char    *client_id,
+                             TandemRole    *role)
+{
+  TandemRemotePerson *person = session->remote_people
+                               ? g_hash_table_lookup (session->remote_people, client_id) : NULL;
+  const char *name = person ? json_object_get_string_member_with_default (person->fields, "role", NULL)
+                            : NULL;
+
+  return name != NULL && tandem_role_from_string (name, role);
+}
+
+/**
+ * tandem_session_server_remote_role:
+ *
+ * The owner of @session_id, on another node, made @client_id @role: if
+ * they are on this node, it applies here.
+ */
+void
+tandem_session_server_remote_role (TandemSessionServer *self,
+                                   const char          *session_id,
+                                   const char          *client_id,
+                                   TandemRole           role)
+{
+  TandemSession *session;
+
+  g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
+
+  session = g_hash_table_lookup (self->sessions, session_id);
+  if (session != NULL && client_id != NULL && role != TANDEM_ROLE_OWNER)
+    _tandem_session_set_role (session, client_id, role);
+}
+
+void
 _tandem_session_add_remote_participants (TandemSession *session,
                                          JsonBuilder   *b)
 {

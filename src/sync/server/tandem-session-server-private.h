@@ -160,6 +160,9 @@ struct _TandemSessionServer
    * @client_id left. NULL: nowhere. */
   void              (*relay_presence) (TandemSession *session, const char *client_id,
                                        const char *text, gpointer data);
+  /* The owner here gave @client_id @role: their node, wherever it is, applies it. */
+  void              (*relay_role) (TandemSession *session, const char *client_id,
+                                   TandemRole role, gpointer data);
   gpointer            relay_presence_data;
   /* Follows a session's shared log (tandem-cluster-tail.c); NULL: none. */
   gpointer          (*tail_start) (TandemSession *session, gpointer data);
@@ -244,6 +247,18 @@ void           _tandem_session_remote_people_free (TandemSession    *session);
 /* @peer's colour turned out to be taken (by someone on another node with
  * the stronger claim): it gets the first free one, and everyone hears it. */
 void           _tandem_peer_give_another_color (TandemPeer         *peer);
+/* Whether @client_id is someone on another node, and their @role there. */
+gboolean       _tandem_session_remote_role    (TandemSession       *session,
+                                               const char          *client_id,
+                                               TandemRole          *role);
+void           _tandem_session_relay_role     (TandemSession       *session,
+                                               const char          *client_id,
+                                               TandemRole           role);
+/* @client_id is @role from now on (kept for the id while the server runs);
+ * if they are here, they and everyone hear it (tandem-session-server.c). */
+void           _tandem_session_set_role       (TandemSession       *session,
+                                               const char          *client_id,
+                                               TandemRole           role);
 
 /* tandem-server-loader.c */
 void           _tandem_server_loader_init     (TandemSessionServer  *self);

@@ -749,9 +749,7 @@ handle_set_role (TandemPeer *peer,
 {
   const char *client = NULL, *role_name = NULL;
   TandemPeer *target;
-  TandemClientRecord *record;
-  TandemRole role;
-  g_autofree char *text = NULL;
+  TandemRole role, current;
 
   if (!tandem_message_get_string (msg, "client", &client)
       || !tandem_message_get_string (msg, "role", &role_name)
@@ -769,6 +767,17 @@ handle_set_role (TandemPeer *peer,
       return;
     }
   target = _tandem_session_find_peer (peer->session, client);
+  /* Someone on another node of a cluster: their node makes the change. */
+  if (target == NULL && _tandem_session_remote_role (peer->session, client, &current)
+      && current != TANDEM_ROLE_OWNER)
+    {
+      if (current != role)
+        {
+          _tandem_session_relay_role (peer->session, client, role);
+          _tandem_session_set_role (peer->session, client, role);
+        }
+      return;
+    }
   if (target == NULL || target->role == TANDEM_ROLE_OWNER)
     {
       _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_NOT_IN_SESSION,
@@ -778,25 +787,41 @@ handle_set_role (TandemPeer *peer,
     }
   if (target->role == role)
     return;
-  if (role != TANDEM_ROLE_VIEWER)
+  _tandem_session_relay_role (peer->session, client, role);
+  _tandem_session_set_role (peer->session, client, role);
+}
+
+void
+_tandem_session_set_role (TandemSession *session,
+                          const char    *client,
+                          TandemRole     role)
+{
+  TandemPeer *target = _tandem_session_find_peer (session, client);
+  TandemClientRecord *record;
+  g_autofree char *text = NULL;
+
+  if (target != NULL && target->role == TANDEM_ROLE_OWNER)
+    return;
+  if (target != NULL && role != TANDEM_ROLE_VIEWER)
     {
       guint8 unused[32] = { 0 };
 
       /* It may own durable state from now on: journal its id's binding. */
-      _tandem_session_claim_client (peer->session, client, unused, TRUE);
+      _tandem_session_claim_client (session, client, unused, TRUE);
     }
+  /* Kept for the id, so that it holds when they come back (here or, in a
+   * cluster, after moving to this node). */
+  record = _tandem_session_get_client (session, client);
+  record->role_set = TRUE;
+  record->role = role;
+  if (target == NULL || target->role == role)
+    return;
   target->role = role;
-  record = g_hash_table_lookup (peer->session->clients, client);
-  if (record != NULL)
-    {
-      record->role_set = TRUE;
-      record->role = role;
-    }
-  g_message ("Session %s: %s is now %s", peer->session->id, client, role_name);
+  g_message ("Session %s: %s is now %s", session->id, client, tandem_role_to_string (role));
   /* Everyone, the target included, hears it at once. */
   text = presence_message (target);
-  _tandem_session_broadcast (peer->session, NULL, text);
-  _tandem_session_relay_presence (peer->session, target->client_id, text);
+  _tandem_session_broadcast (session, NULL, text);
+  _tandem_session_relay_presence (session, target->client_id, text);
 }
 
 static gint64

@@ -125,6 +125,12 @@ void                 tandem_session_server_remote_presence (TandemSessionServer 
                                                           const char          *session_id,
                                                           const char          *client_id,
                                                           const char          *text);
+/* The owner of @session_id, on another node, gave @client_id @role
+ * (editor or viewer). */
+void                 tandem_session_server_remote_role (TandemSessionServer *self,
+                                                      const char          *session_id,
+                                                      const char          *client_id,
+                                                      TandemRole           role);
 /* Raises the soft limit on open files to the hard limit (done by listen). */
 void                 tandem_session_server_raise_fd_limit (void);
 /* @address NULL listens on all interfaces; @port 0 picks a free port. */
