@@ -172,18 +172,20 @@ forget_remote (TandemClusterPresence *self,
                const char            *node)
 {
   GHashTableIter iter;
-  gpointer value;
+  gpointer key, value;
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (remote_seen_free);
 
   g_hash_table_iter_init (&iter, self->remote);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
       RemoteSeen *seen = value;
 
       if ((session_id == NULL || strcmp (seen->session_id, session_id) == 0)
           && (node == NULL || strcmp (seen->node, node) == 0))
         {
+          /* Stolen, to be told after the walk: the key is ours to free. */
           g_hash_table_iter_steal (&iter);
+          g_free (key);
           g_ptr_array_add (gone, seen);
         }
     }
@@ -251,6 +253,21 @@ handle_payload (TandemClusterPresence *self,
   seen->node = g_strdup (node);
   seen->seen_us = g_get_monotonic_time ();
   tandem_session_server_remote_presence (self->server, session_id, parts[1], parts[2]);
+}
+
+void
+_tandem_cluster_presence_handle (TandemClusterPresence *self,
+                                 const char            *session_id,
+                                 const char            *payload,
+                                 gsize                  length)
+{
+  handle_payload (self, session_id, payload, length);
+}
+
+void
+_tandem_cluster_presence_forget (TandemClusterPresence *self)
+{
+  forget_remote (self, NULL, NULL);
 }
 
 /* Every reply on the subscription: confirmations, then each message. */
@@ -385,10 +402,11 @@ tick_cb (gpointer data)
     republish_session (self, key, value);
 
   g_hash_table_iter_init (&iter, self->remote);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (g_hash_table_iter_next (&iter, &key, &value))
     if (now - ((RemoteSeen *) value)->seen_us > (gint64) self->expiry_ms * 1000)
       {
         g_hash_table_iter_steal (&iter);
+        g_free (key);
         g_ptr_array_add (silent, value);
       }
   for (guint i = 0; i < silent->len; i++)

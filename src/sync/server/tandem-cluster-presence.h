@@ -21,6 +21,14 @@ TandemClusterPresence *_tandem_cluster_presence_new        (const char          
 void                   _tandem_cluster_presence_set_timing (TandemClusterPresence *self,
                                                             guint                  heartbeat_ms,
                                                             guint                  expiry_ms);
+/* What came on @session_id's channel (fuzzing and tests; @payload ends
+ * with a NUL after @length bytes). */
+void                   _tandem_cluster_presence_handle     (TandemClusterPresence *self,
+                                                            const char            *session_id,
+                                                            const char            *payload,
+                                                            gsize                  length);
+/* Everyone heard of on other nodes leaves. */
+void                   _tandem_cluster_presence_forget     (TandemClusterPresence *self);
 /* Goes silent as a crash would: the other nodes see this node's people
  * leave once the expiry has passed. */
 void                   _tandem_cluster_presence_free       (TandemClusterPresence *self);

@@ -168,16 +168,16 @@ static JsonObject *
 parse_presence (const char *text,
                 const char *client_id)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = tandem_json_parse_bounded (text, strlen (text),
+                                                        &tandem_json_limits_message, NULL);
   JsonObject *obj, *fields;
   JsonObjectIter iter;
   const char *member;
   JsonNode *value;
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
-  obj = json_node_get_object (json_parser_get_root (parser));
+  obj = json_node_get_object (root);
   if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", NULL), "presence") != 0
       || g_strcmp0 (json_object_get_string_member_with_default (obj, "client", NULL), client_id) != 0)
     return NULL;
