@@ -244,6 +244,21 @@ void           _tandem_session_remote_colors  (TandemSession       *session,
 void           _tandem_session_forget_remote  (TandemSession       *session,
                                                const char          *client_id);
 void           _tandem_session_remote_people_free (TandemSession    *session);
+/* tandem-server-presence.c: presence, colours and roles */
+char          *_tandem_peer_presence_message  (TandemPeer          *peer);
+char          *_tandem_peer_leave_message     (TandemPeer          *peer);
+/* Tells the others in @peer's session (and the other nodes) how it looks now. */
+void           _tandem_peer_announce          (TandemPeer          *peer);
+/* Tells @peer what the others see of it (its colour, its role). */
+void           _tandem_peer_send_own_presence (TandemPeer          *peer);
+/* @wanted if nobody else in @session has it, else the first free colour. */
+char          *_tandem_peer_pick_color        (TandemSession       *session,
+                                               TandemPeer          *peer,
+                                               const char          *wanted);
+void           _tandem_peer_handle_presence   (TandemPeer          *peer,
+                                               JsonObject          *msg);
+void           _tandem_peer_handle_set_role   (TandemPeer          *peer,
+                                               JsonObject          *msg);
 /* @peer's colour turned out to be taken (by someone on another node with
  * the stronger claim): it gets the first free one, and everyone hears it. */
 void           _tandem_peer_give_another_color (TandemPeer         *peer);
