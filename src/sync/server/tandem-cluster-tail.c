@@ -40,6 +40,7 @@ typedef struct
 
   GMutex         lock;
   GPtrArray     *inbox;          /* TandemRemoteRecord, guarded by lock */
+  gboolean       current;        /* caught up with the stream: to tell the session (lock) */
   GSource       *deliver_source; /* guarded by lock */
 } Tail;
 
@@ -85,13 +86,20 @@ deliver_cb (gpointer data)
   Tail *tail = data;
   g_autoptr(GPtrArray) records = NULL;
 
+  gboolean current;
+
   g_mutex_lock (&tail->lock);
   records = g_steal_pointer (&tail->inbox);
   tail->inbox = g_ptr_array_new_with_free_func (_tandem_remote_record_free);
   g_clear_pointer (&tail->deliver_source, g_source_unref);
+  current = tail->current;
+  tail->current = FALSE;
   g_mutex_unlock (&tail->lock);
   if (tail->session && records->len > 0)
     _tandem_session_receive_remote (tail->session, records);
+  /* After the records: what the session has now is the stream's end. */
+  if (tail->session && current)
+    _tandem_session_caught_up (tail->session);
   return G_SOURCE_REMOVE;
 }
 
@@ -113,6 +121,28 @@ entry_ok (redisReply *entry)
   return entry->type == REDIS_REPLY_ARRAY && entry->elements == 2
          && entry->element[0]->type == REDIS_REPLY_STRING
          && entry->element[1]->type == REDIS_REPLY_ARRAY;
+}
+
+static void
+schedule_delivery (Tail *tail)
+{
+  if (tail->deliver_source == NULL)
+    {
+      tail->deliver_source = g_idle_source_new ();
+      g_source_set_priority (tail->deliver_source, G_PRIORITY_HIGH);
+      g_source_set_callback (tail->deliver_source, deliver_cb, tail_ref (tail), tail_unref);
+      g_source_attach (tail->deliver_source, tail->context);
+    }
+}
+
+/* Worker: the reads so far reached the stream's end. */
+static void
+post_current (Tail *tail)
+{
+  g_mutex_lock (&tail->lock);
+  tail->current = TRUE;
+  schedule_delivery (tail);
+  g_mutex_unlock (&tail->lock);
 }
 
 /* Worker: queues the entries of an XREAD reply for the main context. */
@@ -144,13 +174,8 @@ take_entries (Tail       *tail,
       record->own = g_strcmp0 (field (entry->element[1], "n"), tail->node_id) == 0;
       g_ptr_array_add (tail->inbox, record);
     }
-  if (tail->deliver_source == NULL && tail->inbox->len > 0)
-    {
-      tail->deliver_source = g_idle_source_new ();
-      g_source_set_priority (tail->deliver_source, G_PRIORITY_HIGH);
-      g_source_set_callback (tail->deliver_source, deliver_cb, tail_ref (tail), tail_unref);
-      g_source_attach (tail->deliver_source, tail->context);
-    }
+  if (tail->inbox->len > 0)
+    schedule_delivery (tail);
   g_mutex_unlock (&tail->lock);
 }
 
@@ -209,6 +234,9 @@ tail_thread (gpointer data)
   Tail *tail = data;
   redisContext *c = NULL;
   gboolean warned = FALSE;
+  /* Until the first time the reads reach the stream's end, they do not
+   * block: a client waits for that to be welcomed. */
+  gboolean posted_current = FALSE;
 
   while (!g_atomic_int_get (&tail->stop))
     {
@@ -231,8 +259,12 @@ tail_thread (gpointer data)
           g_usleep (RETRY_MS * 1000);
           continue;
         }
-      reply = redisCommand (c, "XREAD COUNT %d BLOCK %d STREAMS %s %s", READ_COUNT, BLOCK_MS,
-                            tail->log_key, tail->after_id);
+      if (posted_current)
+        reply = redisCommand (c, "XREAD COUNT %d BLOCK %d STREAMS %s %s", READ_COUNT, BLOCK_MS,
+                              tail->log_key, tail->after_id);
+      else
+        reply = redisCommand (c, "XREAD COUNT %d STREAMS %s %s", READ_COUNT,
+                              tail->log_key, tail->after_id);
       if (reply == NULL)
         {
           if (!warned && !g_atomic_int_get (&tail->stop))
@@ -246,7 +278,19 @@ tail_thread (gpointer data)
       if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1
           && reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2
           && reply->element[0]->element[1]->type == REDIS_REPLY_ARRAY)
-        take_entries (tail, reply->element[0]->element[1]);
+        {
+          take_entries (tail, reply->element[0]->element[1]);
+          if (!posted_current && reply->element[0]->element[1]->elements < READ_COUNT)
+            {
+              post_current (tail);
+              posted_current = TRUE;
+            }
+        }
+      else if (reply->type == REDIS_REPLY_NIL && !posted_current)
+        {
+          post_current (tail);
+          posted_current = TRUE;
+        }
       else if (reply->type == REDIS_REPLY_ERROR)
         {
           g_warning ("Cannot read %s: %s", tail->log_key, reply->str);

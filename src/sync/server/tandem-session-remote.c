@@ -27,6 +27,11 @@
  * appended twice, here and in the log's script.
  */
 
+/* How long a hello waits for the tail to catch up before it goes on with
+ * the state this node has (Redis slow or away: better a stale welcome,
+ * followed by the batches, than none). Well below the hello timeout. */
+#define HOLD_HELLO_MS        2000
+
 /* Refused flushes in a row before the batches are refused. */
 #define MAX_CONFLICTS        8
 /* How long a refused flush waits for the tail to catch up. */
@@ -36,14 +41,100 @@ void
 _tandem_session_follow (TandemSession *session)
 {
   TandemSessionServer *server = session->server;
-  gboolean want = session->peers->len > 0 && !server->shut_down;
+  gboolean want = (session->peers->len > 0
+                   || (session->held_hellos != NULL && session->held_hellos->len > 0))
+                  && !server->shut_down;
 
   if (server->tail_start == NULL)
     return;
   if (want && session->tail == NULL)
-    session->tail = server->tail_start (session, server->tail_data);
+    {
+      session->tail_current = FALSE;
+      session->tail = server->tail_start (session, server->tail_data);
+    }
   else if (!want && session->tail != NULL)
-    server->tail_stop (g_steal_pointer (&session->tail));
+    {
+      server->tail_stop (g_steal_pointer (&session->tail));
+      session->tail_current = FALSE;
+    }
+}
+
+static void
+release_held (TandemSession *session)
+{
+  g_autoptr(GPtrArray) held = g_steal_pointer (&session->held_hellos);
+
+  if (session->hold_source != NULL)
+    {
+      g_source_destroy (session->hold_source);
+      g_clear_pointer (&session->hold_source, g_source_unref);
+    }
+  for (guint i = 0; held != NULL && i < held->len; i++)
+    {
+      TandemPeer *peer = held->pdata[i];
+      g_autoptr(JsonObject) msg = g_steal_pointer (&peer->held_hello);
+
+      peer->held_in = NULL;
+      peer->hello_released = TRUE;
+      if (!peer->closing && msg != NULL)
+        _tandem_peer_release_hello (peer, msg);
+    }
+  _tandem_session_follow (session);
+}
+
+static gboolean
+hold_timeout_cb (gpointer data)
+{
+  TandemSession *session = data;
+
+  g_debug ("Session %s: welcoming before catching up with the shared log", session->id);
+  release_held (session);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+_tandem_session_hold_hello (TandemSession *session,
+                            TandemPeer    *peer,
+                            JsonObject    *msg)
+{
+  TandemSessionServer *server = session->server;
+
+  if (server->tail_start == NULL || session->tail_current || peer->hello_released
+      || peer->held_hello != NULL)
+    return FALSE;
+  if (session->held_hellos == NULL)
+    session->held_hellos = g_ptr_array_new ();
+  peer->held_hello = json_object_ref (msg);
+  peer->held_in = session;
+  g_ptr_array_add (session->held_hellos, peer);
+  if (session->hold_source == NULL)
+    session->hold_source = _tandem_server_add_timeout (server, HOLD_HELLO_MS, hold_timeout_cb,
+                                                       session);
+  _tandem_session_follow (session);
+  /* A tail that could not start will never catch up. */
+  if (session->tail == NULL)
+    {
+      release_held (session);
+      return TRUE;
+    }
+  return TRUE;
+}
+
+void
+_tandem_session_caught_up (TandemSession *session)
+{
+  session->tail_current = TRUE;
+  if (session->held_hellos != NULL)
+    release_held (session);
+}
+
+void
+_tandem_peer_drop_held_hello (TandemPeer *peer)
+{
+  if (peer->held_in != NULL && peer->held_in->held_hellos != NULL)
+    g_ptr_array_remove (peer->held_in->held_hellos, peer);
+  peer->held_in = NULL;
+  g_clear_pointer (&peer->held_hello, json_object_unref);
 }
 
 static void
@@ -60,6 +151,27 @@ stop_waiting (TandemSession *session)
 void
 _tandem_session_remote_free (TandemSession *session)
 {
+  /* Whoever waits for this session to catch up is told to come again. */
+  if (session->held_hellos != NULL)
+    {
+      g_autoptr(GPtrArray) held = g_steal_pointer (&session->held_hellos);
+
+      for (guint i = 0; i < held->len; i++)
+        {
+          TandemPeer *peer = held->pdata[i];
+
+          peer->held_in = NULL;
+          g_clear_pointer (&peer->held_hello, json_object_unref);
+          _tandem_peer_fail (peer, TANDEM_CODE_SESSION_UNAVAILABLE,
+                             "The session is not available on this server now; try again",
+                             TANDEM_CLOSE_TRY_AGAIN);
+        }
+    }
+  if (session->hold_source != NULL)
+    {
+      g_source_destroy (session->hold_source);
+      g_clear_pointer (&session->hold_source, g_source_unref);
+    }
   if (session->tail)
     session->server->tail_stop (g_steal_pointer (&session->tail));
   stop_waiting (session);

@@ -105,6 +105,9 @@ struct _TandemPeer
   TandemServerConn        *stream;      /* its connection's budgets */
   guint                    n_messages;  /* received before joining */
   gboolean                 knocking;    /* waiting for the owner (tandem-session-knock.c) */
+  JsonObject              *held_hello;  /* waiting for this node to catch up (tandem-session-remote.c) */
+  TandemSession           *held_in;
+  gboolean                 hello_released; /* held once: not again */
 };
 
 struct _TandemSession
@@ -143,6 +146,9 @@ struct _TandemSession
   GSource             *behind_source; /* gives up waiting */
   JsonNode            *base_snapshot; /* taken from the shared store: the next flush writes it */
   gboolean             jumped;        /* to it, just now: the clients here must come again */
+  gboolean             tail_current;  /* the tail has reached the shared log's end since it started */
+  GPtrArray           *held_hellos;   /* TandemPeer whose hello waits for that */
+  GSource             *hold_source;   /* gives up waiting */
 };
 
 struct _TandemSessionServer
@@ -418,6 +424,20 @@ gboolean       _tandem_session_fell_behind   (TandemSession       *session,
 gboolean       _tandem_session_claim_refused (TandemSession       *session,
                                               const GError        *error);
 void           _tandem_session_remote_free   (TandemSession       *session);
+/* A hello to a session this node has not caught up with yet (it follows
+ * the shared log only while it has clients): TRUE if it is held until the
+ * tail reaches the log's end (or a short while passes), so that the welcome
+ * and the first submits meet the session as it is, not as it was. */
+gboolean       _tandem_session_hold_hello    (TandemSession       *session,
+                                              TandemPeer          *peer,
+                                              JsonObject          *msg);
+/* The tail reached the shared log's end (tandem-cluster-tail.c). */
+void           _tandem_session_caught_up     (TandemSession       *session);
+/* @peer closes: a hello it left waiting goes. */
+void           _tandem_peer_drop_held_hello  (TandemPeer          *peer);
+/* tandem-session-server.c: the hello of @peer, held, goes on. */
+void           _tandem_peer_release_hello    (TandemPeer          *peer,
+                                              JsonObject          *msg);
 void           _tandem_remote_record_free    (gpointer             data);
 
 /* tandem-session-flush.c */

@@ -324,6 +324,7 @@ on_closed (SoupWebsocketConnection *conn,
   peer->closing = TRUE;
   /* A knocker who gives up leaves the queue, and the owner's prompt with it. */
   _tandem_knock_forget_peer (peer);
+  _tandem_peer_drop_held_hello (peer);
   peer_detach (peer);
   g_ptr_array_remove (self->peers, peer);
   peer_free (peer);
@@ -462,6 +463,11 @@ handle_hello (TandemPeer *peer,
                          TANDEM_CLOSE_UNAUTHORIZED);
       return;
     }
+  /* In a cluster, a node that was not following this session catches up
+   * first: the rest of the hello (whose secret another node may have
+   * bound) and the welcome then meet the session as it is. */
+  if (_tandem_session_hold_hello (session, peer, msg))
+    return;
   if (!tandem_message_get_string (msg, "client", &client) || !is_valid_client_id (client)
       || !tandem_message_get_string (msg, "secret", &secret) || !hash_client_secret (secret, secret_hash)
       || (json_object_has_member (msg, "last_seq") && !tandem_message_get_int (msg, "last_seq", &last_seq))
@@ -540,6 +546,17 @@ handle_hello (TandemPeer *peer,
                                                    presence_error->message));
   _tandem_peer_send_own_presence (peer);
   _tandem_peer_announce (peer);
+}
+
+static void peer_trust (TandemPeer *peer);
+
+void
+_tandem_peer_release_hello (TandemPeer *peer,
+                            JsonObject *msg)
+{
+  handle_hello (peer, msg);
+  if (peer->session != NULL)
+    peer_trust (peer);
 }
 
 static gint64
@@ -761,7 +778,7 @@ on_message (SoupWebsocketConnection *conn,
 
   if (strcmp (type, "hello") == 0)
     {
-      if (peer->session != NULL)
+      if (peer->session != NULL || peer->held_hello != NULL)
         _tandem_peer_send (peer, tandem_message_error (TANDEM_CODE_BAD_MESSAGE,
                                                        "Already joined"));
       else
@@ -923,8 +940,8 @@ sweep_cb (gpointer data)
       peer = self->peers->pdata[i - 1];
       if (peer->closing)
         continue;
-      if (peer->knocking)
-        continue;  /* its knock's own timeout ends it */
+      if (peer->knocking || peer->held_hello != NULL)
+        continue;  /* its knock's, or its hold's, own timeout ends it */
       if (peer->session == NULL
           && now - peer->created_us > (gint64) self->limits.hello_timeout_ms * 1000)
         _tandem_peer_fail (peer, TANDEM_CODE_TIMEOUT, "No hello in time", TANDEM_CLOSE_TIMEOUT);
