@@ -12,7 +12,6 @@
 
 #include <hiredis/hiredis.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -32,18 +31,6 @@ typedef struct
   char                *tokens[TANDEM_N_ROLES];
   gboolean             skipped;
 } Fixture;
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
-  return port;
-}
 
 static redisContext *
 redis_connect (Fixture *f)
@@ -67,13 +54,6 @@ redis_answers (gpointer data)
   return ok;
 }
 
-/* A test that fails must not leave its redis-server behind. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static void
 redis_start (Fixture *f)
 {
@@ -86,7 +66,7 @@ redis_start (Fixture *f)
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
                                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
                                 | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                                die_with_parent, NULL, &f->redis_pid, &error));
+                                sync_test_die_with_parent, NULL, &f->redis_pid, &error));
   g_assert_no_error (error);
   /* Nothing on our main context wakes when it starts listening: poll. */
   for (guint i = 0; !redis_answers (f); i++)
@@ -140,7 +120,7 @@ fixture_setup (Fixture       *f,
       return;
     }
   f->redis_dir = sync_test_make_tmpdir ();
-  f->redis_port = free_port ();
+  f->redis_port = sync_test_free_port ();
   redis_start (f);
   url = g_strdup_printf ("redis://127.0.0.1:%u", f->redis_port);
   f->cluster = tandem_cluster_new (url, "node-1", 0, &error);
