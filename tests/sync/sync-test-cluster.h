@@ -82,7 +82,7 @@ guint64   sync_test_cluster_stream_seq   (SyncTestCluster   *c);
  * (XRANGE). */
 GPtrArray *sync_test_cluster_read_stream (SyncTestCluster   *c);
 /* The projects (SyncTestReplica) of every client and of a newcomer on each
- * running node, who waits (10 s at most) to be at the stream's seq. */
+ * running node, who waits (20 s at most) to be at the stream's seq. */
 GPtrArray *sync_test_cluster_replicas    (SyncTestCluster   *c);
 
 /* Reads the stream and the replicas and hands them, with what the clients
