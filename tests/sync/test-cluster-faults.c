@@ -44,6 +44,7 @@ typedef struct
   guint           edit_source;
   gint64          start_us;
   guint           n_kills;
+  guint           n_kills_of[SYNC_TEST_CLUSTER_NODES];
   guint           n_redis_kills;
   guint           n_moves;
   guint           n_edits;
@@ -130,6 +131,7 @@ kill_node (Fixture *f)
 
   sync_test_cluster_kill_node (&f->cluster, node);
   f->n_kills++;
+  f->n_kills_of[node]++;
   schedule_pause (f);
   sync_test_cluster_start_node (&f->cluster, node);
   schedule_pause (f);
@@ -174,16 +176,19 @@ run_schedule (Fixture *f,
 static void
 print_figures (Fixture *f)
 {
+  g_autoptr(GString) per_node = g_string_new (NULL);
   guint n_lost = 0;
 
   for (guint i = 0; i < SYNC_TEST_CLUSTER_CLIENTS; i++)
     n_lost += f->cluster.peers[i].n_lost;
-  g_test_message ("seed %u: %u node kills, %u Redis kill; %u edits made, %u batches acknowledged, "
-                  "%u refused; %u reconnects (%u moves back); stream at seq %" G_GUINT64_FORMAT
-                  "; %.1f s", f->seed, f->n_kills, f->n_redis_kills, f->n_edits,
+  for (guint n = 0; n < SYNC_TEST_CLUSTER_NODES; n++)
+    g_string_append_printf (per_node, "%s%u", n ? "/" : "", f->n_kills_of[n]);
+  g_test_message ("seed %u: %u node kills (%s of node-1/2/3), %u Redis kill; %u edits made, "
+                  "%u batches acknowledged, %u refused; %u reconnects (%u moves back); stream at "
+                  "seq %" G_GUINT64_FORMAT "; %.1f s",
+                  f->seed, f->n_kills, per_node->str, f->n_redis_kills, f->n_edits,
                   sync_test_batches_count_distinct (f->cluster.acks), f->cluster.n_rejected,
-                  n_lost, f->n_moves,
-                  sync_test_cluster_stream_seq (&f->cluster),
+                  n_lost, f->n_moves, sync_test_cluster_stream_seq (&f->cluster),
                   (g_get_monotonic_time () - f->start_us) / 1e6);
 }
 
