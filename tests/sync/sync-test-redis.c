@@ -6,23 +6,10 @@
 
 #include <hiredis/hiredis.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "sync-test-redis.h"
 #include "sync-test-utils.h"
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
-  return port;
-}
 
 redisContext *
 sync_test_redis_connect (SyncTestRedis *redis)
@@ -46,13 +33,6 @@ answers (SyncTestRedis *redis)
   return ok;
 }
 
-/* A test that fails must not leave its redis-server behind. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 gboolean
 sync_test_redis_start (SyncTestRedis *redis)
 {
@@ -65,7 +45,7 @@ sync_test_redis_start (SyncTestRedis *redis)
   if (redis->dir == NULL)
     redis->dir = sync_test_make_tmpdir ();
   if (redis->port == 0)
-    redis->port = free_port ();
+    redis->port = sync_test_free_port ();
   port = g_strdup_printf ("%u", redis->port);
   {
     const char *argv[] = { server, "--port", port, "--bind", "127.0.0.1",
@@ -75,7 +55,7 @@ sync_test_redis_start (SyncTestRedis *redis)
     g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
                                   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
                                   | G_SPAWN_STDERR_TO_DEV_NULL,
-                                  die_with_parent, NULL, &redis->pid, &error));
+                                  sync_test_die_with_parent, NULL, &redis->pid, &error));
     g_assert_no_error (error);
   }
   /* Nothing on our main context wakes when it starts listening: poll. */

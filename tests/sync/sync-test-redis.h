@@ -18,8 +18,10 @@ typedef struct
 
 /* Starts redis-server on a free port in a new directory, with appendonly
  * yes and appendfsync always (what docs/cluster.md asks of a deployment),
- * and waits until it answers. FALSE (nothing started) without
- * redis-server. It dies with the test. */
+ * and waits until it answers. With @redis->port and @redis->dir set (after
+ * sync_test_redis_kill, say) it starts there again, from its append-only
+ * file. FALSE (nothing started) without redis-server. It dies with the
+ * test. */
 gboolean  sync_test_redis_start (SyncTestRedis *redis);
 /* kill -9; whatever it acknowledged is in its append-only file. */
 void      sync_test_redis_kill  (SyncTestRedis *redis);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 #include "sync-test-utils.h"
 
@@ -45,6 +47,24 @@ sync_test_make_tmpdir (void)
 
   g_assert_no_error (error);
   return dir;
+}
+
+guint16
+sync_test_free_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+void
+sync_test_die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 void

@@ -25,6 +25,11 @@ void            sync_test_init            (int          *argc,
 /* A fresh temporary directory (removed by sync_test_rm_rf). */
 char           *sync_test_make_tmpdir     (void);
 void            sync_test_rm_rf           (const char   *path);
+/* A TCP port on 127.0.0.1 that nobody listened on a moment ago. */
+guint16         sync_test_free_port       (void);
+/* A child setup for the processes a test spawns: they get SIGKILL when the
+ * test dies, so a failing test leaves no server behind. */
+void            sync_test_die_with_parent (gpointer      data);
 
 /* An in-process server on 127.0.0.1, port 0, with one session holding the
  * demo project. @limits may be NULL; @durable journals into a temp dir. */

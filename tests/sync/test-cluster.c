@@ -12,7 +12,6 @@
 
 #include <hiredis/hiredis.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 #include <sys/wait.h>
 

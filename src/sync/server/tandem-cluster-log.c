@@ -98,6 +98,7 @@ typedef struct
   redisContext     *redis;
   char             *last_id;     /* of the last entry written */
   char             *trim_id;     /* last_id at the compaction before, for XTRIM */
+  guint             n_batch_flushes; /* tests only: for the sabotage */
 } ClusterLog;
 
 static void
@@ -276,6 +277,7 @@ cluster_write_records (TandemSessionLog *log,
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *n_text = g_strdup_printf ("%u", n_records);
   redisReply *reply;
+  gboolean has_batch = FALSE;
   int a = 0;
 
   if (!ensure_connected (self, error))
@@ -300,8 +302,15 @@ cluster_write_records (TandemSessionLog *log,
       argv[a++] = cseq;
       g_ptr_array_add (owned, g_strdup_printf ("%" G_GINT64_FORMAT, seq));
       argv[a++] = g_ptr_array_index (owned, owned->len - 1);
+      has_batch |= seq > 0;
     }
   g_assert (a == argc);
+  /* TEST-ONLY SABOTAGE (TANDEM_CLUSTER_SABOTAGE=1, read once at start):
+   * every 16th flush holding a batch skips Redis and is acknowledged all
+   * the same, so that tests/sync/test-cluster-faults.c can show its checker
+   * catches lost edits. Never set on a real node. */
+  if (self->cluster->sabotage && has_batch && ++self->n_batch_flushes % 16 == 0)
+    return tandem_session_log_write_records (self->local, records, n_records, error);
   for (int i = 0; i < argc; i++)
     argvlen[i] = argv[i] ? strlen (argv[i]) : 0;
 
@@ -512,6 +521,10 @@ tandem_cluster_new (const char *url,
   self->db = (int) db;
   self->node_id = g_strdup (node_id);
   self->replicas = replicas;
+  /* Test-only: see cluster_write_records. */
+  self->sabotage = g_strcmp0 (g_getenv ("TANDEM_CLUSTER_SABOTAGE"), "1") == 0;
+  if (self->sabotage)
+    g_warning ("TANDEM_CLUSTER_SABOTAGE=1: this node loses acknowledged edits (for tests only)");
   g_mutex_init (&self->lock);
   return self;
 }

@@ -17,6 +17,7 @@ struct _TandemCluster
   int      db;
   char    *node_id;
   guint    replicas;
+  gboolean sabotage;     /* tests only: see cluster_write_records */
   char    *script_sha;   /* set once loaded; guarded by lock */
   GMutex   lock;
   TandemClusterPresence *presence; /* of the attached server, on its context */
