@@ -1,7 +1,8 @@
 /* test-discovery.c — a hosted session announced on the LAN, found and joined
  *
  * Runs under tests/sync/discovery-env.sh: a real avahi-daemon on a private
- * D-Bus system bus, in a network namespace of its own (loopback only).
+ * D-Bus system bus, in a network namespace of its own (loopback only, or a
+ * network of IPv6 only, whose address is in TANDEM_TEST_IPV6).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -97,6 +98,8 @@ test_announce_browse_join (void)
   pin = tandem_fingerprint_to_string (fp);
   g_assert_cmpstr (tandem_lan_session_get_fingerprint (found), ==, pin);
   g_assert_nonnull (tandem_lan_session_get_address (found));
+  if (g_getenv ("TANDEM_TEST_IPV6") != NULL)
+    g_assert_cmpstr (tandem_lan_session_get_address (found), ==, g_getenv ("TANDEM_TEST_IPV6"));
 
   /* What the listing gives is enough to reach the host and verify its
    * certificate; the token comes from elsewhere (it is never announced). */
