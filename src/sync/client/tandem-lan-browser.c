@@ -27,7 +27,8 @@
 struct _TandemLanSession
 {
   GObject  parent_instance;
-  char    *key;          /* interface/protocol/service name: what Avahi removes by */
+  char    *key;          /* interface/service name */
+  guint    transports;   /* transport_bit()s: over which Avahi has seen it */
   char    *name;
   char    *host_name;
   char    *session_id;
@@ -145,6 +146,20 @@ make_key (AvahiIfIndex     iface,
   return g_strdup_printf ("%d/%d/%s", iface, protocol, name);
 }
 
+/* A service seen over IPv4 and over IPv6 is listed once. */
+static guint
+transport_bit (AvahiProtocol protocol)
+{
+  return protocol == AVAHI_PROTO_INET6 ? 2 : 1;
+}
+
+static char *
+make_item_key (AvahiIfIndex  iface,
+               const char   *name)
+{
+  return g_strdup_printf ("%d/%s", iface, name);
+}
+
 static gboolean
 find (TandemLanBrowser *self,
       const char       *key,
@@ -260,16 +275,21 @@ resolve_cb (AvahiServiceResolver   *resolver,
       g_debug ("Ignoring the network service “%s”: not a Tandem session we can join", name);
       return;
     }
-  item->key = make_key (iface, protocol, name);
+  item->key = make_item_key (iface, name);
   item->ipv6 = address->proto == AVAHI_PROTO_INET6;
+  item->transports = transport_bit (protocol);
 
   if (find (self, item->key, &position))
     {
       TandemLanSession *old = g_ptr_array_index (self->items, position);
 
-      /* IPv4 first: the IPv6 lookup only updates an IPv6 listing. */
+      item->transports |= old->transports;
+      /* IPv4 first: an IPv6 address only updates an IPv6 listing. */
       if (item->ipv6 && !old->ipv6)
-        return;
+        {
+          old->transports = item->transports;
+          return;
+        }
       g_ptr_array_index (self->items, position) = g_object_ref (item);
       g_object_unref (old);
       g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
@@ -325,13 +345,23 @@ browse_cb (AvahiServiceBrowser    *browser,
       }
       break;
     case AVAHI_BROWSER_REMOVE:
-      key = make_key (iface, protocol, name);
-      g_hash_table_remove (self->resolvers, key);
-      if (find (self, key, &position))
-        {
-          g_ptr_array_remove_index (self->items, position);
-          g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-        }
+      {
+        g_autofree char *item_key = make_item_key (iface, name);
+        TandemLanSession *item;
+
+        key = make_key (iface, protocol, name);
+        g_hash_table_remove (self->resolvers, key);
+        if (!find (self, item_key, &position))
+          break;
+        /* Gone over both IPv4 and IPv6 (when seen over both): gone. */
+        item = g_ptr_array_index (self->items, position);
+        item->transports &= ~transport_bit (protocol);
+        if (item->transports == 0)
+          {
+            g_ptr_array_remove_index (self->items, position);
+            g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+          }
+      }
       break;
     case AVAHI_BROWSER_FAILURE:
       g_debug ("Browsing the network failed: %s",
