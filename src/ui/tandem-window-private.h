@@ -141,6 +141,8 @@ void _tandem_window_update_status (TandemWindow *self);
 /* Fills @dialog with the links of the session this window hosts. */
 void _tandem_window_fill_local_invite (TandemWindow       *self,
                                        TandemInviteDialog *dialog);
+/* Shows the links of the session this window hosts, and who they work for. */
+void _tandem_window_show_invite_dialog (TandemWindow     *self);
 void     _tandem_window_reach_start   (TandemWindow       *self,
                                        const char         *address,
                                        guint16             port);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "tandem-invite.h"
 #include "tandem-window-private.h"
 
 /* Ended sessions kept on disk (journal and all) besides the open ones. */
@@ -167,6 +168,23 @@ window_hosting (GtkApplication *app,
   return NULL;
 }
 
+/* The router forgot the forwarding when Tandem stopped (it was removed,
+ * or its lease will run out): with "Open a port on the router" on, ask
+ * again as hosting does, or links naming the router's public address stop
+ * working. The entry keeps the local address the links named before the
+ * router answered, which is the one to forward to. */
+static void
+reopen_port (TandemWindow *self)
+{
+  g_autoptr(TandemInvite) invite = NULL;
+
+  if (!g_settings_get_boolean (self->settings, "host-open-port"))
+    return;
+  invite = tandem_invite_parse (self->invite_link, NULL);
+  if (invite != NULL)
+    _tandem_window_reach_start (self, invite->host, tandem_session_host_get_port (self->host));
+}
+
 gboolean
 tandem_window_resume_hosting (TandemWindow  *self,
                               const char    *key,
@@ -219,6 +237,7 @@ tandem_window_resume_hosting (TandemWindow  *self,
       return FALSE;
     }
   _tandem_window_resume_host_started (self, g_steal_pointer (&entry));
+  reopen_port (self);
   return TRUE;
 }
 

@@ -1085,8 +1085,8 @@ show_local_invite_dialog (TandemWindow *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-show_invite_dialog (TandemWindow *self)
+void
+_tandem_window_show_invite_dialog (TandemWindow *self)
 {
   if (self->remote_session != NULL)
     show_remote_invite_dialog (self);
@@ -1215,7 +1215,7 @@ on_remote_uploaded (GObject      *source,
 
   gtk_window_destroy (GTK_WINDOW (job->dialog));
   if (job->window->remote_session != NULL)
-    show_invite_dialog (job->window);
+    _tandem_window_show_invite_dialog (job->window);
   remote_host_job_free (job);
 }
 
@@ -1340,7 +1340,7 @@ on_host_requested (TandemHostDialog *dialog,
 
   if (open_port)
     _tandem_window_reach_start (self, address, tandem_session_host_get_port (self->host));
-  show_invite_dialog (self);
+  _tandem_window_show_invite_dialog (self);
 }
 
 static void

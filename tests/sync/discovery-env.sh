@@ -52,11 +52,38 @@ dbus_pid=$!
 export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$dir/bus"
 i=0; while [ ! -S "$dir/bus" ]; do i=$((i+1)); [ $i -gt 100 ] && { echo "Bail out! no bus"; exit 1; }; sleep 0.05; done
 
+# TANDEM_DISCOVERY_NETWORK=ipv6: a network with no IPv4 on it, where a
+# session is found, and joined, at its IPv6 address only; =dual: one with
+# both, where it is found at its IPv4 one. Linux loops no IPv6 multicast
+# over lo, so that network is one end of a veth pair, with a unique local
+# address and no link-local one (links cannot carry its interface).
+case "${TANDEM_DISCOVERY_NETWORK:-}" in
+  ipv6|dual)
+    if ! ip link add tandem0 type veth peer name tandem1 2>/dev/null; then
+      echo "1..0 # SKIP no veth here, for a network with IPv6"; exit 77
+    fi
+    for link in tandem0 tandem1; do
+      echo 1 > /proc/sys/net/ipv6/conf/$link/addr_gen_mode
+      ip link set $link up
+    done
+    ip -6 addr add "${TANDEM_TEST_IPV6:=fd54:616e::1}/64" dev tandem0 nodad
+    export TANDEM_TEST_IPV6
+    use_ipv4=no; use_ipv6=yes; interfaces=tandem0
+    if [ "$TANDEM_DISCOVERY_NETWORK" = dual ]; then
+      ip addr add "${TANDEM_TEST_IPV4:=10.54.0.1}/24" dev tandem0
+      export TANDEM_TEST_IPV4
+      use_ipv4=yes
+    fi
+    ;;
+  *)
+    use_ipv4=yes; use_ipv6=no; interfaces=lo
+    ;;
+esac
 cat > "$dir/avahi.conf" <<CONF
 [server]
-use-ipv4=yes
-use-ipv6=no
-allow-interfaces=lo
+use-ipv4=$use_ipv4
+use-ipv6=$use_ipv6
+allow-interfaces=$interfaces
 enable-dbus=yes
 ratelimit-interval-usec=0
 [wide-area]

@@ -1,7 +1,9 @@
 /* test-discovery.c — a hosted session announced on the LAN, found and joined
  *
  * Runs under tests/sync/discovery-env.sh: a real avahi-daemon on a private
- * D-Bus system bus, in a network namespace of its own (loopback only).
+ * D-Bus system bus, in a network namespace of its own: loopback only, or a
+ * network of IPv6 only (its address in TANDEM_TEST_IPV6), or one with both
+ * (and TANDEM_TEST_IPV4).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -55,6 +57,27 @@ is_gone (gpointer data)
   return !is_listed (data);
 }
 
+/* The session is listed once, at TANDEM_TEST_IPV4. */
+static gboolean
+once_at_ipv4 (gpointer data)
+{
+  Lookup *l = data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (l->browser));
+  guint listed = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TandemLanSession) s = g_list_model_get_item (G_LIST_MODEL (l->browser), i);
+
+      if (g_strcmp0 (tandem_lan_session_get_session_id (s), l->session_id) != 0)
+        continue;
+      if (g_strcmp0 (tandem_lan_session_get_address (s), g_getenv ("TANDEM_TEST_IPV4")) != 0)
+        return FALSE;
+      listed++;
+    }
+  return listed == 1;
+}
+
 static gboolean
 is_announced (gpointer data)
 {
@@ -97,6 +120,16 @@ test_announce_browse_join (void)
   pin = tandem_fingerprint_to_string (fp);
   g_assert_cmpstr (tandem_lan_session_get_fingerprint (found), ==, pin);
   g_assert_nonnull (tandem_lan_session_get_address (found));
+  if (g_getenv ("TANDEM_TEST_IPV4") != NULL)
+    {
+      /* Seen over IPv4 and over IPv6, listed once, at the IPv4 address. */
+      g_clear_object (&found);
+      g_assert_true (sync_test_wait (once_at_ipv4, &lookup, 10000));
+      found = find_session (&lookup);
+      g_assert_cmpstr (tandem_lan_session_get_address (found), ==, g_getenv ("TANDEM_TEST_IPV4"));
+    }
+  else if (g_getenv ("TANDEM_TEST_IPV6") != NULL)
+    g_assert_cmpstr (tandem_lan_session_get_address (found), ==, g_getenv ("TANDEM_TEST_IPV6"));
 
   /* What the listing gives is enough to reach the host and verify its
    * certificate; the token comes from elsewhere (it is never announced). */

@@ -494,6 +494,117 @@ test_samples (void)
   sync_test_server_free (ts);
 }
 
+/* A host at an IPv6 address, as a nearby session found only over IPv6:
+ * the address is no TLS server name, and is not sent as one. */
+
+static gboolean
+have_ipv6_loopback (void)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, 0, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+
+  return sock != NULL && g_socket_bind (sock, any, TRUE, NULL);
+}
+
+/* Like tls_server_new(), listening on ::1 with a certificate for it. */
+static SyncTestServer *
+ipv6_server_new (void)
+{
+  const char *hosts[] = { "::1", NULL };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  SyncTestServer *ts = g_new0 (SyncTestServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(TandemProject) demo = tandem_project_new_demo ();
+  g_autoptr(JsonNode) project = tandem_project_to_json (demo);
+
+  pem = tandem_host_certificate_generate_pem (hosts, now - 3600, now + 30 * DAY, &error);
+  g_assert_no_error (error);
+  certificate = g_tls_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+  ts->server = tandem_session_server_new (NULL, &error);
+  g_assert_no_error (error);
+  tandem_session_server_set_tls_certificate (ts->server, certificate);
+  g_assert_true (tandem_session_server_listen (ts->server, "::1", 0, &error));
+  g_assert_no_error (error);
+  ts->port = tandem_session_server_get_port (ts->server);
+  ts->session_id = tandem_session_server_create_session (ts->server, project, ts->tokens, &error);
+  g_assert_no_error (error);
+  return ts;
+}
+
+static void
+knocked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+test_ipv6 (void)
+{
+  SyncTestServer *ts = NULL;
+  g_autoptr(TandemInvite) invite = NULL;
+  g_autoptr(GAsyncResult) knocked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *tokenless = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *wav = NULL;
+  g_autoptr(TandemSampleImport) import = NULL;
+  g_autoptr(TandemSampleTransfer) upload = NULL;
+  SyncTestPeer *up, *down;
+  Holds holds;
+
+  if (!have_ipv6_loopback ())
+    {
+      g_test_skip ("::1 is not available here (no IPv6 on loopback)");
+      return;
+    }
+  ts = ipv6_server_new ();
+  invite = tandem_invite_new ("::1", ts->port, ts->session_id, NULL);
+  tandem_session_server_secure_invite (ts->server, invite);
+  g_assert_true (invite->tls && invite->pinned);
+  tokenless = tandem_invite_to_link (invite);
+  invite->token = g_strdup (ts->tokens[TANDEM_ROLE_EDITOR]);
+  link = tandem_invite_to_link (invite);
+  g_assert_true (g_str_has_prefix (link, "tandem://[::1]:"));
+
+  /* Knocking gets through the handshake to the host's answer: nobody is
+   * there to let anyone in. */
+  tandem_knock_async (tokenless, "guest1", "Ada", NULL, knocked_cb, &knocked);
+  g_assert_true (sync_test_wait (is_set, &knocked, 10000));
+  token = tandem_knock_finish (knocked, NULL, &error);
+  g_assert_null (token);
+  g_assert_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_REMOTE);
+  g_assert_true (g_str_has_prefix (error->message, TANDEM_CODE_NO_HOST ":"));
+
+  /* Joining (the wss:// link, pinned), and a sample both ways over https://. */
+  up = tls_peer_new (link, "ipv6-up");
+  down = tls_peer_new (link, "ipv6-down");
+  g_assert_cmpuint (tandem_session_server_get_n_connections (ts->server), ==, 2);
+  wav = make_wav ("ipv6.wav", 89);
+  import = share_sample (up, wav);
+  upload = g_object_ref (tandem_sample_transfers_upload (up->transfers, import->hash));
+  g_assert_true (sync_test_wait (transfer_finished, upload, 20000));
+  g_assert_cmpint (tandem_sample_transfer_get_state (upload), ==, TANDEM_TRANSFER_DONE);
+  holds = (Holds) { down->store, import->hash };
+  g_assert_true (sync_test_wait (store_holds, &holds, 20000));
+
+  sync_test_peer_free (down);
+  sync_test_peer_free (up);
+  sync_test_server_free (ts);
+}
+
 /* The in-app host: its own certificate, pinned in its links, kept */
 
 static gboolean
@@ -697,6 +808,7 @@ main (int    argc,
   g_test_add_func ("/tls/stalled-handshake", test_stalled_handshake);
   g_test_add_func ("/tls/guards", test_guards);
   g_test_add_func ("/tls/samples", test_samples);
+  g_test_add_func ("/tls/ipv6", test_ipv6);
   g_test_add_func ("/tls/host", test_host);
   g_test_add_func ("/tls/headless", test_headless);
   status = g_test_run ();

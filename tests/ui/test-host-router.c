@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sync-test-igd.h"
 #include "tandem-host-dialog.h"
@@ -279,6 +280,64 @@ test_close_removes (Fixture       *f,
   g_assert_cmpuint (log->deleted_port, ==, port);
 }
 
+/* Resumed after a crash, the session asks the router again: the links
+ * naming its public address work again, and the invite says so. */
+static void
+test_resume_reopens (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TandemHostedSession) crashed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = NULL;
+  SyncTestIgdLog *log;
+  guint16 port;
+  guint added, deleted;
+
+  router_up ();
+  log = sync_test_igd_log (router);
+  host_with_open_port (f, TRUE);
+  g_assert_true (_tandem_window_reach_is_open (f->window));
+  port = tandem_session_host_get_port (f->window->host);
+  link = g_strdup (tandem_window_get_invite_link (f->window));
+  assert_link_names (link, SYNC_TEST_IGD_EXTERNAL_IP, port);
+  crashed = tandem_hosted_session_load (f->window->hosted->key, &error);
+  g_assert_no_error (error);
+
+  /* The window goes, and the forwarding with it, as when the router's
+   * lease ran out after a crash; then the entry is put back as a crash
+   * leaves it: open, and its lock gone with the app. */
+  deleted = log->n_deleted;
+  close_toplevels (TANDEM_TYPE_INVITE_DIALOG);
+  tandem_test_destroy_window (GTK_WIDGET (g_steal_pointer (&f->window)));
+  tandem_test_iterate_until (router_deleted, GUINT_TO_POINTER (deleted));
+  g_assert_true (tandem_hosted_session_save (crashed, &error));
+  g_assert_no_error (error);
+  close (crashed->lock_fd);
+  crashed->lock_fd = -1;
+
+  added = log->n_added;
+  f->window = tandem_window_new (f->app);
+  gtk_window_present (GTK_WINDOW (f->window));
+  tandem_test_iterate_until (tandem_test_is_mapped, f->window);
+  g_assert_true (tandem_window_resume_hosting (f->window, crashed->key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tandem_session_host_get_port (f->window->host), ==, port);
+
+  _tandem_window_show_invite_dialog (f->window);
+  tandem_test_iterate_until (invite_dialog_is_up, NULL);
+  tandem_test_iterate_until (router_answered, NULL);
+  g_assert_cmpuint (log->n_added, >, added);
+  g_assert_cmpstr (log->added_client, ==, LAN_IP);
+  g_assert_cmpuint (log->added_internal_port, ==, port);
+  g_assert_cmpuint (log->added_external_port, ==, port);
+  g_assert_cmpstr (tandem_invite_dialog_get_reach (invite_dialog ()), ==,
+                   "Works from the internet");
+  assert_link_names (tandem_invite_dialog_get_editor_link (invite_dialog ()),
+                     SYNC_TEST_IGD_EXTERNAL_IP, port);
+  /* The very link the guests hold. */
+  g_assert_cmpstr (tandem_window_get_invite_link (f->window), ==, link);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +367,7 @@ main (int   argc,
   ADD ("opens-port", test_opens_port);
   ADD ("refused", test_refused);
   ADD ("close-removes", test_close_removes);
+  ADD ("resume-reopens", test_resume_reopens);
 #undef ADD
 
   status = g_test_run ();

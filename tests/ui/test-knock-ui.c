@@ -365,6 +365,39 @@ test_give_up (void)
   tandem_test_destroy_window (GTK_WIDGET (ada));
 }
 
+/* A host who never answers: once the knock's time is up, the guest reads
+ * that nobody answered, joins nothing, and the question leaves the host's
+ * screen. */
+static void
+test_no_answer (void)
+{
+  g_autoptr(TandemApplication) app = tandem_test_start_app ();
+  TandemWindow *ada = host_window (app, "Jam five");
+  TandemWindow *bob = tandem_window_new (app);
+  TandemJoinDialog *dialog;
+
+  /* Two minutes in the app; long enough here to see the question up. */
+  tandem_session_host_set_knock_timeout (ada->host, 3000);
+  gtk_window_present (GTK_WINDOW (bob));
+  dialog = knock (bob, ada, "Bob");
+  wait_prompt (ada, "Bob wants to join");
+
+  tandem_test_iterate_until (stopped_knocking, dialog);
+  g_assert_cmpstr (tandem_join_dialog_get_knock_message (dialog), ==, "No answer from Ada");
+  g_assert_nonnull (tandem_test_find_widget_matching (GTK_WIDGET (dialog), label_contains,
+                                                      "No answer from Ada"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  tandem_test_iterate_until (no_prompt, ada);
+  g_assert_cmpuint (tandem_knock_prompt_get_n_waiting (ada->knock_prompt), ==, 0);
+  g_assert_null (bob->client);
+  g_assert_cmpuint (g_list_model_get_n_items (tandem_sync_client_get_participants (ada->client)),
+                    ==, 0);
+
+  tandem_test_destroy_window (GTK_WIDGET (dialog));
+  tandem_test_destroy_window (GTK_WIDGET (bob));
+  tandem_test_destroy_window (GTK_WIDGET (ada));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -388,5 +421,6 @@ main (int   argc,
   g_test_add_func ("/ui/knock/deny", test_deny);
   g_test_add_func ("/ui/knock/two-at-once", test_two_at_once);
   g_test_add_func ("/ui/knock/give-up", test_give_up);
+  g_test_add_func ("/ui/knock/no-answer", test_no_answer);
   return g_test_run ();
 }

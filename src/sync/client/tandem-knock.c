@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tandem-invite.h"
+#include "tandem-soup-target.h"
 #include "tandem-tls-check.h"
 
 /* An answer is a few short strings: anything bigger is not one. */
@@ -215,7 +216,13 @@ tandem_knock_async (const char          *link,
   d->knock_text = tandem_message_to_string (json_node_get_object (root));
 
   endpoint = tandem_invite_get_endpoint (d->invite);
-  d->soup = soup_session_new ();
+  {
+    /* An IP address is no TLS server name (tandem-soup-target.h). */
+    g_autoptr(GSocketConnectable) target = tandem_soup_target_new (d->invite->host,
+                                                                   d->invite->port);
+
+    d->soup = soup_session_new_with_options ("remote-connectable", target, NULL);
+  }
   d->msg = soup_message_new ("GET", endpoint);
   if (d->msg == NULL)
     {

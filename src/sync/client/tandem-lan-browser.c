@@ -27,11 +27,13 @@
 struct _TandemLanSession
 {
   GObject  parent_instance;
-  char    *key;          /* interface/protocol/service name: what Avahi removes by */
+  char    *key;          /* interface/service name */
+  guint    transports;   /* transport_bit()s: over which Avahi has seen it */
   char    *name;
   char    *host_name;
   char    *session_id;
   char    *address;
+  gboolean ipv6;         /* @address is an IPv6 one */
   guint16  port;
   char    *fingerprint;
 };
@@ -77,9 +79,28 @@ struct _TandemLanBrowser
   AvahiClient         *client;
   AvahiServiceBrowser *browser;
   GPtrArray           *items;   /* of TandemLanSession */
-  /* key → AvahiServiceResolver, kept so a renamed session (new TXT) is seen */
+  /* key → Resolvers, kept so a renamed session (new TXT) is seen */
   GHashTable          *resolvers;
 };
+
+/* A service's two lookups, for its IPv4 address and for its IPv6 one: a
+ * host on an IPv6-only network has no IPv4 address to find, and one on
+ * both is listed at its IPv4 address. NULL once a lookup failed. */
+typedef struct
+{
+  AvahiServiceResolver *v4;
+  AvahiServiceResolver *v6;
+} Resolvers;
+
+static void
+resolvers_free (Resolvers *r)
+{
+  if (r->v4)
+    avahi_service_resolver_free (r->v4);
+  if (r->v6)
+    avahi_service_resolver_free (r->v6);
+  g_free (r);
+}
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -123,6 +144,20 @@ make_key (AvahiIfIndex     iface,
           const char      *name)
 {
   return g_strdup_printf ("%d/%d/%s", iface, protocol, name);
+}
+
+/* A service seen over IPv4 and over IPv6 is listed once. */
+static guint
+transport_bit (AvahiProtocol protocol)
+{
+  return protocol == AVAHI_PROTO_INET6 ? 2 : 1;
+}
+
+static char *
+make_item_key (AvahiIfIndex  iface,
+               const char   *name)
+{
+  return g_strdup_printf ("%d/%s", iface, name);
 }
 
 static gboolean
@@ -214,8 +249,19 @@ resolve_cb (AvahiServiceResolver   *resolver,
   if (event != AVAHI_RESOLVER_FOUND)
     {
       g_autofree char *key = make_key (iface, protocol, name);
+      Resolvers *r = g_hash_table_lookup (self->resolvers, key);
 
-      g_hash_table_remove (self->resolvers, key);   /* frees @resolver */
+      if (r == NULL)
+        return;
+      if (r->v4 == resolver)
+        r->v4 = NULL;
+      else if (r->v6 == resolver)
+        r->v6 = NULL;
+      else
+        return;
+      avahi_service_resolver_free (resolver);
+      if (r->v4 == NULL && r->v6 == NULL)
+        g_hash_table_remove (self->resolvers, key);
       return;
     }
 
@@ -229,12 +275,21 @@ resolve_cb (AvahiServiceResolver   *resolver,
       g_debug ("Ignoring the network service “%s”: not a Tandem session we can join", name);
       return;
     }
-  item->key = make_key (iface, protocol, name);
+  item->key = make_item_key (iface, name);
+  item->ipv6 = address->proto == AVAHI_PROTO_INET6;
+  item->transports = transport_bit (protocol);
 
   if (find (self, item->key, &position))
     {
       TandemLanSession *old = g_ptr_array_index (self->items, position);
 
+      item->transports |= old->transports;
+      /* IPv4 first: an IPv6 address only updates an IPv6 listing. */
+      if (item->ipv6 && !old->ipv6)
+        {
+          old->transports = item->transports;
+          return;
+        }
       g_ptr_array_index (self->items, position) = g_object_ref (item);
       g_object_unref (old);
       g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
@@ -265,34 +320,48 @@ browse_cb (AvahiServiceBrowser    *browser,
     {
     case AVAHI_BROWSER_NEW:
       {
-        AvahiServiceResolver *resolver;
+        Resolvers *r;
 
         key = make_key (iface, protocol, name);
         if (g_hash_table_contains (self->resolvers, key)
             || g_hash_table_size (self->resolvers) >= MAX_SESSIONS)
           break;
-        /* The resolver stays: it reports TXT changes (renames) as they come.
-         * It asks for the IPv4 address: GLib's TLS (glib-networking 2.74)
-         * sends an address as the server name, and the host's GnuTLS
-         * refuses an IPv6 one, so wss:// to an IPv6 literal never gets
-         * through its handshake. */
-        resolver = avahi_service_resolver_new (self->client, iface, protocol, name, type,
-                                               domain, AVAHI_PROTO_INET, 0, resolve_cb, self);
-        if (resolver == NULL)
-          g_debug ("Could not resolve “%s”: %s", name,
-                   avahi_strerror (avahi_client_errno (self->client)));
+        /* The resolvers stay: they report TXT changes (renames) as they
+         * come. IPv6 addresses are joined like IPv4 ones since no address
+         * goes out as a TLS server name (tandem-soup-target.h). */
+        r = g_new0 (Resolvers, 1);
+        r->v4 = avahi_service_resolver_new (self->client, iface, protocol, name, type, domain,
+                                            AVAHI_PROTO_INET, 0, resolve_cb, self);
+        r->v6 = avahi_service_resolver_new (self->client, iface, protocol, name, type, domain,
+                                            AVAHI_PROTO_INET6, 0, resolve_cb, self);
+        if (r->v4 == NULL && r->v6 == NULL)
+          {
+            g_debug ("Could not resolve “%s”: %s", name,
+                     avahi_strerror (avahi_client_errno (self->client)));
+            g_free (r);
+          }
         else
-          g_hash_table_insert (self->resolvers, g_steal_pointer (&key), resolver);
+          g_hash_table_insert (self->resolvers, g_steal_pointer (&key), r);
       }
       break;
     case AVAHI_BROWSER_REMOVE:
-      key = make_key (iface, protocol, name);
-      g_hash_table_remove (self->resolvers, key);
-      if (find (self, key, &position))
-        {
-          g_ptr_array_remove_index (self->items, position);
-          g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-        }
+      {
+        g_autofree char *item_key = make_item_key (iface, name);
+        TandemLanSession *item;
+
+        key = make_key (iface, protocol, name);
+        g_hash_table_remove (self->resolvers, key);
+        if (!find (self, item_key, &position))
+          break;
+        /* Gone over both IPv4 and IPv6 (when seen over both): gone. */
+        item = g_ptr_array_index (self->items, position);
+        item->transports &= ~transport_bit (protocol);
+        if (item->transports == 0)
+          {
+            g_ptr_array_remove_index (self->items, position);
+            g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+          }
+      }
       break;
     case AVAHI_BROWSER_FAILURE:
       g_debug ("Browsing the network failed: %s",
@@ -362,7 +431,7 @@ tandem_lan_browser_init (TandemLanBrowser *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->resolvers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) avahi_service_resolver_free);
+                                           (GDestroyNotify) resolvers_free);
 }
 
 TandemLanBrowser *

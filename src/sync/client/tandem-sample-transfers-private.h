@@ -98,6 +98,9 @@ void          _tandem_sample_transfers_kick_waiting (TandemSampleTransfers   *se
 void          _tandem_sample_transfer_retry_later   (TandemSampleTransfer    *t,
                                                      gboolean                 counts,
                                                      const char              *reason);
+/* Makes the transfers' session one that connects to @invite's host. */
+void          _tandem_sample_transfers_use_session_for (TandemSampleTransfers *self,
+                                                     const TandemInvite      *invite);
 /* A request for @t's sample on the session's server ("samples" or
  * "uploads"), with the session token; NULL if the session has no address. */
 SoupMessage  *_tandem_sample_transfer_new_message   (TandemSampleTransfer    *t,

@@ -10,6 +10,7 @@
 
 #include "tandem-protocol.h"
 #include "tandem-sample-transfers-private.h"
+#include "tandem-soup-target.h"
 
 static void run_transfer (TandemSampleTransfer *t);
 
@@ -183,6 +184,7 @@ _tandem_sample_transfer_new_message (TandemSampleTransfer *t,
 
   if (url == NULL || (msg = soup_message_new (method, url)) == NULL)
     return NULL;
+  _tandem_sample_transfers_use_session_for (t->owner, invite);
   /* The same certificate check as the session's connection, before the
    * token goes out. */
   tandem_tls_check_prepare (t->owner->soup, msg, invite, &t->tls_verdict);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tandem-sample-transfers-private.h"
+#include "tandem-soup-target.h"
 
 G_DEFINE_FINAL_TYPE (TandemSampleTransfer, tandem_sample_transfer, G_TYPE_OBJECT)
 G_DEFINE_FINAL_TYPE (TandemSampleTransfers, tandem_sample_transfers, G_TYPE_OBJECT)
@@ -440,6 +441,29 @@ tandem_sample_transfers_class_init (TandemSampleTransfersClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, TANDEM_TYPE_SAMPLE_TRANSFER);
 }
 
+static SoupSession *
+new_session (GSocketConnectable *target)
+{
+  return soup_session_new_with_options ("remote-connectable", target, "max-conns", 16,
+                                        "max-conns-per-host", 8, "timeout", 60, NULL);
+}
+
+/* An IP address gets a session of its own (tandem-soup-target.h), made
+ * again when the session's address changes. Transfers still running on the
+ * one before keep it until they end. */
+void
+_tandem_sample_transfers_use_session_for (TandemSampleTransfers *self,
+                                          const TandemInvite    *invite)
+{
+  g_autoptr(GSocketConnectable) target = NULL;
+
+  if (tandem_soup_target_matches (self->soup, invite->host, invite->port))
+    return;
+  target = tandem_soup_target_new (invite->host, invite->port);
+  g_clear_object (&self->soup);
+  self->soup = new_session (target);
+}
+
 static void
 tandem_sample_transfers_init (TandemSampleTransfers *self)
 {
@@ -450,8 +474,7 @@ tandem_sample_transfers_init (TandemSampleTransfers *self)
   self->backoff_max_ms = 8000;
   self->max_attempts = 6;
   self->drop_at = G_MAXUINT64;
-  self->soup = soup_session_new_with_options ("max-conns", 16, "max-conns-per-host", 8,
-                                              "timeout", 60, NULL);
+  self->soup = new_session (NULL);
 }
 
 /**

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "tandem-soup-target.h"
 #include "tandem-sync-client-history.h"
 #include "tandem-sync-client-private.h"
 
@@ -418,6 +419,24 @@ network_event_cb (SoupMessage        *msg,
   g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
+/* An IP address gets a session of its own (tandem-soup-target.h), made
+ * again when the link or the node tried next is another address. */
+static void
+use_session_for (TandemSyncClient   *self,
+                 const TandemInvite *invite)
+{
+  g_autoptr(GSocketConnectable) target = NULL;
+
+  if (tandem_soup_target_matches (self->soup, invite->host, invite->port))
+    return;
+  target = tandem_soup_target_new (invite->host, invite->port);
+  g_clear_object (&self->soup);
+  /* A session runs on the thread-default context of its creation. */
+  g_main_context_push_thread_default (self->context);
+  self->soup = soup_session_new_with_options ("remote-connectable", target, NULL);
+  g_main_context_pop_thread_default (self->context);
+}
+
 static void
 start_connect (TandemSyncClient *self)
 {
@@ -435,6 +454,7 @@ start_connect (TandemSyncClient *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->connect_timed_out = FALSE;
+  use_session_for (self, self->invite);
   tandem_tls_check_prepare (self->soup, msg, self->invite, &self->tls_verdict);
   g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), NULL);
   g_set_object (&self->connect_msg, msg);

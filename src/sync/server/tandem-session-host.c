@@ -23,6 +23,7 @@ struct _TandemSessionHost
   char                *public_host;
   TandemServerLimits   limits;
   gboolean             fsync;
+  guint                knock_timeout_ms;
 
   /* TLS (see use_tls()) */
   TandemHostTls        tls_mode;
@@ -41,6 +42,7 @@ struct _TandemSessionHost
   GMutex               mutex;
   GCond                cond;
   gboolean             started;
+  TandemSessionServer *server;     /* the thread's, while it runs; only for its context */
 
   /* Start parameters and results, handed over under the mutex. */
   guint16              port;
@@ -86,6 +88,7 @@ host_thread (gpointer data)
     {
       tandem_session_server_set_limits (server, &self->limits);
       tandem_session_server_set_fsync (server, self->fsync);
+      tandem_session_server_set_knock_timeout (server, self->knock_timeout_ms);
       tandem_session_server_set_tls_certificate (server, self->certificate);
     }
   if (server != NULL
@@ -101,6 +104,7 @@ host_thread (gpointer data)
   if (id != NULL)
     {
       self->port = tandem_session_server_get_port (server);
+      self->server = server;
       self->session_id = id;
       memcpy (self->tokens, tokens, sizeof tokens);
     }
@@ -113,6 +117,11 @@ host_thread (gpointer data)
   if (id != NULL)
     g_main_loop_run (self->loop);
 
+  /* From here on, changes are no longer sent over; those sent before are
+   * made below, while the server is still there. */
+  g_mutex_lock (&self->mutex);
+  self->server = NULL;
+  g_mutex_unlock (&self->mutex);
   if (server)
     tandem_session_server_shutdown (server);
   /* Let the close frames go out before the sockets are dropped. */
@@ -398,6 +407,49 @@ tandem_session_host_set_fsync (TandemSessionHost *self,
   self->fsync = !!fsync;
 }
 
+typedef struct
+{
+  TandemSessionServer *server;
+  guint                timeout_ms;
+} KnockTimeout;
+
+static void
+knock_timeout_free (KnockTimeout *change)
+{
+  g_object_unref (change->server);
+  g_free (change);
+}
+
+static gboolean
+set_knock_timeout_cb (gpointer data)
+{
+  KnockTimeout *change = data;
+
+  tandem_session_server_set_knock_timeout (change->server, change->timeout_ms);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tandem_session_host_set_knock_timeout (TandemSessionHost *self,
+                                       guint              timeout_ms)
+{
+  KnockTimeout *change;
+
+  g_return_if_fail (TANDEM_IS_SESSION_HOST (self));
+  self->knock_timeout_ms = timeout_ms;
+  /* The server belongs to its thread: the change is made there. */
+  g_mutex_lock (&self->mutex);
+  if (self->server != NULL)
+    {
+      change = g_new0 (KnockTimeout, 1);
+      change->server = g_object_ref (self->server);
+      change->timeout_ms = timeout_ms;
+      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, set_knock_timeout_cb,
+                                  change, (GDestroyNotify) knock_timeout_free);
+    }
+  g_mutex_unlock (&self->mutex);
+}
+
 void
 tandem_session_host_set_public_host (TandemSessionHost *self,
                                      const char        *host)
@@ -463,6 +515,7 @@ tandem_session_host_init (TandemSessionHost *self)
 {
   tandem_server_limits_init_defaults (&self->limits);
   self->fsync = TRUE;
+  self->knock_timeout_ms = TANDEM_KNOCK_TIMEOUT_MS;
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
 }

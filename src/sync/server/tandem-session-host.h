@@ -54,6 +54,11 @@ void               tandem_session_host_set_limits       (TandemSessionHost *self
                                                          const TandemServerLimits *limits);
 void               tandem_session_host_set_fsync        (TandemSessionHost *self,
                                                          gboolean           fsync);
+/* How long a knock waits for the owner's answer (default
+ * TANDEM_KNOCK_TIMEOUT_MS; tests shorten it). Before start or while running:
+ * knocks that come after take the new value. */
+void               tandem_session_host_set_knock_timeout (TandemSessionHost *self,
+                                                         guint              timeout_ms);
 /* Starts the server thread on @port (0: a free port), journaling into
  * @data_dir (NULL: memory only), with a new session holding @project (a
  * project JSON object, NULL for an empty project). Blocks until the server
