@@ -105,6 +105,7 @@ struct _TandemWindow
   GtkLabel             *rejoin_label;
   guint                 session_save_source;
   gboolean              session_recorded; /* in recent-sessions since joining */
+  gint64                storage_toast_us; /* when the last "cannot store" was said */
 
   /* tandem-window-reach.c: the router asked to forward the hosted port */
   TandemPortMapping    *port_mapping;      /* NULL: not asked, or it did not */

@@ -628,6 +628,23 @@ on_rejected (TandemWindow *self,
   show_toast_printf (self, _("Your edit was refused: %s"), message);
 }
 
+/* Said once per stretch of refusals (the client resends on its own), not
+ * once per edit. */
+#define STORAGE_TOAST_INTERVAL_US (30 * G_USEC_PER_SEC)
+
+static void
+on_storage_refused (TandemWindow *self,
+                    const char   *message)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->storage_toast_us != 0 && now - self->storage_toast_us < STORAGE_TOAST_INTERVAL_US)
+    return;
+  self->storage_toast_us = now;
+  show_toast_printf (self, _("The session cannot store edits right now (%s). "
+                             "Yours are kept and sent again."), message);
+}
+
 static void
 on_op_dropped (TandemWindow *self,
                TandemOp     *op,
@@ -748,6 +765,8 @@ join_link (TandemWindow *self,
                            G_CALLBACK (on_participant_left), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "participant-updated",
                            G_CALLBACK (on_participant_updated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "storage-refused", G_CALLBACK (on_storage_refused), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "rejected", G_CALLBACK (on_rejected), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "op-dropped", G_CALLBACK (on_op_dropped), self,

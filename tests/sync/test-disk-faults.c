@@ -330,6 +330,96 @@ test_full_disk_recovers (Fixture *f, gconstpointer data)
   g_assert_cmpuint (tandem_session_server_get_seq (f->server, f->session_id), ==, 1);
 }
 
+typedef struct
+{
+  guint storage_refused;
+  guint rejected;
+} Refusals;
+
+static void
+on_storage_refused (TandemSyncClient *client,
+                    const char       *message,
+                    Refusals         *r)
+{
+  r->storage_refused++;
+}
+
+static void
+on_client_rejected (TandemSyncClient *client,
+                    TandemOp         *op,
+                    const char       *code,
+                    const char       *message,
+                    Refusals         *r)
+{
+  r->rejected++;
+}
+
+static gboolean
+storage_refused (gpointer data)
+{
+  return ((Refusals *) data)->storage_refused > 0;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return tandem_sync_client_get_n_pending (data) == 0;
+}
+
+/* What the musician did while the server's disk was full is theirs: the
+ * app's client keeps the edit (shown, pending, never rolled back), sends it
+ * again on its own, and it lands once there is room. */
+static void
+test_full_disk_client_keeps_edit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TandemSyncClient) client = NULL;
+  g_autoptr(TandemInvite) invite = NULL;
+  g_autoptr(TandemTrack) track = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = NULL, *filler = NULL, *after = NULL;
+  TandemProject *project;
+  TandemOp *batch;
+  Refusals r = { 0 };
+
+  if (f->skipped)
+    return;
+  invite = tandem_invite_new ("127.0.0.1", f->port, f->session_id, f->tokens[TANDEM_ROLE_EDITOR]);
+  link = tandem_invite_to_link (invite);
+  client = sync_test_client_new ();
+  g_signal_connect (client, "storage-refused", G_CALLBACK (on_storage_refused), &r);
+  g_signal_connect (client, "rejected", G_CALLBACK (on_client_rejected), &r);
+  g_assert_true (tandem_sync_client_connect (client, link, &error));
+  g_assert_true (sync_test_wait_live (client));
+  project = tandem_sync_client_get_project (client);
+  track = g_list_model_get_item (tandem_project_get_tracks (project), 0);
+  filler = fill_disk (f);
+
+  /* Big enough not to fit in what a full tmpfs may still have. */
+  batch = tandem_op_new_batch ();
+  for (guint step = 0; step < 64; step++)
+    tandem_op_batch_add (batch, tandem_op_new_set_cell (tandem_project_get_current_pattern (project),
+                                                        tandem_track_get_id (track), step,
+                                                        "velocity", 77));
+  g_assert_true (tandem_sync_client_submit (client, batch, &error));
+  g_assert_no_error (error);
+  tandem_op_unref (batch);
+  g_assert_true (sync_test_wait (storage_refused, &r, 10000));
+  g_assert_cmpuint (r.rejected, ==, 0);
+  g_assert_cmpuint (tandem_sync_client_get_n_pending (client), ==, 1);
+  {
+    g_autofree char *shown = tandem_project_to_string (project);
+
+    g_assert_cmpuint (first_velocity (shown), ==, 77);
+  }
+
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  g_assert_true (sync_test_wait (nothing_pending, client, 20000));
+  g_assert_cmpuint (r.rejected, ==, 0);
+  after = tandem_session_server_dup_project_string (f->server, f->session_id);
+  g_assert_cmpuint (first_velocity (after), ==, 77);
+  tandem_sync_client_disconnect (client);
+}
+
 static void
 test_failed_sync_rolls_back (Fixture *f, gconstpointer data)
 {
@@ -578,6 +668,7 @@ main (int    argc,
 #define ADD(path, kind, fn) g_test_add ("/sync/disk-faults/" path, Fixture, GINT_TO_POINTER (kind), \
                                          fixture_setup, fn, fixture_teardown)
   ADD ("full-disk-recovers", TMPFS, test_full_disk_recovers);
+  ADD ("full-disk-client-keeps-edit", TMPFS, test_full_disk_client_keeps_edit);
   ADD ("failed-sync-rolls-back", EXT4_ON_TMPFS, test_failed_sync_rolls_back);
   ADD ("create-on-full-disk", TMPFS, test_create_on_full_disk);
   ADD ("read-only-restart", TMPFS, test_read_only_restart);

@@ -35,6 +35,11 @@ typedef struct
   char     *text;      /* the op as JSON, for structural ops (see coalescing) */
 } TandemSyncPending;
 
+/* The pause before an edit the server could not store goes again, doubling
+ * from the first to the last while the refusals go on. */
+#define STORAGE_RETRY_MIN_MS 250
+#define STORAGE_RETRY_MAX_MS 4000
+
 struct _TandemSyncClient
 {
   GObject                  parent_instance;
@@ -92,6 +97,7 @@ struct _TandemSyncClient
   guint                    n_unanswered;  /* submits sent on this connection, no answer yet */
   gint64                   hold_until_us; /* after a rate-limited answer: send nothing before */
   gboolean                 held;          /* resend from the refused one once all are answered */
+  guint                    storage_retry_ms; /* the last pause after a storage refusal; 0: none */
   double                   pace_factor;   /* test hook: pace this much faster than announced */
   gint64                   last_recv_us;
   TandemClock             *clock;         /* server clock estimate (tandem-clock.h) */
@@ -137,6 +143,7 @@ enum {
   REMOTE_BATCH,
   KNOCK_RECEIVED,
   KNOCK_ENDED,
+  STORAGE_REFUSED,
   N_SIGNALS
 };
 

@@ -221,6 +221,8 @@ _tandem_sync_client_handle_batch (TandemSyncClient *self,
 
       if (mine)
         _tandem_sync_client_answered (self, mine->data);
+      /* The server's storage takes writes again. */
+      self->storage_retry_ms = 0;
     }
 
   /* Our oldest pending edit came back: it was applied on the very state it
@@ -276,6 +278,20 @@ _tandem_sync_client_handle_reject (TandemSyncClient *self,
 
       tandem_message_get_int (msg, "retry_after_ms", &retry_ms);
       _tandem_sync_client_handle_rate_limited (self, l, retry_ms);
+      return;
+    }
+  /* The server could not store it (a full disk, Redis away) and applied
+   * nothing: the edit is the musician's, so it is never rolled back for
+   * that; it goes again, in order, after a pause that grows while the
+   * refusals last, like an edit made offline. */
+  if (g_str_equal (code, TANDEM_CODE_STORAGE))
+    {
+      self->storage_retry_ms = CLAMP (self->storage_retry_ms * 2, STORAGE_RETRY_MIN_MS,
+                                      STORAGE_RETRY_MAX_MS);
+      g_debug ("Client %s: batch %" G_GINT64_FORMAT " not stored: %s; again in %u ms",
+               self->client_id, cseq, message, self->storage_retry_ms);
+      _tandem_sync_client_handle_rate_limited (self, l, self->storage_retry_ms);
+      g_signal_emit (self, _tandem_sync_client_signals[STORAGE_REFUSED], 0, message);
       return;
     }
   _tandem_sync_client_answered (self, p);

@@ -256,6 +256,17 @@ tandem_sync_client_class_init (TandemSyncClientClass *klass)
   signals[REJECTED] =
     g_signal_new ("rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, TANDEM_TYPE_OP, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * TandemSyncClient::storage-refused:
+   * @message: why, in the server's words
+   *
+   * The server could not store an edit (its disk is full or read-only, or
+   * a cluster's Redis is away). Nothing is rolled back: the edit and the
+   * ones after it are sent again, later, until the server takes them.
+   */
+  signals[STORAGE_REFUSED] =
+    g_signal_new ("storage-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[OP_DROPPED] =
     g_signal_new ("op-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, TANDEM_TYPE_OP, G_TYPE_STRING);
