@@ -210,6 +210,7 @@ sync_test_cluster_start (SyncTestCluster   *c,
 void
 sync_test_cluster_free (SyncTestCluster *c)
 {
+  g_clear_pointer (&c->rejected_codes, g_hash_table_unref);
   for (guint i = 0; i < SYNC_TEST_CLUSTER_CLIENTS; i++)
     if (c->peers[i].client)
       {
@@ -254,6 +255,10 @@ on_rejected (TandemSyncClient *client,
              SyncTestCluster  *c)
 {
   c->n_rejected++;
+  if (c->rejected_codes == NULL)
+    c->rejected_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_insert (c->rejected_codes, g_strdup (code),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (c->rejected_codes, code)) + 1));
 }
 
 static void

@@ -35,6 +35,7 @@ typedef struct
   SyncTestClusterPeer  peers[SYNC_TEST_CLUSTER_CLIENTS];
   GPtrArray           *acks;       /* SyncTestBatch: every batch as its author saw it echoed */
   guint                n_rejected; /* edits the nodes refused */
+  GHashTable          *rejected_codes; /* code → how many, of those */
   GRand               *rand;       /* for the edits */
 } SyncTestCluster;
 

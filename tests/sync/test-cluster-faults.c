@@ -190,6 +190,15 @@ print_figures (Fixture *f)
                   sync_test_batches_count_distinct (f->cluster.acks), f->cluster.n_rejected,
                   n_lost, f->n_moves, sync_test_cluster_stream_seq (&f->cluster),
                   (g_get_monotonic_time () - f->start_us) / 1e6);
+  if (f->cluster.rejected_codes != NULL)
+    {
+      GHashTableIter iter;
+      gpointer code, count;
+
+      g_hash_table_iter_init (&iter, f->cluster.rejected_codes);
+      while (g_hash_table_iter_next (&iter, &code, &count))
+        g_test_message ("  refused %s: %u", (char *) code, GPOINTER_TO_UINT (count));
+    }
 }
 
 /* Fifty node kills and one Redis kill lose nothing acknowledged, double
