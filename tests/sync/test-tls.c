@@ -507,9 +507,10 @@ have_ipv6_loopback (void)
   return sock != NULL && g_socket_bind (sock, any, TRUE, NULL);
 }
 
-/* Like tls_server_new(), listening on ::1 with a certificate for it. */
+/* Like tls_server_new(), listening on ::1 with a certificate for it
+ * (its PEM in *@pem_out, if given). */
 static SyncTestServer *
-ipv6_server_new (void)
+ipv6_server_new (char **pem_out)
 {
   const char *hosts[] = { "::1", NULL };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -532,6 +533,8 @@ ipv6_server_new (void)
   ts->port = tandem_session_server_get_port (ts->server);
   ts->session_id = tandem_session_server_create_session (ts->server, project, ts->tokens, &error);
   g_assert_no_error (error);
+  if (pem_out)
+    *pem_out = g_steal_pointer (&pem);
   return ts;
 }
 
@@ -570,7 +573,7 @@ test_ipv6 (void)
       g_test_skip ("::1 is not available here (no IPv6 on loopback)");
       return;
     }
-  ts = ipv6_server_new ();
+  ts = ipv6_server_new (NULL);
   invite = tandem_invite_new ("::1", ts->port, ts->session_id, NULL);
   tandem_session_server_secure_invite (ts->server, invite);
   g_assert_true (invite->tls && invite->pinned);
@@ -602,6 +605,60 @@ test_ipv6 (void)
 
   sync_test_peer_free (down);
   sync_test_peer_free (up);
+  sync_test_server_free (ts);
+}
+
+static void
+created_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* Hosting on a server given by its IPv6 address (https://[::1]:PORT) with a
+ * certificate the system trusts: the app's request to create the session
+ * names no address as TLS server, so the handshake goes through. */
+static void
+test_ipv6_remote_host (void)
+{
+  SyncTestServer *ts = NULL;
+  g_autoptr(TandemRemoteHost) remote = NULL;
+  g_autoptr(TandemRemoteSession) created = NULL;
+  g_autoptr(TandemProject) demo = tandem_project_new_demo ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL, *ca = NULL, *address = NULL;
+  GTlsBackend *backend = g_tls_backend_get_default ();
+  g_autoptr(GTlsDatabase) before = g_tls_backend_get_default_database (backend);
+
+  if (!have_ipv6_loopback ())
+    {
+      g_test_skip ("::1 is not available here (no IPv6 on loopback)");
+      return;
+    }
+  ts = ipv6_server_new (&pem);
+  tandem_session_server_set_admin_token (ts->server, "ipv6-admin-token");
+  /* The server's certificate as the system's trust store would hold a CA's. */
+  ca = g_build_filename (tmp, "ipv6-ca.pem", NULL);
+  g_assert_true (g_file_set_contents (ca, pem, -1, NULL));
+  database = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  g_tls_backend_set_default_database (backend, database);
+
+  remote = tandem_remote_host_new (NULL);
+  address = g_strdup_printf ("https://[::1]:%u", ts->port);
+  tandem_remote_host_create_async (remote, address, "ipv6-admin-token", demo, NULL, created_cb,
+                                   &result);
+  g_assert_true (sync_test_wait (is_set, &result, 10000));
+  created = tandem_remote_host_create_finish (remote, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (tandem_session_server_get_n_sessions (ts->server), ==, 2);
+
+  g_tls_backend_set_default_database (backend, before);
+  g_clear_object (&remote);
   sync_test_server_free (ts);
 }
 
@@ -809,6 +866,7 @@ main (int    argc,
   g_test_add_func ("/tls/guards", test_guards);
   g_test_add_func ("/tls/samples", test_samples);
   g_test_add_func ("/tls/ipv6", test_ipv6);
+  g_test_add_func ("/tls/ipv6-remote-host", test_ipv6_remote_host);
   g_test_add_func ("/tls/host", test_host);
   g_test_add_func ("/tls/headless", test_headless);
   status = g_test_run ();

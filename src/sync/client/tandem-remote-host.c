@@ -11,6 +11,7 @@
 #include "tandem-invite.h"
 #include "tandem-json.h"
 #include "tandem-remote-host.h"
+#include "tandem-soup-target.h"
 
 #define DEFAULT_PORT 8421
 /* The server refuses larger bodies (docs/server.md): say so before sending. */
@@ -25,6 +26,7 @@ struct _TandemRemoteHost
   GObject                parent_instance;
 
   SoupSession           *soup;
+  gboolean               own_soup;  /* made here: remade for an IP literal's server */
   TandemRemoteHostStage  stage;
   double                 fraction;
   guint                  retry_after;
@@ -549,6 +551,25 @@ tandem_remote_host_create_async (TandemRemoteHost    *self,
 
   set_fraction (self, 0);
   set_stage (self, TANDEM_REMOTE_HOST_CREATING);
+  /* A server given as an IP address gets a session that connects to the
+   * address itself, so TLS sends no server name (tandem-soup-target.h). */
+  if (self->own_soup)
+    {
+      GUri *uri = soup_message_get_uri (data->msg);
+      const char *host = g_uri_get_host (uri);
+      gint port = g_uri_get_port (uri);
+
+      if (port <= 0)
+        port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+      if (!tandem_soup_target_matches (self->soup, host, (guint16) port))
+        {
+          g_autoptr(GSocketConnectable) target = tandem_soup_target_new (host, (guint16) port);
+
+          g_object_unref (self->soup);
+          self->soup = soup_session_new_with_options ("timeout", 30, "remote-connectable", target,
+                                                      NULL);
+        }
+    }
   /* The answer is read in pieces, to stop at MAX_REPLY_BYTES whatever the
    * other end sends. */
   soup_session_send_async (self->soup, data->msg, G_PRIORITY_DEFAULT, cancellable,
@@ -838,5 +859,6 @@ tandem_remote_host_new (SoupSession *session)
 
   self->soup = session != NULL ? g_object_ref (session)
                                : soup_session_new_with_options ("timeout", 30, NULL);
+  self->own_soup = session == NULL;
   return self;
 }
