@@ -26,15 +26,12 @@ _tandem_peer_leave_message (TandemPeer *peer)
   return json_to_string (root, FALSE);
 }
 
-char *
-_tandem_peer_presence_message (TandemPeer *peer)
+/* What others see of @peer: the members of its presence and of its entry
+ * in a welcome's participants. */
+void
+_tandem_peer_add_presence_members (JsonBuilder *b,
+                                   TandemPeer  *peer)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "presence");
   json_builder_set_member_name (b, "client");
   json_builder_add_string_value (b, peer->client_id);
   json_builder_set_member_name (b, "name");
@@ -58,6 +55,18 @@ _tandem_peer_presence_message (TandemPeer *peer)
       json_builder_set_member_name (b, "rtt");
       json_builder_add_int_value (b, peer->rtt_us);
     }
+}
+
+char *
+_tandem_peer_presence_message (TandemPeer *peer)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "presence");
+  _tandem_peer_add_presence_members (b, peer);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);

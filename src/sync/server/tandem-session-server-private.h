@@ -252,6 +252,8 @@ void           _tandem_session_forget_remote  (TandemSession       *session,
 void           _tandem_session_remote_people_free (TandemSession    *session);
 /* tandem-server-presence.c: presence, colours and roles */
 char          *_tandem_peer_presence_message  (TandemPeer          *peer);
+void           _tandem_peer_add_presence_members (JsonBuilder     *b,
+                                                  TandemPeer      *peer);
 char          *_tandem_peer_leave_message     (TandemPeer          *peer);
 /* Tells the others in @peer's session (and the other nodes) how it looks now. */
 void           _tandem_peer_announce          (TandemPeer          *peer);

@@ -1113,29 +1113,7 @@ add_participant (JsonBuilder *b,
                  TandemPeer  *peer)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "client");
-  json_builder_add_string_value (b, peer->client_id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, peer->name ? peer->name : "");
-  json_builder_set_member_name (b, "color");
-  json_builder_add_string_value (b, peer->color ? peer->color : "");
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, tandem_role_to_string (peer->role));
-  if (peer->cursor)
-    {
-      json_builder_set_member_name (b, "cursor");
-      json_builder_add_value (b, json_node_copy (peer->cursor));
-    }
-  if (peer->view)
-    {
-      json_builder_set_member_name (b, "view");
-      json_builder_add_value (b, json_node_copy (peer->view));
-    }
-  if (peer->rtt_us >= 0)
-    {
-      json_builder_set_member_name (b, "rtt");
-      json_builder_add_int_value (b, peer->rtt_us);
-    }
+  _tandem_peer_add_presence_members (b, peer);
   json_builder_end_object (b);
 }
 
