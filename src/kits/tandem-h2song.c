@@ -309,7 +309,8 @@ tandem_h2song_load (const char         *path,
       tandem_op_batch_add (batch, tandem_op_new_insert (TANDEM_ENTITY_PATTERN, -1, node));
       g_hash_table_replace (pattern_ids, g_strdup (pname), g_strdup (id));
       g_hash_table_replace (pattern_bars, g_strdup (pname),
-                            GUINT_TO_POINTER ((guint) MAX (1, ceil (size / (TANDEM_H2SONG_TICKS_PER_BEAT * 4)))));
+                            GUINT_TO_POINTER ((guint) CLAMP (ceil (size / (TANDEM_H2SONG_TICKS_PER_BEAT * 4)),
+                                                             1, TANDEM_MAX_STEPS)));
       if (first_pattern == NULL)
         first_pattern = g_hash_table_lookup (pattern_ids, pname);
 
@@ -317,13 +318,15 @@ tandem_h2song_load (const char         *path,
         {
           const TandemXmlNode *note = g_ptr_array_index (notes->children, n);
           double pos = tandem_xml_child_double (note, "position", -1);
-          int inst = (int) tandem_xml_child_double (note, "instrument", -1);
+          /* Clamped before the cast: a double past int's range is undefined. */
+          int inst = (int) CLAMP (tandem_xml_child_double (note, "instrument", -1), -1.0, 1e6);
           double velocity = tandem_xml_child_double (note, "velocity", 0.8);
           double probability = tandem_xml_child_double (note, "probability", 1.0);
           guint step;
           int t = -1;
 
-          if (g_strcmp0 (tandem_xml_child_text (note, "note_off", "false"), "true") == 0 || pos < 0)
+          if (g_strcmp0 (tandem_xml_child_text (note, "note_off", "false"), "true") == 0 || pos < 0
+              || floor (pos / ticks_per_step + 0.5) >= steps)
             continue;
           step = (guint) floor (pos / ticks_per_step + 0.5);
           if (step >= steps)

@@ -136,7 +136,8 @@ _tandem_kit_parse_instrument (const TandemXmlNode *node,
   const char *name = tandem_xml_child_text (node, "name", "");
 
   inst->layers = g_steal_pointer (&layers);
-  inst->id = (int) tandem_xml_child_double (node, "id", (double) index);
+  /* Clamped before the cast: a double past int's range is undefined. */
+  inst->id = (int) CLAMP (tandem_xml_child_double (node, "id", (double) index), -1e9, 1e9);
   inst->name = g_utf8_make_valid (*name != '\0' ? name : "Instrument", -1);
   inst->volume = CLAMP (tandem_xml_child_double (node, "volume", 1.0), 0.0, 4.0);
   inst->gain = CLAMP (tandem_xml_child_double (node, "gain", 1.0), 0.0, 4.0);

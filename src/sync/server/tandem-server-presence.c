@@ -139,8 +139,8 @@ _tandem_peer_send_own_presence (TandemPeer *peer)
 void
 _tandem_peer_give_another_color (TandemPeer *peer)
 {
-  g_autofree char *old = g_steal_pointer (&peer->color);
-
+  /* Its own colour counts as free: @peer is the one giving it up. */
+  g_clear_pointer (&peer->color, g_free);
   peer->color = _tandem_peer_pick_color (peer->session, peer, "");
   _tandem_peer_send_own_presence (peer);
   _tandem_peer_announce (peer);
