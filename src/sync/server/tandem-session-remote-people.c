@@ -65,10 +65,10 @@ _tandem_session_remote_role (TandemSession *session,
 {
   TandemRemotePerson *person = session->remote_people
                                ? g_hash_table_lookup (session->remote_people, client_id) : NULL;
-  const char *name = person ? json_object_get_string_member_with_default (person->fields, "role", NULL)
-                            : NULL;
+  const char *name = NULL;
 
-  return name != NULL && tandem_role_from_string (name, role);
+  return person != NULL && tandem_message_get_string (person->fields, "role", &name)
+         && tandem_role_from_string (name, role);
 }
 
 /**
@@ -172,14 +172,15 @@ parse_presence (const char *text,
                                                         &tandem_json_limits_message, NULL);
   JsonObject *obj, *fields;
   JsonObjectIter iter;
-  const char *member;
+  const char *member, *type = NULL, *client = NULL;
   JsonNode *value;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   obj = json_node_get_object (root);
-  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", NULL), "presence") != 0
-      || g_strcmp0 (json_object_get_string_member_with_default (obj, "client", NULL), client_id) != 0)
+  /* Typed reads: json-glib's own getters complain of a member of another type. */
+  if (!tandem_message_get_string (obj, "type", &type) || g_strcmp0 (type, "presence") != 0
+      || !tandem_message_get_string (obj, "client", &client) || g_strcmp0 (client, client_id) != 0)
     return NULL;
   fields = json_object_new ();
   json_object_iter_init (&iter, obj);
@@ -207,6 +208,7 @@ tandem_session_server_remote_presence (TandemSessionServer *self,
   TandemSession *session;
   TandemRemotePerson *person, *known;
   JsonObject *fields;
+  const char *color = NULL;
 
   g_return_if_fail (TANDEM_IS_SESSION_SERVER (self));
 
@@ -237,7 +239,8 @@ tandem_session_server_remote_presence (TandemSessionServer *self,
   person = g_new0 (TandemRemotePerson, 1);
   person->text = g_strdup (text);
   person->fields = fields;
-  person->color = g_strdup (json_object_get_string_member_with_default (fields, "color", NULL));
+  if (tandem_message_get_string (fields, "color", &color))
+    person->color = g_strdup (color);
   g_hash_table_replace (session->remote_people, g_strdup (client_id), person);
   _tandem_session_broadcast (session, NULL, text);
 
