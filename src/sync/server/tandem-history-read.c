@@ -267,9 +267,9 @@ tandem_history_oldest (const char  *dir,
   return snap ? seq : G_MAXUINT64;
 }
 
-static TandemOp *
-batch_from_record (JsonObject  *obj,
-                   GError     **error)
+TandemOp *
+tandem_history_batch_from_record (JsonObject  *obj,
+                                  GError     **error)
 {
   g_autoptr(TandemOp) batch = tandem_op_new_batch ();
   JsonNode *ops = json_object_get_member (obj, "ops");
@@ -348,7 +348,7 @@ project_at_once (const char  *dir,
     }
   for (guint i = 0; i < records->len; i++)
     {
-      g_autoptr(TandemOp) batch = batch_from_record (records->pdata[i], error);
+      g_autoptr(TandemOp) batch = tandem_history_batch_from_record (records->pdata[i], error);
 
       if (batch == NULL || !tandem_project_apply (project, batch, NULL, error))
         return NULL;

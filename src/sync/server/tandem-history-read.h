@@ -5,6 +5,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include "tandem-op.h"
 
 G_BEGIN_DECLS
 
@@ -64,5 +65,11 @@ char      *tandem_history_batches     (const char  *dir,
 guint      tandem_history_prune       (const char  *dir,
                                        guint64      max_bytes,
                                        gint64       max_age_s);
+
+/* The ops of a journal record ("ops": an array of ops) as one batch; NULL
+ * with @error for a malformed record. Shared by the history reader and a
+ * cluster node applying another node's records. */
+TandemOp  *tandem_history_batch_from_record (JsonObject  *obj,
+                                             GError     **error);
 
 G_END_DECLS

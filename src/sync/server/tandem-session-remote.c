@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tandem-history-read.h"
 #include "tandem-session-server-private.h"
 
 /*
@@ -199,29 +200,6 @@ queue_replicated (TandemSession *session,
     g_queue_push_tail (&session->unflushed, u);
 }
 
-static TandemOp *
-batch_from_record (JsonObject  *obj,
-                   GError     **error)
-{
-  g_autoptr(TandemOp) batch = tandem_op_new_batch ();
-  JsonNode *ops = json_object_get_member (obj, "ops");
-
-  if (ops == NULL || !JSON_NODE_HOLDS_ARRAY (ops))
-    {
-      g_set_error (error, TANDEM_SYNC_ERROR, TANDEM_SYNC_ERROR_JOURNAL, "Malformed record");
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (ops)); i++)
-    {
-      TandemOp *op = tandem_op_from_json (json_array_get_element (json_node_get_array (ops), i),
-                                          error);
-      if (op == NULL)
-        return NULL;
-      tandem_op_batch_add (batch, op);
-    }
-  return g_steal_pointer (&batch);
-}
-
 /* The log jumps past what this node holds: another node trimmed it at a
  * compaction while this one was not following. The snapshot stored with
  * that compaction is newer than the trimmed part, so the node starts over
@@ -358,7 +336,7 @@ apply_record (TandemSession      *session,
     return;   /* in the snapshot */
   if (!tandem_message_get_string (obj, "client", &client)
       || !tandem_message_get_int (obj, "cseq", &cseq)
-      || (batch = batch_from_record (obj, &error)) == NULL)
+      || (batch = tandem_history_batch_from_record (obj, &error)) == NULL)
     {
       g_warning ("Session %s: batch %" G_GUINT64_FORMAT " of the shared log is malformed: %s",
                  session->id, remote->seq, error ? error->message : "no client or cseq");
